@@ -1,0 +1,82 @@
+use std::fmt;
+
+use crate::Role;
+
+/// The kinds of statement the Record knows.
+///
+/// Adding a kind means: a body type in this crate, a variant here with its
+/// name and the roles that may make it, and a variant of `Body` in the
+/// record crate. Nothing else needs to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Genesis,
+    MemberAdmitted,
+    KeyRotated,
+    KeyRevoked,
+    Note,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Genesis,
+        Kind::MemberAdmitted,
+        Kind::KeyRotated,
+        Kind::KeyRevoked,
+        Kind::Note,
+    ];
+
+    /// The name used on the wire and in listings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Genesis => "genesis",
+            Kind::MemberAdmitted => "member_admitted",
+            Kind::KeyRotated => "key_rotated",
+            Kind::KeyRevoked => "key_revoked",
+            Kind::Note => "note",
+        }
+    }
+
+    /// Whether a member holding `role` may author a statement of this kind.
+    ///
+    /// Genesis is allowed to nobody here: it is only valid as the first entry,
+    /// which the admission rules check separately. Revoking a key is also
+    /// allowed to its own holder, whatever the role; the record crate checks that.
+    pub fn may_be_made_by(self, role: Role) -> bool {
+        match self {
+            Kind::Genesis => false,
+            Kind::MemberAdmitted | Kind::KeyRevoked => role == Role::Operator,
+            Kind::KeyRotated | Kind::Note => true,
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_operator_admits_members() {
+        for role in Role::ALL {
+            assert_eq!(Kind::MemberAdmitted.may_be_made_by(role), role == Role::Operator);
+        }
+    }
+
+    #[test]
+    fn nobody_may_author_a_second_genesis() {
+        assert!(Role::ALL.iter().all(|r| !Kind::Genesis.may_be_made_by(*r)));
+    }
+
+    #[test]
+    fn kind_names_are_distinct() {
+        let mut names: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Kind::ALL.len());
+    }
+}

@@ -1,0 +1,25 @@
+//! The Record: signed statements, their canonical bytes, the rules that
+//! admit them, the Merkle log over them, checkpoints, proofs and witnesses.
+//!
+//! Nothing here touches a disk or a network. Every function is a pure
+//! function of its inputs, so a replay on any node reaches the same verdicts.
+
+mod checkpoint;
+mod error;
+mod keys;
+mod log;
+mod registry;
+mod statement;
+mod witness;
+
+pub use checkpoint::{CheckpointSigner, SignedCheckpoint};
+pub use error::{RecordError, Rejection};
+pub use keys::{strong_verifying_key, KeyId, MemberKey, STATEMENT_CONTEXT};
+pub use log::{check_consistency, check_inclusion, leaf_hash, MerkleLog};
+pub use registry::{Admitted, KeyStatus, MemberState, Registry};
+pub use statement::{Body, Candidate, SignedStatement, Statement, FORMAT_VERSION};
+pub use tlog_tiles::Hash;
+pub use witness::{
+    cosignature_verifier_key, Cosigner, CosignatureVerifier, ForkEvidence, WitnessError,
+    WitnessState,
+};

@@ -1,0 +1,308 @@
+//! The admission rules: which statement may stand at the next position.
+
+use std::collections::HashMap;
+
+use ed25519_dalek::VerifyingKey;
+use jiff::Timestamp;
+use truce_model::{FoundingMember, Genesis, Kind, MemberName, Party, PublicKeyBytes, Role};
+
+use crate::{strong_verifying_key, Body, Candidate, KeyId, Rejection};
+
+/// Where a key stands at the current position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStatus {
+    Active,
+    /// Replaced by the member's rotation at this entry.
+    Rotated { at: u64 },
+    /// Revoked at this entry.
+    Revoked { at: u64 },
+}
+
+#[derive(Debug, Clone)]
+struct KeyRecord {
+    member: MemberName,
+    public: VerifyingKey,
+    status: KeyStatus,
+}
+
+/// A member as the Record has it at the current position.
+#[derive(Debug, Clone)]
+pub struct MemberState {
+    pub party: Party,
+    pub role: Role,
+    pub current_key: KeyId,
+    pub next_seq: u64,
+    pub last_time: Option<Timestamp>,
+    pub admitted_at: u64,
+}
+
+/// What an admitted statement did, for callers that keep indexes.
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    pub position: u64,
+    pub member: MemberName,
+    pub kind: Kind,
+}
+
+/// The membership projection, advanced one entry at a time.
+///
+/// `admit` either accepts a statement and changes the state, or refuses it
+/// and leaves the state exactly as it was.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    genesis: Option<Genesis>,
+    keys: HashMap<KeyId, KeyRecord>,
+    members: HashMap<MemberName, MemberState>,
+    size: u64,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of entries admitted so far: the position of the next one.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn genesis(&self) -> Option<&Genesis> {
+        self.genesis.as_ref()
+    }
+
+    pub fn member(&self, name: &MemberName) -> Option<&MemberState> {
+        self.members.get(name)
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = (&MemberName, &MemberState)> {
+        self.members.iter()
+    }
+
+    /// The public key behind a key id, whatever its status, for checking
+    /// signatures ahead of admission.
+    pub fn public_key(&self, key: &KeyId) -> Option<VerifyingKey> {
+        self.keys.get(key).map(|k| k.public)
+    }
+
+    pub fn key_status(&self, key: &KeyId) -> Option<(MemberName, KeyStatus)> {
+        self.keys.get(key).map(|k| (k.member.clone(), k.status))
+    }
+
+    /// The member that holds a key id, if any.
+    pub fn member_of(&self, key: &KeyId) -> Option<&MemberName> {
+        self.keys.get(key).map(|k| &k.member)
+    }
+
+    pub fn admit(&mut self, mut candidate: Candidate) -> Result<Admitted, Rejection> {
+        let position = self.size;
+        if position == 0 {
+            return self.admit_genesis(candidate);
+        }
+        let author = candidate.statement.author;
+        let key = self
+            .keys
+            .get(&author)
+            .ok_or_else(|| Rejection::UnknownKey(author.to_hex()))?;
+        if !candidate.signature_checked() && !candidate.check_signature(&key.public) {
+            return Err(Rejection::BadSignature(author.to_hex()));
+        }
+        match key.status {
+            KeyStatus::Active => {}
+            KeyStatus::Revoked { at } => {
+                return Err(Rejection::RevokedKey {
+                    key: author.to_hex(),
+                    at,
+                })
+            }
+            KeyStatus::Rotated { at } => {
+                return Err(Rejection::RotatedKey {
+                    key: author.to_hex(),
+                    at,
+                })
+            }
+        }
+        let member_name = key.member.clone();
+        let member = &self.members[&member_name];
+        check_sequence(&member_name, member, candidate.statement.seq)?;
+        check_time(&member_name, member, candidate.statement.time)?;
+        let kind = candidate.statement.kind();
+        if kind == Kind::Genesis {
+            return Err(Rejection::GenesisAgain);
+        }
+        let self_revocation = matches!(&candidate.statement.body,
+            Body::KeyRevoked(r) if r.member == member_name);
+        if !kind.may_be_made_by(member.role) && !self_revocation {
+            return Err(Rejection::RoleMayNot {
+                role: member.role.to_string(),
+                kind: kind.to_string(),
+            });
+        }
+        self.apply_body(position, &member_name, &candidate.statement.body)?;
+        let member = self.members.get_mut(&member_name).expect("author exists");
+        member.next_seq += 1;
+        member.last_time = Some(candidate.statement.time);
+        self.size += 1;
+        Ok(Admitted {
+            position,
+            member: member_name,
+            kind,
+        })
+    }
+
+    fn admit_genesis(&mut self, mut candidate: Candidate) -> Result<Admitted, Rejection> {
+        let Body::Genesis(genesis) = candidate.statement.body.clone() else {
+            return Err(Rejection::GenesisFirst);
+        };
+        let operator_key = weak_checked(&genesis.operator.public_key)?;
+        if candidate.statement.author != KeyId::of(&genesis.operator.public_key) {
+            return Err(Rejection::GenesisAuthor);
+        }
+        if !candidate.signature_checked() && !candidate.check_signature(&operator_key) {
+            return Err(Rejection::BadSignature(candidate.statement.author.to_hex()));
+        }
+        if candidate.statement.seq != 0 {
+            return Err(Rejection::Sequence {
+                member: genesis.operator.member.to_string(),
+                expected: 0,
+                got: candidate.statement.seq,
+                why: "the genesis statement is the operator's first",
+            });
+        }
+        let mut next = Registry::default();
+        for founder in std::iter::once(&genesis.operator).chain(&genesis.members) {
+            next.add_member(founder, 0)?;
+        }
+        let operator = next
+            .members
+            .get_mut(&genesis.operator.member)
+            .expect("operator just added");
+        operator.next_seq = 1;
+        operator.last_time = Some(candidate.statement.time);
+        let member = genesis.operator.member.clone();
+        next.genesis = Some(genesis);
+        next.size = 1;
+        *self = next;
+        Ok(Admitted {
+            position: 0,
+            member,
+            kind: Kind::Genesis,
+        })
+    }
+
+    /// Applies a body's effect on membership. Checks everything before
+    /// changing anything, so a refusal leaves the registry untouched.
+    fn apply_body(
+        &mut self,
+        position: u64,
+        author: &MemberName,
+        body: &Body,
+    ) -> Result<(), Rejection> {
+        match body {
+            Body::Genesis(_) => Err(Rejection::GenesisAgain),
+            Body::MemberAdmitted(admitted) => self.add_member(admitted, position),
+            Body::KeyRotated(rotation) => {
+                let new_public = weak_checked(&rotation.new_public_key)?;
+                let new_id = KeyId::of(&rotation.new_public_key);
+                if self.keys.contains_key(&new_id) {
+                    return Err(Rejection::KeyInUse(rotation.new_public_key.to_hex()));
+                }
+                let member = self.members.get_mut(author).expect("author exists");
+                let old_id = std::mem::replace(&mut member.current_key, new_id);
+                self.keys.get_mut(&old_id).expect("current key exists").status =
+                    KeyStatus::Rotated { at: position };
+                self.keys.insert(
+                    new_id,
+                    KeyRecord {
+                        member: author.clone(),
+                        public: new_public,
+                        status: KeyStatus::Active,
+                    },
+                );
+                Ok(())
+            }
+            Body::KeyRevoked(revocation) => {
+                let id = KeyId::of(&revocation.public_key);
+                let key = self
+                    .keys
+                    .get_mut(&id)
+                    .ok_or_else(|| Rejection::UnknownKey(id.to_hex()))?;
+                if key.member != revocation.member {
+                    return Err(Rejection::KeyNotOfMember {
+                        key: id.to_hex(),
+                        member: revocation.member.to_string(),
+                    });
+                }
+                if matches!(key.status, KeyStatus::Revoked { .. }) {
+                    return Err(Rejection::AlreadyRevoked(id.to_hex()));
+                }
+                key.status = KeyStatus::Revoked { at: position };
+                Ok(())
+            }
+            Body::Note(_) => Ok(()),
+        }
+    }
+
+    fn add_member(&mut self, founder: &FoundingMember, position: u64) -> Result<(), Rejection> {
+        let public = weak_checked(&founder.public_key)?;
+        let id = KeyId::of(&founder.public_key);
+        if self.members.contains_key(&founder.member) {
+            return Err(Rejection::MemberExists(founder.member.to_string()));
+        }
+        if self.keys.contains_key(&id) {
+            return Err(Rejection::KeyInUse(founder.public_key.to_hex()));
+        }
+        self.keys.insert(
+            id,
+            KeyRecord {
+                member: founder.member.clone(),
+                public,
+                status: KeyStatus::Active,
+            },
+        );
+        self.members.insert(
+            founder.member.clone(),
+            MemberState {
+                party: founder.party.clone(),
+                role: founder.role,
+                current_key: id,
+                next_seq: 0,
+                last_time: None,
+                admitted_at: position,
+            },
+        );
+        Ok(())
+    }
+}
+
+fn weak_checked(key: &PublicKeyBytes) -> Result<VerifyingKey, Rejection> {
+    strong_verifying_key(key).map_err(|_| Rejection::WeakKey)
+}
+
+fn check_sequence(name: &MemberName, member: &MemberState, got: u64) -> Result<(), Rejection> {
+    let expected = member.next_seq;
+    if got == expected {
+        return Ok(());
+    }
+    let why = if got < expected {
+        "a replay of an earlier statement"
+    } else {
+        "statements are missing before this one"
+    };
+    Err(Rejection::Sequence {
+        member: name.to_string(),
+        expected,
+        got,
+        why,
+    })
+}
+
+fn check_time(name: &MemberName, member: &MemberState, time: Timestamp) -> Result<(), Rejection> {
+    match member.last_time {
+        Some(previous) if time < previous => Err(Rejection::TimeWentBack {
+            member: name.to_string(),
+            got: time.to_string(),
+            previous: previous.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}

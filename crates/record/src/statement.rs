@@ -1,0 +1,264 @@
+use ed25519_dalek::{Signature, VerifyingKey};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use truce_model::{Genesis, KeyRevoked, KeyRotated, Kind, MemberAdmitted, Note, Validate};
+
+use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
+
+/// The statement encoding this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What a member says, before signing.
+///
+/// The canonical encoding is compact JSON with fields in declaration order,
+/// as `serde_json` writes it; see [`Statement::from_bytes`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    pub v: u32,
+    pub author: KeyId,
+    /// The author's per-member sequence number, starting at 0.
+    pub seq: u64,
+    /// When the author says it made the statement.
+    pub time: Timestamp,
+    pub body: Body,
+}
+
+/// The content of a statement; the variant is its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Body {
+    Genesis(Genesis),
+    MemberAdmitted(MemberAdmitted),
+    KeyRotated(KeyRotated),
+    KeyRevoked(KeyRevoked),
+    Note(Note),
+}
+
+impl Body {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Body::Genesis(_) => Kind::Genesis,
+            Body::MemberAdmitted(_) => Kind::MemberAdmitted,
+            Body::KeyRotated(_) => Kind::KeyRotated,
+            Body::KeyRevoked(_) => Kind::KeyRevoked,
+            Body::Note(_) => Kind::Note,
+        }
+    }
+
+    fn validate(&self) -> Result<(), truce_model::ValidationError> {
+        let (name, result) = match self {
+            Body::Genesis(b) => ("genesis", b.validate()),
+            Body::MemberAdmitted(b) => ("member_admitted", b.validate()),
+            Body::KeyRotated(b) => ("key_rotated", b.validate()),
+            Body::KeyRevoked(b) => ("key_revoked", b.validate()),
+            Body::Note(b) => ("note", b.validate()),
+        };
+        result.map_err(|e| e.within(&format!("body.{name}")))
+    }
+}
+
+impl Statement {
+    pub fn new(author: KeyId, seq: u64, time: Timestamp, body: Body) -> Self {
+        Self {
+            v: FORMAT_VERSION,
+            author,
+            seq,
+            time,
+            body,
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.body.kind()
+    }
+
+    /// The canonical bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("statements always serialize")
+    }
+
+    /// Decodes and insists the bytes are canonical: unknown or duplicate
+    /// fields, other whitespace, other escapes or number forms, and other
+    /// time formats are all refused, so one statement has exactly one encoding.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, RecordError> {
+        let statement: Statement =
+            serde_json::from_slice(bytes).map_err(|e| RecordError::Malformed(e.to_string()))?;
+        if statement.v != FORMAT_VERSION {
+            return Err(RecordError::UnsupportedVersion(statement.v, FORMAT_VERSION));
+        }
+        if statement.to_bytes() != bytes {
+            return Err(RecordError::NonCanonical);
+        }
+        statement.body.validate()?;
+        Ok(statement)
+    }
+}
+
+/// A statement's exact signed bytes and its Ed25519 signature: what the
+/// Record stores and hashes. It is never re-serialized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedStatement {
+    bytes: Vec<u8>,
+    signature: [u8; 64],
+}
+
+impl SignedStatement {
+    pub fn new(bytes: Vec<u8>, signature: [u8; 64]) -> Self {
+        Self { bytes, signature }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    /// The Merkle leaf: statement bytes followed by the 64 signature bytes.
+    pub fn leaf(&self) -> Vec<u8> {
+        let mut leaf = Vec::with_capacity(self.bytes.len() + 64);
+        leaf.extend_from_slice(&self.bytes);
+        leaf.extend_from_slice(&self.signature);
+        leaf
+    }
+
+    pub fn from_leaf(leaf: &[u8]) -> Result<Self, RecordError> {
+        if leaf.len() <= 64 {
+            return Err(RecordError::TruncatedEntry(leaf.len()));
+        }
+        let (bytes, signature) = leaf.split_at(leaf.len() - 64);
+        Ok(Self::new(bytes.to_vec(), signature.try_into().expect("64 bytes")))
+    }
+
+    /// Strict Ed25519 verification over context + bytes.
+    pub fn verify(&self, key: &VerifyingKey) -> bool {
+        let mut message = Vec::with_capacity(STATEMENT_CONTEXT.len() + self.bytes.len());
+        message.extend_from_slice(STATEMENT_CONTEXT);
+        message.extend_from_slice(&self.bytes);
+        key.verify_strict(&message, &Signature::from_bytes(&self.signature))
+            .is_ok()
+    }
+}
+
+/// A signed statement that decoded canonically, waiting for admission.
+///
+/// The signature may be checked ahead of admission, on another thread,
+/// because a key id always names the same public key; only whether that
+/// key is admitted and unrevoked depends on the position in the Record.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub statement: Statement,
+    pub signed: SignedStatement,
+    signature_checked: bool,
+}
+
+impl Candidate {
+    pub fn decode(signed: SignedStatement) -> Result<Self, RecordError> {
+        let statement = Statement::from_bytes(signed.bytes())?;
+        Ok(Self {
+            statement,
+            signed,
+            signature_checked: false,
+        })
+    }
+
+    /// Checks the signature now; returns false if it does not verify.
+    pub fn check_signature(&mut self, key: &VerifyingKey) -> bool {
+        self.signature_checked = self.signed.verify(key);
+        self.signature_checked
+    }
+
+    pub fn signature_checked(&self) -> bool {
+        self.signature_checked
+    }
+
+    /// For entries read back from this node's own store, which were checked
+    /// when appended. `truce verify` never takes this shortcut.
+    pub fn assume_signature_checked(mut self) -> Self {
+        self.signature_checked = true;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemberKey;
+
+    fn note(text: &str) -> Statement {
+        let key = MemberKey::from_seed([7; 32]);
+        Statement::new(
+            key.key_id(),
+            3,
+            "2026-11-25T10:00:00Z".parse().unwrap(),
+            Body::Note(Note {
+                text: text.into(),
+                refers_to: vec![1, 2],
+            }),
+        )
+    }
+
+    #[test]
+    fn encoding_round_trips_to_the_same_bytes() {
+        let bytes = note("hello").to_bytes();
+        let decoded = Statement::from_bytes(&bytes).unwrap();
+        assert_eq!(decoded.to_bytes(), bytes);
+        assert_eq!(decoded.kind(), Kind::Note);
+    }
+
+    #[test]
+    fn extra_whitespace_is_not_canonical() {
+        let bytes = note("hello").to_bytes();
+        let mut spaced = b" ".to_vec();
+        spaced.extend_from_slice(&bytes);
+        assert!(matches!(
+            Statement::from_bytes(&spaced),
+            Err(RecordError::NonCanonical) | Err(RecordError::Malformed(_))
+        ));
+        let text = String::from_utf8(bytes).unwrap();
+        let escaped = text.replace("hello", "h\\u0065llo");
+        assert!(matches!(
+            Statement::from_bytes(escaped.as_bytes()),
+            Err(RecordError::NonCanonical)
+        ));
+    }
+
+    #[test]
+    fn unknown_and_duplicate_fields_are_refused() {
+        let text = String::from_utf8(note("x").to_bytes()).unwrap();
+        let unknown = text.replacen("{\"v\":1,", "{\"v\":1,\"extra\":0,", 1);
+        let err = Statement::from_bytes(unknown.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
+        let duplicate = text.replacen("{\"v\":1,", "{\"v\":1,\"seq\":3,", 1);
+        let err = Statement::from_bytes(duplicate.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("duplicate field"), "{err}");
+    }
+
+    #[test]
+    fn other_time_spellings_are_not_canonical() {
+        let text = String::from_utf8(note("x").to_bytes()).unwrap();
+        let offset = text.replace("2026-11-25T10:00:00Z", "2026-11-25T10:00:00+00:00");
+        assert!(Statement::from_bytes(offset.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn empty_note_names_the_field() {
+        let err = Statement::from_bytes(&note(" ").to_bytes()).unwrap_err();
+        assert!(err.to_string().contains("body.note.text"), "{err}");
+    }
+
+    #[test]
+    fn leaf_round_trips_and_signature_is_strict() {
+        let key = MemberKey::from_seed([7; 32]);
+        let signed = key.sign(&note("hello"));
+        let again = SignedStatement::from_leaf(&signed.leaf()).unwrap();
+        assert_eq!(again, signed);
+        let verifying = crate::strong_verifying_key(&key.public_key()).unwrap();
+        assert!(signed.verify(&verifying));
+        let mut forged = signed.leaf();
+        forged[5] ^= 1;
+        assert!(!SignedStatement::from_leaf(&forged).unwrap().verify(&verifying));
+    }
+}

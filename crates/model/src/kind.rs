@@ -63,7 +63,10 @@ mod tests {
     #[test]
     fn only_the_operator_admits_members() {
         for role in Role::ALL {
-            assert_eq!(Kind::MemberAdmitted.may_be_made_by(role), role == Role::Operator);
+            assert_eq!(
+                Kind::MemberAdmitted.may_be_made_by(role),
+                role == Role::Operator
+            );
         }
     }
 

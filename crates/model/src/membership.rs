@@ -151,7 +151,10 @@ pub struct KeyRevoked {
 impl Validate for KeyRevoked {
     fn validate(&self) -> Result<(), ValidationError> {
         if self.reason.trim().is_empty() {
-            return Err(ValidationError::new("reason", "must say why the key is revoked"));
+            return Err(ValidationError::new(
+                "reason",
+                "must say why the key is revoked",
+            ));
         }
         Ok(())
     }

@@ -161,7 +161,11 @@ impl PublicKeyBytes {
                 "must be 64 lower-case hex digits (an Ed25519 public key)",
             )
         };
-        if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if s.len() != 64
+            || !s
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             return Err(invalid());
         }
         let mut out = [0u8; 32];

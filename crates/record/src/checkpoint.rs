@@ -53,8 +53,8 @@ impl CheckpointSigner {
     pub fn sign(&self, size: u64, root: Hash) -> Result<SignedCheckpoint, RecordError> {
         let body = Checkpoint::new(&self.origin, size, root, "")
             .map_err(|e| RecordError::Checkpoint(e.to_string()))?;
-        let mut note = Note::new(&body.to_bytes(), &[])
-            .map_err(|e| RecordError::Checkpoint(e.to_string()))?;
+        let mut note =
+            Note::new(&body.to_bytes(), &[]).map_err(|e| RecordError::Checkpoint(e.to_string()))?;
         note.add_sigs(&[&self.signer])
             .map_err(|e| RecordError::Checkpoint(e.to_string()))?;
         Ok(SignedCheckpoint {
@@ -150,8 +150,8 @@ impl SignedCheckpoint {
             .filter(|s| !(s.name() == signature.name() && s.id() == signature.id()))
             .collect();
         lines.push(signature);
-        let note = Note::new(&self.body(), &lines)
-            .map_err(|e| RecordError::Checkpoint(e.to_string()))?;
+        let note =
+            Note::new(&self.body(), &lines).map_err(|e| RecordError::Checkpoint(e.to_string()))?;
         Ok(Self {
             note: note.to_bytes(),
             ..self.clone()
@@ -166,7 +166,10 @@ impl SignedCheckpoint {
     }
 
     /// The witnesses among `witnesses` whose cosignature on this checkpoint verifies.
-    pub fn cosigned_by<'a>(&self, witnesses: &'a [CosignatureVerifier]) -> Vec<&'a CosignatureVerifier> {
+    pub fn cosigned_by<'a>(
+        &self,
+        witnesses: &'a [CosignatureVerifier],
+    ) -> Vec<&'a CosignatureVerifier> {
         let Ok(note) = Note::from_bytes(&self.note) else {
             return Vec::new();
         };

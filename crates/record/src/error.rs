@@ -5,7 +5,9 @@ use truce_model::ValidationError;
 pub enum RecordError {
     #[error("statement is not valid JSON of a known kind: {0}")]
     Malformed(String),
-    #[error("statement is not in canonical form: re-encoding its decoded value gives different bytes")]
+    #[error(
+        "statement is not in canonical form: re-encoding its decoded value gives different bytes"
+    )]
     NonCanonical,
     #[error("statement format version {0} is not supported (this build reads version {1})")]
     UnsupportedVersion(u32, u32),

@@ -77,7 +77,8 @@ impl MerkleLog {
     }
 
     pub fn root(&self) -> Hash {
-        self.root_at(self.size).expect("current size is in the tree")
+        self.root_at(self.size)
+            .expect("current size is in the tree")
     }
 
     pub fn root_at(&self, size: u64) -> Result<Hash, RecordError> {
@@ -181,7 +182,10 @@ mod tests {
         for leaf in leaves(70) {
             ours.append(leaf_hash(&leaf));
             theirs.push(leaf);
-            assert_eq!(ours.root().0.as_slice(), theirs.root().as_bytes().as_slice());
+            assert_eq!(
+                ours.root().0.as_slice(),
+                theirs.root().as_bytes().as_slice()
+            );
         }
     }
 
@@ -199,8 +203,14 @@ mod tests {
             let theirs_proof = theirs.prove_inclusion(index as usize);
             let flat: Vec<u8> = proof.iter().flat_map(|h| h.0).collect();
             assert_eq!(flat.as_slice(), theirs_proof.as_bytes());
-            check_inclusion(&proof, 37, ours.root(), index, leaf_hash(&data[index as usize]))
-                .unwrap();
+            check_inclusion(
+                &proof,
+                37,
+                ours.root(),
+                index,
+                leaf_hash(&data[index as usize]),
+            )
+            .unwrap();
         }
         let proof = ours.prove_inclusion(3, 37).unwrap();
         assert!(check_inclusion(&proof, 37, ours.root(), 4, leaf_hash(&data[3])).is_err());

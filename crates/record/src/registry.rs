@@ -13,9 +13,13 @@ use crate::{strong_verifying_key, Body, Candidate, KeyId, Rejection};
 pub enum KeyStatus {
     Active,
     /// Replaced by the member's rotation at this entry.
-    Rotated { at: u64 },
+    Rotated {
+        at: u64,
+    },
     /// Revoked at this entry.
-    Revoked { at: u64 },
+    Revoked {
+        at: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -93,7 +97,7 @@ impl Registry {
         self.keys.get(key).map(|k| &k.member)
     }
 
-    pub fn admit(&mut self, mut candidate: Candidate) -> Result<Admitted, Rejection> {
+    pub fn admit(&mut self, candidate: &mut Candidate) -> Result<Admitted, Rejection> {
         let position = self.size;
         if position == 0 {
             return self.admit_genesis(candidate);
@@ -149,7 +153,7 @@ impl Registry {
         })
     }
 
-    fn admit_genesis(&mut self, mut candidate: Candidate) -> Result<Admitted, Rejection> {
+    fn admit_genesis(&mut self, candidate: &mut Candidate) -> Result<Admitted, Rejection> {
         let Body::Genesis(genesis) = candidate.statement.body.clone() else {
             return Err(Rejection::GenesisFirst);
         };
@@ -208,8 +212,10 @@ impl Registry {
                 }
                 let member = self.members.get_mut(author).expect("author exists");
                 let old_id = std::mem::replace(&mut member.current_key, new_id);
-                self.keys.get_mut(&old_id).expect("current key exists").status =
-                    KeyStatus::Rotated { at: position };
+                self.keys
+                    .get_mut(&old_id)
+                    .expect("current key exists")
+                    .status = KeyStatus::Rotated { at: position };
                 self.keys.insert(
                     new_id,
                     KeyRecord {

@@ -129,7 +129,10 @@ impl SignedStatement {
             return Err(RecordError::TruncatedEntry(leaf.len()));
         }
         let (bytes, signature) = leaf.split_at(leaf.len() - 64);
-        Ok(Self::new(bytes.to_vec(), signature.try_into().expect("64 bytes")))
+        Ok(Self::new(
+            bytes.to_vec(),
+            signature.try_into().expect("64 bytes"),
+        ))
     }
 
     /// Strict Ed25519 verification over context + bytes.
@@ -259,6 +262,8 @@ mod tests {
         assert!(signed.verify(&verifying));
         let mut forged = signed.leaf();
         forged[5] ^= 1;
-        assert!(!SignedStatement::from_leaf(&forged).unwrap().verify(&verifying));
+        assert!(!SignedStatement::from_leaf(&forged)
+            .unwrap()
+            .verify(&verifying));
     }
 }

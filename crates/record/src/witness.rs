@@ -28,7 +28,11 @@ fn encoded_public(key: &VerifyingKey) -> Vec<u8> {
 /// Builds the verifier key string `name+id+base64` for a witness public key.
 pub fn cosignature_verifier_key(name: &str, key: &VerifyingKey) -> String {
     let public = encoded_public(key);
-    format!("{name}+{:08x}+{}", key_id(name, &public), BASE64.encode(&public))
+    format!(
+        "{name}+{:08x}+{}",
+        key_id(name, &public),
+        BASE64.encode(&public)
+    )
 }
 
 /// A witness's private key.
@@ -128,7 +132,9 @@ pub struct CosignatureVerifier {
 
 impl CosignatureVerifier {
     pub fn new(verifier_key: &str) -> Result<Self, RecordError> {
-        let bad = |why: &str| RecordError::KeyFile(format!("witness verifier key {verifier_key:?}: {why}"));
+        let bad = |why: &str| {
+            RecordError::KeyFile(format!("witness verifier key {verifier_key:?}: {why}"))
+        };
         let (name, id16, key64) =
             split_key(verifier_key).ok_or_else(|| bad("expected name+id+key"))?;
         let raw = BASE64.decode(key64).map_err(|_| bad("key is not base64"))?;
@@ -259,14 +265,20 @@ impl WitnessState {
                 )))
             };
         }
-        check_consistency(proof, state.size, old_root, checkpoint.size(), checkpoint.root())
-            .map_err(|e| {
-                fork(format!(
-                    "checkpoint of size {} is not consistent with the cosigned one of size {}: {e}",
-                    checkpoint.size(),
-                    state.size
-                ))
-            })?;
+        check_consistency(
+            proof,
+            state.size,
+            old_root,
+            checkpoint.size(),
+            checkpoint.root(),
+        )
+        .map_err(|e| {
+            fork(format!(
+                "checkpoint of size {} is not consistent with the cosigned one of size {}: {e}",
+                checkpoint.size(),
+                state.size
+            ))
+        })?;
         Ok(next)
     }
 }
@@ -295,7 +307,9 @@ mod tests {
         let line = witness.cosign(&checkpoint, 1_764_000_000);
         let cosigned = checkpoint.with_signature_line(&line).unwrap();
         let verifier = CosignatureVerifier::new(&witness.verifier_key()).unwrap();
-        let other = CosignatureVerifier::new(&Cosigner::generate("tr-witness").unwrap().verifier_key()).unwrap();
+        let other =
+            CosignatureVerifier::new(&Cosigner::generate("tr-witness").unwrap().verifier_key())
+                .unwrap();
         let verifiers = [verifier, other];
         let signed_by = cosigned.cosigned_by(&verifiers);
         assert_eq!(signed_by.len(), 1);

@@ -1,1 +1,20 @@
+//! Persistence of the Record and the node that appends to it.
+//!
+//! `Store` is the one interface over two backends: an embedded SQLite file
+//! (the default) and PostgreSQL (for deployments that outgrow one machine).
+//! Each backend keeps its own SQL and migrations; both pass the same tests.
+//! `Ledger` is the node: it admits statements, groups concurrent appends
+//! into one durable commit, and signs a checkpoint for each commit.
+//! `replay` re-checks a whole Record from its bytes, trusting nothing stored.
 
+#[macro_use]
+mod backend;
+mod error;
+mod ledger;
+mod store;
+mod verify;
+
+pub use error::StoreError;
+pub use ledger::{AppendError, Ledger, Receipt};
+pub use store::{Batch, EntryRow, Store, StoredEntry};
+pub use verify::{replay, ReplayProblem, ReplayReport};

@@ -1,0 +1,182 @@
+//! The SQL of both backends. The statements are the same text for SQLite
+//! and PostgreSQL (`$n` placeholders, `ON CONFLICT` upserts, integers and
+//! byte strings only), so they are written once and instantiated per driver;
+//! what differs — how a writer takes the write lock — is passed in.
+
+macro_rules! backend {
+    ($module:ident, $db:ty, |$pool:ident| $begin:expr) => {
+        pub(crate) mod $module {
+            use sqlx::{QueryBuilder, Row};
+            use truce_record::Hash;
+
+            use crate::store::{to_hash, to_i64, to_u64};
+            use crate::{Batch, StoreError, StoredEntry};
+
+            type Pool = sqlx::Pool<$db>;
+
+            /// Rows per multi-row INSERT: well under both drivers' limits on
+            /// bound parameters (32,766 for SQLite, 65,535 for PostgreSQL).
+            const ROWS_PER_INSERT: usize = 1_000;
+
+            pub(crate) async fn size(pool: &Pool) -> Result<u64, StoreError> {
+                let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM entries")
+                    .fetch_one(pool)
+                    .await?;
+                to_u64(row.try_get::<i64, _>(0)?)
+            }
+
+            pub(crate) async fn append(pool: &Pool, batch: &Batch) -> Result<(), StoreError> {
+                let $pool = pool;
+                let mut tx = $begin;
+                let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM entries")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let found = to_u64(row.try_get::<i64, _>(0)?)?;
+                if found != batch.first_position() {
+                    return Err(StoreError::Conflict {
+                        expected: batch.first_position(),
+                        found,
+                    });
+                }
+                for chunk in batch.entries.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(
+                        "INSERT INTO entries (position, statement, signature, author, author_seq, kind, claimed_time, leaf_hash) ",
+                    );
+                    insert.push_values(chunk, |mut row, e| {
+                        row.push_bind(to_i64(e.position))
+                            .push_bind(e.statement.as_slice())
+                            .push_bind(e.signature.as_slice())
+                            .push_bind(e.author.as_str())
+                            .push_bind(to_i64(e.author_seq))
+                            .push_bind(e.kind)
+                            .push_bind(e.claimed_time.as_str())
+                            .push_bind(e.leaf_hash.0.as_slice());
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                let indexed: Vec<(u64, &Hash)> = (batch.hashes_from..).zip(&batch.hashes).collect();
+                for chunk in indexed.chunks(ROWS_PER_INSERT) {
+                    let mut insert =
+                        QueryBuilder::<$db>::new("INSERT INTO tree_hashes (stored_index, hash) ");
+                    insert.push_values(chunk, |mut row, (index, hash)| {
+                        row.push_bind(to_i64(*index)).push_bind(hash.0.as_slice());
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")
+                    .bind(to_i64(batch.checkpoint.size()))
+                    .bind(batch.checkpoint.note())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn entries(
+                pool: &Pool,
+                from: u64,
+                limit: u64,
+            ) -> Result<Vec<StoredEntry>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT position, statement, signature FROM entries
+                     WHERE position >= $1 ORDER BY position LIMIT $2",
+                )
+                .bind(to_i64(from))
+                .bind(to_i64(limit))
+                .fetch_all(pool)
+                .await?;
+                rows.into_iter()
+                    .map(|row| {
+                        Ok(StoredEntry {
+                            position: to_u64(row.try_get(0)?)?,
+                            statement: row.try_get(1)?,
+                            signature: row.try_get(2)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub(crate) async fn tree_hashes(pool: &Pool) -> Result<Vec<(u64, Hash)>, StoreError> {
+                let rows = sqlx::query("SELECT stored_index, hash FROM tree_hashes ORDER BY stored_index")
+                    .fetch_all(pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|row| {
+                        let hash: Vec<u8> = row.try_get(1)?;
+                        Ok((to_u64(row.try_get(0)?)?, to_hash(&hash)?))
+                    })
+                    .collect()
+            }
+
+            pub(crate) async fn checkpoints(pool: &Pool) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+                let rows = sqlx::query("SELECT size, note FROM checkpoints ORDER BY size")
+                    .fetch_all(pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|row| Ok((to_u64(row.try_get(0)?)?, row.try_get(1)?)))
+                    .collect()
+            }
+
+            pub(crate) async fn latest_checkpoint(
+                pool: &Pool,
+            ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+                let row = sqlx::query("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")
+                    .fetch_optional(pool)
+                    .await?;
+                row.map(|row| Ok((to_u64(row.try_get(0)?)?, row.try_get(1)?)))
+                    .transpose()
+            }
+
+            pub(crate) async fn checkpoint(pool: &Pool, size: u64) -> Result<Option<Vec<u8>>, StoreError> {
+                let row = sqlx::query("SELECT note FROM checkpoints WHERE size = $1")
+                    .bind(to_i64(size))
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(row.map(|row| row.try_get(0)).transpose()?)
+            }
+
+            pub(crate) async fn add_cosignature(
+                pool: &Pool,
+                size: u64,
+                witness: &str,
+                line: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO cosignatures (size, witness, signature_line) VALUES ($1, $2, $3)
+                     ON CONFLICT (size, witness) DO UPDATE SET signature_line = excluded.signature_line",
+                )
+                .bind(to_i64(size))
+                .bind(witness)
+                .bind(line)
+                .execute(pool)
+                .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn cosignatures(pool: &Pool, size: u64) -> Result<Vec<String>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT signature_line FROM cosignatures WHERE size = $1 ORDER BY witness",
+                )
+                .bind(to_i64(size))
+                .fetch_all(pool)
+                .await?;
+                rows.into_iter().map(|row| Ok(row.try_get(0)?)).collect()
+            }
+        }
+    };
+}
+
+// SQLite: take the write lock at BEGIN, so two writers never both read the
+// same end of the Record.
+backend!(sqlite, sqlx::Sqlite, |pool| pool
+    .begin_with("BEGIN IMMEDIATE")
+    .await?);
+// PostgreSQL: the size check and the inserts run under a table lock that
+// only other writers wait for.
+backend!(postgres, sqlx::Postgres, |pool| {
+    let mut tx = pool.begin().await?;
+    sqlx::query("LOCK TABLE entries IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    tx
+});

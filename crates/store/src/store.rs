@@ -1,0 +1,173 @@
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use truce_record::{Hash, SignedCheckpoint};
+
+use crate::backend::{postgres, sqlite};
+use crate::StoreError;
+
+/// One entry as stored: position and the exact bytes that were signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub position: u64,
+    pub statement: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// An admitted entry with the columns kept beside it for queries.
+#[derive(Debug, Clone)]
+pub struct EntryRow {
+    pub position: u64,
+    pub statement: Vec<u8>,
+    pub signature: [u8; 64],
+    pub author: String,
+    pub author_seq: u64,
+    pub kind: &'static str,
+    pub claimed_time: String,
+    pub leaf_hash: Hash,
+}
+
+/// Everything one group commit writes, in one transaction.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub entries: Vec<EntryRow>,
+    /// Stored index of the first new tree hash.
+    pub hashes_from: u64,
+    pub hashes: Vec<Hash>,
+    pub checkpoint: SignedCheckpoint,
+}
+
+impl Batch {
+    pub fn first_position(&self) -> u64 {
+        self.entries.first().map_or(0, |e| e.position)
+    }
+}
+
+/// The database behind a node.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Calls the same function of whichever backend the store is.
+macro_rules! dispatch {
+    ($self:ident, $f:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(pool) => sqlite::$f(pool $(, $arg)*).await,
+            Store::Postgres(pool) => postgres::$f(pool $(, $arg)*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite file with WAL and
+    /// `synchronous=FULL`, so a commit is on disk before it returns.
+    pub async fn open_sqlite(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    /// Connects to PostgreSQL at `url` and applies the migrations.
+    pub async fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(Store::Postgres(pool))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Number of entries stored (one more than the highest position).
+    pub async fn size(&self) -> Result<u64, StoreError> {
+        dispatch!(self, size())
+    }
+
+    /// Writes a batch in one transaction; refuses it if the Record no longer
+    /// ends where the batch begins.
+    pub async fn append(&self, batch: &Batch) -> Result<(), StoreError> {
+        dispatch!(self, append(batch))
+    }
+
+    /// Entries from `from` on, at most `limit`, in position order.
+    pub async fn entries(&self, from: u64, limit: u64) -> Result<Vec<StoredEntry>, StoreError> {
+        dispatch!(self, entries(from, limit))
+    }
+
+    /// Every stored tree hash, in stored-index order, with its index.
+    pub async fn tree_hashes(&self) -> Result<Vec<(u64, Hash)>, StoreError> {
+        dispatch!(self, tree_hashes())
+    }
+
+    /// Checkpoint notes by size, smallest first.
+    pub async fn checkpoints(&self) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        dispatch!(self, checkpoints())
+    }
+
+    pub async fn latest_checkpoint(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        dispatch!(self, latest_checkpoint())
+    }
+
+    pub async fn checkpoint(&self, size: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        dispatch!(self, checkpoint(size))
+    }
+
+    /// Records a witness's cosignature line for the checkpoint of `size`.
+    pub async fn add_cosignature(
+        &self,
+        size: u64,
+        witness: &str,
+        line: &str,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, add_cosignature(size, witness, line))
+    }
+
+    pub async fn cosignatures(&self, size: u64) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, cosignatures(size))
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(pool) => pool.close().await,
+            Store::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+pub(crate) fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).expect("positions fit in i64")
+}
+
+pub(crate) fn to_u64(value: i64) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative number {value}")))
+}
+
+pub(crate) fn to_hash(bytes: &[u8]) -> Result<Hash, StoreError> {
+    let array: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("hash of {} bytes", bytes.len())))?;
+    Ok(Hash(array))
+}

@@ -1,0 +1,177 @@
+//! A small mechanism for the store tests: an operator, three guarantors, an
+//! observer, three witnesses, and a Record on each backend.
+
+#![allow(dead_code)]
+
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use truce_model::{FoundingMember, Genesis, MemberName, Note, Party, Role, Witness};
+use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, SignedStatement, Statement};
+use truce_store::{Ledger, Store};
+
+pub struct Member {
+    pub name: &'static str,
+    pub key: MemberKey,
+    pub role: Role,
+    pub party: &'static str,
+}
+
+pub struct Fixture {
+    pub operator: Member,
+    pub guarantors: Vec<Member>,
+    pub observer: Member,
+    pub witnesses: Vec<Cosigner>,
+    pub node_secret: String,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        let member = |name, role, party| Member {
+            name,
+            key: MemberKey::generate(),
+            role,
+            party,
+        };
+        Self {
+            operator: member("operator", Role::Operator, "Mechanism secretariat"),
+            guarantors: vec![
+                member("ru-monitor", Role::GuarantorMember, "Russian Federation"),
+                member("tr-monitor", Role::GuarantorMember, "Republic of Turkey"),
+                member(
+                    "ir-monitor",
+                    Role::GuarantorMember,
+                    "Islamic Republic of Iran",
+                ),
+            ],
+            observer: member("un-expert", Role::Observer, "United Nations"),
+            witnesses: ["ru-witness", "tr-witness", "ir-witness"]
+                .iter()
+                .map(|n| Cosigner::generate(n).unwrap())
+                .collect(),
+            node_secret: CheckpointSigner::generate("truce.test/astana")
+                .unwrap()
+                .secret()
+                .to_string(),
+        }
+    }
+
+    pub fn signer(&self) -> CheckpointSigner {
+        CheckpointSigner::from_secret(&self.node_secret).unwrap()
+    }
+
+    pub fn genesis(&self) -> SignedStatement {
+        let founder = |m: &Member| FoundingMember {
+            member: MemberName::new(m.name).unwrap(),
+            party: Party::new(m.party).unwrap(),
+            role: m.role,
+            public_key: m.key.public_key(),
+        };
+        let body = Genesis {
+            mechanism: "Test ceasefire mechanism".into(),
+            log_origin: "truce.test/astana".into(),
+            node_key: self.signer().verifier_key().to_string(),
+            operator: founder(&self.operator),
+            members: self
+                .guarantors
+                .iter()
+                .chain(std::iter::once(&self.observer))
+                .map(founder)
+                .collect(),
+            witnesses: self
+                .witnesses
+                .iter()
+                .map(|w| Witness {
+                    party: Party::new(w.name()).unwrap(),
+                    verifier_key: w.verifier_key(),
+                })
+                .collect(),
+            witness_quorum: 2,
+        };
+        sign(&self.operator.key, 0, Body::Genesis(body))
+    }
+}
+
+pub fn sign(key: &MemberKey, seq: u64, body: Body) -> SignedStatement {
+    key.sign(&Statement::new(key.key_id(), seq, Timestamp::now(), body))
+}
+
+pub fn note(key: &MemberKey, seq: u64, text: &str) -> SignedStatement {
+    sign(
+        key,
+        seq,
+        Body::Note(Note {
+            text: text.into(),
+            refers_to: vec![],
+        }),
+    )
+}
+
+/// A fresh SQLite file, kept alive by the returned directory.
+pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(&dir.path().join("truce.sqlite"))
+        .await
+        .unwrap();
+    (store, dir)
+}
+
+/// A fresh database on the test PostgreSQL server named by
+/// TRUCE_TEST_PG_URL. Without it the PostgreSQL half of a test is skipped,
+/// unless TRUCE_REQUIRE_PG is set (as the README test command does).
+pub async fn postgres_store() -> Option<Store> {
+    let Ok(admin_url) = std::env::var("TRUCE_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("TRUCE_REQUIRE_PG").is_none(),
+            "TRUCE_REQUIRE_PG is set but TRUCE_TEST_PG_URL is not"
+        );
+        eprintln!("TRUCE_TEST_PG_URL not set: skipping the PostgreSQL run");
+        return None;
+    };
+    let name = format!(
+        "truce_test_{}",
+        hex::encode(MemberKey::generate().seed()[..8].to_vec())
+    );
+    let admin = sqlx::PgPool::connect(&admin_url)
+        .await
+        .expect("connect to test PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let mut options = sqlx::postgres::PgConnectOptions::from_str(&admin_url).unwrap();
+    options = options.database(&name);
+    let url = format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        name
+    );
+    Some(Store::open_postgres(&url).await.unwrap())
+}
+
+/// Runs `test` once on SQLite and once on PostgreSQL.
+macro_rules! on_both_backends {
+    ($test:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn sqlite() {
+            let (store, _dir) = common::sqlite_store().await;
+            super::$test(store).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn postgres() {
+            if let Some(store) = common::postgres_store().await {
+                super::$test(store).await;
+            }
+        }
+    };
+}
+
+pub async fn founded(store: Store, fixture: &Fixture) -> Ledger {
+    let ledger = Ledger::open(store, fixture.signer()).await.unwrap();
+    ledger.append(fixture.genesis()).await.unwrap();
+    ledger
+}

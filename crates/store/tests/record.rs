@@ -1,0 +1,259 @@
+//! The contract every backend keeps, run on a real SQLite file and a real
+//! PostgreSQL database.
+
+#[macro_use]
+mod common;
+
+use common::{founded, note, sign, Fixture};
+use truce_model::{KeyRevoked, KeyRotated, MemberName};
+use truce_record::{check_inclusion, Body, MemberKey, Rejection, SignedStatement};
+use truce_store::{replay, AppendError, Ledger, Store};
+
+fn refused(result: Result<truce_store::Receipt, AppendError>) -> Rejection {
+    match result {
+        Err(AppendError::Refused { rejection, .. }) => rejection,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn appends_survive_reopening(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let ru = &fixture.guarantors[0].key;
+    for seq in 0..5 {
+        let receipt = ledger
+            .append(note(ru, seq, "shelling near Idlib"))
+            .await
+            .unwrap();
+        assert_eq!(receipt.position, seq + 1);
+    }
+    let root = ledger.checkpoint().unwrap().root();
+    ledger.close().await;
+
+    let store = reopen(&store).await;
+    let ledger = Ledger::open(store.clone(), fixture.signer()).await.unwrap();
+    assert_eq!(ledger.size(), 6);
+    assert_eq!(ledger.checkpoint().unwrap().root(), root);
+    let receipt = ledger.append(note(ru, 5, "sixth")).await.unwrap();
+    assert_eq!(receipt.position, 6);
+    let report = replay(&store, &|_, _| {}).await.unwrap();
+    assert_eq!(report.entries, 7);
+    ledger.close().await;
+}
+
+/// A second connection to the same database, as a restarted node would open.
+async fn reopen(store: &Store) -> Store {
+    match store {
+        Store::Sqlite(pool) => {
+            let path = pool.connect_options().get_filename().to_path_buf();
+            pool.close().await;
+            Store::open_sqlite(&path).await.unwrap()
+        }
+        Store::Postgres(pool) => {
+            let options = pool.connect_options();
+            let url = format!(
+                "postgres://{}@{}:{}/{}",
+                options.get_username(),
+                options.get_host(),
+                options.get_port(),
+                options.get_database().unwrap()
+            );
+            Store::open_postgres(&url).await.unwrap()
+        }
+    }
+}
+
+mod appends_survive_reopening {
+    use super::common;
+    on_both_backends!(appends_survive_reopening);
+}
+
+async fn every_bad_statement_is_refused_and_nothing_is_stored(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let ru = &fixture.guarantors[0].key;
+    ledger.append(note(ru, 0, "first")).await.unwrap();
+    let before = store.size().await.unwrap();
+
+    // Forged signature: the bytes of one statement, the signature of another.
+    let genuine = note(ru, 1, "genuine");
+    let other = note(ru, 1, "other");
+    let forged = SignedStatement::new(genuine.bytes().to_vec(), *other.signature());
+    assert!(matches!(
+        ledger.append(forged).await,
+        Err(AppendError::Refused {
+            rejection: Rejection::BadSignature(_),
+            ..
+        })
+    ));
+    // Replayed and skipped sequence numbers.
+    assert!(matches!(
+        refused(ledger.append(note(ru, 0, "again")).await),
+        Rejection::Sequence {
+            expected: 1,
+            got: 0,
+            ..
+        }
+    ));
+    assert!(matches!(
+        refused(ledger.append(note(ru, 2, "skipped one")).await),
+        Rejection::Sequence {
+            expected: 1,
+            got: 2,
+            ..
+        }
+    ));
+    // Unknown key.
+    let stranger = MemberKey::generate();
+    assert!(matches!(
+        refused(ledger.append(note(&stranger, 0, "hello")).await),
+        Rejection::UnknownKey(_)
+    ));
+    // Wrong role: an observer may not admit members.
+    let observer = &fixture.observer.key;
+    let admit = Body::MemberAdmitted(truce_model::FoundingMember {
+        member: MemberName::new("new-monitor").unwrap(),
+        party: truce_model::Party::new("Russian Federation").unwrap(),
+        role: truce_model::Role::GuarantorMember,
+        public_key: MemberKey::generate().public_key(),
+    });
+    assert!(matches!(
+        refused(ledger.append(sign(observer, 0, admit)).await),
+        Rejection::RoleMayNot { .. }
+    ));
+    // Non-canonical bytes, signed properly.
+    let canonical = note(ru, 1, "spaced").bytes().to_vec();
+    let mut spaced = b" ".to_vec();
+    spaced.extend_from_slice(&canonical);
+    let signature = ru.sign_bytes(&spaced);
+    assert!(matches!(
+        ledger.append(SignedStatement::new(spaced, signature)).await,
+        Err(AppendError::Undecodable(_))
+    ));
+    // A second genesis.
+    assert!(matches!(
+        refused(ledger.append(fixture.genesis()).await),
+        Rejection::UnknownKey(_) | Rejection::GenesisAgain | Rejection::Sequence { .. }
+    ));
+    assert_eq!(store.size().await.unwrap(), before);
+    assert_eq!(ledger.size(), before);
+    ledger.close().await;
+}
+
+mod every_bad_statement_is_refused_and_nothing_is_stored {
+    use super::common;
+    on_both_backends!(every_bad_statement_is_refused_and_nothing_is_stored);
+}
+
+async fn rotated_and_revoked_keys_stop_signing(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let tr = &fixture.guarantors[1].key;
+    let new_key = MemberKey::generate();
+    let rotation = Body::KeyRotated(KeyRotated {
+        new_public_key: new_key.public_key(),
+    });
+    ledger.append(sign(tr, 0, rotation)).await.unwrap();
+    assert!(matches!(
+        refused(ledger.append(note(tr, 1, "old key")).await),
+        Rejection::RotatedKey { .. }
+    ));
+    // The sequence continues per member across the rotation.
+    ledger.append(note(&new_key, 1, "new key")).await.unwrap();
+
+    let revocation = Body::KeyRevoked(KeyRevoked {
+        member: MemberName::new("tr-monitor").unwrap(),
+        public_key: new_key.public_key(),
+        reason: "device lost at the border crossing".into(),
+    });
+    ledger
+        .append(sign(&fixture.operator.key, 1, revocation))
+        .await
+        .unwrap();
+    assert!(matches!(
+        refused(ledger.append(note(&new_key, 2, "after revocation")).await),
+        Rejection::RevokedKey { .. }
+    ));
+    let report = replay(&store, &|_, _| {}).await.unwrap();
+    assert_eq!(report.entries, 4);
+    ledger.close().await;
+}
+
+mod rotated_and_revoked_keys_stop_signing {
+    use super::common;
+    on_both_backends!(rotated_and_revoked_keys_stop_signing);
+}
+
+async fn concurrent_appends_share_commits(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = std::sync::Arc::new(founded(store.clone(), &fixture).await);
+    let per_member = 300u64;
+    let mut tasks = Vec::new();
+    for member in 0..3 {
+        let ledger = ledger.clone();
+        let key = MemberKey::from_seed(fixture.guarantors[member].key.seed());
+        tasks.push(tokio::spawn(async move {
+            // Pipelined: every statement is sent before the earlier ones are
+            // acknowledged, and the queue keeps each member's order.
+            let pending: Vec<_> = (0..per_member)
+                .map(|seq| {
+                    let ledger = ledger.clone();
+                    let statement = note(&key, seq, &format!("report {seq} of member {member}"));
+                    async move { ledger.append(statement).await }
+                })
+                .collect();
+            let mut receipts = Vec::new();
+            for append in pending {
+                receipts.push(append.await.unwrap());
+            }
+            receipts
+        }));
+    }
+    let mut positions = Vec::new();
+    for task in tasks {
+        positions.extend(task.await.unwrap().into_iter().map(|r| r.position));
+    }
+    positions.sort();
+    assert_eq!(positions, (1..=3 * per_member).collect::<Vec<_>>());
+    let checkpoints = store.checkpoints().await.unwrap().len() as u64;
+    assert!(
+        checkpoints < 3 * per_member + 1,
+        "{checkpoints} commits for {} statements: no grouping",
+        3 * per_member
+    );
+    let report = replay(&store, &|_, _| {}).await.unwrap();
+    assert_eq!(report.entries, 3 * per_member + 1);
+    assert_eq!(report.checkpoints, checkpoints);
+    let ledger = std::sync::Arc::into_inner(ledger).unwrap();
+    ledger.close().await;
+}
+
+mod concurrent_appends_share_commits {
+    use super::common;
+    on_both_backends!(concurrent_appends_share_commits);
+}
+
+async fn inclusion_proofs_check_against_the_checkpoint(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let ir = &fixture.guarantors[2].key;
+    for seq in 0..20 {
+        ledger
+            .append(note(ir, seq, "movement of forces"))
+            .await
+            .unwrap();
+    }
+    let checkpoint = ledger.checkpoint().unwrap();
+    for position in 0..checkpoint.size() {
+        let proof = ledger.prove_inclusion(position, checkpoint.size()).unwrap();
+        let leaf = ledger.leaf_hash(position).unwrap();
+        check_inclusion(&proof, checkpoint.size(), checkpoint.root(), position, leaf).unwrap();
+    }
+    assert!(ledger.prove_inclusion(0, checkpoint.size() + 1).is_err());
+    ledger.close().await;
+}
+
+mod inclusion_proofs_check_against_the_checkpoint {
+    use super::common;
+    on_both_backends!(inclusion_proofs_check_against_the_checkpoint);
+}

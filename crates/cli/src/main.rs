@@ -1,1 +1,116 @@
-fn main() {}
+//! `truce`: the command-line tool of the joint record of a ceasefire mechanism.
+
+mod commands;
+mod demo;
+mod keyfile;
+mod mechanism;
+mod node;
+mod proof;
+mod stress;
+mod witness;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use node::Location;
+
+/// The joint record of a ceasefire mechanism.
+///
+/// Every action is a statement signed by the member who makes it and
+/// appended to one tamper-evident Record (a Merkle log). The node signs a
+/// checkpoint of the Record after every commit; each guarantor's witness
+/// cosigns checkpoints after checking them; anyone can replay the whole
+/// Record with `truce verify`.
+///
+/// A first session:
+///
+///   truce demo                          # a demo Record with real parties
+///
+///   truce keygen --out me.key           # your member key (0600)
+///
+///   truce init --mechanism astana.toml --key operator.key
+///
+///   truce append note.json --key me.key # sign locally, append
+///
+///   truce log
+///
+///   truce verify
+#[derive(Parser)]
+#[command(name = "truce", version, verbatim_doc_comment)]
+struct Cli {
+    /// Directory holding the node key and the SQLite file of the Record.
+    #[arg(
+        long,
+        global = true,
+        env = "TRUCE_DATA_DIR",
+        default_value = "./truce-data"
+    )]
+    data_dir: PathBuf,
+
+    /// PostgreSQL URL (postgres://user@host/db) to keep the Record in
+    /// instead of the SQLite file in the data directory.
+    #[arg(long, global = true, env = "TRUCE_DATABASE_URL")]
+    database: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a member key (or a witness key) in a file readable only by you.
+    Keygen(commands::KeygenArgs),
+    /// Start a new Record from a mechanism file, signed by the operator.
+    Init(commands::InitArgs),
+    /// Sign a statement with your key and append it to the Record.
+    Append(commands::AppendArgs),
+    /// List the Record's statements.
+    Log(commands::LogArgs),
+    /// Produce or check inclusion and consistency proofs, offline.
+    #[command(subcommand)]
+    Proof(proof::ProofCommand),
+    /// Run a guarantor's witness: check and cosign checkpoints.
+    #[command(subcommand)]
+    Witness(witness::WitnessCommand),
+    /// Replay the whole Record from scratch and check everything.
+    Verify(commands::VerifyArgs),
+    /// Build a demo Record with the Astana guarantors and show it.
+    Demo(demo::DemoArgs),
+    /// Append many notes as fast as the node takes them (load and crash tests).
+    #[command(hide = true)]
+    Stress(stress::StressArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let location = Location {
+        data_dir: cli.data_dir,
+        database: cli.database,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome = runtime.block_on(async move {
+        match cli.command {
+            Command::Keygen(args) => commands::keygen(args),
+            Command::Init(args) => commands::init(&location, args).await,
+            Command::Append(args) => commands::append(&location, args).await,
+            Command::Log(args) => commands::log(&location, args).await,
+            Command::Proof(command) => proof::run(&location, command).await,
+            Command::Witness(command) => witness::run(&location, command).await,
+            Command::Verify(args) => commands::verify(&location, args).await,
+            Command::Demo(args) => demo::run(&location, args).await,
+            Command::Stress(args) => stress::run(&location, args).await,
+        }
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -37,6 +37,17 @@ pub enum AppendError {
     Store(String),
 }
 
+/// A queued statement; `durable` waits for its commit.
+pub struct Pending(oneshot::Receiver<Result<Receipt, AppendError>>);
+
+impl Pending {
+    pub async fn durable(self) -> Result<Receipt, AppendError> {
+        self.0
+            .await
+            .map_err(|_| AppendError::Store(StoreError::Stopped.to_string()))?
+    }
+}
+
 /// What readers see: only committed entries.
 struct View {
     registry: Registry,
@@ -89,11 +100,18 @@ impl Ledger {
     }
 
     /// Appends one signed statement; returns once it is durable.
+    pub async fn append(&self, signed: SignedStatement) -> Result<Receipt, AppendError> {
+        self.submit(signed).await?.durable().await
+    }
+
+    /// Queues a statement and returns as soon as it is queued, keeping the
+    /// caller's order: a member can pipeline many statements and collect
+    /// the receipts afterwards.
     ///
     /// The signature is checked here, on the caller's task, when the key is
     /// already known, so that many callers verify in parallel and the single
     /// writer only applies the position-dependent rules.
-    pub async fn append(&self, signed: SignedStatement) -> Result<Receipt, AppendError> {
+    pub async fn submit(&self, signed: SignedStatement) -> Result<Pending, AppendError> {
         let mut candidate = Candidate::decode(signed)?;
         let author = candidate.statement.author;
         if let Some(key) = self.public_key(&author) {
@@ -110,9 +128,7 @@ impl Ledger {
             .send(Request { candidate, reply })
             .await
             .map_err(|_| AppendError::Store(StoreError::Stopped.to_string()))?;
-        answer
-            .await
-            .map_err(|_| AppendError::Store(StoreError::Stopped.to_string()))?
+        Ok(Pending(answer))
     }
 
     fn public_key(&self, key: &KeyId) -> Option<VerifyingKey> {

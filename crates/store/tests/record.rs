@@ -195,16 +195,14 @@ async fn concurrent_appends_share_commits(store: Store) {
         tasks.push(tokio::spawn(async move {
             // Pipelined: every statement is sent before the earlier ones are
             // acknowledged, and the queue keeps each member's order.
-            let pending: Vec<_> = (0..per_member)
-                .map(|seq| {
-                    let ledger = ledger.clone();
-                    let statement = note(&key, seq, &format!("report {seq} of member {member}"));
-                    async move { ledger.append(statement).await }
-                })
-                .collect();
+            let mut pending = Vec::new();
+            for seq in 0..per_member {
+                let statement = note(&key, seq, &format!("report {seq} of member {member}"));
+                pending.push(ledger.submit(statement).await.unwrap());
+            }
             let mut receipts = Vec::new();
-            for append in pending {
-                receipts.push(append.await.unwrap());
+            for queued in pending {
+                receipts.push(queued.durable().await.unwrap());
             }
             receipts
         }));

@@ -1,7 +1,7 @@
 //! A small mechanism for the store tests: an operator, three guarantors, an
 //! observer, three witnesses, and a Record on each backend.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 use std::str::FromStr;
 
@@ -130,7 +130,7 @@ pub async fn postgres_store() -> Option<Store> {
     };
     let name = format!(
         "truce_test_{}",
-        hex::encode(MemberKey::generate().seed()[..8].to_vec())
+        hex::encode(&MemberKey::generate().seed()[..8])
     );
     let admin = sqlx::PgPool::connect(&admin_url)
         .await

@@ -1,0 +1,348 @@
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::Timestamp;
+use serde_json::json;
+use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
+use truce_store::{replay, Ledger, ReplayReport};
+
+use crate::keyfile;
+use crate::mechanism::{MechanismFile, EXAMPLE};
+use crate::node::{ensure_new_record_dir, member_of, Location};
+
+#[derive(Args)]
+pub struct KeygenArgs {
+    /// Where to write the key (created with permissions 0600).
+    #[arg(long)]
+    out: PathBuf,
+    /// Make a witness key with this name (for `truce witness cosign`)
+    /// instead of a member key.
+    #[arg(long, value_name = "NAME")]
+    witness: Option<String>,
+    /// Replace an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn keygen(args: KeygenArgs) -> Result<ExitCode> {
+    match args.witness {
+        Some(name) => {
+            let key = Cosigner::generate(&name)?;
+            keyfile::write_witness_key(&args.out, &key, args.force)?;
+            println!("witness key written to {}", args.out.display());
+            println!("verifier_key = \"{}\"", key.verifier_key());
+        }
+        None => {
+            let key = MemberKey::generate();
+            keyfile::write_member_key(&args.out, &key, args.force)?;
+            println!("member key written to {}", args.out.display());
+            println!("public_key = \"{}\"", key.public_key());
+            println!("key_id     = \"{}\"", key.key_id());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+#[command(after_help = format!("Example mechanism file:\n\n{EXAMPLE}"))]
+pub struct InitArgs {
+    /// The mechanism file (TOML): name, operator, members, witnesses, quorum.
+    #[arg(long)]
+    mechanism: PathBuf,
+    /// The operator's member key; it signs the genesis statement.
+    #[arg(long)]
+    key: PathBuf,
+    /// Use this node key instead of creating one (to move a node).
+    #[arg(long)]
+    node_key: Option<PathBuf>,
+}
+
+pub async fn init(location: &Location, args: InitArgs) -> Result<ExitCode> {
+    let mechanism = MechanismFile::read(&args.mechanism)?;
+    let operator = keyfile::read_member_key(&args.key)?;
+    if operator.public_key() != mechanism.operator.public_key {
+        bail!(
+            "{} is not the operator's key: the mechanism file names public key {}",
+            args.key.display(),
+            mechanism.operator.public_key
+        );
+    }
+    ensure_new_record_dir(&location.data_dir)?;
+    let signer = match &args.node_key {
+        Some(path) => keyfile::read_node_key(path)?,
+        None => CheckpointSigner::generate(&mechanism.origin())?,
+    };
+    let genesis = mechanism.genesis(signer.verifier_key())?;
+    let store = location.open_store().await?;
+    if store.size().await? > 0 {
+        bail!("{} already holds a Record", location.describe());
+    }
+    keyfile::write_secret(
+        &location.node_key_path(),
+        &format!("{}\n", signer.secret()),
+        false,
+    )?;
+    let ledger = Ledger::open(store, signer).await?;
+    let statement = Statement::new(
+        operator.key_id(),
+        0,
+        Timestamp::now(),
+        Body::Genesis(genesis),
+    );
+    let receipt = ledger.append(operator.sign(&statement)).await?;
+    let checkpoint = ledger.checkpoint().expect("genesis is checkpointed");
+    println!("Record created in {}", location.describe());
+    println!(
+        "genesis at position {}, leaf hash {}",
+        receipt.position, receipt.leaf_hash
+    );
+    println!(
+        "node key (give it to every verifier): {}",
+        checkpoint_key(&ledger)
+    );
+    print!("{}", String::from_utf8_lossy(checkpoint.note()));
+    ledger.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn checkpoint_key(ledger: &Ledger) -> String {
+    ledger
+        .registry()
+        .genesis()
+        .map(|g| g.node_key.clone())
+        .unwrap_or_default()
+}
+
+#[derive(Args)]
+#[command(
+    after_help = "The statement file holds the body only, as JSON, for example:\n\n  \
+    {\"note\": {\"text\": \"Shelling reported near Khan Shaykhun\", \"refers_to\": []}}\n\n\
+    truce fills in your key id, your next sequence number and the time, signs the\n\
+    canonical bytes with your key, and appends them. Kinds: member_admitted,\n\
+    key_rotated, key_revoked, note."
+)]
+pub struct AppendArgs {
+    /// JSON file with the statement body, or - for standard input.
+    file: PathBuf,
+    /// Your member key file.
+    #[arg(long)]
+    key: PathBuf,
+}
+
+pub async fn append(location: &Location, args: AppendArgs) -> Result<ExitCode> {
+    let key = keyfile::read_member_key(&args.key)?;
+    let text = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        text
+    } else {
+        std::fs::read_to_string(&args.file)
+            .with_context(|| format!("reading {}", args.file.display()))?
+    };
+    let body: Body = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a statement body", args.file.display()))?;
+    let ledger = location.open_ledger().await?;
+    let registry = ledger.registry();
+    let member = registry
+        .member_of(&key.key_id())
+        .and_then(|name| registry.member(name))
+        .with_context(|| format!("key {} is not admitted in this Record", key.key_id()))?;
+    let statement = Statement::new(key.key_id(), member.next_seq, Timestamp::now(), body);
+    let result = ledger.append(key.sign(&statement)).await;
+    ledger.close().await;
+    let receipt = result?;
+    println!(
+        "appended {} at position {} (leaf hash {}, checkpoint size {})",
+        statement.kind(),
+        receipt.position,
+        receipt.leaf_hash,
+        receipt.checkpoint_size
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct LogArgs {
+    /// First position to list.
+    #[arg(long, default_value_t = 0)]
+    pub from: u64,
+    /// Most entries to list.
+    #[arg(long, default_value_t = 100)]
+    pub limit: u64,
+    /// Only statements of this kind (genesis, member_admitted, key_rotated, key_revoked, note).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn log(location: &Location, args: LogArgs) -> Result<ExitCode> {
+    let ledger = location.open_ledger().await?;
+    let registry = ledger.registry();
+    let entries = ledger.store().entries(args.from, args.limit).await?;
+    for entry in entries {
+        let statement = Statement::from_bytes(&entry.statement).with_context(|| {
+            format!(
+                "entry {} does not decode (run truce verify)",
+                entry.position
+            )
+        })?;
+        if args
+            .kind
+            .as_deref()
+            .is_some_and(|k| k != statement.kind().as_str())
+        {
+            continue;
+        }
+        let member = member_of(&registry, &statement.author);
+        if args.json {
+            let leaf = ledger.leaf_hash(entry.position).map(|h| h.to_string());
+            println!(
+                "{}",
+                json!({
+                    "position": entry.position,
+                    "member": member,
+                    "author": statement.author,
+                    "seq": statement.seq,
+                    "time": statement.time,
+                    "kind": statement.kind().as_str(),
+                    "body": statement.body,
+                    "leaf_hash": leaf,
+                })
+            );
+        } else {
+            println!(
+                "{:>7}  {}  {:<16} {:>4}  {:<15} {}",
+                entry.position,
+                statement.time.strftime("%Y-%m-%d %H:%M:%S"),
+                member,
+                statement.seq,
+                statement.kind().as_str(),
+                summary(&statement.body)
+            );
+        }
+    }
+    ledger.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary(body: &Body) -> String {
+    let text = match body {
+        Body::Genesis(g) => format!(
+            "{} ({} founding members, {} witnesses, quorum {})",
+            g.mechanism,
+            g.members.len() + 1,
+            g.witnesses.len(),
+            g.witness_quorum
+        ),
+        Body::MemberAdmitted(m) => format!("{} ({}, {})", m.member, m.party, m.role),
+        Body::KeyRotated(r) => format!("new key {}", truce_record::KeyId::of(&r.new_public_key)),
+        Body::KeyRevoked(r) => format!(
+            "{}'s key {}: {}",
+            r.member,
+            truce_record::KeyId::of(&r.public_key),
+            r.reason
+        ),
+        Body::Note(n) => n.text.clone(),
+    };
+    let mut line: String = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(80)
+        .collect();
+    if line.len() < text.len() {
+        line.push('…');
+    }
+    line
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn verify(location: &Location, args: VerifyArgs) -> Result<ExitCode> {
+    let store = location.open_store().await?;
+    let total = store.size().await?;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template(
+            "verifying {bar:40} {pos}/{len} entries, {per_sec}, {eta} left",
+        )
+        .expect("valid template"),
+    );
+    let outcome = replay(&store, &|done, _| bar.set_position(done)).await;
+    bar.finish_and_clear();
+    store.close().await;
+    match outcome {
+        Ok(report) => {
+            print_report(location, &report, args.json);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problem) => {
+            if args.json {
+                println!("{}", json!({"ok": false, "problem": problem.to_string()}));
+            } else {
+                println!("FAILED: {problem}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn print_report(location: &Location, report: &ReplayReport, as_json: bool) {
+    let node_key = report
+        .registry
+        .genesis()
+        .map(|g| g.node_key.clone())
+        .unwrap_or_default();
+    if as_json {
+        println!(
+            "{}",
+            json!({
+                "ok": true,
+                "entries": report.entries,
+                "root": report.root.to_string(),
+                "checkpoints": report.checkpoints,
+                "cosigned_by": report.cosigned_by,
+                "quorum": report.quorum,
+                "final": report.is_final(),
+                "node_key": node_key,
+            })
+        );
+        return;
+    }
+    println!("OK: {} verified", location.describe());
+    println!(
+        "  {} entries: every signature, sequence number and admission rule holds",
+        report.entries
+    );
+    println!("  root {} matches the latest checkpoint", report.root);
+    println!(
+        "  {} checkpoints, each signed by node key {node_key}",
+        report.checkpoints
+    );
+    let status = if report.is_final() {
+        "final"
+    } else {
+        "not final yet"
+    };
+    println!(
+        "  latest checkpoint cosigned by {} of quorum {} ({}): {status}",
+        report.cosigned_by.len(),
+        report.quorum,
+        if report.cosigned_by.is_empty() {
+            "no witness".to_string()
+        } else {
+            report.cosigned_by.join(", ")
+        }
+    );
+}

@@ -1,0 +1,271 @@
+//! `truce demo`: a Record for the Astana mechanism as the public record
+//! describes it — Russia, Turkey and Iran as guarantors, UN experts as
+//! observers — with a few statements, witness cosignatures and a full check.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use jiff::Timestamp;
+use truce_model::{FoundingMember, KeyRotated, MemberName, Note, Party, Role, Witness};
+use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
+use truce_store::Ledger;
+
+use crate::commands::{self, LogArgs, VerifyArgs};
+use crate::keyfile;
+use crate::mechanism::MechanismFile;
+use crate::node::Location;
+use crate::witness;
+
+#[derive(Args)]
+pub struct DemoArgs {}
+
+struct DemoMember {
+    name: &'static str,
+    party: &'static str,
+    role: Role,
+}
+
+const MEMBERS: [DemoMember; 6] = [
+    DemoMember {
+        name: "secretariat",
+        party: "Joint secretariat of the mechanism",
+        role: Role::Operator,
+    },
+    DemoMember {
+        name: "ru-monitor-1",
+        party: "Russian Federation",
+        role: Role::GuarantorMember,
+    },
+    DemoMember {
+        name: "tr-monitor-1",
+        party: "Republic of Türkiye",
+        role: Role::GuarantorMember,
+    },
+    DemoMember {
+        name: "ir-monitor-1",
+        party: "Islamic Republic of Iran",
+        role: Role::GuarantorMember,
+    },
+    DemoMember {
+        name: "un-expert-1",
+        party: "United Nations",
+        role: Role::Observer,
+    },
+    DemoMember {
+        name: "icrc-delegate-1",
+        party: "International Committee of the Red Cross",
+        role: Role::Intermediary,
+    },
+];
+
+const WITNESSES: [(&str, &str); 3] = [
+    ("ru-witness", "Russian Federation"),
+    ("tr-witness", "Republic of Türkiye"),
+    ("ir-witness", "Islamic Republic of Iran"),
+];
+
+pub async fn run(location: &Location, _args: DemoArgs) -> Result<ExitCode> {
+    if location.node_key_path().exists() {
+        println!(
+            "A Record already exists in {}; checking and listing it.\n",
+            location.data_dir.display()
+        );
+    } else {
+        build(location).await?;
+        cosign_all(location).await?;
+    }
+    let verified = commands::verify(location, VerifyArgs { json: false }).await?;
+    println!();
+    commands::log(
+        location,
+        LogArgs {
+            from: 0,
+            limit: 50,
+            kind: None,
+            json: false,
+        },
+    )
+    .await?;
+    println!(
+        "\nKeys of the demo members are in {}.",
+        keys_dir(location).display()
+    );
+    println!(
+        "Try: truce --data-dir {} proof inclusion 3",
+        location.data_dir.display()
+    );
+    Ok(verified)
+}
+
+fn keys_dir(location: &Location) -> std::path::PathBuf {
+    location.data_dir.join("demo-keys")
+}
+
+async fn build(location: &Location) -> Result<()> {
+    let dir = keys_dir(location);
+    let keys: Vec<MemberKey> = MEMBERS.iter().map(|_| MemberKey::generate()).collect();
+    for (member, key) in MEMBERS.iter().zip(&keys) {
+        keyfile::write_member_key(&dir.join(format!("{}.key", member.name)), key, true)?;
+    }
+    let mut witnesses = Vec::new();
+    for (name, party) in WITNESSES {
+        let cosigner = Cosigner::generate(name)?;
+        keyfile::write_witness_key(&dir.join(format!("{name}.key")), &cosigner, true)?;
+        witnesses.push(Witness {
+            party: Party::new(party)?,
+            verifier_key: cosigner.verifier_key(),
+        });
+    }
+    let founder = |i: usize| -> Result<FoundingMember> {
+        Ok(FoundingMember {
+            member: MemberName::new(MEMBERS[i].name)?,
+            party: Party::new(MEMBERS[i].party)?,
+            role: MEMBERS[i].role,
+            public_key: keys[i].public_key(),
+        })
+    };
+    let mechanism = MechanismFile {
+        name: "Astana ceasefire mechanism (Syria), demo".into(),
+        origin: Some("truce.demo/astana".into()),
+        witness_quorum: 2,
+        operator: founder(0)?,
+        members: (1..MEMBERS.len()).map(founder).collect::<Result<_>>()?,
+        witnesses,
+    };
+    let signer = CheckpointSigner::generate(&mechanism.origin())?;
+    let genesis = mechanism.genesis(signer.verifier_key())?;
+    keyfile::write_secret(
+        &location.node_key_path(),
+        &format!("{}\n", signer.secret()),
+        false,
+    )?;
+    let ledger = Ledger::open(location.open_store().await?, signer).await?;
+    let mut script = Script {
+        ledger: &ledger,
+        keys,
+        seqs: [0; 6],
+    };
+    script.say(0, Body::Genesis(genesis)).await?;
+    for (who, text) in NOTES_BEFORE_ROTATION {
+        script.note(who, text).await?;
+    }
+    let second_monitor = MemberKey::generate();
+    keyfile::write_member_key(&dir.join("ru-monitor-2.key"), &second_monitor, true)?;
+    script
+        .say(
+            0,
+            Body::MemberAdmitted(FoundingMember {
+                member: MemberName::new("ru-monitor-2")?,
+                party: Party::new("Russian Federation")?,
+                role: Role::GuarantorMember,
+                public_key: second_monitor.public_key(),
+            }),
+        )
+        .await?;
+    let new_key = MemberKey::generate();
+    script
+        .say(
+            2,
+            Body::KeyRotated(KeyRotated {
+                new_public_key: new_key.public_key(),
+            }),
+        )
+        .await?;
+    keyfile::write_member_key(&dir.join("tr-monitor-1.key"), &new_key, true)?;
+    script.keys[2] = new_key;
+    script
+        .note(2, "Key rotated after the Tehran meeting; statements signed with the earlier key stay valid.")
+        .await?;
+    script
+        .note(5, "Ready to act as the neutral intermediary for the exchange of detainees and abductees: lists are to be encrypted to the intermediary's key.")
+        .await?;
+    ledger.close().await;
+    write_mechanism_file(&dir, &mechanism)?;
+    Ok(())
+}
+
+const NOTES_BEFORE_ROTATION: [(usize, &str); 4] = [
+    (1, "Over the past 24 hours the Russian side registered 13 ceasefire violations: Damascus (4), Daraa (1), Latakia (4), Hama (4)."),
+    (2, "Over the past 24 hours the Turkish side registered 19 ceasefire violations; in one case the fire targeted a group excluded from the ceasefire, the other cases could not be confirmed."),
+    (3, "Expert-level meeting in Tehran: draft documents on the ceasefire regime and its implementation, and on the exchange of detainees and abductees, were discussed. Next expert meeting: 2 May, one day before the Astana talks."),
+    (4, "A UN expert delegation attended the trilateral meetings in Tehran as observers and offered technical assistance."),
+];
+
+struct Script<'a> {
+    ledger: &'a Ledger,
+    keys: Vec<MemberKey>,
+    seqs: [u64; 6],
+}
+
+impl Script<'_> {
+    async fn say(&mut self, who: usize, body: Body) -> Result<()> {
+        let key = &self.keys[who];
+        let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body);
+        self.ledger.append(key.sign(&statement)).await?;
+        self.seqs[who] += 1;
+        Ok(())
+    }
+
+    async fn note(&mut self, who: usize, text: &str) -> Result<()> {
+        self.say(
+            who,
+            Body::Note(Note {
+                text: text.into(),
+                refers_to: vec![],
+            }),
+        )
+        .await
+    }
+}
+
+async fn cosign_all(location: &Location) -> Result<()> {
+    let dir = keys_dir(location);
+    for (name, _) in WITNESSES {
+        let state = location.data_dir.join("witness-state").join(name);
+        witness::run(
+            location,
+            witness::WitnessCommand::Cosign {
+                key: dir.join(format!("{name}.key")),
+                state_dir: state,
+                node_key: None,
+            },
+        )
+        .await?;
+    }
+    println!();
+    Ok(())
+}
+
+/// Leaves the demo's mechanism next to its keys, as an example to edit.
+fn write_mechanism_file(dir: &Path, mechanism: &MechanismFile) -> Result<()> {
+    let mut text = format!(
+        "name = {:?}\norigin = {:?}\nwitness_quorum = {}\n\n",
+        mechanism.name,
+        mechanism.origin(),
+        mechanism.witness_quorum
+    );
+    let member = |table: &str, m: &FoundingMember| {
+        format!(
+            "[{table}]\nmember = \"{}\"\nparty = {:?}\nrole = \"{}\"\npublic_key = \"{}\"\n\n",
+            m.member,
+            m.party.as_str(),
+            m.role,
+            m.public_key
+        )
+    };
+    text.push_str(&member("operator", &mechanism.operator));
+    for m in &mechanism.members {
+        text.push_str(&member("[members]", m));
+    }
+    for w in &mechanism.witnesses {
+        text.push_str(&format!(
+            "[[witnesses]]\nparty = {:?}\nverifier_key = \"{}\"\n\n",
+            w.party.as_str(),
+            w.verifier_key
+        ));
+    }
+    std::fs::write(dir.join("mechanism.toml"), text)?;
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! Throughput of the Record on the SQLite default:
+//! - appends: ~500-byte signed statements, verified, admitted and durable;
+//! - inclusion proofs from the node's tree;
+//! - a full replay (`truce verify`) of the Record built by the appends.
+//!
+//! `TRUCE_BENCH_ENTRIES` sets the Record's size (default 200,000; the goal
+//! figures are for 1,000,000). Prints one line per measure.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use truce_model::Note;
+use truce_record::{check_inclusion, Body, MemberKey, SignedStatement};
+use truce_store::{replay, Ledger};
+
+const STATEMENT_BYTES: usize = 500;
+
+fn main() {
+    let entries: u64 = std::env::var("TRUCE_BENCH_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(run(entries));
+}
+
+async fn run(entries: u64) {
+    let fixture = common::Fixture::new();
+    let (store, _dir) = common::sqlite_store().await;
+    let ledger = Arc::new(common::founded(store.clone(), &fixture).await);
+    let members: Vec<MemberKey> = fixture
+        .guarantors
+        .iter()
+        .map(|m| MemberKey::from_seed(m.key.seed()))
+        .collect();
+
+    let started = Instant::now();
+    let streams = presign(&members, entries - 1);
+    let mean_bytes = streams[0][0].bytes().len() + 64;
+    eprintln!(
+        "signed {} statements of {mean_bytes} bytes in {:.1} s (client side, not timed below)",
+        entries - 1,
+        started.elapsed().as_secs_f64()
+    );
+
+    let started = Instant::now();
+    append_all(&ledger, streams).await;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "append: {} statements verified, admitted and durable in {seconds:.2} s = {:.0}/s ({} commits)",
+        entries - 1,
+        (entries - 1) as f64 / seconds,
+        store.checkpoints().await.unwrap().len()
+    );
+
+    prove(&ledger);
+
+    let started = Instant::now();
+    let report = replay(&store, &|_, _| {}).await.unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "verify: {} entries replayed from scratch in {seconds:.2} s = {:.0}/s",
+        report.entries,
+        report.entries as f64 / seconds
+    );
+    Arc::into_inner(ledger).unwrap().close().await;
+}
+
+/// One stream of statements per member, signed in parallel.
+fn presign(members: &[MemberKey], total: u64) -> Vec<Vec<SignedStatement>> {
+    let per_member = total / members.len() as u64;
+    let extra = total % members.len() as u64;
+    members
+        .par_iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let count = per_member + u64::from((i as u64) < extra);
+            (0..count)
+                .map(|seq| {
+                    let mut text = format!("member {i} statement {seq}: ");
+                    while text.len() < STATEMENT_BYTES - 240 {
+                        text.push_str("calm along the line of contact. ");
+                    }
+                    let body = Body::Note(Note {
+                        text,
+                        refers_to: vec![],
+                    });
+                    common::sign(key, seq, body)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+async fn append_all(ledger: &Arc<Ledger>, streams: Vec<Vec<SignedStatement>>) {
+    let tasks: Vec<_> = streams
+        .into_iter()
+        .map(|stream| {
+            let ledger = ledger.clone();
+            tokio::spawn(async move {
+                let mut window = std::collections::VecDeque::new();
+                for signed in stream {
+                    window.push_back(ledger.submit(signed).await.unwrap());
+                    while window.len() > 2_048 {
+                        window.pop_front().unwrap().durable().await.unwrap();
+                    }
+                }
+                for pending in window {
+                    pending.durable().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+fn prove(ledger: &Ledger) {
+    let checkpoint = ledger.checkpoint().unwrap();
+    let size = checkpoint.size();
+    let count = 200_000u64;
+    let started = Instant::now();
+    let mut total_hashes = 0;
+    for i in 0..count {
+        let position = (i * 7_919) % size;
+        total_hashes += ledger.prove_inclusion(position, size).unwrap().len();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "inclusion proofs: {count} in {seconds:.2} s = {:.0}/s on one core (mean {} hashes)",
+        count as f64 / seconds,
+        total_hashes as u64 / count
+    );
+    let proof = ledger.prove_inclusion(size / 2, size).unwrap();
+    let leaf = ledger.leaf_hash(size / 2).unwrap();
+    check_inclusion(&proof, size, checkpoint.root(), size / 2, leaf).unwrap();
+}

@@ -1,0 +1,423 @@
+//! End-to-end tests of the `truce` binary on a real SQLite file and a real
+//! PostgreSQL database: tampering is caught and named, acknowledged
+//! statements survive kill -9, a forked log is refused by the witness.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use sqlx::Row;
+
+struct Node {
+    dir: tempfile::TempDir,
+    database: Option<String>,
+}
+
+impl Node {
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn keys(&self) -> PathBuf {
+        self.data_dir().join("demo-keys")
+    }
+
+    fn truce(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
+        command.arg("--data-dir").arg(self.data_dir()).args(args);
+        command.env_remove("TRUCE_DATABASE_URL");
+        if let Some(url) = &self.database {
+            command.arg("--database").arg(url);
+        }
+        command.output().expect("run truce")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.truce(args);
+        assert!(
+            output.status.success(),
+            "truce {args:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Runs `truce verify` and returns whether it passed and what it printed.
+    fn verify(&self) -> (bool, String) {
+        let output = self.truce(&["verify"]);
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    }
+
+    async fn sql(&self, statement: &str) {
+        match &self.database {
+            Some(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            None => {
+                let pool = sqlx::SqlitePool::connect(&format!(
+                    "sqlite://{}",
+                    self.data_dir().join("truce.sqlite").display()
+                ))
+                .await
+                .unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
+    async fn statement_at(&self, position: i64) -> Vec<u8> {
+        let query = "SELECT statement FROM entries WHERE position = $1";
+        match &self.database {
+            Some(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                let row = sqlx::query(query)
+                    .bind(position)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                row.get(0)
+            }
+            None => {
+                let path = self.data_dir().join("truce.sqlite");
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .unwrap();
+                let row = sqlx::query(query)
+                    .bind(position)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                row.get(0)
+            }
+        }
+    }
+}
+
+async fn postgres_url() -> Option<String> {
+    let Ok(admin_url) = std::env::var("TRUCE_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("TRUCE_REQUIRE_PG").is_none(),
+            "TRUCE_REQUIRE_PG is set but TRUCE_TEST_PG_URL is not"
+        );
+        eprintln!("TRUCE_TEST_PG_URL not set: skipping the PostgreSQL run");
+        return None;
+    };
+    let name = format!("truce_cli_{}", std::process::id()) + &random_suffix();
+    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let base = admin_url.rsplit_once('/').unwrap().0;
+    Some(format!("{base}/{name}"))
+}
+
+fn random_suffix() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    dir.path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// A demo Record (9 entries, cosigned) on the chosen backend.
+async fn demo(postgres: bool) -> Option<Node> {
+    let database = if postgres {
+        Some(postgres_url().await?)
+    } else {
+        None
+    };
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database,
+    };
+    node.ok(&["demo"]);
+    assert!(node.verify().0);
+    Some(node)
+}
+
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$test(super::demo(false).await.unwrap()).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(node) = super::demo(true).await {
+                        super::$test(node).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+on_both_backends!(
+    one_changed_byte_is_named,
+    a_deleted_row_is_named,
+    swapped_rows_are_named,
+    a_replaced_checkpoint_is_named,
+    acknowledged_statements_survive_kill_9,
+);
+
+async fn one_changed_byte_is_named(node: Node) {
+    let mut statement = node.statement_at(3).await;
+    let at = statement.windows(6).position(|w| w == b"Tehran").unwrap();
+    statement[at] = b't';
+    node.sql(&format!(
+        "UPDATE entries SET statement = {} WHERE position = 3",
+        blob_literal(&statement, node.database.is_some())
+    ))
+    .await;
+    let (passed, report) = node.verify();
+    assert!(!passed);
+    assert!(report.contains("entry 3:"), "{report}");
+    assert!(report.contains("signature"), "{report}");
+}
+
+async fn a_deleted_row_is_named(node: Node) {
+    node.sql("DELETE FROM entries WHERE position = 4").await;
+    let (passed, report) = node.verify();
+    assert!(!passed);
+    assert!(report.contains("entry 4: is missing"), "{report}");
+}
+
+async fn swapped_rows_are_named(node: Node) {
+    // Move entry 2 aside, put entry 3 in its place and entry 2 in 3's.
+    node.sql("UPDATE entries SET position = 100 WHERE position = 2")
+        .await;
+    node.sql("UPDATE entries SET position = 2 WHERE position = 3")
+        .await;
+    node.sql("UPDATE entries SET position = 3 WHERE position = 100")
+        .await;
+    let (passed, report) = node.verify();
+    assert!(!passed);
+    assert!(report.contains("entry 2:"), "{report}");
+}
+
+async fn a_replaced_checkpoint_is_named(node: Node) {
+    // The checkpoint of size 1 replaced by the (validly signed) one of size 2.
+    node.sql("UPDATE checkpoints SET note = (SELECT note FROM checkpoints WHERE size = 2) WHERE size = 1")
+        .await;
+    let (passed, report) = node.verify();
+    assert!(!passed);
+    assert!(report.contains("checkpoint of size 1"), "{report}");
+}
+
+async fn acknowledged_statements_survive_kill_9(node: Node) {
+    let keys = node.keys();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
+    command
+        .arg("--data-dir")
+        .arg(node.data_dir())
+        .args(["stress", "--count", "50000", "--print-acks", "--key"])
+        .arg(keys.join("ru-monitor-1.key"))
+        .arg("--key")
+        .arg(keys.join("ir-monitor-1.key"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(url) = &node.database {
+        command.arg("--database").arg(url);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut acked = Vec::new();
+    while acked.len() < 3_000 {
+        let line = lines.next().expect("stress ended early").unwrap();
+        acked.push(line);
+    }
+    // SIGKILL: no destructor, no flush, no orderly shutdown.
+    child.kill().unwrap();
+    acked.extend(lines.map_while(Result::ok));
+    child.wait().unwrap();
+
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
+    let log = node.ok(&["log", "--json", "--limit", "1000000"]);
+    let stored: std::collections::HashMap<u64, String> = log
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            (
+                value["position"].as_u64().unwrap(),
+                value["leaf_hash"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for ack in &acked {
+        let mut parts = ack.split_whitespace().skip(1);
+        let position: u64 = parts.next().unwrap().parse().unwrap();
+        let leaf = parts.next().unwrap();
+        assert_eq!(
+            stored.get(&position).map(String::as_str),
+            Some(leaf),
+            "{ack}"
+        );
+    }
+    assert!(stored.len() >= acked.len() + 9);
+}
+
+fn blob_literal(bytes: &[u8], postgres: bool) -> String {
+    if postgres {
+        format!("'\\x{}'::bytea", hex::encode(bytes))
+    } else {
+        format!("X'{}'", hex::encode(bytes))
+    }
+}
+
+#[tokio::test]
+async fn a_forked_log_is_refused_by_the_witness_with_evidence() {
+    let node = demo(false).await.unwrap();
+    // A second Record signed with the same node key: the operator's fork.
+    let fork = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    let keys = node.keys();
+    fork.ok(&[
+        "init",
+        "--mechanism",
+        keys.join("mechanism.toml").to_str().unwrap(),
+        "--key",
+        keys.join("secretariat.key").to_str().unwrap(),
+        "--node-key",
+        node.data_dir().join("node.key").to_str().unwrap(),
+    ]);
+    let state = tempfile::tempdir().unwrap();
+    let cosign = |record: &Node| {
+        record.truce(&[
+            "witness",
+            "cosign",
+            "--key",
+            keys.join("ru-witness.key").to_str().unwrap(),
+            "--state-dir",
+            state.path().to_str().unwrap(),
+        ])
+    };
+    assert!(cosign(&fork).status.success());
+    let refused = cosign(&node);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not consistent"));
+    let evidence: Vec<_> = std::fs::read_dir(state.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("fork-evidence"))
+        .collect();
+    assert_eq!(evidence.len(), 1);
+    let text = std::fs::read_to_string(evidence[0].path()).unwrap();
+    assert!(text.contains("earlier") && text.contains("later"));
+}
+
+#[test]
+fn keys_are_private_and_bodies_are_checked_field_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("me.key");
+    let output = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["keygen", "--out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // A second keygen to the same path refuses to overwrite.
+    let again = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["keygen", "--out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    // A key readable by others is refused.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    node.ok(&["demo"]);
+    let body = write(
+        dir.path(),
+        "note.json",
+        r#"{"note": {"text": "x", "refers_to": []}}"#,
+    );
+    let output = node.truce(&[
+        "append",
+        body.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("permissions 644"));
+
+    let ru = node.keys().join("ru-monitor-1.key");
+    let empty = write(
+        dir.path(),
+        "empty.json",
+        r#"{"note": {"text": " ", "refers_to": []}}"#,
+    );
+    let output = node.truce(&[
+        "append",
+        empty.to_str().unwrap(),
+        "--key",
+        ru.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("body.note.text"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let good = write(
+        dir.path(),
+        "good.json",
+        r#"{"note": {"text": "Calm in Hama", "refers_to": [1]}}"#,
+    );
+    let appended = node.ok(&[
+        "append",
+        good.to_str().unwrap(),
+        "--key",
+        ru.to_str().unwrap(),
+    ]);
+    assert!(appended.contains("position 9"), "{appended}");
+
+    // An observer may not admit members.
+    let un = node.keys().join("un-expert-1.key");
+    let admit = write(
+        dir.path(),
+        "admit.json",
+        &format!(
+            r#"{{"member_admitted": {{"member": "x-1", "party": "X", "role": "observer", "public_key": "{}"}}}}"#,
+            "ab".repeat(32)
+        ),
+    );
+    let output = node.truce(&[
+        "append",
+        admit.to_str().unwrap(),
+        "--key",
+        un.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("may not make a member_admitted"));
+    assert!(node.verify().0);
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}

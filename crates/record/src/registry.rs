@@ -312,3 +312,141 @@ fn check_time(name: &MemberName, member: &MemberState, time: Timestamp) -> Resul
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use truce_model::{KeyRevoked, Note, Validate};
+
+    use super::*;
+    use crate::{MemberKey, Statement};
+
+    struct Keys {
+        operator: MemberKey,
+        monitor: MemberKey,
+    }
+
+    fn founder(name: &str, role: Role, key: &MemberKey) -> FoundingMember {
+        FoundingMember {
+            member: MemberName::new(name).unwrap(),
+            party: Party::new("Republic of Türkiye").unwrap(),
+            role,
+            public_key: key.public_key(),
+        }
+    }
+
+    fn candidate(key: &MemberKey, seq: u64, body: Body) -> Candidate {
+        let time = "2026-11-25T12:00:00Z".parse().unwrap();
+        Candidate::decode(key.sign(&Statement::new(key.key_id(), seq, time, body))).unwrap()
+    }
+
+    fn founded() -> (Registry, Keys) {
+        let keys = Keys {
+            operator: MemberKey::generate(),
+            monitor: MemberKey::generate(),
+        };
+        let genesis = Genesis {
+            mechanism: "Test".into(),
+            log_origin: "truce.test/log".into(),
+            node_key: "unused".into(),
+            operator: founder("operator", Role::Operator, &keys.operator),
+            members: vec![founder("tr-1", Role::GuarantorMember, &keys.monitor)],
+            witnesses: vec![],
+            witness_quorum: 0,
+        };
+        genesis.validate().unwrap();
+        let mut registry = Registry::new();
+        registry
+            .admit(&mut candidate(&keys.operator, 0, Body::Genesis(genesis)))
+            .unwrap();
+        (registry, keys)
+    }
+
+    fn note() -> Body {
+        Body::Note(Note {
+            text: "calm".into(),
+            refers_to: vec![],
+        })
+    }
+
+    #[test]
+    fn the_first_entry_must_be_genesis() {
+        let key = MemberKey::generate();
+        let mut registry = Registry::new();
+        assert_eq!(
+            registry.admit(&mut candidate(&key, 0, note())).unwrap_err(),
+            Rejection::GenesisFirst
+        );
+        assert_eq!(registry.size(), 0);
+    }
+
+    #[test]
+    fn a_weak_key_is_refused_at_admission_and_nothing_changes() {
+        let (mut registry, keys) = founded();
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let weak = FoundingMember {
+            public_key: PublicKeyBytes(identity),
+            ..founder("weak-1", Role::Observer, &keys.monitor)
+        };
+        let before = registry.size();
+        let refusal = registry
+            .admit(&mut candidate(
+                &keys.operator,
+                1,
+                Body::MemberAdmitted(weak),
+            ))
+            .unwrap_err();
+        assert_eq!(refusal, Rejection::WeakKey);
+        assert_eq!(registry.size(), before);
+        // The operator's sequence did not advance: seq 1 is still next.
+        assert_eq!(
+            registry
+                .member(&MemberName::new("operator").unwrap())
+                .unwrap()
+                .next_seq,
+            1
+        );
+    }
+
+    #[test]
+    fn a_member_may_revoke_its_own_key_but_not_another_members() {
+        let (mut registry, keys) = founded();
+        let revoke_operator = Body::KeyRevoked(KeyRevoked {
+            member: MemberName::new("operator").unwrap(),
+            public_key: keys.operator.public_key(),
+            reason: "not mine to revoke".into(),
+        });
+        assert!(matches!(
+            registry.admit(&mut candidate(&keys.monitor, 0, revoke_operator)),
+            Err(Rejection::RoleMayNot { .. })
+        ));
+        let revoke_own = Body::KeyRevoked(KeyRevoked {
+            member: MemberName::new("tr-1").unwrap(),
+            public_key: keys.monitor.public_key(),
+            reason: "phone seized at a checkpoint".into(),
+        });
+        registry
+            .admit(&mut candidate(&keys.monitor, 0, revoke_own))
+            .unwrap();
+        assert!(matches!(
+            registry.admit(&mut candidate(&keys.monitor, 1, note())),
+            Err(Rejection::RevokedKey { at: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn time_may_not_go_back_for_a_member() {
+        let (mut registry, keys) = founded();
+        let later = "2026-11-25T13:00:00Z".parse().unwrap();
+        let earlier = "2026-11-25T11:00:00Z".parse().unwrap();
+        let sign = |seq, time| {
+            let statement = Statement::new(keys.monitor.key_id(), seq, time, note());
+            Candidate::decode(keys.monitor.sign(&statement)).unwrap()
+        };
+        registry.admit(&mut sign(0, later)).unwrap();
+        assert!(matches!(
+            registry.admit(&mut sign(1, earlier)),
+            Err(Rejection::TimeWentBack { .. })
+        ));
+    }
+}

@@ -1,0 +1,1 @@
+//! Text to candidate reports (being built).

@@ -1,0 +1,1 @@
+//! Governorate boundaries and populated places (being built).

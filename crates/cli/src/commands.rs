@@ -249,6 +249,29 @@ fn summary(body: &Body) -> String {
             r.reason
         ),
         Body::Note(n) => n.text.clone(),
+        Body::FormationRegistered(f) => {
+            format!("{} ({}): {}", f.formation, f.name, f.aliases.join(", "))
+        }
+        Body::FormationStatusChanged(s) => format!(
+            "{} {} from {} ({})",
+            s.formation,
+            s.status.as_str(),
+            s.valid_from,
+            s.reference
+        ),
+        Body::ReportFiled(r) => report_summary(&r.report),
+        Body::ReportAmended(r) => format!("amends {}: {}", r.amends, report_summary(&r.report)),
+        Body::ReportWithdrawn(r) => format!("withdraws {}: {}", r.withdraws, r.reason),
+        Body::IncidentLinked(l) => match l.with {
+            Some(with) => format!("links {} with {}: {}", l.report, with, l.reason),
+            None => format!("detaches {}: {}", l.report, l.reason),
+        },
+        Body::Assessment(a) => format!(
+            "{} on the incident of {}: {}",
+            a.position.as_str(),
+            a.incident,
+            a.reason
+        ),
     };
     let mut line: String = text
         .lines()
@@ -261,6 +284,15 @@ fn summary(body: &Body) -> String {
         line.push('…');
     }
     line
+}
+
+fn report_summary(report: &truce_model::ReportFields) -> String {
+    format!(
+        "{} at {} on {}",
+        report.violation_type.as_str(),
+        report.location.place,
+        report.occurred.date()
+    )
 }
 
 #[derive(Args)]

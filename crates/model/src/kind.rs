@@ -14,15 +14,29 @@ pub enum Kind {
     KeyRotated,
     KeyRevoked,
     Note,
+    FormationRegistered,
+    FormationStatusChanged,
+    ReportFiled,
+    ReportAmended,
+    ReportWithdrawn,
+    IncidentLinked,
+    Assessment,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
         Kind::KeyRevoked,
         Kind::Note,
+        Kind::FormationRegistered,
+        Kind::FormationStatusChanged,
+        Kind::ReportFiled,
+        Kind::ReportAmended,
+        Kind::ReportWithdrawn,
+        Kind::IncidentLinked,
+        Kind::Assessment,
     ];
 
     /// The name used on the wire and in listings.
@@ -33,6 +47,13 @@ impl Kind {
             Kind::KeyRotated => "key_rotated",
             Kind::KeyRevoked => "key_revoked",
             Kind::Note => "note",
+            Kind::FormationRegistered => "formation_registered",
+            Kind::FormationStatusChanged => "formation_status_changed",
+            Kind::ReportFiled => "report_filed",
+            Kind::ReportAmended => "report_amended",
+            Kind::ReportWithdrawn => "report_withdrawn",
+            Kind::IncidentLinked => "incident_linked",
+            Kind::Assessment => "assessment",
         }
     }
 
@@ -46,6 +67,14 @@ impl Kind {
             Kind::Genesis => false,
             Kind::MemberAdmitted | Kind::KeyRevoked => role == Role::Operator,
             Kind::KeyRotated | Kind::Note => true,
+            // The register is the guarantors' own: observers comment with notes.
+            Kind::FormationRegistered
+            | Kind::FormationStatusChanged
+            | Kind::ReportFiled
+            | Kind::ReportAmended
+            | Kind::ReportWithdrawn
+            | Kind::IncidentLinked
+            | Kind::Assessment => role == Role::GuarantorMember,
         }
     }
 }
@@ -68,6 +97,13 @@ mod tests {
                 role == Role::Operator
             );
         }
+    }
+
+    #[test]
+    fn observers_never_take_positions() {
+        assert!(!Kind::Assessment.may_be_made_by(Role::Observer));
+        assert!(Kind::Note.may_be_made_by(Role::Observer));
+        assert!(Kind::Assessment.may_be_made_by(Role::GuarantorMember));
     }
 
     #[test]

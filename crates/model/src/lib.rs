@@ -9,6 +9,7 @@ mod error;
 mod kind;
 mod membership;
 mod names;
+mod register;
 
 pub use error::ValidationError;
 pub use kind::Kind;
@@ -16,6 +17,12 @@ pub use membership::{
     FoundingMember, Genesis, KeyRevoked, KeyRotated, MemberAdmitted, Note, Witness, MAX_NOTE_CHARS,
 };
 pub use names::{MemberName, Party, PublicKeyBytes, Role};
+pub use register::{
+    Actor, Assessment, Casualties, Evidence, FormationId, FormationRegistered, FormationStatus,
+    FormationStatusChanged, GeoPrecision, IncidentLink, Location, Observation, Outcome,
+    PersonStatus, Position, ReportAmended, ReportFields, ReportFiled, ReportId, ReportWithdrawn,
+    Side, Source, SourceKind, TimePrecision, ViolationType, MAX_EVIDENCE_BYTES,
+};
 
 /// Implemented by every statement body: checks what serde cannot.
 pub trait Validate {

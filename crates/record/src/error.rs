@@ -74,4 +74,7 @@ pub enum Rejection {
     AlreadyRevoked(String),
     #[error("invalid field {0}")]
     Invalid(String),
+    /// A rule of the register or the regime, checked against the Record so far.
+    #[error("{field}: {reason}")]
+    Rule { field: String, reason: String },
 }

@@ -17,7 +17,7 @@ pub use ed25519_dalek::VerifyingKey;
 pub use error::{RecordError, Rejection};
 pub use keys::{strong_verifying_key, KeyId, MemberKey, STATEMENT_CONTEXT};
 pub use log::{check_consistency, check_inclusion, leaf_hash, MerkleLog};
-pub use registry::{Admitted, KeyStatus, MemberState, Registry};
+pub use registry::{Admitted, Context, KeyStatus, MemberState, NoRules, Registry, Rules};
 pub use statement::{Body, Candidate, SignedStatement, Statement, FORMAT_VERSION};
 pub use tlog_tiles::{split_stored_hash_index, stored_hash_count, Hash};
 pub use witness::{

@@ -6,7 +6,7 @@ use ed25519_dalek::VerifyingKey;
 use jiff::Timestamp;
 use truce_model::{FoundingMember, Genesis, Kind, MemberName, Party, PublicKeyBytes, Role};
 
-use crate::{strong_verifying_key, Body, Candidate, KeyId, Rejection};
+use crate::{strong_verifying_key, Body, Candidate, KeyId, Rejection, Statement};
 
 /// Where a key stands at the current position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,38 @@ pub struct Admitted {
     pub position: u64,
     pub member: MemberName,
     pub kind: Kind,
+}
+
+/// Who makes a statement, and where, for rules beyond membership.
+pub struct Context<'a> {
+    pub position: u64,
+    pub member: &'a MemberName,
+    pub state: &'a MemberState,
+    /// Membership as it stands before this statement.
+    pub registry: &'a Registry,
+    pub time: Timestamp,
+}
+
+/// Rules of the register and the regime, applied to every statement after
+/// the membership rules. Both functions must be pure functions of the
+/// statements seen so far, so that every node reaches the same verdicts.
+pub trait Rules: Send + Sync {
+    /// Refuses a statement, naming the field and the reason; changes nothing.
+    fn check(&self, context: &Context<'_>, statement: &Statement) -> Result<(), Rejection>;
+    /// Takes an admitted statement into the state.
+    fn apply(&mut self, context: &Context<'_>, statement: &Statement);
+}
+
+/// Membership rules only.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoRules;
+
+impl Rules for NoRules {
+    fn check(&self, _: &Context<'_>, _: &Statement) -> Result<(), Rejection> {
+        Ok(())
+    }
+
+    fn apply(&mut self, _: &Context<'_>, _: &Statement) {}
 }
 
 /// The membership projection, advanced one entry at a time.
@@ -98,6 +130,38 @@ impl Registry {
     }
 
     pub fn admit(&mut self, candidate: &mut Candidate) -> Result<Admitted, Rejection> {
+        self.admit_with(candidate, &mut NoRules)
+    }
+
+    /// Admits under the membership rules and then `rules`: `rules.check`
+    /// sees the statement after every membership check passed and before
+    /// anything changed; `rules.apply` runs only once it is admitted.
+    pub fn admit_with(
+        &mut self,
+        candidate: &mut Candidate,
+        rules: &mut dyn Rules,
+    ) -> Result<Admitted, Rejection> {
+        let admitted = self.admit_membership(candidate, rules)?;
+        let context = self.context(&admitted, &candidate.statement);
+        rules.apply(&context, &candidate.statement);
+        Ok(admitted)
+    }
+
+    fn context<'a>(&'a self, admitted: &'a Admitted, statement: &Statement) -> Context<'a> {
+        Context {
+            position: admitted.position,
+            member: &admitted.member,
+            state: &self.members[&admitted.member],
+            registry: self,
+            time: statement.time,
+        }
+    }
+
+    fn admit_membership(
+        &mut self,
+        candidate: &mut Candidate,
+        rules: &mut dyn Rules,
+    ) -> Result<Admitted, Rejection> {
         let position = self.size;
         if position == 0 {
             return self.admit_genesis(candidate);
@@ -141,6 +205,14 @@ impl Registry {
                 kind: kind.to_string(),
             });
         }
+        let context = Context {
+            position,
+            member: &member_name,
+            state: member,
+            registry: self,
+            time: candidate.statement.time,
+        };
+        rules.check(&context, &candidate.statement)?;
         self.apply_body(position, &member_name, &candidate.statement.body)?;
         let member = self.members.get_mut(&member_name).expect("author exists");
         member.next_seq += 1;
@@ -154,6 +226,7 @@ impl Registry {
     }
 
     fn admit_genesis(&mut self, candidate: &mut Candidate) -> Result<Admitted, Rejection> {
+        // Genesis founds membership; `rules.apply` still sees it.
         let Body::Genesis(genesis) = candidate.statement.body.clone() else {
             return Err(Rejection::GenesisFirst);
         };
@@ -244,7 +317,15 @@ impl Registry {
                 key.status = KeyStatus::Revoked { at: position };
                 Ok(())
             }
-            Body::Note(_) => Ok(()),
+            // The register's rules are the regime crate's, applied after these.
+            Body::Note(_)
+            | Body::FormationRegistered(_)
+            | Body::FormationStatusChanged(_)
+            | Body::ReportFiled(_)
+            | Body::ReportAmended(_)
+            | Body::ReportWithdrawn(_)
+            | Body::IncidentLinked(_)
+            | Body::Assessment(_) => Ok(()),
         }
     }
 

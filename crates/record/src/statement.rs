@@ -1,7 +1,10 @@
 use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use truce_model::{Genesis, KeyRevoked, KeyRotated, Kind, MemberAdmitted, Note, Validate};
+use truce_model::{
+    Assessment, FormationRegistered, FormationStatusChanged, Genesis, IncidentLink, KeyRevoked,
+    KeyRotated, Kind, MemberAdmitted, Note, ReportAmended, ReportFiled, ReportWithdrawn, Validate,
+};
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
 
@@ -12,7 +15,7 @@ pub const FORMAT_VERSION: u32 = 1;
 ///
 /// The canonical encoding is compact JSON with fields in declaration order,
 /// as `serde_json` writes it; see [`Statement::from_bytes`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
     pub v: u32,
@@ -25,7 +28,7 @@ pub struct Statement {
 }
 
 /// The content of a statement; the variant is its kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Body {
     Genesis(Genesis),
@@ -33,6 +36,13 @@ pub enum Body {
     KeyRotated(KeyRotated),
     KeyRevoked(KeyRevoked),
     Note(Note),
+    FormationRegistered(FormationRegistered),
+    FormationStatusChanged(FormationStatusChanged),
+    ReportFiled(ReportFiled),
+    ReportAmended(ReportAmended),
+    ReportWithdrawn(ReportWithdrawn),
+    IncidentLinked(IncidentLink),
+    Assessment(Assessment),
 }
 
 impl Body {
@@ -43,18 +53,32 @@ impl Body {
             Body::KeyRotated(_) => Kind::KeyRotated,
             Body::KeyRevoked(_) => Kind::KeyRevoked,
             Body::Note(_) => Kind::Note,
+            Body::FormationRegistered(_) => Kind::FormationRegistered,
+            Body::FormationStatusChanged(_) => Kind::FormationStatusChanged,
+            Body::ReportFiled(_) => Kind::ReportFiled,
+            Body::ReportAmended(_) => Kind::ReportAmended,
+            Body::ReportWithdrawn(_) => Kind::ReportWithdrawn,
+            Body::IncidentLinked(_) => Kind::IncidentLinked,
+            Body::Assessment(_) => Kind::Assessment,
         }
     }
 
     fn validate(&self) -> Result<(), truce_model::ValidationError> {
-        let (name, result) = match self {
-            Body::Genesis(b) => ("genesis", b.validate()),
-            Body::MemberAdmitted(b) => ("member_admitted", b.validate()),
-            Body::KeyRotated(b) => ("key_rotated", b.validate()),
-            Body::KeyRevoked(b) => ("key_revoked", b.validate()),
-            Body::Note(b) => ("note", b.validate()),
+        let result = match self {
+            Body::Genesis(b) => b.validate(),
+            Body::MemberAdmitted(b) => b.validate(),
+            Body::KeyRotated(b) => b.validate(),
+            Body::KeyRevoked(b) => b.validate(),
+            Body::Note(b) => b.validate(),
+            Body::FormationRegistered(b) => b.validate(),
+            Body::FormationStatusChanged(b) => b.validate(),
+            Body::ReportFiled(b) => b.validate(),
+            Body::ReportAmended(b) => b.validate(),
+            Body::ReportWithdrawn(b) => b.validate(),
+            Body::IncidentLinked(b) => b.validate(),
+            Body::Assessment(b) => b.validate(),
         };
-        result.map_err(|e| e.within(&format!("body.{name}")))
+        result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }
 }
 

@@ -1,13 +1,14 @@
 //! The node: admits statements in Record order and makes them durable in
 //! group commits, one signed checkpoint per commit.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, RwLock as AsyncRwLock, RwLockReadGuard};
 use tokio::task::JoinHandle;
 use truce_record::{
-    Candidate, CheckpointSigner, Hash, KeyId, MerkleLog, RecordError, Registry, Rejection,
-    SignedCheckpoint, SignedStatement, VerifyingKey,
+    Candidate, CheckpointSigner, Hash, KeyId, MerkleLog, NoRules, RecordError, Registry, Rejection,
+    Rules, SignedCheckpoint, SignedStatement, VerifyingKey,
 };
 
 use crate::{Batch, EntryRow, Store, StoreError};
@@ -60,19 +61,31 @@ struct Request {
     reply: oneshot::Sender<Result<Receipt, AppendError>>,
 }
 
-/// A node appending to one Record.
-pub struct Ledger {
+/// A node appending to one Record, under the membership rules and `R`.
+pub struct Ledger<R: Rules + 'static = NoRules> {
     store: Store,
     view: Arc<RwLock<View>>,
+    rules: Arc<AsyncRwLock<R>>,
     requests: Option<mpsc::Sender<Request>>,
     writer: Option<JoinHandle<()>>,
 }
 
-impl Ledger {
-    /// Opens the Record in `store`, rebuilding the membership state and the
-    /// tree, and checking both against the latest checkpoint.
+impl Ledger<NoRules> {
+    /// Opens the Record in `store` under the membership rules alone.
     pub async fn open(store: Store, signer: CheckpointSigner) -> Result<Self, StoreError> {
-        let registry = replay_registry(&store).await?;
+        Self::open_with(store, signer, NoRules).await
+    }
+}
+
+impl<R: Rules + 'static> Ledger<R> {
+    /// Opens the Record in `store`, rebuilding the membership state, `rules`
+    /// and the tree from it, and checking them against the latest checkpoint.
+    pub async fn open_with(
+        store: Store,
+        signer: CheckpointSigner,
+        mut rules: R,
+    ) -> Result<Self, StoreError> {
+        let registry = replay_registry(&store, &mut rules).await?;
         let log = load_tree(&store, registry.size()).await?;
         let checkpoint = check_latest_checkpoint(&store, &registry, &log, &signer).await?;
         let view = Arc::new(RwLock::new(View {
@@ -80,16 +93,20 @@ impl Ledger {
             log,
             checkpoint,
         }));
+        let rules = Arc::new(AsyncRwLock::new(rules));
         let (requests, queue) = mpsc::channel(MAX_BATCH * 4);
         let writer = Writer {
             store: store.clone(),
             view: view.clone(),
+            rules: rules.clone(),
             signer,
+            failed: AtomicBool::new(false),
         };
         let writer = tokio::spawn(writer.run(queue));
         Ok(Self {
             store,
             view,
+            rules,
             requests: Some(requests),
             writer: Some(writer),
         })
@@ -97,6 +114,12 @@ impl Ledger {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The state kept by the rules, as of the last commit. Appends wait
+    /// while it is read.
+    pub async fn rules(&self) -> RwLockReadGuard<'_, R> {
+        self.rules.read().await
     }
 
     /// Appends one signed statement; returns once it is durable.
@@ -197,13 +220,18 @@ impl Ledger {
     }
 }
 
-struct Writer {
+struct Writer<R> {
     store: Store,
     view: Arc<RwLock<View>>,
+    rules: Arc<AsyncRwLock<R>>,
     signer: CheckpointSigner,
+    /// Set when a commit failed after the rules took its statements in:
+    /// their state is then ahead of the store, so the node refuses more
+    /// until it is restarted (and replays the store).
+    failed: AtomicBool,
 }
 
-impl Writer {
+impl<R: Rules> Writer<R> {
     async fn run(self, mut queue: mpsc::Receiver<Request>) {
         while let Some(first) = queue.recv().await {
             let mut batch = vec![first];
@@ -220,6 +248,17 @@ impl Writer {
     /// Admits what it can, writes it in one transaction, then answers
     /// everyone: accepted statements only after the commit returned.
     async fn commit(&self, batch: Vec<Request>) {
+        if self.failed.load(Ordering::SeqCst) {
+            for request in batch {
+                let _ = request.reply.send(Err(AppendError::Store(
+                    "an earlier commit failed; restart the node".into(),
+                )));
+            }
+            return;
+        }
+        // Held until the commit returns, so readers of the rules' state never
+        // see statements that are not durable.
+        let mut rules = self.rules.write().await;
         let (mut registry, start) = {
             let view = self.view.read().expect("view lock");
             (view.registry.clone(), view.log.size())
@@ -231,7 +270,7 @@ impl Writer {
             reply,
         } in batch
         {
-            match registry.admit(&mut candidate) {
+            match registry.admit_with(&mut candidate, &mut *rules) {
                 Ok(admitted) => {
                     let row = entry_row(admitted.position, admitted.kind.as_str(), &candidate);
                     accepted.push((reply, row.position, row.leaf_hash));
@@ -277,6 +316,7 @@ impl Writer {
             }
             Err(error) => {
                 view.log.truncate(start);
+                self.failed.store(true, Ordering::SeqCst);
                 drop(view);
                 for (reply, ..) in accepted {
                     let _ = reply.send(Err(AppendError::Store(error.to_string())));
@@ -317,7 +357,7 @@ fn entry_row(position: u64, kind: &'static str, candidate: &Candidate) -> EntryR
 /// Rebuilds membership from the node's own store. Signatures were checked
 /// when each entry was appended, so they are not checked again here; the
 /// full check is `replay`.
-async fn replay_registry(store: &Store) -> Result<Registry, StoreError> {
+async fn replay_registry(store: &Store, rules: &mut dyn Rules) -> Result<Registry, StoreError> {
     let mut registry = Registry::new();
     loop {
         let page = store.entries(registry.size(), REPLAY_PAGE).await?;
@@ -334,7 +374,7 @@ async fn replay_registry(store: &Store) -> Result<Registry, StoreError> {
                 .map_err(|e| StoreError::Corrupt(format!("entry {position}: {e}")))?
                 .assume_signature_checked();
             registry
-                .admit(&mut candidate)
+                .admit_with(&mut candidate, rules)
                 .map_err(|rejection| StoreError::Replay {
                     position,
                     rejection,

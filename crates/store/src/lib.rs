@@ -17,4 +17,4 @@ mod verify;
 pub use error::StoreError;
 pub use ledger::{AppendError, Ledger, Pending, Receipt};
 pub use store::{Batch, EntryRow, Store, StoredEntry};
-pub use verify::{replay, ReplayProblem, ReplayReport};
+pub use verify::{replay, replay_with, ReplayProblem, ReplayReport};

@@ -6,8 +6,8 @@ use std::fmt;
 
 use rayon::prelude::*;
 use truce_record::{
-    split_stored_hash_index, Candidate, CosignatureVerifier, Hash, MerkleLog, Registry,
-    SignedCheckpoint, SignedStatement,
+    split_stored_hash_index, Candidate, CosignatureVerifier, Hash, MerkleLog, NoRules, Registry,
+    Rules, SignedCheckpoint, SignedStatement,
 };
 
 use crate::{Store, StoreError, StoredEntry};
@@ -88,6 +88,16 @@ pub async fn replay(
     store: &Store,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<ReplayReport, ReplayProblem> {
+    replay_with(store, &mut NoRules, progress).await
+}
+
+/// Replays under the membership rules and `rules`, which ends holding the
+/// state the rules derive from the whole Record.
+pub async fn replay_with(
+    store: &Store,
+    rules: &mut dyn Rules,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<ReplayReport, ReplayProblem> {
     let total = store.size().await?;
     let mut registry = Registry::new();
     let mut log = MerkleLog::new();
@@ -96,7 +106,7 @@ pub async fn replay(
         if page.is_empty() {
             return Err(entry_problem(registry.size(), "is missing"));
         }
-        replay_page(&mut registry, &mut log, page)?;
+        replay_page(&mut registry, &mut log, rules, page)?;
         progress(registry.size(), total);
     }
     compare_tree_hashes(store, &log).await?;
@@ -143,6 +153,7 @@ pub async fn replay(
 fn replay_page(
     registry: &mut Registry,
     log: &mut MerkleLog,
+    rules: &mut dyn Rules,
     page: Vec<StoredEntry>,
 ) -> Result<(), ReplayProblem> {
     let known = &*registry;
@@ -173,7 +184,7 @@ fn replay_page(
         }
         let mut candidate = candidate?;
         registry
-            .admit(&mut candidate)
+            .admit_with(&mut candidate, rules)
             .map_err(|rejection| entry_problem(position, rejection))?;
         log.append(truce_record::leaf_hash(&candidate.signed.leaf()));
     }

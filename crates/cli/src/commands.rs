@@ -8,11 +8,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use serde_json::json;
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
-use truce_store::{replay, Ledger, ReplayReport};
+use truce_store::{replay_with, Ledger, ReplayReport};
 
 use crate::keyfile;
 use crate::mechanism::{MechanismFile, EXAMPLE};
-use crate::node::{ensure_new_record_dir, member_of, Location};
+use crate::node::{ensure_new_record_dir, member_of, new_register, Location};
 
 #[derive(Args)]
 pub struct KeygenArgs {
@@ -86,7 +86,7 @@ pub async fn init(location: &Location, args: InitArgs) -> Result<ExitCode> {
         &format!("{}\n", signer.secret()),
         false,
     )?;
-    let ledger = Ledger::open(store, signer).await?;
+    let ledger = Ledger::open_with(store, signer, new_register()).await?;
     let statement = Statement::new(
         operator.key_id(),
         0,
@@ -109,7 +109,7 @@ pub async fn init(location: &Location, args: InitArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn checkpoint_key(ledger: &Ledger) -> String {
+fn checkpoint_key(ledger: &Ledger<truce_regime::Register>) -> String {
     ledger
         .registry()
         .genesis()
@@ -134,7 +134,6 @@ pub struct AppendArgs {
 }
 
 pub async fn append(location: &Location, args: AppendArgs) -> Result<ExitCode> {
-    let key = keyfile::read_member_key(&args.key)?;
     let text = if args.file.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text)?;
@@ -145,23 +144,7 @@ pub async fn append(location: &Location, args: AppendArgs) -> Result<ExitCode> {
     };
     let body: Body = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a statement body", args.file.display()))?;
-    let ledger = location.open_ledger().await?;
-    let registry = ledger.registry();
-    let member = registry
-        .member_of(&key.key_id())
-        .and_then(|name| registry.member(name))
-        .with_context(|| format!("key {} is not admitted in this Record", key.key_id()))?;
-    let statement = Statement::new(key.key_id(), member.next_seq, Timestamp::now(), body);
-    let result = ledger.append(key.sign(&statement)).await;
-    ledger.close().await;
-    let receipt = result?;
-    println!(
-        "appended {} at position {} (leaf hash {}, checkpoint size {})",
-        statement.kind(),
-        receipt.position,
-        receipt.leaf_hash,
-        receipt.checkpoint_size
-    );
+    crate::register::sign_and_append(location, &args.key, body).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -217,7 +200,7 @@ pub async fn log(location: &Location, args: LogArgs) -> Result<ExitCode> {
             );
         } else {
             println!(
-                "{:>7}  {}  {:<16} {:>4}  {:<15} {}",
+                "{:>7}  {}  {:<16} {:>4}  {:<24} {}",
                 entry.position,
                 statement.time.strftime("%Y-%m-%d %H:%M:%S"),
                 member,
@@ -311,7 +294,8 @@ pub async fn verify(location: &Location, args: VerifyArgs) -> Result<ExitCode> {
         )
         .expect("valid template"),
     );
-    let outcome = replay(&store, &|done, _| bar.set_position(done)).await;
+    let mut register = new_register();
+    let outcome = replay_with(&store, &mut register, &|done, _| bar.set_position(done)).await;
     bar.finish_and_clear();
     store.close().await;
     match outcome {

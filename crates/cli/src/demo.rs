@@ -13,13 +13,18 @@ use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
 use truce_store::Ledger;
 
 use crate::commands::{self, LogArgs, VerifyArgs};
+use crate::demo_data;
 use crate::keyfile;
 use crate::mechanism::MechanismFile;
-use crate::node::Location;
+use crate::node::{new_register, Location};
 use crate::witness;
 
 #[derive(Args)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Days of generated reports before today.
+    #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(i64).range(1..=365))]
+    days: i64,
+}
 
 struct DemoMember {
     name: &'static str,
@@ -66,14 +71,14 @@ const WITNESSES: [(&str, &str); 3] = [
     ("ir-witness", "Islamic Republic of Iran"),
 ];
 
-pub async fn run(location: &Location, _args: DemoArgs) -> Result<ExitCode> {
+pub async fn run(location: &Location, args: DemoArgs) -> Result<ExitCode> {
     if location.node_key_path().exists() {
         println!(
             "A Record already exists in {}; checking and listing it.\n",
             location.data_dir.display()
         );
     } else {
-        build(location).await?;
+        build(location, args.days).await?;
         cosign_all(location).await?;
     }
     let verified = commands::verify(location, VerifyArgs { json: false }).await?;
@@ -82,12 +87,14 @@ pub async fn run(location: &Location, _args: DemoArgs) -> Result<ExitCode> {
         location,
         LogArgs {
             from: 0,
-            limit: 50,
+            limit: 12,
             kind: None,
             json: false,
         },
     )
     .await?;
+    println!("  …\n");
+    crate::register::print_latest_bulletin(location).await?;
     println!(
         "\nKeys of the demo members are in {}.",
         keys_dir(location).display()
@@ -103,7 +110,7 @@ fn keys_dir(location: &Location) -> std::path::PathBuf {
     location.data_dir.join("demo-keys")
 }
 
-async fn build(location: &Location) -> Result<()> {
+async fn build(location: &Location, days: i64) -> Result<()> {
     let dir = keys_dir(location);
     let keys: Vec<MemberKey> = MEMBERS.iter().map(|_| MemberKey::generate()).collect();
     for (member, key) in MEMBERS.iter().zip(&keys) {
@@ -141,7 +148,7 @@ async fn build(location: &Location) -> Result<()> {
         &format!("{}\n", signer.secret()),
         false,
     )?;
-    let ledger = Ledger::open(location.open_store().await?, signer).await?;
+    let ledger = Ledger::open_with(location.open_store().await?, signer, new_register()).await?;
     let mut script = Script {
         ledger: &ledger,
         keys,
@@ -181,8 +188,45 @@ async fn build(location: &Location) -> Result<()> {
     script
         .note(5, "Ready to act as the neutral intermediary for the exchange of detainees and abductees: lists are to be encrypted to the intermediary's key.")
         .await?;
+    build_register(&mut script, days).await?;
     ledger.close().await;
     write_mechanism_file(&dir, &mechanism)?;
+    Ok(())
+}
+
+/// Formations, then four weeks of reports from the three guarantors, some
+/// seen by two of them, and the others' assessments.
+async fn build_register(script: &mut Script<'_>, days: i64) -> Result<()> {
+    use jiff::ToSpan;
+    let today = jiff::Zoned::now().date();
+    let first_day = today.checked_sub(days.days())?;
+    let designation_day = first_day.checked_add((days / 2).days())?;
+    for body in demo_data::formation_statements(designation_day) {
+        script.say(1, body).await?;
+    }
+    let mut dice = demo_data::Dice::new(20_170_504);
+    let mut day = first_day;
+    while day < today {
+        for report in demo_data::reports_for_day(&mut dice, day, 3) {
+            let filer = 1 + report.guarantor;
+            let position = script
+                .say(filer, demo_data::filed(report.fields.clone()))
+                .await?;
+            let mut seen_by = vec![report.guarantor];
+            if let Some(other) = report.also_seen_by {
+                let again = demo_data::seen_again(&mut dice, &report.fields);
+                script.say(1 + other, demo_data::filed(again)).await?;
+                seen_by.push(other);
+            }
+            for assessor in (0..3).filter(|g| !seen_by.contains(g)) {
+                let id = truce_model::ReportId(position);
+                if let Some(body) = demo_data::assessment_of(&mut dice, id, &report.fields) {
+                    script.say(1 + assessor, body).await?;
+                }
+            }
+        }
+        day = day.tomorrow()?;
+    }
     Ok(())
 }
 
@@ -194,18 +238,19 @@ const NOTES_BEFORE_ROTATION: [(usize, &str); 4] = [
 ];
 
 struct Script<'a> {
-    ledger: &'a Ledger,
+    ledger: &'a Ledger<truce_regime::Register>,
     keys: Vec<MemberKey>,
     seqs: [u64; 6],
 }
 
 impl Script<'_> {
-    async fn say(&mut self, who: usize, body: Body) -> Result<()> {
+    /// Appends a statement by member `who`; returns its position.
+    async fn say(&mut self, who: usize, body: Body) -> Result<u64> {
         let key = &self.keys[who];
         let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body);
-        self.ledger.append(key.sign(&statement)).await?;
+        let receipt = self.ledger.append(key.sign(&statement)).await?;
         self.seqs[who] += 1;
-        Ok(())
+        Ok(receipt.position)
     }
 
     async fn note(&mut self, who: usize, text: &str) -> Result<()> {
@@ -217,6 +262,7 @@ impl Script<'_> {
             }),
         )
         .await
+        .map(|_| ())
     }
 }
 

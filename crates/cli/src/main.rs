@@ -2,10 +2,12 @@
 
 mod commands;
 mod demo;
+mod demo_data;
 mod keyfile;
 mod mechanism;
 mod node;
 mod proof;
+mod register;
 mod stress;
 mod witness;
 
@@ -74,6 +76,19 @@ enum Command {
     /// Run a guarantor's witness: check and cosign checkpoints.
     #[command(subcommand)]
     Witness(witness::WitnessCommand),
+    /// Register formations and record their status in the ceasefire regime.
+    #[command(subcommand)]
+    Formation(register::FormationCommand),
+    /// File a report of a violation, signed with your key.
+    Report(register::ReportArgs),
+    /// Take your guarantor's position on an incident.
+    Assess(register::AssessArgs),
+    /// List incidents with their findings and each guarantor's position.
+    Incidents(register::IncidentsArgs),
+    /// The bulletin for a day or a range: text, JSON or ACLED CSV.
+    Bulletin(register::BulletinArgs),
+    /// Export reports (ACLED CSV with HXL) or incidents (GeoJSON).
+    Export(register::ExportArgs),
     /// Replay the whole Record from scratch and check everything.
     Verify(commands::VerifyArgs),
     /// Build a demo Record with the Astana guarantors and show it.
@@ -101,6 +116,12 @@ fn main() -> ExitCode {
             Command::Log(args) => commands::log(&location, args).await,
             Command::Proof(command) => proof::run(&location, command).await,
             Command::Witness(command) => witness::run(&location, command).await,
+            Command::Formation(command) => register::formation(&location, command).await,
+            Command::Report(args) => register::report(&location, args).await,
+            Command::Assess(args) => register::assess(&location, args).await,
+            Command::Incidents(args) => register::incidents(&location, args).await,
+            Command::Bulletin(args) => register::bulletin(&location, args).await,
+            Command::Export(args) => register::export(&location, args).await,
             Command::Verify(args) => commands::verify(&location, args).await,
             Command::Demo(args) => demo::run(&location, args).await,
             Command::Stress(args) => stress::run(&location, args).await,

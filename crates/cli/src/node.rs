@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use truce_gazetteer::Gazetteer;
 use truce_record::{CheckpointSigner, Registry};
+use truce_regime::{Register, RegisterConfig};
 use truce_store::{Ledger, Store};
 
 use crate::keyfile;
@@ -46,8 +48,8 @@ impl Location {
         Ok(store)
     }
 
-    /// Opens an existing Record for appending.
-    pub async fn open_ledger(&self) -> Result<Ledger> {
+    /// Opens an existing Record for appending, under the register's rules.
+    pub async fn open_ledger(&self) -> Result<Ledger<Register>> {
         let signer = self.node_key()?;
         let store = self.open_store().await?;
         if store.size().await? == 0 {
@@ -56,7 +58,7 @@ impl Location {
                 self.describe()
             );
         }
-        Ledger::open(store, signer)
+        Ledger::open_with(store, signer, new_register())
             .await
             .with_context(|| format!("opening the Record in {}", self.describe()))
     }
@@ -72,6 +74,11 @@ impl Location {
         }
         keyfile::read_node_key(&path)
     }
+}
+
+/// The register every command applies: default grouping and unanimity.
+pub fn new_register() -> Register {
+    Register::new(RegisterConfig::default(), Gazetteer::syria())
 }
 
 /// Hides a password in a database URL before it is printed.

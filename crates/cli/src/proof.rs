@@ -92,7 +92,10 @@ pub async fn run(location: &Location, command: ProofCommand) -> Result<ExitCode>
     }
 }
 
-async fn checkpoint_note(ledger: &Ledger, size: Option<u64>) -> Result<SignedCheckpoint> {
+async fn checkpoint_note(
+    ledger: &Ledger<truce_regime::Register>,
+    size: Option<u64>,
+) -> Result<SignedCheckpoint> {
     let latest = ledger
         .checkpoint()
         .context("the Record has no checkpoint")?;
@@ -117,7 +120,11 @@ async fn checkpoint_note(ledger: &Ledger, size: Option<u64>) -> Result<SignedChe
     Ok(checkpoint)
 }
 
-async fn inclusion(ledger: &Ledger, position: u64, size: Option<u64>) -> Result<ProofFile> {
+async fn inclusion(
+    ledger: &Ledger<truce_regime::Register>,
+    position: u64,
+    size: Option<u64>,
+) -> Result<ProofFile> {
     let checkpoint = checkpoint_note(ledger, size).await?;
     let proof = ledger.prove_inclusion(position, checkpoint.size())?;
     let entry = ledger
@@ -136,7 +143,11 @@ async fn inclusion(ledger: &Ledger, position: u64, size: Option<u64>) -> Result<
     })
 }
 
-async fn consistency(ledger: &Ledger, old: u64, new: Option<u64>) -> Result<ProofFile> {
+async fn consistency(
+    ledger: &Ledger<truce_regime::Register>,
+    old: u64,
+    new: Option<u64>,
+) -> Result<ProofFile> {
     let new_checkpoint = checkpoint_note(ledger, new).await?;
     let old_checkpoint = checkpoint_note(ledger, Some(old)).await?;
     let proof = ledger.prove_consistency(old, new_checkpoint.size())?;

@@ -140,7 +140,7 @@ async fn cosign(
 }
 
 async fn count_cosigners(
-    ledger: &truce_store::Ledger,
+    ledger: &truce_store::Ledger<truce_regime::Register>,
     witnesses: &[truce_model::Witness],
     checkpoint: &SignedCheckpoint,
 ) -> Result<usize> {

@@ -144,7 +144,7 @@ async fn demo(postgres: bool) -> Option<Node> {
         dir: tempfile::tempdir().unwrap(),
         database,
     };
-    node.ok(&["demo"]);
+    node.ok(&["demo", "--days", "2"]);
     assert!(node.verify().0);
     Some(node)
 }
@@ -201,11 +201,11 @@ async fn a_deleted_row_is_named(node: Node) {
 
 async fn swapped_rows_are_named(node: Node) {
     // Move entry 2 aside, put entry 3 in its place and entry 2 in 3's.
-    node.sql("UPDATE entries SET position = 100 WHERE position = 2")
+    node.sql("UPDATE entries SET position = 1000000000 WHERE position = 2")
         .await;
     node.sql("UPDATE entries SET position = 2 WHERE position = 3")
         .await;
-    node.sql("UPDATE entries SET position = 3 WHERE position = 100")
+    node.sql("UPDATE entries SET position = 3 WHERE position = 1000000000")
         .await;
     let (passed, report) = node.verify();
     assert!(!passed);
@@ -350,7 +350,7 @@ fn keys_are_private_and_bodies_are_checked_field_by_field() {
         dir: tempfile::tempdir().unwrap(),
         database: None,
     };
-    node.ok(&["demo"]);
+    node.ok(&["demo", "--days", "2"]);
     let body = write(
         dir.path(),
         "note.json",
@@ -393,7 +393,7 @@ fn keys_are_private_and_bodies_are_checked_field_by_field() {
         "--key",
         ru.to_str().unwrap(),
     ]);
-    assert!(appended.contains("position 9"), "{appended}");
+    assert!(appended.contains("appended note at position"), "{appended}");
 
     // An observer may not admit members.
     let un = node.keys().join("un-expert-1.key");
@@ -421,3 +421,163 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+fn appended_position(output: &str) -> u64 {
+    output
+        .split("at position ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no position in {output:?}"))
+}
+
+fn file_shelling(node: &Node, key: &str, at: &str, lon: &str) -> u64 {
+    let key = node.keys().join(key);
+    let output = node.ok(&[
+        "report",
+        "--key",
+        key.to_str().unwrap(),
+        "--at",
+        at,
+        "--lat",
+        "35.4414",
+        "--lon",
+        lon,
+        "--place",
+        "Khan Shaykhun",
+        "--type",
+        "shelling",
+        "--target",
+        "unknown:residential area",
+        "--injured",
+        "civilian:2/3/4",
+        "--source",
+        "own_observation:observation post 7",
+        "--narrative",
+        "Mortar rounds on the southern outskirts.",
+    ]);
+    appended_position(&output)
+}
+
+async fn two_guarantors_report_one_shelling_and_the_bulletin_says_so(node: Node) {
+    let ru = file_shelling(&node, "ru-monitor-1.key", "2026-01-15T14:30", "36.6497");
+    file_shelling(&node, "tr-monitor-1.key", "2026-01-15T15:00", "36.6600");
+    let ir = node.keys().join("ir-monitor-1.key");
+    node.ok(&[
+        "assess",
+        "--key",
+        ir.to_str().unwrap(),
+        "--incident",
+        &format!("R-{ru}"),
+        "--position",
+        "confirmed",
+        "--reason",
+        "Seen from our post at Morek.",
+    ]);
+    let bulletin = node.ok(&["bulletin", "--date", "2026-01-15", "--format", "json"]);
+    let bulletin: serde_json::Value = serde_json::from_str(&bulletin).unwrap();
+    let russia = &bulletin["parties"][0];
+    assert_eq!(russia["party"], "Russian Federation");
+    assert_eq!(russia["registered"], 1);
+    assert_eq!(russia["by_governorate"][0]["code"], "SY-ID");
+    assert_eq!(russia["confirmed_by"]["Islamic Republic of Iran"], 1);
+    assert_eq!(russia["confirmed_by"]["Republic of Türkiye"], 1);
+    assert_eq!(bulletin["findings"]["confirmed"], 1);
+    let text = node.ok(&["bulletin", "--date", "2026-01-15", "--edition", "public"]);
+    assert!(
+        text.contains("Russian Federation registered 1 violation in the province of Idlib (1)."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Mortar rounds"),
+        "the public edition leaks narratives: {text}"
+    );
+    let csv = node.ok(&["bulletin", "--date", "2026-01-15", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("event_id,event_date,event_type"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("#event+id,#date+occurred"));
+    assert_eq!(lines.count(), 2);
+    assert!(node.verify().0);
+}
+
+async fn bad_reports_are_refused_and_nothing_is_stored(node: Node) {
+    let before = node
+        .ok(&["log", "--json", "--limit", "1000000"])
+        .lines()
+        .count();
+    let key = node.keys().join("ru-monitor-1.key");
+    let key = key.to_str().unwrap();
+    let base = [
+        "report",
+        "--key",
+        key,
+        "--place",
+        "X",
+        "--type",
+        "shelling",
+        "--source",
+        "monitor:team",
+        "--narrative",
+        "n",
+    ];
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "--at",
+                "2026-01-15T10:00",
+                "--lat",
+                "33.31",
+                "--lon",
+                "44.36",
+            ],
+            "report.location",
+        ),
+        (
+            &[
+                "--at",
+                "2099-01-01T10:00",
+                "--lat",
+                "35.44",
+                "--lon",
+                "36.65",
+            ],
+            "report.occurred",
+        ),
+        (
+            &[
+                "--at",
+                "2026-01-15T10:00",
+                "--lat",
+                "35.44",
+                "--lon",
+                "36.65",
+                "--perpetrator",
+                "no-such-group",
+            ],
+            "report.perpetrator",
+        ),
+    ];
+    for (extra, field) in cases {
+        let args: Vec<&str> = base.iter().chain(extra.iter()).copied().collect();
+        let output = node.truce(&args);
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(field), "expected {field} in {stderr}");
+    }
+    let after = node
+        .ok(&["log", "--json", "--limit", "1000000"])
+        .lines()
+        .count();
+    assert_eq!(before, after);
+}
+
+on_both_backends!(
+    two_guarantors_report_one_shelling_and_the_bulletin_says_so,
+    bad_reports_are_refused_and_nothing_is_stored,
+);

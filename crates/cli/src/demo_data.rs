@@ -1,0 +1,480 @@
+//! The demo's register: real formations of the Syrian conflict with their
+//! standing in the ceasefire regime, and four weeks of generated reports,
+//! incidents and assessments. Generated from a fixed seed, so every run
+//! tells the same story (only keys and signatures differ).
+
+use jiff::civil::{Date, DateTime};
+use jiff::ToSpan;
+use truce_gazetteer::Gazetteer;
+use truce_model::{
+    Actor, Assessment, Casualties, FormationId, FormationRegistered, FormationStatus,
+    FormationStatusChanged, GeoPrecision, Location, Outcome, PersonStatus, Position, ReportFields,
+    ReportFiled, ReportId, Side, Source, SourceKind, TimePrecision, ViolationType,
+};
+use truce_record::Body;
+
+/// (id, name, aliases, side, status, since)
+type FormationRow = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Side,
+    FormationStatus,
+    &'static str,
+);
+
+const CEASEFIRE: &str = "Nationwide ceasefire agreement of 30 December 2016";
+const DESIGNATION: &str = "UN Security Council designation, excluded from the ceasefire";
+
+pub const FORMATIONS: [FormationRow; 20] = [
+    (
+        "saa",
+        "Syrian Arab Army",
+        &["SAA", "government forces"],
+        Side::Government,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "ndf",
+        "National Defence Forces",
+        &["NDF"],
+        Side::Government,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "fsa",
+        "Free Syrian Army",
+        &["FSA"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "jaysh-al-islam",
+        "Jaysh al-Islam",
+        &["Army of Islam"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "ahrar-al-sham",
+        "Ahrar al-Sham",
+        &["Harakat Ahrar al-Sham al-Islamiyya"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "faylaq-al-sham",
+        "Faylaq al-Sham",
+        &["Sham Legion"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "faylaq-al-rahman",
+        "Faylaq al-Rahman",
+        &["Al-Rahman Legion"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "jaysh-al-izza",
+        "Jaysh al-Izza",
+        &["Army of Glory"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "jaysh-al-nasr",
+        "Jaysh al-Nasr",
+        &["Army of Victory"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "zenki",
+        "Nour al-Din al-Zenki Movement",
+        &["Zenki"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "levant-front",
+        "Levant Front",
+        &["al-Jabha al-Shamiya"],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "sultan-murad",
+        "Sultan Murad Division",
+        &[],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "hamza-division",
+        "Hamza Division",
+        &[],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "southern-front",
+        "Southern Front",
+        &[],
+        Side::Opposition,
+        FormationStatus::Joined,
+        "2016-12-30",
+    ),
+    (
+        "sdf",
+        "Syrian Democratic Forces",
+        &["SDF", "QSD"],
+        Side::KurdishLed,
+        FormationStatus::Suspended,
+        "2026-11-01",
+    ),
+    (
+        "ypg",
+        "People's Protection Units",
+        &["YPG"],
+        Side::KurdishLed,
+        FormationStatus::Suspended,
+        "2026-11-01",
+    ),
+    (
+        "hts",
+        "Hayat Tahrir al-Sham",
+        &["HTS", "Jabhat al-Nusra", "Jabhat Fatah al-Sham"],
+        Side::Other,
+        FormationStatus::Excluded,
+        "2016-12-30",
+    ),
+    (
+        "isil",
+        "Islamic State",
+        &["ISIL", "ISIS", "Daesh"],
+        Side::Other,
+        FormationStatus::Excluded,
+        "2016-12-30",
+    ),
+    (
+        "hurras-al-din",
+        "Hurras al-Din",
+        &["Guardians of Religion"],
+        Side::Other,
+        FormationStatus::Excluded,
+        "DEMO-DESIGNATION",
+    ),
+    (
+        "tip",
+        "Turkistan Islamic Party",
+        &["TIP"],
+        Side::Other,
+        FormationStatus::Excluded,
+        "2016-12-30",
+    ),
+];
+
+/// A small deterministic generator (SplitMix64): the demo needs the same
+/// numbers on every machine, not cryptographic randomness.
+pub struct Dice(u64);
+
+impl Dice {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Statements that register the formations; `designation_day` is when
+/// Hurras al-Din is designated, inside the demo's weeks, so the bulletin
+/// shows strikes on it before and after.
+pub fn formation_statements(designation_day: Date) -> Vec<Body> {
+    let mut bodies = Vec::new();
+    for (id, name, aliases, side, status, since) in FORMATIONS {
+        let formation = FormationId::new(id).expect("valid ids");
+        bodies.push(Body::FormationRegistered(FormationRegistered {
+            formation: formation.clone(),
+            name: name.to_string(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            side,
+        }));
+        let (valid_from, reference) = match since {
+            "DEMO-DESIGNATION" => (designation_day, DESIGNATION),
+            date => (
+                date.parse().expect("valid dates"),
+                if status == FormationStatus::Excluded {
+                    DESIGNATION
+                } else {
+                    CEASEFIRE
+                },
+            ),
+        };
+        let reference = if status == FormationStatus::Suspended {
+            "Demo: suspended pending the withdrawal of heavy weapons from the separation line"
+        } else {
+            reference
+        };
+        bodies.push(Body::FormationStatusChanged(FormationStatusChanged {
+            formation,
+            status,
+            valid_from,
+            reference: reference.to_string(),
+        }));
+    }
+    bodies
+}
+
+/// Where reports come from: governorates along the front lines, weighted.
+const HOTSPOTS: [(&str, u64); 7] = [
+    ("SY-ID", 9),
+    ("SY-HM", 5),
+    ("SY-HL", 5),
+    ("SY-LA", 3),
+    ("SY-DR", 2),
+    ("SY-RD", 2),
+    ("SY-DY", 1),
+];
+
+const TYPES: [(ViolationType, u64); 6] = [
+    (ViolationType::Shelling, 8),
+    (ViolationType::SmallArms, 5),
+    (ViolationType::AirStrike, 2),
+    (ViolationType::GroundAssault, 1),
+    (ViolationType::Ied, 1),
+    (ViolationType::ForcesMovement, 1),
+];
+
+fn weighted<T: Copy>(dice: &mut Dice, items: &[(T, u64)]) -> T {
+    let total: u64 = items.iter().map(|(_, w)| w).sum();
+    let mut roll = dice.below(total);
+    for (item, weight) in items {
+        if roll < *weight {
+            return *item;
+        }
+        roll -= weight;
+    }
+    items[0].0
+}
+
+/// One generated event: what a guarantor files about it.
+pub struct GeneratedReport {
+    pub guarantor: usize,
+    pub fields: ReportFields,
+    /// Another guarantor that saw the same event, filing a few minutes later.
+    pub also_seen_by: Option<usize>,
+}
+
+pub fn reports_for_day(dice: &mut Dice, day: Date, guarantors: usize) -> Vec<GeneratedReport> {
+    let gazetteer = Gazetteer::syria();
+    let mut reports = Vec::new();
+    for guarantor in 0..guarantors {
+        for _ in 0..2 + dice.below(5) {
+            let governorate = weighted(dice, &HOTSPOTS);
+            // Only places whose point lies inside the (simplified) boundary.
+            let places: Vec<_> = gazetteer
+                .places()
+                .iter()
+                .filter(|p| p.governorate == governorate && gazetteer.contains(p.lon, p.lat))
+                .collect();
+            if places.is_empty() {
+                continue;
+            }
+            let place = *dice.pick(&places);
+            let violation_type = weighted(dice, &TYPES);
+            let occurred = day.at(5 + dice.below(17) as i8, (dice.below(4) * 15) as i8, 0, 0);
+            let fields = report_fields(dice, occurred, place, violation_type);
+            let also_seen_by = (dice.below(4) == 0)
+                .then(|| (guarantor + 1 + dice.below(guarantors as u64 - 1) as usize) % guarantors);
+            reports.push(GeneratedReport {
+                guarantor,
+                fields,
+                also_seen_by,
+            });
+        }
+    }
+    reports
+}
+
+fn report_fields(
+    dice: &mut Dice,
+    occurred: DateTime,
+    place: &truce_gazetteer::Place,
+    violation_type: ViolationType,
+) -> ReportFields {
+    // Within about a kilometre of the place's centre, unless that would
+    // leave the country (the coast, a border town).
+    let mut lat = place.lat + (dice.unit() - 0.5) * 0.015;
+    let mut lon = place.lon + (dice.unit() - 0.5) * 0.015;
+    if !Gazetteer::syria().contains(lon, lat) {
+        (lat, lon) = (place.lat, place.lon);
+    }
+    let perpetrator = match dice.below(5) {
+        0 => Actor::Formation(FormationId::new(*dice.pick(&["saa", "ndf"])).expect("valid")),
+        1 => Actor::Formation(
+            FormationId::new(*dice.pick(&[
+                "hts",
+                "ahrar-al-sham",
+                "jaysh-al-izza",
+                "faylaq-al-sham",
+            ]))
+            .expect("valid"),
+        ),
+        _ => Actor::Unknown("unidentified armed group".into()),
+    };
+    let target = match dice.below(6) {
+        0 => Actor::Formation(
+            FormationId::new(*dice.pick(&["hts", "hurras-al-din", "tip"])).expect("valid"),
+        ),
+        1 => Actor::Formation(
+            FormationId::new(*dice.pick(&["saa", "fsa", "levant-front"])).expect("valid"),
+        ),
+        _ => Actor::Unknown("civilian area".into()),
+    };
+    let mut casualties = Vec::new();
+    if dice.below(3) == 0 {
+        let best = 1 + dice.below(4) as u32;
+        casualties.push(Casualties {
+            outcome: if dice.below(3) == 0 {
+                Outcome::Killed
+            } else {
+                Outcome::Injured
+            },
+            status: if dice.below(2) == 0 {
+                PersonStatus::Civilian
+            } else {
+                PersonStatus::Combatant
+            },
+            low: best.saturating_sub(1).max(1),
+            best,
+            high: best + dice.below(3) as u32,
+        });
+    }
+    let source = *dice.pick(&[
+        (SourceKind::OwnObservation, "observation post"),
+        (SourceKind::Monitor, "mobile monitoring team"),
+        (SourceKind::LocalContact, "local council contact"),
+        (SourceKind::Media, "local media report"),
+    ]);
+    ReportFields {
+        occurred,
+        time_precision: TimePrecision::Hour,
+        location: Location {
+            lat,
+            lon,
+            precision: GeoPrecision::Near,
+            place: place.name.clone(),
+        },
+        violation_type,
+        clause: None,
+        perpetrator,
+        target,
+        casualties,
+        sources: vec![Source {
+            kind: source.0,
+            description: source.1.into(),
+        }],
+        evidence: vec![],
+        narrative: format!(
+            "{} reported near {} at {}.",
+            violation_type.describe(),
+            place.name,
+            occurred.strftime("%H:%M")
+        ),
+        observation: None,
+    }
+}
+
+/// The same event as seen from another post: a little later, a little off.
+pub fn seen_again(dice: &mut Dice, fields: &ReportFields) -> ReportFields {
+    let mut again = fields.clone();
+    again.occurred = fields
+        .occurred
+        .checked_add((10 + dice.below(40) as i64).minutes())
+        .unwrap_or(fields.occurred);
+    let (lat, lon) = (
+        fields.location.lat + (dice.unit() - 0.5) * 0.01,
+        fields.location.lon + (dice.unit() - 0.5) * 0.01,
+    );
+    if Gazetteer::syria().contains(lon, lat) {
+        (again.location.lat, again.location.lon) = (lat, lon);
+    }
+    again.sources = vec![Source {
+        kind: SourceKind::Monitor,
+        description: "second monitoring team".into(),
+    }];
+    again.narrative = format!("Second report: {}", fields.narrative);
+    again
+}
+
+/// A guarantor's assessment of another's report: mostly confirmed, some
+/// not, and strikes on excluded formations judged not a violation.
+pub fn assessment_of(dice: &mut Dice, report: ReportId, fields: &ReportFields) -> Option<Body> {
+    let excluded_target = matches!(&fields.target, Actor::Formation(f) if ["hts", "hurras-al-din", "tip"].contains(&f.as_str()));
+    let (position, reason) = match dice.below(10) {
+        0..=4 => (
+            Position::Confirmed,
+            "Confirmed by our observation post in the area.",
+        ),
+        5..=6 => (
+            Position::CannotConfirm,
+            "No observation post of ours covers the area.",
+        ),
+        7 if excluded_target => (
+            Position::NotAViolation,
+            "The fire targeted a group excluded from the ceasefire.",
+        ),
+        7 => (
+            Position::Disputed,
+            "Our post reports the fire came from the other side.",
+        ),
+        _ => return None,
+    };
+    let attributed_to = (position == Position::Confirmed)
+        .then(|| fields.perpetrator.formation().cloned())
+        .flatten();
+    Some(Body::Assessment(Assessment {
+        incident: report,
+        position,
+        attributed_to,
+        reason: reason.into(),
+        references: vec![],
+    }))
+}
+
+pub fn filed(fields: ReportFields) -> Body {
+    Body::ReportFiled(ReportFiled { report: fields })
+}

@@ -1,0 +1,363 @@
+//! The bulletin for a day or a range of days: what each guarantor
+//! registered, where, what the others confirmed, and the findings.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use truce_model::{FormationStatus, Position};
+
+use crate::findings::{Finding, FindingKind};
+use crate::register::{Register, Report};
+
+/// Who the bulletin is for. The public edition holds counts and findings
+/// only: never narratives, sources, evidence or who filed what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Edition {
+    Internal,
+    Public,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GovernorateCount {
+    pub code: String,
+    pub name: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyTally {
+    pub party: String,
+    pub registered: usize,
+    pub by_governorate: Vec<GovernorateCount>,
+    pub by_type: BTreeMap<String, usize>,
+    /// For each other guarantor, how many of these reports it confirmed.
+    pub confirmed_by: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingsTally {
+    pub confirmed: usize,
+    pub not_a_violation: usize,
+    pub unconfirmed: usize,
+    /// Confirmed violations per formation they are attributed to.
+    pub attributed: BTreeMap<String, usize>,
+    /// Not a violation because the target was excluded, per formation hit.
+    pub excluded_targets: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormationTally {
+    pub in_ceasefire: usize,
+    pub excluded: usize,
+    pub suspended: usize,
+}
+
+/// One report, for the internal edition.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportLine {
+    pub report: String,
+    pub party: String,
+    pub occurred: String,
+    pub governorate: String,
+    pub place: String,
+    #[serde(rename = "type")]
+    pub violation_type: String,
+    pub finding: String,
+    pub narrative: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bulletin {
+    pub mechanism: String,
+    pub from: Date,
+    pub to: Date,
+    pub edition: Edition,
+    pub parties: Vec<PartyTally>,
+    pub findings: FindingsTally,
+    pub formations: FormationTally,
+    /// Internal edition only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reports: Option<Vec<ReportLine>>,
+}
+
+impl Register {
+    /// The bulletin for events from `from` to `to`, both included.
+    pub fn bulletin(&self, mechanism: &str, from: Date, to: Date, edition: Edition) -> Bulletin {
+        let in_range = |r: &Report| r.is_active() && (from..=to).contains(&r.date());
+        let findings: Vec<Finding> = self
+            .findings()
+            .into_iter()
+            .filter(|f| f.reports.iter().any(|id| in_range(&self.reports[id])))
+            .collect();
+        let finding_of: BTreeMap<_, _> = findings
+            .iter()
+            .flat_map(|f| f.reports.iter().map(move |id| (*id, f)))
+            .collect();
+        let reports: Vec<&Report> = self.reports.values().filter(|r| in_range(r)).collect();
+        Bulletin {
+            mechanism: mechanism.to_string(),
+            from,
+            to,
+            edition,
+            parties: self.party_tallies(&reports, &finding_of),
+            findings: tally_findings(&findings),
+            formations: self.formation_tally(to),
+            reports: (edition == Edition::Internal)
+                .then(|| self.report_lines(&reports, &finding_of)),
+        }
+    }
+
+    fn party_tallies(
+        &self,
+        reports: &[&Report],
+        finding_of: &BTreeMap<truce_model::ReportId, &Finding>,
+    ) -> Vec<PartyTally> {
+        self.guarantors
+            .iter()
+            .map(|party| {
+                let own: Vec<&&Report> = reports.iter().filter(|r| &r.party == party).collect();
+                let mut by_governorate: BTreeMap<String, usize> = BTreeMap::new();
+                let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+                let mut confirmed_by: BTreeMap<String, usize> = self
+                    .guarantors
+                    .iter()
+                    .filter(|p| *p != party)
+                    .map(|p| (p.to_string(), 0))
+                    .collect();
+                for report in &own {
+                    *by_governorate
+                        .entry(report.governorate.clone())
+                        .or_default() += 1;
+                    *by_type
+                        .entry(report.fields.violation_type.as_str().to_string())
+                        .or_default() += 1;
+                    let Some(finding) = finding_of.get(&report.id) else {
+                        continue;
+                    };
+                    for (other, count) in confirmed_by.iter_mut() {
+                        if finding.positions.get(other) == Some(&Position::Confirmed) {
+                            *count += 1;
+                        }
+                    }
+                }
+                PartyTally {
+                    party: party.to_string(),
+                    registered: own.len(),
+                    by_governorate: self.governorate_counts(by_governorate),
+                    by_type,
+                    confirmed_by,
+                }
+            })
+            .collect()
+    }
+
+    fn governorate_counts(&self, counts: BTreeMap<String, usize>) -> Vec<GovernorateCount> {
+        let mut list: Vec<GovernorateCount> = counts
+            .into_iter()
+            .map(|(code, count)| GovernorateCount {
+                name: self.governorate_name(&code),
+                code,
+                count,
+            })
+            .collect();
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        list
+    }
+
+    pub fn governorate_name(&self, code: &str) -> String {
+        self.gazetteer
+            .governorate(code)
+            .map(|g| g.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    fn formation_tally(&self, date: Date) -> FormationTally {
+        let count = |s| self.formations_with_status(date, s).len();
+        FormationTally {
+            in_ceasefire: count(FormationStatus::Joined),
+            excluded: count(FormationStatus::Excluded),
+            suspended: count(FormationStatus::Suspended),
+        }
+    }
+
+    fn report_lines(
+        &self,
+        reports: &[&Report],
+        finding_of: &BTreeMap<truce_model::ReportId, &Finding>,
+    ) -> Vec<ReportLine> {
+        reports
+            .iter()
+            .map(|r| ReportLine {
+                report: r.id.to_string(),
+                party: r.party.to_string(),
+                occurred: r.fields.occurred.strftime("%Y-%m-%d %H:%M").to_string(),
+                governorate: self.governorate_name(&r.governorate),
+                place: r.fields.location.place.clone(),
+                violation_type: r.fields.violation_type.as_str().to_string(),
+                finding: finding_of
+                    .get(&r.id)
+                    .map(|f| f.kind.label().to_string())
+                    .unwrap_or_default(),
+                narrative: r.fields.narrative.clone(),
+            })
+            .collect()
+    }
+}
+
+fn tally_findings(findings: &[Finding]) -> FindingsTally {
+    let mut tally = FindingsTally {
+        confirmed: 0,
+        not_a_violation: 0,
+        unconfirmed: 0,
+        attributed: BTreeMap::new(),
+        excluded_targets: BTreeMap::new(),
+    };
+    for finding in findings {
+        match &finding.kind {
+            FindingKind::ConfirmedViolation { attributed_to } => {
+                tally.confirmed += 1;
+                let name = attributed_to
+                    .as_ref()
+                    .map_or("unattributed".to_string(), |f| f.to_string());
+                *tally.attributed.entry(name).or_default() += 1;
+            }
+            FindingKind::NotAViolation {
+                excluded_target, ..
+            } => {
+                tally.not_a_violation += 1;
+                if let Some(target) = excluded_target {
+                    *tally
+                        .excluded_targets
+                        .entry(target.to_string())
+                        .or_default() += 1;
+                }
+            }
+            FindingKind::Unconfirmed => tally.unconfirmed += 1,
+        }
+    }
+    tally
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+impl Bulletin {
+    /// The bulletin as a commission would publish it.
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        let period = if self.from == self.to {
+            self.from.to_string()
+        } else {
+            format!("{} to {}", self.from, self.to)
+        };
+        let edition = match self.edition {
+            Edition::Internal => "internal edition",
+            Edition::Public => "public edition",
+        };
+        let _ = writeln!(
+            text,
+            "{} — bulletin for {period} ({edition})\n",
+            self.mechanism
+        );
+        for tally in &self.parties {
+            let _ = writeln!(text, "{}\n", party_sentence(tally));
+        }
+        let _ = writeln!(text, "{}\n", findings_sentence(&self.findings));
+        let f = &self.formations;
+        let _ = writeln!(
+            text,
+            "Formations: {} in the ceasefire regime, {} excluded, {} suspended.",
+            f.in_ceasefire, f.excluded, f.suspended
+        );
+        if let Some(lines) = &self.reports {
+            let _ = writeln!(text, "\nReports:");
+            for line in lines {
+                let _ = writeln!(
+                    text,
+                    "  {} {} {} — {}, {} ({}) — {}: {}",
+                    line.report,
+                    line.occurred,
+                    line.party,
+                    line.violation_type,
+                    line.place,
+                    line.governorate,
+                    line.finding,
+                    line.narrative
+                );
+            }
+        }
+        text
+    }
+}
+
+fn party_sentence(tally: &PartyTally) -> String {
+    if tally.registered == 0 {
+        return format!("{} registered no violations.", tally.party);
+    }
+    let places: Vec<String> = tally
+        .by_governorate
+        .iter()
+        .map(|g| format!("{} ({})", g.name, g.count))
+        .collect();
+    let provinces = if places.len() == 1 {
+        "the province of"
+    } else {
+        "the provinces of"
+    };
+    let mut sentence = format!(
+        "{} registered {} in {provinces} {}.",
+        tally.party,
+        plural(tally.registered, "violation", "violations"),
+        places.join(", ")
+    );
+    for (other, confirmed) in &tally.confirmed_by {
+        let _ = write!(sentence, " {other} confirmed {confirmed}.");
+    }
+    sentence
+}
+
+fn findings_sentence(f: &FindingsTally) -> String {
+    let mut sentence = format!(
+        "Findings: {}",
+        plural(f.confirmed, "confirmed violation", "confirmed violations")
+    );
+    if !f.attributed.is_empty() {
+        let by: Vec<String> = f
+            .attributed
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let _ = write!(sentence, " ({})", by.join(", "));
+    }
+    let _ = write!(
+        sentence,
+        "; {} not a violation",
+        plural(f.not_a_violation, "case", "cases")
+    );
+    if !f.excluded_targets.is_empty() {
+        let hit: Vec<String> = f
+            .excluded_targets
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let _ = write!(
+            sentence,
+            " (the fire targeted groups excluded from the ceasefire: {})",
+            hit.join(", ")
+        );
+    }
+    let _ = write!(
+        sentence,
+        "; {} could not be confirmed.",
+        plural(f.unconfirmed, "case", "cases")
+    );
+    sentence
+}

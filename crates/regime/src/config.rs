@@ -1,0 +1,87 @@
+use serde::{Deserialize, Serialize};
+
+use crate::RegimeError;
+
+/// When reports of different guarantors are taken to describe one event.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupingConfig {
+    /// Greatest distance between the reported points.
+    pub max_distance_km: f64,
+    /// Greatest difference between the reported times.
+    pub window_hours: i64,
+}
+
+impl Default for GroupingConfig {
+    fn default() -> Self {
+        Self {
+            max_distance_km: 5.0,
+            window_hours: 12,
+        }
+    }
+}
+
+/// How many guarantors must agree for a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingRule {
+    /// Every guarantor party.
+    Unanimity,
+    /// At least this many guarantor parties.
+    AtLeast(u32),
+}
+
+impl FindingRule {
+    pub fn holds(self, agreeing: usize, guarantors: usize) -> bool {
+        match self {
+            FindingRule::Unanimity => guarantors > 0 && agreeing >= guarantors,
+            FindingRule::AtLeast(k) => agreeing >= k as usize && k > 0,
+        }
+    }
+
+    pub fn describe(self, guarantors: usize) -> String {
+        match self {
+            FindingRule::Unanimity => format!("all {guarantors} guarantors"),
+            FindingRule::AtLeast(k) => format!("{k} of {guarantors} guarantors"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterConfig {
+    pub grouping: GroupingConfig,
+    pub finding_rule: FindingRule,
+}
+
+impl Default for RegisterConfig {
+    fn default() -> Self {
+        Self {
+            grouping: GroupingConfig::default(),
+            finding_rule: FindingRule::Unanimity,
+        }
+    }
+}
+
+impl RegisterConfig {
+    pub fn validate(&self) -> Result<(), RegimeError> {
+        let bad = |field: &str, reason: &str| RegimeError::Config {
+            field: field.into(),
+            reason: reason.into(),
+        };
+        let distance = self.grouping.max_distance_km;
+        if !(distance.is_finite() && distance > 0.0 && distance <= 100.0) {
+            return Err(bad(
+                "grouping.max_distance_km",
+                "must be above 0 and at most 100",
+            ));
+        }
+        if !(1..=24 * 14).contains(&self.grouping.window_hours) {
+            return Err(bad("grouping.window_hours", "must be 1 to 336 hours"));
+        }
+        if self.finding_rule == FindingRule::AtLeast(0) {
+            return Err(bad("finding_rule", "at_least needs 1 or more"));
+        }
+        Ok(())
+    }
+}

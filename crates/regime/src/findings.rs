@@ -1,0 +1,170 @@
+//! Findings: what the guarantors jointly hold about an incident, under the
+//! configured rule. A strike on a formation excluded from the ceasefire on
+//! that date is not a violation, whatever the positions.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use truce_model::{FormationId, FormationStatus, Party, Position, ReportId};
+
+use crate::incidents::Incident;
+use crate::register::Register;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "finding")]
+pub enum FindingKind {
+    ConfirmedViolation {
+        attributed_to: Option<FormationId>,
+    },
+    NotAViolation {
+        /// The excluded formation that was hit, when that is the reason.
+        excluded_target: Option<FormationId>,
+        reason: String,
+    },
+    Unconfirmed,
+}
+
+impl FindingKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            FindingKind::ConfirmedViolation { .. } => "confirmed violation",
+            FindingKind::NotAViolation { .. } => "not a violation",
+            FindingKind::Unconfirmed => "unconfirmed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub incident: ReportId,
+    pub reports: Vec<ReportId>,
+    pub date: Date,
+    pub governorate: String,
+    pub kind: FindingKind,
+    /// Each guarantor's position; a filing guarantor that said nothing more
+    /// stands by its own report.
+    pub positions: BTreeMap<String, Position>,
+    /// Guarantors whose position differs from the finding.
+    pub dissent: Vec<String>,
+    pub rule: String,
+}
+
+impl Register {
+    pub fn findings(&self) -> Vec<Finding> {
+        self.incidents().iter().map(|i| self.finding(i)).collect()
+    }
+
+    pub fn finding(&self, incident: &Incident) -> Finding {
+        let first = &self.reports[&incident.id];
+        let positions = self.positions(incident);
+        let kind = self.decide(incident, &positions);
+        let agreeing = |p: &Position| match &kind {
+            FindingKind::ConfirmedViolation { .. } => *p == Position::Confirmed,
+            FindingKind::NotAViolation { .. } => *p == Position::NotAViolation,
+            FindingKind::Unconfirmed => *p != Position::Confirmed,
+        };
+        let dissent = positions
+            .iter()
+            .filter(|(_, p)| !agreeing(p))
+            .map(|(party, _)| party.clone())
+            .collect();
+        Finding {
+            incident: incident.id,
+            reports: incident.reports.clone(),
+            date: first.date(),
+            governorate: first.governorate.clone(),
+            kind,
+            positions,
+            dissent,
+            rule: self.config.finding_rule.describe(self.guarantors.len()),
+        }
+    }
+
+    fn positions(&self, incident: &Incident) -> BTreeMap<String, Position> {
+        let mut positions = BTreeMap::new();
+        for id in &incident.reports {
+            let party = &self.reports[id].party;
+            positions.insert(party.to_string(), Position::Confirmed);
+        }
+        for entry in &self.assessments {
+            if incident.reports.contains(&entry.assessment.incident) {
+                positions.insert(entry.party.to_string(), entry.assessment.position);
+            }
+        }
+        positions
+    }
+
+    fn decide(&self, incident: &Incident, positions: &BTreeMap<String, Position>) -> FindingKind {
+        if let Some((target, reason)) = self.excluded_target(incident) {
+            return FindingKind::NotAViolation {
+                excluded_target: Some(target),
+                reason,
+            };
+        }
+        let rule = self.config.finding_rule;
+        let guarantors = self.guarantors.len();
+        let count = |wanted: Position| positions.values().filter(|p| **p == wanted).count();
+        if rule.holds(count(Position::NotAViolation), guarantors) {
+            return FindingKind::NotAViolation {
+                excluded_target: None,
+                reason: "the guarantors found the target was not protected by the ceasefire".into(),
+            };
+        }
+        if rule.holds(count(Position::Confirmed), guarantors) {
+            return FindingKind::ConfirmedViolation {
+                attributed_to: self.attribution(incident),
+            };
+        }
+        FindingKind::Unconfirmed
+    }
+
+    /// The formation hit, if any report's target was excluded on the event's date.
+    fn excluded_target(&self, incident: &Incident) -> Option<(FormationId, String)> {
+        incident.reports.iter().find_map(|id| {
+            let report = &self.reports[id];
+            let target = report.fields.target.formation()?;
+            let period = self.formations.get(target)?.status_on(report.date())?;
+            (period.status == FormationStatus::Excluded).then(|| {
+                let reason = format!(
+                    "the target, {target}, was excluded from the ceasefire from {} ({})",
+                    period.valid_from, period.reference
+                );
+                (target.clone(), reason)
+            })
+        })
+    }
+
+    /// The formation most confirming guarantors name; failing that, the
+    /// perpetrator every report names.
+    fn attribution(&self, incident: &Incident) -> Option<FormationId> {
+        let mut latest: BTreeMap<&Party, &FormationId> = BTreeMap::new();
+        for entry in &self.assessments {
+            let a = &entry.assessment;
+            if incident.reports.contains(&a.incident) && a.position == Position::Confirmed {
+                if let Some(f) = &a.attributed_to {
+                    latest.insert(&entry.party, f);
+                }
+            }
+        }
+        let mut votes: BTreeMap<&FormationId, usize> = BTreeMap::new();
+        for f in latest.values() {
+            *votes.entry(f).or_default() += 1;
+        }
+        if let Some((f, _)) = votes
+            .iter()
+            .max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f)))
+        {
+            return Some((*f).clone());
+        }
+        let named: Vec<_> = incident
+            .reports
+            .iter()
+            .map(|id| self.reports[id].fields.perpetrator.formation())
+            .collect();
+        match named.first() {
+            Some(Some(first)) if named.iter().all(|n| *n == Some(*first)) => Some((*first).clone()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The register: what the guarantors have filed, grouped and assessed, and
+//! what follows from it — incidents, findings, bulletins. Everything here is
+//! a pure function of the Record's statements, so every node that replays
+//! the Record derives the same incidents, the same findings and
+//! byte-identical bulletins.
+//!
+//! `Register` is both the rules (it implements `truce_record::Rules`, so
+//! the node refuses a report about an unknown formation before storing it)
+//! and the projection (queries and bulletins read it).
+
+mod bulletin;
+mod config;
+mod error;
+mod export;
+mod findings;
+mod incidents;
+mod register;
+
+pub use bulletin::{Bulletin, Edition, PartyTally};
+pub use config::{FindingRule, GroupingConfig, RegisterConfig};
+pub use error::RegimeError;
+pub use export::{acled_csv, incidents_geojson};
+pub use findings::{Finding, FindingKind};
+pub use incidents::Incident;
+pub use register::{Formation, Register, Report, StatusPeriod};

@@ -1,0 +1,390 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
+use serde::Serialize;
+use truce_gazetteer::Gazetteer;
+use truce_model::{
+    Actor, Assessment, FormationId, FormationRegistered, FormationStatus, FormationStatusChanged,
+    MemberName, Party, ReportFields, ReportId, Role, Side,
+};
+use truce_record::{Body, Context, Rejection, Rules, Statement};
+
+use crate::RegisterConfig;
+
+/// Syria keeps UTC+3 all year; report times are local times there.
+fn local_zone() -> TimeZone {
+    TimeZone::fixed(Offset::constant(3))
+}
+
+/// How far ahead of the statement's own time an event may be reported,
+/// for clocks that run a little fast.
+const FUTURE_TOLERANCE_MINUTES: i64 = 15;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusPeriod {
+    pub status: FormationStatus,
+    pub valid_from: Date,
+    pub reference: String,
+    /// Position of the statement that recorded it.
+    pub recorded_at: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Formation {
+    pub id: FormationId,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub side: Side,
+    pub registered_at: u64,
+    /// In valid-time order; a later statement for the same date wins.
+    pub statuses: Vec<StatusPeriod>,
+}
+
+impl Formation {
+    /// The status that held on `date`, if any had begun.
+    pub fn status_on(&self, date: Date) -> Option<&StatusPeriod> {
+        self.statuses.iter().rev().find(|s| s.valid_from <= date)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub id: ReportId,
+    pub filed_by: MemberName,
+    pub party: Party,
+    pub fields: ReportFields,
+    /// ISO code of the governorate that holds the point.
+    pub governorate: String,
+    /// Positions of the amendments, in order.
+    pub amendments: Vec<u64>,
+    pub withdrawn: Option<String>,
+}
+
+impl Report {
+    pub fn date(&self) -> Date {
+        self.fields.occurred.date()
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.withdrawn.is_none()
+    }
+}
+
+/// A guarantor's position as the Record has it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentEntry {
+    pub position: u64,
+    pub member: MemberName,
+    pub party: Party,
+    pub assessment: Assessment,
+}
+
+/// A member's override of the automatic grouping.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Link {
+    pub report: ReportId,
+    pub with: Option<ReportId>,
+}
+
+/// The register as of some position in the Record.
+#[derive(Debug, Clone)]
+pub struct Register {
+    pub(crate) config: RegisterConfig,
+    pub(crate) gazetteer: &'static Gazetteer,
+    /// Parties that have guarantor members, in the order they first appear.
+    pub(crate) guarantors: Vec<Party>,
+    pub(crate) formations: BTreeMap<FormationId, Formation>,
+    pub(crate) reports: BTreeMap<ReportId, Report>,
+    pub(crate) links: Vec<Link>,
+    pub(crate) assessments: Vec<AssessmentEntry>,
+}
+
+impl Register {
+    pub fn new(config: RegisterConfig, gazetteer: &'static Gazetteer) -> Self {
+        Self {
+            config,
+            gazetteer,
+            guarantors: Vec::new(),
+            formations: BTreeMap::new(),
+            reports: BTreeMap::new(),
+            links: Vec::new(),
+            assessments: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &RegisterConfig {
+        &self.config
+    }
+
+    pub fn guarantors(&self) -> &[Party] {
+        &self.guarantors
+    }
+
+    pub fn formations(&self) -> impl Iterator<Item = &Formation> {
+        self.formations.values()
+    }
+
+    pub fn formation(&self, id: &FormationId) -> Option<&Formation> {
+        self.formations.get(id)
+    }
+
+    pub fn reports(&self) -> impl Iterator<Item = &Report> {
+        self.reports.values()
+    }
+
+    pub fn report(&self, id: ReportId) -> Option<&Report> {
+        self.reports.get(&id)
+    }
+
+    pub fn assessments(&self) -> &[AssessmentEntry] {
+        &self.assessments
+    }
+
+    pub fn gazetteer(&self) -> &'static Gazetteer {
+        self.gazetteer
+    }
+
+    /// The latest day on which an active report places an event.
+    pub fn latest_report_date(&self) -> Option<Date> {
+        self.reports
+            .values()
+            .filter(|r| r.is_active())
+            .map(Report::date)
+            .max()
+    }
+
+    fn check_formation(&self, field: &str, id: &FormationId) -> Result<(), Rejection> {
+        if self.formations.contains_key(id) {
+            Ok(())
+        } else {
+            Err(rule(
+                field,
+                format!("unknown formation {id}; register it first"),
+            ))
+        }
+    }
+
+    fn check_actor(&self, field: &str, actor: &Actor) -> Result<(), Rejection> {
+        match actor.formation() {
+            Some(id) => self.check_formation(field, id),
+            None => Ok(()),
+        }
+    }
+
+    fn check_report(
+        &self,
+        prefix: &str,
+        fields: &ReportFields,
+        time: Timestamp,
+    ) -> Result<(), Rejection> {
+        let location = &fields.location;
+        if !self.gazetteer.contains(location.lon, location.lat) {
+            return Err(rule(
+                &format!("{prefix}.location"),
+                format!(
+                    "{}, {} is outside the country's governorates",
+                    location.lat, location.lon
+                ),
+            ));
+        }
+        let stated = time.to_zoned(local_zone()).datetime();
+        let latest: DateTime = stated
+            .checked_add(jiff::Span::new().minutes(FUTURE_TOLERANCE_MINUTES))
+            .unwrap_or(stated);
+        if fields.occurred > latest {
+            return Err(rule(
+                &format!("{prefix}.occurred"),
+                format!(
+                    "{} is later than the statement itself ({stated} local time)",
+                    fields.occurred
+                ),
+            ));
+        }
+        self.check_actor(&format!("{prefix}.perpetrator"), &fields.perpetrator)?;
+        self.check_actor(&format!("{prefix}.target"), &fields.target)
+    }
+
+    /// A report that exists, is not withdrawn, and belongs to `party`.
+    fn check_own_report(
+        &self,
+        field: &str,
+        id: ReportId,
+        party: &Party,
+    ) -> Result<&Report, Rejection> {
+        let report = self.check_active_report(field, id)?;
+        if &report.party != party {
+            return Err(rule(
+                field,
+                format!("{id} was filed by {}, not by {party}", report.party),
+            ));
+        }
+        Ok(report)
+    }
+
+    fn check_active_report(&self, field: &str, id: ReportId) -> Result<&Report, Rejection> {
+        let report = self
+            .reports
+            .get(&id)
+            .ok_or_else(|| rule(field, format!("no report {id}")))?;
+        if let Some(reason) = &report.withdrawn {
+            return Err(rule(field, format!("{id} was withdrawn ({reason})")));
+        }
+        Ok(report)
+    }
+
+    fn resolve_governorate(&self, fields: &ReportFields) -> String {
+        self.gazetteer
+            .governorate_at(fields.location.lon, fields.location.lat)
+            .map(|g| g.code.clone())
+            .unwrap_or_default()
+    }
+
+    /// Guarantor parties in the order the Record first names them.
+    fn note_guarantor(&mut self, member: &truce_model::FoundingMember) {
+        if member.role == Role::GuarantorMember && !self.guarantors.contains(&member.party) {
+            self.guarantors.push(member.party.clone());
+        }
+    }
+}
+
+fn rule(field: &str, reason: impl Into<String>) -> Rejection {
+    Rejection::Rule {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+impl Rules for Register {
+    fn check(&self, context: &Context<'_>, statement: &Statement) -> Result<(), Rejection> {
+        let party = &context.state.party;
+        match &statement.body {
+            Body::FormationRegistered(f) => {
+                if self.formations.contains_key(&f.formation) {
+                    return Err(rule(
+                        "formation",
+                        format!("{} is already registered", f.formation),
+                    ));
+                }
+                Ok(())
+            }
+            Body::FormationStatusChanged(s) => self.check_formation("formation", &s.formation),
+            Body::ReportFiled(r) => self.check_report("report", &r.report, statement.time),
+            Body::ReportAmended(a) => {
+                self.check_own_report("amends", a.amends, party)?;
+                self.check_report("report", &a.report, statement.time)
+            }
+            Body::ReportWithdrawn(w) => self
+                .check_own_report("withdraws", w.withdraws, party)
+                .map(|_| ()),
+            Body::IncidentLinked(l) => {
+                self.check_active_report("report", l.report)?;
+                if let Some(with) = l.with {
+                    self.check_active_report("with", with)?;
+                }
+                Ok(())
+            }
+            Body::Assessment(a) => {
+                self.check_active_report("incident", a.incident)?;
+                if let Some(id) = &a.attributed_to {
+                    self.check_formation("attributed_to", id)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn apply(&mut self, context: &Context<'_>, statement: &Statement) {
+        let position = context.position;
+        match &statement.body {
+            Body::Genesis(genesis) => {
+                for member in std::iter::once(&genesis.operator).chain(&genesis.members) {
+                    self.note_guarantor(member);
+                }
+            }
+            Body::MemberAdmitted(member) => self.note_guarantor(member),
+            Body::FormationRegistered(f) => self.register_formation(position, f),
+            Body::FormationStatusChanged(s) => self.change_status(position, s),
+            Body::ReportFiled(r) => {
+                let report = Report {
+                    id: ReportId(position),
+                    filed_by: context.member.clone(),
+                    party: context.state.party.clone(),
+                    governorate: self.resolve_governorate(&r.report),
+                    fields: r.report.clone(),
+                    amendments: Vec::new(),
+                    withdrawn: None,
+                };
+                self.reports.insert(report.id, report);
+            }
+            Body::ReportAmended(a) => {
+                let governorate = self.resolve_governorate(&a.report);
+                if let Some(report) = self.reports.get_mut(&a.amends) {
+                    report.fields = a.report.clone();
+                    report.governorate = governorate;
+                    report.amendments.push(position);
+                }
+            }
+            Body::ReportWithdrawn(w) => {
+                if let Some(report) = self.reports.get_mut(&w.withdraws) {
+                    report.withdrawn = Some(w.reason.clone());
+                }
+            }
+            Body::IncidentLinked(l) => self.links.push(Link {
+                report: l.report,
+                with: l.with,
+            }),
+            Body::Assessment(a) => self.assessments.push(AssessmentEntry {
+                position,
+                member: context.member.clone(),
+                party: context.state.party.clone(),
+                assessment: a.clone(),
+            }),
+            Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => {}
+        }
+    }
+}
+
+impl Register {
+    fn register_formation(&mut self, position: u64, f: &FormationRegistered) {
+        self.formations.insert(
+            f.formation.clone(),
+            Formation {
+                id: f.formation.clone(),
+                name: f.name.clone(),
+                aliases: f.aliases.clone(),
+                side: f.side,
+                registered_at: position,
+                statuses: Vec::new(),
+            },
+        );
+    }
+
+    fn change_status(&mut self, position: u64, s: &FormationStatusChanged) {
+        if let Some(formation) = self.formations.get_mut(&s.formation) {
+            formation.statuses.push(StatusPeriod {
+                status: s.status,
+                valid_from: s.valid_from,
+                reference: s.reference.clone(),
+                recorded_at: position,
+            });
+            // Stable: statements for the same date keep Record order.
+            formation.statuses.sort_by_key(|p| p.valid_from);
+        }
+    }
+
+    /// Formations by their status on `date`.
+    pub fn formations_with_status(
+        &self,
+        date: Date,
+        status: FormationStatus,
+    ) -> BTreeSet<&FormationId> {
+        self.formations
+            .values()
+            .filter(|f| f.status_on(date).is_some_and(|p| p.status == status))
+            .map(|f| &f.id)
+            .collect()
+    }
+}

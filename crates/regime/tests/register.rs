@@ -1,0 +1,365 @@
+//! The register driven statement by statement, as the node and every
+//! replaying verifier drive it.
+
+use jiff::civil::{Date, DateTime};
+use jiff::Timestamp;
+use truce_gazetteer::Gazetteer;
+use truce_model::{
+    Actor, Assessment, FormationId, FormationRegistered, FormationStatus, FormationStatusChanged,
+    FoundingMember, Genesis, GeoPrecision, IncidentLink, Location, MemberName, Party, Position,
+    ReportFields, ReportFiled, ReportId, Role, Side, Source, SourceKind, TimePrecision,
+    ViolationType,
+};
+use truce_record::{Body, Candidate, MemberKey, Registry, Rejection, Statement};
+use truce_regime::{Edition, FindingKind, FindingRule, Register, RegisterConfig};
+
+struct Mechanism {
+    registry: Registry,
+    register: Register,
+    keys: Vec<MemberKey>,
+    seqs: Vec<u64>,
+}
+
+const OPERATOR: usize = 0;
+const RU: usize = 1;
+const TR: usize = 2;
+const IR: usize = 3;
+const UN: usize = 4;
+
+impl Mechanism {
+    fn new(rule: FindingRule) -> Self {
+        let keys: Vec<MemberKey> = (0..5).map(|_| MemberKey::generate()).collect();
+        let member = |i: usize, name: &str, party: &str, role| FoundingMember {
+            member: MemberName::new(name).unwrap(),
+            party: Party::new(party).unwrap(),
+            role,
+            public_key: keys[i].public_key(),
+        };
+        let genesis = Genesis {
+            mechanism: "Test".into(),
+            log_origin: "truce.test/log".into(),
+            node_key: "unused".into(),
+            operator: member(OPERATOR, "operator", "Secretariat", Role::Operator),
+            members: vec![
+                member(RU, "ru-1", "Russian Federation", Role::GuarantorMember),
+                member(TR, "tr-1", "Republic of Türkiye", Role::GuarantorMember),
+                member(
+                    IR,
+                    "ir-1",
+                    "Islamic Republic of Iran",
+                    Role::GuarantorMember,
+                ),
+                member(UN, "un-1", "United Nations", Role::Observer),
+            ],
+            witnesses: vec![],
+            witness_quorum: 0,
+        };
+        let config = RegisterConfig {
+            finding_rule: rule,
+            ..RegisterConfig::default()
+        };
+        let mut mechanism = Self {
+            registry: Registry::new(),
+            register: Register::new(config, Gazetteer::syria()),
+            keys,
+            seqs: vec![0; 5],
+        };
+        mechanism.say(OPERATOR, Body::Genesis(genesis)).unwrap();
+        mechanism
+    }
+
+    /// Appends a statement; returns its position.
+    fn say(&mut self, who: usize, body: Body) -> Result<u64, Rejection> {
+        let key = &self.keys[who];
+        let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body);
+        let mut candidate = Candidate::decode(key.sign(&statement)).unwrap();
+        let admitted = self
+            .registry
+            .admit_with(&mut candidate, &mut self.register)?;
+        self.seqs[who] += 1;
+        Ok(admitted.position)
+    }
+
+    fn formation(&mut self, id: &str, status: Option<(FormationStatus, Date)>) {
+        let formation = FormationId::new(id).unwrap();
+        self.say(
+            RU,
+            Body::FormationRegistered(FormationRegistered {
+                formation: formation.clone(),
+                name: id.to_uppercase(),
+                aliases: vec![],
+                side: Side::Opposition,
+            }),
+        )
+        .unwrap();
+        if let Some((status, valid_from)) = status {
+            self.say(
+                TR,
+                Body::FormationStatusChanged(FormationStatusChanged {
+                    formation,
+                    status,
+                    valid_from,
+                    reference: "decision of the guarantors".into(),
+                }),
+            )
+            .unwrap();
+        }
+    }
+
+    fn file(&mut self, who: usize, report: ReportFields) -> Result<ReportId, Rejection> {
+        self.say(who, Body::ReportFiled(ReportFiled { report }))
+            .map(ReportId)
+    }
+
+    fn assess(&mut self, who: usize, incident: ReportId, position: Position) {
+        self.say(
+            who,
+            Body::Assessment(Assessment {
+                incident,
+                position,
+                attributed_to: None,
+                reason: "seen by our post".into(),
+                references: vec![],
+            }),
+        )
+        .unwrap();
+    }
+}
+
+/// Shelling of Khan Shaykhun (Idlib), near the given offset in km east.
+fn shelling(at: &str, km_east: f64, target: Actor) -> ReportFields {
+    ReportFields {
+        occurred: at.parse::<DateTime>().unwrap(),
+        time_precision: TimePrecision::Hour,
+        location: Location {
+            lat: 35.4414,
+            lon: 36.6497 + km_east / 91.0,
+            precision: GeoPrecision::Exact,
+            place: "Khan Shaykhun".into(),
+        },
+        violation_type: ViolationType::Shelling,
+        clause: None,
+        perpetrator: Actor::Unknown("artillery".into()),
+        target,
+        casualties: vec![],
+        sources: vec![Source {
+            kind: SourceKind::OwnObservation,
+            description: "observation post".into(),
+        }],
+        evidence: vec![],
+        narrative: "Artillery fire on the town.".into(),
+        observation: None,
+    }
+}
+
+fn civilians() -> Actor {
+    Actor::Unknown("civilians".into())
+}
+
+#[test]
+fn two_guarantors_report_one_shelling_and_the_third_confirms() {
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let ru = m
+        .file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
+        .unwrap();
+    let tr = m
+        .file(TR, shelling("2026-11-20T15:10", 1.5, civilians()))
+        .unwrap();
+    // Far away and later: a separate incident.
+    m.file(TR, shelling("2026-11-20T15:00", 40.0, civilians()))
+        .unwrap();
+    let incidents = m.register.incidents();
+    assert_eq!(incidents.len(), 2);
+    assert_eq!(incidents[0].reports, vec![ru, tr]);
+
+    let before = m.register.finding(&incidents[0]);
+    assert_eq!(before.kind, FindingKind::Unconfirmed);
+    // Both filers stand by their reports; Iran has not spoken, so unanimity fails.
+    assert_eq!(
+        before.dissent,
+        vec![
+            "Republic of Türkiye".to_string(),
+            "Russian Federation".to_string()
+        ]
+    );
+    assert!(!before.positions.contains_key("Islamic Republic of Iran"));
+
+    m.assess(IR, tr, Position::Confirmed);
+    let finding = m.register.finding(&m.register.incidents()[0]);
+    assert!(matches!(
+        finding.kind,
+        FindingKind::ConfirmedViolation { .. }
+    ));
+    assert!(finding.dissent.is_empty());
+
+    let day = "2026-11-20".parse().unwrap();
+    let bulletin = m.register.bulletin("Test", day, day, Edition::Internal);
+    let russia = &bulletin.parties[0];
+    assert_eq!(russia.party, "Russian Federation");
+    assert_eq!(russia.registered, 1);
+    assert_eq!(russia.by_governorate[0].code, "SY-ID");
+    assert_eq!(russia.confirmed_by["Republic of Türkiye"], 1);
+    assert_eq!(russia.confirmed_by["Islamic Republic of Iran"], 1);
+    let turkey = &bulletin.parties[1];
+    assert_eq!(turkey.registered, 2);
+    assert_eq!(turkey.confirmed_by["Russian Federation"], 1);
+    assert_eq!(bulletin.findings.confirmed, 1);
+    assert_eq!(bulletin.findings.unconfirmed, 1);
+    let text = bulletin.to_text();
+    assert!(
+        text.contains("Russian Federation registered 1 violation in the province of Idlib (1)."),
+        "{text}"
+    );
+
+    let public = m.register.bulletin("Test", day, day, Edition::Public);
+    assert!(public.reports.is_none());
+    assert!(!serde_json::to_string(&public)
+        .unwrap()
+        .contains("Artillery fire on the town"));
+}
+
+#[test]
+fn a_strike_on_an_excluded_formation_is_not_a_violation_from_its_designation_on() {
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    m.formation(
+        "hurras-al-din",
+        Some((FormationStatus::Excluded, "2026-11-10".parse().unwrap())),
+    );
+    let target = Actor::Formation(FormationId::new("hurras-al-din").unwrap());
+    let on_the_day = m
+        .file(RU, shelling("2026-11-10T09:00", 0.0, target.clone()))
+        .unwrap();
+    let day_before = m
+        .file(RU, shelling("2026-11-09T09:00", 0.0, target))
+        .unwrap();
+    let finding_of = |id| {
+        let incident = m.register.incident_of(id).unwrap();
+        m.register.finding(&incident).kind
+    };
+    assert!(matches!(
+        finding_of(on_the_day),
+        FindingKind::NotAViolation { .. }
+    ));
+    assert_eq!(finding_of(day_before), FindingKind::Unconfirmed);
+}
+
+#[test]
+fn two_of_three_confirms_where_unanimity_does_not() {
+    for (rule, confirmed) in [
+        (FindingRule::Unanimity, false),
+        (FindingRule::AtLeast(2), true),
+    ] {
+        let mut m = Mechanism::new(rule);
+        let report = m
+            .file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
+            .unwrap();
+        m.assess(TR, report, Position::Confirmed);
+        m.assess(IR, report, Position::Disputed);
+        let finding = m.register.finding(&m.register.incidents()[0]);
+        assert_eq!(
+            matches!(finding.kind, FindingKind::ConfirmedViolation { .. }),
+            confirmed
+        );
+        if confirmed {
+            assert_eq!(
+                finding.dissent,
+                vec!["Islamic Republic of Iran".to_string()]
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_reports_are_refused_by_field_and_change_nothing() {
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut outside = shelling("2026-11-20T14:30", 0.0, civilians());
+    outside.location.lat = 33.3;
+    outside.location.lon = 44.4; // Baghdad
+    let unknown = shelling(
+        "2026-11-20T14:30",
+        0.0,
+        Actor::Formation(FormationId::new("nobody").unwrap()),
+    );
+    let future = shelling("2099-01-01T00:00", 0.0, civilians());
+    for (report, field) in [
+        (outside, "report.location"),
+        (unknown, "report.target"),
+        (future, "report.occurred"),
+    ] {
+        match m.file(RU, report) {
+            Err(Rejection::Rule { field: got, .. }) => assert_eq!(got, field),
+            other => panic!("expected a refusal of {field}, got {other:?}"),
+        }
+    }
+    assert_eq!(m.register.reports().count(), 0);
+    // The member's sequence did not advance: its next report is accepted.
+    m.file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
+        .unwrap();
+}
+
+#[test]
+fn observers_cannot_assess_and_only_the_filer_withdraws() {
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let report = m
+        .file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
+        .unwrap();
+    let assessment = Body::Assessment(Assessment {
+        incident: report,
+        position: Position::Disputed,
+        attributed_to: None,
+        reason: "no".into(),
+        references: vec![],
+    });
+    assert!(matches!(
+        m.say(UN, assessment),
+        Err(Rejection::RoleMayNot { .. })
+    ));
+    let withdraw = |reason: &str| {
+        Body::ReportWithdrawn(truce_model::ReportWithdrawn {
+            withdraws: report,
+            reason: reason.into(),
+        })
+    };
+    assert!(matches!(
+        m.say(TR, withdraw("not ours")),
+        Err(Rejection::Rule { .. })
+    ));
+    m.say(RU, withdraw("filed twice")).unwrap();
+    assert!(m.register.incidents().is_empty());
+}
+
+#[test]
+fn members_link_and_detach_reports() {
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let a = m
+        .file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
+        .unwrap();
+    let b = m
+        .file(TR, shelling("2026-11-20T14:30", 30.0, civilians()))
+        .unwrap();
+    assert_eq!(m.register.incidents().len(), 2);
+    let link = |report, with| {
+        Body::IncidentLinked(IncidentLink {
+            report,
+            with,
+            reason: "same event per drone footage".into(),
+        })
+    };
+    m.say(IR, link(b, Some(a))).unwrap();
+    assert_eq!(m.register.incidents().len(), 1);
+    m.say(IR, link(b, None)).unwrap();
+    assert_eq!(m.register.incidents().len(), 2);
+}
+
+#[test]
+fn coordinates_with_many_digits_stay_canonical() {
+    let key = MemberKey::generate();
+    for i in 0..2_000u32 {
+        let mut report = shelling("2026-11-20T14:30", 0.0, civilians());
+        report.location.lat = 35.0 + f64::from(i) * 0.000_123_456_789_1;
+        report.location.lon = 36.0 + 1.0 / (f64::from(i) + 3.0);
+        let body = Body::ReportFiled(ReportFiled { report });
+        let statement = Statement::new(key.key_id(), 0, Timestamp::now(), body);
+        Statement::from_bytes(&statement.to_bytes()).unwrap();
+    }
+}

@@ -86,17 +86,16 @@ pub struct Bulletin {
 impl Register {
     /// The bulletin for events from `from` to `to`, both included.
     pub fn bulletin(&self, mechanism: &str, from: Date, to: Date, edition: Edition) -> Bulletin {
-        let in_range = |r: &Report| r.is_active() && (from..=to).contains(&r.date());
+        let reports: Vec<&Report> = self.reports_between(from, to).collect();
         let findings: Vec<Finding> = self
-            .findings()
-            .into_iter()
-            .filter(|f| f.reports.iter().any(|id| in_range(&self.reports[id])))
+            .incidents_of(reports.iter().map(|r| r.id))
+            .iter()
+            .map(|incident| self.finding(incident))
             .collect();
         let finding_of: BTreeMap<_, _> = findings
             .iter()
             .flat_map(|f| f.reports.iter().map(move |id| (*id, f)))
             .collect();
-        let reports: Vec<&Report> = self.reports.values().filter(|r| in_range(r)).collect();
         Bulletin {
             mechanism: mechanism.to_string(),
             from,

@@ -51,10 +51,11 @@ fn fatalities(report: &Report) -> u32 {
         .sum()
 }
 
-fn findings_by_report(register: &Register) -> BTreeMap<ReportId, Finding> {
+fn findings_by_report(register: &Register, reports: &[&Report]) -> BTreeMap<ReportId, Finding> {
     register
-        .findings()
-        .into_iter()
+        .incidents_of(reports.iter().map(|r| r.id))
+        .iter()
+        .map(|incident| register.finding(incident))
         .flat_map(|f| f.reports.clone().into_iter().map(move |id| (id, f.clone())))
         .collect()
 }
@@ -62,15 +63,13 @@ fn findings_by_report(register: &Register) -> BTreeMap<ReportId, Finding> {
 /// Reports with events from `from` to `to`, one row each, after a row of
 /// HXL hashtags. The public edition leaves out notes, sources and reporters.
 pub fn acled_csv(register: &Register, from: Date, to: Date, edition: Edition) -> String {
-    let findings = findings_by_report(register);
+    let reports: Vec<&Report> = register.reports_between(from, to).collect();
+    let findings = findings_by_report(register, &reports);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(COLUMNS.iter().map(|c| c.0));
     let _ = writer.write_record(COLUMNS.iter().map(|c| c.1));
     let internal = edition == Edition::Internal;
-    for report in register
-        .reports()
-        .filter(|r| r.is_active() && (from..=to).contains(&r.date()))
-    {
+    for report in reports {
         let (event_type, sub_event_type) = report.fields.violation_type.acled();
         let source = report
             .fields
@@ -124,9 +123,11 @@ pub fn incidents_geojson(
     to: Date,
     edition: Edition,
 ) -> serde_json::Value {
+    let reports = register.reports_between(from, to).map(|r| r.id);
     let features: Vec<serde_json::Value> = register
-        .findings()
-        .into_iter()
+        .incidents_of(reports)
+        .iter()
+        .map(|incident| register.finding(incident))
         .filter(|f| (from..=to).contains(&f.date))
         .map(|finding| {
             let first = register

@@ -87,10 +87,8 @@ impl Register {
             let party = &self.reports[id].party;
             positions.insert(party.to_string(), Position::Confirmed);
         }
-        for entry in &self.assessments {
-            if incident.reports.contains(&entry.assessment.incident) {
-                positions.insert(entry.party.to_string(), entry.assessment.position);
-            }
+        for entry in self.assessments_of(&incident.reports) {
+            positions.insert(entry.party.to_string(), entry.assessment.position);
         }
         positions
     }
@@ -139,9 +137,9 @@ impl Register {
     /// perpetrator every report names.
     fn attribution(&self, incident: &Incident) -> Option<FormationId> {
         let mut latest: BTreeMap<&Party, &FormationId> = BTreeMap::new();
-        for entry in &self.assessments {
+        for entry in self.assessments_of(&incident.reports) {
             let a = &entry.assessment;
-            if incident.reports.contains(&a.incident) && a.position == Position::Confirmed {
+            if a.position == Position::Confirmed {
                 if let Some(f) = &a.attributed_to {
                     latest.insert(&entry.party, f);
                 }

@@ -1,15 +1,22 @@
 //! Grouping reports into incidents: reports of different guarantors close
-//! in space and time, of compatible types, describe one event. The result
-//! is the connected components of that relation (so it does not depend on
+//! in space and time, of compatible types, describe one event. Incidents
+//! are the connected components of that relation (so they do not depend on
 //! the order reports are looked at), adjusted by members' links and
 //! detachments in Record order.
+//!
+//! The grouping is kept incrementally: a new report is joined to its
+//! neighbours in a space-time grid as it is filed. Amendments, withdrawals
+//! and links are rare; they mark the grouping stale, and the next read
+//! rebuilds it from all reports.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::RwLockReadGuard;
 
 use serde::Serialize;
 use truce_model::ReportId;
 
 use crate::register::{Register, Report};
+use crate::GroupingConfig;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Incident {
@@ -29,20 +36,99 @@ pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * EARTH_RADIUS_KM * h.sqrt().asin()
 }
 
-struct UnionFind {
-    parent: Vec<usize>,
+type Cell = (i64, i64, i64);
+
+/// What grouping needs of a report, kept beside the union-find so that
+/// comparing two reports touches no map.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    lat: f64,
+    lon: f64,
+    minute: i64,
+    party: usize,
+    violation_type: truce_model::ViolationType,
 }
 
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        Self {
-            parent: (0..n).collect(),
+fn minute_of(report: &Report) -> i64 {
+    report
+        .fields
+        .occurred
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp().as_second() / 60)
+        .unwrap_or_default()
+}
+
+/// A fast hash for grid cells (Fibonacci hashing of the three
+/// coordinates); the keys are not attacker-chosen in any way that matters
+/// here, and SipHash dominated the grouping's profile.
+#[derive(Default, Clone, Copy)]
+struct CellHasher(u64);
+
+impl std::hash::Hasher for CellHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
     }
 
-    fn find(&mut self, mut i: usize) -> usize {
+    fn write_i64(&mut self, value: i64) {
+        self.0 = (self.0.rotate_left(5) ^ value as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type CellMap = HashMap<Cell, Vec<usize>, std::hash::BuildHasherDefault<CellHasher>>;
+
+/// Grid cell of a report: space in cells about one grouping distance wide,
+/// time in buckets one window long. Matching reports are always in
+/// neighbouring cells, so only those are compared.
+fn cell(point: &Point, config: &GroupingConfig) -> Cell {
+    // One degree of latitude is about 111 km. A degree of longitude shrinks
+    // with latitude; cells twice as wide in longitude stay at least one
+    // grouping distance wide up to 60 degrees.
+    let degrees = (config.max_distance_km / 111.0).max(1e-6);
+    let window = (config.window_hours * 60).max(1);
+    (
+        (point.lat / degrees).floor() as i64,
+        (point.lon / (2.0 * degrees)).floor() as i64,
+        point.minute.div_euclid(window),
+    )
+}
+
+fn neighbours((lat, lon, time): Cell) -> impl Iterator<Item = Cell> {
+    (-1..=1).flat_map(move |a| {
+        (-1..=1).flat_map(move |b| (-1..=1).map(move |c| (lat + a, lon + b, time + c)))
+    })
+}
+
+fn same_event(config: &GroupingConfig, a: &Point, b: &Point) -> bool {
+    a.party != b.party
+        && a.violation_type.compatible_with(b.violation_type)
+        && (a.minute - b.minute).abs() <= config.window_hours * 60
+        && distance_km((a.lat, a.lon), (b.lat, b.lon)) <= config.max_distance_km
+}
+
+/// Union-find over the grouped reports, with each root's members. The
+/// smaller index (the earlier report) is always the root, so a component is
+/// named by its first report on every node.
+#[derive(Debug, Default)]
+pub(crate) struct Grouping {
+    ids: Vec<ReportId>,
+    points: Vec<Point>,
+    index: HashMap<ReportId, usize>,
+    parent: Vec<usize>,
+    members: HashMap<usize, Vec<usize>>,
+    grid: CellMap,
+    /// Set when the grouping no longer matches the reports.
+    stale: bool,
+}
+
+impl Grouping {
+    fn find(&self, mut i: usize) -> usize {
         while self.parent[i] != i {
-            self.parent[i] = self.parent[self.parent[i]];
             i = self.parent[i];
         }
         i
@@ -50,152 +136,171 @@ impl UnionFind {
 
     fn union(&mut self, a: usize, b: usize) {
         let (ra, rb) = (self.find(a), self.find(b));
-        // The smaller index becomes the root, for determinism.
-        let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        self.parent[high] = low;
+        if ra == rb {
+            return;
+        }
+        let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[child] = root;
+        let moved = self.members.remove(&child).unwrap_or_default();
+        self.members.entry(root).or_default().extend(moved);
+    }
+
+    fn push(&mut self, id: ReportId, point: Point) -> usize {
+        let i = self.ids.len();
+        self.ids.push(id);
+        self.points.push(point);
+        self.index.insert(id, i);
+        self.parent.push(i);
+        self.members.insert(i, vec![i]);
+        i
+    }
+
+    /// Adds a report and joins it to every matching earlier report.
+    fn add(&mut self, report: &Report, party: usize, config: &GroupingConfig, joinable: bool) {
+        let point = Point {
+            lat: report.fields.location.lat,
+            lon: report.fields.location.lon,
+            minute: minute_of(report),
+            party,
+            violation_type: report.fields.violation_type,
+        };
+        let i = self.push(report.id, point);
+        if !joinable {
+            return;
+        }
+        let here = cell(&point, config);
+        let mut matches = Vec::new();
+        for neighbour in neighbours(here) {
+            for &j in self.grid.get(&neighbour).into_iter().flatten() {
+                if same_event(config, &point, &self.points[j]) {
+                    matches.push(j);
+                }
+            }
+        }
+        self.grid.entry(here).or_default().push(i);
+        for j in matches {
+            self.union(i, j);
+        }
+    }
+
+    fn incident_at(&self, root: usize) -> Incident {
+        let mut reports: Vec<ReportId> = self.members[&root].iter().map(|&m| self.ids[m]).collect();
+        reports.sort();
+        Incident {
+            id: self.ids[root],
+            reports,
+        }
     }
 }
 
-/// Grid cell of a report: space in cells about one grouping distance wide,
-/// time in buckets one window long. Matching reports are always in
-/// neighbouring cells, so only those are compared.
-fn cell(report: &Report, degrees: f64, window_minutes: i64) -> (i64, i64, i64) {
-    let minutes = report
-        .fields
-        .occurred
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp().as_second() / 60)
-        .unwrap_or_default();
-    // A degree of longitude shrinks with latitude; cells twice as wide in
-    // longitude stay at least one grouping distance wide up to 60 degrees.
-    (
-        (report.fields.location.lat / degrees).floor() as i64,
-        (report.fields.location.lon / (2.0 * degrees)).floor() as i64,
-        minutes.div_euclid(window_minutes),
-    )
-}
-
-fn minutes_apart(a: &Report, b: &Report) -> i64 {
-    let span = a.fields.occurred.duration_until(b.fields.occurred);
-    (span.as_secs() / 60).abs()
-}
-
 impl Register {
-    fn same_event(&self, a: &Report, b: &Report) -> bool {
-        let grouping = &self.config.grouping;
-        a.party != b.party
-            && a.fields
-                .violation_type
-                .compatible_with(b.fields.violation_type)
-            && minutes_apart(a, b) <= grouping.window_hours * 60
-            && distance_km(
-                (a.fields.location.lat, a.fields.location.lon),
-                (b.fields.location.lat, b.fields.location.lon),
-            ) <= grouping.max_distance_km
+    /// Takes a newly filed report into the grouping.
+    pub(crate) fn group_new_report(&self, id: ReportId) {
+        let mut grouping = self.grouping.write().expect("grouping lock");
+        if grouping.stale {
+            return;
+        }
+        let report = &self.reports[&id];
+        grouping.add(
+            report,
+            self.party_index(&report.party),
+            &self.config.grouping,
+            true,
+        );
+    }
+
+    /// A small number per filing party, for cheap comparisons.
+    fn party_index(&self, party: &truce_model::Party) -> usize {
+        self.guarantors
+            .iter()
+            .position(|p| p == party)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Marks the grouping for a rebuild at the next read.
+    pub(crate) fn regroup_later(&self) {
+        self.grouping.write().expect("grouping lock").stale = true;
+    }
+
+    fn grouping(&self) -> RwLockReadGuard<'_, Grouping> {
+        if self.grouping.read().expect("grouping lock").stale {
+            let rebuilt = self.rebuild_grouping();
+            *self.grouping.write().expect("grouping lock") = rebuilt;
+        }
+        self.grouping.read().expect("grouping lock")
+    }
+
+    fn rebuild_grouping(&self) -> Grouping {
+        let mut grouping = Grouping::default();
+        let (detached, pairs) = self.manual_overrides();
+        for report in self.reports.values().filter(|r| r.is_active()) {
+            let joinable = !detached.contains(&report.id);
+            let party = self.party_index(&report.party);
+            grouping.add(report, party, &self.config.grouping, joinable);
+        }
+        for (a, b) in pairs {
+            if let (Some(&a), Some(&b)) = (grouping.index.get(&a), grouping.index.get(&b)) {
+                grouping.union(a, b);
+            }
+        }
+        grouping
     }
 
     /// All incidents, in order of their first report.
     pub fn incidents(&self) -> Vec<Incident> {
-        let active: Vec<&Report> = self.reports.values().filter(|r| r.is_active()).collect();
-        let index: HashMap<ReportId, usize> =
-            active.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-        let (detached, pairs) = self.manual_overrides(&index);
-        let mut groups = UnionFind::new(active.len());
-        self.join_automatically(&active, &detached, &mut groups);
-        for (a, b) in pairs {
-            groups.union(a, b);
-        }
-        let mut components: BTreeMap<usize, Vec<ReportId>> = BTreeMap::new();
-        for (i, report) in active.iter().enumerate() {
-            components
-                .entry(groups.find(i))
-                .or_default()
-                .push(report.id);
-        }
-        components
-            .into_values()
-            .map(|reports| Incident {
-                id: reports[0],
-                reports,
-            })
-            .collect()
+        let grouping = self.grouping();
+        let mut roots: Vec<usize> = grouping.members.keys().copied().collect();
+        roots.sort_unstable();
+        roots.into_iter().map(|r| grouping.incident_at(r)).collect()
     }
 
-    /// The incident that holds a report.
+    /// The incidents computed again from all reports, ignoring the kept
+    /// grouping: what `incidents` must always equal.
+    pub fn incidents_from_scratch(&self) -> Vec<Incident> {
+        let grouping = self.rebuild_grouping();
+        let mut roots: Vec<usize> = grouping.members.keys().copied().collect();
+        roots.sort_unstable();
+        roots.into_iter().map(|r| grouping.incident_at(r)).collect()
+    }
+
+    /// The incident that holds a report, if the report is active.
     pub fn incident_of(&self, report: ReportId) -> Option<Incident> {
-        self.incidents()
-            .into_iter()
-            .find(|incident| incident.reports.contains(&report))
+        let grouping = self.grouping();
+        let i = *grouping.index.get(&report)?;
+        Some(grouping.incident_at(grouping.find(i)))
     }
 
-    fn join_automatically(
-        &self,
-        active: &[&Report],
-        detached: &BTreeSet<usize>,
-        groups: &mut UnionFind,
-    ) {
-        let grouping = &self.config.grouping;
-        // One degree of latitude is about 111 km.
-        let degrees = (grouping.max_distance_km / 111.0).max(1e-6);
-        let window = (grouping.window_hours * 60).max(1);
-        let mut grid: HashMap<(i64, i64, i64), Vec<usize>> = HashMap::new();
-        for (i, report) in active.iter().enumerate() {
-            if !detached.contains(&i) {
-                grid.entry(cell(report, degrees, window))
-                    .or_default()
-                    .push(i);
-            }
-        }
-        for (&(lat, lon, time), members) in &grid {
-            for &i in members {
-                for neighbour in neighbours(lat, lon, time) {
-                    let Some(others) = grid.get(&neighbour) else {
-                        continue;
-                    };
-                    for &j in others.iter().filter(|&&j| j > i) {
-                        if self.same_event(active[i], active[j]) {
-                            groups.union(i, j);
-                        }
-                    }
-                }
-            }
-        }
+    /// The incidents that hold any of `reports`, in order of their first report.
+    pub fn incidents_of(&self, reports: impl IntoIterator<Item = ReportId>) -> Vec<Incident> {
+        let grouping = self.grouping();
+        let roots: BTreeSet<usize> = reports
+            .into_iter()
+            .filter_map(|id| grouping.index.get(&id).map(|&i| grouping.find(i)))
+            .collect();
+        roots.into_iter().map(|r| grouping.incident_at(r)).collect()
     }
 
     /// Detached reports and linked pairs after all links in Record order:
     /// a detachment undoes earlier links of that report, a later link
     /// undoes an earlier detachment.
-    fn manual_overrides(
-        &self,
-        index: &HashMap<ReportId, usize>,
-    ) -> (BTreeSet<usize>, Vec<(usize, usize)>) {
+    fn manual_overrides(&self) -> (BTreeSet<ReportId>, Vec<(ReportId, ReportId)>) {
         let mut detached = BTreeSet::new();
-        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let mut pairs: Vec<(ReportId, ReportId)> = Vec::new();
         for link in &self.links {
-            let Some(&report) = index.get(&link.report) else {
-                continue;
-            };
-            match link.with.and_then(|w| index.get(&w)) {
-                Some(&with) => {
-                    detached.remove(&report);
+            match link.with {
+                Some(with) => {
+                    detached.remove(&link.report);
                     detached.remove(&with);
-                    pairs.push((report, with));
+                    pairs.push((link.report, with));
                 }
-                None if link.with.is_none() => {
-                    detached.insert(report);
-                    pairs.retain(|&(a, b)| a != report && b != report);
+                None => {
+                    detached.insert(link.report);
+                    pairs.retain(|&(a, b)| a != link.report && b != link.report);
                 }
-                None => {}
             }
         }
         (detached, pairs)
     }
-}
-
-fn neighbours(lat: i64, lon: i64, time: i64) -> impl Iterator<Item = (i64, i64, i64)> {
-    (-1..=1).flat_map(move |a| {
-        (-1..=1).flat_map(move |b| (-1..=1).map(move |c| (lat + a, lon + b, time + c)))
-    })
 }
 
 #[cfg(test)]

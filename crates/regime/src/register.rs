@@ -1,4 +1,5 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::RwLock;
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
@@ -11,6 +12,7 @@ use truce_model::{
 };
 use truce_record::{Body, Context, Rejection, Rules, Statement};
 
+use crate::incidents::Grouping;
 use crate::RegisterConfig;
 
 /// Syria keeps UTC+3 all year; report times are local times there.
@@ -89,7 +91,7 @@ pub(crate) struct Link {
 }
 
 /// The register as of some position in the Record.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Register {
     pub(crate) config: RegisterConfig,
     pub(crate) gazetteer: &'static Gazetteer,
@@ -99,6 +101,11 @@ pub struct Register {
     pub(crate) reports: BTreeMap<ReportId, Report>,
     pub(crate) links: Vec<Link>,
     pub(crate) assessments: Vec<AssessmentEntry>,
+    /// Indexes into `assessments` by the report each names.
+    pub(crate) assessments_by_report: HashMap<ReportId, Vec<usize>>,
+    /// Active reports by the day of the event.
+    pub(crate) by_date: BTreeMap<Date, Vec<ReportId>>,
+    pub(crate) grouping: RwLock<Grouping>,
 }
 
 impl Register {
@@ -111,6 +118,9 @@ impl Register {
             reports: BTreeMap::new(),
             links: Vec::new(),
             assessments: Vec::new(),
+            assessments_by_report: HashMap::new(),
+            by_date: BTreeMap::new(),
+            grouping: RwLock::new(Grouping::default()),
         }
     }
 
@@ -140,6 +150,18 @@ impl Register {
 
     pub fn assessments(&self) -> &[AssessmentEntry] {
         &self.assessments
+    }
+
+    /// Assessments naming any report of `reports`, in Record order.
+    pub fn assessments_of<'a>(&'a self, reports: &[ReportId]) -> Vec<&'a AssessmentEntry> {
+        let mut indexes: Vec<usize> = reports
+            .iter()
+            .filter_map(|r| self.assessments_by_report.get(r))
+            .flatten()
+            .copied()
+            .collect();
+        indexes.sort_unstable();
+        indexes.into_iter().map(|i| &self.assessments[i]).collect()
     }
 
     pub fn gazetteer(&self) -> &'static Gazetteer {
@@ -317,31 +339,51 @@ impl Rules for Register {
                     amendments: Vec::new(),
                     withdrawn: None,
                 };
-                self.reports.insert(report.id, report);
+                let id = report.id;
+                self.by_date.entry(report.date()).or_default().push(id);
+                self.reports.insert(id, report);
+                self.group_new_report(id);
             }
             Body::ReportAmended(a) => {
                 let governorate = self.resolve_governorate(&a.report);
+                self.unindex_date(a.amends);
                 if let Some(report) = self.reports.get_mut(&a.amends) {
                     report.fields = a.report.clone();
                     report.governorate = governorate;
                     report.amendments.push(position);
+                    self.by_date
+                        .entry(report.date())
+                        .or_default()
+                        .push(a.amends);
                 }
+                self.regroup_later();
             }
             Body::ReportWithdrawn(w) => {
+                self.unindex_date(w.withdraws);
                 if let Some(report) = self.reports.get_mut(&w.withdraws) {
                     report.withdrawn = Some(w.reason.clone());
                 }
+                self.regroup_later();
             }
-            Body::IncidentLinked(l) => self.links.push(Link {
-                report: l.report,
-                with: l.with,
-            }),
-            Body::Assessment(a) => self.assessments.push(AssessmentEntry {
-                position,
-                member: context.member.clone(),
-                party: context.state.party.clone(),
-                assessment: a.clone(),
-            }),
+            Body::IncidentLinked(l) => {
+                self.links.push(Link {
+                    report: l.report,
+                    with: l.with,
+                });
+                self.regroup_later();
+            }
+            Body::Assessment(a) => {
+                self.assessments_by_report
+                    .entry(a.incident)
+                    .or_default()
+                    .push(self.assessments.len());
+                self.assessments.push(AssessmentEntry {
+                    position,
+                    member: context.member.clone(),
+                    party: context.state.party.clone(),
+                    assessment: a.clone(),
+                });
+            }
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => {}
         }
     }
@@ -373,6 +415,23 @@ impl Register {
             // Stable: statements for the same date keep Record order.
             formation.statuses.sort_by_key(|p| p.valid_from);
         }
+    }
+
+    fn unindex_date(&mut self, id: ReportId) {
+        let Some(date) = self.reports.get(&id).map(Report::date) else {
+            return;
+        };
+        if let Some(ids) = self.by_date.get_mut(&date) {
+            ids.retain(|r| *r != id);
+        }
+    }
+
+    /// Active reports with events from `from` to `to`, in filing order per day.
+    pub fn reports_between(&self, from: Date, to: Date) -> impl Iterator<Item = &Report> {
+        self.by_date
+            .range(from..=to)
+            .flat_map(|(_, ids)| ids.iter())
+            .filter_map(|id| self.reports.get(id))
     }
 
     /// Formations by their status on `date`.

@@ -363,3 +363,39 @@ fn coordinates_with_many_digits_stay_canonical() {
         Statement::from_bytes(&statement.to_bytes()).unwrap();
     }
 }
+
+#[test]
+fn the_kept_grouping_equals_a_grouping_from_scratch() {
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as f64 / (1u64 << 31) as f64
+    };
+    for i in 0..300 {
+        let who = [RU, TR, IR][i % 3];
+        let hour = (next() * 20.0) as u32;
+        let at = format!("2026-11-{:02}T{:02}:00", 1 + (next() * 10.0) as u32, hour);
+        let mut report = shelling(&at, next() * 60.0, civilians());
+        report.location.lat += next() * 0.3;
+        m.file(who, report).unwrap();
+    }
+    let kept: Vec<_> = m
+        .register
+        .incidents()
+        .into_iter()
+        .map(|i| i.reports)
+        .collect();
+    let scratch: Vec<_> = m
+        .register
+        .incidents_from_scratch()
+        .into_iter()
+        .map(|i| i.reports)
+        .collect();
+    assert_eq!(kept, scratch);
+    assert!(
+        kept.iter().any(|r| r.len() > 1),
+        "no grouping happened at all"
+    );
+    assert!(kept.len() > 10, "everything grouped into few incidents");
+}

@@ -1,0 +1,196 @@
+//! The register at scale: `TRUCE_BENCH_REPORTS` reports (default 1,000,000)
+//! over two years from three guarantors, taken in through the same rules the
+//! node applies, then: grouping all reports from scratch, the daily
+//! bulletin, and a filtered query (one governorate, one month).
+//! Signatures are not part of this measure (see the store's bench).
+
+use std::time::Instant;
+
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use truce_gazetteer::Gazetteer;
+use truce_model::{
+    Actor, FoundingMember, Genesis, GeoPrecision, Location, MemberName, Party, ReportFields,
+    ReportFiled, Role, Source, SourceKind, TimePrecision, ViolationType,
+};
+use truce_record::{Body, Candidate, MemberKey, Registry, SignedStatement, Statement};
+use truce_regime::{Edition, Register, RegisterConfig};
+
+struct Rng(u64);
+
+impl Rng {
+    fn unit(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize % n
+    }
+}
+
+fn admit(registry: &mut Registry, register: &mut Register, key: &MemberKey, seq: u64, body: Body) {
+    let statement = Statement::new(key.key_id(), seq, Timestamp::now(), body);
+    // Signatures are checked in the store's benchmark; here only the rules.
+    let signed = SignedStatement::new(statement.to_bytes(), [0; 64]);
+    let mut candidate = Candidate::decode(signed)
+        .unwrap()
+        .assume_signature_checked();
+    registry.admit_with(&mut candidate, register).unwrap();
+}
+
+fn main() {
+    let total: usize = std::env::var("TRUCE_BENCH_REPORTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let gazetteer = Gazetteer::syria();
+    let keys: Vec<MemberKey> = (0..4).map(|_| MemberKey::generate()).collect();
+    let mut registry = Registry::new();
+    let mut register = Register::new(RegisterConfig::default(), gazetteer);
+    let founder = |i: usize, name: &str, party: &str, role| FoundingMember {
+        member: MemberName::new(name).unwrap(),
+        party: Party::new(party).unwrap(),
+        role,
+        public_key: keys[i].public_key(),
+    };
+    let genesis = Genesis {
+        mechanism: "Bench".into(),
+        log_origin: "truce.bench/log".into(),
+        node_key: "unused".into(),
+        operator: founder(0, "operator", "Secretariat", Role::Operator),
+        members: vec![
+            founder(1, "ru-1", "Russian Federation", Role::GuarantorMember),
+            founder(2, "tr-1", "Republic of Türkiye", Role::GuarantorMember),
+            founder(3, "ir-1", "Islamic Republic of Iran", Role::GuarantorMember),
+        ],
+        witnesses: vec![],
+        witness_quorum: 0,
+    };
+    admit(
+        &mut registry,
+        &mut register,
+        &keys[0],
+        0,
+        Body::Genesis(genesis),
+    );
+
+    let places: Vec<_> = gazetteer
+        .places()
+        .iter()
+        .filter(|p| gazetteer.contains(p.lon, p.lat))
+        .collect();
+    let first_day: Date = "2024-11-01".parse().unwrap();
+    let days = 730;
+    let mut rng = Rng(42);
+    let mut seqs = [0u64; 4];
+    let started = Instant::now();
+    for i in 0..total {
+        let who = 1 + i % 3;
+        let place = places[rng.below(places.len())];
+        let day = first_day
+            .checked_add((rng.below(days) as i64).days())
+            .unwrap();
+        let (mut lat, mut lon) = (
+            place.lat + (rng.unit() - 0.5) * 0.01,
+            place.lon + (rng.unit() - 0.5) * 0.01,
+        );
+        if !gazetteer.contains(lon, lat) {
+            (lat, lon) = (place.lat, place.lon);
+        }
+        let report = ReportFields {
+            occurred: day.at(rng.below(24) as i8, rng.below(60) as i8, 0, 0),
+            time_precision: TimePrecision::Hour,
+            location: Location {
+                lat,
+                lon,
+                precision: GeoPrecision::Near,
+                place: place.name.clone(),
+            },
+            violation_type: [
+                ViolationType::Shelling,
+                ViolationType::SmallArms,
+                ViolationType::AirStrike,
+            ][rng.below(3)],
+            clause: None,
+            perpetrator: Actor::Unknown("unidentified".into()),
+            target: Actor::Unknown("civilian area".into()),
+            casualties: vec![],
+            sources: vec![Source {
+                kind: SourceKind::Monitor,
+                description: "team".into(),
+            }],
+            evidence: vec![],
+            narrative: "Fire reported.".into(),
+            observation: None,
+        };
+        admit(
+            &mut registry,
+            &mut register,
+            &keys[who],
+            seqs[who],
+            Body::ReportFiled(ReportFiled { report }),
+        );
+        seqs[who] += 1;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "take in {total} reports (decode, rules, incremental grouping): {seconds:.1} s = {:.0}/s",
+        total as f64 / seconds
+    );
+
+    let started = Instant::now();
+    let incidents = register.incidents_from_scratch();
+    println!(
+        "group all {total} reports from scratch: {:.2} s ({} incidents)",
+        started.elapsed().as_secs_f64(),
+        incidents.len()
+    );
+
+    let started = Instant::now();
+    let kept = register.incidents().len();
+    println!(
+        "list incidents from the kept grouping: {:.1} ms ({kept})",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+
+    let samples = 20;
+    let started = Instant::now();
+    let mut registered = 0;
+    for s in 0..samples {
+        let day = first_day.checked_add((100 + s * 30).days()).unwrap();
+        let bulletin = register.bulletin("Bench", day, day, Edition::Internal);
+        registered += bulletin.parties.iter().map(|p| p.registered).sum::<usize>();
+    }
+    println!(
+        "daily bulletin: {:.2} ms each (mean of {samples}, {} reports a day)",
+        started.elapsed().as_secs_f64() * 1e3 / samples as f64,
+        registered / samples as usize
+    );
+
+    let started = Instant::now();
+    let mut found = 0;
+    for s in 0..samples {
+        let from = first_day.checked_add((s * 30).days()).unwrap();
+        let to = from.checked_add(29.days()).unwrap();
+        let incidents = register.incidents_of(
+            register
+                .reports_between(from, to)
+                .filter(|r| r.governorate == "SY-ID")
+                .map(|r| r.id),
+        );
+        found += incidents
+            .iter()
+            .map(|i| register.finding(i))
+            .filter(|f| !f.positions.is_empty())
+            .count();
+    }
+    println!(
+        "filtered incidents (Idlib, one month) with findings: {:.2} ms each (mean of {samples}, {} incidents)",
+        started.elapsed().as_secs_f64() * 1e3 / samples as f64,
+        found / samples as usize
+    );
+}

@@ -1,0 +1,35 @@
+//! Print precision and recall per field on the project's test set:
+//! `cargo run -p truce-extract --example evaluate [-- --failures]`.
+
+#[path = "../tests/support/eval.rs"]
+mod eval;
+
+const BULLETINS: &str = include_str!("../testdata/bulletins.toml");
+const NEWS: &str = include_str!("../testdata/news.toml");
+const HELDOUT_BULLETINS: &str = include_str!("../testdata/heldout_bulletins.toml");
+const HELDOUT_NEWS: &str = include_str!("../testdata/heldout_news.toml");
+
+fn main() {
+    let failures = std::env::args().any(|a| a == "--failures");
+    for (name, bulletins, news) in [
+        ("test set (gated)", BULLETINS, NEWS),
+        (
+            "held-out set (not tuned on)",
+            HELDOUT_BULLETINS,
+            HELDOUT_NEWS,
+        ),
+    ] {
+        let report = eval::evaluate(bulletins, news);
+        println!(
+            "== {name}: {} bulletins, {} news events",
+            report.bulletins, report.news_events
+        );
+        print!("{}", report.table());
+        if failures {
+            for f in &report.failures {
+                println!("  {f}");
+            }
+        }
+        println!();
+    }
+}

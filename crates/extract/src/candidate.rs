@@ -1,0 +1,252 @@
+//! Candidate reports: what extraction proposes for a person to review.
+//! Every value carries the byte spans of the text it was read from.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::taxonomy::{EventType, ViolationType};
+
+/// A byte range into [`crate::Document::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+/// Where one field's value was read: a label ("total", "governorate:SY-LA")
+/// and a span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub field: String,
+    pub span: Span,
+}
+
+/// How sure the extractor is, 0 to 1. Clamped on construction so a bad
+/// heuristic cannot produce a value outside the range.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+pub struct Confidence(f32);
+
+impl Confidence {
+    pub fn new(value: f32) -> Self {
+        Confidence(if value.is_nan() {
+            0.0
+        } else {
+            value.clamp(0.0, 1.0)
+        })
+    }
+    pub fn value(self) -> f32 {
+        self.0
+    }
+}
+
+/// An inclusive range of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateRange {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl DateRange {
+    pub fn day(date: Date) -> Self {
+        DateRange {
+            start: date,
+            end: date,
+        }
+    }
+}
+
+/// A guarantor of the ceasefire, as a bulletin's reporting side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Guarantor {
+    Russia,
+    Turkey,
+    Iran,
+}
+
+impl Guarantor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Guarantor::Russia => "russia",
+            Guarantor::Turkey => "turkey",
+            Guarantor::Iran => "iran",
+        }
+    }
+}
+
+/// A count with uncertainty, UCDP style: "at least 12" is low 12, best 12,
+/// no high; "dozens" is low 24, best 36, high 99.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub low: u32,
+    pub best: u32,
+    pub high: Option<u32>,
+}
+
+impl Estimate {
+    pub fn exact(n: u32) -> Self {
+        Estimate {
+            low: n,
+            best: n,
+            high: Some(n),
+        }
+    }
+}
+
+/// Violations one guarantor registered in one governorate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GovernorateCount {
+    /// ISO 3166-2 code, e.g. "SY-LA".
+    pub code: String,
+    pub name: String,
+    /// None where the bulletin names the governorate without a count.
+    pub count: Option<u32>,
+}
+
+/// Whether a guarantor confirmed another's register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmationStatus {
+    Confirmed,
+    NotConfirmed,
+}
+
+/// "could not be confirmed by the Turkish side", "3 of them were confirmed".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub status: ConfirmationStatus,
+    /// The guarantor that did or did not confirm, when named.
+    pub by: Option<Guarantor>,
+    /// How many, when only some are meant.
+    pub count: Option<u32>,
+}
+
+/// One guarantor's daily register as a bulletin states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulletinCount {
+    pub side: Guarantor,
+    pub period: Option<DateRange>,
+    pub total: Option<u32>,
+    pub by_governorate: Vec<GovernorateCount>,
+    pub violation_types: Vec<ViolationType>,
+    pub confirmations: Vec<Confirmation>,
+    /// The bulletin says the target was a group excluded from the ceasefire,
+    /// so these may not be violations at all.
+    pub excluded_target: bool,
+    pub confidence: Confidence,
+    pub evidence: Vec<Evidence>,
+}
+
+/// An actor resolved against the shipped list of states and organisations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// Stable identifier ("russia", "hts", "un").
+    pub id: String,
+    /// Display name ("Hayat Tahrir al-Sham").
+    pub name: String,
+}
+
+/// A location resolved through the gazetteer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    /// The name as the gazetteer spells it.
+    pub name: String,
+    /// ISO 3166-2 governorate code, when inside Syria.
+    pub governorate: Option<String>,
+    /// Coordinates for places; None for a governorate or a foreign venue.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// Who was killed or injured, as far as the text says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CasualtyGroup {
+    Civilians,
+    Fighters,
+    Unspecified,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CasualtyKind {
+    Killed,
+    Injured,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Casualty {
+    pub kind: CasualtyKind,
+    pub group: CasualtyGroup,
+    pub count: Estimate,
+}
+
+/// "Who did what to whom, where and when."
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub event_type: EventType,
+    pub actor1: Option<Actor>,
+    pub actor2: Option<Actor>,
+    pub location: Option<Location>,
+    pub date: Option<DateRange>,
+    pub casualties: Vec<Casualty>,
+    pub confidence: Confidence,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The level at which a meeting is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingLevel {
+    Expert,
+    DeputyMinister,
+    Ministerial,
+    HeadsOfState,
+}
+
+/// A meeting held or scheduled: a candidate entry for the meetings register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub place: Option<Location>,
+    pub date: Option<DateRange>,
+    pub level: Option<MeetingLevel>,
+    pub participants: Vec<Actor>,
+    pub observers: Vec<Actor>,
+    /// Announced for the future rather than reported as held.
+    pub scheduled: bool,
+    pub confidence: Confidence,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What extraction proposes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Candidate {
+    BulletinCount(BulletinCount),
+    Event(Event),
+    Meeting(Meeting),
+}
+
+impl Candidate {
+    pub fn confidence(&self) -> Confidence {
+        match self {
+            Candidate::BulletinCount(b) => b.confidence,
+            Candidate::Event(e) => e.confidence,
+            Candidate::Meeting(m) => m.confidence,
+        }
+    }
+
+    pub fn evidence(&self) -> &[Evidence] {
+        match self {
+            Candidate::BulletinCount(b) => &b.evidence,
+            Candidate::Event(e) => &e.evidence,
+            Candidate::Meeting(m) => &m.evidence,
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! English date and period expressions, resolved against the publication
+//! date: "over the past 24 hours", "on Saturday", "on 14 March", "April 7",
+//! "yesterday", "two days ago", "2017-04-15".
+
+use std::sync::LazyLock;
+
+use jiff::civil::{Date, Weekday};
+use jiff::ToSpan;
+use regex::{Captures, Regex};
+
+use super::numbers::number_at;
+use crate::candidate::{DateRange, Span};
+
+/// One date expression in a text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DateMention {
+    pub span: Span,
+    /// None where the expression needs an anchor we do not have (no
+    /// publication date for "on Saturday").
+    pub range: Option<DateRange>,
+    /// A calendar date ("14 March") rather than one relative to publication.
+    pub absolute: bool,
+}
+
+const MONTH: &str = r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)";
+const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
+
+static DATES: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(
+        r"(?xi)
+        (?-u:\b)(?:
+          (?P<hours>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight|seventy-two)\s+hours)
+        | (?P<days>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<dn>day|week|(?:two|three|2|3)\s+days))
+        | (?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning|earlier\s+today)
+        | (?P<ago>(?P<an>a|one|two|three|four|five|six|seven|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+ago)
+        | (?P<wd>(?:(?P<wdq>on|last|next|this)\s+)?(?P<wday>{WEEKDAY})(?-u:\b))
+        | (?P<dm>(?P<dmd>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<dmm>{MONTH})(?:,?\s+(?P<dmy>\d{{4}}))?(?-u:\b))
+        | (?P<md>(?P<mdm>{MONTH})\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<mdy>\d{{4}}))?)
+        | (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))
+        )"
+    );
+    Regex::new(&pattern).expect("date pattern is a constant and valid")
+});
+
+/// All date expressions in `text`. `future` says the surrounding clause
+/// looks ahead ("will meet on Monday"), which flips how a bare weekday or a
+/// yearless date is resolved.
+pub fn find_dates(
+    text: &str,
+    published: Option<Date>,
+    future: impl Fn(usize) -> bool,
+) -> Vec<DateMention> {
+    DATES
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let span = Span::new(m.start(), m.end());
+            let (range, absolute) = resolve(&c, published, future(m.start()))?;
+            Some(DateMention {
+                span,
+                range,
+                absolute,
+            })
+        })
+        .collect()
+}
+
+/// Resolve one match. The outer None drops a match that is not a date after
+/// all ("May 45").
+fn resolve(
+    c: &Captures<'_>,
+    published: Option<Date>,
+    future: bool,
+) -> Option<(Option<DateRange>, bool)> {
+    if c.name("hours").is_some() {
+        let hours = c
+            .name("h")
+            .map_or("24", |m| m.as_str())
+            .to_ascii_lowercase();
+        let days: i64 = match hours.as_str() {
+            "48" | "forty-eight" => 2,
+            "72" | "seventy-two" => 3,
+            _ => 1,
+        };
+        return Some((published.and_then(|p| back(p, days)), false));
+    }
+    if c.name("days").is_some() {
+        let unit = c
+            .name("dn")
+            .map_or("day", |m| m.as_str())
+            .to_ascii_lowercase();
+        let days: i64 = if unit == "week" {
+            7
+        } else if unit.starts_with("two") || unit.starts_with('2') {
+            2
+        } else if unit.starts_with("three") || unit.starts_with('3') {
+            3
+        } else {
+            1
+        };
+        return Some((published.and_then(|p| back(p, days)), false));
+    }
+    if let Some(rel) = c.name("rel") {
+        let lower = rel.as_str().to_ascii_lowercase();
+        let offset: i64 = if lower.contains("before yesterday") {
+            2
+        } else if lower == "yesterday" || lower.contains("last") {
+            1
+        } else {
+            0
+        };
+        return Some((
+            published
+                .and_then(|p| shift(p, -offset))
+                .map(DateRange::day),
+            false,
+        ));
+    }
+    if c.name("ago").is_some() {
+        let n = c.name("an").and_then(|m| {
+            let s = m.as_str();
+            if s.eq_ignore_ascii_case("a") {
+                Some((1, 1))
+            } else {
+                number_at(s)
+            }
+        })?;
+        let unit = c.name("unit")?.as_str().to_ascii_lowercase();
+        let days = i64::from(n.0) * if unit.starts_with("week") { 7 } else { 1 };
+        return Some((
+            published.and_then(|p| shift(p, -days)).map(DateRange::day),
+            false,
+        ));
+    }
+    if c.name("wd").is_some() {
+        let wday = weekday(c.name("wday")?.as_str())?;
+        let qualifier = c.name("wdq").map(|m| m.as_str().to_ascii_lowercase());
+        let ahead = match qualifier.as_deref() {
+            Some("next") => true,
+            Some("last") => false,
+            _ => future,
+        };
+        return Some((
+            published
+                .and_then(|p| nearest_weekday(p, wday, ahead))
+                .map(DateRange::day),
+            false,
+        ));
+    }
+    let (day, month, year) = if c.name("dm").is_some() {
+        (c.name("dmd")?, c.name("dmm")?, c.name("dmy"))
+    } else if c.name("md").is_some() {
+        (c.name("mdd")?, c.name("mdm")?, c.name("mdy"))
+    } else {
+        let y: i16 = c.name("iy")?.as_str().parse().ok()?;
+        let m: i8 = c.name("im")?.as_str().parse().ok()?;
+        let d: i8 = c.name("id")?.as_str().parse().ok()?;
+        return Some((Date::new(y, m, d).ok().map(DateRange::day), true));
+    };
+    let day: i8 = day.as_str().parse().ok()?;
+    let month = month_number(month.as_str())?;
+    let date = match year {
+        Some(y) => Date::new(y.as_str().parse().ok()?, month, day).ok(),
+        None => published.and_then(|p| yearless(p, month, day, future)),
+    };
+    // A day that cannot exist in that month is not a date ("May 45").
+    if date.is_none() && !(1..=31).contains(&day) {
+        return None;
+    }
+    Some((date.map(DateRange::day), true))
+}
+
+fn back(p: Date, days: i64) -> Option<DateRange> {
+    Some(DateRange {
+        start: shift(p, -days)?,
+        end: p,
+    })
+}
+
+fn shift(p: Date, days: i64) -> Option<Date> {
+    p.checked_add(days.days()).ok()
+}
+
+/// The weekday on or before `p` (or, looking ahead, after `p`).
+fn nearest_weekday(p: Date, wday: Weekday, ahead: bool) -> Option<Date> {
+    let today = p.weekday().to_monday_zero_offset();
+    let target = wday.to_monday_zero_offset();
+    let delta = if ahead {
+        let d = (target - today).rem_euclid(7);
+        i64::from(if d == 0 { 7 } else { d })
+    } else {
+        -i64::from((today - target).rem_euclid(7))
+    };
+    shift(p, delta)
+}
+
+/// A date without a year: in the publication year, unless that puts a past
+/// event after publication (then last year) or a future one before it.
+fn yearless(p: Date, month: i8, day: i8, future: bool) -> Option<Date> {
+    let this_year = Date::new(p.year(), month, day).ok()?;
+    if !future && this_year > p {
+        Date::new(p.year() - 1, month, day).ok()
+    } else if future && this_year < p {
+        Date::new(p.year() + 1, month, day).ok()
+    } else {
+        Some(this_year)
+    }
+}
+
+fn weekday(s: &str) -> Option<Weekday> {
+    Some(match s.to_ascii_lowercase().as_str() {
+        "monday" => Weekday::Monday,
+        "tuesday" => Weekday::Tuesday,
+        "wednesday" => Weekday::Wednesday,
+        "thursday" => Weekday::Thursday,
+        "friday" => Weekday::Friday,
+        "saturday" => Weekday::Saturday,
+        "sunday" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
+fn month_number(s: &str) -> Option<i8> {
+    let lower = s.to_ascii_lowercase();
+    let key = lower.get(..3)?;
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    months.iter().position(|m| *m == key).map(|i| i as i8 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn one(text: &str, p: Date, future: bool) -> Option<DateRange> {
+        find_dates(text, Some(p), |_| future)
+            .first()
+            .and_then(|m| m.range)
+    }
+
+    #[test]
+    fn resolves_against_publication() {
+        let p = date(2017, 4, 16); // a Sunday
+        assert_eq!(
+            one("Over the past 24 hours the Russian side", p, false),
+            Some(DateRange {
+                start: date(2017, 4, 15),
+                end: p
+            })
+        );
+        assert_eq!(
+            one("on Saturday", p, false),
+            Some(DateRange::day(date(2017, 4, 15)))
+        );
+        assert_eq!(one("on Sunday", p, false), Some(DateRange::day(p)));
+        assert_eq!(
+            one("will meet on Monday", p, true),
+            Some(DateRange::day(date(2017, 4, 17)))
+        );
+        assert_eq!(
+            one("on 14 March", p, false),
+            Some(DateRange::day(date(2017, 3, 14)))
+        );
+        assert_eq!(
+            one("on December 30", p, false),
+            Some(DateRange::day(date(2016, 12, 30)))
+        );
+        assert_eq!(
+            one("on May 2", p, true),
+            Some(DateRange::day(date(2017, 5, 2)))
+        );
+        assert_eq!(
+            one("yesterday", p, false),
+            Some(DateRange::day(date(2017, 4, 15)))
+        );
+        assert_eq!(
+            one("two days ago", p, false),
+            Some(DateRange::day(date(2017, 4, 14)))
+        );
+        assert_eq!(
+            one("April 7th, 2018", p, false),
+            Some(DateRange::day(date(2018, 4, 7)))
+        );
+        assert!(find_dates("May 45", Some(p), |_| false).is_empty());
+    }
+}

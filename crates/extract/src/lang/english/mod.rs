@@ -1,0 +1,59 @@
+//! English: the one supported language. Bulletin segments are read first;
+//! the news reader then reads the sentences they do not cover, so a
+//! bulletin's "registered 7 cases of firing" is not also a news event.
+
+mod actors;
+mod bulletin;
+mod dates;
+mod lexicon;
+mod news;
+mod numbers;
+mod text;
+
+use super::{Language, LanguagePack};
+use crate::candidate::Candidate;
+use crate::document::Document;
+use crate::locate::Locator;
+
+pub use numbers::{number_at, quantity_at};
+
+/// The English language pack.
+pub struct English;
+
+impl LanguagePack for English {
+    fn language(&self) -> Language {
+        Language::En
+    }
+
+    fn extract(&self, doc: &Document, locator: &dyn Locator) -> Vec<Candidate> {
+        let text = doc.text.as_str();
+        let sentence_spans = text::sentences(text);
+        // One pass of the date pattern over the whole text; a mention asks
+        // whether its own sentence looks ahead (only sentences with a date
+        // are ever checked).
+        let is_future = |at: usize| {
+            sentence_spans
+                .iter()
+                .find(|s| s.start <= at && at < s.end)
+                .is_some_and(|s| news::is_future(&text[s.start..s.end]))
+        };
+        let dates = dates::find_dates(text, doc.published, is_future);
+        // Each automaton runs once over the whole text.
+        let locs = locator.locate(text);
+        let triggers = lexicon::find_triggers(text);
+        let (bulletins, covered) =
+            bulletin::read_bulletins(text, &sentence_spans, &dates, &locs, &triggers, locator);
+        let mut out: Vec<Candidate> = bulletins
+            .into_iter()
+            .map(Candidate::BulletinCount)
+            .collect();
+        let found = news::Found {
+            sentences: &sentence_spans,
+            dates: &dates,
+            locs: &locs,
+            triggers: &triggers,
+        };
+        out.extend(news::read_news(text, doc.published, &found, &covered));
+        out
+    }
+}

@@ -1,0 +1,588 @@
+//! News reading: one event per sentence with a trigger, "who did what to
+//! whom, where and when", plus meetings as candidate meeting entries.
+//!
+//! Sentences without a trigger still matter: their casualty counts attach to
+//! the previous event of the same paragraph ("Warplanes struck Saraqeb on
+//! Tuesday. At least 12 civilians were killed."), and an event without its
+//! own place or date inherits the paragraph's last one.
+
+use std::sync::LazyLock;
+
+use jiff::civil::Date;
+use regex::Regex;
+
+use super::actors::{find_actors, ActorMention};
+use super::dates::DateMention;
+use super::lexicon::Trigger;
+use super::numbers::quantity_at;
+use crate::candidate::{
+    Actor, Candidate, Casualty, CasualtyGroup, CasualtyKind, Confidence, DateRange, Event,
+    Evidence, Location, Meeting, MeetingLevel, Span,
+};
+use crate::locate::{Located, LocatedKind};
+use crate::taxonomy::EventType;
+
+const QUANT: &str = r"(?:(?:at\s+least|more\s+than|up\s+to|about|around|nearly|some|over|no\s+fewer\s+than|as\s+many\s+as)\s+)?(?:\d[\d,]*|dozens|scores|hundreds|a\s+dozen|several|a\s+few|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)(?:-[a-z]+)?)";
+const GROUP: &str = r"(?:civilians?|people|persons|children|women|fighters|soldiers|militants|rebels|troops|members|servicemen|combatants|residents|others|policemen|personnel|gunmen|insurgents)";
+
+/// "12 civilians were killed", "3 dead", "five soldiers, including an
+/// officer, were wounded".
+static CASUALTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?-u:\b)(?P<q>{QUANT})\s+(?:(?:of\s+)?(?P<grp>{GROUP})(?-u:\b)[^.;]{{0,60}}?|(?:were\s+|have\s+been\s+|had\s+been\s+|was\s+)?)(?:\s*(?:were|have\s+been|had\s+been|was|are)\s+)?(?P<kind>killed|dead|died|wounded|injured|hurt)(?-u:\b)"
+    ))
+    .expect("constant pattern")
+});
+
+/// "killing 12 civilians", "wounding at least five".
+static CASUALTY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?-u:\b)(?P<kind>killing|killed|wounding|wounded|injuring|injured)\s+(?P<q>{QUANT})(?:\s+(?P<grp>{GROUP}))?(?-u:\b)"
+    ))
+    .expect("constant pattern")
+});
+
+/// Clause words that put an event in the future.
+static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:will|shall|to\s+be\s+held|scheduled|is\s+expected\s+to|are\s+expected\s+to|plans?\s+to|planned|next\s+(?:week|month|meeting|round|session)|upcoming|agreed\s+to\s+hold|due\s+to\s+(?:meet|hold|take\s+place)|set\s+to)(?-u:\b)")
+        .expect("constant pattern")
+});
+
+/// Meeting venues outside Syria (the gazetteer covers Syria only).
+const VENUES: &[&str] = &[
+    "Astana",
+    "Nur-Sultan",
+    "Tehran",
+    "Ankara",
+    "Moscow",
+    "Sochi",
+    "Geneva",
+    "Istanbul",
+    "New York",
+    "Vienna",
+    "Riyadh",
+    "Amman",
+    "Beirut",
+    "Brussels",
+];
+
+/// A sentence's place in its document, with what was found in it.
+struct Sentence {
+    span: Span,
+    future: bool,
+}
+
+/// What was found once over the whole text, shared by both readers.
+pub struct Found<'a, 'l> {
+    pub sentences: &'a [Span],
+    pub dates: &'a [DateMention],
+    pub locs: &'a [Located<'l>],
+    pub triggers: &'a [Trigger],
+}
+
+/// Read news events and meetings from `text`, skipping sentences that
+/// overlap `skip` (bulletin segments already read).
+pub fn read_news(
+    text: &str,
+    published: Option<Date>,
+    found: &Found<'_, '_>,
+    skip: &[Span],
+) -> Vec<Candidate> {
+    let overlaps = |span: &Span| {
+        skip.iter()
+            .any(|s| s.start < span.end && span.start < s.end)
+    };
+    // A pure bulletin has nothing left for the news reader.
+    if found.sentences.iter().all(overlaps) {
+        return Vec::new();
+    }
+    let (dates, all_locs, all_triggers) = (found.dates, found.locs, found.triggers);
+    let all_actors = find_actors(text);
+    let mut out: Vec<Candidate> = Vec::new();
+    let mut last_para = usize::MAX;
+    let mut para_loc: Option<(Location, Span)> = None;
+    let mut para_date: Option<(DateRange, Span)> = None;
+    // Index into `out` of the paragraph's last violent event.
+    let mut last_event: Option<usize> = None;
+    for &span in found.sentences {
+        if overlaps(&span) {
+            continue;
+        }
+        let para = text[..span.start].rfind("\n\n").map_or(0, |p| p + 2);
+        if para != last_para {
+            last_para = para;
+            para_loc = None;
+            para_date = None;
+            last_event = None;
+        }
+        let body = &text[span.start..span.end];
+        let sentence = Sentence {
+            span,
+            future: FUTURE.is_match(body),
+        };
+        let within = |s: usize, e: usize| span.start <= s && e <= span.end;
+        let locs: Vec<&Located<'_>> = all_locs.iter().filter(|l| within(l.start, l.end)).collect();
+        let actors: Vec<&ActorMention> = all_actors
+            .iter()
+            .filter(|a| within(a.start, a.end))
+            .collect();
+        let triggers: Vec<&Trigger> = all_triggers
+            .iter()
+            .filter(|t| within(t.start, t.end))
+            .collect();
+        let sentence_dates: Vec<&DateMention> = dates
+            .iter()
+            .filter(|d| within(d.span.start, d.span.end) && d.range.is_some())
+            .collect();
+        let casualties = casualties_in(text, span);
+
+        let own_loc = pick_location(&locs, &triggers);
+        let own_date = sentence_dates
+            .iter()
+            .find(|d| d.absolute)
+            .or(sentence_dates.first())
+            .and_then(|d| d.range.map(|r| (r, d.span)));
+
+        match choose_trigger(body, span.start, &triggers, &actors) {
+            Some(trigger) if trigger.event_type == EventType::Meeting => {
+                let meeting = read_meeting(text, &sentence, trigger, &actors, &locs, own_date.or(para_date), published);
+                out.push(Candidate::Meeting(meeting));
+            }
+            Some(trigger)
+                if own_loc.is_none()
+                    && own_date.is_none()
+                    && last_event.is_some_and(|i| matches!(&out[i], Candidate::Event(e) if e.event_type == trigger.event_type || trigger.weak)) =>
+            {
+                // "Dozens were killed in the clashes": the same event told
+                // again, not a new one.
+                if let Some(Candidate::Event(e)) = last_event.and_then(|i| out.get_mut(i)) {
+                    for (c, s) in &casualties {
+                        e.casualties.push(*c);
+                        e.evidence.push(Evidence { field: "casualties".into(), span: *s });
+                    }
+                }
+            }
+            Some(trigger) => {
+                let location = own_loc.clone().or_else(|| para_loc.clone());
+                let date = own_date.or(para_date);
+                let event = build_event(trigger, &actors, location, date, published, &casualties, text);
+                if matches!(trigger.event_type, EventType::Violation(_)) {
+                    last_event = Some(out.len());
+                }
+                out.push(Candidate::Event(event));
+            }
+            None => {
+                // Casualties reported in a follow-up sentence.
+                if let Some(Candidate::Event(e)) = last_event.and_then(|i| out.get_mut(i)) {
+                    for (c, s) in &casualties {
+                        e.casualties.push(*c);
+                        e.evidence.push(Evidence { field: "casualties".into(), span: *s });
+                    }
+                }
+            }
+        }
+        if own_loc.is_some() {
+            para_loc = own_loc;
+        }
+        if own_date.is_some() {
+            para_date = own_date;
+        }
+    }
+    out
+}
+
+/// The sentence's main trigger: a specific violent word, else a generic
+/// one, else the first non-violent one (the main verb comes first: "met in
+/// Astana and approved" is a meeting). A statement needs a known actor.
+fn choose_trigger<'t>(
+    body: &str,
+    offset: usize,
+    triggers: &[&'t Trigger],
+    actors: &[&ActorMention],
+) -> Option<&'t Trigger> {
+    let best = triggers
+        .iter()
+        .filter(|t| t.event_type != EventType::Statement || !actors.is_empty())
+        .min_by_key(|t| {
+            let violent = matches!(t.event_type, EventType::Violation(_));
+            (!violent, t.weak, if violent { 0 } else { t.start }, t.start)
+        })
+        .copied()?;
+    // "agreed to hold the next meeting": an agreement about a meeting is a meeting.
+    if best.event_type == EventType::Agreement {
+        let after = &body[best.end - offset..];
+        let lower = after.trim_start().to_ascii_lowercase();
+        if lower.starts_with("to hold")
+            || lower.starts_with("to meet")
+            || lower.starts_with("to convene")
+        {
+            if let Some(m) = triggers.iter().find(|t| t.event_type == EventType::Meeting) {
+                return Some(m);
+            }
+        }
+    }
+    Some(best)
+}
+
+/// A place (with coordinates) after the trigger, else any place, else a
+/// governorate.
+fn pick_location(locs: &[&Located<'_>], triggers: &[&Trigger]) -> Option<(Location, Span)> {
+    let after = triggers.first().map_or(0, |t| t.start);
+    let chosen = locs
+        .iter()
+        .find(|l| l.kind == LocatedKind::Place && l.start >= after)
+        .or_else(|| locs.iter().find(|l| l.kind == LocatedKind::Place))
+        .or_else(|| locs.iter().find(|l| l.start >= after))
+        .or(locs.first())?;
+    Some((to_location(chosen), Span::new(chosen.start, chosen.end)))
+}
+
+fn to_location(l: &Located<'_>) -> Location {
+    Location {
+        name: l.name.to_string(),
+        governorate: Some(l.governorate.to_string()),
+        lat: l.point.map(|p| p.0),
+        lon: l.point.map(|p| p.1),
+    }
+}
+
+/// Casualty counts in a sentence, with their spans.
+fn casualties_in(text: &str, span: Span) -> Vec<(Casualty, Span)> {
+    let body = &text[span.start..span.end];
+    let mut out: Vec<(Casualty, Span)> = Vec::new();
+    let mut taken: Vec<Span> = Vec::new();
+    for re in [&*CASUALTY_AFTER, &*CASUALTY_BEFORE] {
+        for c in re.captures_iter(body) {
+            let (Some(m), Some(q), Some(kind)) = (c.get(0), c.name("q"), c.name("kind")) else {
+                continue;
+            };
+            let s = Span::new(span.start + m.start(), span.start + m.end());
+            if taken.iter().any(|t| t.start < s.end && s.start < t.end) {
+                continue;
+            }
+            let Some((count, _)) = quantity_at(q.as_str()) else {
+                continue;
+            };
+            let kind = if kind.as_str().to_ascii_lowercase().starts_with("kill")
+                || matches!(kind.as_str().to_ascii_lowercase().as_str(), "dead" | "died")
+            {
+                CasualtyKind::Killed
+            } else {
+                CasualtyKind::Injured
+            };
+            let group = c
+                .name("grp")
+                .map_or(CasualtyGroup::Unspecified, |g| group_of(g.as_str()));
+            taken.push(s);
+            out.push((Casualty { kind, group, count }, s));
+        }
+    }
+    out.sort_by_key(|(_, s)| s.start);
+    out
+}
+
+fn group_of(word: &str) -> CasualtyGroup {
+    let w = word.to_ascii_lowercase();
+    if ["civilian", "children", "women", "residents"]
+        .iter()
+        .any(|g| w.starts_with(g))
+    {
+        CasualtyGroup::Civilians
+    } else if ["people", "persons", "others"].contains(&w.as_str()) {
+        CasualtyGroup::Unspecified
+    } else {
+        CasualtyGroup::Fighters
+    }
+}
+
+/// Who did it: the agent of a passive ("by Russian warplanes"), else the
+/// nearest actor before the trigger. Who it was done to: the first other
+/// actor after the trigger.
+fn roles<'a>(
+    trigger: &Trigger,
+    actors: &[&'a ActorMention],
+    text: &str,
+) -> (Option<&'a ActorMention>, Option<&'a ActorMention>) {
+    let passive = actors.iter().find(|a| {
+        a.start > trigger.start && {
+            let before = text[..a.start].trim_end().to_ascii_lowercase();
+            before.ends_with(" by") || before.ends_with(" by the")
+        }
+    });
+    let nearest = actors.iter().rposition(|a| a.end <= trigger.start);
+    // "Turkey and Russia agreed": the subject is the first of a coordination.
+    let subject = nearest.map(|mut i| {
+        while i > 0 {
+            let gap = text[actors[i - 1].end..actors[i].start].trim();
+            // Adjacent names ("Islamic State militants"): the first is the
+            // more specific one.
+            if matches!(gap, "" | "and" | "," | "and the" | ", the") {
+                i -= 1;
+            } else {
+                break;
+            }
+        }
+        actors[i]
+    });
+    let actor1 = passive
+        .copied()
+        .or(subject)
+        .or_else(|| actors.first().copied());
+    let actor2 = actors
+        .iter()
+        .find(|a| {
+            a.start >= trigger.end
+                && actor1.is_none_or(|a1| a1.id() != a.id())
+                && Some(a.start) != passive.map(|p| p.start)
+        })
+        .copied();
+    (actor1, actor2)
+}
+
+fn build_event(
+    trigger: &Trigger,
+    actors: &[&ActorMention],
+    location: Option<(Location, Span)>,
+    date: Option<(DateRange, Span)>,
+    published: Option<Date>,
+    casualties: &[(Casualty, Span)],
+    text: &str,
+) -> Event {
+    let mut evidence = vec![Evidence {
+        field: "type".into(),
+        span: Span::new(trigger.start, trigger.end),
+    }];
+    let (a1, a2) = roles(trigger, actors, text);
+    for (label, a) in [("actor1", a1), ("actor2", a2)] {
+        if let Some(a) = a {
+            evidence.push(Evidence {
+                field: label.into(),
+                span: Span::new(a.start, a.end),
+            });
+        }
+    }
+    if let Some((_, s)) = &location {
+        evidence.push(Evidence {
+            field: "location".into(),
+            span: *s,
+        });
+    }
+    if let Some((_, s)) = &date {
+        evidence.push(Evidence {
+            field: "date".into(),
+            span: *s,
+        });
+    }
+    for (_, s) in casualties {
+        evidence.push(Evidence {
+            field: "casualties".into(),
+            span: *s,
+        });
+    }
+    let confidence = 0.35
+        + if a1.is_some() { 0.15 } else { 0.0 }
+        + if location.is_some() { 0.2 } else { 0.0 }
+        + if date.is_some() { 0.2 } else { 0.0 }
+        + if casualties.is_empty() { 0.0 } else { 0.1 };
+    Event {
+        event_type: trigger.event_type,
+        actor1: a1.map(ActorMention::actor),
+        actor2: a2.map(ActorMention::actor),
+        location: location.map(|(l, _)| l),
+        // Without any date expression the event is dated to publication,
+        // the convention of ACLED-style coding; confidence says it is weak.
+        date: date.map(|(d, _)| d).or(published.map(DateRange::day)),
+        casualties: casualties.iter().map(|(c, _)| *c).collect(),
+        confidence: Confidence::new(confidence),
+        evidence,
+    }
+}
+
+fn read_meeting(
+    text: &str,
+    sentence: &Sentence,
+    trigger: &Trigger,
+    actors: &[&ActorMention],
+    locs: &[&Located<'_>],
+    date: Option<(DateRange, Span)>,
+    published: Option<Date>,
+) -> Meeting {
+    let span = sentence.span;
+    let body = &text[span.start..span.end];
+    let mut evidence = vec![Evidence {
+        field: "type".into(),
+        span: Span::new(trigger.start, trigger.end),
+    }];
+    let venue = find_venue(body).map(|(name, s, e)| {
+        (
+            Location {
+                name: name.to_string(),
+                governorate: None,
+                lat: None,
+                lon: None,
+            },
+            Span::new(span.start + s, span.start + e),
+        )
+    });
+    let place = venue.or_else(|| {
+        locs.first()
+            .map(|l| (to_location(l), Span::new(l.start, l.end)))
+    });
+    if let Some((_, s)) = &place {
+        evidence.push(Evidence {
+            field: "place".into(),
+            span: *s,
+        });
+    }
+    let level = meeting_level(body);
+    if level.is_some() {
+        evidence.push(Evidence {
+            field: "level".into(),
+            span,
+        });
+    }
+    let mut participants: Vec<Actor> = Vec::new();
+    let mut observers: Vec<Actor> = Vec::new();
+    for a in actors {
+        // A capital named as the venue is a place here, not a participant.
+        if place
+            .as_ref()
+            .is_some_and(|(_, s)| s.start <= a.start && a.end <= s.end)
+        {
+            continue;
+        }
+        let observing = clause_of(text, a.start, span)
+            .to_ascii_lowercase()
+            .contains("observer");
+        let actor = a.actor();
+        let list = if observing {
+            &mut observers
+        } else {
+            &mut participants
+        };
+        if !list.contains(&actor) && (observing || a.is_state() || a.id() == "un") {
+            evidence.push(Evidence {
+                field: if observing {
+                    "observer".into()
+                } else {
+                    "participant".into()
+                },
+                span: Span::new(a.start, a.end),
+            });
+            list.push(actor);
+        }
+    }
+    let lower = body.to_ascii_lowercase();
+    if participants.is_empty() && (lower.contains("trilateral") || lower.contains("guarantor")) {
+        for (id, name) in [("russia", "Russia"), ("turkey", "Turkey"), ("iran", "Iran")] {
+            participants.push(Actor {
+                id: id.into(),
+                name: name.into(),
+            });
+        }
+    }
+    if let Some((_, s)) = &date {
+        evidence.push(Evidence {
+            field: "date".into(),
+            span: *s,
+        });
+    }
+    let confidence = 0.4
+        + if place.is_some() { 0.2 } else { 0.0 }
+        + if date.is_some() { 0.2 } else { 0.0 }
+        + if level.is_some() { 0.1 } else { 0.0 }
+        + if participants.is_empty() { 0.0 } else { 0.1 };
+    Meeting {
+        place: place.map(|(l, _)| l),
+        date: date.map(|(d, _)| d).or(if sentence.future {
+            None
+        } else {
+            published.map(DateRange::day)
+        }),
+        level,
+        participants,
+        observers,
+        scheduled: sentence.future,
+        confidence: Confidence::new(confidence),
+        evidence,
+    }
+}
+
+/// The comma- or semicolon-delimited clause around `at`.
+fn clause_of(text: &str, at: usize, span: Span) -> &str {
+    let start = text[span.start..at]
+        .rfind([',', ';'])
+        .map_or(span.start, |p| span.start + p + 1);
+    let end = text[at..span.end]
+        .find([',', ';'])
+        .map_or(span.end, |p| at + p);
+    &text[start..end]
+}
+
+/// A venue, preferring one after "in": (name, start, end) within `body`.
+fn find_venue(body: &str) -> Option<(&'static str, usize, usize)> {
+    let mut found: Option<(&'static str, usize, usize)> = None;
+    for v in VENUES {
+        let mut from = 0;
+        while let Some(p) = body[from..].find(v) {
+            let s = from + p;
+            let e = s + v.len();
+            from = e;
+            if !crate::locate::is_word_boundary(body.as_bytes(), s, e) {
+                continue;
+            }
+            let after_in =
+                body[..s].trim_end().ends_with(" in") || body[..s].trim_end().ends_with(',');
+            let better = match found {
+                None => true,
+                Some((_, fs, _)) => {
+                    after_in && !body[..fs].trim_end().ends_with(" in")
+                        || (s < fs && !body[..fs].trim_end().ends_with(" in"))
+                }
+            };
+            if better {
+                found = Some((v, s, e));
+            }
+        }
+    }
+    found
+}
+
+fn meeting_level(body: &str) -> Option<MeetingLevel> {
+    let lower = body.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&["summit", "presidents", "heads of state", "leaders of"]) {
+        Some(MeetingLevel::HeadsOfState)
+    } else if has(&[
+        "deputy foreign minister",
+        "deputy minister",
+        "deputy ministers",
+        "vice minister",
+        "senior officials",
+    ]) {
+        Some(MeetingLevel::DeputyMinister)
+    } else if has(&[
+        "foreign ministers",
+        "ministerial",
+        "defence ministers",
+        "defense ministers",
+        "foreign minister",
+    ]) {
+        Some(MeetingLevel::Ministerial)
+    } else if has(&[
+        "expert-level",
+        "expert level",
+        "experts",
+        "technical-level",
+        "working group",
+    ]) {
+        Some(MeetingLevel::Expert)
+    } else {
+        None
+    }
+}
+
+/// Whether a sentence speaks of the future ("will meet", "scheduled").
+pub fn is_future(sentence: &str) -> bool {
+    FUTURE.is_match(sentence)
+}

@@ -1,0 +1,101 @@
+//! Sentence and paragraph boundaries, tuned for news English: "U.S." and
+//! "Gen." do not end sentences, "3.5" does not either.
+
+use crate::candidate::Span;
+
+/// Abbreviations that end in a period without ending the sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "St", "Jan", "Feb", "Mar",
+    "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "vs", "etc", "approx",
+];
+
+/// Sentence spans of `text`, trimmed, in order. Paragraph breaks always end a
+/// sentence, so a heading without a period stays on its own.
+pub fn sentences(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let ends = match b {
+            b'.' | b'!' | b'?' => {
+                let next = bytes.get(i + 1).copied();
+                next.is_none_or(|n| n.is_ascii_whitespace() || n == b'"' || n == b'\'')
+                    && !is_abbreviation(&text[start..i])
+            }
+            b'\n' => bytes.get(i + 1) == Some(&b'\n') || line_is_short(text, start, i),
+            _ => false,
+        };
+        if ends {
+            // Keep a closing quote with its sentence.
+            let mut end = i + 1;
+            while end < bytes.len() && matches!(bytes[end], b'"' | b'\'') {
+                end += 1;
+            }
+            push_trimmed(text, start, end, &mut out);
+            start = end;
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    push_trimmed(text, start, bytes.len(), &mut out);
+    out
+}
+
+/// A single newline ends a sentence only after a short line (a heading or a
+/// list item), not inside a hard-wrapped paragraph.
+fn line_is_short(text: &str, start: usize, newline: usize) -> bool {
+    let line_start = text[..newline]
+        .rfind('\n')
+        .map_or(start, |p| (p + 1).max(start));
+    newline - line_start < 60
+}
+
+fn is_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| !c.is_ascii_alphabetic() && c != '.')
+        .next()
+        .unwrap_or("");
+    // "U.S", "U.N": single letters separated by periods.
+    if word.len() >= 2 && word.split('.').all(|p| p.len() == 1) {
+        return true;
+    }
+    // A lone capital ("John F. Kennedy").
+    if word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()) {
+        return true;
+    }
+    ABBREVIATIONS.contains(&word)
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if !trimmed.is_empty() {
+        out.push(Span::new(start + lead, start + lead + trimmed.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sentences() {
+        let text = "The U.S. said no. Gen. Smith agreed; 3.5 tons arrived!\n\nNext para";
+        let got: Vec<_> = sentences(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "The U.S. said no.",
+                "Gen. Smith agreed; 3.5 tons arrived!",
+                "Next para"
+            ]
+        );
+    }
+}

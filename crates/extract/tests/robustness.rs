@@ -1,0 +1,149 @@
+//! Arbitrary bytes never make `read` or `extract` panic; bad inputs get the
+//! error that names them; texts without events give no candidates.
+
+use proptest::prelude::*;
+use truce_extract::{extract, read, render_evidence, Document, ExtractError, Format, Language};
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048), hint in 0u8..5) {
+        let format = [Format::Auto, Format::Text, Format::Html, Format::Rss, Format::Atom][hint as usize];
+        if let Ok(docs) = read(&bytes, format) {
+            for doc in docs {
+                if let Ok(cands) = extract(&doc) {
+                    let _ = render_evidence(&doc.text, &cands);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,600}") {
+        let doc = Document::new(text, Some(jiff::civil::date(2017, 5, 6)), None);
+        if let Ok(cands) = extract(&doc) {
+            let _ = render_evidence(&doc.text, &cands);
+        }
+    }
+
+    #[test]
+    fn bulletin_shaped_noise_never_panics(
+        words in proptest::collection::vec(prop_oneof![
+            Just("the"), Just("Russian"), Just("Turkish"), Just("side"), Just("registered"),
+            Just("("), Just(")"), Just("7"), Just("cases"), Just("of"), Just("in"), Just("Latakia"),
+            Just("Idlib"), Just("-"), Just(":"), Just("confirmed"), Just("not"), Just("by"),
+            Just("."), Just("on"), Just("Saturday"), Just("killing"), Just("at least"), Just("dozens"),
+            Just("4294967295"), Just("99999999999"), Just("May"), Just("31"), Just("\n\n"),
+        ], 0..80)
+    ) {
+        let doc = Document::new(words.join(" "), Some(jiff::civil::date(2017, 5, 6)), None);
+        let _ = extract(&doc);
+    }
+}
+
+#[test]
+fn malformed_html_is_refused_by_name() {
+    let err = read(
+        b"<html><body><p>The Russian side<!-- unterminated",
+        Format::Html,
+    )
+    .unwrap_err();
+    assert!(matches!(err, ExtractError::MalformedHtml(_)), "{err}");
+    assert!(err.to_string().starts_with("malformed HTML"));
+}
+
+#[test]
+fn huge_input_is_refused() {
+    let big = vec![b'x'; truce_extract::MAX_INPUT_BYTES + 1];
+    assert!(matches!(
+        read(&big, Format::Auto),
+        Err(ExtractError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn binary_and_unknown_encoding_are_refused() {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    assert!(matches!(
+        read(png, Format::Auto),
+        Err(ExtractError::Binary(_))
+    ));
+    let html = b"<html><head><meta charset=\"x-mac-klingon\"></head><body>hi</body></html>";
+    assert_eq!(
+        read(html, Format::Auto),
+        Err(ExtractError::UnknownEncoding("x-mac-klingon".into()))
+    );
+}
+
+#[test]
+fn unsupported_languages_are_named_not_guessed() {
+    let cases = [
+        ("За прошедшие сутки российской стороной зарегистрировано 7 обстрелов в провинции Латакия.", "ru"),
+        ("سجل الجانب الروسي خلال الساعات الماضية سبع حالات إطلاق نار في محافظة اللاذقية", "ar"),
+        ("Son 24 saatte Türk tarafı İdlib'de dört ateşkes ihlali kaydetti ve bu ihlaller onaylandı.", "tr"),
+        ("طرف روسیه در ۲۴ ساعت گذشته هفت مورد تیراندازی را در استان لاذقیه ثبت کرد", "fa"),
+    ];
+    for (text, code) in cases {
+        let docs = read(text.as_bytes(), Format::Text).unwrap();
+        assert_eq!(docs[0].language.code(), code);
+        assert_eq!(
+            extract(&docs[0]),
+            Err(ExtractError::UnsupportedLanguage(code.into()))
+        );
+    }
+    let en = read(
+        b"The Turkish side registered 2 cases of firing in Idlib.",
+        Format::Text,
+    )
+    .unwrap();
+    assert_eq!(en[0].language, Language::En);
+}
+
+#[test]
+fn texts_without_events_give_no_candidates() {
+    for text in [
+        "The municipality opened a new library in the old quarter, with reading rooms for children.",
+        "Temperatures will stay between 18 and 24 degrees, forecasters expect, with light winds from the west.",
+        "Prices of vegetables in the central market were stable this week, traders told reporters.",
+    ] {
+        let doc = Document::new(text, Some(jiff::civil::date(2017, 5, 6)), None);
+        assert_eq!(extract(&doc).unwrap(), vec![], "{text}");
+    }
+}
+
+#[test]
+fn evidence_is_rendered_inline() {
+    let doc = Document::new(
+        "Over the past 24 hours the Russian side registered 3 cases of firing in Aleppo (3).",
+        Some(jiff::civil::date(2017, 5, 6)),
+        None,
+    );
+    let cands = extract(&doc).unwrap();
+    let marked = render_evidence(&doc.text, &cands);
+    assert_eq!(
+        marked,
+        "[[Over the past 24 hours|period]] the [[Russian|side]] side registered [[3 cases|total]] of [[firing|type:small_arms]] in [[Aleppo (3)|governorate:SY-HL]]."
+    );
+}
+
+#[test]
+fn feed_items_become_dated_documents() {
+    let rss = br#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Bulletins</title>
+<item><title>Daily bulletin</title><link>https://example.org/b/1</link>
+<pubDate>Sat, 06 May 2017 10:00:00 +0300</pubDate>
+<description>&lt;p&gt;Over the past 24 hours the Turkish side registered 2 cases of firing in Hama (2).&lt;/p&gt;</description></item>
+</channel></rss>"#;
+    let docs = read(rss, Format::Auto).unwrap();
+    assert_eq!(docs.len(), 1);
+    let cands = extract(&docs[0]).unwrap();
+    let truce_extract::Candidate::BulletinCount(b) = &cands[0] else {
+        panic!("expected a bulletin count, got {cands:?}");
+    };
+    assert_eq!(
+        b.period.map(|p| p.start),
+        Some(jiff::civil::date(2017, 5, 5))
+    );
+    assert_eq!(b.by_governorate[0].code, "SY-HM");
+}

@@ -3,6 +3,7 @@
 mod commands;
 mod demo;
 mod demo_data;
+mod ingest;
 mod keyfile;
 mod mechanism;
 mod node;
@@ -89,6 +90,11 @@ enum Command {
     Bulletin(register::BulletinArgs),
     /// Export reports (ACLED CSV with HXL) or incidents (GeoJSON).
     Export(register::ExportArgs),
+    /// Read bulletins, news or feeds into drafts for review (never filed on their own).
+    Ingest(ingest::IngestArgs),
+    /// Review the drafts that `truce ingest` made.
+    #[command(subcommand)]
+    Drafts(ingest::DraftsCommand),
     /// Replay the whole Record from scratch and check everything.
     Verify(commands::VerifyArgs),
     /// Build a demo Record with the Astana guarantors and show it.
@@ -122,6 +128,8 @@ fn main() -> ExitCode {
             Command::Incidents(args) => register::incidents(&location, args).await,
             Command::Bulletin(args) => register::bulletin(&location, args).await,
             Command::Export(args) => register::export(&location, args).await,
+            Command::Ingest(args) => ingest::ingest(&location, args),
+            Command::Drafts(command) => ingest::drafts(&location, command),
             Command::Verify(args) => commands::verify(&location, args).await,
             Command::Demo(args) => demo::run(&location, args).await,
             Command::Stress(args) => stress::run(&location, args).await,

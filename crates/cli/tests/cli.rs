@@ -581,3 +581,66 @@ on_both_backends!(
     two_guarantors_report_one_shelling_and_the_bulletin_says_so,
     bad_reports_are_refused_and_nothing_is_stored,
 );
+
+#[test]
+fn ingested_texts_become_drafts_that_a_member_signs() {
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    node.ok(&["demo", "--days", "1"]);
+    let texts = tempfile::tempdir().unwrap();
+    let bulletin = write(
+        texts.path(),
+        "bulletin.txt",
+        "Over the last 24 hours the Russian side registered 7 cases of firing in the provinces of \
+         Latakia (6) and Aleppo (1); the Turkish side registered 4 cases of firing in Hama (2) and Idlib (2).",
+    );
+    let news = write(
+        texts.path(),
+        "news.txt",
+        "Artillery shelling hit the town of Khan Shaykhun in Idlib province on Friday, killing three \
+         civilians, local sources said.",
+    );
+    write(
+        texts.path(),
+        "empty.txt",
+        "The weather was mild on Tuesday and the markets were busy.",
+    );
+    let output = node.ok(&[
+        "ingest",
+        texts.path().to_str().unwrap(),
+        "--published",
+        "2026-01-17",
+    ]);
+    assert!(output.contains("2 drafts with candidates"), "{output}");
+    let shown = node.ok(&["drafts", "show", "1"]);
+    assert!(
+        shown.contains("[[Latakia (6)|governorate:SY-LA]]"),
+        "{shown}"
+    );
+    assert!(shown.contains("[[Idlib (2)|governorate:SY-ID]]"), "{shown}");
+    // Nothing was filed on its own.
+    assert!(!node
+        .ok(&["log", "--kind", "report_filed", "--from", "0"])
+        .contains("Khan"));
+
+    let listed = node.ok(&["drafts", "list"]);
+    assert!(listed.contains("event: shelling"), "{listed}");
+    let template = node.ok(&["drafts", "template", "2"]);
+    let report: serde_json::Value = serde_json::from_str(&template).unwrap();
+    assert_eq!(report["type"], "shelling");
+    assert_eq!(report["occurred"], "2026-01-16T00:00:00");
+    let file = write(texts.path(), "report.json", &template);
+    let key = node.keys().join("ru-monitor-1.key");
+    let filed = node.ok(&[
+        "report",
+        "--file",
+        file.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(filed.contains("appended report_filed"), "{filed}");
+    drop(bulletin);
+    drop(news);
+}

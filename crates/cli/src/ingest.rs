@@ -1,0 +1,351 @@
+//! Reading bulletins and the news: text in, candidates out, kept as
+//! unsigned drafts in a review queue in the data directory. Nothing is
+//! filed on its own: a member reviews a draft, turns a candidate into a
+//! report file, edits it, and signs it with `truce report --file`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Subcommand, ValueEnum};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use truce_extract::{Candidate, Event, EventType, Format};
+use truce_model::{
+    Actor, GeoPrecision, Location as Place, ReportFields, Source, SourceKind, TimePrecision,
+    ViolationType,
+};
+
+use crate::node::Location;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Text,
+    Html,
+    Rss,
+    Atom,
+}
+
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// Files or directories to read, or - for standard input.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "auto")]
+    format: FormatArg,
+    /// Publication date for texts that carry none (resolves "over the past 24 hours").
+    #[arg(long)]
+    published: Option<Date>,
+}
+
+#[derive(Subcommand)]
+pub enum DraftsCommand {
+    /// List the drafts waiting for review.
+    List,
+    /// Show a draft: the text with the evidence of each field marked, and its candidates.
+    Show { id: u64 },
+    /// Print a report file prefilled from an event candidate, to edit and sign
+    /// with `truce report --file`.
+    Template {
+        id: u64,
+        /// Which candidate of the draft (see `truce drafts show`).
+        #[arg(long, default_value_t = 0)]
+        candidate: usize,
+    },
+    /// Remove a draft from the queue.
+    Discard { id: u64 },
+}
+
+/// One ingested document and what was read from it.
+#[derive(Serialize, Deserialize)]
+struct Draft {
+    id: u64,
+    origin: String,
+    source: Option<String>,
+    published: Option<Date>,
+    language: String,
+    text: String,
+    candidates: Vec<Candidate>,
+}
+
+fn drafts_dir(location: &Location) -> PathBuf {
+    location.data_dir.join("drafts")
+}
+
+fn draft_path(location: &Location, id: u64) -> PathBuf {
+    drafts_dir(location).join(format!("{id:06}.json"))
+}
+
+fn next_id(location: &Location) -> Result<u64> {
+    let dir = drafts_dir(location);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let highest = std::fs::read_dir(&dir)?
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".json")?
+                .parse::<u64>()
+                .ok()
+        })
+        .max();
+    Ok(highest.map_or(1, |h| h + 1))
+}
+
+fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    !p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                })
+                .collect();
+            entries.sort();
+            out.extend(files(&entries)?);
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+        return Ok(bytes);
+    }
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    if size > truce_extract::MAX_INPUT_BYTES as u64 {
+        bail!(
+            "{} is {size} bytes; the limit is {}",
+            path.display(),
+            truce_extract::MAX_INPUT_BYTES
+        );
+    }
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
+    let format = match args.format {
+        FormatArg::Auto => Format::Auto,
+        FormatArg::Text => Format::Text,
+        FormatArg::Html => Format::Html,
+        FormatArg::Rss => Format::Rss,
+        FormatArg::Atom => Format::Atom,
+    };
+    let (mut drafted, mut failed) = (0, 0);
+    for path in files(&args.paths)? {
+        match ingest_file(location, &path, format, args.published) {
+            Ok(n) => drafted += n,
+            Err(error) => {
+                failed += 1;
+                eprintln!("skipped {}: {error:#}", path.display());
+            }
+        }
+    }
+    println!("{drafted} drafts with candidates; review them with `truce drafts list`");
+    Ok(if failed > 0 && drafted == 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn ingest_file(
+    location: &Location,
+    path: &Path,
+    format: Format,
+    published: Option<Date>,
+) -> Result<usize> {
+    let bytes = read_input(path)?;
+    let mut drafted = 0;
+    for mut doc in truce_extract::read(&bytes, format)? {
+        if doc.published.is_none() {
+            doc.published = published;
+        }
+        let candidates = truce_extract::extract(&doc)?;
+        if candidates.is_empty() {
+            continue;
+        }
+        let draft = Draft {
+            id: next_id(location)?,
+            origin: path.display().to_string(),
+            source: doc.source.clone(),
+            published: doc.published,
+            language: doc.language.code().to_string(),
+            text: doc.text.clone(),
+            candidates,
+        };
+        let text = serde_json::to_string_pretty(&draft)? + "\n";
+        std::fs::write(draft_path(location, draft.id), text)?;
+        println!(
+            "draft {}: {} candidates from {}",
+            draft.id,
+            draft.candidates.len(),
+            draft.origin
+        );
+        drafted += 1;
+    }
+    Ok(drafted)
+}
+
+fn load(location: &Location, id: u64) -> Result<Draft> {
+    let path = draft_path(location, id);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("no draft {id} ({})", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("draft {id} is damaged"))
+}
+
+pub fn drafts(location: &Location, command: DraftsCommand) -> Result<ExitCode> {
+    match command {
+        DraftsCommand::List => {
+            let dir = drafts_dir(location);
+            let mut ids: Vec<u64> = std::fs::read_dir(&dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| {
+                            e.ok()?
+                                .file_name()
+                                .to_str()?
+                                .strip_suffix(".json")?
+                                .parse()
+                                .ok()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            ids.sort_unstable();
+            for id in ids {
+                let draft = load(location, id)?;
+                let kinds: Vec<String> = draft.candidates.iter().map(describe).collect();
+                println!("{:>5}  {}  {}", id, draft.origin, kinds.join("; "));
+            }
+        }
+        DraftsCommand::Show { id } => {
+            let draft = load(location, id)?;
+            println!(
+                "{}\n",
+                truce_extract::render_evidence(&draft.text, &draft.candidates)
+            );
+            for (i, candidate) in draft.candidates.iter().enumerate() {
+                println!(
+                    "candidate {i}: {}",
+                    serde_json::to_string_pretty(candidate)?
+                );
+            }
+        }
+        DraftsCommand::Template { id, candidate } => {
+            let draft = load(location, id)?;
+            let chosen = draft
+                .candidates
+                .get(candidate)
+                .with_context(|| format!("draft {id} has {} candidates", draft.candidates.len()))?;
+            let Candidate::Event(event) = chosen else {
+                bail!("candidate {candidate} is not an event: bulletin counts and meetings are not reports");
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report_template(&draft, event)?)?
+            );
+        }
+        DraftsCommand::Discard { id } => {
+            std::fs::remove_file(draft_path(location, id))
+                .with_context(|| format!("no draft {id}"))?;
+            println!("draft {id} discarded");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The stretch of text from the first to the last piece of evidence.
+fn evidence_text(draft: &Draft, event: &Event) -> String {
+    let start = event.evidence.iter().map(|e| e.span.start).min();
+    let end = event.evidence.iter().map(|e| e.span.end).max();
+    start
+        .zip(end)
+        .and_then(|(start, end)| draft.text.get(start..end))
+        .map_or_else(|| "(from an ingested text)".to_string(), str::to_string)
+}
+
+fn describe(candidate: &Candidate) -> String {
+    match candidate {
+        Candidate::BulletinCount(_) => "bulletin count".into(),
+        Candidate::Event(e) => format!("event: {}", e.event_type.as_str()),
+        Candidate::Meeting(_) => "meeting".into(),
+    }
+}
+
+fn violation_type(event_type: EventType) -> Result<ViolationType> {
+    use truce_extract::ViolationType as Read;
+    let EventType::Violation(read) = event_type else {
+        bail!(
+            "a {} is not a violation; it does not become a report",
+            event_type.as_str()
+        );
+    };
+    Ok(match read {
+        Read::Shelling => ViolationType::Shelling,
+        Read::AirStrike => ViolationType::AirStrike,
+        Read::GroundAssault => ViolationType::GroundAssault,
+        Read::SmallArms => ViolationType::SmallArms,
+        Read::Ied => ViolationType::Ied,
+        Read::MovementOfForces => ViolationType::ForcesMovement,
+        Read::ObstructionOfAid => ViolationType::Obstruction,
+        Read::DetentionAbduction => ViolationType::DetentionAbduction,
+    })
+}
+
+/// A report prefilled from what the text says; every field is for the
+/// member to check before signing.
+fn report_template(draft: &Draft, event: &Event) -> Result<ReportFields> {
+    let location = event
+        .location
+        .as_ref()
+        .context("the event has no location: add one by hand")?;
+    let (lat, lon) = location
+        .lat
+        .zip(location.lon)
+        .context("the event is located only to a governorate: add coordinates by hand")?;
+    let date = event
+        .date
+        .as_ref()
+        .map(|d| d.start)
+        .or(draft.published)
+        .context("the event has no date")?;
+    let actor = |a: &Option<truce_extract::Actor>| {
+        Actor::Unknown(
+            a.as_ref()
+                .map_or("not named in the text".into(), |a| a.name.clone()),
+        )
+    };
+    Ok(ReportFields {
+        occurred: date.at(0, 0, 0, 0),
+        time_precision: TimePrecision::Day,
+        location: Place {
+            lat,
+            lon,
+            precision: GeoPrecision::Near,
+            place: location.name.clone(),
+        },
+        violation_type: violation_type(event.event_type)?,
+        clause: None,
+        perpetrator: actor(&event.actor1),
+        target: actor(&event.actor2),
+        casualties: Vec::new(),
+        sources: vec![Source {
+            kind: SourceKind::Media,
+            description: draft.source.clone().unwrap_or_else(|| draft.origin.clone()),
+        }],
+        evidence: Vec::new(),
+        narrative: evidence_text(draft, event),
+        observation: None,
+    })
+}

@@ -105,6 +105,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Die quietly when the reader of our output goes away (`truce log | head`),
+    // as command-line tools do, instead of panicking on a broken pipe.
+    // SAFETY: restoring the default disposition of one signal at start-up,
+    // before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let location = Location {
         data_dir: cli.data_dir,

@@ -24,6 +24,11 @@ pub struct DemoArgs {
     /// Days of generated reports before today.
     #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(i64).range(1..=365))]
     days: i64,
+    /// Build (or check) the demo Record and exit instead of serving it.
+    #[arg(long)]
+    no_serve: bool,
+    #[command(flatten)]
+    serve: crate::serve::ServeArgs,
 }
 
 struct DemoMember {
@@ -103,7 +108,11 @@ pub async fn run(location: &Location, args: DemoArgs) -> Result<ExitCode> {
         "Try: truce --data-dir {} proof inclusion 3",
         location.data_dir.display()
     );
-    Ok(verified)
+    if args.no_serve || verified != ExitCode::SUCCESS {
+        return Ok(verified);
+    }
+    println!();
+    crate::serve::serve(location, args.serve).await
 }
 
 fn keys_dir(location: &Location) -> std::path::PathBuf {

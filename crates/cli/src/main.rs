@@ -9,6 +9,7 @@ mod mechanism;
 mod node;
 mod proof;
 mod register;
+mod serve;
 mod stress;
 mod witness;
 
@@ -40,6 +41,8 @@ use node::Location;
 ///   truce log
 ///
 ///   truce verify
+///
+///   truce serve --listen 127.0.0.1:8080
 #[derive(Parser)]
 #[command(name = "truce", version, verbatim_doc_comment)]
 struct Cli {
@@ -90,6 +93,11 @@ enum Command {
     Bulletin(register::BulletinArgs),
     /// Export reports (ACLED CSV with HXL) or incidents (GeoJSON).
     Export(register::ExportArgs),
+    /// Serve the HTTP API of this node (JSON, OpenAPI at /api/v1/openapi.json).
+    Serve(serve::ServeArgs),
+    /// Read tokens for members: who may read more than the public.
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
     /// Read bulletins, news or feeds into drafts for review (never filed on their own).
     Ingest(ingest::IngestArgs),
     /// Review the drafts that `truce ingest` made.
@@ -135,6 +143,8 @@ fn main() -> ExitCode {
             Command::Incidents(args) => register::incidents(&location, args).await,
             Command::Bulletin(args) => register::bulletin(&location, args).await,
             Command::Export(args) => register::export(&location, args).await,
+            Command::Serve(args) => serve::serve(&location, args).await,
+            Command::Token(command) => serve::token(&location, command).await,
             Command::Ingest(args) => ingest::ingest(&location, args),
             Command::Drafts(command) => ingest::drafts(&location, command),
             Command::Verify(args) => commands::verify(&location, args).await,

@@ -144,7 +144,7 @@ async fn demo(postgres: bool) -> Option<Node> {
         dir: tempfile::tempdir().unwrap(),
         database,
     };
-    node.ok(&["demo", "--days", "2"]);
+    node.ok(&["demo", "--days", "2", "--no-serve"]);
     assert!(node.verify().0);
     Some(node)
 }
@@ -350,7 +350,7 @@ fn keys_are_private_and_bodies_are_checked_field_by_field() {
         dir: tempfile::tempdir().unwrap(),
         database: None,
     };
-    node.ok(&["demo", "--days", "2"]);
+    node.ok(&["demo", "--days", "2", "--no-serve"]);
     let body = write(
         dir.path(),
         "note.json",
@@ -588,7 +588,7 @@ fn ingested_texts_become_drafts_that_a_member_signs() {
         dir: tempfile::tempdir().unwrap(),
         database: None,
     };
-    node.ok(&["demo", "--days", "1"]);
+    node.ok(&["demo", "--days", "1", "--no-serve"]);
     let texts = tempfile::tempdir().unwrap();
     let bulletin = write(
         texts.path(),
@@ -644,3 +644,243 @@ fn ingested_texts_become_drafts_that_a_member_signs() {
     drop(bulletin);
     drop(news);
 }
+
+/// A node served by `truce serve` on a free port, stopped on drop.
+struct Served {
+    child: std::process::Child,
+    address: String,
+    /// Drains the server's output, so that its writes never hit a closed pipe.
+    _output: std::thread::JoinHandle<()>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(node: &Node) -> Served {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
+    command
+        .arg("--data-dir")
+        .arg(node.data_dir())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(url) = &node.database {
+        command.arg("--database").arg(url);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    let output = std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    Served {
+        child,
+        address,
+        _output: output,
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection; returns status and body.
+fn http(
+    address: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    request.push_str(&format!(
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    // A server that answers and closes may reset the connection after the
+    // answer arrived; what was read before that is the whole response.
+    if let Err(error) = stream.read_to_end(&mut bytes) {
+        assert!(!bytes.is_empty(), "{method} {path}: {error}");
+    }
+    let response = String::from_utf8(bytes).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let (head, rest) = response.split_once("\r\n\r\n").unwrap();
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    (status, body)
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, tail)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.push_str(&tail[..size]);
+        rest = &tail[size + 2..];
+    }
+    out
+}
+
+fn member_key(path: &Path) -> truce_record::MemberKey {
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let seed: [u8; 32] = hex::decode(file["secret"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    truce_record::MemberKey::from_seed(seed)
+}
+
+fn submit(
+    address: &str,
+    key: &truce_record::MemberKey,
+    seq: u64,
+    body: truce_record::Body,
+) -> (u16, String) {
+    use base64::Engine;
+    let statement = truce_record::Statement::new(key.key_id(), seq, jiff::Timestamp::now(), body);
+    let signed = key.sign(&statement);
+    let submission = serde_json::json!({
+        "statement": base64::engine::general_purpose::STANDARD.encode(signed.bytes()),
+        "signature": hex::encode(signed.signature()),
+    });
+    http(
+        address,
+        "POST",
+        "/api/v1/statements",
+        None,
+        Some(&submission.to_string()),
+    )
+}
+
+fn next_seq(address: &str, token: &str, member: &str) -> u64 {
+    let (status, body) = http(address, "GET", "/api/v1/members", Some(token), None);
+    assert_eq!(status, 200, "{body}");
+    let members: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let list = members
+        .as_array()
+        .or_else(|| members["members"].as_array())
+        .unwrap()
+        .clone();
+    list.iter()
+        .find(|m| m["member"] == member)
+        .and_then(|m| m["next_seq"].as_u64())
+        .unwrap_or_else(|| panic!("{member} not in {body}"))
+}
+
+fn shelling_body(at: &str, lon: f64) -> truce_record::Body {
+    let report: truce_model::ReportFields = serde_json::from_value(serde_json::json!({
+        "occurred": at,
+        "time_precision": "hour",
+        "location": {"lat": 35.4414, "lon": lon, "precision": "exact", "place": "Khan Shaykhun"},
+        "type": "shelling",
+        "clause": null,
+        "perpetrator": {"unknown": "artillery"},
+        "target": {"unknown": "residential area"},
+        "casualties": [],
+        "sources": [{"kind": "own_observation", "description": "post 7"}],
+        "evidence": [],
+        "narrative": "Mortar rounds on the southern outskirts.",
+        "observation": null
+    }))
+    .unwrap();
+    truce_record::Body::ReportFiled(truce_model::ReportFiled { report })
+}
+
+async fn reports_over_http_reach_the_bulletin(node: Node) {
+    let token_output = node.ok(&["token", "create", "--member", "ru-monitor-1"]);
+    let token = token_output.lines().last().unwrap().trim().to_string();
+    let served = serve(&node);
+    let address = served.address.clone();
+    let (status, body) = http(&address, "GET", "/healthz", None, None);
+    assert_eq!(status, 200, "{body}");
+
+    let keys = node.keys();
+    let ru = member_key(&keys.join("ru-monitor-1.key"));
+    let tr = member_key(&keys.join("tr-monitor-1.key"));
+    let ir = member_key(&keys.join("ir-monitor-1.key"));
+    let (status, body) = submit(
+        &address,
+        &ru,
+        next_seq(&address, &token, "ru-monitor-1"),
+        shelling_body("2026-01-15T14:30", 36.6497),
+    );
+    assert_eq!(status, 201, "{body}");
+    let filed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let report = filed["position"].as_u64().unwrap();
+    let (status, body) = submit(
+        &address,
+        &tr,
+        next_seq(&address, &token, "tr-monitor-1"),
+        shelling_body("2026-01-15T15:00", 36.66),
+    );
+    assert_eq!(status, 201, "{body}");
+    let assessment = truce_record::Body::Assessment(truce_model::Assessment {
+        incident: truce_model::ReportId(report),
+        position: truce_model::Position::Confirmed,
+        attributed_to: None,
+        reason: "Seen from our post".into(),
+        references: vec![],
+    });
+    let (status, body) = submit(
+        &address,
+        &ir,
+        next_seq(&address, &token, "ir-monitor-1"),
+        assessment,
+    );
+    assert_eq!(status, 201, "{body}");
+    // A replayed statement is refused and names the field.
+    let (status, body) = submit(&address, &ir, 0, shelling_body("2026-01-15T15:00", 36.66));
+    assert_eq!(status, 422, "{body}");
+
+    let path = "/api/v1/bulletin?date=2026-01-15&edition=internal&format=json";
+    let (status, _) = http(&address, "GET", path, None, None);
+    assert_eq!(status, 401, "the internal edition needs a token");
+    let (status, body) = http(&address, "GET", path, Some(&token), None);
+    assert_eq!(status, 200, "{body}");
+    let bulletin: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(bulletin["parties"][0]["registered"], 1);
+    assert_eq!(
+        bulletin["parties"][0]["confirmed_by"]["Islamic Republic of Iran"],
+        1
+    );
+    assert_eq!(bulletin["findings"]["confirmed"], 1);
+    let (status, body) = http(
+        &address,
+        "GET",
+        "/api/v1/bulletin?date=2026-01-15&format=text",
+        None,
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("Russian Federation registered 1 violation in the province of Idlib (1)."),
+        "{body}"
+    );
+    assert!(!body.contains("Mortar rounds"), "{body}");
+    drop(served);
+    assert!(node.verify().0);
+}
+
+on_both_backends!(reports_over_http_reach_the_bulletin);

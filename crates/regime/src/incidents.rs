@@ -1,8 +1,9 @@
 //! Grouping reports into incidents: reports of different guarantors close
-//! in space and time, of compatible types, describe one event. Incidents
-//! are the connected components of that relation (so they do not depend on
-//! the order reports are looked at), adjusted by members' links and
-//! detachments in Record order.
+//! in space and time, of compatible types, describe one event. A report
+//! joins every incident one of whose reports it matches, as long as it lies
+//! within the time window of that incident's first report; reports are
+//! taken in Record order, so every node derives the same incidents. Members'
+//! links and detachments then apply in Record order.
 //!
 //! The grouping is kept incrementally: a new report is joined to its
 //! neighbours in a space-time grid as it is filed. Amendments, withdrawals
@@ -111,6 +112,13 @@ fn same_event(config: &GroupingConfig, a: &Point, b: &Point) -> bool {
         && distance_km((a.lat, a.lon), (b.lat, b.lon)) <= config.max_distance_km
 }
 
+/// An incident spans at most one window around its first report: without
+/// this, reports of one town on consecutive days would chain into a single
+/// incident covering months.
+fn within_window(config: &GroupingConfig, point: &Point, first: &Point) -> bool {
+    (point.minute - first.minute).abs() <= config.window_hours * 60
+}
+
 /// Union-find over the grouped reports, with each root's members. The
 /// smaller index (the earlier report) is always the root, so a component is
 /// named by its first report on every node.
@@ -169,17 +177,26 @@ impl Grouping {
             return;
         }
         let here = cell(&point, config);
-        let mut matches = Vec::new();
+        let mut joined: Vec<usize> = Vec::new();
         for neighbour in neighbours(here) {
-            for &j in self.grid.get(&neighbour).into_iter().flatten() {
-                if same_event(config, &point, &self.points[j]) {
-                    matches.push(j);
+            let Some(candidates) = self.grid.get(&neighbour) else {
+                continue;
+            };
+            for &j in candidates {
+                // One match per component is enough: where many reports of
+                // one event crowd a cell, skip the rest of its component.
+                let root = self.find(j);
+                if !joined.contains(&root)
+                    && within_window(config, &point, &self.points[root])
+                    && same_event(config, &point, &self.points[j])
+                {
+                    joined.push(root);
                 }
             }
         }
         self.grid.entry(here).or_default().push(i);
-        for j in matches {
-            self.union(i, j);
+        for root in joined {
+            self.union(i, root);
         }
     }
 

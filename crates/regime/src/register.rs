@@ -105,6 +105,8 @@ pub struct Register {
     pub(crate) assessments_by_report: HashMap<ReportId, Vec<usize>>,
     /// Active reports by the day of the event.
     pub(crate) by_date: BTreeMap<Date, Vec<ReportId>>,
+    /// Active reports by governorate, then day.
+    pub(crate) by_governorate: HashMap<String, BTreeMap<Date, Vec<ReportId>>>,
     pub(crate) grouping: RwLock<Grouping>,
 }
 
@@ -120,6 +122,7 @@ impl Register {
             assessments: Vec::new(),
             assessments_by_report: HashMap::new(),
             by_date: BTreeMap::new(),
+            by_governorate: HashMap::new(),
             grouping: RwLock::new(Grouping::default()),
         }
     }
@@ -340,26 +343,25 @@ impl Rules for Register {
                     withdrawn: None,
                 };
                 let id = report.id;
-                self.by_date.entry(report.date()).or_default().push(id);
+                self.index_report(&report);
                 self.reports.insert(id, report);
                 self.group_new_report(id);
             }
             Body::ReportAmended(a) => {
                 let governorate = self.resolve_governorate(&a.report);
-                self.unindex_date(a.amends);
+                self.unindex_report(a.amends);
                 if let Some(report) = self.reports.get_mut(&a.amends) {
                     report.fields = a.report.clone();
                     report.governorate = governorate;
                     report.amendments.push(position);
-                    self.by_date
-                        .entry(report.date())
-                        .or_default()
-                        .push(a.amends);
+                }
+                if let Some(report) = self.reports.get(&a.amends).cloned() {
+                    self.index_report(&report);
                 }
                 self.regroup_later();
             }
             Body::ReportWithdrawn(w) => {
-                self.unindex_date(w.withdraws);
+                self.unindex_report(w.withdraws);
                 if let Some(report) = self.reports.get_mut(&w.withdraws) {
                     report.withdrawn = Some(w.reason.clone());
                 }
@@ -417,13 +419,47 @@ impl Register {
         }
     }
 
-    fn unindex_date(&mut self, id: ReportId) {
-        let Some(date) = self.reports.get(&id).map(Report::date) else {
+    fn index_report(&mut self, report: &Report) {
+        let date = report.date();
+        self.by_date.entry(date).or_default().push(report.id);
+        self.by_governorate
+            .entry(report.governorate.clone())
+            .or_default()
+            .entry(date)
+            .or_default()
+            .push(report.id);
+    }
+
+    fn unindex_report(&mut self, id: ReportId) {
+        let Some(report) = self.reports.get(&id) else {
             return;
         };
+        let date = report.date();
         if let Some(ids) = self.by_date.get_mut(&date) {
             ids.retain(|r| *r != id);
         }
+        if let Some(ids) = self
+            .by_governorate
+            .get_mut(&report.governorate)
+            .and_then(|days| days.get_mut(&date))
+        {
+            ids.retain(|r| *r != id);
+        }
+    }
+
+    /// Active reports in one governorate (ISO code) from `from` to `to`.
+    pub fn reports_in(
+        &self,
+        governorate: &str,
+        from: Date,
+        to: Date,
+    ) -> impl Iterator<Item = &Report> {
+        self.by_governorate
+            .get(governorate)
+            .into_iter()
+            .flat_map(move |days| days.range(from..=to))
+            .flat_map(|(_, ids)| ids.iter())
+            .filter_map(|id| self.reports.get(id))
     }
 
     /// Active reports with events from `from` to `to`, in filing order per day.

@@ -1,0 +1,128 @@
+//! The layers around every route: request ids, tracing, a panic guard, a
+//! timeout and a body limit, and a last pass that turns any error answer
+//! that is not JSON yet (from a layer, or axum's own rejections) into one.
+
+use std::any::Any;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::{ErrorBody, ServerError};
+
+/// Largest request body: a statement is far smaller (a report with a long
+/// narrative is some tens of KiB).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Longest a request may take, durable append included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How much of a non-JSON error body is kept as the error message.
+const MESSAGE_LIMIT: usize = 4 * 1024;
+
+/// Wraps every route; the first layer listed is the outermost.
+pub fn apply(router: Router) -> Router {
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(TraceLayer::new_for_http())
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(axum::middleware::map_response(make_json))
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+            // Inside the body limit: a timeout answers with its inner
+            // service's body type, which must have an empty value.
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                REQUEST_TIMEOUT,
+            ))
+            .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    )
+}
+
+fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
+    ServerError::Internal(
+        "the handler panicked; the Record is unchanged unless a receipt was given".into(),
+    )
+    .into_response()
+}
+
+/// Generic over the body, because each layer below answers with its own
+/// body type.
+async fn make_json<B>(response: axum::http::Response<B>) -> Response
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    let response = response.map(Body::new);
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, MESSAGE_LIMIT)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let error = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    let body = ErrorBody {
+        error,
+        code: code_of(status).to_string(),
+        field: None,
+        position: None,
+    };
+    parts.headers.remove(CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_parts(parts, Body::from(json))
+}
+
+fn code_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::UNAUTHORIZED => "unauthenticated",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::UNPROCESSABLE_ENTITY => "refused",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    }
+}
+
+pub async fn not_found() -> ServerError {
+    ServerError::NotFound("no such route; the API is described at /api/v1/openapi.json".into())
+}
+
+pub async fn method_not_allowed() -> Response {
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        Json(ErrorBody {
+            error: "method not allowed on this route".into(),
+            code: "method_not_allowed".into(),
+            field: None,
+            position: None,
+        }),
+    )
+        .into_response()
+}

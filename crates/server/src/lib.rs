@@ -1,0 +1,243 @@
+//! The HTTP API of a truce node.
+//!
+//! The server stands between members and the node's [`Ledger`]: it takes
+//! statements members signed elsewhere (it never holds a member's key and
+//! never signs for one), appends them through [`Ledger::append`], and
+//! answers only once they are durable. It serves the register's projections
+//! by access level (public, observer, guarantor member; see [`auth`]), and
+//! the Record's checkpoints, proofs and raw entries so that anyone can check
+//! the node's work offline.
+//!
+//! HTTP stays in this crate: the domain crates know nothing of it.
+//!
+//! Wiring it into a binary:
+//!
+//! ```no_run
+//! # async fn run(ledger: truce_store::Ledger<truce_regime::Register>) -> Result<(), truce_server::ServerError> {
+//! use std::sync::Arc;
+//! let state = truce_server::AppState::new(Arc::new(ledger), "/var/lib/truce");
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! truce_server::serve(listener, state).await // until ctrl-c or SIGTERM
+//! # }
+//! ```
+
+pub mod auth;
+mod error;
+mod layers;
+mod log;
+mod query;
+mod register;
+mod submit;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use axum::routing::get;
+use axum::{Json, Router};
+use truce_regime::Register;
+use truce_store::Ledger;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use auth::{
+    create_token, list_tokens, revoke_member_tokens, revoke_token, role_in_record, Access,
+    TokenRecord, TOKEN_FILE,
+};
+pub use error::{ErrorBody, ServerError};
+pub use log::{CheckpointView, EntriesPage, EntryView, MemberView, ProofFile};
+pub use submit::{Submission, SubmitReceipt};
+
+/// Where the OpenAPI document is served; stable across versions of the API.
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+/// What every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub ledger: Arc<Ledger<Register>>,
+    pub data_dir: Arc<PathBuf>,
+    /// The mechanism's name, as bulletins print it.
+    pub mechanism: Arc<str>,
+    pub(crate) tokens: Arc<auth::TokenStore>,
+    node_key: Arc<OnceLock<String>>,
+}
+
+impl AppState {
+    /// State for a node whose data directory (holding `tokens.json`) is
+    /// `data_dir`. The mechanism's name is read from the genesis statement.
+    pub fn new(ledger: Arc<Ledger<Register>>, data_dir: impl Into<PathBuf>) -> Self {
+        let data_dir = data_dir.into();
+        let mechanism = ledger
+            .registry()
+            .genesis()
+            .map(|g| g.mechanism.clone())
+            .unwrap_or_default();
+        Self {
+            tokens: Arc::new(auth::TokenStore::new(&data_dir)),
+            ledger,
+            data_dir: Arc::new(data_dir),
+            mechanism: mechanism.into(),
+            node_key: Arc::new(OnceLock::new()),
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The node's checkpoint verifier key from the genesis statement; it
+    /// never changes, so it is read once.
+    pub(crate) fn node_key(&self) -> Result<String, ServerError> {
+        if let Some(key) = self.node_key.get() {
+            return Ok(key.clone());
+        }
+        let key = self
+            .ledger
+            .registry()
+            .genesis()
+            .map(|g| g.node_key.clone())
+            .ok_or_else(|| ServerError::Unavailable("the Record has no genesis yet".into()))?;
+        Ok(self.node_key.get_or_init(|| key).clone())
+    }
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A member's read token from `truce token create --member NAME`. \
+                         Without one, only public views are served.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "truce",
+        description = "The signed, tamper-evident joint record of a ceasefire mechanism. \
+            Writes are signed statements (the signature authenticates them); reads are by \
+            access level: public, observer, guarantor member (bearer token)."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "record", description = "Statements, checkpoints, proofs, entries"),
+        (name = "register", description = "Reports, incidents, findings, formations, bulletins"),
+        (name = "node", description = "Health"),
+    )
+)]
+struct ApiDoc;
+
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(submit::submit))
+        .routes(routes!(register::list_reports))
+        .routes(routes!(register::get_report))
+        .routes(routes!(register::list_incidents))
+        .routes(routes!(register::get_incident))
+        .routes(routes!(register::geojson))
+        .routes(routes!(register::list_findings))
+        .routes(routes!(register::list_formations))
+        .routes(routes!(register::bulletin))
+        .routes(routes!(log::mechanism))
+        .routes(routes!(log::members))
+        .routes(routes!(log::checkpoint))
+        .routes(routes!(log::inclusion))
+        .routes(routes!(log::consistency))
+        .routes(routes!(log::entries))
+        .routes(routes!(log::healthz))
+}
+
+/// The OpenAPI document of the API, as served at [`OPENAPI_PATH`].
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut openapi) = api().split_for_parts();
+    openapi.paths.paths.insert(
+        OPENAPI_PATH.to_string(),
+        utoipa::openapi::path::PathItem::new(
+            utoipa::openapi::HttpMethod::Get,
+            utoipa::openapi::path::OperationBuilder::new()
+                .summary(Some("This document"))
+                .tag("node")
+                .response(
+                    "200",
+                    utoipa::openapi::Response::new("OpenAPI 3.1 document"),
+                ),
+        ),
+    );
+    openapi
+}
+
+/// The whole API with its layers, ready to serve.
+pub fn router(state: AppState) -> Router {
+    let (routes, _) = api().split_for_parts();
+    let document = Arc::new(openapi());
+    let routes = routes
+        .route(
+            OPENAPI_PATH,
+            get(move || {
+                let document = document.clone();
+                async move { Json(document.as_ref().clone()) }
+            }),
+        )
+        .fallback(layers::not_found)
+        .method_not_allowed_fallback(layers::method_not_allowed)
+        .with_state(state);
+    layers::apply(routes)
+}
+
+/// Serves until ctrl-c (or SIGTERM), then finishes the requests in flight.
+/// Every acknowledged statement is durable whenever this returns; the
+/// caller then closes the ledger.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result<(), ServerError> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// As [`serve`], stopping when `shutdown` completes (for tests and benches).
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No handler could be installed: never resolve, rather than
+            // shutting down at once.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,274 @@
+//! A mechanism on a real SQLite file behind the real router: an operator,
+//! three guarantors of three parties, an observer, and a read token for
+//! each of the observer and the first guarantor.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use http_body_util::BodyExt;
+use jiff::civil::{Date, DateTime};
+use jiff::Timestamp;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use truce_gazetteer::Gazetteer;
+use truce_model::{
+    Actor, FoundingMember, Genesis, GeoPrecision, Location, MemberName, Party, ReportFields, Role,
+    Source, SourceKind, TimePrecision, ViolationType,
+};
+use truce_record::{
+    Body as StatementBody, CheckpointSigner, MemberKey, SignedStatement, Statement,
+};
+use truce_regime::{Register, RegisterConfig};
+use truce_server::AppState;
+use truce_store::{Ledger, Store};
+
+pub struct Member {
+    pub name: &'static str,
+    pub key: MemberKey,
+    pub role: Role,
+    pub party: &'static str,
+    pub seq: u64,
+}
+
+pub const OPERATOR: usize = 0;
+pub const RU: usize = 1;
+pub const TR: usize = 2;
+pub const IR: usize = 3;
+pub const UN: usize = 4;
+
+pub struct Node {
+    pub members: Vec<Member>,
+    pub ledger: Arc<Ledger<Register>>,
+    pub router: Router,
+    pub guarantor_token: String,
+    pub observer_token: String,
+    pub node_key: String,
+    pub dir: tempfile::TempDir,
+}
+
+/// Who reads: nobody, the observer's token, or a guarantor's token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Public,
+    Observer,
+    Guarantor,
+}
+
+pub const EVERYONE: [Who; 3] = [Who::Public, Who::Observer, Who::Guarantor];
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.text))
+    }
+}
+
+impl Node {
+    pub async fn new() -> Self {
+        let member = |name, role, party| Member {
+            name,
+            key: MemberKey::generate(),
+            role,
+            party,
+            seq: 0,
+        };
+        let mut members = vec![
+            member("operator", Role::Operator, "Mechanism secretariat"),
+            member("ru-monitor", Role::GuarantorMember, "Russian Federation"),
+            member("tr-monitor", Role::GuarantorMember, "Republic of Türkiye"),
+            member(
+                "ir-monitor",
+                Role::GuarantorMember,
+                "Islamic Republic of Iran",
+            ),
+            member("un-expert", Role::Observer, "United Nations"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let signer = CheckpointSigner::generate("truce.test/astana").unwrap();
+        let node_key = signer.verifier_key().to_string();
+        let founder = |m: &Member| FoundingMember {
+            member: MemberName::new(m.name).unwrap(),
+            party: Party::new(m.party).unwrap(),
+            role: m.role,
+            public_key: m.key.public_key(),
+        };
+        let genesis = Genesis {
+            mechanism: "Test ceasefire mechanism".into(),
+            log_origin: "truce.test/astana".into(),
+            node_key: node_key.clone(),
+            operator: founder(&members[OPERATOR]),
+            members: members[1..].iter().map(founder).collect(),
+            witnesses: vec![],
+            witness_quorum: 0,
+        };
+        let store = Store::open_sqlite(&dir.path().join("truce.sqlite"))
+            .await
+            .unwrap();
+        let register = Register::new(RegisterConfig::default(), Gazetteer::syria());
+        let ledger = Ledger::open_with(store, signer, register).await.unwrap();
+        let genesis = sign(&mut members[OPERATOR], StatementBody::Genesis(genesis));
+        ledger.append(genesis).await.unwrap();
+        let ledger = Arc::new(ledger);
+        let guarantor_token = truce_server::create_token(
+            dir.path(),
+            &MemberName::new("ru-monitor").unwrap(),
+            Role::GuarantorMember,
+        )
+        .unwrap();
+        let observer_token = truce_server::create_token(
+            dir.path(),
+            &MemberName::new("un-expert").unwrap(),
+            Role::Observer,
+        )
+        .unwrap();
+        let router = truce_server::router(AppState::new(ledger.clone(), dir.path()));
+        Self {
+            members,
+            ledger,
+            router,
+            guarantor_token,
+            observer_token,
+            node_key,
+            dir,
+        }
+    }
+
+    pub fn token(&self, who: Who) -> Option<&str> {
+        match who {
+            Who::Public => None,
+            Who::Observer => Some(&self.observer_token),
+            Who::Guarantor => Some(&self.guarantor_token),
+        }
+    }
+
+    /// Signs `body` as member `who`'s next statement.
+    pub fn sign(&mut self, who: usize, body: StatementBody) -> SignedStatement {
+        sign(&mut self.members[who], body)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Body,
+    ) -> Answer {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            content_type,
+            text: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str, who: Who) -> Answer {
+        self.request(Method::GET, uri, self.token(who), Body::empty())
+            .await
+    }
+
+    pub async fn post_json(&self, value: &Value) -> Answer {
+        self.request(
+            Method::POST,
+            "/api/v1/statements",
+            None,
+            Body::from(value.to_string()),
+        )
+        .await
+    }
+
+    pub async fn submit(&self, signed: &SignedStatement) -> Answer {
+        self.post_json(&submission(signed)).await
+    }
+
+    /// Signs and submits; panics unless it is appended.
+    pub async fn say(&mut self, who: usize, body: StatementBody) -> Value {
+        let signed = self.sign(who, body);
+        let answer = self.submit(&signed).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+        answer.json()
+    }
+}
+
+pub fn submission(signed: &SignedStatement) -> Value {
+    json!({
+        "statement": BASE64.encode(signed.bytes()),
+        "signature": hex::encode(signed.signature()),
+    })
+}
+
+pub fn sign(member: &mut Member, body: StatementBody) -> SignedStatement {
+    let signed = sign_at(member, member.seq, body);
+    member.seq += 1;
+    signed
+}
+
+/// Signs with the given sequence number, whatever the member's next one is.
+pub fn sign_at(member: &Member, seq: u64, body: StatementBody) -> SignedStatement {
+    let statement = Statement::new(member.key.key_id(), seq, Timestamp::now(), body);
+    member.key.sign(&statement)
+}
+
+/// Yesterday in Syria: reports may not be dated after their statement.
+pub fn yesterday() -> Date {
+    let today = Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(3)))
+        .date();
+    today.yesterday().unwrap()
+}
+
+/// Shelling of Khan Shaykhun (Idlib) on `day` at `time`, `km_east` of the town.
+pub fn shelling(day: Date, time: &str, km_east: f64, target: Actor) -> ReportFields {
+    ReportFields {
+        occurred: format!("{day}T{time}").parse::<DateTime>().unwrap(),
+        time_precision: TimePrecision::Hour,
+        location: Location {
+            lat: 35.4414,
+            lon: 36.6497 + km_east / 91.0,
+            precision: GeoPrecision::Exact,
+            place: "Khan Shaykhun, southern outskirts".into(),
+        },
+        violation_type: ViolationType::Shelling,
+        clause: None,
+        perpetrator: Actor::Unknown("artillery".into()),
+        target,
+        casualties: vec![],
+        sources: vec![Source {
+            kind: SourceKind::OwnObservation,
+            description: "observation post 7".into(),
+        }],
+        evidence: vec![],
+        narrative: "Secret narrative: six mortar rounds landed south of the town.".into(),
+        observation: None,
+    }
+}

@@ -157,11 +157,16 @@ fn main() {
         started.elapsed().as_secs_f64() * 1e3
     );
 
-    let samples = 20;
+    let samples: usize = std::env::var("TRUCE_BENCH_SAMPLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
     let started = Instant::now();
     let mut registered = 0;
     for s in 0..samples {
-        let day = first_day.checked_add((100 + s * 30).days()).unwrap();
+        let day = first_day
+            .checked_add(((100 + (s % 20) * 30) as i64).days())
+            .unwrap();
         let bulletin = register.bulletin("Bench", day, day, Edition::Internal);
         registered += bulletin.parties.iter().map(|p| p.registered).sum::<usize>();
     }
@@ -174,7 +179,9 @@ fn main() {
     let started = Instant::now();
     let mut found = 0;
     for s in 0..samples {
-        let from = first_day.checked_add((s * 30).days()).unwrap();
+        let from = first_day
+            .checked_add((((s % 20) * 30) as i64).days())
+            .unwrap();
         let to = from.checked_add(29.days()).unwrap();
         let incidents = register.incidents_of(
             register

@@ -9,7 +9,7 @@ use serde::Serialize;
 use truce_model::{FormationId, FormationStatus, Party, Position, ReportId};
 
 use crate::incidents::Incident;
-use crate::register::Register;
+use crate::register::{Register, Report};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "finding")]
@@ -56,9 +56,15 @@ impl Register {
     }
 
     pub fn finding(&self, incident: &Incident) -> Finding {
-        let first = &self.reports[&incident.id];
-        let positions = self.positions(incident);
-        let kind = self.decide(incident, &positions);
+        // Looked up once: with a million reports each lookup is a cache miss.
+        let reports: Vec<&Report> = incident
+            .reports
+            .iter()
+            .map(|id| &self.reports[id])
+            .collect();
+        let first = reports[0];
+        let positions = self.positions(incident, &reports);
+        let kind = self.decide(incident, &reports, &positions);
         let agreeing = |p: &Position| match &kind {
             FindingKind::ConfirmedViolation { .. } => *p == Position::Confirmed,
             FindingKind::NotAViolation { .. } => *p == Position::NotAViolation,
@@ -81,11 +87,10 @@ impl Register {
         }
     }
 
-    fn positions(&self, incident: &Incident) -> BTreeMap<String, Position> {
+    fn positions(&self, incident: &Incident, reports: &[&Report]) -> BTreeMap<String, Position> {
         let mut positions = BTreeMap::new();
-        for id in &incident.reports {
-            let party = &self.reports[id].party;
-            positions.insert(party.to_string(), Position::Confirmed);
+        for report in reports {
+            positions.insert(report.party.to_string(), Position::Confirmed);
         }
         for entry in self.assessments_of(&incident.reports) {
             positions.insert(entry.party.to_string(), entry.assessment.position);
@@ -93,8 +98,13 @@ impl Register {
         positions
     }
 
-    fn decide(&self, incident: &Incident, positions: &BTreeMap<String, Position>) -> FindingKind {
-        if let Some((target, reason)) = self.excluded_target(incident) {
+    fn decide(
+        &self,
+        incident: &Incident,
+        reports: &[&Report],
+        positions: &BTreeMap<String, Position>,
+    ) -> FindingKind {
+        if let Some((target, reason)) = self.excluded_target(reports) {
             return FindingKind::NotAViolation {
                 excluded_target: Some(target),
                 reason,
@@ -111,16 +121,15 @@ impl Register {
         }
         if rule.holds(count(Position::Confirmed), guarantors) {
             return FindingKind::ConfirmedViolation {
-                attributed_to: self.attribution(incident),
+                attributed_to: self.attribution(incident, reports),
             };
         }
         FindingKind::Unconfirmed
     }
 
     /// The formation hit, if any report's target was excluded on the event's date.
-    fn excluded_target(&self, incident: &Incident) -> Option<(FormationId, String)> {
-        incident.reports.iter().find_map(|id| {
-            let report = &self.reports[id];
+    fn excluded_target(&self, reports: &[&Report]) -> Option<(FormationId, String)> {
+        reports.iter().find_map(|report| {
             let target = report.fields.target.formation()?;
             let period = self.formations.get(target)?.status_on(report.date())?;
             (period.status == FormationStatus::Excluded).then(|| {
@@ -135,7 +144,7 @@ impl Register {
 
     /// The formation most confirming guarantors name; failing that, the
     /// perpetrator every report names.
-    fn attribution(&self, incident: &Incident) -> Option<FormationId> {
+    fn attribution(&self, incident: &Incident, reports: &[&Report]) -> Option<FormationId> {
         let mut latest: BTreeMap<&Party, &FormationId> = BTreeMap::new();
         for entry in self.assessments_of(&incident.reports) {
             let a = &entry.assessment;
@@ -155,10 +164,9 @@ impl Register {
         {
             return Some((*f).clone());
         }
-        let named: Vec<_> = incident
-            .reports
+        let named: Vec<_> = reports
             .iter()
-            .map(|id| self.reports[id].fields.perpetrator.formation())
+            .map(|r| r.fields.perpetrator.formation())
             .collect();
         match named.first() {
             Some(Some(first)) if named.iter().all(|n| *n == Some(*first)) => Some((*first).clone()),

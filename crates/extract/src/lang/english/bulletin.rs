@@ -224,7 +224,7 @@ pub fn read_bulletins(
     let confirm_sentences: Vec<Span> = sentence_spans
         .iter()
         .copied()
-        .filter(|s| contains_ci(&text[s.start..s.end], "confirm"))
+        .filter_map(|s| confirmation_clause(text, s))
         .collect();
     let segments = find_segments(text, sentence_spans, &confirm_sentences);
     let mut counts: Vec<BulletinCount> = Vec::new();
@@ -265,6 +265,23 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
 
 fn inside(spans: &[Span], at: usize) -> bool {
     spans.iter().any(|s| s.start <= at && at < s.end)
+}
+
+/// The part of a sentence that speaks of confirmation: the whole sentence,
+/// or only what follows a semicolon when the clause before it does not
+/// ("the Turkish side registered 4 … in Hama (2); they could not be
+/// confirmed by the Russian side" keeps its counts).
+fn confirmation_clause(text: &str, sentence: Span) -> Option<Span> {
+    let body = &text[sentence.start..sentence.end];
+    let lower = body.to_ascii_lowercase();
+    let at = lower.find("confirm")?;
+    match lower[..at].rfind(';') {
+        Some(semicolon) if !lower[..semicolon].contains("confirm") => Some(Span {
+            start: sentence.start + semicolon + 1,
+            end: sentence.end,
+        }),
+        _ => Some(sentence),
+    }
 }
 
 fn find_segments(text: &str, sentence_spans: &[Span], confirm: &[Span]) -> Vec<Segment> {

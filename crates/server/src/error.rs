@@ -151,7 +151,7 @@ impl From<AppendError> for ServerError {
 /// A statement that could not be decoded. A validation error is a refusal
 /// of one named field (422); anything else means the bytes are not a
 /// statement at all (400).
-fn from_undecodable(error: RecordError) -> ServerError {
+pub(crate) fn from_undecodable(error: RecordError) -> ServerError {
     match error {
         RecordError::Invalid(invalid) => ServerError::Refused {
             reason: invalid.to_string(),

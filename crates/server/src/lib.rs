@@ -28,6 +28,7 @@ mod log;
 mod query;
 mod register;
 mod submit;
+mod web;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,7 @@ pub use auth::{
 pub use error::{ErrorBody, ServerError};
 pub use log::{CheckpointView, EntriesPage, EntryView, MemberView, ProofFile};
 pub use submit::{Submission, SubmitReceipt};
+pub use web::{CanonicalStatement, WhoAmI};
 
 /// Where the OpenAPI document is served; stable across versions of the API.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
@@ -158,6 +160,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(log::consistency))
         .routes(routes!(log::entries))
         .routes(routes!(log::healthz))
+        .routes(routes!(web::admin1))
+        .routes(routes!(web::canonical))
+        .routes(routes!(web::whoami))
 }
 
 /// The OpenAPI document of the API, as served at [`OPENAPI_PATH`].
@@ -191,6 +196,8 @@ pub fn router(state: AppState) -> Router {
                 async move { Json(document.as_ref().clone()) }
             }),
         )
+        .route("/", get(web::index))
+        .route("/ui/{*path}", get(web::asset))
         .fallback(layers::not_found)
         .method_not_allowed_fallback(layers::method_not_allowed)
         .with_state(state);

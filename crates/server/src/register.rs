@@ -689,6 +689,13 @@ pub struct MapQuery {
     pub to: Option<String>,
     /// `public` (default) or `internal` (needs a token; adds places and positions).
     pub edition: Option<String>,
+    /// `true` to group nearby incidents into grid cells (for maps with many
+    /// incidents): a cell with several incidents becomes one point with
+    /// `cluster: true`, `count` and `findings` (count per finding).
+    pub cluster: Option<String>,
+    /// The map's zoom level (0 to 20) the cells are sized for: a cell spans
+    /// about 64 pixels of a 256-pixel Web Mercator tile. Default 7.
+    pub zoom: Option<String>,
 }
 
 /// Incidents as a GeoJSON FeatureCollection.
@@ -712,8 +719,116 @@ pub async fn geojson(
     caller.require(Resource::PublicFindings)?;
     require_edition(&caller, edition, Resource::FullFindings)?;
     let (from, to) = date_range(q.from.as_deref(), q.to.as_deref())?;
-    let collection = incidents_geojson(&*state.ledger.rules().await, from, to, edition);
+    let cluster = query::parse::<bool>("cluster", q.cluster.as_deref())?.unwrap_or(false);
+    let zoom = query::parse::<u8>("zoom", q.zoom.as_deref())?.unwrap_or(7);
+    if zoom > 20 {
+        return Err(ServerError::bad("zoom", "must be 0 to 20"));
+    }
+    let mut collection = incidents_geojson(&*state.ledger.rules().await, from, to, edition);
+    if cluster {
+        collection = clustered(collection, zoom);
+    }
     let body =
         serde_json::to_string(&collection).map_err(|e| ServerError::Internal(e.to_string()))?;
     Ok(text("application/geo+json", body))
+}
+
+/// Groups point features into square cells of `90 / 2^zoom` degrees (a
+/// quarter of a 256-pixel tile at that zoom). A cell holding one feature
+/// keeps it as it is; a cell holding several becomes one point at their
+/// mean position, with `cluster`, `count`, `findings` (per finding label),
+/// `finding` (the most frequent one) and the date range.
+pub(crate) fn clustered(collection: Value, zoom: u8) -> Value {
+    let Value::Object(mut map) = collection else {
+        return collection;
+    };
+    let Some(Value::Array(features)) = map.remove("features") else {
+        return Value::Object(map);
+    };
+    let cell = 90.0 / f64::from(1u32 << zoom);
+    struct Cell {
+        first: Value,
+        count: usize,
+        lon: f64,
+        lat: f64,
+        findings: BTreeMap<String, usize>,
+        from: String,
+        to: String,
+    }
+    let mut cells: BTreeMap<(i64, i64), Cell> = BTreeMap::new();
+    let mut order = Vec::new();
+    for feature in features {
+        let coordinates = &feature["geometry"]["coordinates"];
+        let (Some(lon), Some(lat)) = (coordinates[0].as_f64(), coordinates[1].as_f64()) else {
+            continue;
+        };
+        let key = ((lon / cell).floor() as i64, (lat / cell).floor() as i64);
+        let finding = feature["properties"]["finding"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let date = feature["properties"]["date"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        match cells.get_mut(&key) {
+            Some(c) => {
+                c.count += 1;
+                c.lon += lon;
+                c.lat += lat;
+                *c.findings.entry(finding).or_default() += 1;
+                if date < c.from {
+                    c.from = date.clone();
+                }
+                if date > c.to {
+                    c.to = date;
+                }
+            }
+            None => {
+                order.push(key);
+                cells.insert(
+                    key,
+                    Cell {
+                        first: feature,
+                        count: 1,
+                        lon,
+                        lat,
+                        findings: BTreeMap::from([(finding, 1)]),
+                        from: date.clone(),
+                        to: date,
+                    },
+                );
+            }
+        }
+    }
+    let features: Vec<Value> = order
+        .into_iter()
+        .filter_map(|key| cells.remove(&key))
+        .map(|c| {
+            if c.count == 1 {
+                return c.first;
+            }
+            let n = c.count as f64;
+            let main = c
+                .findings
+                .iter()
+                .max_by_key(|(_, count)| **count)
+                .map(|(label, _)| label.clone())
+                .unwrap_or_default();
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c.lon / n, c.lat / n]},
+                "properties": {
+                    "cluster": true,
+                    "count": c.count,
+                    "finding": main,
+                    "findings": c.findings,
+                    "from": c.from,
+                    "to": c.to,
+                },
+            })
+        })
+        .collect();
+    map.insert("features".into(), Value::Array(features));
+    Value::Object(map)
 }

@@ -663,11 +663,14 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/mechanism",
         "/api/v1/members",
         "/api/v1/openapi.json",
+        "/api/v1/statements/canonical",
+        "/api/v1/gazetteer/admin1.geojson",
+        "/api/v1/whoami",
         "/healthz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 17, "{paths:?}");
+    assert_eq!(paths.len(), 20, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

@@ -1,0 +1,782 @@
+// The truce web interface: plain JavaScript over the node's JSON API.
+// Views are chosen by the URL fragment (#/map, #/register, #/incident/12,
+// #/bulletin, #/record, #/login, #/file). Nothing is loaded from outside
+// this node. Signing happens here, with a non-extractable WebCrypto
+// Ed25519 key kept in IndexedDB; the server only formats and verifies.
+"use strict";
+
+(function () {
+  // ---------- text ----------
+  const tables = window.TRUCE_I18N;
+  const wanted = new URLSearchParams(location.search).get("lang") ||
+    (navigator.language || "en").slice(0, 2);
+  const lang = tables[wanted] ? wanted : "en";
+  const strings = Object.assign({}, tables.en, tables[lang]);
+  function t(key, vars) {
+    let text = strings[key] !== undefined ? strings[key] : key;
+    for (const [k, v] of Object.entries(vars || {})) text = text.split("{" + k + "}").join(String(v));
+    return text;
+  }
+  document.documentElement.lang = lang;
+  document.documentElement.dir = strings.dir || "ltr";
+
+  // ---------- DOM helpers ----------
+  function h(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  }
+  const main = document.getElementById("main");
+  function announce(text) { document.getElementById("status").textContent = text; }
+  function setView(title, ...children) {
+    main.replaceChildren(h("h1", { id: "view-title" }, title), ...children);
+    document.title = title + " — " + t("app_name");
+  }
+  function errorText(e) {
+    if (e && e.body && e.body.error) {
+      return e.body.field ? t("field_error", { field: e.body.field, message: e.body.error }) : e.body.error;
+    }
+    return String(e && e.message ? e.message : e);
+  }
+  function errorBox(e) { return h("p", { class: "error", role: "alert" }, t("error", { message: errorText(e) })); }
+
+  // ---------- API ----------
+  const TOKEN_KEY = "truce.token";
+  function token() { return sessionStorage.getItem(TOKEN_KEY); }
+  async function api(path, options) {
+    const opts = options || {};
+    const headers = {};
+    const bearer = opts.token !== undefined ? opts.token : token();
+    if (bearer) headers.Authorization = "Bearer " + bearer;
+    if (opts.json !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(path, {
+      method: opts.method || "GET",
+      headers,
+      body: opts.json !== undefined ? JSON.stringify(opts.json) : undefined,
+    });
+    const type = response.headers.get("content-type") || "";
+    const body = type.includes("json") ? await response.json() : await response.text();
+    if (!response.ok) {
+      const error = new Error(body && body.error ? body.error : response.statusText);
+      error.status = response.status;
+      error.body = body;
+      throw error;
+    }
+    return body;
+  }
+
+  // ---------- session ----------
+  let session = { access: "public" };
+  async function loadSession() {
+    if (!token()) { session = { access: "public" }; return; }
+    try { session = await api("/api/v1/whoami"); } catch (e) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      session = { access: "public" };
+    }
+  }
+  const ROUTES = [
+    ["map", "nav_map"], ["register", "nav_register"], ["bulletin", "nav_bulletin"],
+    ["record", "nav_record"], ["file", "nav_file"], ["login", "nav_login"],
+  ];
+  function renderChrome(current) {
+    document.getElementById("skip-link").textContent = t("skip");
+    document.getElementById("brand").textContent = t("app_name");
+    const nav = document.getElementById("nav");
+    nav.replaceChildren(...ROUTES.map(([route, key]) => {
+      const label = route === "login" && session.member ? t("nav_logout") : t(key);
+      return h("a", { href: "#/" + route, "aria-current": current === route ? "page" : null }, label);
+    }));
+    document.getElementById("session").textContent = session.member
+      ? t("session_as", { member: session.member, access: session.access })
+      : t("session_public");
+  }
+
+  // ---------- shared data ----------
+  let admin1Promise = null;
+  function admin1() {
+    if (!admin1Promise) admin1Promise = api("/api/v1/gazetteer/admin1.geojson");
+    return admin1Promise;
+  }
+  const TYPES = ["shelling", "air_strike", "ground_assault", "small_arms", "ied",
+    "forces_movement", "obstruction", "detention_abduction", "other"];
+  const FINDING_CLASS = {
+    "confirmed violation": ["finding-confirmed", "#b3261e", "finding_confirmed"],
+    "not a violation": ["finding-not", "#1e6b34", "finding_not"],
+    "unconfirmed": ["finding-unconfirmed", "#8a5a00", "finding_unconfirmed"],
+  };
+  function findingColour(label) { return (FINDING_CLASS[label] || [null, "#555"])[1]; }
+  function findingLabel(value) {
+    if (!value) return "";
+    if (typeof value === "string") return value;
+    return String(value.finding || "").replace(/_/g, " ");
+  }
+  function isoDay(date) { return date.toISOString().slice(0, 10); }
+  function daysBefore(day, n) {
+    const d = new Date(day + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() - n);
+    return isoDay(d);
+  }
+  async function latestDay() {
+    try { const b = await api("/api/v1/bulletin"); return b.to; } catch (e) { return isoDay(new Date()); }
+  }
+  function boundaryLayer(geojson) {
+    return L.geoJSON(geojson, {
+      style: { color: "#0b2545", weight: 1, fillColor: "#ffffff", fillOpacity: 0.6 },
+      interactive: false,
+    });
+  }
+
+  // ---------- map ----------
+  let mapInstance = null;
+  async function viewMap() {
+    const started = performance.now();
+    const latest = await latestDay();
+    const from = h("input", { type: "date", id: "map-from", value: daysBefore(latest, 27) });
+    const to = h("input", { type: "date", id: "map-to", value: latest });
+    const form = h("form", { class: "filters", id: "map-filters" },
+      h("label", { for: "map-from" }, t("from"), from),
+      h("label", { for: "map-to" }, t("to"), to),
+      h("button", { type: "submit" }, t("apply")));
+    const legend = h("div", { class: "legend", "aria-label": t("map_legend") },
+      ...Object.entries(FINDING_CLASS).map(([label, [, colour, key]]) =>
+        h("span", null, h("span", { class: "swatch", style: "background:" + colour }), t(key))));
+    const count = h("p", { id: "map-count", "aria-live": "polite" });
+    const mapDiv = h("div", { id: "map", role: "region", "aria-label": t("map_title") });
+    setView(t("map_title"), h("p", null, t("map_help")), form, legend, mapDiv, count);
+    if (mapInstance) { mapInstance.remove(); mapInstance = null; }
+    const map = L.map(mapDiv, { zoomSnap: 1, attributionControl: false });
+    mapInstance = map;
+    const boundaries = boundaryLayer(await admin1()).addTo(map);
+    map.fitBounds(boundaries.getBounds());
+    const markers = L.layerGroup().addTo(map);
+    let generation = 0;
+    let first = true;
+    async function load() {
+      const mine = ++generation;
+      const zoom = map.getZoom();
+      const query = new URLSearchParams({ cluster: "true", zoom: String(zoom), from: from.value, to: to.value });
+      let collection;
+      try { collection = await api("/api/v1/incidents.geojson?" + query); } catch (e) {
+        count.replaceChildren(errorBox(e)); return;
+      }
+      if (mine !== generation) return;
+      markers.clearLayers();
+      let incidents = 0;
+      for (const feature of collection.features) {
+        const [lon, lat] = feature.geometry.coordinates;
+        const p = feature.properties;
+        const colour = findingColour(p.finding);
+        if (p.cluster) {
+          incidents += p.count;
+          const size = Math.min(56, 24 + Math.round(Math.log10(p.count) * 10));
+          const marker = L.marker([lat, lon], {
+            title: t("cluster_label", p),
+            alt: t("cluster_label", p),
+            icon: L.divIcon({ className: "cluster-icon", html: String(p.count), iconSize: [size, size] }),
+            keyboard: true,
+          });
+          const icon = () => marker.getElement();
+          marker.on("add", () => {
+            const el = icon();
+            if (el) { el.style.lineHeight = size - 4 + "px"; el.style.borderColor = colour; el.setAttribute("role", "button"); el.setAttribute("aria-label", t("cluster_label", p)); }
+          });
+          marker.on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, 18)));
+          markers.addLayer(marker);
+        } else {
+          incidents += 1;
+          const id = String(p.incident).replace(/^[A-Za-z]-?/, "");
+          const label = t("open_incident", { id: p.incident }) + " — " + [p.date, p.type, p.governorate, p.finding].join(", ");
+          const marker = L.marker([lat, lon], {
+            title: label, alt: label, keyboard: true,
+            icon: L.divIcon({ className: "incident-dot", html: "", iconSize: [14, 14] }),
+          });
+          marker.on("add", () => {
+            const el = marker.getElement();
+            if (el) {
+              el.style.background = colour; el.style.borderRadius = "50%"; el.style.border = "2px solid #fff";
+              el.setAttribute("role", "link"); el.setAttribute("aria-label", label); el.dataset.incident = id;
+            }
+          });
+          marker.on("click", () => { location.hash = "#/incident/" + id; });
+          markers.addLayer(marker);
+        }
+      }
+      count.textContent = t("map_count", { n: incidents });
+      if (first) {
+        first = false;
+        const ms = Math.round(performance.now() - started);
+        document.body.dataset.mapLoadedMs = String(ms);
+        mapDiv.dataset.loaded = "true";
+        announce(t("map_loaded", { ms }));
+      }
+    }
+    let timer = null;
+    map.on("zoomend moveend", () => { clearTimeout(timer); timer = setTimeout(load, 150); });
+    form.addEventListener("submit", (e) => { e.preventDefault(); load(); });
+    await load();
+  }
+
+  // ---------- register ----------
+  function sortable(columns, rows, render) {
+    // columns: [key, label, value(row)]
+    let sortKey = null, ascending = true;
+    const tbody = h("tbody");
+    const headRow = h("tr");
+    function draw() {
+      const sorted = rows.slice();
+      if (sortKey !== null) {
+        const column = columns.find((c) => c[0] === sortKey);
+        sorted.sort((a, b) => {
+          const x = column[2](a), y = column[2](b);
+          const r = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+          return ascending ? r : -r;
+        });
+      }
+      tbody.replaceChildren(...sorted.map(render));
+      for (const th of headRow.children) {
+        th.setAttribute("aria-sort", th.dataset.key === sortKey ? (ascending ? "ascending" : "descending") : "none");
+      }
+    }
+    for (const [key, label] of columns) {
+      const button = h("button", { type: "button", "aria-label": t("sort_by", { column: label }),
+        onclick: () => { ascending = sortKey === key ? !ascending : true; sortKey = key; draw(); } }, label);
+      const th = h("th", { scope: "col" }, button);
+      th.dataset.key = key;
+      headRow.append(th);
+    }
+    draw();
+    return h("div", { class: "table-wrap" }, h("table", null, h("thead", null, headRow), tbody));
+  }
+  function findingCell(label) {
+    const cls = (FINDING_CLASS[label] || [""])[0];
+    return h("td", { class: cls }, label || "—");
+  }
+  async function governorateSelect(id, value) {
+    const geo = await admin1();
+    const select = h("select", { id }, h("option", { value: "" }, t("any")));
+    for (const f of geo.features) {
+      select.append(h("option", { value: f.properties.code, selected: f.properties.code === value }, f.properties.name));
+    }
+    return select;
+  }
+  async function viewRegister(params) {
+    const tab = params.get("tab") === "incidents" ? "incidents" : "reports";
+    const latest = await latestDay();
+    const from = h("input", { type: "date", id: "reg-from", value: params.get("from") || daysBefore(latest, 27) });
+    const to = h("input", { type: "date", id: "reg-to", value: params.get("to") || latest });
+    const gov = await governorateSelect("reg-governorate", params.get("governorate") || "");
+    const type = h("select", { id: "reg-type" }, h("option", { value: "" }, t("any")),
+      ...TYPES.map((ty) => h("option", { value: ty, selected: params.get("type") === ty }, ty.replace(/_/g, " "))));
+    const offset = Number(params.get("offset") || 0);
+    const form = h("form", { class: "filters", id: "register-filters" },
+      h("label", { for: "reg-from" }, t("from"), from), h("label", { for: "reg-to" }, t("to"), to),
+      h("label", { for: "reg-governorate" }, t("filter_governorate"), gov),
+      h("label", { for: "reg-type" }, t("filter_type"), type),
+      h("button", { type: "submit" }, t("apply")));
+    function go(extra) {
+      const q = new URLSearchParams({ tab, from: from.value, to: to.value, governorate: gov.value, type: type.value });
+      for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
+      location.hash = "#/register?" + q;
+    }
+    form.addEventListener("submit", (e) => { e.preventDefault(); go(); });
+    const tabs = h("div", { class: "row", role: "navigation", "aria-label": t("register_title") },
+      h("a", { href: "#/register?tab=reports", "aria-current": tab === "reports" ? "page" : null }, t("reports")),
+      h("a", { href: "#/register?tab=incidents", "aria-current": tab === "incidents" ? "page" : null }, t("incidents")));
+    const results = h("div", { id: "register-results" }, t("loading"));
+    setView(t("register_title"), tabs, form, results);
+    const q = new URLSearchParams({ from: from.value, to: to.value, limit: "200", offset: String(offset) });
+    if (gov.value) q.set("governorate", gov.value);
+    if (type.value) q.set("type", type.value);
+    let page;
+    try {
+      page = await api((tab === "reports" ? "/api/v1/reports?" : "/api/v1/incidents?") + q);
+    } catch (e) {
+      results.replaceChildren(e.status === 401 ? h("p", { class: "notice" }, t("incidents_need_token")) : errorBox(e));
+      return;
+    }
+    let table;
+    if (tab === "reports") {
+      table = sortable([
+        ["id", t("col_report"), (r) => r.id], ["date", t("col_date"), (r) => r.fields.occurred],
+        ["gov", t("col_governorate"), (r) => r.governorate_name], ["type", t("col_type"), (r) => r.fields.type],
+        ["place", t("col_place"), (r) => r.fields.location.place], ["party", t("col_party"), (r) => r.party || ""],
+        ["finding", t("col_finding"), (r) => r.finding || ""],
+      ], page.items, (r) => h("tr", { "data-report": r.id },
+        h("td", null, h("a", { href: "#/incident/" + (r.incident || r.id) }, r.name)),
+        h("td", null, r.fields.occurred.replace("T", " ")), h("td", null, r.governorate_name),
+        h("td", null, r.fields.type.replace(/_/g, " ")), h("td", null, r.fields.location.place),
+        h("td", null, r.party || "—"), findingCell(r.finding)));
+    } else {
+      table = sortable([
+        ["id", t("col_incident"), (f) => f.incident], ["date", t("col_date"), (f) => f.date],
+        ["gov", t("col_governorate"), (f) => f.governorate_name], ["type", t("col_type"), (f) => f.type],
+        ["finding", t("col_finding"), (f) => findingLabel(f.finding)], ["reports", t("col_reports"), (f) => f.reports.length],
+      ], page.items, (f) => h("tr", null,
+        h("td", null, h("a", { href: "#/incident/" + f.incident }, "I-" + f.incident)), h("td", null, f.date),
+        h("td", null, f.governorate_name), h("td", null, f.type.replace(/_/g, " ")),
+        findingCell(findingLabel(f.finding)), h("td", null, f.reports.map((r) => "R-" + r).join(", "))));
+    }
+    const pager = h("div", { class: "row" },
+      h("span", null, t("page_of", { from: page.total ? page.offset + 1 : 0, to: page.offset + page.items.length, total: page.total })),
+      page.offset > 0 ? h("button", { type: "button", class: "secondary", onclick: () => go({ offset: Math.max(0, page.offset - page.limit) }) }, t("prev_page")) : null,
+      page.next_offset !== null ? h("button", { type: "button", class: "secondary", onclick: () => go({ offset: page.next_offset }) }, t("next_page")) : null);
+    results.replaceChildren(page.items.length ? table : h("p", null, t("none")), pager);
+  }
+
+  function statementLinks(positions) {
+    return h("ul", null, ...positions.map((n) => h("li", null,
+      h("a", { href: "/api/v1/proof/inclusion/" + n }, t("proof_link", { n })), " · ",
+      h("a", { href: "#/record?entry=" + n }, t("verify_entry", { n })))));
+  }
+  function reportCard(r) {
+    const f = r.fields;
+    const actor = (a) => (a.formation ? a.formation : a.unknown || "—");
+    return h("section", { class: "card", "aria-label": r.name },
+      h("h2", null, r.name + (r.party ? " — " + r.party : "")),
+      h("dl", null,
+        h("dt", null, t("col_date")), h("dd", null, f.occurred.replace("T", " ") + " (" + f.time_precision + ")"),
+        h("dt", null, t("col_place")), h("dd", null, f.location.place + ", " + r.governorate_name + " (" + f.location.lat.toFixed(4) + ", " + f.location.lon.toFixed(4) + ", " + f.location.precision + ")"),
+        h("dt", null, t("col_type")), h("dd", null, f.type.replace(/_/g, " ")),
+        h("dt", null, t("perpetrator")), h("dd", null, actor(f.perpetrator)),
+        h("dt", null, t("target")), h("dd", null, actor(f.target)),
+        h("dt", null, t("casualties")), h("dd", null, (f.casualties || []).map((c) => c.best + " " + c.status + " " + c.outcome + " (" + c.low + "–" + c.high + ")").join("; ") || "—"),
+        f.narrative !== undefined ? [h("dt", null, t("narrative")), h("dd", null, f.narrative)] : null,
+        f.sources ? [h("dt", null, t("sources")), h("dd", null, f.sources.map((s) => s.description + " (" + s.kind.replace(/_/g, " ") + ")").join("; "))] : null));
+  }
+  async function viewIncident(id) {
+    setView(t("incident_title", { id: "I-" + id }), h("p", null, t("loading")));
+    let incident;
+    try { incident = await api("/api/v1/incidents/" + encodeURIComponent(id)); } catch (e) {
+      if (e.status !== 401 && e.status !== 403) { main.append(errorBox(e)); main.children[1].remove(); return; }
+      try {
+        const report = await api("/api/v1/reports/" + encodeURIComponent(id));
+        setView(t("incident_title", { id: "I-" + (report.incident || id) }),
+          h("p", { class: "notice" }, t("incidents_need_token")),
+          h("p", null, t("col_finding") + ": ", h("strong", null, report.finding || "—")),
+          h("div", { class: "side-by-side" }, reportCard(report)),
+          h("h2", null, t("statement_positions")), statementLinks([report.id]));
+      } catch (e2) { setView(t("incident_title", { id }), errorBox(e2)); }
+      return;
+    }
+    const label = findingLabel(incident.finding);
+    const positions = incident.positions || {};
+    setView(t("incident_title", { id: "I-" + incident.incident }),
+      h("p", null, t("col_finding") + ": ", h("strong", { class: (FINDING_CLASS[label] || [""])[0] }, label),
+        " — " + t("col_rule") + ": " + incident.rule + " — " + incident.date + ", " + incident.governorate_name),
+      h("h2", null, t("reports")),
+      h("div", { class: "side-by-side", id: "reports-side-by-side" }, ...incident.report_details.map(reportCard)),
+      h("h2", null, t("positions")),
+      h("table", null, h("tbody", null, ...Object.entries(positions).map(([party, p]) => h("tr", null, h("th", { scope: "row" }, party), h("td", null, p.replace(/_/g, " ")))))),
+      h("h2", null, t("assessments")),
+      incident.assessments.length ? h("ul", null, ...incident.assessments.map((a) => h("li", null,
+        h("strong", null, a.party), " (" + a.member + ", entry " + a.position + "): " + String(a.assessment.position).replace(/_/g, " ") +
+        (a.assessment.reason ? " — " + t("reason") + ": " + a.assessment.reason : "")))) : h("p", null, t("none")),
+      h("h2", null, t("statement_positions")),
+      statementLinks([...incident.report_details.map((r) => r.id), ...incident.assessments.map((a) => a.position)]));
+  }
+
+  // ---------- bulletin ----------
+  const PALETTE = ["#0b5394", "#b3261e", "#1e6b34", "#8a5a00", "#6a1b9a", "#00695c", "#4e342e", "#37474f", "#ad1457", "#283593", "#558b2f", "#ef6c00", "#546e7a", "#5d4037"];
+  async function viewBulletin(params) {
+    const latest = await latestDay();
+    const day = h("input", { type: "date", id: "bulletin-day", value: params.get("date") || latest });
+    const edition = h("select", { id: "bulletin-edition" },
+      h("option", { value: "public" }, t("edition_public")),
+      session.access !== "public" ? h("option", { value: "internal", selected: params.get("edition") === "internal" }, t("edition_internal")) : null);
+    const span = h("input", { type: "number", id: "bulletin-days", min: "1", max: "90", value: params.get("days") || "14" });
+    const form = h("form", { class: "filters", id: "bulletin-filters" },
+      h("label", { for: "bulletin-day" }, t("bulletin_day"), day),
+      h("label", { for: "bulletin-edition" }, t("bulletin_edition"), edition),
+      h("label", { for: "bulletin-days" }, t("chart_days"), span),
+      h("button", { type: "submit" }, t("apply")));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      location.hash = "#/bulletin?" + new URLSearchParams({ date: day.value, edition: edition.value, days: span.value });
+    });
+    const text = h("pre", { id: "bulletin-text", tabindex: "0" }, t("loading"));
+    const chart = h("div", { id: "bulletin-chart", role: "img", "aria-label": t("bulletin_chart") });
+    const table = h("details", null, h("summary", null, t("chart_table")));
+    setView(t("bulletin_title"), form, text, h("h2", null, t("bulletin_chart")), chart, table);
+    try {
+      text.textContent = await api("/api/v1/bulletin?" + new URLSearchParams({ date: day.value, edition: edition.value, format: "text" }));
+    } catch (e) { text.replaceWith(errorBox(e)); }
+    const n = Math.max(1, Math.min(90, Number(span.value) || 14));
+    const days = [];
+    for (let i = n - 1; i >= 0; i--) days.push(daysBefore(day.value, i));
+    const bulletins = await Promise.all(days.map((d) => api("/api/v1/bulletin?date=" + d).catch(() => null)));
+    const counts = new Map();
+    bulletins.forEach((b, i) => {
+      if (!b) return;
+      for (const party of b.parties) for (const g of party.by_governorate) {
+        if (!counts.has(g.name)) counts.set(g.name, new Array(n).fill(0));
+        counts.get(g.name)[i] += g.count;
+      }
+    });
+    const names = [...counts.keys()].sort();
+    table.append(h("div", { class: "table-wrap" }, h("table", { id: "bulletin-table" },
+      h("thead", null, h("tr", null, h("th", { scope: "col" }, t("col_governorate")), ...days.map((d) => h("th", { scope: "col" }, d.slice(5))))),
+      h("tbody", null, ...names.map((name) => h("tr", null, h("th", { scope: "row" }, name), ...counts.get(name).map((c) => h("td", null, c))))))));
+    const xs = days.map((d) => Date.parse(d + "T00:00:00Z") / 1000);
+    const width = Math.max(280, Math.min(1100, main.clientWidth - 8));
+    new uPlot({
+      width, height: 300,
+      series: [{}, ...names.map((name, i) => ({ label: name, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: true } }))],
+      axes: [{}, { label: t("reports") }],
+      scales: { x: { time: true } },
+    }, [xs, ...names.map((name) => counts.get(name))], chart);
+    chart.dataset.series = String(names.length);
+  }
+
+  // ---------- record & browser verification ----------
+  function bytesOf(text) {
+    if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 && text.length !== 44) {
+      return Uint8Array.from(text.match(/../g), (b) => parseInt(b, 16));
+    }
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  }
+  function hex(bytes) { return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join(""); }
+  function b64(bytes) { let s = ""; for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b); return btoa(s); }
+  function concat(...parts) {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let i = 0;
+    for (const p of parts) { out.set(p, i); i += p.length; }
+    return out;
+  }
+  async function sha256(bytes) { return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)); }
+  // RFC 9162 section 2.1.3.2: the root an audit path gives for a leaf.
+  async function rootFromPath(index, size, leafHash, path) {
+    if (index >= size) throw new Error("index beyond the tree");
+    let fn = index, sn = size - 1, r = leafHash;
+    for (const p of path) {
+      if (sn === 0) throw new Error("audit path too long");
+      if ((fn & 1) === 1 || fn === sn) {
+        r = await sha256(concat([1], p, r));
+        if ((fn & 1) === 0) { while ((fn & 1) === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); } }
+      } else {
+        r = await sha256(concat([1], r, p));
+      }
+      fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+    }
+    if (sn !== 0) throw new Error("audit path too short");
+    return r;
+  }
+  async function verifyEntry(position, checkpoint) {
+    const proof = await api("/api/v1/proof/inclusion/" + position + "?size=" + checkpoint.size);
+    let leafHash;
+    if (proof.statement) {
+      leafHash = await sha256(concat([0], bytesOf(proof.statement), bytesOf(proof.signature)));
+    } else {
+      leafHash = bytesOf(proof.leaf_hash);
+    }
+    const lines = proof.checkpoint.split("\n");
+    if (Number(lines[1]) !== checkpoint.size || lines[2] !== checkpoint.root) throw new Error("the proof's checkpoint is not the one shown");
+    const computed = await rootFromPath(position, checkpoint.size, leafHash, proof.proof.map(bytesOf));
+    return { ok: b64(computed) === checkpoint.root, computed: b64(computed) };
+  }
+  async function viewRecord(params) {
+    setView(t("record_title"), h("p", null, t("loading")));
+    let checkpoint;
+    try { checkpoint = await api("/api/v1/checkpoint"); } catch (e) { setView(t("record_title"), errorBox(e)); return; }
+    const position = h("input", { type: "number", id: "verify-position", min: "0", max: String(checkpoint.size - 1),
+      value: params.get("entry") || String(checkpoint.size - 1), required: true });
+    const result = h("p", { id: "verify-result", "aria-live": "polite" });
+    const form = h("form", { class: "filters", id: "verify-form" },
+      h("label", { for: "verify-position" }, t("entry_position"), position),
+      h("button", { type: "submit", id: "verify-button" }, t("verify")));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      result.textContent = t("loading");
+      result.className = "";
+      try {
+        const n = Number(position.value);
+        const outcome = await verifyEntry(n, checkpoint);
+        result.className = outcome.ok ? "ok" : "error";
+        result.textContent = outcome.ok
+          ? t("verify_ok", { n, size: checkpoint.size, root: checkpoint.root })
+          : t("verify_bad", { computed: outcome.computed, root: checkpoint.root });
+        result.dataset.verified = String(outcome.ok);
+      } catch (err) { result.replaceChildren(errorBox(err)); result.dataset.verified = "false"; }
+    });
+    setView(t("record_title"),
+      h("h2", null, t("checkpoint")),
+      h("dl", null, h("dt", null, t("size")), h("dd", { id: "checkpoint-size" }, checkpoint.size),
+        h("dt", null, t("root")), h("dd", { class: "mono" }, checkpoint.root)),
+      h("pre", { tabindex: "0" }, checkpoint.note),
+      h("h2", null, t("cosignatures")),
+      checkpoint.cosignatures.length ? h("ul", { id: "cosignatures" }, ...checkpoint.cosignatures.map((c) => h("li", { class: "mono" }, c))) : h("p", null, t("no_cosignatures")),
+      h("h2", null, t("verify_title")), h("p", null, t("verify_help")), form, result);
+  }
+
+  // ---------- login ----------
+  async function viewLogin() {
+    if (session.member) {
+      const out = h("button", { type: "button", id: "logout", onclick: async () => {
+        sessionStorage.removeItem(TOKEN_KEY); await loadSession(); location.hash = "#/map";
+      } }, t("logout"));
+      setView(t("login_title"), h("p", null, t("login_ok", session)), out);
+      return;
+    }
+    const input = h("input", { type: "password", id: "token", autocomplete: "off", spellcheck: "false", "aria-describedby": "token-help", required: true });
+    const message = h("p", { id: "login-message", role: "alert" });
+    const form = h("form", { id: "login-form" },
+      h("label", { for: "token" }, t("token"), input),
+      h("p", { id: "token-help" }, t("token_help")),
+      h("button", { type: "submit" }, t("login")), message);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        const who = await api("/api/v1/whoami", { token: input.value.trim() });
+        if (!who.member) throw new Error(t("login_bad"));
+        sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+        session = who;
+        renderChrome("login");
+        message.className = "ok";
+        message.textContent = t("login_ok", who);
+      } catch (err) { message.className = "error"; message.textContent = err.status === 401 ? t("login_bad") : errorText(err); }
+    });
+    setView(t("login_title"), form);
+  }
+
+  // ---------- signing key (IndexedDB) ----------
+  function db() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open("truce", 1);
+      request.onupgradeneeded = () => request.result.createObjectStore("keys");
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  async function storedKey() {
+    const d = await db();
+    return new Promise((resolve, reject) => {
+      const r = d.transaction("keys").objectStore("keys").get("signing");
+      r.onsuccess = () => resolve(r.result || null);
+      r.onerror = () => reject(r.error);
+    });
+  }
+  async function storeKey(pair) {
+    const d = await db();
+    return new Promise((resolve, reject) => {
+      const tx = d.transaction("keys", "readwrite");
+      tx.objectStore("keys").put(pair, "signing");
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+  async function keyInfo(pair) {
+    const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+    const id = (await sha256(concat(new TextEncoder().encode("truce/key-id/v1\n"), raw))).slice(0, 16);
+    return { publicKey: hex(raw), keyId: hex(id) };
+  }
+
+  // ---------- file a report ----------
+  async function viewFile() {
+    const enrolment = h("section", { id: "enrolment", "aria-labelledby": "enrol-title" },
+      h("h2", { id: "enrol-title" }, t("enrol_title")), h("p", null, t("enrol_help")));
+    const notice = h("div");
+    const formHolder = h("div");
+    setView(t("file_title"), notice, enrolment, formHolder);
+    if (!window.crypto || !crypto.subtle) { notice.append(h("p", { class: "notice warn" }, t("no_ed25519"))); return; }
+    let pair = await storedKey();
+    async function showKey() {
+      const info = await keyInfo(pair);
+      enrolment.append(h("dl", null,
+        h("dt", null, t("public_key")), h("dd", { class: "mono", id: "public-key" }, info.publicKey),
+        h("dt", null, t("key_id")), h("dd", { class: "mono", id: "key-id" }, info.keyId)));
+      return info;
+    }
+    if (!pair) {
+      const button = h("button", { type: "button", id: "enrol" }, t("enrol"));
+      enrolment.append(button);
+      button.addEventListener("click", async () => {
+        try {
+          pair = await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]);
+          await storeKey(pair);
+          button.remove();
+          await showKey();
+        } catch (e) { enrolment.append(h("p", { class: "notice warn" }, t("no_ed25519") + " (" + errorText(e) + ")")); }
+      });
+    } else {
+      await showKey();
+    }
+    if (session.access === "public") { notice.append(h("p", { class: "notice warn", id: "cannot-file" }, t("file_public"))); return; }
+    if (session.access !== "guarantor") { notice.append(h("p", { class: "notice warn", id: "cannot-file" }, t("file_observer"))); return; }
+    if (!pair) return;
+    const info = await keyInfo(pair);
+    const members = await api("/api/v1/members");
+    const me = members.find((m) => m.key_id === info.keyId);
+    if (!me) { enrolment.append(h("p", { class: "notice warn", id: "not-admitted" }, t("key_not_admitted"))); return; }
+    enrolment.append(h("p", { class: "ok", id: "admitted" }, t("key_admitted", { member: me.member, seq: me.next_seq })));
+    await reportForm(formHolder, pair, info);
+  }
+
+  async function reportForm(holder, pair, info) {
+    const formations = (await api("/api/v1/formations?limit=1000")).items;
+    const field = (id, label, control, help) => h("label", { for: id }, label, control, help ? h("small", null, help) : null,
+      h("span", { class: "field-error", id: id + "-error", "aria-live": "polite" }));
+    const input = (id, attrs) => h("input", Object.assign({ id, name: id, "aria-describedby": id + "-error" }, attrs));
+    const select = (id, options, value) => h("select", { id, name: id, "aria-describedby": id + "-error" },
+      ...options.map(([v, label]) => h("option", { value: v, selected: v === value }, label)));
+    const now = new Date(Date.now() + 3 * 3600 * 1000).toISOString().slice(0, 16);
+    const actorSelect = (id) => select(id, [["", t("unknown_actor")], ...formations.map((f) => [f.id, f.name])], "");
+    const c = {
+      occurred: input("occurred", { type: "datetime-local", value: now, required: true }),
+      time_precision: select("time_precision", ["minute", "hour", "day", "week", "month"].map((v) => [v, v]), "hour"),
+      lat: input("lat", { type: "number", step: "any", required: true, inputmode: "decimal" }),
+      lon: input("lon", { type: "number", step: "any", required: true, inputmode: "decimal" }),
+      precision: select("precision", ["exact", "near", "region"].map((v) => [v, v]), "near"),
+      place: input("place", { type: "text", required: true, maxlength: "300" }),
+      type: select("type", TYPES.map((v) => [v, v.replace(/_/g, " ")]), "shelling"),
+      clause: input("clause", { type: "text", maxlength: "100" }),
+      perpetrator: actorSelect("perpetrator"),
+      perpetrator_unknown: input("perpetrator_unknown", { type: "text", value: "unknown", "aria-label": t("perpetrator") + " — " + t("unknown_actor") }),
+      target: actorSelect("target"),
+      target_unknown: input("target_unknown", { type: "text", value: "civilian area", "aria-label": t("target") + " — " + t("unknown_actor") }),
+      killed: input("killed", { type: "number", min: "0", value: "0" }),
+      injured: input("injured", { type: "number", min: "0", value: "0" }),
+      source_kind: select("source_kind", ["own_observation", "monitor", "local_contact", "official", "media", "social_media", "other_guarantor"].map((v) => [v, v.replace(/_/g, " ")]), "own_observation"),
+      source: input("source", { type: "text", required: true, maxlength: "500", value: "" }),
+      narrative: h("textarea", { id: "narrative", name: "narrative", required: true, "aria-describedby": "narrative-error" }),
+    };
+    const pick = h("div", { id: "pick-map", role: "region", "aria-label": t("map_pick") });
+    const summary = h("div", { id: "form-summary", role: "alert" });
+    const result = h("div", { id: "file-result", "aria-live": "polite" });
+    const submit = h("button", { type: "submit", id: "file-submit" }, t("submit"));
+    const form = h("form", { id: "report-form", novalidate: true },
+      summary,
+      h("fieldset", null, h("legend", null, t("col_date")), h("div", { class: "grid2" },
+        field("occurred", t("occurred"), c.occurred), field("time_precision", t("time_precision"), c.time_precision))),
+      h("fieldset", null, h("legend", null, t("location")), h("p", null, t("map_pick")), pick,
+        h("div", { class: "grid2" }, field("lat", t("lat"), c.lat), field("lon", t("lon"), c.lon),
+          field("precision", t("geo_precision"), c.precision), field("place", t("place"), c.place))),
+      h("fieldset", null, h("legend", null, t("violation_type")), h("div", { class: "grid2" },
+        field("type", t("violation_type"), c.type), field("clause", t("clause"), c.clause),
+        field("perpetrator", t("perpetrator"), c.perpetrator, null), c.perpetrator_unknown,
+        field("target", t("target"), c.target), c.target_unknown,
+        field("killed", t("killed_civilians"), c.killed), field("injured", t("injured_civilians"), c.injured))),
+      h("fieldset", null, h("legend", null, t("sources")), h("div", { class: "grid2" },
+        field("source_kind", t("source_kind"), c.source_kind), field("source", t("source_description"), c.source)),
+        field("narrative", t("narrative"), c.narrative)),
+      submit, result);
+    holder.replaceChildren(h("h2", null, t("file_title")), form);
+    const map = L.map(pick, { attributionControl: false });
+    const boundaries = boundaryLayer(await admin1()).addTo(map);
+    map.fitBounds(boundaries.getBounds());
+    let marker = null;
+    function place(lat, lon) {
+      if (marker) marker.setLatLng([lat, lon]);
+      else marker = L.circleMarker([lat, lon], { radius: 8, color: "#0b5394", fillOpacity: 0.8 }).addTo(map);
+    }
+    map.on("click", (e) => {
+      c.lat.value = e.latlng.lat.toFixed(5);
+      c.lon.value = e.latlng.lng.toFixed(5);
+      place(e.latlng.lat, e.latlng.lng);
+    });
+    for (const el of [c.lat, c.lon]) el.addEventListener("change", () => {
+      if (c.lat.value && c.lon.value) place(Number(c.lat.value), Number(c.lon.value));
+    });
+
+    function setError(id, message) {
+      const control = document.getElementById(id);
+      const slot = document.getElementById(id + "-error");
+      if (control) control.setAttribute("aria-invalid", message ? "true" : "false");
+      if (slot) slot.textContent = message || "";
+    }
+    function validate() {
+      const errors = [];
+      const need = (id, ok, message) => { if (!ok) errors.push([id, message]); setError(id, ok ? "" : message); };
+      need("occurred", !!c.occurred.value, t("required"));
+      if (c.occurred.value) need("occurred", new Date(c.occurred.value + ":00+03:00") <= new Date(), t("future_date"));
+      const lat = Number(c.lat.value), lon = Number(c.lon.value);
+      need("lat", c.lat.value !== "" && lat >= -90 && lat <= 90, c.lat.value === "" ? t("required") : t("out_of_range", { min: -90, max: 90 }));
+      need("lon", c.lon.value !== "" && lon >= -180 && lon <= 180, c.lon.value === "" ? t("required") : t("out_of_range", { min: -180, max: 180 }));
+      need("place", c.place.value.trim() !== "", t("required"));
+      need("source", c.source.value.trim() !== "", t("required"));
+      need("narrative", c.narrative.value.trim() !== "", t("required"));
+      for (const id of ["killed", "injured"]) {
+        const v = c[id].value;
+        need(id, v === "" || (Number.isInteger(Number(v)) && Number(v) >= 0), t("invalid_number"));
+      }
+      summary.replaceChildren(errors.length ? h("p", { class: "error" }, t("fix_errors", { n: errors.length })) : "");
+      if (errors.length) document.getElementById(errors[0][0]).focus();
+      return errors.length === 0;
+    }
+    function actor(selectEl, text) {
+      return selectEl.value ? { formation: selectEl.value } : { unknown: text.value.trim() || "unknown" };
+    }
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      result.replaceChildren();
+      if (!validate()) return;
+      submit.disabled = true;
+      result.textContent = t("signing");
+      try {
+        const members = await api("/api/v1/members");
+        const me = members.find((m) => m.key_id === info.keyId);
+        const casualties = [];
+        for (const [id, outcome] of [["killed", "killed"], ["injured", "injured"]]) {
+          const n = Number(c[id].value || 0);
+          if (n > 0) casualties.push({ outcome, status: "civilian", low: n, best: n, high: n });
+        }
+        const statement = {
+          v: 1, author: info.keyId, seq: me.next_seq, time: new Date().toISOString(),
+          body: { report_filed: { report: {
+            occurred: c.occurred.value + ":00", time_precision: c.time_precision.value,
+            location: { lat: Number(c.lat.value), lon: Number(c.lon.value), precision: c.precision.value, place: c.place.value.trim() },
+            type: c.type.value, clause: c.clause.value.trim() || null,
+            perpetrator: actor(c.perpetrator, c.perpetrator_unknown), target: actor(c.target, c.target_unknown),
+            casualties, sources: [{ kind: c.source_kind.value, description: c.source.value.trim() }],
+            evidence: [], narrative: c.narrative.value.trim(), observation: null,
+          } } },
+        };
+        const canonical = await api("/api/v1/statements/canonical", { method: "POST", json: statement });
+        const bytes = bytesOf(canonical.statement);
+        const message = concat(new TextEncoder().encode(canonical.context), bytes);
+        const signature = await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, message);
+        const receipt = await api("/api/v1/statements", { method: "POST", json: { statement: canonical.statement, signature: hex(signature) } });
+        result.replaceChildren(h("p", { class: "ok", id: "filed", "data-position": receipt.position },
+          t("filed", { position: receipt.position, size: receipt.checkpoint_size }), " ",
+          h("a", { href: "#/incident/" + receipt.position }, t("incident_title", { id: "R-" + receipt.position }))));
+        announce(t("filed", { position: receipt.position, size: receipt.checkpoint_size }));
+      } catch (err) {
+        const fieldName = err.body && err.body.field ? String(err.body.field).split(".").pop() : null;
+        if (fieldName && document.getElementById(fieldName)) setError(fieldName, err.body.error);
+        result.replaceChildren(errorBox(err));
+      } finally { submit.disabled = false; }
+    });
+  }
+
+  // ---------- router ----------
+  async function route() {
+    const raw = location.hash.replace(/^#\/?/, "") || "map";
+    const [path, query] = raw.split("?");
+    const params = new URLSearchParams(query || "");
+    const [name, arg] = path.split("/");
+    renderChrome(name === "incident" ? "register" : name);
+    if (mapInstance && name !== "map") { mapInstance.remove(); mapInstance = null; }
+    try {
+      switch (name) {
+        case "register": await viewRegister(params); break;
+        case "incident": await viewIncident(arg); break;
+        case "bulletin": await viewBulletin(params); break;
+        case "record": await viewRecord(params); break;
+        case "login": await viewLogin(); break;
+        case "file": await viewFile(); break;
+        default: await viewMap(); break;
+      }
+    } catch (e) { main.append(errorBox(e)); }
+    main.dataset.view = name;
+    main.dataset.ready = "true";
+  }
+  window.addEventListener("hashchange", () => { main.dataset.ready = "false"; route(); });
+  loadSession().then(route);
+})();

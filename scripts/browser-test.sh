@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Browser tests of the web interface in Debian's headless Chromium, driven
+# by playwright-core (pinned in tests/browser/package-lock.json).
+#
+# Builds truce, makes a demo Record with tokens, serves it on loopback,
+# runs tests/browser/run.mjs (screenshots go to target/screenshots/), and
+# always stops the server. Set TRUCE_MAP_INCIDENTS=100000 to also time the
+# map with that many generated incidents (slow: they are signed and
+# appended one by one through the API).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" != 0 ]; then echo "chromium is missing; install it as root: apt-get install chromium" >&2; exit 1; fi
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+fi
+(cd tests/browser && npm ci --no-audit --no-fund)
+
+cargo build -p truce-cli
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+TRUCE=$TARGET/debug/truce
+[ -x "$TRUCE" ] || { echo "no binary at $TRUCE" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+SERVER_PID=
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=
+}
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+DATA=$WORK/data
+export TRUCE_DATA=$DATA
+"$TRUCE" --data-dir "$DATA" demo --days 3 --no-serve >"$WORK/demo.log"
+token() { "$TRUCE" --data-dir "$DATA" token create --member "$1" | tail -n 1; }
+export TRUCE_OBSERVER_TOKEN=$(token un-expert-1)
+export TRUCE_GUARANTOR_CLI_TOKEN=$(token ru-monitor-1)
+
+# Starts the server; LISTEN is 127.0.0.1:0 the first time, then the same
+# address again (the browser's key lives in IndexedDB, which is per origin).
+start_server() {
+  local listen=$1
+  "$TRUCE" --data-dir "$DATA" serve --listen "$listen" >"$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    if [ -s "$WORK/serve.log" ] && head -n 1 "$WORK/serve.log" | grep -q 'listening on'; then break; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  ADDR=$(head -n 1 "$WORK/serve.log" | sed -E 's#.*http://([^/]+)/.*#\1#')
+  export TRUCE_URL="http://$ADDR"
+  echo "server at $TRUCE_URL (pid $SERVER_PID)"
+}
+start_server 127.0.0.1:0
+
+# The test process asks for these operator actions through a FIFO-free
+# handshake: it writes a request file and waits for the answer file.
+export TRUCE_CONTROL=$WORK/control
+mkdir -p "$TRUCE_CONTROL"
+operator_loop() {
+  while kill -0 "$TEST_PID" 2>/dev/null; do
+    if [ -f "$TRUCE_CONTROL/admit.request" ]; then
+      local key member
+      key=$(cat "$TRUCE_CONTROL/admit.request")
+      member=ru-monitor-web
+      rm -f "$TRUCE_CONTROL/admit.request"
+      # The node holds the Record open: stop it, append as the operator
+      # with the CLI, and serve again on the same address.
+      stop_server
+      printf '{"member_admitted":{"member":"%s","party":"Russian Federation","role":"guarantor_member","public_key":"%s"}}' \
+        "$member" "$key" >"$WORK/admit.json"
+      "$TRUCE" --data-dir "$DATA" append "$WORK/admit.json" --key "$DATA/demo-keys/secretariat.key"
+      token "$member" >"$TRUCE_CONTROL/admit.token.tmp"
+      start_server "$ADDR"
+      mv "$TRUCE_CONTROL/admit.token.tmp" "$TRUCE_CONTROL/admit.token"
+    fi
+    sleep 0.2
+  done
+}
+
+export TRUCE_SCREENSHOTS=$ROOT/target/screenshots
+mkdir -p "$TRUCE_SCREENSHOTS"
+node tests/browser/run.mjs &
+TEST_PID=$!
+operator_loop
+status=0
+wait "$TEST_PID" || status=$?
+
+if [ "$status" = 0 ] && [ -n "${TRUCE_MAP_INCIDENTS:-}" ]; then
+  node tests/browser/generate.mjs "$TRUCE_MAP_INCIDENTS"
+  node tests/browser/map-timing.mjs || status=$?
+fi
+stop_server
+exit "$status"

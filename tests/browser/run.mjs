@@ -1,0 +1,213 @@
+// End-to-end tests of the web interface: the public, an observer and a
+// guarantor member whose browser signs its own report.
+import fs from "node:fs";
+import path from "node:path";
+import { launch, guard, outside, assert, BASE } from "./lib.mjs";
+
+const shots = process.env.TRUCE_SCREENSHOTS || "target/screenshots";
+const control = process.env.TRUCE_CONTROL;
+fs.mkdirSync(shots, { recursive: true });
+
+const results = [];
+async function test(name, body) {
+  const started = Date.now();
+  try { await body(); results.push([name, "ok", Date.now() - started]); console.log(`ok   ${name}`); }
+  catch (e) { results.push([name, "FAILED", Date.now() - started]); console.log(`FAIL ${name}\n  ${e.stack || e}`); }
+}
+
+const browser = await launch();
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+await guard(context);
+const page = await context.newPage();
+const consoleErrors = [];
+page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+page.on("pageerror", (e) => consoleErrors.push(String(e)));
+
+async function go(hash) {
+  await page.evaluate(() => { const m = document.getElementById("main"); if (m) m.dataset.ready = "false"; }).catch(() => {});
+  await page.goto(BASE + "/" + hash);
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+}
+async function shot(name) { await page.screenshot({ path: path.join(shots, name + ".png"), fullPage: true }); }
+async function login(token) {
+  await go("#/login");
+  if (await page.locator("#logout").count()) { await page.click("#logout"); await go("#/login"); }
+  await page.fill("#token", token);
+  await page.click('#login-form button[type="submit"]');
+  await page.waitForSelector("#login-message.ok");
+}
+async function logout() {
+  await page.evaluate(() => sessionStorage.clear());
+}
+async function publicCount(day) {
+  return page.evaluate(async (d) => {
+    const b = await (await fetch("/api/v1/bulletin?date=" + d)).json();
+    return b.parties.reduce((n, p) => n + p.registered, 0);
+  }, day);
+}
+
+await test("the public sees the map, drawn from local data only", async () => {
+  await go("#/map");
+  await page.waitForSelector('#map[data-loaded="true"]');
+  const paths = await page.locator("#map path.leaflet-interactive, #map svg path").count();
+  assert(paths >= 14, `governorate boundaries drawn (${paths})`);
+  const markers = await page.locator("#map .leaflet-marker-icon").count();
+  assert(markers > 0, "incident markers drawn");
+  console.log(`     map loaded in ${await page.evaluate(() => document.body.dataset.mapLoadedMs)} ms (demo Record)`);
+  await shot("map");
+});
+
+await test("the public reads only the public bulletin", async () => {
+  await go("#/bulletin");
+  await page.waitForSelector("#bulletin-text");
+  const text = await page.textContent("#bulletin-text");
+  assert(text.length > 50 && !text.startsWith("Loading"), "bulletin text shown");
+  const internal = await page.locator('#bulletin-edition option[value="internal"]').count();
+  assert(internal === 0, "no internal edition offered to the public");
+  const status = await page.evaluate(async () => (await fetch("/api/v1/bulletin?edition=internal")).status);
+  assert(status === 401, "internal edition refused: " + status);
+  await page.waitForSelector("#bulletin-chart .uplot");
+  await shot("bulletin-public");
+});
+
+await test("the public sees reports redacted and no incidents", async () => {
+  await go("#/register");
+  await page.waitForSelector("#register-results table");
+  await shot("register-public");
+  await go("#/register?tab=incidents");
+  assert((await page.textContent("#register-results")).includes("token"), "incidents need a token");
+});
+
+await test("the Record verifies an inclusion proof in the browser", async () => {
+  await go("#/record");
+  await page.click("#verify-button");
+  await page.waitForSelector("#verify-result[data-verified]");
+  assert(await page.getAttribute("#verify-result", "data-verified") === "true", await page.textContent("#verify-result"));
+  await page.fill("#verify-position", "3");
+  await page.click("#verify-button");
+  await page.waitForFunction(() => document.querySelector("#verify-result").textContent.includes("entry 3"));
+  await shot("record");
+});
+
+let publicKey;
+await test("the public cannot file, but can create this browser's key", async () => {
+  await go("#/file");
+  assert(await page.locator("#cannot-file").isVisible(), "a clear refusal");
+  await page.click("#enrol");
+  await page.waitForSelector("#public-key");
+  publicKey = (await page.textContent("#public-key")).trim();
+  assert(/^[0-9a-f]{64}$/.test(publicKey), "public key in hex: " + publicKey);
+  await shot("file-public");
+});
+
+await test("an observer cannot file", async () => {
+  await login(process.env.TRUCE_OBSERVER_TOKEN);
+  await go("#/file");
+  const text = await page.textContent("#cannot-file");
+  assert(text.includes("Observers cannot file"), text);
+  assert(await page.locator("#report-form").count() === 0, "no form for observers");
+  await go("#/register?tab=incidents");
+  await page.waitForSelector("#register-results table");
+  await shot("file-observer");
+  await logout();
+});
+
+let position, today;
+await test("a guarantor member files a report on the map, signed in the browser", async () => {
+  assert(publicKey, "enrolled");
+  fs.writeFileSync(path.join(control, "admit.request"), publicKey);
+  const answer = path.join(control, "admit.token");
+  for (let i = 0; i < 300 && !fs.existsSync(answer); i++) await new Promise((r) => setTimeout(r, 200));
+  const token = fs.readFileSync(answer, "utf8").trim();
+  await login(token);
+  await go("#/file");
+  await page.waitForSelector("#admitted");
+  await page.waitForSelector("#report-form");
+  today = await page.evaluate(() => new Date(Date.now() + 3 * 3600 * 1000).toISOString().slice(0, 10));
+  const before = await publicCount(today);
+  // Validation first: nothing chosen on the map, empty texts.
+  await page.click("#file-submit");
+  await page.waitForSelector("#form-summary .error");
+  assert(await page.getAttribute("#lat", "aria-invalid") === "true", "latitude flagged");
+  // Pick the location on the map (the middle of the boundaries).
+  const box = await page.locator("#pick-map").boundingBox();
+  await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.4);
+  assert((await page.inputValue("#lat")) !== "", "the map sets the latitude");
+  await page.fill("#lat", "35.4414");
+  await page.fill("#lon", "36.6497");
+  await page.fill("#place", "Khan Shaykhun, browser test");
+  await page.selectOption("#type", "shelling");
+  await page.fill("#source", "observation post 7");
+  await page.fill("#narrative", "Shelling observed from the post, filed from the browser test.");
+  await page.fill("#injured", "2");
+  await shot("file-form");
+  await page.click("#file-submit");
+  await page.waitForSelector("#filed, #file-result .error", { timeout: 20000 });
+  const filed = page.locator("#filed");
+  assert(await filed.count() === 1, await page.textContent("#file-result"));
+  position = Number(await filed.getAttribute("data-position"));
+  assert(position > 0, "position " + position);
+  const after = await publicCount(today);
+  assert(after === before + 1, `the public bulletin counts it (${before} -> ${after})`);
+  await shot("file-filed");
+});
+
+await test("the filed report appears in the register and the bulletin", async () => {
+  assert(position, "filed");
+  await go(`#/register?from=${today}&to=${today}`);
+  await page.waitForSelector(`tr[data-report="${position}"]`);
+  await shot("register");
+  await go("#/incident/" + position);
+  await page.waitForSelector("#reports-side-by-side");
+  assert((await page.textContent("main")).includes("browser test"), "the narrative is shown to members");
+  await shot("incident");
+  await go(`#/bulletin?date=${today}&edition=internal`);
+  await page.waitForFunction(() => document.querySelector("#bulletin-text") && document.querySelector("#bulletin-text").textContent.includes("browser test"));
+  await shot("bulletin-internal");
+  await logout();
+  await go(`#/bulletin?date=${today}`);
+  const text = await page.textContent("#bulletin-text");
+  assert(!text.includes("browser test"), "the public edition has no narrative or place");
+});
+
+await test("phone width and right-to-left layout", async () => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await go("#/register");
+  await page.waitForSelector("#register-results table");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 1, "no horizontal page scroll at phone width: " + overflow);
+  await shot("register-phone");
+  await page.goto(BASE + "/?lang=ar#/map");
+  await page.waitForSelector('main[data-ready="true"]');
+  assert(await page.getAttribute("html", "dir") === "rtl", "rtl");
+  const overflowRtl = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflowRtl <= 1, "rtl layout does not overflow: " + overflowRtl);
+  await shot("map-rtl-phone");
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+await test("every form control has a label", async () => {
+  const unlabeled = await page.evaluate(async () => {
+    const bad = [];
+    for (const hash of ["#/map", "#/register", "#/bulletin", "#/record", "#/login"]) {
+      document.getElementById("main").dataset.ready = "false";
+      location.hash = hash;
+      for (let i = 0; i < 100 && document.getElementById("main").dataset.ready !== "true"; i++) await new Promise((r) => setTimeout(r, 50));
+      for (const el of document.querySelectorAll("main input, main select, main textarea")) {
+        if (!el.labels.length && !el.getAttribute("aria-label")) bad.push(hash + " " + (el.id || el.outerHTML));
+      }
+    }
+    return bad;
+  });
+  assert(unlabeled.length === 0, unlabeled.join(", "));
+});
+
+await test("no request left loopback", async () => {
+  assert(outside.length === 0, outside.join(", "));
+});
+
+await browser.close();
+if (consoleErrors.length) console.log("browser console errors:\n  " + consoleErrors.join("\n  "));
+const failed = results.filter((r) => r[1] !== "ok");
+console.log(`${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${shots}`);
+process.exit(failed.length ? 1 : 0);

@@ -9,12 +9,12 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 use truce_extract::{Candidate, Event, EventType, Format};
 use truce_model::{
     Actor, GeoPrecision, Location as Place, ReportFields, Source, SourceKind, TimePrecision,
     ViolationType,
 };
+use truce_server::drafts::{Draft, DraftQueue};
 
 use crate::node::Location;
 
@@ -55,42 +55,6 @@ pub enum DraftsCommand {
     },
     /// Remove a draft from the queue.
     Discard { id: u64 },
-}
-
-/// One ingested document and what was read from it.
-#[derive(Serialize, Deserialize)]
-struct Draft {
-    id: u64,
-    origin: String,
-    source: Option<String>,
-    published: Option<Date>,
-    language: String,
-    text: String,
-    candidates: Vec<Candidate>,
-}
-
-fn drafts_dir(location: &Location) -> PathBuf {
-    location.data_dir.join("drafts")
-}
-
-fn draft_path(location: &Location, id: u64) -> PathBuf {
-    drafts_dir(location).join(format!("{id:06}.json"))
-}
-
-fn next_id(location: &Location) -> Result<u64> {
-    let dir = drafts_dir(location);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let highest = std::fs::read_dir(&dir)?
-        .filter_map(|e| {
-            e.ok()?
-                .file_name()
-                .to_str()?
-                .strip_suffix(".json")?
-                .parse::<u64>()
-                .ok()
-        })
-        .max();
-    Ok(highest.map_or(1, |h| h + 1))
 }
 
 fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
@@ -141,10 +105,31 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
         FormatArg::Rss => Format::Rss,
         FormatArg::Atom => Format::Atom,
     };
+    let queue = DraftQueue::in_data_dir(&location.data_dir);
     let (mut drafted, mut failed) = (0, 0);
     for path in files(&args.paths)? {
-        match ingest_file(location, &path, format, args.published) {
-            Ok(n) => drafted += n,
+        let outcome = read_input(&path).and_then(|bytes| {
+            let origin = path.display().to_string();
+            Ok(truce_server::drafts::ingest(
+                &queue,
+                &origin,
+                &bytes,
+                format,
+                args.published,
+            )?)
+        });
+        match outcome {
+            Ok(drafts) => {
+                for draft in &drafts {
+                    println!(
+                        "draft {}: {} candidates from {}",
+                        draft.id,
+                        draft.candidates.len(),
+                        draft.origin
+                    );
+                }
+                drafted += drafts.len();
+            }
             Err(error) => {
                 failed += 1;
                 eprintln!("skipped {}: {error:#}", path.display());
@@ -159,82 +144,19 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
     })
 }
 
-fn ingest_file(
-    location: &Location,
-    path: &Path,
-    format: Format,
-    published: Option<Date>,
-) -> Result<usize> {
-    let bytes = read_input(path)?;
-    let mut drafted = 0;
-    for mut doc in truce_extract::read(&bytes, format)? {
-        if doc.published.is_none() {
-            doc.published = published;
-        }
-        let candidates = truce_extract::extract(&doc)?;
-        if candidates.is_empty() {
-            continue;
-        }
-        let draft = Draft {
-            id: next_id(location)?,
-            origin: path.display().to_string(),
-            source: doc.source.clone(),
-            published: doc.published,
-            language: doc.language.code().to_string(),
-            text: doc.text.clone(),
-            candidates,
-        };
-        let text = serde_json::to_string_pretty(&draft)? + "\n";
-        std::fs::write(draft_path(location, draft.id), text)?;
-        println!(
-            "draft {}: {} candidates from {}",
-            draft.id,
-            draft.candidates.len(),
-            draft.origin
-        );
-        drafted += 1;
-    }
-    Ok(drafted)
-}
-
-fn load(location: &Location, id: u64) -> Result<Draft> {
-    let path = draft_path(location, id);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("no draft {id} ({})", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("draft {id} is damaged"))
-}
-
 pub fn drafts(location: &Location, command: DraftsCommand) -> Result<ExitCode> {
+    let queue = DraftQueue::in_data_dir(&location.data_dir);
     match command {
         DraftsCommand::List => {
-            let dir = drafts_dir(location);
-            let mut ids: Vec<u64> = std::fs::read_dir(&dir)
-                .map(|entries| {
-                    entries
-                        .filter_map(|e| {
-                            e.ok()?
-                                .file_name()
-                                .to_str()?
-                                .strip_suffix(".json")?
-                                .parse()
-                                .ok()
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            ids.sort_unstable();
-            for id in ids {
-                let draft = load(location, id)?;
+            for id in queue.ids() {
+                let draft = queue.get(id)?;
                 let kinds: Vec<String> = draft.candidates.iter().map(describe).collect();
                 println!("{:>5}  {}  {}", id, draft.origin, kinds.join("; "));
             }
         }
         DraftsCommand::Show { id } => {
-            let draft = load(location, id)?;
-            println!(
-                "{}\n",
-                truce_extract::render_evidence(&draft.text, &draft.candidates)
-            );
+            let draft = queue.get(id)?;
+            println!("{}\n", draft.rendered());
             for (i, candidate) in draft.candidates.iter().enumerate() {
                 println!(
                     "candidate {i}: {}",
@@ -243,7 +165,7 @@ pub fn drafts(location: &Location, command: DraftsCommand) -> Result<ExitCode> {
             }
         }
         DraftsCommand::Template { id, candidate } => {
-            let draft = load(location, id)?;
+            let draft = queue.get(id)?;
             let chosen = draft
                 .candidates
                 .get(candidate)
@@ -257,22 +179,11 @@ pub fn drafts(location: &Location, command: DraftsCommand) -> Result<ExitCode> {
             );
         }
         DraftsCommand::Discard { id } => {
-            std::fs::remove_file(draft_path(location, id))
-                .with_context(|| format!("no draft {id}"))?;
+            queue.discard(id)?;
             println!("draft {id} discarded");
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The stretch of text from the first to the last piece of evidence.
-fn evidence_text(draft: &Draft, event: &Event) -> String {
-    let start = event.evidence.iter().map(|e| e.span.start).min();
-    let end = event.evidence.iter().map(|e| e.span.end).max();
-    start
-        .zip(end)
-        .and_then(|(start, end)| draft.text.get(start..end))
-        .map_or_else(|| "(from an ingested text)".to_string(), str::to_string)
 }
 
 fn describe(candidate: &Candidate) -> String {
@@ -348,4 +259,14 @@ fn report_template(draft: &Draft, event: &Event) -> Result<ReportFields> {
         narrative: evidence_text(draft, event),
         observation: None,
     })
+}
+
+/// The stretch of text from the first to the last piece of evidence.
+fn evidence_text(draft: &Draft, event: &Event) -> String {
+    let start = event.evidence.iter().map(|e| e.span.start).min();
+    let end = event.evidence.iter().map(|e| e.span.end).max();
+    start
+        .zip(end)
+        .and_then(|(start, end)| draft.text.get(start..end))
+        .map_or_else(|| "(from an ingested text)".to_string(), str::to_string)
 }

@@ -85,6 +85,8 @@ pub enum Resource {
     Incidents,
     /// Raw signed entries (they hold narratives) and the members list.
     Entries,
+    /// The review queue of ingested texts.
+    Drafts,
 }
 
 impl Resource {
@@ -102,7 +104,8 @@ impl Resource {
             | Resource::InternalBulletin
             | Resource::FullReports
             | Resource::Incidents
-            | Resource::Entries => Access::Observer,
+            | Resource::Entries
+            | Resource::Drafts => Access::Observer,
         }
     }
 }

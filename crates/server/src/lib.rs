@@ -22,6 +22,7 @@
 //! ```
 
 pub mod auth;
+pub mod drafts;
 mod error;
 mod layers;
 mod log;
@@ -163,6 +164,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(web::admin1))
         .routes(routes!(web::canonical))
         .routes(routes!(web::whoami))
+        .routes(routes!(drafts::ingest_text))
+        .routes(routes!(drafts::list_drafts))
+        .routes(routes!(drafts::get_draft))
 }
 
 /// The OpenAPI document of the API, as served at [`OPENAPI_PATH`].

@@ -666,11 +666,14 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/statements/canonical",
         "/api/v1/gazetteer/admin1.geojson",
         "/api/v1/whoami",
+        "/api/v1/ingest",
+        "/api/v1/drafts",
+        "/api/v1/drafts/{id}",
         "/healthz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 20, "{paths:?}");
+    assert_eq!(paths.len(), 23, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

@@ -195,23 +195,13 @@ fn describe(candidate: &Candidate) -> String {
 }
 
 fn violation_type(event_type: EventType) -> Result<ViolationType> {
-    use truce_extract::ViolationType as Read;
-    let EventType::Violation(read) = event_type else {
-        bail!(
+    match event_type {
+        EventType::Violation(violation) => Ok(violation),
+        other => bail!(
             "a {} is not a violation; it does not become a report",
-            event_type.as_str()
-        );
-    };
-    Ok(match read {
-        Read::Shelling => ViolationType::Shelling,
-        Read::AirStrike => ViolationType::AirStrike,
-        Read::GroundAssault => ViolationType::GroundAssault,
-        Read::SmallArms => ViolationType::SmallArms,
-        Read::Ied => ViolationType::Ied,
-        Read::MovementOfForces => ViolationType::ForcesMovement,
-        Read::ObstructionOfAid => ViolationType::Obstruction,
-        Read::DetentionAbduction => ViolationType::DetentionAbduction,
-    })
+            other.as_str()
+        ),
+    }
 }
 
 /// A report prefilled from what the text says; every field is for the

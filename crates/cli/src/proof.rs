@@ -9,11 +9,11 @@ use anyhow::{bail, Context, Result};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use clap::Subcommand;
-use serde::{Deserialize, Serialize};
 use truce_record::{
     check_consistency, check_inclusion, leaf_hash, Hash, SignedCheckpoint, SignedStatement,
     Statement,
 };
+use truce_server::ProofFile;
 use truce_store::Ledger;
 
 use crate::node::Location;
@@ -46,27 +46,6 @@ pub enum ProofCommand {
         /// The node's verifier key (`truce verify` and `truce init` print it).
         #[arg(long)]
         node_key: String,
-    },
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "type", deny_unknown_fields)]
-enum ProofFile {
-    #[serde(rename = "truce-inclusion-proof-v1")]
-    Inclusion {
-        position: u64,
-        /// Base64 of the exact signed statement bytes.
-        statement: String,
-        /// Hex of the 64-byte signature.
-        signature: String,
-        checkpoint: String,
-        proof: Vec<String>,
-    },
-    #[serde(rename = "truce-consistency-proof-v1")]
-    Consistency {
-        old_checkpoint: String,
-        new_checkpoint: String,
-        proof: Vec<String>,
     },
 }
 
@@ -216,6 +195,28 @@ fn check(path: &PathBuf, node_key: &str) -> Result<ExitCode> {
                 decoded.kind(),
                 decoded.author,
                 decoded.seq,
+                checkpoint.size(),
+                checkpoint.root()
+            );
+        }
+        ProofFile::LeafInclusion {
+            position,
+            leaf_hash,
+            checkpoint,
+            proof,
+        } => {
+            let checkpoint =
+                SignedCheckpoint::verify(checkpoint.as_bytes(), node_key).context("checkpoint")?;
+            let leaf = Hash::parse_hash(&leaf_hash).context("leaf_hash is not a base64 hash")?;
+            check_inclusion(
+                &hashes(&proof)?,
+                checkpoint.size(),
+                checkpoint.root(),
+                position,
+                leaf,
+            )?;
+            println!(
+                "OK: the entry with leaf hash {leaf} is at position {position} of the Record of {} entries with root {}",
                 checkpoint.size(),
                 checkpoint.root()
             );

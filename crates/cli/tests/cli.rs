@@ -879,6 +879,31 @@ async fn reports_over_http_reach_the_bulletin(node: Node) {
         "{body}"
     );
     assert!(!body.contains("Mortar rounds"), "{body}");
+
+    // A public proof, checked offline with the node key the API publishes.
+    let (_, mechanism) = http(&address, "GET", "/api/v1/mechanism", None, None);
+    let node_key = serde_json::from_str::<serde_json::Value>(&mechanism).unwrap()["node_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, proof) = http(
+        &address,
+        "GET",
+        &format!("/api/v1/proof/inclusion/{report}"),
+        None,
+        None,
+    );
+    assert_eq!(status, 200, "{proof}");
+    let file = node.dir.path().join("public-proof.json");
+    std::fs::write(&file, proof).unwrap();
+    let checked = node.ok(&[
+        "proof",
+        "check",
+        file.to_str().unwrap(),
+        "--node-key",
+        &node_key,
+    ]);
+    assert!(checked.starts_with("OK:"), "{checked}");
     drop(served);
     assert!(node.verify().0);
 }

@@ -3,67 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A kind of ceasefire violation, as the mechanism's reports classify them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ViolationType {
-    /// Artillery, mortar, rocket, missile or tank fire.
-    Shelling,
-    /// Aircraft, helicopter or drone strike.
-    AirStrike,
-    /// Ground attack, offensive, infiltration, armed clash.
-    GroundAssault,
-    /// Firing with small arms, machine guns, sniper fire.
-    SmallArms,
-    /// Improvised explosive device, mine, car bomb.
-    Ied,
-    /// Movement of forces or weapons into a restricted zone.
-    MovementOfForces,
-    /// Obstruction of humanitarian aid or of monitors.
-    ObstructionOfAid,
-    /// Detention or abduction.
-    DetentionAbduction,
-}
-
-impl ViolationType {
-    /// ACLED (event type, sub-event type) for this violation type.
-    pub fn acled(self) -> (&'static str, &'static str) {
-        match self {
-            ViolationType::Shelling => (
-                "Explosions/Remote violence",
-                "Shelling/artillery/missile attack",
-            ),
-            ViolationType::AirStrike => ("Explosions/Remote violence", "Air/drone strike"),
-            ViolationType::GroundAssault | ViolationType::SmallArms => ("Battles", "Armed clash"),
-            ViolationType::Ied => (
-                "Explosions/Remote violence",
-                "Remote explosive/landmine/IED",
-            ),
-            ViolationType::MovementOfForces => {
-                ("Strategic developments", "Change to group/activity")
-            }
-            ViolationType::ObstructionOfAid => ("Strategic developments", "Other"),
-            ViolationType::DetentionAbduction => (
-                "Violence against civilians",
-                "Abduction/forced disappearance",
-            ),
-        }
-    }
-
-    /// The snake_case name used in JSON and test data.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ViolationType::Shelling => "shelling",
-            ViolationType::AirStrike => "air_strike",
-            ViolationType::GroundAssault => "ground_assault",
-            ViolationType::SmallArms => "small_arms",
-            ViolationType::Ied => "ied",
-            ViolationType::MovementOfForces => "movement_of_forces",
-            ViolationType::ObstructionOfAid => "obstruction_of_aid",
-            ViolationType::DetentionAbduction => "detention_abduction",
-        }
-    }
-}
+/// The violation types are the register's own, so that a candidate read
+/// from text and a signed report speak of the same thing.
+pub use truce_model::ViolationType;
 
 /// What a news event is: a violation, or one of the non-violent kinds the
 /// mechanism also records.

@@ -146,7 +146,7 @@ const TRIGGERS: &[(EventType, &[&str])] = &[
         ],
     ),
     (
-        Violation(MovementOfForces),
+        Violation(ForcesMovement),
         &[
             "reinforcements",
             "deployed",
@@ -165,7 +165,7 @@ const TRIGGERS: &[(EventType, &[&str])] = &[
         ],
     ),
     (
-        Violation(ObstructionOfAid),
+        Violation(Obstruction),
         &[
             "blocked aid",
             "blocked an aid convoy",

@@ -249,6 +249,21 @@ fn summary(body: &Body) -> String {
             Some(with) => format!("links {} with {}: {}", l.report, with, l.reason),
             None => format!("detaches {}: {}", l.report, l.reason),
         },
+        Body::DecisionProposed(p) => format!(
+            "proposes a {} decision: {} (deadline {})",
+            p.decision_type.as_str(),
+            p.title,
+            p.deadline
+        ),
+        Body::DecisionVote(v) => format!(
+            "{} {}: {}",
+            match v.vote {
+                truce_model::Vote::Endorse => "endorses",
+                truce_model::Vote::Object => "objects to",
+            },
+            v.decision,
+            v.reason
+        ),
         Body::Assessment(a) => format!(
             "{} on the incident of {}: {}",
             a.position.as_str(),

@@ -1,6 +1,7 @@
 //! `truce`: the command-line tool of the joint record of a ceasefire mechanism.
 
 mod commands;
+mod decide;
 mod demo;
 mod demo_data;
 mod ingest;
@@ -93,6 +94,12 @@ enum Command {
     Bulletin(register::BulletinArgs),
     /// Export reports (ACLED CSV with HXL) or incidents (GeoJSON).
     Export(register::ExportArgs),
+    /// Propose a joint decision (a measure, a designation, criteria…).
+    Propose(decide::ProposeArgs),
+    /// Endorse or object to a proposed decision.
+    Vote(decide::VoteArgs),
+    /// List decisions with each guarantor's vote, the rule and the outcome.
+    Decisions(decide::DecisionsArgs),
     /// Serve the HTTP API of this node (JSON, OpenAPI at /api/v1/openapi.json).
     Serve(serve::ServeArgs),
     /// Read tokens for members: who may read more than the public.
@@ -143,6 +150,9 @@ fn main() -> ExitCode {
             Command::Incidents(args) => register::incidents(&location, args).await,
             Command::Bulletin(args) => register::bulletin(&location, args).await,
             Command::Export(args) => register::export(&location, args).await,
+            Command::Propose(args) => decide::propose(&location, args).await,
+            Command::Vote(args) => decide::vote(&location, args).await,
+            Command::Decisions(args) => decide::decisions(&location, args).await,
             Command::Serve(args) => serve::serve(&location, args).await,
             Command::Token(command) => serve::token(&location, command).await,
             Command::Ingest(args) => ingest::ingest(&location, args),

@@ -909,3 +909,68 @@ async fn reports_over_http_reach_the_bulletin(node: Node) {
 }
 
 on_both_backends!(reports_over_http_reach_the_bulletin);
+
+#[test]
+fn a_decision_with_one_objection_is_rejected_and_the_dissent_kept() {
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    node.ok(&["demo", "--days", "1", "--no-serve"]);
+    let key = |name: &str| {
+        node.keys()
+            .join(format!("{name}.key"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let proposed = node.ok(&[
+        "propose",
+        "--key",
+        &key("ru-monitor-1"),
+        "--type",
+        "measure",
+        "--title",
+        "Joint notice",
+        "--text",
+        "Cease fire near Khan Shaykhun within 7 days.",
+        "--deadline",
+        "2099-01-01T00:00:00Z",
+    ]);
+    let decision = format!("D-{}", appended_position(&proposed));
+    node.ok(&[
+        "vote",
+        "--key",
+        &key("tr-monitor-1"),
+        "--decision",
+        &decision,
+        "endorse",
+    ]);
+    let no_reason = node.truce(&[
+        "vote",
+        "--key",
+        &key("ir-monitor-1"),
+        "--decision",
+        &decision,
+        "object",
+    ]);
+    assert!(!no_reason.status.success());
+    assert!(String::from_utf8_lossy(&no_reason.stderr).contains("reason"));
+    node.ok(&[
+        "vote",
+        "--key",
+        &key("ir-monitor-1"),
+        "--decision",
+        &decision,
+        "object",
+        "--reason",
+        "The findings behind it are disputed.",
+    ]);
+    let listed = node.ok(&["decisions"]);
+    assert!(listed.contains("rejected"), "{listed}");
+    assert!(
+        listed.contains("OBJECTS — The findings behind it are disputed."),
+        "{listed}"
+    );
+    assert!(node.verify().0);
+}

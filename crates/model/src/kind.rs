@@ -21,10 +21,12 @@ pub enum Kind {
     ReportWithdrawn,
     IncidentLinked,
     Assessment,
+    DecisionProposed,
+    DecisionVote,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -37,6 +39,8 @@ impl Kind {
         Kind::ReportWithdrawn,
         Kind::IncidentLinked,
         Kind::Assessment,
+        Kind::DecisionProposed,
+        Kind::DecisionVote,
     ];
 
     /// The name used on the wire and in listings.
@@ -54,6 +58,8 @@ impl Kind {
             Kind::ReportWithdrawn => "report_withdrawn",
             Kind::IncidentLinked => "incident_linked",
             Kind::Assessment => "assessment",
+            Kind::DecisionProposed => "decision_proposed",
+            Kind::DecisionVote => "decision_vote",
         }
     }
 
@@ -74,7 +80,9 @@ impl Kind {
             | Kind::ReportAmended
             | Kind::ReportWithdrawn
             | Kind::IncidentLinked
-            | Kind::Assessment => role == Role::GuarantorMember,
+            | Kind::Assessment
+            | Kind::DecisionProposed
+            | Kind::DecisionVote => role == Role::GuarantorMember,
         }
     }
 }

@@ -5,12 +5,14 @@
 //! statement. Everything here is pure and deterministic, because every node
 //! must reach the same verdict when it replays the Record.
 
+mod decision;
 mod error;
 mod kind;
 mod membership;
 mod names;
 mod register;
 
+pub use decision::{DecisionId, DecisionProposed, DecisionType, DecisionVote, Vote};
 pub use error::ValidationError;
 pub use kind::Kind;
 pub use membership::{

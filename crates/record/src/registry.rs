@@ -325,7 +325,9 @@ impl Registry {
             | Body::ReportAmended(_)
             | Body::ReportWithdrawn(_)
             | Body::IncidentLinked(_)
-            | Body::Assessment(_) => Ok(()),
+            | Body::Assessment(_)
+            | Body::DecisionProposed(_)
+            | Body::DecisionVote(_) => Ok(()),
         }
     }
 

@@ -2,8 +2,9 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
-    Assessment, FormationRegistered, FormationStatusChanged, Genesis, IncidentLink, KeyRevoked,
-    KeyRotated, Kind, MemberAdmitted, Note, ReportAmended, ReportFiled, ReportWithdrawn, Validate,
+    Assessment, DecisionProposed, DecisionVote, FormationRegistered, FormationStatusChanged,
+    Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MemberAdmitted, Note, ReportAmended,
+    ReportFiled, ReportWithdrawn, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -43,6 +44,8 @@ pub enum Body {
     ReportWithdrawn(ReportWithdrawn),
     IncidentLinked(IncidentLink),
     Assessment(Assessment),
+    DecisionProposed(DecisionProposed),
+    DecisionVote(DecisionVote),
 }
 
 impl Body {
@@ -60,6 +63,8 @@ impl Body {
             Body::ReportWithdrawn(_) => Kind::ReportWithdrawn,
             Body::IncidentLinked(_) => Kind::IncidentLinked,
             Body::Assessment(_) => Kind::Assessment,
+            Body::DecisionProposed(_) => Kind::DecisionProposed,
+            Body::DecisionVote(_) => Kind::DecisionVote,
         }
     }
 
@@ -77,6 +82,8 @@ impl Body {
             Body::ReportWithdrawn(b) => b.validate(),
             Body::IncidentLinked(b) => b.validate(),
             Body::Assessment(b) => b.validate(),
+            Body::DecisionProposed(b) => b.validate(),
+            Body::DecisionVote(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

@@ -1,4 +1,7 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+use truce_model::DecisionType;
 
 use crate::RegimeError;
 
@@ -47,11 +50,14 @@ impl FindingRule {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterConfig {
     pub grouping: GroupingConfig,
     pub finding_rule: FindingRule,
+    /// The rule per decision type; unanimity where none is given.
+    #[serde(default)]
+    pub decision_rules: BTreeMap<DecisionType, FindingRule>,
 }
 
 impl Default for RegisterConfig {
@@ -59,6 +65,7 @@ impl Default for RegisterConfig {
         Self {
             grouping: GroupingConfig::default(),
             finding_rule: FindingRule::Unanimity,
+            decision_rules: BTreeMap::new(),
         }
     }
 }

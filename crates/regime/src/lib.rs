@@ -10,6 +10,7 @@
 
 mod bulletin;
 mod config;
+mod decisions;
 mod error;
 mod export;
 mod findings;
@@ -18,6 +19,7 @@ mod register;
 
 pub use bulletin::{Bulletin, Edition, PartyTally};
 pub use config::{FindingRule, GroupingConfig, RegisterConfig};
+pub use decisions::{Ballot, Decision, DecisionStatus};
 pub use error::RegimeError;
 pub use export::{acled_csv, incidents_geojson};
 pub use findings::{Finding, FindingKind};

@@ -108,6 +108,7 @@ pub struct Register {
     /// Active reports by governorate, then day.
     pub(crate) by_governorate: HashMap<String, BTreeMap<Date, Vec<ReportId>>>,
     pub(crate) grouping: RwLock<Grouping>,
+    pub(crate) decisions: BTreeMap<truce_model::DecisionId, crate::decisions::Decision>,
 }
 
 impl Register {
@@ -124,6 +125,7 @@ impl Register {
             by_date: BTreeMap::new(),
             by_governorate: HashMap::new(),
             grouping: RwLock::new(Grouping::default()),
+            decisions: BTreeMap::new(),
         }
     }
 
@@ -310,6 +312,8 @@ impl Rules for Register {
                 }
                 Ok(())
             }
+            Body::DecisionProposed(p) => self.check_proposal(p, statement.time),
+            Body::DecisionVote(v) => self.check_vote(v, statement.time),
             Body::Assessment(a) => {
                 self.check_active_report("incident", a.incident)?;
                 if let Some(id) = &a.attributed_to {
@@ -386,6 +390,8 @@ impl Rules for Register {
                     assessment: a.clone(),
                 });
             }
+            Body::DecisionProposed(p) => self.apply_proposal(context, p),
+            Body::DecisionVote(v) => self.apply_vote(context, v),
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => {}
         }
     }

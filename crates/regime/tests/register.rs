@@ -28,6 +28,13 @@ const UN: usize = 4;
 
 impl Mechanism {
     fn new(rule: FindingRule) -> Self {
+        Self::with_config(RegisterConfig {
+            finding_rule: rule,
+            ..RegisterConfig::default()
+        })
+    }
+
+    fn with_config(config: RegisterConfig) -> Self {
         let keys: Vec<MemberKey> = (0..5).map(|_| MemberKey::generate()).collect();
         let member = |i: usize, name: &str, party: &str, role| FoundingMember {
             member: MemberName::new(name).unwrap(),
@@ -53,10 +60,6 @@ impl Mechanism {
             ],
             witnesses: vec![],
             witness_quorum: 0,
-        };
-        let config = RegisterConfig {
-            finding_rule: rule,
-            ..RegisterConfig::default()
         };
         let mut mechanism = Self {
             registry: Registry::new(),
@@ -398,4 +401,112 @@ fn the_kept_grouping_equals_a_grouping_from_scratch() {
         "no grouping happened at all"
     );
     assert!(kept.len() > 10, "everything grouped into few incidents");
+}
+
+fn propose(m: &mut Mechanism, deadline: &str) -> truce_model::DecisionId {
+    let position = m
+        .say(
+            RU,
+            Body::DecisionProposed(truce_model::DecisionProposed {
+                decision_type: truce_model::DecisionType::Measure,
+                title: "Joint notice to the violator".into(),
+                text: "The guarantors call on the formation to cease fire within 7 days.".into(),
+                deadline: deadline.parse().unwrap(),
+                references: vec![],
+            }),
+        )
+        .unwrap();
+    truce_model::DecisionId(position)
+}
+
+fn vote(
+    m: &mut Mechanism,
+    who: usize,
+    decision: truce_model::DecisionId,
+    vote: truce_model::Vote,
+) -> Result<u64, Rejection> {
+    m.say(
+        who,
+        Body::DecisionVote(truce_model::DecisionVote {
+            decision,
+            vote,
+            reason: "our assessment of the findings".into(),
+        }),
+    )
+}
+
+#[test]
+fn one_objection_rejects_under_unanimity_and_two_of_three_adopts() {
+    use truce_model::{DecisionType, Vote};
+    use truce_regime::DecisionStatus;
+    let now = Timestamp::now();
+    for (rule, adopted) in [
+        (FindingRule::Unanimity, false),
+        (FindingRule::AtLeast(2), true),
+    ] {
+        let mut config = RegisterConfig::default();
+        config.decision_rules.insert(DecisionType::Measure, rule);
+        let mut m = Mechanism::with_config(config);
+        let decision = propose(&mut m, "2099-01-01T00:00:00Z");
+        assert_eq!(
+            m.register.decision(decision).unwrap().status_at(now),
+            DecisionStatus::Open
+        );
+        vote(&mut m, TR, decision, Vote::Endorse).unwrap();
+        let status = m.register.decision(decision).unwrap().status_at(now);
+        if adopted {
+            // Two of three (the proposer and Türkiye) adopt it at once.
+            assert!(
+                matches!(status, DecisionStatus::Adopted { .. }),
+                "{status:?}"
+            );
+            assert!(
+                vote(&mut m, IR, decision, Vote::Object).is_err(),
+                "a settled decision takes no votes"
+            );
+        } else {
+            vote(&mut m, IR, decision, Vote::Object).unwrap();
+            let decision = m.register.decision(decision).unwrap();
+            assert!(matches!(
+                decision.status_at(now),
+                DecisionStatus::Rejected { .. }
+            ));
+            assert_eq!(
+                decision.dissent(),
+                vec![("Islamic Republic of Iran", "our assessment of the findings")]
+            );
+        }
+    }
+}
+
+#[test]
+fn observers_cannot_vote_and_deadlines_close_the_vote() {
+    use truce_model::Vote;
+    use truce_regime::DecisionStatus;
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let decision = propose(&mut m, "2099-01-01T00:00:00Z");
+    assert!(matches!(
+        vote(&mut m, UN, decision, Vote::Endorse),
+        Err(Rejection::RoleMayNot { .. })
+    ));
+    let later: Timestamp = "2099-01-02T00:00:00Z".parse().unwrap();
+    assert_eq!(
+        m.register.decision(decision).unwrap().status_at(later),
+        DecisionStatus::Expired
+    );
+    // A deadline already past is refused when proposing.
+    let refused = m.say(
+        RU,
+        Body::DecisionProposed(truce_model::DecisionProposed {
+            decision_type: truce_model::DecisionType::Designation,
+            title: "Late".into(),
+            text: "Too late.".into(),
+            deadline: "2020-01-01T00:00:00Z".parse().unwrap(),
+            references: vec![],
+        }),
+    );
+    assert!(
+        matches!(refused, Err(Rejection::Rule { ref field, .. }) if field == "deadline"),
+        "{refused:?}"
+    );
 }

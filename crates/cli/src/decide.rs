@@ -1,0 +1,127 @@
+//! `truce propose`, `truce vote`, `truce decisions`: the decision mechanism.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use jiff::Timestamp;
+use truce_model::{DecisionId, DecisionProposed, DecisionType, DecisionVote, Vote};
+use truce_record::Body;
+
+use crate::node::Location;
+use crate::register::sign_and_append;
+
+#[derive(Args)]
+pub struct ProposeArgs {
+    #[arg(long)]
+    key: PathBuf,
+    /// measure, designation, reinstatement, criteria, agreement, document, other.
+    #[arg(long = "type")]
+    decision_type: DecisionType,
+    #[arg(long)]
+    title: String,
+    /// The text to adopt.
+    #[arg(long)]
+    text: String,
+    /// When voting closes, e.g. 2026-12-01T12:00:00Z.
+    #[arg(long)]
+    deadline: Timestamp,
+    /// Positions of entries the proposal rests on (repeat).
+    #[arg(long = "reference")]
+    references: Vec<u64>,
+}
+
+pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode> {
+    let body = Body::DecisionProposed(DecisionProposed {
+        decision_type: args.decision_type,
+        title: args.title,
+        text: args.text,
+        deadline: args.deadline,
+        references: args.references,
+    });
+    sign_and_append(location, &args.key, body).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum VoteArg {
+    Endorse,
+    Object,
+}
+
+#[derive(Args)]
+pub struct VoteArgs {
+    #[arg(long)]
+    key: PathBuf,
+    /// The decision: D-12 or 12.
+    #[arg(long)]
+    decision: String,
+    #[arg(value_enum)]
+    vote: VoteArg,
+    /// Why (required to object).
+    #[arg(long, default_value = "")]
+    reason: String,
+}
+
+pub async fn vote(location: &Location, args: VoteArgs) -> Result<ExitCode> {
+    let digits = args
+        .decision
+        .trim_start_matches("D-")
+        .trim_start_matches("d-");
+    let decision = DecisionId(
+        digits
+            .parse()
+            .with_context(|| format!("{:?} is not a decision id such as D-12", args.decision))?,
+    );
+    let body = Body::DecisionVote(DecisionVote {
+        decision,
+        vote: match args.vote {
+            VoteArg::Endorse => Vote::Endorse,
+            VoteArg::Object => Vote::Object,
+        },
+        reason: args.reason,
+    });
+    sign_and_append(location, &args.key, body).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct DecisionsArgs {
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn decisions(location: &Location, args: DecisionsArgs) -> Result<ExitCode> {
+    let ledger = location.open_ledger().await?;
+    let register = ledger.rules().await;
+    let now = Timestamp::now();
+    for decision in register.decisions() {
+        let status = decision.status_at(now);
+        if args.json {
+            let mut value = serde_json::to_value(decision)?;
+            value["status"] = serde_json::to_value(status)?;
+            println!("{value}");
+            continue;
+        }
+        println!(
+            "{} {:<13} {:<9} {} (rule: {}, deadline {})",
+            decision.id,
+            decision.decision_type.as_str(),
+            status.label(),
+            decision.title,
+            decision.rule,
+            decision.deadline
+        );
+        for (party, ballot) in &decision.votes {
+            let vote = match ballot.vote {
+                Vote::Endorse => "endorses",
+                Vote::Object => "OBJECTS",
+            };
+            println!("    {party}: {vote} — {}", ballot.reason);
+        }
+    }
+    drop(register);
+    ledger.close().await;
+    Ok(ExitCode::SUCCESS)
+}

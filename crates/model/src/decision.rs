@@ -1,0 +1,166 @@
+//! Bodies of the decision mechanism: a guarantor proposes, each guarantor
+//! endorses or objects with a reason; the configured rule says when it is
+//! adopted or can no longer be. Observers comment with notes, never vote.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::{Validate, ValidationError};
+
+/// A decision is named by the position of the statement that proposed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DecisionId(pub u64);
+
+impl fmt::Display for DecisionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "D-{}", self.0)
+    }
+}
+
+/// What a decision is about; each type may have its own rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionType {
+    /// A graduated measure against a violator.
+    Measure,
+    /// Designating a formation as excluded from the ceasefire.
+    Designation,
+    /// Taking a formation back into the regime.
+    Reinstatement,
+    /// The criteria a formation must meet.
+    Criteria,
+    /// An agreement, its clauses or zones.
+    Agreement,
+    /// A document of a meeting.
+    Document,
+    Other,
+}
+
+impl DecisionType {
+    pub const ALL: [DecisionType; 7] = [
+        DecisionType::Measure,
+        DecisionType::Designation,
+        DecisionType::Reinstatement,
+        DecisionType::Criteria,
+        DecisionType::Agreement,
+        DecisionType::Document,
+        DecisionType::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionType::Measure => "measure",
+            DecisionType::Designation => "designation",
+            DecisionType::Reinstatement => "reinstatement",
+            DecisionType::Criteria => "criteria",
+            DecisionType::Agreement => "agreement",
+            DecisionType::Document => "document",
+            DecisionType::Other => "other",
+        }
+    }
+}
+
+impl std::str::FromStr for DecisionType {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DecisionType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| {
+                let known: Vec<_> = DecisionType::ALL.iter().map(|t| t.as_str()).collect();
+                ValidationError::new(
+                    "decision_type",
+                    format!("unknown type {s:?}; one of {}", known.join(", ")),
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionProposed {
+    pub decision_type: DecisionType,
+    pub title: String,
+    /// The text to be adopted, as drafted.
+    pub text: String,
+    /// Votes after this time are refused; undecided by then, it expires.
+    pub deadline: Timestamp,
+    /// Positions of entries the proposal rests on (findings, reports, documents).
+    pub references: Vec<u64>,
+}
+
+impl Validate for DecisionProposed {
+    fn validate(&self) -> Result<(), ValidationError> {
+        if self.title.trim().is_empty() || self.title.chars().count() > 300 {
+            return Err(ValidationError::new("title", "must be 1 to 300 characters"));
+        }
+        if self.text.trim().is_empty() {
+            return Err(ValidationError::new(
+                "text",
+                "must say what is to be decided",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vote {
+    Endorse,
+    Object,
+}
+
+/// A guarantor's vote; its latest vote counts while the decision is open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionVote {
+    pub decision: DecisionId,
+    pub vote: Vote,
+    /// Why; required for an objection, so that dissent is on the Record.
+    pub reason: String,
+}
+
+impl Validate for DecisionVote {
+    fn validate(&self) -> Result<(), ValidationError> {
+        if self.vote == Vote::Object && self.reason.trim().is_empty() {
+            return Err(ValidationError::new(
+                "reason",
+                "an objection must give its reason",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_objection_needs_a_reason() {
+        let vote = DecisionVote {
+            decision: DecisionId(4),
+            vote: Vote::Object,
+            reason: " ".into(),
+        };
+        assert_eq!(vote.validate().unwrap_err().field, "reason");
+        let endorse = DecisionVote {
+            vote: Vote::Endorse,
+            ..vote
+        };
+        assert!(endorse.validate().is_ok());
+    }
+
+    #[test]
+    fn decision_types_parse_from_their_names() {
+        assert_eq!(
+            "measure".parse::<DecisionType>().unwrap(),
+            DecisionType::Measure
+        );
+        assert!("sanction".parse::<DecisionType>().is_err());
+    }
+}

@@ -1,0 +1,210 @@
+//! The decision mechanism: proposals, votes, and the rule that adopts or
+//! rejects them. A proposal's own party endorses it by proposing; the
+//! latest vote of each guarantor party counts; the outcome is fixed at the
+//! vote that settles it, so it is the same on every node.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use truce_model::{
+    DecisionId, DecisionProposed, DecisionType, DecisionVote, MemberName, Party, Vote,
+};
+use truce_record::{Context, Rejection};
+
+use crate::register::Register;
+use crate::FindingRule;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ballot {
+    pub vote: Vote,
+    pub reason: String,
+    pub member: MemberName,
+    /// Position of the statement that cast it.
+    pub position: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum DecisionStatus {
+    Open,
+    /// Settled by the vote at this position.
+    Adopted {
+        at: u64,
+    },
+    Rejected {
+        at: u64,
+    },
+    /// The deadline passed before the rule was met or ruled out.
+    Expired,
+}
+
+impl DecisionStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionStatus::Open => "open",
+            DecisionStatus::Adopted { .. } => "adopted",
+            DecisionStatus::Rejected { .. } => "rejected",
+            DecisionStatus::Expired => "expired",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub id: DecisionId,
+    pub decision_type: DecisionType,
+    pub title: String,
+    pub text: String,
+    pub deadline: Timestamp,
+    pub references: Vec<u64>,
+    pub proposed_by: MemberName,
+    pub party: Party,
+    /// Each guarantor party's latest vote.
+    pub votes: BTreeMap<String, Ballot>,
+    pub rule: String,
+    settled: Option<DecisionStatus>,
+}
+
+impl Decision {
+    /// Where the decision stands at `now`: settled, expired or open.
+    pub fn status_at(&self, now: Timestamp) -> DecisionStatus {
+        match self.settled {
+            Some(settled) => settled,
+            None if now > self.deadline => DecisionStatus::Expired,
+            None => DecisionStatus::Open,
+        }
+    }
+
+    /// Objections with their reasons: kept and shown whatever the outcome.
+    pub fn dissent(&self) -> Vec<(&str, &str)> {
+        self.votes
+            .iter()
+            .filter(|(_, b)| b.vote == Vote::Object)
+            .map(|(party, b)| (party.as_str(), b.reason.as_str()))
+            .collect()
+    }
+
+    fn count(&self, vote: Vote) -> usize {
+        self.votes.values().filter(|b| b.vote == vote).count()
+    }
+}
+
+fn rule(field: &str, reason: impl Into<String>) -> Rejection {
+    Rejection::Rule {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+impl Register {
+    pub fn decisions(&self) -> impl Iterator<Item = &Decision> {
+        self.decisions.values()
+    }
+
+    pub fn decision(&self, id: DecisionId) -> Option<&Decision> {
+        self.decisions.get(&id)
+    }
+
+    fn decision_rule(&self, decision_type: DecisionType) -> FindingRule {
+        self.config
+            .decision_rules
+            .get(&decision_type)
+            .copied()
+            .unwrap_or(FindingRule::Unanimity)
+    }
+
+    pub(crate) fn check_proposal(
+        &self,
+        proposal: &DecisionProposed,
+        time: Timestamp,
+    ) -> Result<(), Rejection> {
+        if proposal.deadline <= time {
+            return Err(rule(
+                "deadline",
+                format!("{} is not after the proposal ({time})", proposal.deadline),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_vote(&self, vote: &DecisionVote, time: Timestamp) -> Result<(), Rejection> {
+        let decision = self
+            .decisions
+            .get(&vote.decision)
+            .ok_or_else(|| rule("decision", format!("no decision {}", vote.decision)))?;
+        match decision.status_at(time) {
+            DecisionStatus::Open => Ok(()),
+            DecisionStatus::Expired => Err(rule(
+                "decision",
+                format!(
+                    "{} expired at its deadline {}",
+                    vote.decision, decision.deadline
+                ),
+            )),
+            settled => Err(rule(
+                "decision",
+                format!("{} is already {}", vote.decision, settled.label()),
+            )),
+        }
+    }
+
+    pub(crate) fn apply_proposal(&mut self, context: &Context<'_>, proposal: &DecisionProposed) {
+        let id = DecisionId(context.position);
+        let decision_rule = self.decision_rule(proposal.decision_type);
+        let mut decision = Decision {
+            id,
+            decision_type: proposal.decision_type,
+            title: proposal.title.clone(),
+            text: proposal.text.clone(),
+            deadline: proposal.deadline,
+            references: proposal.references.clone(),
+            proposed_by: context.member.clone(),
+            party: context.state.party.clone(),
+            votes: BTreeMap::new(),
+            rule: decision_rule.describe(self.guarantors.len()),
+            settled: None,
+        };
+        let ballot = Ballot {
+            vote: Vote::Endorse,
+            reason: "proposed it".into(),
+            member: context.member.clone(),
+            position: context.position,
+        };
+        decision
+            .votes
+            .insert(context.state.party.to_string(), ballot);
+        self.settle(&mut decision, decision_rule, context.position);
+        self.decisions.insert(id, decision);
+    }
+
+    pub(crate) fn apply_vote(&mut self, context: &Context<'_>, vote: &DecisionVote) {
+        let Some(mut decision) = self.decisions.remove(&vote.decision) else {
+            return;
+        };
+        decision.votes.insert(
+            context.state.party.to_string(),
+            Ballot {
+                vote: vote.vote,
+                reason: vote.reason.clone(),
+                member: context.member.clone(),
+                position: context.position,
+            },
+        );
+        let decision_rule = self.decision_rule(decision.decision_type);
+        self.settle(&mut decision, decision_rule, context.position);
+        self.decisions.insert(vote.decision, decision);
+    }
+
+    /// Adopted once the rule holds; rejected once it can no longer hold.
+    fn settle(&self, decision: &mut Decision, decision_rule: FindingRule, position: u64) {
+        let guarantors = self.guarantors.len();
+        let endorsing = decision.count(Vote::Endorse);
+        let objecting = decision.count(Vote::Object);
+        if decision_rule.holds(endorsing, guarantors) {
+            decision.settled = Some(DecisionStatus::Adopted { at: position });
+        } else if !decision_rule.holds(guarantors.saturating_sub(objecting), guarantors) {
+            decision.settled = Some(DecisionStatus::Rejected { at: position });
+        }
+    }
+}

@@ -125,3 +125,59 @@ pub async fn decisions(location: &Location, args: DecisionsArgs) -> Result<ExitC
     ledger.close().await;
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Args)]
+pub struct ComplianceArgs {
+    /// The criteria file (TOML); see the crate docs of truce-regime for its form.
+    #[arg(long)]
+    criteria: PathBuf,
+    /// The date to judge on (default: today).
+    #[arg(long)]
+    date: Option<jiff::civil::Date>,
+    /// Only this formation.
+    #[arg(long)]
+    formation: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// Each formation's compliance with the criteria, and why it fails.
+pub async fn compliance(location: &Location, args: ComplianceArgs) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.criteria)
+        .with_context(|| format!("reading {}", args.criteria.display()))?;
+    let criteria = truce_regime::Criteria::from_toml(&text)
+        .with_context(|| format!("{}", args.criteria.display()))?;
+    let date = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
+    let ledger = location.open_ledger().await?;
+    let register = ledger.rules().await;
+    for result in register.compliance(&criteria, date) {
+        if args
+            .formation
+            .as_deref()
+            .is_some_and(|f| f != result.formation.as_str())
+        {
+            continue;
+        }
+        if args.json {
+            println!("{}", serde_json::to_string(&result)?);
+            continue;
+        }
+        let verdict = if result.complies { "complies" } else { "FAILS" };
+        println!("{:<24} {verdict} on {date}", result.formation.as_str());
+        for failure in &result.failures {
+            let evidence: Vec<String> = failure.evidence.iter().map(|r| r.to_string()).collect();
+            println!(
+                "    {}: {} [{}]",
+                failure.criterion,
+                failure.reason,
+                evidence.join(" ")
+            );
+        }
+        for id in &result.not_judged {
+            println!("    {id}: not judged (a criterion it requires failed)");
+        }
+    }
+    drop(register);
+    ledger.close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -100,6 +100,8 @@ enum Command {
     Vote(decide::VoteArgs),
     /// List decisions with each guarantor's vote, the rule and the outcome.
     Decisions(decide::DecisionsArgs),
+    /// Each formation's compliance with a criteria file, as of a date.
+    Compliance(decide::ComplianceArgs),
     /// Serve the HTTP API of this node (JSON, OpenAPI at /api/v1/openapi.json).
     Serve(serve::ServeArgs),
     /// Read tokens for members: who may read more than the public.
@@ -153,6 +155,7 @@ fn main() -> ExitCode {
             Command::Propose(args) => decide::propose(&location, args).await,
             Command::Vote(args) => decide::vote(&location, args).await,
             Command::Decisions(args) => decide::decisions(&location, args).await,
+            Command::Compliance(args) => decide::compliance(&location, args).await,
             Command::Serve(args) => serve::serve(&location, args).await,
             Command::Token(command) => serve::token(&location, command).await,
             Command::Ingest(args) => ingest::ingest(&location, args),

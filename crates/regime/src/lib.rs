@@ -10,6 +10,7 @@
 
 mod bulletin;
 mod config;
+mod criteria;
 mod decisions;
 mod error;
 mod export;
@@ -19,6 +20,7 @@ mod register;
 
 pub use bulletin::{Bulletin, Edition, PartyTally};
 pub use config::{FindingRule, GroupingConfig, RegisterConfig};
+pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
 pub use decisions::{Ballot, Decision, DecisionStatus};
 pub use error::RegimeError;
 pub use export::{acled_csv, incidents_geojson};

@@ -510,3 +510,85 @@ fn observers_cannot_vote_and_deadlines_close_the_vote() {
         "{refused:?}"
     );
 }
+
+const CRITERIA: &str = r#"
+[[criterion]]
+id = "adherence"
+kind = "declared_adherence"
+
+[[criterion]]
+id = "no-shelling"
+kind = "no_confirmed_violations"
+types = ["shelling"]
+days = 30
+max = 0
+requires = ["adherence"]
+"#;
+
+#[test]
+fn criteria_files_with_mistakes_are_refused_with_the_reason() {
+    use truce_regime::Criteria;
+    assert_eq!(Criteria::from_toml(CRITERIA).unwrap().criteria.len(), 2);
+    let unknown_field = CRITERIA.replace("max = 0", "max = 0\nseverity = 3");
+    let err = Criteria::from_toml(&unknown_field).unwrap_err().to_string();
+    assert!(err.contains("severity") && err.contains("line"), "{err}");
+    let bad_threshold = CRITERIA.replace("days = 30", "days = 0");
+    let err = Criteria::from_toml(&bad_threshold).unwrap_err().to_string();
+    assert!(err.contains("no-shelling.days"), "{err}");
+    let cycle = CRITERIA.replace(
+        "kind = \"declared_adherence\"",
+        "kind = \"declared_adherence\"\nrequires = [\"no-shelling\"]",
+    );
+    let err = Criteria::from_toml(&cycle).unwrap_err().to_string();
+    assert!(err.contains("cycle"), "{err}");
+    let missing = CRITERIA.replace("requires = [\"adherence\"]", "requires = [\"nothing\"]");
+    assert!(Criteria::from_toml(&missing)
+        .unwrap_err()
+        .to_string()
+        .contains("nothing"));
+}
+
+#[test]
+fn compliance_names_the_failed_criterion_and_the_reports_behind_it() {
+    use truce_regime::Criteria;
+    let criteria = Criteria::from_toml(CRITERIA).unwrap();
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    m.formation(
+        "jaysh-al-izza",
+        Some((FormationStatus::Joined, "2016-12-30".parse().unwrap())),
+    );
+    m.formation("latecomer", None);
+    let mut report = shelling("2026-11-20T14:30", 0.0, civilians());
+    report.perpetrator = Actor::Formation(FormationId::new("jaysh-al-izza").unwrap());
+    let id = m.file(RU, report).unwrap();
+    for who in [TR, IR] {
+        m.say(
+            who,
+            Body::Assessment(Assessment {
+                incident: id,
+                position: Position::Confirmed,
+                attributed_to: Some(FormationId::new("jaysh-al-izza").unwrap()),
+                reason: "seen".into(),
+                references: vec![],
+            }),
+        )
+        .unwrap();
+    }
+    let on = |date: &str| {
+        m.register
+            .compliance(&criteria, date.parse().unwrap())
+            .into_iter()
+            .map(|c| (c.formation.to_string(), c))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let soon = on("2026-11-25");
+    let izza = &soon["jaysh-al-izza"];
+    assert!(!izza.complies);
+    assert_eq!(izza.failures[0].criterion, "no-shelling");
+    assert_eq!(izza.failures[0].evidence, vec![id]);
+    let latecomer = &soon["latecomer"];
+    assert_eq!(latecomer.failures[0].criterion, "adherence");
+    assert_eq!(latecomer.not_judged, vec!["no-shelling".to_string()]);
+    // Forty days on, the violation is outside the window.
+    assert!(on("2027-01-05")["jaysh-al-izza"].complies);
+}

@@ -10,11 +10,14 @@ use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use truce_gazetteer::Gazetteer;
 use truce_model::{
-    Actor, FoundingMember, Genesis, GeoPrecision, Location, MemberName, Party, ReportFields,
-    ReportFiled, Role, Source, SourceKind, TimePrecision, ViolationType,
+    Actor, Assessment, FormationId, FormationRegistered, FormationStatus, FormationStatusChanged,
+    FoundingMember, Genesis, GeoPrecision, Location, MemberName, Party, Position, ReportFields,
+    ReportFiled, ReportId, Role, Side, Source, SourceKind, TimePrecision, ViolationType,
 };
 use truce_record::{Body, Candidate, MemberKey, Registry, SignedStatement, Statement};
-use truce_regime::{Edition, Register, RegisterConfig};
+use truce_regime::{Criteria, Edition, Register, RegisterConfig};
+
+const CRITERIA: &str = include_str!("../../../data/criteria/example.toml");
 
 struct Rng(u64);
 
@@ -77,6 +80,31 @@ fn main() {
         0,
         Body::Genesis(genesis),
     );
+    let mut seqs = [0u64; 4];
+    seqs[0] = 1;
+    let formations: Vec<FormationId> = (0..20)
+        .map(|i| FormationId::new(format!("formation-{i}")).unwrap())
+        .collect();
+    for formation in &formations {
+        let registered = Body::FormationRegistered(FormationRegistered {
+            formation: formation.clone(),
+            name: formation.to_string(),
+            aliases: vec![],
+            side: Side::Opposition,
+        });
+        admit(&mut registry, &mut register, &keys[1], seqs[1], registered);
+        seqs[1] += 1;
+        let joined = Body::FormationStatusChanged(FormationStatusChanged {
+            formation: formation.clone(),
+            status: FormationStatus::Joined,
+            valid_from: "2016-12-30".parse().unwrap(),
+            reference: "ceasefire agreement".into(),
+        });
+        admit(&mut registry, &mut register, &keys[1], seqs[1], joined);
+        seqs[1] += 1;
+    }
+    let confirmed_every: usize = (total / 10_000).max(1);
+    let mut confirmations = 0usize;
 
     let places: Vec<_> = gazetteer
         .places()
@@ -86,7 +114,6 @@ fn main() {
     let first_day: Date = "2024-11-01".parse().unwrap();
     let days = 730;
     let mut rng = Rng(42);
-    let mut seqs = [0u64; 4];
     let started = Instant::now();
     for i in 0..total {
         let who = 1 + i % 3;
@@ -116,7 +143,11 @@ fn main() {
                 ViolationType::AirStrike,
             ][rng.below(3)],
             clause: None,
-            perpetrator: Actor::Unknown("unidentified".into()),
+            perpetrator: if i % confirmed_every == 0 {
+                Actor::Formation(formations[i % formations.len()].clone())
+            } else {
+                Actor::Unknown("unidentified".into())
+            },
             target: Actor::Unknown("civilian area".into()),
             casualties: vec![],
             sources: vec![Source {
@@ -127,6 +158,7 @@ fn main() {
             narrative: "Fire reported.".into(),
             observation: None,
         };
+        let position = registry.size();
         admit(
             &mut registry,
             &mut register,
@@ -135,11 +167,51 @@ fn main() {
             Body::ReportFiled(ReportFiled { report }),
         );
         seqs[who] += 1;
+        if i % confirmed_every == 0 {
+            // The two other guarantors confirm: a confirmed violation under unanimity.
+            for other in (1..4).filter(|o| *o != who) {
+                let assessment = Body::Assessment(Assessment {
+                    incident: ReportId(position),
+                    position: Position::Confirmed,
+                    attributed_to: Some(formations[i % formations.len()].clone()),
+                    reason: "seen".into(),
+                    references: vec![],
+                });
+                admit(
+                    &mut registry,
+                    &mut register,
+                    &keys[other],
+                    seqs[other],
+                    assessment,
+                );
+                seqs[other] += 1;
+            }
+            confirmations += 1;
+        }
     }
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "take in {total} reports (decode, rules, incremental grouping): {seconds:.1} s = {:.0}/s",
         total as f64 / seconds
+    );
+
+    println!("{confirmations} reports confirmed by all three guarantors");
+    let criteria = Criteria::from_toml(CRITERIA).unwrap();
+    let started = Instant::now();
+    let mut failing = 0;
+    for s in 0..20i64 {
+        let date = first_day.checked_add((40 + s * 30).days()).unwrap();
+        failing += register
+            .compliance(&criteria, date)
+            .iter()
+            .filter(|c| !c.complies)
+            .count();
+    }
+    println!(
+        "compliance of all {} formations on a date: {:.2} ms each (mean of 20; {} failing on average)",
+        formations.len(),
+        started.elapsed().as_secs_f64() * 1e3 / 20.0,
+        failing / 20
     );
 
     let started = Instant::now();

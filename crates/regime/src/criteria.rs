@@ -242,6 +242,8 @@ fn order_by_requirements(criteria: Vec<Criterion>) -> Result<Vec<Criterion>, Reg
 /// A confirmed violation: the incident's date, its type, its reports.
 type ConfirmedViolation = (Date, ViolationType, Vec<ReportId>);
 type ConfirmedByFormation = BTreeMap<FormationId, Vec<ConfirmedViolation>>;
+/// Reports naming each formation as perpetrator, per window length in days.
+type PositionsByWindow<'a> = BTreeMap<i64, BTreeMap<&'a FormationId, Vec<&'a Report>>>;
 
 /// One failed criterion and what it rests on.
 #[derive(Debug, Clone, Serialize)]
@@ -266,9 +268,32 @@ impl Register {
     /// Every registered formation's compliance with `criteria` on `date`.
     pub fn compliance(&self, criteria: &Criteria, date: Date) -> Vec<Compliance> {
         let confirmed = self.confirmed_by_formation(criteria, date);
+        let positions = self.positions_in_windows(criteria, date);
         self.formations()
-            .map(|f| self.formation_compliance(criteria, &f.id, date, &confirmed))
+            .map(|f| self.formation_compliance(criteria, &f.id, date, &confirmed, &positions))
             .collect()
+    }
+
+    /// For each co-location window, the reports naming a formation as
+    /// perpetrator, by formation: gathered once for all formations.
+    fn positions_in_windows(&self, criteria: &Criteria, date: Date) -> PositionsByWindow<'_> {
+        let mut windows: PositionsByWindow<'_> = BTreeMap::new();
+        for criterion in &criteria.criteria {
+            let Test::NoCoLocationWithExcluded { days, .. } = criterion.test else {
+                continue;
+            };
+            windows.entry(days).or_insert_with(|| {
+                let from = date.checked_sub(days.days()).unwrap_or(Date::MIN);
+                let mut by_formation: BTreeMap<&FormationId, Vec<&Report>> = BTreeMap::new();
+                for report in self.reports_between(from, date) {
+                    if let Some(formation) = report.fields.perpetrator.formation() {
+                        by_formation.entry(formation).or_default().push(report);
+                    }
+                }
+                by_formation
+            });
+        }
+        windows
     }
 
     /// Confirmed violations in the longest window any criterion looks at,
@@ -287,7 +312,15 @@ impl Register {
             return by_formation;
         };
         let from = date.checked_sub(days.days()).unwrap_or(Date::MIN);
-        let ids: Vec<ReportId> = self.reports_between(from, date).map(|r| r.id).collect();
+        // Only incidents someone attributed can count against a formation.
+        let ids: Vec<ReportId> = self
+            .reports_between(from, date)
+            .filter(|r| {
+                r.fields.perpetrator.formation().is_some()
+                    || self.assessments_by_report.contains_key(&r.id)
+            })
+            .map(|r| r.id)
+            .collect();
         for incident in self.incidents_of(ids) {
             let finding = self.finding(&incident);
             if let FindingKind::ConfirmedViolation {
@@ -311,6 +344,7 @@ impl Register {
         formation: &FormationId,
         date: Date,
         confirmed: &ConfirmedByFormation,
+        positions: &PositionsByWindow<'_>,
     ) -> Compliance {
         let mut failed: BTreeSet<&str> = BTreeSet::new();
         let mut failures = Vec::new();
@@ -331,7 +365,7 @@ impl Register {
                     violations(confirmed.get(formation), types, *days, *max, date)
                 }
                 Test::NoCoLocationWithExcluded { km, days } => {
-                    self.co_location(formation, *km, *days, date)
+                    self.co_location(formation, *km, *days, date, &positions[days])
                 }
             };
             if let Some((reason, evidence)) = outcome {
@@ -380,33 +414,21 @@ impl Register {
         km: f64,
         days: i64,
         date: Date,
+        positions: &BTreeMap<&FormationId, Vec<&Report>>,
     ) -> Option<(String, Vec<ReportId>)> {
-        let from = date.checked_sub(days.days()).unwrap_or(Date::MIN);
+        let own = positions.get(formation)?;
         let excluded = self.formations_with_status(date, FormationStatus::Excluded);
-        let in_window: Vec<&Report> = self.reports_between(from, date).collect();
-        let involves = |r: &Report, f: &FormationId| r.fields.perpetrator.formation() == Some(f);
-        let own: Vec<&&Report> = in_window
-            .iter()
-            .filter(|r| involves(r, formation))
-            .collect();
-        let theirs: Vec<&&Report> = in_window
-            .iter()
-            .filter(|r| {
-                r.fields
-                    .perpetrator
-                    .formation()
-                    .is_some_and(|f| excluded.contains(f))
-            })
-            .collect();
         let mut evidence = Vec::new();
-        for a in &own {
-            for b in &theirs {
-                let apart = distance_km(
-                    (a.fields.location.lat, a.fields.location.lon),
-                    (b.fields.location.lat, b.fields.location.lon),
-                );
-                if apart <= km {
-                    evidence.extend([a.id, b.id]);
+        for theirs in excluded.iter().filter_map(|f| positions.get(f)) {
+            for a in own {
+                for b in theirs {
+                    let apart = distance_km(
+                        (a.fields.location.lat, a.fields.location.lon),
+                        (b.fields.location.lat, b.fields.location.lon),
+                    );
+                    if apart <= km {
+                        evidence.extend([a.id, b.id]);
+                    }
                 }
             }
         }

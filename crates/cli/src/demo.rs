@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 use jiff::Timestamp;
-use truce_model::{FoundingMember, KeyRotated, MemberName, Note, Party, Role, Witness};
+use truce_model::{
+    DecisionId, DecisionVote, FoundingMember, KeyRotated, MemberName, Note, Party, Role, Witness,
+};
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
 use truce_store::Ledger;
 
@@ -198,6 +200,7 @@ async fn build(location: &Location, days: i64) -> Result<()> {
         .note(5, "Ready to act as the neutral intermediary for the exchange of detainees and abductees: lists are to be encrypted to the intermediary's key.")
         .await?;
     build_register(&mut script, days).await?;
+    build_decisions(&mut script).await?;
     ledger.close().await;
     write_mechanism_file(&dir, &mechanism)?;
     Ok(())
@@ -235,6 +238,33 @@ async fn build_register(script: &mut Script<'_>, days: i64) -> Result<()> {
             }
         }
         day = day.tomorrow()?;
+    }
+    Ok(())
+}
+
+/// Two decisions of the guarantors, deadlines a month ahead: a measure all
+/// three endorse (adopted), and a designation one of them objects to
+/// (rejected under unanimity, the objection kept as dissent).
+async fn build_decisions(script: &mut Script<'_>) -> Result<()> {
+    use jiff::ToSpan;
+    let deadline = jiff::Zoned::now()
+        .checked_add(1.month())?
+        .timestamp()
+        .round(jiff::Unit::Second)?;
+    for (proposer, proposal, votes) in demo_data::decisions(deadline) {
+        let id = DecisionId(script.say(1 + proposer, proposal).await?);
+        for (voter, vote, reason) in votes {
+            script
+                .say(
+                    1 + voter,
+                    Body::DecisionVote(DecisionVote {
+                        decision: id,
+                        vote,
+                        reason: reason.into(),
+                    }),
+                )
+                .await?;
+        }
     }
     Ok(())
 }

@@ -7,9 +7,10 @@ use jiff::civil::{Date, DateTime};
 use jiff::ToSpan;
 use truce_gazetteer::Gazetteer;
 use truce_model::{
-    Actor, Assessment, Casualties, FormationId, FormationRegistered, FormationStatus,
-    FormationStatusChanged, GeoPrecision, Location, Outcome, PersonStatus, Position, ReportFields,
-    ReportFiled, ReportId, Side, Source, SourceKind, TimePrecision, ViolationType,
+    Actor, Assessment, Casualties, DecisionProposed, DecisionType, FormationId,
+    FormationRegistered, FormationStatus, FormationStatusChanged, GeoPrecision, Location, Outcome,
+    PersonStatus, Position, ReportFields, ReportFiled, ReportId, Side, Source, SourceKind,
+    TimePrecision, ViolationType, Vote,
 };
 use truce_record::Body;
 
@@ -477,4 +478,64 @@ pub fn assessment_of(dice: &mut Dice, report: ReportId, fields: &ReportFields) -
 
 pub fn filed(fields: ReportFields) -> Body {
     Body::ReportFiled(ReportFiled { report: fields })
+}
+
+/// A demo decision: the proposing guarantor (0, 1, 2 for Russia, Türkiye,
+/// Iran), the proposal, then the other guarantors' votes in order.
+pub type DemoDecision = (usize, Body, Vec<(usize, Vote, &'static str)>);
+
+/// The demo's decisions, voting closing at `deadline`: a graduated measure
+/// all three guarantors endorse, and a designation Türkiye objects to.
+pub fn decisions(deadline: jiff::Timestamp) -> Vec<DemoDecision> {
+    let proposal = |decision_type, title: &str, text: &str| {
+        Body::DecisionProposed(DecisionProposed {
+            decision_type,
+            title: title.into(),
+            text: text.into(),
+            deadline,
+            references: vec![],
+        })
+    };
+    vec![
+        (
+            0,
+            proposal(
+                DecisionType::Measure,
+                "Joint notice to Jaysh al-Izza",
+                "The guarantors note the repeated shelling from positions of Jaysh al-Izza \
+                 in northern Hama and call on it to observe the ceasefire regime it joined; \
+                 further confirmed violations will be considered for graduated measures.",
+            ),
+            vec![
+                (
+                    1,
+                    Vote::Endorse,
+                    "the violations are confirmed by our posts",
+                ),
+                (2, Vote::Endorse, "agreed at the expert meeting"),
+            ],
+        ),
+        (
+            0,
+            proposal(
+                DecisionType::Designation,
+                "Designation of Faylaq al-Sham as excluded from the ceasefire",
+                "Faylaq al-Sham is excluded from the ceasefire regime from the day of this \
+                 decision; strikes on its positions are no longer violations.",
+            ),
+            vec![
+                (
+                    2,
+                    Vote::Endorse,
+                    "the group fights alongside designated formations",
+                ),
+                (
+                    1,
+                    Vote::Object,
+                    "Faylaq al-Sham signed the ceasefire of 30 December 2016; its violations \
+                     call for graduated measures, not exclusion",
+                ),
+            ],
+        ),
+    ]
 }

@@ -87,6 +87,12 @@ pub enum Resource {
     Entries,
     /// The review queue of ingested texts.
     Drafts,
+    /// Adopted decisions only: id, type, title, status and the position
+    /// that adopted them; no text, votes or dissent.
+    AdoptedDecisions,
+    /// Every decision (open, adopted, rejected, expired) with its text,
+    /// rule, each party's vote and reason, and the dissent.
+    Decisions,
 }
 
 impl Resource {
@@ -97,7 +103,8 @@ impl Resource {
             | Resource::Formations
             | Resource::PublicFindings
             | Resource::PublicBulletin
-            | Resource::RedactedReports => Access::Public,
+            | Resource::RedactedReports
+            | Resource::AdoptedDecisions => Access::Public,
             // Observers read everything a guarantor reads, until the
             // mechanism decides otherwise: change it here and nowhere else.
             Resource::FullFindings
@@ -105,7 +112,8 @@ impl Resource {
             | Resource::FullReports
             | Resource::Incidents
             | Resource::Entries
-            | Resource::Drafts => Access::Observer,
+            | Resource::Drafts
+            | Resource::Decisions => Access::Observer,
         }
     }
 }
@@ -396,6 +404,7 @@ mod tests {
             Resource::FullReports,
             Resource::Entries,
             Resource::Incidents,
+            Resource::Decisions,
         ] {
             assert!(resource.least_access() > Access::Public, "{resource:?}");
         }

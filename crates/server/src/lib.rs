@@ -22,6 +22,7 @@
 //! ```
 
 pub mod auth;
+mod decisions;
 pub mod drafts;
 mod error;
 mod layers;
@@ -137,7 +138,7 @@ impl Modify for BearerAuth {
     modifiers(&BearerAuth),
     tags(
         (name = "record", description = "Statements, checkpoints, proofs, entries"),
-        (name = "register", description = "Reports, incidents, findings, formations, bulletins"),
+        (name = "register", description = "Reports, incidents, findings, formations, bulletins, decisions"),
         (name = "node", description = "Health"),
     )
 )]
@@ -154,6 +155,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(register::list_findings))
         .routes(routes!(register::list_formations))
         .routes(routes!(register::bulletin))
+        .routes(routes!(decisions::list_decisions))
+        .routes(routes!(decisions::get_decision))
         .routes(routes!(log::mechanism))
         .routes(routes!(log::members))
         .routes(routes!(log::checkpoint))

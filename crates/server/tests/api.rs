@@ -10,8 +10,9 @@ use common::*;
 use jiff::civil::Date;
 use serde_json::{json, Value};
 use truce_model::{
-    Actor, Assessment, FormationId, FormationRegistered, FormationStatus, FormationStatusChanged,
-    Position, ReportFiled, ReportId, Side,
+    Actor, Assessment, DecisionId, DecisionProposed, DecisionType, DecisionVote, FormationId,
+    FormationRegistered, FormationStatus, FormationStatusChanged, Position, ReportFiled, ReportId,
+    Side, Vote,
 };
 use truce_record::{
     check_consistency, check_inclusion, leaf_hash, Body as StatementBody, Hash, SignedCheckpoint,
@@ -256,11 +257,16 @@ async fn reads_filter_and_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_for_every_role() {
     let Scenario {
-        node,
+        mut node,
         day,
         ru_report,
         ..
     } = scenario().await;
+    // One decision adopted by all three guarantors, one still open.
+    let adopted = propose(&mut node, RU, DecisionType::Measure, "Joint notice").await;
+    vote(&mut node, TR, adopted, Vote::Endorse, "").await;
+    vote(&mut node, IR, adopted, Vote::Endorse, "").await;
+    let open = propose(&mut node, TR, DecisionType::Designation, "Designate").await;
     const ALL: [StatusCode; 3] = [StatusCode::OK; 3];
     const TOKEN: [StatusCode; 3] = [StatusCode::UNAUTHORIZED, StatusCode::OK, StatusCode::OK];
     let table: Vec<(String, [StatusCode; 3])> = vec![
@@ -303,6 +309,14 @@ async fn every_route_for_every_role() {
         ),
         ("/api/v1/incidents.geojson".into(), ALL),
         ("/api/v1/incidents.geojson?edition=internal".into(), TOKEN),
+        ("/api/v1/decisions".into(), ALL),
+        ("/api/v1/decisions?status=adopted&type=measure".into(), ALL),
+        ("/api/v1/decisions?status=open".into(), TOKEN),
+        ("/api/v1/decisions?status=rejected".into(), TOKEN),
+        ("/api/v1/decisions?status=expired".into(), TOKEN),
+        (format!("/api/v1/decisions/D-{adopted}"), ALL),
+        (format!("/api/v1/decisions/{adopted}"), ALL),
+        (format!("/api/v1/decisions/D-{open}"), TOKEN),
     ];
     for (uri, expected) in &table {
         for (who, status) in EVERYONE.iter().zip(expected) {
@@ -338,6 +352,24 @@ async fn every_route_for_every_role() {
     assert!(public_findings["items"][0].get("positions").is_none());
     let full_findings = node.get("/api/v1/findings", Who::Observer).await.json();
     assert!(full_findings["items"][0].get("positions").is_some());
+    // The public reads adopted decisions only, without text or votes.
+    let public_decisions = node.get("/api/v1/decisions", Who::Public).await.json();
+    assert_eq!(public_decisions["total"], 1, "{public_decisions}");
+    let summary = &public_decisions["items"][0];
+    assert_eq!(summary["name"], format!("D-{adopted}"));
+    assert_eq!(summary["status"], "adopted");
+    assert_eq!(summary["type"], "measure");
+    assert!(summary["settled_at"].is_u64());
+    for field in ["text", "votes", "dissent", "party", "proposed_by"] {
+        assert!(summary.get(field).is_none(), "{field} is public");
+    }
+    for who in [Who::Observer, Who::Guarantor] {
+        let all = node.get("/api/v1/decisions", who).await.json();
+        assert_eq!(all["total"], 2, "{who:?}");
+        assert!(all["items"][0]["votes"].is_object(), "{who:?}");
+        assert_eq!(all["items"][1]["status"], "open");
+        assert!(all["items"][1]["text"].is_string());
+    }
     // The public inclusion proof has the leaf hash, not the entry's bytes.
     let proof = node
         .get("/api/v1/proof/inclusion/3", Who::Public)
@@ -637,6 +669,179 @@ async fn proofs_check_offline() {
     assert_eq!(ru["next_seq"], 2);
 }
 
+/// A month from now: the deadline of the tests' proposals.
+fn in_a_month() -> jiff::Timestamp {
+    jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(24 * 30))
+        .unwrap()
+}
+
+/// Member `who` proposes a decision; returns its id (its position).
+async fn propose(node: &mut Node, who: usize, decision_type: DecisionType, title: &str) -> u64 {
+    let receipt = node
+        .say(
+            who,
+            StatementBody::DecisionProposed(DecisionProposed {
+                decision_type,
+                title: title.into(),
+                text: format!("The guarantors decide: {title}."),
+                deadline: in_a_month(),
+                references: vec![],
+            }),
+        )
+        .await;
+    receipt["position"].as_u64().unwrap()
+}
+
+fn vote_body(decision: u64, vote: Vote, reason: &str) -> StatementBody {
+    StatementBody::DecisionVote(DecisionVote {
+        decision: DecisionId(decision),
+        vote,
+        reason: reason.into(),
+    })
+}
+
+async fn vote(node: &mut Node, who: usize, decision: u64, vote: Vote, reason: &str) -> Value {
+    node.say(who, vote_body(decision, vote, reason)).await
+}
+
+/// One guarantor proposes, another endorses, the third objects with its
+/// reason: under the default unanimity the decision is rejected, and the
+/// objection stays on view. Observers comment; they never vote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_objection_rejects_a_decision_under_unanimity_and_stays_as_dissent() {
+    let mut node = Node::new().await;
+    let id = propose(
+        &mut node,
+        RU,
+        DecisionType::Designation,
+        "Designate the Eastern Brigade",
+    )
+    .await;
+
+    let open = node
+        .get(&format!("/api/v1/decisions/D-{id}"), Who::Observer)
+        .await
+        .json();
+    assert_eq!(open["status"], "open", "{open}");
+    assert_eq!(open["settled_at"], Value::Null);
+    assert_eq!(open["votes"]["Russian Federation"]["vote"], "endorse");
+    assert_eq!(open["votes"]["Republic of Türkiye"], Value::Null);
+    assert_eq!(open["rule"], "all 3 guarantors");
+
+    // An observer may not vote: the submit endpoint refuses the role.
+    let by_observer = node.sign(UN, vote_body(id, Vote::Object, "not proven"));
+    let refused = node.submit(&by_observer).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    let refusal = refused.json();
+    assert_eq!(refusal["code"], "refused");
+    assert_eq!(refusal["field"], "body");
+    node.members[UN].seq -= 1;
+
+    vote(
+        &mut node,
+        TR,
+        id,
+        Vote::Endorse,
+        "the evidence is sufficient",
+    )
+    .await;
+    let objection = vote(
+        &mut node,
+        IR,
+        id,
+        Vote::Object,
+        "the brigade signed the memorandum; talks first",
+    )
+    .await;
+    let settled = objection["position"].as_u64().unwrap();
+
+    let decision = node
+        .get(&format!("/api/v1/decisions/{id}"), Who::Guarantor)
+        .await;
+    assert_eq!(decision.status, StatusCode::OK, "{}", decision.text);
+    let decision = decision.json();
+    assert_eq!(decision["status"], "rejected", "{decision}");
+    assert_eq!(decision["settled_at"], settled);
+    assert_eq!(decision["type"], "designation");
+    assert_eq!(decision["party"], "Russian Federation");
+    assert_eq!(decision["proposed_by"], "ru-monitor");
+    assert_eq!(
+        decision["text"],
+        "The guarantors decide: Designate the Eastern Brigade."
+    );
+    assert_eq!(decision["votes"]["Republic of Türkiye"]["vote"], "endorse");
+    assert_eq!(
+        decision["votes"]["Republic of Türkiye"]["reason"],
+        "the evidence is sufficient"
+    );
+    assert_eq!(
+        decision["votes"]["Islamic Republic of Iran"]["vote"],
+        "object"
+    );
+    assert_eq!(
+        decision["dissent"],
+        json!([{
+            "party": "Islamic Republic of Iran",
+            "reason": "the brigade signed the memorandum; talks first",
+        }])
+    );
+    // Nothing of it is public.
+    let public = node
+        .get(&format!("/api/v1/decisions/{id}"), Who::Public)
+        .await;
+    assert_eq!(public.status, StatusCode::UNAUTHORIZED);
+    assert!(!public.text.contains("Eastern Brigade"));
+    let public = node.get("/api/v1/decisions", Who::Public).await.json();
+    assert_eq!(public["total"], 0);
+
+    // Settled, it takes no more votes.
+    let late = node.sign(TR, vote_body(id, Vote::Object, "changed our mind"));
+    let refused = node.submit(&late).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["field"], "decision");
+    node.members[TR].seq -= 1;
+
+    let count = |v: Value| v["total"].as_u64().unwrap();
+    for (query, total) in [
+        ("", 1),
+        ("?status=rejected", 1),
+        ("?status=adopted", 0),
+        ("?status=open", 0),
+        ("?type=designation", 1),
+        ("?type=measure", 0),
+        ("?status=rejected&type=designation&limit=1", 1),
+    ] {
+        let answer = node
+            .get(&format!("/api/v1/decisions{query}"), Who::Observer)
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {}", answer.text);
+        assert_eq!(count(answer.json()), total, "{query}");
+    }
+    for (uri, field) in [
+        ("/api/v1/decisions?status=pending", "status"),
+        ("/api/v1/decisions?type=sanction", "type"),
+        ("/api/v1/decisions?limit=0", "limit"),
+        ("/api/v1/decisions/X-1", "id"),
+    ] {
+        let answer = node.get(uri, Who::Guarantor).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{uri}: {}",
+            answer.text
+        );
+        assert_eq!(answer.json()["field"], field, "{uri}");
+    }
+    let missing = node.get("/api/v1/decisions/D-999", Who::Guarantor).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
 #[test]
 fn the_openapi_document_lists_every_route() {
     let document = serde_json::to_value(truce_server::openapi()).unwrap();
@@ -669,11 +874,13 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/ingest",
         "/api/v1/drafts",
         "/api/v1/drafts/{id}",
+        "/api/v1/decisions",
+        "/api/v1/decisions/{id}",
         "/healthz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 23, "{paths:?}");
+    assert_eq!(paths.len(), 25, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

@@ -6,7 +6,7 @@
 //! What each caller sees is decided by `Caller::may`; the redaction of a
 //! report for the public is `report_view` alone.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
@@ -92,13 +92,6 @@ fn report_view(
 }
 
 /// Every finding, by each of its reports.
-fn findings_by_report(findings: &[Finding]) -> HashMap<ReportId, &Finding> {
-    findings
-        .iter()
-        .flat_map(|f| f.reports.iter().map(move |id| (*id, f)))
-        .collect()
-}
-
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportFilter {
@@ -208,11 +201,11 @@ pub async fn list_reports(
     }
     .resolve()?;
     let register = state.ledger.rules().await;
-    let findings = register.findings();
-    let by_report = findings_by_report(&findings);
     let matching: Vec<&Report> = register.reports().filter(|r| matcher.matches(r)).collect();
+    // Findings only for the page shown: all of them is seconds on a large register.
     let result = page(matching, paging, |r| {
-        report_view(&register, r, by_report.get(&r.id).copied(), full)
+        let finding = register.incident_of(r.id).map(|i| register.finding(&i));
+        report_view(&register, r, finding.as_ref(), full)
     });
     Ok(Json(result))
 }
@@ -240,12 +233,11 @@ pub async fn get_report(
     let report = register
         .report(id)
         .ok_or_else(|| ServerError::NotFound(format!("no report {id}")))?;
-    let findings = register.findings();
-    let finding = findings.iter().find(|f| f.reports.contains(&id));
+    let finding = register.incident_of(id).map(|i| register.finding(&i));
     Ok(Json(report_view(
         &register,
         report,
-        finding,
+        finding.as_ref(),
         caller.may(Resource::FullReports),
     )))
 }

@@ -264,6 +264,9 @@ fn summary(body: &Body) -> String {
             v.decision,
             v.reason
         ),
+        Body::MeasureCompliance(c) => {
+            format!("records {:?} with {}: {}", c.outcome, c.decision, c.note)
+        }
         Body::Assessment(a) => format!(
             "{} on the incident of {}: {}",
             a.position.as_str(),

@@ -30,6 +30,15 @@ pub struct ProposeArgs {
     /// Positions of entries the proposal rests on (repeat).
     #[arg(long = "reference")]
     references: Vec<u64>,
+    /// For a measure: the formation it applies to.
+    #[arg(long, requires_all = ["step", "comply_by"])]
+    formation: Option<String>,
+    /// For a measure: the step of the ladder (notice, joint-demarche, …).
+    #[arg(long)]
+    step: Option<String>,
+    /// For a measure: the date the formation must comply by.
+    #[arg(long)]
+    comply_by: Option<jiff::civil::Date>,
 }
 
 pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode> {
@@ -39,6 +48,14 @@ pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode>
         text: args.text,
         deadline: args.deadline,
         references: args.references,
+        measure: match (args.formation, args.step, args.comply_by) {
+            (Some(formation), Some(step), Some(comply_by)) => Some(truce_model::MeasureSpec {
+                formation: truce_model::FormationId::new(formation)?,
+                step,
+                comply_by,
+            }),
+            _ => None,
+        },
     });
     sign_and_append(location, &args.key, body).await?;
     Ok(ExitCode::SUCCESS)
@@ -179,5 +196,98 @@ pub async fn compliance(location: &Location, args: ComplianceArgs) -> Result<Exi
     }
     drop(register);
     ledger.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct MeasuresArgs {
+    /// The date to judge on (default: today).
+    #[arg(long)]
+    date: Option<jiff::civil::Date>,
+}
+
+/// Measures taken so far, and the next ones the ladder calls for.
+pub async fn measures(location: &Location, args: MeasuresArgs) -> Result<ExitCode> {
+    let date = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
+    let now = Timestamp::now();
+    let ledger = location.open_ledger().await?;
+    let register = ledger.rules().await;
+    println!("Measures taken:");
+    for decision in register.decisions().filter(|d| d.measure.is_some()) {
+        let measure = decision.measure.as_ref().expect("filtered");
+        let compliance = decision
+            .compliance
+            .last()
+            .map_or("no compliance recorded".to_string(), |c| {
+                format!("{:?} ({})", c.outcome, c.note)
+            });
+        println!(
+            "  {} {} → {}: {}, comply by {}; {compliance}",
+            decision.id,
+            measure.step,
+            measure.formation,
+            decision.status_at(now).label(),
+            measure.comply_by
+        );
+    }
+    println!("\nSuggested on {date} (propose with `truce propose --type measure --formation F --step S --comply-by D`):");
+    for suggestion in register.suggested_measures(date) {
+        let evidence: Vec<String> = suggestion.evidence.iter().map(|r| r.to_string()).collect();
+        println!(
+            "  {} for {}, comply by {}: {} [{}]",
+            suggestion.step.name,
+            suggestion.formation,
+            suggestion.comply_by,
+            suggestion.reason,
+            evidence.join(" ")
+        );
+    }
+    drop(register);
+    ledger.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OutcomeArg {
+    Complied,
+    Partly,
+    NotComplied,
+}
+
+#[derive(Args)]
+pub struct ComplyArgs {
+    #[arg(long)]
+    key: PathBuf,
+    /// The adopted measure: D-12 or 12.
+    #[arg(long)]
+    decision: String,
+    #[arg(value_enum)]
+    outcome: OutcomeArg,
+    /// What was observed.
+    #[arg(long)]
+    note: String,
+}
+
+/// Records whether a formation complied with an adopted measure.
+pub async fn comply(location: &Location, args: ComplyArgs) -> Result<ExitCode> {
+    let digits = args
+        .decision
+        .trim_start_matches("D-")
+        .trim_start_matches("d-");
+    let decision = DecisionId(
+        digits
+            .parse()
+            .with_context(|| format!("{:?} is not a decision id such as D-12", args.decision))?,
+    );
+    let body = Body::MeasureCompliance(truce_model::MeasureCompliance {
+        decision,
+        outcome: match args.outcome {
+            OutcomeArg::Complied => truce_model::ComplianceOutcome::Complied,
+            OutcomeArg::Partly => truce_model::ComplianceOutcome::Partly,
+            OutcomeArg::NotComplied => truce_model::ComplianceOutcome::NotComplied,
+        },
+        note: args.note,
+    });
+    sign_and_append(location, &args.key, body).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -488,12 +488,19 @@ pub type DemoDecision = (usize, Body, Vec<(usize, Vote, &'static str)>);
 /// all three guarantors endorse, and a designation Türkiye objects to.
 pub fn decisions(deadline: jiff::Timestamp) -> Vec<DemoDecision> {
     let proposal = |decision_type, title: &str, text: &str| {
+        // The measure is the first step of the ladder, for Jaysh al-Izza.
+        let measure = (decision_type == DecisionType::Measure).then(|| truce_model::MeasureSpec {
+            formation: FormationId::new("jaysh-al-izza").expect("valid id"),
+            step: "notice".into(),
+            comply_by: deadline.to_zoned(jiff::tz::TimeZone::UTC).date(),
+        });
         Body::DecisionProposed(DecisionProposed {
             decision_type,
             title: title.into(),
             text: text.into(),
             deadline,
             references: vec![],
+            measure,
         })
     };
     vec![

@@ -100,6 +100,10 @@ enum Command {
     Vote(decide::VoteArgs),
     /// List decisions with each guarantor's vote, the rule and the outcome.
     Decisions(decide::DecisionsArgs),
+    /// Graduated measures taken, and the next ones the ladder calls for.
+    Measures(decide::MeasuresArgs),
+    /// Record whether a formation complied with an adopted measure.
+    Comply(decide::ComplyArgs),
     /// Each formation's compliance with a criteria file, as of a date.
     Compliance(decide::ComplianceArgs),
     /// Serve the HTTP API of this node (JSON, OpenAPI at /api/v1/openapi.json).
@@ -156,6 +160,8 @@ fn main() -> ExitCode {
             Command::Vote(args) => decide::vote(&location, args).await,
             Command::Decisions(args) => decide::decisions(&location, args).await,
             Command::Compliance(args) => decide::compliance(&location, args).await,
+            Command::Measures(args) => decide::measures(&location, args).await,
+            Command::Comply(args) => decide::comply(&location, args).await,
             Command::Serve(args) => serve::serve(&location, args).await,
             Command::Token(command) => serve::token(&location, command).await,
             Command::Ingest(args) => ingest::ingest(&location, args),

@@ -974,3 +974,54 @@ fn a_decision_with_one_objection_is_rejected_and_the_dissent_kept() {
     );
     assert!(node.verify().0);
 }
+
+#[test]
+fn measures_are_suggested_from_confirmed_violations_and_compliance_recorded() {
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    node.ok(&["demo", "--days", "1", "--no-serve"]);
+    let key = |name: &str| {
+        node.keys()
+            .join(format!("{name}.key"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    // The demo adopts a notice to Jaysh al-Izza; record that it complied.
+    let decisions = node.ok(&["decisions"]);
+    let notice = decisions
+        .lines()
+        .find(|l| l.contains("Joint notice to Jaysh al-Izza"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{decisions}"))
+        .to_string();
+    assert!(decisions.contains("adopted"), "{decisions}");
+    node.ok(&[
+        "comply",
+        "--key",
+        &key("ir-monitor-1"),
+        "--decision",
+        &notice,
+        "complied",
+        "--note",
+        "Positions pulled back, verified by our post.",
+    ]);
+    let measures = node.ok(&["measures"]);
+    assert!(measures.contains("Complied"), "{measures}");
+    // A rejected or unknown decision takes no compliance record.
+    let refused = node.truce(&[
+        "comply",
+        "--key",
+        &key("ir-monitor-1"),
+        "--decision",
+        "D-1",
+        "partly",
+        "--note",
+        "x",
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("decision"));
+    assert!(node.verify().0);
+}

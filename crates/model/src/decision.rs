@@ -4,10 +4,11 @@
 
 use std::fmt;
 
+use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{Validate, ValidationError};
+use crate::{FormationId, Validate, ValidationError};
 
 /// A decision is named by the position of the statement that proposed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -90,10 +91,54 @@ pub struct DecisionProposed {
     pub deadline: Timestamp,
     /// Positions of entries the proposal rests on (findings, reports, documents).
     pub references: Vec<u64>,
+    /// For a measure: the step of the ladder and the formation it applies to.
+    pub measure: Option<MeasureSpec>,
+}
+
+/// A step of the graduated ladder applied to a formation, to be complied with by a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureSpec {
+    pub formation: FormationId,
+    /// The ladder step's id, such as "notice" or "joint-demarche".
+    pub step: String,
+    pub comply_by: Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplianceOutcome {
+    Complied,
+    Partly,
+    NotComplied,
+}
+
+/// A guarantor records whether the formation complied with an adopted measure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureCompliance {
+    pub decision: DecisionId,
+    pub outcome: ComplianceOutcome,
+    pub note: String,
+}
+
+impl Validate for MeasureCompliance {
+    fn validate(&self) -> Result<(), ValidationError> {
+        if self.note.trim().is_empty() {
+            return Err(ValidationError::new("note", "must say what was observed"));
+        }
+        Ok(())
+    }
 }
 
 impl Validate for DecisionProposed {
     fn validate(&self) -> Result<(), ValidationError> {
+        if (self.decision_type == DecisionType::Measure) != self.measure.is_some() {
+            return Err(ValidationError::new(
+                "measure",
+                "a measure proposal names its formation, step and date, and only a measure does",
+            ));
+        }
         if self.title.trim().is_empty() || self.title.chars().count() > 300 {
             return Err(ValidationError::new("title", "must be 1 to 300 characters"));
         }

@@ -23,10 +23,11 @@ pub enum Kind {
     Assessment,
     DecisionProposed,
     DecisionVote,
+    MeasureCompliance,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -41,6 +42,7 @@ impl Kind {
         Kind::Assessment,
         Kind::DecisionProposed,
         Kind::DecisionVote,
+        Kind::MeasureCompliance,
     ];
 
     /// The name used on the wire and in listings.
@@ -60,6 +62,7 @@ impl Kind {
             Kind::Assessment => "assessment",
             Kind::DecisionProposed => "decision_proposed",
             Kind::DecisionVote => "decision_vote",
+            Kind::MeasureCompliance => "measure_compliance",
         }
     }
 
@@ -82,7 +85,8 @@ impl Kind {
             | Kind::IncidentLinked
             | Kind::Assessment
             | Kind::DecisionProposed
-            | Kind::DecisionVote => role == Role::GuarantorMember,
+            | Kind::DecisionVote
+            | Kind::MeasureCompliance => role == Role::GuarantorMember,
         }
     }
 }

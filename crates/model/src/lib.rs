@@ -12,7 +12,10 @@ mod membership;
 mod names;
 mod register;
 
-pub use decision::{DecisionId, DecisionProposed, DecisionType, DecisionVote, Vote};
+pub use decision::{
+    ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote, MeasureCompliance,
+    MeasureSpec, Vote,
+};
 pub use error::ValidationError;
 pub use kind::Kind;
 pub use membership::{

@@ -327,7 +327,8 @@ impl Registry {
             | Body::IncidentLinked(_)
             | Body::Assessment(_)
             | Body::DecisionProposed(_)
-            | Body::DecisionVote(_) => Ok(()),
+            | Body::DecisionVote(_)
+            | Body::MeasureCompliance(_) => Ok(()),
         }
     }
 

@@ -3,8 +3,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
     Assessment, DecisionProposed, DecisionVote, FormationRegistered, FormationStatusChanged,
-    Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MemberAdmitted, Note, ReportAmended,
-    ReportFiled, ReportWithdrawn, Validate,
+    Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MeasureCompliance, MemberAdmitted, Note,
+    ReportAmended, ReportFiled, ReportWithdrawn, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -46,6 +46,7 @@ pub enum Body {
     Assessment(Assessment),
     DecisionProposed(DecisionProposed),
     DecisionVote(DecisionVote),
+    MeasureCompliance(MeasureCompliance),
 }
 
 impl Body {
@@ -65,6 +66,7 @@ impl Body {
             Body::Assessment(_) => Kind::Assessment,
             Body::DecisionProposed(_) => Kind::DecisionProposed,
             Body::DecisionVote(_) => Kind::DecisionVote,
+            Body::MeasureCompliance(_) => Kind::MeasureCompliance,
         }
     }
 
@@ -84,6 +86,7 @@ impl Body {
             Body::Assessment(b) => b.validate(),
             Body::DecisionProposed(b) => b.validate(),
             Body::DecisionVote(b) => b.validate(),
+            Body::MeasureCompliance(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

@@ -58,6 +58,42 @@ pub struct RegisterConfig {
     /// The rule per decision type; unanimity where none is given.
     #[serde(default)]
     pub decision_rules: BTreeMap<DecisionType, FindingRule>,
+    /// The graduated measures, mildest first.
+    #[serde(default = "default_ladder")]
+    pub ladder: Vec<LadderStep>,
+}
+
+/// One step of the graduated measures: suggested once a formation has this
+/// many confirmed violations in the window, or when the step before it was
+/// not complied with by its date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LadderStep {
+    pub id: String,
+    pub name: String,
+    pub confirmed_violations: usize,
+    pub days: i64,
+    /// Days the formation is given to comply.
+    pub comply_within_days: i64,
+}
+
+/// notice → joint démarche → public statement → suspension of benefits →
+/// referral for exclusion.
+pub fn default_ladder() -> Vec<LadderStep> {
+    let step = |id: &str, name: &str, confirmed_violations, comply_within_days| LadderStep {
+        id: id.into(),
+        name: name.into(),
+        confirmed_violations,
+        days: 30,
+        comply_within_days,
+    };
+    vec![
+        step("notice", "Notice", 1, 14),
+        step("joint-demarche", "Joint démarche", 3, 14),
+        step("public-statement", "Public statement", 5, 14),
+        step("suspension", "Suspension of benefits", 8, 30),
+        step("referral", "Referral for exclusion", 12, 30),
+    ]
 }
 
 impl Default for RegisterConfig {
@@ -66,6 +102,7 @@ impl Default for RegisterConfig {
             grouping: GroupingConfig::default(),
             finding_rule: FindingRule::Unanimity,
             decision_rules: BTreeMap::new(),
+            ladder: default_ladder(),
         }
     }
 }

@@ -240,8 +240,8 @@ fn order_by_requirements(criteria: Vec<Criterion>) -> Result<Vec<Criterion>, Reg
 }
 
 /// A confirmed violation: the incident's date, its type, its reports.
-type ConfirmedViolation = (Date, ViolationType, Vec<ReportId>);
-type ConfirmedByFormation = BTreeMap<FormationId, Vec<ConfirmedViolation>>;
+pub(crate) type ConfirmedViolation = (Date, ViolationType, Vec<ReportId>);
+pub(crate) type ConfirmedByFormation = BTreeMap<FormationId, Vec<ConfirmedViolation>>;
 /// Reports naming each formation as perpetrator, per window length in days.
 type PositionsByWindow<'a> = BTreeMap<i64, BTreeMap<&'a FormationId, Vec<&'a Report>>>;
 
@@ -307,14 +307,21 @@ impl Register {
                 _ => None,
             })
             .max();
-        let mut by_formation: BTreeMap<FormationId, Vec<_>> = BTreeMap::new();
-        let Some(days) = longest else {
-            return by_formation;
-        };
-        let from = date.checked_sub(days.days()).unwrap_or(Date::MIN);
+        match longest {
+            Some(days) => {
+                self.confirmed_violations(date.checked_sub(days.days()).unwrap_or(Date::MIN), date)
+            }
+            None => BTreeMap::new(),
+        }
+    }
+
+    /// Confirmed violations with events from `from` to `to`, by the
+    /// formation they are attributed to.
+    pub(crate) fn confirmed_violations(&self, from: Date, to: Date) -> ConfirmedByFormation {
+        let mut by_formation: ConfirmedByFormation = BTreeMap::new();
         // Only incidents someone attributed can count against a formation.
         let ids: Vec<ReportId> = self
-            .reports_between(from, date)
+            .reports_between(from, to)
             .filter(|r| {
                 r.fields.perpetrator.formation().is_some()
                     || self.assessments_by_report.contains_key(&r.id)

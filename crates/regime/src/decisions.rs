@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::Serialize;
 use truce_model::{
-    DecisionId, DecisionProposed, DecisionType, DecisionVote, MemberName, Party, Vote,
+    ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote, MeasureCompliance,
+    MeasureSpec, MemberName, Party, Vote,
 };
 use truce_record::{Context, Rejection};
 
@@ -63,7 +64,19 @@ pub struct Decision {
     /// Each guarantor party's latest vote.
     pub votes: BTreeMap<String, Ballot>,
     pub rule: String,
+    /// For a measure: the formation, the ladder step and the date to comply by.
+    pub measure: Option<MeasureSpec>,
+    /// Compliance with an adopted measure, as each guarantor recorded it.
+    pub compliance: Vec<ComplianceRecord>,
     settled: Option<DecisionStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComplianceRecord {
+    pub position: u64,
+    pub party: String,
+    pub outcome: ComplianceOutcome,
+    pub note: String,
 }
 
 impl Decision {
@@ -125,7 +138,59 @@ impl Register {
                 format!("{} is not after the proposal ({time})", proposal.deadline),
             ));
         }
+        if let Some(measure) = &proposal.measure {
+            self.check_formation("measure.formation", &measure.formation)?;
+            if !self.config.ladder.iter().any(|s| s.id == measure.step) {
+                let steps: Vec<_> = self.config.ladder.iter().map(|s| s.id.as_str()).collect();
+                return Err(rule(
+                    "measure.step",
+                    format!(
+                        "{:?} is not a step of the ladder ({})",
+                        measure.step,
+                        steps.join(", ")
+                    ),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    pub(crate) fn check_compliance_record(
+        &self,
+        record: &MeasureCompliance,
+    ) -> Result<(), Rejection> {
+        let decision = self
+            .decisions
+            .get(&record.decision)
+            .ok_or_else(|| rule("decision", format!("no decision {}", record.decision)))?;
+        if decision.measure.is_none() {
+            return Err(rule(
+                "decision",
+                format!("{} is not a measure", record.decision),
+            ));
+        }
+        if !matches!(decision.settled, Some(DecisionStatus::Adopted { .. })) {
+            return Err(rule(
+                "decision",
+                format!("{} was not adopted", record.decision),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn apply_compliance_record(
+        &mut self,
+        context: &Context<'_>,
+        record: &MeasureCompliance,
+    ) {
+        if let Some(decision) = self.decisions.get_mut(&record.decision) {
+            decision.compliance.push(ComplianceRecord {
+                position: context.position,
+                party: context.state.party.to_string(),
+                outcome: record.outcome,
+                note: record.note.clone(),
+            });
+        }
     }
 
     pub(crate) fn check_vote(&self, vote: &DecisionVote, time: Timestamp) -> Result<(), Rejection> {
@@ -163,6 +228,8 @@ impl Register {
             party: context.state.party.clone(),
             votes: BTreeMap::new(),
             rule: decision_rule.describe(self.guarantors.len()),
+            measure: proposal.measure.clone(),
+            compliance: Vec::new(),
             settled: None,
         };
         let ballot = Ballot {

@@ -16,14 +16,16 @@ mod error;
 mod export;
 mod findings;
 mod incidents;
+mod measures;
 mod register;
 
 pub use bulletin::{Bulletin, Edition, PartyTally};
-pub use config::{FindingRule, GroupingConfig, RegisterConfig};
+pub use config::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
 pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
-pub use decisions::{Ballot, Decision, DecisionStatus};
+pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
 pub use error::RegimeError;
 pub use export::{acled_csv, incidents_geojson};
 pub use findings::{Finding, FindingKind};
 pub use incidents::Incident;
+pub use measures::Suggestion;
 pub use register::{Formation, Register, Report, StatusPeriod};

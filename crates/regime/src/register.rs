@@ -182,7 +182,7 @@ impl Register {
             .max()
     }
 
-    fn check_formation(&self, field: &str, id: &FormationId) -> Result<(), Rejection> {
+    pub(crate) fn check_formation(&self, field: &str, id: &FormationId) -> Result<(), Rejection> {
         if self.formations.contains_key(id) {
             Ok(())
         } else {
@@ -314,6 +314,7 @@ impl Rules for Register {
             }
             Body::DecisionProposed(p) => self.check_proposal(p, statement.time),
             Body::DecisionVote(v) => self.check_vote(v, statement.time),
+            Body::MeasureCompliance(c) => self.check_compliance_record(c),
             Body::Assessment(a) => {
                 self.check_active_report("incident", a.incident)?;
                 if let Some(id) = &a.attributed_to {
@@ -392,6 +393,7 @@ impl Rules for Register {
             }
             Body::DecisionProposed(p) => self.apply_proposal(context, p),
             Body::DecisionVote(v) => self.apply_vote(context, v),
+            Body::MeasureCompliance(c) => self.apply_compliance_record(context, c),
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => {}
         }
     }

@@ -404,6 +404,22 @@ fn the_kept_grouping_equals_a_grouping_from_scratch() {
 }
 
 fn propose(m: &mut Mechanism, deadline: &str) -> truce_model::DecisionId {
+    let izza = FormationId::new("jaysh-al-izza").unwrap();
+    if m.register.formation(&izza).is_none() {
+        m.formation(
+            "jaysh-al-izza",
+            Some((FormationStatus::Joined, "2016-12-30".parse().unwrap())),
+        );
+    }
+    propose_step(m, deadline, "notice", "2099-01-15")
+}
+
+fn propose_step(
+    m: &mut Mechanism,
+    deadline: &str,
+    step: &str,
+    comply_by: &str,
+) -> truce_model::DecisionId {
     let position = m
         .say(
             RU,
@@ -413,6 +429,11 @@ fn propose(m: &mut Mechanism, deadline: &str) -> truce_model::DecisionId {
                 text: "The guarantors call on the formation to cease fire within 7 days.".into(),
                 deadline: deadline.parse().unwrap(),
                 references: vec![],
+                measure: Some(truce_model::MeasureSpec {
+                    formation: FormationId::new("jaysh-al-izza").unwrap(),
+                    step: step.into(),
+                    comply_by: comply_by.parse().unwrap(),
+                }),
             }),
         )
         .unwrap();
@@ -503,6 +524,7 @@ fn observers_cannot_vote_and_deadlines_close_the_vote() {
             text: "Too late.".into(),
             deadline: "2020-01-01T00:00:00Z".parse().unwrap(),
             references: vec![],
+            measure: None,
         }),
     );
     assert!(
@@ -591,4 +613,92 @@ fn compliance_names_the_failed_criterion_and_the_reports_behind_it() {
     assert_eq!(latecomer.not_judged, vec!["no-shelling".to_string()]);
     // Forty days on, the violation is outside the window.
     assert!(on("2027-01-05")["jaysh-al-izza"].complies);
+}
+
+/// The ladder at work: confirmed violations bring a notice; with unanimity
+/// one objection rejects it, with 2 of 3 it is adopted; when its date passes
+/// without compliance, the next step is suggested.
+#[test]
+fn confirmed_violations_bring_a_notice_and_non_compliance_the_next_step() {
+    use truce_model::{DecisionType, Vote};
+    use truce_regime::DecisionStatus;
+    for (rule, adopted) in [
+        (FindingRule::Unanimity, false),
+        (FindingRule::AtLeast(2), true),
+    ] {
+        let mut config = RegisterConfig::default();
+        config.decision_rules.insert(DecisionType::Measure, rule);
+        let mut m = Mechanism::with_config(config);
+        m.formation(
+            "jaysh-al-izza",
+            Some((FormationStatus::Joined, "2016-12-30".parse().unwrap())),
+        );
+        let izza = FormationId::new("jaysh-al-izza").unwrap();
+        assert!(m
+            .register
+            .suggested_measures("2026-11-21".parse().unwrap())
+            .is_empty());
+
+        let mut report = shelling("2026-11-20T14:30", 0.0, civilians());
+        report.perpetrator = Actor::Formation(izza.clone());
+        let id = m.file(RU, report).unwrap();
+        for who in [TR, IR] {
+            let confirm = Body::Assessment(Assessment {
+                incident: id,
+                position: Position::Confirmed,
+                attributed_to: Some(izza.clone()),
+                reason: "seen".into(),
+                references: vec![],
+            });
+            m.say(who, confirm).unwrap();
+        }
+        let suggested = m.register.suggested_measures("2026-11-21".parse().unwrap());
+        assert_eq!(suggested.len(), 1);
+        assert_eq!(suggested[0].step.id, "notice");
+        assert_eq!(suggested[0].evidence, vec![id]);
+
+        let decision = propose_step(&mut m, "2099-01-01T00:00:00Z", "notice", "2026-12-05");
+        vote(&mut m, TR, decision, Vote::Endorse).unwrap();
+        if !adopted {
+            vote(&mut m, IR, decision, Vote::Object).unwrap();
+        }
+        let status = m
+            .register
+            .decision(decision)
+            .unwrap()
+            .status_at(Timestamp::now());
+        assert_eq!(
+            matches!(status, DecisionStatus::Adopted { .. }),
+            adopted,
+            "{status:?}"
+        );
+        if !adopted {
+            assert_eq!(m.register.decision(decision).unwrap().dissent().len(), 1);
+            continue;
+        }
+        // Before its date nothing more is due; after it, without compliance, the next step is.
+        assert!(m
+            .register
+            .suggested_measures("2026-12-01".parse().unwrap())
+            .is_empty());
+        let later = m.register.suggested_measures("2026-12-10".parse().unwrap());
+        assert_eq!(later.len(), 1, "{later:?}");
+        assert_eq!(later[0].step.id, "joint-demarche");
+        assert!(
+            later[0].reason.contains("not complied"),
+            "{}",
+            later[0].reason
+        );
+        // Compliance recorded in time: nothing further is due.
+        let complied = Body::MeasureCompliance(truce_model::MeasureCompliance {
+            decision,
+            outcome: truce_model::ComplianceOutcome::Complied,
+            note: "Heavy weapons withdrawn from the line, verified by our post.".into(),
+        });
+        m.say(IR, complied).unwrap();
+        assert!(m
+            .register
+            .suggested_measures("2026-12-10".parse().unwrap())
+            .is_empty());
+    }
 }

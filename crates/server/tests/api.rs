@@ -687,6 +687,14 @@ async fn propose(node: &mut Node, who: usize, decision_type: DecisionType, title
                 text: format!("The guarantors decide: {title}."),
                 deadline: in_a_month(),
                 references: vec![],
+                // Measures apply a step of the ladder to a registered formation.
+                measure: (decision_type == DecisionType::Measure).then(|| {
+                    truce_model::MeasureSpec {
+                        formation: FormationId::new("hts").unwrap(),
+                        step: "notice".into(),
+                        comply_by: yesterday(),
+                    }
+                }),
             }),
         )
         .await;

@@ -936,6 +936,12 @@ fn a_decision_with_one_objection_is_rejected_and_the_dissent_kept() {
         "Cease fire near Khan Shaykhun within 7 days.",
         "--deadline",
         "2099-01-01T00:00:00Z",
+        "--formation",
+        "jaysh-al-izza",
+        "--step",
+        "joint-demarche",
+        "--comply-by",
+        "2099-01-10",
     ]);
     let decision = format!("D-{}", appended_position(&proposed));
     node.ok(&[

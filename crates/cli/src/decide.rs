@@ -61,6 +61,14 @@ pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// `D-12`, `d-12` or `12`.
+fn parse_decision_id(text: &str) -> Result<DecisionId> {
+    let digits = text.trim_start_matches("D-").trim_start_matches("d-");
+    Ok(DecisionId(digits.parse().with_context(|| {
+        format!("{text:?} is not a decision id such as D-12")
+    })?))
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum VoteArg {
     Endorse,
@@ -82,15 +90,7 @@ pub struct VoteArgs {
 }
 
 pub async fn vote(location: &Location, args: VoteArgs) -> Result<ExitCode> {
-    let digits = args
-        .decision
-        .trim_start_matches("D-")
-        .trim_start_matches("d-");
-    let decision = DecisionId(
-        digits
-            .parse()
-            .with_context(|| format!("{:?} is not a decision id such as D-12", args.decision))?,
-    );
+    let decision = parse_decision_id(&args.decision)?;
     let body = Body::DecisionVote(DecisionVote {
         decision,
         vote: match args.vote {
@@ -270,15 +270,7 @@ pub struct ComplyArgs {
 
 /// Records whether a formation complied with an adopted measure.
 pub async fn comply(location: &Location, args: ComplyArgs) -> Result<ExitCode> {
-    let digits = args
-        .decision
-        .trim_start_matches("D-")
-        .trim_start_matches("d-");
-    let decision = DecisionId(
-        digits
-            .parse()
-            .with_context(|| format!("{:?} is not a decision id such as D-12", args.decision))?,
-    );
+    let decision = parse_decision_id(&args.decision)?;
     let body = Body::MeasureCompliance(truce_model::MeasureCompliance {
         decision,
         outcome: match args.outcome {

@@ -267,6 +267,30 @@ fn summary(body: &Body) -> String {
         Body::MeasureCompliance(c) => {
             format!("records {:?} with {}: {}", c.outcome, c.decision, c.note)
         }
+        Body::ExchangeKeyPublished(k) => format!("exchange key {k}", k = k.key),
+        Body::ExchangeListSubmitted(l) => format!(
+            "{} list {}: {} persons (sealed to {} keys)",
+            l.direction.as_str(),
+            l.reference,
+            l.entries.len(),
+            l.sealed.recipients.len()
+        ),
+        Body::ExchangeMatch(m) => format!(
+            "{:?} match {} ~ {} (score {})",
+            m.verdict, m.sought, m.held, m.score
+        ),
+        Body::ExchangeInterview(i) => format!(
+            "interview of {} for {}: {}",
+            i.person,
+            i.project,
+            if i.clears_release() { "cleared" } else { "not cleared" }
+        ),
+        Body::ExchangeRelease(r) => format!(
+            "release of {} persons in {} at {}",
+            r.persons.len(),
+            r.project,
+            r.released_at
+        ),
         Body::Assessment(a) => format!(
             "{} on the incident of {}: {}",
             a.position.as_str(),

@@ -16,7 +16,7 @@ use crate::register::sign_and_append;
 pub struct ProposeArgs {
     #[arg(long)]
     key: PathBuf,
-    /// measure, designation, reinstatement, criteria, agreement, document, other.
+    /// measure, designation, reinstatement, criteria, agreement, document, exchange, other.
     #[arg(long = "type")]
     decision_type: DecisionType,
     #[arg(long)]
@@ -39,6 +39,18 @@ pub struct ProposeArgs {
     /// For a measure: the date the formation must comply by.
     #[arg(long)]
     comply_by: Option<jiff::civil::Date>,
+    /// For an exchange: its number in the series (1, 2, …).
+    #[arg(long, requires_all = ["place", "date", "persons"])]
+    number: Option<u32>,
+    /// For an exchange: where the release takes place.
+    #[arg(long)]
+    place: Option<String>,
+    /// For an exchange: the agreed date.
+    #[arg(long)]
+    date: Option<jiff::civil::Date>,
+    /// For an exchange: a held person to release, as L-12/3 (repeat).
+    #[arg(long = "person")]
+    persons: Vec<truce_model::PersonRef>,
 }
 
 pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode> {
@@ -53,6 +65,15 @@ pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode>
                 formation: truce_model::FormationId::new(formation)?,
                 step,
                 comply_by,
+            }),
+            _ => None,
+        },
+        exchange: match (args.number, args.place, args.date) {
+            (Some(number), Some(place), Some(date)) => Some(truce_model::ExchangeSpec {
+                number,
+                place,
+                date,
+                persons: args.persons,
             }),
             _ => None,
         },

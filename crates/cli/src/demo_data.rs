@@ -501,6 +501,7 @@ pub fn decisions(deadline: jiff::Timestamp) -> Vec<DemoDecision> {
             deadline,
             references: vec![],
             measure,
+            exchange: None,
         })
     };
     vec![

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{FormationId, Validate, ValidationError};
+use crate::{ExchangeSpec, FormationId, Validate, ValidationError};
 
 /// A decision is named by the position of the statement that proposed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -37,17 +37,20 @@ pub enum DecisionType {
     Agreement,
     /// A document of a meeting.
     Document,
+    /// An exchange of detainees, abductees or bodies.
+    Exchange,
     Other,
 }
 
 impl DecisionType {
-    pub const ALL: [DecisionType; 7] = [
+    pub const ALL: [DecisionType; 8] = [
         DecisionType::Measure,
         DecisionType::Designation,
         DecisionType::Reinstatement,
         DecisionType::Criteria,
         DecisionType::Agreement,
         DecisionType::Document,
+        DecisionType::Exchange,
         DecisionType::Other,
     ];
 
@@ -59,6 +62,7 @@ impl DecisionType {
             DecisionType::Criteria => "criteria",
             DecisionType::Agreement => "agreement",
             DecisionType::Document => "document",
+            DecisionType::Exchange => "exchange",
             DecisionType::Other => "other",
         }
     }
@@ -93,6 +97,8 @@ pub struct DecisionProposed {
     pub references: Vec<u64>,
     /// For a measure: the step of the ladder and the formation it applies to.
     pub measure: Option<MeasureSpec>,
+    /// For an exchange: its number, place, date and the persons to release.
+    pub exchange: Option<ExchangeSpec>,
 }
 
 /// A step of the graduated ladder applied to a formation, to be complied with by a date.
@@ -138,6 +144,15 @@ impl Validate for DecisionProposed {
                 "measure",
                 "a measure proposal names its formation, step and date, and only a measure does",
             ));
+        }
+        if (self.decision_type == DecisionType::Exchange) != self.exchange.is_some() {
+            return Err(ValidationError::new(
+                "exchange",
+                "an exchange proposal names its number, place, date and persons, and only an exchange does",
+            ));
+        }
+        if let Some(exchange) = &self.exchange {
+            exchange.validate().map_err(|e| e.within("exchange"))?;
         }
         if self.title.trim().is_empty() || self.title.chars().count() > 300 {
             return Err(ValidationError::new("title", "must be 1 to 300 characters"));

@@ -24,10 +24,15 @@ pub enum Kind {
     DecisionProposed,
     DecisionVote,
     MeasureCompliance,
+    ExchangeKeyPublished,
+    ExchangeListSubmitted,
+    ExchangeMatch,
+    ExchangeInterview,
+    ExchangeRelease,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 20] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -43,6 +48,11 @@ impl Kind {
         Kind::DecisionProposed,
         Kind::DecisionVote,
         Kind::MeasureCompliance,
+        Kind::ExchangeKeyPublished,
+        Kind::ExchangeListSubmitted,
+        Kind::ExchangeMatch,
+        Kind::ExchangeInterview,
+        Kind::ExchangeRelease,
     ];
 
     /// The name used on the wire and in listings.
@@ -63,6 +73,11 @@ impl Kind {
             Kind::DecisionProposed => "decision_proposed",
             Kind::DecisionVote => "decision_vote",
             Kind::MeasureCompliance => "measure_compliance",
+            Kind::ExchangeKeyPublished => "exchange_key_published",
+            Kind::ExchangeListSubmitted => "exchange_list_submitted",
+            Kind::ExchangeMatch => "exchange_match",
+            Kind::ExchangeInterview => "exchange_interview",
+            Kind::ExchangeRelease => "exchange_release",
         }
     }
 
@@ -86,7 +101,16 @@ impl Kind {
             | Kind::Assessment
             | Kind::DecisionProposed
             | Kind::DecisionVote
-            | Kind::MeasureCompliance => role == Role::GuarantorMember,
+            | Kind::MeasureCompliance
+            | Kind::ExchangeListSubmitted => role == Role::GuarantorMember,
+            // Those who receive sealed lists publish the key they are sealed to.
+            Kind::ExchangeKeyPublished => {
+                matches!(role, Role::GuarantorMember | Role::Intermediary)
+            }
+            // Matching, interviews and releases are the neutral intermediary's.
+            Kind::ExchangeMatch | Kind::ExchangeInterview | Kind::ExchangeRelease => {
+                role == Role::Intermediary
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod decision;
 mod error;
+mod exchange;
 mod kind;
 mod membership;
 mod names;
@@ -17,6 +18,11 @@ pub use decision::{
     MeasureSpec, Vote,
 };
 pub use error::ValidationError;
+pub use exchange::{
+    ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease,
+    ExchangeSpec, ListDirection, ListEntry, ListId, MatchVerdict, PersonCategory, PersonRef,
+    SealedBox, SealedFor, VulnerableCounts, MAX_LIST_ENTRIES,
+};
 pub use kind::Kind;
 pub use membership::{
     FoundingMember, Genesis, KeyRevoked, KeyRotated, MemberAdmitted, Note, Witness, MAX_NOTE_CHARS,

@@ -328,7 +328,12 @@ impl Registry {
             | Body::Assessment(_)
             | Body::DecisionProposed(_)
             | Body::DecisionVote(_)
-            | Body::MeasureCompliance(_) => Ok(()),
+            | Body::MeasureCompliance(_)
+            | Body::ExchangeKeyPublished(_)
+            | Body::ExchangeListSubmitted(_)
+            | Body::ExchangeMatch(_)
+            | Body::ExchangeInterview(_)
+            | Body::ExchangeRelease(_) => Ok(()),
         }
     }
 

@@ -2,9 +2,10 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
-    Assessment, DecisionProposed, DecisionVote, FormationRegistered, FormationStatusChanged,
-    Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MeasureCompliance, MemberAdmitted, Note,
-    ReportAmended, ReportFiled, ReportWithdrawn, Validate,
+    Assessment, DecisionProposed, DecisionVote, ExchangeInterview, ExchangeKeyPublished,
+    ExchangeListSubmitted, ExchangeMatch, ExchangeRelease, FormationRegistered,
+    FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MeasureCompliance,
+    MemberAdmitted, Note, ReportAmended, ReportFiled, ReportWithdrawn, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -47,6 +48,11 @@ pub enum Body {
     DecisionProposed(DecisionProposed),
     DecisionVote(DecisionVote),
     MeasureCompliance(MeasureCompliance),
+    ExchangeKeyPublished(ExchangeKeyPublished),
+    ExchangeListSubmitted(ExchangeListSubmitted),
+    ExchangeMatch(ExchangeMatch),
+    ExchangeInterview(ExchangeInterview),
+    ExchangeRelease(ExchangeRelease),
 }
 
 impl Body {
@@ -67,6 +73,11 @@ impl Body {
             Body::DecisionProposed(_) => Kind::DecisionProposed,
             Body::DecisionVote(_) => Kind::DecisionVote,
             Body::MeasureCompliance(_) => Kind::MeasureCompliance,
+            Body::ExchangeKeyPublished(_) => Kind::ExchangeKeyPublished,
+            Body::ExchangeListSubmitted(_) => Kind::ExchangeListSubmitted,
+            Body::ExchangeMatch(_) => Kind::ExchangeMatch,
+            Body::ExchangeInterview(_) => Kind::ExchangeInterview,
+            Body::ExchangeRelease(_) => Kind::ExchangeRelease,
         }
     }
 
@@ -87,6 +98,11 @@ impl Body {
             Body::DecisionProposed(b) => b.validate(),
             Body::DecisionVote(b) => b.validate(),
             Body::MeasureCompliance(b) => b.validate(),
+            Body::ExchangeKeyPublished(b) => b.validate(),
+            Body::ExchangeListSubmitted(b) => b.validate(),
+            Body::ExchangeMatch(b) => b.validate(),
+            Body::ExchangeInterview(b) => b.validate(),
+            Body::ExchangeRelease(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

@@ -10,6 +10,7 @@ use truce_model::{FormationStatus, Position};
 
 use crate::findings::{Finding, FindingKind};
 use crate::register::{Register, Report};
+use crate::response::{write_exchanges, write_response, ExchangeTally, ResponseTally};
 
 /// Who the bulletin is for. The public edition holds counts and findings
 /// only: never narratives, sources, evidence or who filed what.
@@ -78,6 +79,8 @@ pub struct Bulletin {
     pub parties: Vec<PartyTally>,
     pub findings: FindingsTally,
     pub formations: FormationTally,
+    pub response: ResponseTally,
+    pub exchanges: Vec<ExchangeTally>,
     /// Internal edition only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reports: Option<Vec<ReportLine>>,
@@ -104,6 +107,8 @@ impl Register {
             parties: self.party_tallies(&reports, &finding_of),
             findings: tally_findings(&findings),
             formations: self.formation_tally(to),
+            response: self.response_tally(from, to, edition == Edition::Internal),
+            exchanges: self.exchange_tallies(from, to),
             reports: (edition == Edition::Internal)
                 .then(|| self.report_lines(&reports, &finding_of)),
         }
@@ -276,6 +281,8 @@ impl Bulletin {
             "Formations: {} in the ceasefire regime, {} excluded, {} suspended.",
             f.in_ceasefire, f.excluded, f.suspended
         );
+        write_response(&mut text, &self.response);
+        write_exchanges(&mut text, &self.exchanges);
         if let Some(lines) = &self.reports {
             let _ = writeln!(text, "\nReports:");
             for line in lines {

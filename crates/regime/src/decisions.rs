@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::Serialize;
 use truce_model::{
-    ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote, MeasureCompliance,
-    MeasureSpec, MemberName, Party, Vote,
+    ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote, ExchangeSpec,
+    MeasureCompliance, MeasureSpec, MemberName, Party, Vote,
 };
 use truce_record::{Context, Rejection};
 
@@ -60,6 +60,7 @@ pub struct Decision {
     pub deadline: Timestamp,
     pub references: Vec<u64>,
     pub proposed_by: MemberName,
+    pub proposed_time: Timestamp,
     pub party: Party,
     /// Each guarantor party's latest vote.
     pub votes: BTreeMap<String, Ballot>,
@@ -68,12 +69,17 @@ pub struct Decision {
     pub measure: Option<MeasureSpec>,
     /// Compliance with an adopted measure, as each guarantor recorded it.
     pub compliance: Vec<ComplianceRecord>,
+    /// For an exchange: its number, place, date and persons.
+    pub exchange: Option<ExchangeSpec>,
+    /// The time of the statement that settled it.
+    pub settled_time: Option<Timestamp>,
     settled: Option<DecisionStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ComplianceRecord {
     pub position: u64,
+    pub time: Timestamp,
     pub party: String,
     pub outcome: ComplianceOutcome,
     pub note: String,
@@ -87,6 +93,11 @@ impl Decision {
             None if now > self.deadline => DecisionStatus::Expired,
             None => DecisionStatus::Open,
         }
+    }
+
+    /// The outcome fixed by a vote, whatever the time.
+    pub(crate) fn settled(&self) -> Option<DecisionStatus> {
+        self.settled
     }
 
     /// Objections with their reasons: kept and shown whatever the outcome.
@@ -152,6 +163,9 @@ impl Register {
                 ));
             }
         }
+        if let Some(exchange) = &proposal.exchange {
+            self.check_exchange_spec(exchange, time)?;
+        }
         Ok(())
     }
 
@@ -186,6 +200,7 @@ impl Register {
         if let Some(decision) = self.decisions.get_mut(&record.decision) {
             decision.compliance.push(ComplianceRecord {
                 position: context.position,
+                time: context.time,
                 party: context.state.party.to_string(),
                 outcome: record.outcome,
                 note: record.note.clone(),
@@ -225,11 +240,14 @@ impl Register {
             deadline: proposal.deadline,
             references: proposal.references.clone(),
             proposed_by: context.member.clone(),
+            proposed_time: context.time,
             party: context.state.party.clone(),
             votes: BTreeMap::new(),
             rule: decision_rule.describe(self.guarantors.len()),
             measure: proposal.measure.clone(),
             compliance: Vec::new(),
+            exchange: proposal.exchange.clone(),
+            settled_time: None,
             settled: None,
         };
         let ballot = Ballot {
@@ -241,7 +259,7 @@ impl Register {
         decision
             .votes
             .insert(context.state.party.to_string(), ballot);
-        self.settle(&mut decision, decision_rule, context.position);
+        self.settle(&mut decision, decision_rule, context);
         self.decisions.insert(id, decision);
     }
 
@@ -259,19 +277,22 @@ impl Register {
             },
         );
         let decision_rule = self.decision_rule(decision.decision_type);
-        self.settle(&mut decision, decision_rule, context.position);
+        self.settle(&mut decision, decision_rule, context);
         self.decisions.insert(vote.decision, decision);
     }
 
     /// Adopted once the rule holds; rejected once it can no longer hold.
-    fn settle(&self, decision: &mut Decision, decision_rule: FindingRule, position: u64) {
+    fn settle(&self, decision: &mut Decision, decision_rule: FindingRule, context: &Context<'_>) {
+        let position = context.position;
         let guarantors = self.guarantors.len();
         let endorsing = decision.count(Vote::Endorse);
         let objecting = decision.count(Vote::Object);
         if decision_rule.holds(endorsing, guarantors) {
             decision.settled = Some(DecisionStatus::Adopted { at: position });
+            decision.settled_time = Some(context.time);
         } else if !decision_rule.holds(guarantors.saturating_sub(objecting), guarantors) {
             decision.settled = Some(DecisionStatus::Rejected { at: position });
+            decision.settled_time = Some(context.time);
         }
     }
 }

@@ -13,19 +13,25 @@ mod config;
 mod criteria;
 mod decisions;
 mod error;
+mod exchange;
 mod export;
 mod findings;
 mod incidents;
 mod measures;
 mod register;
+mod response;
 
 pub use bulletin::{Bulletin, Edition, PartyTally};
 pub use config::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
 pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
 pub use error::RegimeError;
+pub use exchange::{
+    ExchangeKey, ExchangeList, ExchangeProject, InterviewOutcome, MatchRecord, ProjectPerson,
+};
 pub use export::{acled_csv, incidents_geojson};
 pub use findings::{Finding, FindingKind};
 pub use incidents::Incident;
 pub use measures::Suggestion;
 pub use register::{Formation, Register, Report, StatusPeriod};
+pub use response::{ComplianceLine, ExchangeTally, MeasureLine, ResponseTally};

@@ -16,7 +16,7 @@ use crate::incidents::Grouping;
 use crate::RegisterConfig;
 
 /// Syria keeps UTC+3 all year; report times are local times there.
-fn local_zone() -> TimeZone {
+pub(crate) fn local_zone() -> TimeZone {
     TimeZone::fixed(Offset::constant(3))
 }
 
@@ -109,6 +109,7 @@ pub struct Register {
     pub(crate) by_governorate: HashMap<String, BTreeMap<Date, Vec<ReportId>>>,
     pub(crate) grouping: RwLock<Grouping>,
     pub(crate) decisions: BTreeMap<truce_model::DecisionId, crate::decisions::Decision>,
+    pub(crate) exchange: crate::exchange::ExchangeBook,
 }
 
 impl Register {
@@ -126,6 +127,7 @@ impl Register {
             by_governorate: HashMap::new(),
             grouping: RwLock::new(Grouping::default()),
             decisions: BTreeMap::new(),
+            exchange: Default::default(),
         }
     }
 
@@ -315,6 +317,11 @@ impl Rules for Register {
             Body::DecisionProposed(p) => self.check_proposal(p, statement.time),
             Body::DecisionVote(v) => self.check_vote(v, statement.time),
             Body::MeasureCompliance(c) => self.check_compliance_record(c),
+            Body::ExchangeKeyPublished(k) => self.check_exchange_key(context, k),
+            Body::ExchangeListSubmitted(l) => self.check_list(context, l),
+            Body::ExchangeMatch(m) => self.check_match(m),
+            Body::ExchangeInterview(i) => self.check_interview(i),
+            Body::ExchangeRelease(r) => self.check_release(r, statement.time),
             Body::Assessment(a) => {
                 self.check_active_report("incident", a.incident)?;
                 if let Some(id) = &a.attributed_to {
@@ -394,6 +401,11 @@ impl Rules for Register {
             Body::DecisionProposed(p) => self.apply_proposal(context, p),
             Body::DecisionVote(v) => self.apply_vote(context, v),
             Body::MeasureCompliance(c) => self.apply_compliance_record(context, c),
+            Body::ExchangeKeyPublished(k) => self.apply_exchange_key(context, k),
+            Body::ExchangeListSubmitted(l) => self.apply_list(context, l),
+            Body::ExchangeMatch(m) => self.apply_match(context, m),
+            Body::ExchangeInterview(i) => self.apply_interview(context, i),
+            Body::ExchangeRelease(r) => self.apply_release(context, r),
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => {}
         }
     }

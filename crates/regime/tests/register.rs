@@ -429,6 +429,7 @@ fn propose_step(
                 text: "The guarantors call on the formation to cease fire within 7 days.".into(),
                 deadline: deadline.parse().unwrap(),
                 references: vec![],
+                exchange: None,
                 measure: Some(truce_model::MeasureSpec {
                     formation: FormationId::new("jaysh-al-izza").unwrap(),
                     step: step.into(),
@@ -525,6 +526,7 @@ fn observers_cannot_vote_and_deadlines_close_the_vote() {
             deadline: "2020-01-01T00:00:00Z".parse().unwrap(),
             references: vec![],
             measure: None,
+            exchange: None,
         }),
     );
     assert!(

@@ -54,8 +54,9 @@ impl Access {
     }
 
     /// The access a member's role gives. The operator and the intermediary
-    /// read as observers: they take no position on the register, and what
-    /// the intermediary alone may see (detainee identities) is not served yet.
+    /// read as observers: they take no position on the register. Detainee
+    /// identities are never served: lists are sealed to the intermediary's
+    /// and the submitter's keys, and opened on their own machines.
     pub fn of_role(role: Role) -> Access {
         match role {
             Role::GuarantorMember => Access::Guarantor,
@@ -93,6 +94,9 @@ pub enum Resource {
     /// Every decision (open, adopted, rejected, expired) with its text,
     /// rule, each party's vote and reason, and the dissent.
     Decisions,
+    /// Exchange lists by their counts, matches and projects by persons'
+    /// places on lists: never identities, which no node can read.
+    ExchangeStatus,
 }
 
 impl Resource {
@@ -113,7 +117,8 @@ impl Resource {
             | Resource::Incidents
             | Resource::Entries
             | Resource::Drafts
-            | Resource::Decisions => Access::Observer,
+            | Resource::Decisions
+            | Resource::ExchangeStatus => Access::Observer,
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod auth;
 mod decisions;
 pub mod drafts;
 mod error;
+mod exchange;
 mod layers;
 mod log;
 mod query;
@@ -139,6 +140,7 @@ impl Modify for BearerAuth {
     tags(
         (name = "record", description = "Statements, checkpoints, proofs, entries"),
         (name = "register", description = "Reports, incidents, findings, formations, bulletins, decisions"),
+        (name = "exchange", description = "Exchanges of detainees: lists by their counts, matches, projects; never identities"),
         (name = "node", description = "Health"),
     )
 )]
@@ -157,6 +159,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(register::bulletin))
         .routes(routes!(decisions::list_decisions))
         .routes(routes!(decisions::get_decision))
+        .routes(routes!(exchange::list_lists))
+        .routes(routes!(exchange::sealed_list))
+        .routes(routes!(exchange::list_matches))
+        .routes(routes!(exchange::list_projects))
         .routes(routes!(log::mechanism))
         .routes(routes!(log::members))
         .routes(routes!(log::checkpoint))

@@ -687,6 +687,7 @@ async fn propose(node: &mut Node, who: usize, decision_type: DecisionType, title
                 text: format!("The guarantors decide: {title}."),
                 deadline: in_a_month(),
                 references: vec![],
+                exchange: None,
                 // Measures apply a step of the ladder to a registered formation.
                 measure: (decision_type == DecisionType::Measure).then(|| {
                     truce_model::MeasureSpec {
@@ -884,11 +885,15 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/drafts/{id}",
         "/api/v1/decisions",
         "/api/v1/decisions/{id}",
+        "/api/v1/exchange/lists",
+        "/api/v1/exchange/lists/{id}/sealed",
+        "/api/v1/exchange/matches",
+        "/api/v1/exchange/projects",
         "/healthz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 25, "{paths:?}");
+    assert_eq!(paths.len(), 29, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

@@ -1,0 +1,18 @@
+//! Lists of detainees, abductees, bodies and missing persons.
+//!
+//! The Record holds only sealed lists (see `truce_model::ExchangeListSubmitted`);
+//! this crate is where their plaintext lives: the person schema and its
+//! validation, sealing to the intermediary's and the submitter's keys,
+//! the keyed fingerprints that let the Record refuse duplicates without
+//! learning names, and the matching of persons sought against persons held.
+//! It knows nothing of storage or HTTP.
+
+mod error;
+mod list;
+mod person;
+mod seal;
+
+pub use error::ExchangeError;
+pub use list::{fingerprint, open_notes, seal_list, ListContents, OpenedList};
+pub use person::Person;
+pub use seal::{open, seal, ExchangeSecret};

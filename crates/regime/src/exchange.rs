@@ -1,0 +1,614 @@
+//! Exchanges of detainees, abductees, bodies and missing persons, as every
+//! member may see them: lists by their counts, persons by their place on a
+//! list, matches, projects, interviews and releases. Nothing here can name a
+//! person; the sealed lists are opened only by the exchange crate, on the
+//! intermediary's or the submitter's side.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::Serialize;
+use truce_model::{
+    DecisionId, DecisionType, ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted,
+    ExchangeMatch, ExchangeRelease, ExchangeSpec, ListDirection, ListEntry, ListId, MatchVerdict,
+    MemberName, Party, PersonCategory, PersonRef, PublicKeyBytes, Role, VulnerableCounts,
+};
+use truce_record::{Context, Rejection};
+
+use crate::decisions::DecisionStatus;
+use crate::register::Register;
+
+/// A member's published exchange key.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExchangeKey {
+    pub member: MemberName,
+    pub party: Party,
+    pub role: Role,
+    pub key: PublicKeyBytes,
+    pub published_at: u64,
+}
+
+/// A list as every member sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExchangeList {
+    pub id: ListId,
+    pub reference: String,
+    pub direction: ListDirection,
+    pub submitted_by: MemberName,
+    pub party: Party,
+    pub entries: Vec<ListEntry>,
+    pub vulnerable: VulnerableCounts,
+    /// The keys that can open it.
+    pub recipients: Vec<PublicKeyBytes>,
+}
+
+impl ExchangeList {
+    pub fn count(&self, category: PersonCategory) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.category == category)
+            .count()
+    }
+
+    pub fn person(&self, entry: u32) -> Option<&ListEntry> {
+        self.entries.get(entry.checked_sub(1)? as usize)
+    }
+}
+
+/// The intermediary's latest verdict on one pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchRecord {
+    pub sought: PersonRef,
+    pub held: PersonRef,
+    pub verdict: MatchVerdict,
+    pub score: u16,
+    pub position: u64,
+}
+
+/// Where one person of a project stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectPerson {
+    pub person: PersonRef,
+    /// The party whose list holds the person.
+    pub held_by: Party,
+    pub category: PersonCategory,
+    pub interview: Option<InterviewOutcome>,
+    pub released_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct InterviewOutcome {
+    pub identity_confirmed: bool,
+    pub consents: bool,
+    pub destination_agreed: bool,
+    pub fit_to_travel: bool,
+    pub position: u64,
+}
+
+impl InterviewOutcome {
+    pub fn clears_release(&self) -> bool {
+        self.identity_confirmed && self.consents && self.destination_agreed && self.fit_to_travel
+    }
+}
+
+/// An exchange project: a decision of type exchange, and what followed it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExchangeProject {
+    pub decision: DecisionId,
+    pub number: u32,
+    pub place: String,
+    pub date: Date,
+    pub status: DecisionStatus,
+    pub persons: Vec<ProjectPerson>,
+    /// Positions of the release statements.
+    pub releases: Vec<u64>,
+}
+
+impl ExchangeProject {
+    pub fn released(&self) -> usize {
+        self.persons
+            .iter()
+            .filter(|p| p.released_at.is_some())
+            .count()
+    }
+
+    /// Released persons per holding party, in party order.
+    pub fn released_by_party(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for person in self.persons.iter().filter(|p| p.released_at.is_some()) {
+            *counts.entry(person.held_by.to_string()).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// Everything the Record says about exchanges, indexed for the rules.
+#[derive(Debug, Default)]
+pub(crate) struct ExchangeBook {
+    keys: BTreeMap<MemberName, ExchangeKey>,
+    lists: BTreeMap<ListId, ExchangeList>,
+    /// (submitter, digest) → the list that carried it.
+    digests: HashMap<(MemberName, String), ListId>,
+    /// (submitter, direction, fingerprint) → where the person first appeared.
+    fingerprints: HashMap<(MemberName, ListDirection, String), PersonRef>,
+    /// Latest verdict per (sought, held).
+    matches: BTreeMap<(PersonRef, PersonRef), MatchRecord>,
+    interviews: HashMap<(DecisionId, PersonRef), InterviewOutcome>,
+    /// Person → (project, release time, release position).
+    released: HashMap<PersonRef, (DecisionId, Timestamp)>,
+    releases: BTreeMap<DecisionId, Vec<u64>>,
+}
+
+fn rule(field: &str, reason: impl Into<String>) -> Rejection {
+    Rejection::Rule {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+impl Register {
+    pub fn exchange_keys(&self) -> impl Iterator<Item = &ExchangeKey> {
+        self.exchange.keys.values()
+    }
+
+    /// The current exchange keys of the intermediaries: every list must be sealed to them.
+    pub fn intermediary_keys(&self) -> Vec<PublicKeyBytes> {
+        self.exchange
+            .keys
+            .values()
+            .filter(|k| k.role == Role::Intermediary)
+            .map(|k| k.key)
+            .collect()
+    }
+
+    pub fn exchange_key_of(&self, member: &MemberName) -> Option<&ExchangeKey> {
+        self.exchange.keys.get(member)
+    }
+
+    pub fn exchange_lists(&self) -> impl Iterator<Item = &ExchangeList> {
+        self.exchange.lists.values()
+    }
+
+    pub fn exchange_list(&self, id: ListId) -> Option<&ExchangeList> {
+        self.exchange.lists.get(&id)
+    }
+
+    /// Whether `fingerprint` is already on a list of `member`'s in `direction`.
+    pub fn known_fingerprint(
+        &self,
+        member: &MemberName,
+        direction: ListDirection,
+        fingerprint: &str,
+    ) -> Option<PersonRef> {
+        self.exchange
+            .fingerprints
+            .get(&(member.clone(), direction, fingerprint.to_string()))
+            .copied()
+    }
+
+    pub fn exchange_matches(&self) -> impl Iterator<Item = &MatchRecord> {
+        self.exchange.matches.values()
+    }
+
+    /// Every exchange project as of `now`, in Record order.
+    pub fn exchange_projects(&self, now: Timestamp) -> Vec<ExchangeProject> {
+        self.decisions()
+            .filter_map(|d| Some((d, d.exchange.as_ref()?)))
+            .map(|(decision, spec)| self.project(decision.id, decision.status_at(now), spec))
+            .collect()
+    }
+
+    pub fn exchange_project(&self, id: DecisionId, now: Timestamp) -> Option<ExchangeProject> {
+        let decision = self.decision(id)?;
+        let spec = decision.exchange.as_ref()?;
+        Some(self.project(id, decision.status_at(now), spec))
+    }
+
+    fn project(
+        &self,
+        id: DecisionId,
+        status: DecisionStatus,
+        spec: &ExchangeSpec,
+    ) -> ExchangeProject {
+        let persons = spec
+            .persons
+            .iter()
+            .map(|person| {
+                let list = self.exchange.lists.get(&person.list);
+                ProjectPerson {
+                    person: *person,
+                    held_by: list
+                        .map(|l| l.party.clone())
+                        .unwrap_or_else(|| Party::new("unknown").expect("a valid party")),
+                    category: list
+                        .and_then(|l| l.person(person.entry))
+                        .map(|e| e.category)
+                        .unwrap_or(PersonCategory::Detainee),
+                    interview: self.exchange.interviews.get(&(id, *person)).copied(),
+                    released_at: self
+                        .exchange
+                        .released
+                        .get(person)
+                        .filter(|(project, _)| *project == id)
+                        .map(|(_, at)| *at),
+                }
+            })
+            .collect();
+        ExchangeProject {
+            decision: id,
+            number: spec.number,
+            place: spec.place.clone(),
+            date: spec.date,
+            status,
+            persons,
+            releases: self.exchange.releases.get(&id).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Where a person stands: released by which project, or still open.
+    pub fn person_released(&self, person: PersonRef) -> Option<(DecisionId, Timestamp)> {
+        self.exchange.released.get(&person).copied()
+    }
+
+    // ----- rules -----
+
+    pub(crate) fn check_exchange_key(
+        &self,
+        context: &Context<'_>,
+        published: &ExchangeKeyPublished,
+    ) -> Result<(), Rejection> {
+        let taken = self
+            .exchange
+            .keys
+            .values()
+            .find(|k| k.key == published.key && &k.member != context.member);
+        match taken {
+            Some(other) => Err(rule(
+                "key",
+                format!("is already the exchange key of {}", other.member),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn check_list(
+        &self,
+        context: &Context<'_>,
+        list: &ExchangeListSubmitted,
+    ) -> Result<(), Rejection> {
+        self.check_recipients(context.member, list)?;
+        let digest_key = (context.member.clone(), list.digest.clone());
+        if let Some(earlier) = self.exchange.digests.get(&digest_key) {
+            return Err(rule(
+                "digest",
+                format!("this list was already submitted as {earlier}"),
+            ));
+        }
+        for (i, entry) in list.entries.iter().enumerate() {
+            if let Some(earlier) =
+                self.known_fingerprint(context.member, list.direction, &entry.fingerprint)
+            {
+                return Err(rule(
+                    &format!("entries[{i}]"),
+                    format!("this person was already submitted as {earlier}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sealed to every intermediary and to the submitter, and to nobody
+    /// else: a list sealed to another guarantor would leak identities.
+    fn check_recipients(
+        &self,
+        member: &MemberName,
+        list: &ExchangeListSubmitted,
+    ) -> Result<(), Rejection> {
+        let own = self.exchange.keys.get(member).ok_or_else(|| {
+            rule(
+                "sealed.recipients",
+                format!("{member} has published no exchange key; publish one first"),
+            )
+        })?;
+        let intermediaries = self.intermediary_keys();
+        if intermediaries.is_empty() {
+            return Err(rule(
+                "sealed.recipients",
+                "no intermediary has published an exchange key yet",
+            ));
+        }
+        let recipients: Vec<PublicKeyBytes> =
+            list.sealed.recipients.iter().map(|r| r.key).collect();
+        for key in intermediaries.iter().chain([&own.key]) {
+            if !recipients.contains(key) {
+                return Err(rule(
+                    "sealed.recipients",
+                    format!(
+                        "must include {key}, the current key of {}",
+                        self.key_holder(key)
+                    ),
+                ));
+            }
+        }
+        for (i, key) in recipients.iter().enumerate() {
+            if !intermediaries.contains(key) && *key != own.key {
+                return Err(rule(
+                    &format!("sealed.recipients[{i}].key"),
+                    "is neither an intermediary's key nor the submitter's own",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn key_holder(&self, key: &PublicKeyBytes) -> String {
+        self.exchange
+            .keys
+            .values()
+            .find(|k| &k.key == key)
+            .map(|k| k.member.to_string())
+            .unwrap_or_default()
+    }
+
+    fn check_person(
+        &self,
+        field: &str,
+        person: PersonRef,
+        direction: ListDirection,
+    ) -> Result<&ExchangeList, Rejection> {
+        let list = self
+            .exchange
+            .lists
+            .get(&person.list)
+            .ok_or_else(|| rule(field, format!("there is no list {}", person.list)))?;
+        if list.direction != direction {
+            return Err(rule(
+                field,
+                format!(
+                    "{} is a list of persons {}, not {}",
+                    list.id,
+                    list.direction.as_str(),
+                    direction.as_str()
+                ),
+            ));
+        }
+        if list.person(person.entry).is_none() {
+            return Err(rule(
+                field,
+                format!("{} holds {} persons", list.id, list.entries.len()),
+            ));
+        }
+        Ok(list)
+    }
+
+    pub(crate) fn check_match(&self, decided: &ExchangeMatch) -> Result<(), Rejection> {
+        let sought = self.check_person("sought", decided.sought, ListDirection::Sought)?;
+        let held = self.check_person("held", decided.held, ListDirection::Held)?;
+        if sought.party == held.party {
+            return Err(rule(
+                "held",
+                format!(
+                    "both lists are {}'s; a match pairs one side's sought with the other's held",
+                    held.party
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_exchange_spec(
+        &self,
+        spec: &ExchangeSpec,
+        time: Timestamp,
+    ) -> Result<(), Rejection> {
+        for (i, person) in spec.persons.iter().enumerate() {
+            let field = format!("exchange.persons[{i}]");
+            self.check_person(&field, *person, ListDirection::Held)?;
+            if let Some((project, _)) = self.exchange.released.get(person) {
+                return Err(rule(
+                    &field,
+                    format!("{person} was already released in {project}"),
+                ));
+            }
+        }
+        let taken = self.decisions().find(|d| {
+            d.exchange.as_ref().is_some_and(|e| e.number == spec.number)
+                && !matches!(
+                    d.status_at(time),
+                    DecisionStatus::Rejected { .. } | DecisionStatus::Expired
+                )
+        });
+        if let Some(other) = taken {
+            return Err(rule(
+                "exchange.number",
+                format!("exchange {} is already {}", spec.number, other.id),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_adopted_project(&self, project: DecisionId) -> Result<&ExchangeSpec, Rejection> {
+        let decision = self
+            .decision(project)
+            .ok_or_else(|| rule("project", format!("no decision {project}")))?;
+        let spec = decision
+            .exchange
+            .as_ref()
+            .filter(|_| decision.decision_type == DecisionType::Exchange)
+            .ok_or_else(|| rule("project", format!("{project} is not an exchange")))?;
+        if !matches!(decision.settled(), Some(DecisionStatus::Adopted { .. })) {
+            return Err(rule("project", format!("{project} has not been adopted")));
+        }
+        Ok(spec)
+    }
+
+    fn check_open_project_person(
+        &self,
+        field: &str,
+        project: DecisionId,
+        spec: &ExchangeSpec,
+        person: PersonRef,
+    ) -> Result<(), Rejection> {
+        if !spec.persons.contains(&person) {
+            return Err(rule(field, format!("{person} is not part of {project}")));
+        }
+        if let Some((by, _)) = self.exchange.released.get(&person) {
+            return Err(rule(
+                field,
+                format!("{person} was already released in {by}"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_interview(&self, interview: &ExchangeInterview) -> Result<(), Rejection> {
+        let spec = self.check_adopted_project(interview.project)?;
+        self.check_open_project_person("person", interview.project, spec, interview.person)?;
+        if let Some(sealed) = &interview.sealed_notes {
+            let intermediaries = self.intermediary_keys();
+            let submitter = self
+                .exchange
+                .lists
+                .get(&interview.person.list)
+                .and_then(|l| self.exchange.keys.get(&l.submitted_by))
+                .map(|k| k.key);
+            for (i, recipient) in sealed.recipients.iter().enumerate() {
+                if !intermediaries.contains(&recipient.key) && Some(recipient.key) != submitter {
+                    return Err(rule(
+                        &format!("sealed_notes.recipients[{i}].key"),
+                        "notes may be sealed only to intermediaries and the list's submitter",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_release(
+        &self,
+        release: &ExchangeRelease,
+        time: Timestamp,
+    ) -> Result<(), Rejection> {
+        let spec = self.check_adopted_project(release.project)?;
+        if release.released_at > time {
+            return Err(rule(
+                "released_at",
+                format!(
+                    "{} is later than the statement ({time})",
+                    release.released_at
+                ),
+            ));
+        }
+        for (i, person) in release.persons.iter().enumerate() {
+            let field = format!("persons[{i}]");
+            self.check_open_project_person(&field, release.project, spec, *person)?;
+            let cleared = self
+                .exchange
+                .interviews
+                .get(&(release.project, *person))
+                .is_some_and(InterviewOutcome::clears_release);
+            if !cleared {
+                return Err(rule(
+                    &field,
+                    format!(
+                        "{person} has no interview confirming identity, consent, destination and fitness to travel"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    // ----- projection -----
+
+    pub(crate) fn apply_exchange_key(
+        &mut self,
+        context: &Context<'_>,
+        published: &ExchangeKeyPublished,
+    ) {
+        self.exchange.keys.insert(
+            context.member.clone(),
+            ExchangeKey {
+                member: context.member.clone(),
+                party: context.state.party.clone(),
+                role: context.state.role,
+                key: published.key,
+                published_at: context.position,
+            },
+        );
+    }
+
+    pub(crate) fn apply_list(&mut self, context: &Context<'_>, list: &ExchangeListSubmitted) {
+        let id = ListId(context.position);
+        let book = &mut self.exchange;
+        book.digests
+            .insert((context.member.clone(), list.digest.clone()), id);
+        for (i, entry) in list.entries.iter().enumerate() {
+            let person = PersonRef {
+                list: id,
+                entry: i as u32 + 1,
+            };
+            book.fingerprints.insert(
+                (
+                    context.member.clone(),
+                    list.direction,
+                    entry.fingerprint.clone(),
+                ),
+                person,
+            );
+        }
+        book.lists.insert(
+            id,
+            ExchangeList {
+                id,
+                reference: list.reference.clone(),
+                direction: list.direction,
+                submitted_by: context.member.clone(),
+                party: context.state.party.clone(),
+                entries: list.entries.clone(),
+                vulnerable: list.vulnerable,
+                recipients: list.sealed.recipients.iter().map(|r| r.key).collect(),
+            },
+        );
+    }
+
+    pub(crate) fn apply_match(&mut self, context: &Context<'_>, decided: &ExchangeMatch) {
+        self.exchange.matches.insert(
+            (decided.sought, decided.held),
+            MatchRecord {
+                sought: decided.sought,
+                held: decided.held,
+                verdict: decided.verdict,
+                score: decided.score,
+                position: context.position,
+            },
+        );
+    }
+
+    pub(crate) fn apply_interview(&mut self, context: &Context<'_>, interview: &ExchangeInterview) {
+        self.exchange.interviews.insert(
+            (interview.project, interview.person),
+            InterviewOutcome {
+                identity_confirmed: interview.identity_confirmed,
+                consents: interview.consents,
+                destination_agreed: interview.destination_agreed,
+                fit_to_travel: interview.fit_to_travel,
+                position: context.position,
+            },
+        );
+    }
+
+    pub(crate) fn apply_release(&mut self, context: &Context<'_>, release: &ExchangeRelease) {
+        for person in &release.persons {
+            self.exchange
+                .released
+                .insert(*person, (release.project, release.released_at));
+        }
+        self.exchange
+            .releases
+            .entry(release.project)
+            .or_default()
+            .push(context.position);
+    }
+}

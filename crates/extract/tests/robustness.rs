@@ -147,3 +147,17 @@ fn feed_items_become_dated_documents() {
     );
     assert_eq!(b.by_governorate[0].code, "SY-HM");
 }
+
+#[test]
+fn non_ascii_between_side_and_verb_does_not_panic() {
+    // A dash between the side and its verb once cut the clause inside a
+    // multi-byte character.
+    for text in [
+        "The Russian — registered 3 cases of firing in Idlib (3).",
+        "The Russian ——— x registered 3 cases in Idlib (3).",
+        "Government forces shelled Hama a day after the talks in Astanä — on 3 May.",
+    ] {
+        let doc = Document::new(text, Some(jiff::civil::date(2017, 5, 6)), None);
+        let _ = extract(&doc);
+    }
+}

@@ -146,6 +146,11 @@ fn check_controls(text: &str) -> Result<(), ExtractError> {
 /// ASCII-compatible there).
 fn declared_charset(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(4096)];
+    // Both kinds of declaration sit in markup; plain text (most bulletins)
+    // is done with one byte scan instead of a lower-cased copy.
+    if !head.contains(&b'<') {
+        return None;
+    }
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let after = if lower.starts_with(b"<?xml") {
         let end = find(&lower, b"?>")?;

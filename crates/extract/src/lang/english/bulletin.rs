@@ -10,7 +10,6 @@
 //! - located: "6 cases in Latakia", "one in the province of Aleppo";
 //! - free: "7 cases of firing", "13 violations" (no single governorate).
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -19,21 +18,14 @@ use regex::Regex;
 use super::dates::DateMention;
 use super::lexicon::Trigger;
 use super::numbers::number_at;
+use super::sides::{self, SideMention};
+use super::text::{contains_ci, ends_with_ci, starts_with_ci};
 use crate::candidate::{
     BulletinCount, Confidence, Confirmation, ConfirmationStatus, DateRange, Evidence,
     GovernorateCount, Guarantor, Span,
 };
 use crate::locate::{Located, LocatedKind, Locator};
 use crate::taxonomy::EventType;
-
-/// "Russian side:" and "according to the Turkish side": side starts that
-/// the verb check in [`find_segments`] does not cover.
-static SIDE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?-u:\b)(?P<side2>russian|turkish|iranian)\s+(?:side|party|part)\s*:|(?-u:\b)according\s+to\s+the\s+(?P<side3>russian|turkish|iranian)\s+(?:side|party|part|delegation|monitors)",
-    )
-    .expect("constant pattern")
-});
 
 /// Verbs of registering; a side followed by one of these within its clause
 /// is a register's owner ("the Russian side (of the Commission) registered").
@@ -52,20 +44,6 @@ const REGISTER_VERBS: &[&str] = &[
     "records",
     "reports",
 ];
-
-/// "registered by the Turkish side": the register's owner in a passive.
-static SIDE_PASSIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?-u:\b)(?:registered|recorded|reported|logged|documented|noted|counted)\s+by\s+the\s+(?P<side>russian|turkish|iranian)\s+(?:side|party|part|delegation|monitors)",
-    )
-    .expect("constant pattern")
-});
-
-/// Any side adjective, for confirmation statements.
-static SIDE_ANY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?P<side>russian|turkish|iranian|russia|turkey|iran)(?-u:\b)")
-        .expect("constant pattern")
-});
 
 /// Count nouns: "7 cases", "thirteen violations", "4 air strikes". Found
 /// with an automaton and the number read backwards by hand, because a
@@ -140,12 +118,12 @@ fn count_phrases(body: &str) -> Vec<CountPhrase> {
         if token.is_empty() {
             continue;
         }
-        let lower = token.to_ascii_lowercase();
         let singular = !body[m.start()..m.end()].ends_with('s');
+        let article = token.eq_ignore_ascii_case("a") || token.eq_ignore_ascii_case("an");
         let value = number_at(token)
             .filter(|(_, l)| *l == token.len())
             .map(|(n, _)| n)
-            .or_else(|| (singular && matches!(lower.as_str(), "a" | "an")).then_some(1));
+            .or_else(|| (singular && article).then_some(1));
         if let Some(value) = value {
             out.push(CountPhrase {
                 value,
@@ -187,15 +165,6 @@ static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("constant pattern")
 });
 
-fn guarantor(word: &str) -> Option<Guarantor> {
-    match word.to_ascii_lowercase().as_str() {
-        "russian" | "russia" => Some(Guarantor::Russia),
-        "turkish" | "turkey" => Some(Guarantor::Turkey),
-        "iranian" | "iran" => Some(Guarantor::Iran),
-        _ => None,
-    }
-}
-
 /// Where each side's register is stated.
 struct Segment {
     side: Guarantor,
@@ -213,32 +182,32 @@ pub fn read_bulletins(
     all_triggers: &[Trigger],
     locator: &dyn Locator,
 ) -> (Vec<BulletinCount>, Vec<Span>) {
-    // Cheap pre-check: bulletins always name a registering verb.
-    if !contains_ci(text, "regist")
-        && !contains_ci(text, "record")
-        && !contains_ci(text, "report")
-        && !contains_ci(text, "side")
-    {
+    // Cheap pre-checks: a bulletin has a cue word, and every register
+    // starts at a side word.
+    let words = sides::scan(text);
+    if !words.has_cue || words.sides.is_empty() {
         return (Vec::new(), Vec::new());
     }
+    let sides = words.sides;
     let confirm_sentences: Vec<Span> = sentence_spans
         .iter()
         .copied()
-        .filter_map(|s| confirmation_clause(text, s))
+        .filter_map(|s| confirmation_clause(text, s, &words.confirms))
         .collect();
-    let segments = find_segments(text, sentence_spans, &confirm_sentences);
+    let segments = find_segments(text, sentence_spans, &sides, &confirm_sentences);
+    let may_exclude = words.may_exclude;
     let mut counts: Vec<BulletinCount> = Vec::new();
     let mut covered = Vec::new();
+    let found = Found {
+        dates,
+        locs: all_locs,
+        triggers: all_triggers,
+        confirm: &confirm_sentences,
+        may_exclude,
+        locator,
+    };
     for seg in &segments {
-        if let Some(count) = read_segment(
-            text,
-            seg,
-            dates,
-            all_locs,
-            all_triggers,
-            &confirm_sentences,
-            locator,
-        ) {
+        if let Some(count) = read_segment(text, seg, &found) {
             covered.push(seg.span);
             counts.push(count);
         }
@@ -249,6 +218,7 @@ pub fn read_bulletins(
     attach_confirmations(
         text,
         &segments,
+        &sides,
         &confirm_sentences,
         &mut counts,
         &mut covered,
@@ -256,175 +226,184 @@ pub fn read_bulletins(
     (counts, covered)
 }
 
-fn contains_ci(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
 fn inside(spans: &[Span], at: usize) -> bool {
     spans.iter().any(|s| s.start <= at && at < s.end)
 }
 
 /// The part of a sentence that speaks of confirmation: the whole sentence,
-/// or only what follows a semicolon when the clause before it does not
+/// or only what follows the last semicolon before the first "confirm"
 /// ("the Turkish side registered 4 … in Hama (2); they could not be
 /// confirmed by the Russian side" keeps its counts).
-fn confirmation_clause(text: &str, sentence: Span) -> Option<Span> {
+fn confirmation_clause(text: &str, sentence: Span, confirms: &[usize]) -> Option<Span> {
+    let first = confirms.partition_point(|&at| at < sentence.start);
+    let at = confirms
+        .get(first)
+        .filter(|&&at| at + "confirm".len() <= sentence.end)?
+        - sentence.start;
     let body = &text[sentence.start..sentence.end];
-    let lower = body.to_ascii_lowercase();
-    let at = lower.find("confirm")?;
-    match lower[..at].rfind(';') {
-        Some(semicolon) if !lower[..semicolon].contains("confirm") => Some(Span {
-            start: sentence.start + semicolon + 1,
-            end: sentence.end,
-        }),
-        _ => Some(sentence),
-    }
+    Some(match body[..at].rfind(';') {
+        Some(semicolon) => Span::new(sentence.start + semicolon + 1, sentence.end),
+        None => sentence,
+    })
 }
 
-fn find_segments(text: &str, sentence_spans: &[Span], confirm: &[Span]) -> Vec<Segment> {
-    let mut starts: Vec<(usize, Guarantor, Span)> = Vec::new();
-    // "The Russian side ... registered": a side, then a registering verb in
-    // the same clause (at most 90 bytes on), checked by hand rather than
-    // with a lazy regex gap, which is slow on every side mention.
-    for m in SIDE_ANY.find_iter(text) {
-        if inside(confirm, m.start()) {
-            continue;
+/// How a side mention starts a register. When two starts coincide, the
+/// lower kind wins.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum StartKind {
+    /// "The Russian side ... registered".
+    Subject,
+    /// "Russian side:", "according to the Russian side".
+    Label,
+    /// "... were registered by the Russian side".
+    Passive,
+}
+
+fn find_segments(
+    text: &str,
+    sentence_spans: &[Span],
+    sides: &[SideMention],
+    confirm: &[Span],
+) -> Vec<Segment> {
+    let mut starts: Vec<(usize, StartKind, Guarantor, Span)> = Vec::new();
+    for m in sides {
+        let (side, span) = (m.side, m.span);
+        if !inside(confirm, span.start) && heads_register_clause(text, span.end) {
+            let after_the = span.start >= 4
+                && text.as_bytes()[span.start - 4..span.start].eq_ignore_ascii_case(b"the ");
+            let start = if after_the {
+                span.start - 4
+            } else {
+                span.start
+            };
+            starts.push((start, StartKind::Subject, side, span));
         }
-        let Some(side) = guarantor(m.as_str()) else {
-            continue;
-        };
-        let rest = &text[m.end()..];
-        let clause_end = rest
-            .find(['.', ';', ':', '\n'])
-            .unwrap_or(rest.len())
-            .min(crate::lang::prefix(rest, 90).len());
-        let clause = rest[..clause_end].to_ascii_lowercase();
-        let verb_at = clause
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .scan(0usize, |pos, w| {
-                let at = *pos;
-                *pos += w.len() + 1;
-                Some((at, w))
-            })
-            .find(|(_, w)| REGISTER_VERBS.contains(w))
-            .map(|(at, _)| at);
-        let Some(verb_at) = verb_at else { continue };
-        let gap = &clause[..verb_at];
-        // A gap with a number, another side or "by" is not "X side ... registered".
-        if gap.bytes().any(|b| b.is_ascii_digit())
-            || [
-                "violation",
-                "by the",
-                "russia",
-                "turk",
-                "iran",
-                "side and",
-                "confirm",
-            ]
-            .iter()
-            .any(|w| gap.contains(w))
-        {
-            continue;
+        if m.label && !inside(confirm, span.start) {
+            starts.push((span.start, StartKind::Label, side, span));
         }
-        let after_the = m.start() >= 4
-            && text.as_bytes()[m.start() - 4..m.start()].eq_ignore_ascii_case(b"the ");
-        let start = if after_the { m.start() - 4 } else { m.start() };
-        starts.push((start, side, Span::new(m.start(), m.end())));
+        if let Some(at) = m.according_at.filter(|at| !inside(confirm, *at)) {
+            starts.push((at, StartKind::Label, side, span));
+        }
+        if let Some(at) = m.passive_at.filter(|at| !inside(confirm, *at)) {
+            let clause_start = passive_clause_start(text, sentence_spans, at);
+            starts.push((clause_start, StartKind::Passive, side, span));
+        }
     }
-    // Cheap literal checks before the capturing searches, which cost more
-    // than the rest of a short bulletin.
-    let labelled = text.contains(':') || contains_ci(text, "according");
-    for c in labelled
-        .then(|| SIDE_LABEL.captures_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        let Some(m) = c.get(0) else { continue };
-        if inside(confirm, m.start()) {
-            continue;
-        }
-        let Some(side_m) = c.name("side2").or(c.name("side3")) else {
-            continue;
-        };
-        let Some(side) = guarantor(side_m.as_str()) else {
-            continue;
-        };
-        starts.push((m.start(), side, Span::new(side_m.start(), side_m.end())));
-    }
-    let passive = contains_ci(text, " by the ");
-    for c in passive
-        .then(|| SIDE_PASSIVE.captures_iter(text))
-        .into_iter()
-        .flatten()
-    {
-        let (Some(m), Some(side_m)) = (c.get(0), c.name("side")) else {
-            continue;
-        };
-        if inside(confirm, m.start()) {
-            continue;
-        }
-        let Some(side) = guarantor(side_m.as_str()) else {
-            continue;
-        };
-        // The passive clause starts at its sentence (or after a semicolon).
-        let sentence_start = sentence_spans
-            .iter()
-            .find(|s| s.start <= m.start() && m.start() < s.end)
-            .map_or(m.start(), |s| s.start);
-        let clause_start = text[sentence_start..m.start()]
-            .rfind(';')
-            .map_or(sentence_start, |p| sentence_start + p + 1);
-        starts.push((clause_start, side, Span::new(side_m.start(), side_m.end())));
-    }
-    starts.sort_by_key(|s| s.0);
+    starts.sort_by_key(|s| (s.0, s.1));
     starts.dedup_by_key(|s| s.0);
     // "The Russian side also registered ..." continues the same register:
     // consecutive starts of one side make one segment.
-    starts.dedup_by_key(|s| s.1);
+    starts.dedup_by_key(|s| s.2);
     let mut segments = Vec::new();
-    for (i, (start, side, side_span)) in starts.iter().enumerate() {
+    for (i, &(start, _, side, side_span)) in starts.iter().enumerate() {
         let next = starts.get(i + 1).map_or(text.len(), |s| s.0);
-        let para_end = text[*start..]
-            .find("\n\n")
-            .map_or(text.len(), |p| start + p);
+        let end = text[start..next].find("\n\n").map_or(next, |p| start + p);
         segments.push(Segment {
-            side: *side,
-            side_span: *side_span,
-            span: Span::new(*start, next.min(para_end)),
+            side,
+            side_span,
+            span: Span::new(start, end),
         });
     }
     segments
 }
 
-/// Per governorate code: order of first mention, summed count, evidence.
-type Tally = (usize, Option<u32>, Vec<Span>);
+/// Words that, between a side and a registering verb, show that the side
+/// is not the verb's subject ("the Russian and Turkish sides", "violations
+/// by the Russian side were registered").
+const GAP_BREAKERS: &[&str] = &[
+    "violation",
+    "by the",
+    "russia",
+    "turk",
+    "iran",
+    "side and",
+    "confirm",
+];
 
-/// A count attached to a governorate name, and where it was read.
-struct GovCount {
-    code: String,
+/// "The Russian side (of the Commission) registered": a registering verb
+/// in the clause after a side word, at most 90 bytes on, with no number,
+/// other side or passive in between. Checked by hand rather than with a
+/// lazy regex gap, which is slow on every side mention.
+fn heads_register_clause(text: &str, side_end: usize) -> bool {
+    let rest = crate::lang::prefix(&text[side_end..], 90);
+    let clause = &rest[..rest.find(['.', ';', ':', '\n']).unwrap_or(rest.len())];
+    let Some(verb_at) = register_verb_at(clause) else {
+        return false;
+    };
+    let gap = &clause[..verb_at];
+    !gap.bytes().any(|b| b.is_ascii_digit()) && !GAP_BREAKERS.iter().any(|w| contains_ci(gap, w))
+}
+
+/// Where the first registering verb of `clause` starts. Words are runs of
+/// ASCII letters, so every position found is a char boundary.
+fn register_verb_at(clause: &str) -> Option<usize> {
+    let bytes = clause.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let word = &clause[start..i];
+        if REGISTER_VERBS.iter().any(|v| v.eq_ignore_ascii_case(word)) {
+            return Some(start);
+        }
+    }
+    None
+}
+
+/// A passive clause ("6 violations were registered by the Turkish side")
+/// starts at its sentence, or after a semicolon within it.
+fn passive_clause_start(text: &str, sentence_spans: &[Span], verb_at: usize) -> usize {
+    let sentence_start = sentence_spans
+        .iter()
+        .find(|s| s.start <= verb_at && verb_at < s.end)
+        .map_or(verb_at, |s| s.start);
+    text[sentence_start..verb_at]
+        .rfind(';')
+        .map_or(sentence_start, |p| sentence_start + p + 1)
+}
+
+/// A count attached to a governorate name, and where it was read. The code
+/// borrows from the locator; it becomes a `String` only in the result.
+struct GovCount<'l> {
+    code: &'l str,
     count: Option<u32>,
     span: Span,
     place: bool,
 }
 
-fn read_segment(
-    text: &str,
-    seg: &Segment,
-    dates: &[DateMention],
-    all_locs: &[Located<'_>],
-    all_triggers: &[Trigger],
-    confirm: &[Span],
-    locator: &dyn Locator,
-) -> Option<BulletinCount> {
+/// What was found once over the whole text, shared by every segment.
+struct Found<'a, 'l> {
+    dates: &'a [DateMention],
+    locs: &'a [Located<'l>],
+    triggers: &'a [Trigger],
+    /// Confirmation statements, whose counts and names are not the register's.
+    confirm: &'a [Span],
+    /// Whether the text has a word of an excluded-target phrase at all.
+    may_exclude: bool,
+    locator: &'a dyn Locator,
+}
+
+fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<BulletinCount> {
+    let Found {
+        dates,
+        locs: all_locs,
+        triggers: all_triggers,
+        confirm,
+        may_exclude,
+        locator,
+    } = *found;
     let body = &text[seg.span.start..seg.span.end];
     let off = seg.span.start;
     // Names and triggers were found once for the whole text; take this
     // segment's, with offsets relative to the segment.
     let in_segment = |s: usize, e: usize| seg.span.start <= s && e <= seg.span.end;
-    let locs: Vec<Located<'_>> = all_locs
+    let locs: Vec<Located<'l>> = all_locs
         .iter()
         .filter(|l| in_segment(l.start, l.end) && !inside(confirm, l.start))
         .map(|l| Located {
@@ -440,7 +419,7 @@ fn read_segment(
 
     // Attached and located counts per governorate mention.
     let mut used_numbers: Vec<usize> = Vec::new();
-    let mut mentions: Vec<GovCount> = Vec::new();
+    let mut mentions: Vec<GovCount<'l>> = Vec::new();
     for (i, loc) in locs.iter().enumerate() {
         let attached = attached_count(&body[loc.end..]);
         let mut count = attached.map(|(n, _)| n);
@@ -456,7 +435,7 @@ fn read_segment(
             }
         }
         mentions.push(GovCount {
-            code: loc.governorate.to_string(),
+            code: loc.governorate,
             count,
             span,
             place: loc.kind == LocatedKind::Place,
@@ -464,10 +443,10 @@ fn read_segment(
     }
     // A place's count ("2 cases near Khan Sheikhoun in Idlib (2)") repeats
     // its governorate's count when that has one of its own.
-    let governorate_counted: Vec<String> = mentions
+    let governorate_counted: Vec<&str> = mentions
         .iter()
         .filter(|m| !m.place && m.count.is_some())
-        .map(|m| m.code.clone())
+        .map(|m| m.code)
         .collect();
     mentions.retain(|m| !(m.place && governorate_counted.contains(&m.code)));
 
@@ -487,25 +466,12 @@ fn read_segment(
         ));
     }
 
-    // Sum counts per governorate, keeping order of first mention.
-    let mut by_code: BTreeMap<String, Tally> = BTreeMap::new();
-    for (order, m) in mentions.iter().enumerate() {
-        let entry = by_code
-            .entry(m.code.clone())
-            .or_insert((order, None, Vec::new()));
-        if let Some(n) = m.count {
-            entry.1 = Some(entry.1.unwrap_or(0).saturating_add(n));
-            entry.2.push(m.span);
-        } else if entry.2.is_empty() {
-            entry.2.push(m.span);
-        }
-    }
-    // Saturating: a text may carry absurd numbers; they must not panic.
+    let by_code = sum_by_governorate(&mentions);
     let gov_sum: u32 = by_code
-        .values()
+        .iter()
         .filter_map(|v| v.1)
         .fold(0, u32::saturating_add);
-    let any_gov_count = by_code.values().any(|v| v.1.is_some());
+    let any_gov_count = by_code.iter().any(|v| v.1.is_some());
 
     let first_free = free.first().map(|f| f.0);
     let free_sum: u32 = free.iter().map(|f| f.0).fold(0, u32::saturating_add);
@@ -528,24 +494,26 @@ fn read_segment(
 
     // A lone governorate without a count carries the whole total.
     let lone = by_code.len() == 1 && !any_gov_count;
-    let mut ordered: Vec<(String, Tally)> = by_code.into_iter().collect();
-    ordered.sort_by_key(|(_, v)| v.0);
     let mut by_governorate = Vec::new();
-    for (code, (_, count, spans)) in ordered {
+    for (code, count) in by_code {
         // Governorates named only in passing (a place with no count next to
         // governorates with counts) are context, not register entries.
         if any_gov_count && count.is_none() {
             continue;
         }
         let count = if lone { total } else { count };
-        for span in spans {
+        for span in governorate_spans(&mentions, code) {
             evidence.push(Evidence {
-                field: format!("governorate:{code}"),
+                field: ["governorate:", code].concat(),
                 span,
             });
         }
-        let name = locator.governorate_name(&code).unwrap_or(&code).to_string();
-        by_governorate.push(GovernorateCount { code, name, count });
+        let name = locator.governorate_name(code).unwrap_or(code).to_string();
+        by_governorate.push(GovernorateCount {
+            code: code.to_string(),
+            name,
+            count,
+        });
     }
 
     let mut violation_types = Vec::new();
@@ -558,11 +526,11 @@ fn read_segment(
         if let EventType::Violation(v) = t.event_type {
             // "the attacks targeted ..." refers back; it names no new kind.
             let word = &body[t.start..t.end];
-            if inside(confirm, off + t.start) || word.to_ascii_lowercase().starts_with("attack") {
+            if inside(confirm, off + t.start) || starts_with_ci(word, "attack") {
                 continue;
             }
             evidence.push(Evidence {
-                field: format!("type:{}", v.as_str()),
+                field: ["type:", v.as_str()].concat(),
                 span: Span::new(off + t.start, off + t.end),
             });
             if !violation_types.contains(&v) {
@@ -578,7 +546,7 @@ fn read_segment(
             span,
         });
     }
-    let excluded = EXCLUDED.find(body);
+    let excluded = may_exclude.then(|| EXCLUDED.find(body)).flatten();
     if let Some(m) = excluded {
         evidence.push(Evidence {
             field: "excluded".into(),
@@ -603,6 +571,44 @@ fn read_segment(
         confidence: Confidence::new(confidence),
         evidence,
     })
+}
+
+/// Counts summed per governorate code, in order of first mention. A list
+/// searched by hand: a bulletin names a handful of governorates, and a map
+/// would cost an allocation per entry.
+fn sum_by_governorate<'l>(mentions: &[GovCount<'l>]) -> Vec<(&'l str, Option<u32>)> {
+    let mut sums: Vec<(&'l str, Option<u32>)> = Vec::new();
+    for m in mentions {
+        let i = match sums.iter().position(|s| s.0 == m.code) {
+            Some(i) => i,
+            None => {
+                sums.push((m.code, None));
+                sums.len() - 1
+            }
+        };
+        if let Some(n) = m.count {
+            // Saturating: a text may carry absurd numbers; they must not panic.
+            sums[i].1 = Some(sums[i].1.unwrap_or(0).saturating_add(n));
+        }
+    }
+    sums
+}
+
+/// The evidence for one governorate: every mention with a count, and a
+/// mention without one only while none has been taken before it.
+fn governorate_spans<'a>(
+    mentions: &'a [GovCount<'_>],
+    code: &'a str,
+) -> impl Iterator<Item = Span> + 'a {
+    let mut taken = false;
+    mentions
+        .iter()
+        .filter(move |m| m.code == code)
+        .filter_map(move |m| {
+            let keep = m.count.is_some() || !taken;
+            taken |= keep;
+            keep.then_some(m.span)
+        })
 }
 
 /// "(6)", " - 6", ": 6", " province (6 cases)" right after a name.
@@ -677,6 +683,9 @@ fn continues_list(body: &str, locs: &[Located<'_>], i: usize) -> bool {
 /// "6 cases in Latakia": the number and where it starts, if the words right
 /// before the name make it a count located there.
 fn located_count(body: &str, name_start: usize) -> Option<(u32, usize)> {
+    if !ends_with_place_word(&body[..name_start]) {
+        return None;
+    }
     let mut window_start = name_start.saturating_sub(100);
     while !body.is_char_boundary(window_start) {
         window_start += 1;
@@ -686,6 +695,23 @@ fn located_count(body: &str, name_start: usize) -> Option<(u32, usize)> {
     let num = c.name("num")?;
     let (n, len) = number_at(num.as_str())?;
     (len == num.as_str().len()).then_some((n, window_start + num.start()))
+}
+
+/// Whether `before` ends the way every [`LOCATED_BEFORE`] match does: one
+/// of "in", "near", "around", "the", "of" and whitespace. Most names fail
+/// this, and the check spares them a regex search.
+fn ends_with_place_word(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    if trimmed.len() == before.len() {
+        return false;
+    }
+    let word_start = trimmed
+        .rfind(|c: char| c.is_whitespace())
+        .map_or(0, |p| p + 1);
+    let word = &trimmed[word_start..];
+    ["in", "near", "around", "the", "of"]
+        .iter()
+        .any(|w| ends_with_ci(word, w))
 }
 
 /// The reporting period: a date expression in the segment's sentence or
@@ -711,6 +737,7 @@ fn period_for(
 fn attach_confirmations(
     text: &str,
     segments: &[Segment],
+    sides: &[SideMention],
     confirm: &[Span],
     counts: &mut [BulletinCount],
     covered: &mut Vec<Span>,
@@ -718,10 +745,14 @@ fn attach_confirmations(
     let first = segments.first().map_or(0, |s| s.span.start);
     for sentence in confirm.iter().filter(|s| s.start >= first) {
         let body = &text[sentence.start..sentence.end];
-        let owner_passive = SIDE_PASSIVE
-            .captures(body)
-            .and_then(|c| c.name("side"))
-            .and_then(|m| guarantor(m.as_str()).map(|g| (g, m.start())));
+        let in_sentence: Vec<&SideMention> = sides
+            .iter()
+            .filter(|m| sentence.start <= m.span.start && m.span.end <= sentence.end)
+            .collect();
+        let owner_passive = in_sentence
+            .iter()
+            .find(|m| m.passive_at.is_some_and(|at| at >= sentence.start))
+            .map(|m| (m.side, m.span.start));
         let segment_side = segments
             .iter()
             .rev()
@@ -732,11 +763,10 @@ fn attach_confirmations(
         };
         // The confirming side: a side named in the sentence other than the
         // register's owner ("confirmed by the Turkish side").
-        let by = SIDE_ANY
-            .captures_iter(body)
-            .filter_map(|c| c.name("side"))
-            .filter(|m| owner_passive.is_none_or(|(_, at)| m.start() != at))
-            .filter_map(|m| guarantor(m.as_str()))
+        let by = in_sentence
+            .iter()
+            .filter(|m| owner_passive.is_none_or(|(_, at)| m.span.start != at))
+            .map(|m| m.side)
             .find(|g| *g != owner);
         let status = if NEGATION.is_match(body) {
             ConfirmationStatus::NotConfirmed

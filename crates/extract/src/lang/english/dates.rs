@@ -44,7 +44,8 @@ static DATES: LazyLock<Regex> = LazyLock::new(|| {
 
 /// All date expressions in `text`. `future` says the surrounding clause
 /// looks ahead ("will meet on Monday"), which flips how a bare weekday or a
-/// yearless date is resolved.
+/// yearless date is resolved; it is asked only for those, since it costs a
+/// look at the whole sentence.
 pub fn find_dates(
     text: &str,
     published: Option<Date>,
@@ -55,7 +56,7 @@ pub fn find_dates(
         .filter_map(|c| {
             let m = c.get(0)?;
             let span = Span::new(m.start(), m.end());
-            let (range, absolute) = resolve(&c, published, future(m.start()))?;
+            let (range, absolute) = resolve(&c, published, || future(m.start()))?;
             Some(DateMention {
                 span,
                 range,
@@ -70,7 +71,7 @@ pub fn find_dates(
 fn resolve(
     c: &Captures<'_>,
     published: Option<Date>,
-    future: bool,
+    future: impl Fn() -> bool,
 ) -> Option<(Option<DateRange>, bool)> {
     if c.name("hours").is_some() {
         let hours = c
@@ -138,7 +139,7 @@ fn resolve(
         let ahead = match qualifier.as_deref() {
             Some("next") => true,
             Some("last") => false,
-            _ => future,
+            _ => future(),
         };
         return Some((
             published
@@ -161,7 +162,7 @@ fn resolve(
     let month = month_number(month.as_str())?;
     let date = match year {
         Some(y) => Date::new(y.as_str().parse().ok()?, month, day).ok(),
-        None => published.and_then(|p| yearless(p, month, day, future)),
+        None => published.and_then(|p| yearless(p, month, day, future())),
     };
     // A day that cannot exist in that month is not a date ("May 45").
     if date.is_none() && !(1..=31).contains(&day) {

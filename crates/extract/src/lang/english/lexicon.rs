@@ -267,15 +267,20 @@ const TRIGGERS: &[(EventType, &[&str])] = &[
 struct TriggerIndex {
     automaton: AhoCorasick,
     pattern_type: Vec<EventType>,
+    /// Whether each pattern is in [`WEAK`], decided once here rather than
+    /// per match.
+    pattern_weak: Vec<bool>,
 }
 
 static INDEX: LazyLock<Option<TriggerIndex>> = LazyLock::new(|| {
     let mut patterns = Vec::new();
     let mut pattern_type = Vec::new();
+    let mut pattern_weak = Vec::new();
     for (event_type, words) in TRIGGERS {
         for w in *words {
             patterns.push(*w);
             pattern_type.push(*event_type);
+            pattern_weak.push(WEAK.iter().any(|weak| weak.eq_ignore_ascii_case(w)));
         }
     }
     let automaton = AhoCorasickBuilder::new()
@@ -287,6 +292,7 @@ static INDEX: LazyLock<Option<TriggerIndex>> = LazyLock::new(|| {
     Some(TriggerIndex {
         automaton,
         pattern_type,
+        pattern_weak,
     })
 });
 
@@ -334,9 +340,7 @@ pub fn find_triggers(text: &str) -> Vec<Trigger> {
             start: m.start(),
             end: m.end(),
             event_type: index.pattern_type[m.pattern().as_usize()],
-            weak: WEAK
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(&text[m.start()..m.end()])),
+            weak: index.pattern_weak[m.pattern().as_usize()],
         })
         .collect()
 }

@@ -8,6 +8,8 @@ mod dates;
 mod lexicon;
 mod news;
 mod numbers;
+mod relative;
+mod sides;
 mod text;
 
 use super::{Language, LanguagePack};

@@ -15,6 +15,7 @@ use super::actors::{find_actors, ActorMention};
 use super::dates::DateMention;
 use super::lexicon::Trigger;
 use super::numbers::quantity_at;
+use super::relative::{find_anchored, AnchoredDate};
 use crate::candidate::{
     Actor, Candidate, Casualty, CasualtyGroup, CasualtyKind, Confidence, DateRange, Event,
     Evidence, Location, Meeting, MeetingLevel, Span,
@@ -80,6 +81,55 @@ pub struct Found<'a, 'l> {
     pub triggers: &'a [Trigger],
 }
 
+/// The date an event or meeting is given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum EventDate {
+    /// Read from the text and resolved.
+    Known(DateRange, Span),
+    /// Stated relative to an event the text does not date ("a day after
+    /// the ministerial meeting"): kept as evidence, never guessed.
+    Unresolved(Span),
+}
+
+impl EventDate {
+    fn range(self) -> Option<DateRange> {
+        match self {
+            EventDate::Known(r, _) => Some(r),
+            EventDate::Unresolved(_) => None,
+        }
+    }
+
+    fn span(self) -> Span {
+        match self {
+            EventDate::Known(_, s) | EventDate::Unresolved(s) => s,
+        }
+    }
+}
+
+/// A sentence's own date: a calendar date, else one resolved against
+/// another event, else one relative to publication, else a relative date
+/// whose anchor is undated. A date that only dates the anchor event ("3
+/// May" in "one day before the talks in Astana, which open on 3 May") is
+/// not the sentence's own.
+fn sentence_date(dates: &[&DateMention], anchored: &[&AnchoredDate]) -> Option<EventDate> {
+    let own: Vec<&DateMention> = dates
+        .iter()
+        .copied()
+        .filter(|d| d.range.is_some() && !anchored.iter().any(|a| a.anchor_date == Some(d.span)))
+        .collect();
+    let known = |d: &DateMention| d.range.map(|r| EventDate::Known(r, d.span));
+    own.iter()
+        .find(|d| d.absolute)
+        .and_then(|d| known(d))
+        .or_else(|| {
+            anchored
+                .iter()
+                .find_map(|a| a.range.map(|r| EventDate::Known(r, a.span)))
+        })
+        .or_else(|| own.first().and_then(|d| known(d)))
+        .or_else(|| anchored.first().map(|a| EventDate::Unresolved(a.span)))
+}
+
 /// Read news events and meetings from `text`, skipping sentences that
 /// overlap `skip` (bulletin segments already read).
 pub fn read_news(
@@ -98,10 +148,14 @@ pub fn read_news(
     }
     let (dates, all_locs, all_triggers) = (found.dates, found.locs, found.triggers);
     let all_actors = find_actors(text);
+    // Dates relative to another event ("a day after the talks in Astana");
+    // read here, past the bulletin check, since a bulletin's period is
+    // always relative to publication.
+    let all_anchored = find_anchored(text, dates);
     let mut out: Vec<Candidate> = Vec::new();
     let mut last_para = usize::MAX;
     let mut para_loc: Option<(Location, Span)> = None;
-    let mut para_date: Option<(DateRange, Span)> = None;
+    let mut para_date: Option<EventDate> = None;
     // Index into `out` of the paragraph's last violent event.
     let mut last_event: Option<usize> = None;
     for &span in found.sentences {
@@ -121,31 +175,38 @@ pub fn read_news(
             future: FUTURE.is_match(body),
         };
         let within = |s: usize, e: usize| span.start <= s && e <= span.end;
+        let anchored: Vec<&AnchoredDate> = all_anchored
+            .iter()
+            .filter(|a| within(a.span.start, a.span.end))
+            .collect();
+        // "a day after the meeting in Tehran" names another event: its
+        // words are neither this sentence's trigger nor its actors.
+        let anchors: Vec<Span> = anchored.iter().filter_map(|a| a.anchor).collect();
+        let own_words = |s: usize, e: usize| {
+            within(s, e) && !anchors.iter().any(|a| a.start <= s && e <= a.end)
+        };
         let locs: Vec<&Located<'_>> = all_locs.iter().filter(|l| within(l.start, l.end)).collect();
         let actors: Vec<&ActorMention> = all_actors
             .iter()
-            .filter(|a| within(a.start, a.end))
+            .filter(|a| own_words(a.start, a.end))
             .collect();
         let triggers: Vec<&Trigger> = all_triggers
             .iter()
-            .filter(|t| within(t.start, t.end))
+            .filter(|t| own_words(t.start, t.end))
             .collect();
         let sentence_dates: Vec<&DateMention> = dates
             .iter()
-            .filter(|d| within(d.span.start, d.span.end) && d.range.is_some())
+            .filter(|d| within(d.span.start, d.span.end))
             .collect();
         let casualties = casualties_in(text, span);
 
         let own_loc = pick_location(&locs, &triggers);
-        let own_date = sentence_dates
-            .iter()
-            .find(|d| d.absolute)
-            .or(sentence_dates.first())
-            .and_then(|d| d.range.map(|r| (r, d.span)));
+        let own_date = sentence_date(&sentence_dates, &anchored);
 
         match choose_trigger(body, span.start, &triggers, &actors) {
             Some(trigger) if trigger.event_type == EventType::Meeting => {
-                let meeting = read_meeting(text, &sentence, trigger, &actors, &locs, own_date.or(para_date), published);
+                let found = MeetingFound { trigger, actors: &actors, locs: &locs, anchors: &anchors };
+                let meeting = read_meeting(text, &sentence, &found, own_date.or(para_date), published);
                 out.push(Candidate::Meeting(meeting));
             }
             Some(trigger)
@@ -184,8 +245,8 @@ pub fn read_news(
         if own_loc.is_some() {
             para_loc = own_loc;
         }
-        if own_date.is_some() {
-            para_date = own_date;
+        if let Some(date @ EventDate::Known(..)) = own_date {
+            para_date = Some(date);
         }
     }
     out
@@ -343,7 +404,7 @@ fn build_event(
     trigger: &Trigger,
     actors: &[&ActorMention],
     location: Option<(Location, Span)>,
-    date: Option<(DateRange, Span)>,
+    date: Option<EventDate>,
     published: Option<Date>,
     casualties: &[(Casualty, Span)],
     text: &str,
@@ -367,10 +428,10 @@ fn build_event(
             span: *s,
         });
     }
-    if let Some((_, s)) = &date {
+    if let Some(d) = date {
         evidence.push(Evidence {
             field: "date".into(),
-            span: *s,
+            span: d.span(),
         });
     }
     for (_, s) in casualties {
@@ -382,7 +443,7 @@ fn build_event(
     let confidence = 0.35
         + if a1.is_some() { 0.15 } else { 0.0 }
         + if location.is_some() { 0.2 } else { 0.0 }
-        + if date.is_some() { 0.2 } else { 0.0 }
+        + date_weight(date)
         + if casualties.is_empty() { 0.0 } else { 0.1 };
     Event {
         event_type: trigger.event_type,
@@ -391,29 +452,62 @@ fn build_event(
         location: location.map(|(l, _)| l),
         // Without any date expression the event is dated to publication,
         // the convention of ACLED-style coding; confidence says it is weak.
-        date: date.map(|(d, _)| d).or(published.map(DateRange::day)),
+        // A date relative to an undated event stays open instead.
+        date: match date {
+            Some(d) => d.range(),
+            None => published.map(DateRange::day),
+        },
         casualties: casualties.iter().map(|(c, _)| *c).collect(),
         confidence: Confidence::new(confidence),
         evidence,
     }
 }
 
+/// What a meeting sentence offers its reader.
+struct MeetingFound<'a, 'l> {
+    trigger: &'a Trigger,
+    actors: &'a [&'a ActorMention],
+    locs: &'a [&'a Located<'l>],
+    /// Words naming another event ("one day before the talks in Astana"):
+    /// their venue and level are not this meeting's.
+    anchors: &'a [Span],
+}
+
+/// How much a date adds to confidence: an unresolved one says when only
+/// relative to something unknown.
+fn date_weight(date: Option<EventDate>) -> f32 {
+    match date {
+        Some(EventDate::Known(..)) => 0.2,
+        Some(EventDate::Unresolved(_)) => 0.05,
+        None => 0.0,
+    }
+}
+
 fn read_meeting(
     text: &str,
     sentence: &Sentence,
-    trigger: &Trigger,
-    actors: &[&ActorMention],
-    locs: &[&Located<'_>],
-    date: Option<(DateRange, Span)>,
+    found: &MeetingFound<'_, '_>,
+    date: Option<EventDate>,
     published: Option<Date>,
 ) -> Meeting {
+    let MeetingFound {
+        trigger,
+        actors,
+        locs,
+        anchors,
+    } = *found;
     let span = sentence.span;
     let body = &text[span.start..span.end];
     let mut evidence = vec![Evidence {
         field: "type".into(),
         span: Span::new(trigger.start, trigger.end),
     }];
-    let venue = find_venue(body).map(|(name, s, e)| {
+    let in_anchor = |s: usize, e: usize| {
+        anchors
+            .iter()
+            .any(|a| a.start <= span.start + s && span.start + e <= a.end)
+    };
+    let venue = find_venue(body, in_anchor).map(|(name, s, e)| {
         (
             Location {
                 name: name.to_string(),
@@ -434,7 +528,7 @@ fn read_meeting(
             span: *s,
         });
     }
-    let level = meeting_level(body);
+    let level = level_outside(text, span, anchors);
     if level.is_some() {
         evidence.push(Evidence {
             field: "level".into(),
@@ -481,24 +575,24 @@ fn read_meeting(
             });
         }
     }
-    if let Some((_, s)) = &date {
+    if let Some(d) = date {
         evidence.push(Evidence {
             field: "date".into(),
-            span: *s,
+            span: d.span(),
         });
     }
     let confidence = 0.4
         + if place.is_some() { 0.2 } else { 0.0 }
-        + if date.is_some() { 0.2 } else { 0.0 }
+        + date_weight(date)
         + if level.is_some() { 0.1 } else { 0.0 }
         + if participants.is_empty() { 0.0 } else { 0.1 };
     Meeting {
         place: place.map(|(l, _)| l),
-        date: date.map(|(d, _)| d).or(if sentence.future {
-            None
-        } else {
-            published.map(DateRange::day)
-        }),
+        date: match date {
+            Some(d) => d.range(),
+            None if sentence.future => None,
+            None => published.map(DateRange::day),
+        },
         level,
         participants,
         observers,
@@ -519,8 +613,12 @@ fn clause_of(text: &str, at: usize, span: Span) -> &str {
     &text[start..end]
 }
 
-/// A venue, preferring one after "in": (name, start, end) within `body`.
-fn find_venue(body: &str) -> Option<(&'static str, usize, usize)> {
+/// A venue, preferring one after "in": (name, start, end) within `body`,
+/// skipping names for which `skip(start, end)` holds.
+fn find_venue(
+    body: &str,
+    skip: impl Fn(usize, usize) -> bool,
+) -> Option<(&'static str, usize, usize)> {
     let mut found: Option<(&'static str, usize, usize)> = None;
     for v in VENUES {
         let mut from = 0;
@@ -528,7 +626,7 @@ fn find_venue(body: &str) -> Option<(&'static str, usize, usize)> {
             let s = from + p;
             let e = s + v.len();
             from = e;
-            if !crate::locate::is_word_boundary(body.as_bytes(), s, e) {
+            if !crate::locate::is_word_boundary(body.as_bytes(), s, e) || skip(s, e) {
                 continue;
             }
             let after_in =
@@ -546,6 +644,29 @@ fn find_venue(body: &str) -> Option<(&'static str, usize, usize)> {
         }
     }
     found
+}
+
+/// The meeting level said in `span`, outside the words that name another
+/// event ("two days ahead of the Sochi summit" says nothing of this
+/// meeting's level).
+fn level_outside(text: &str, span: Span, anchors: &[Span]) -> Option<MeetingLevel> {
+    if anchors.is_empty() {
+        return meeting_level(&text[span.start..span.end]);
+    }
+    let mut own = String::with_capacity(span.end - span.start);
+    let mut at = span.start;
+    for a in anchors
+        .iter()
+        .filter(|a| span.start <= a.start && a.end <= span.end)
+    {
+        if a.start >= at {
+            own.push_str(&text[at..a.start]);
+            own.push(' ');
+            at = a.end;
+        }
+    }
+    own.push_str(&text[at..span.end]);
+    meeting_level(&own)
 }
 
 fn meeting_level(body: &str) -> Option<MeetingLevel> {
@@ -572,6 +693,7 @@ fn meeting_level(body: &str) -> Option<MeetingLevel> {
     } else if has(&[
         "expert-level",
         "expert level",
+        "expert meeting",
         "experts",
         "technical-level",
         "working group",

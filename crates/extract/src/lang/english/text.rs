@@ -78,6 +78,40 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     }
 }
 
+/// Whether `s` starts with `prefix`, ignoring ASCII case. The helpers below
+/// compare in place: lower-cased copies cost an allocation per call, and
+/// they run per sentence and per name.
+pub fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Whether `s` ends with `suffix`, ignoring ASCII case.
+pub fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// The first position of `needle` (ASCII) in `haystack`, ignoring ASCII
+/// case. Always a char boundary, since the match starts with an ASCII byte.
+pub fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let (hay, pat) = (haystack.as_bytes(), needle.as_bytes());
+    let first = pat.first()?.to_ascii_lowercase();
+    let last_start = hay.len().checked_sub(pat.len())?;
+    (0..=last_start).find(|&i| {
+        hay[i].to_ascii_lowercase() == first && hay[i..i + pat.len()].eq_ignore_ascii_case(pat)
+    })
+}
+
+/// Whether `needle` occurs in `haystack`, ignoring ASCII case.
+pub fn contains_ci(haystack: &str, needle: &str) -> bool {
+    find_ci(haystack, needle).is_some()
+}
+
+/// An ASCII word byte, as the regex `(?-u:\b)` sees it.
+pub fn is_ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +131,15 @@ mod tests {
                 "Next para"
             ]
         );
+    }
+
+    #[test]
+    fn compares_ignoring_ascii_case() {
+        assert_eq!(find_ci("Could not CONFIRM it", "confirm"), Some(10));
+        assert_eq!(find_ci("conf", "confirm"), None);
+        assert_eq!(find_ci("", ""), None);
+        assert!(starts_with_ci("Side: 3", "side"));
+        assert!(ends_with_ci("according TO", "to"));
+        assert!(!ends_with_ci("é", "to"));
     }
 }

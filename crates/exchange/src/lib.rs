@@ -8,11 +8,14 @@
 //! It knows nothing of storage or HTTP.
 
 mod error;
+pub mod generate;
 mod list;
+pub mod matching;
 mod person;
 mod seal;
 
 pub use error::ExchangeError;
 pub use list::{fingerprint, open_notes, seal_list, ListContents, OpenedList};
+pub use matching::{match_persons, name_key, Candidate, MatchOptions};
 pub use person::Person;
 pub use seal::{open, seal, ExchangeSecret};

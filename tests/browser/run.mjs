@@ -112,6 +112,22 @@ await test("an observer cannot file", async () => {
   await logout();
 });
 
+await test("exchanges show counts and statuses to members, nothing to the public", async () => {
+  await go("#/exchanges");
+  assert(await page.locator("#exchanges-need-token").count() === 1, "the public is asked for a token");
+  await login(process.env.TRUCE_OBSERVER_TOKEN);
+  await go("#/exchanges");
+  await page.waitForSelector("#exchange-lists");
+  const lists = await page.textContent("#exchange-lists");
+  assert(lists.includes("sought") && lists.includes("held"), lists);
+  const released = await page.locator('td[data-status="released"]').count();
+  assert(released > 0, "released persons are shown");
+  const text = await page.textContent("main");
+  assert(!/al-|Mohammed|Muhammad|Ahmad/.test(text.replace(/Abu al-Zuhur/g, "")), "no names on the page");
+  await shot("exchanges-observer");
+  await logout();
+});
+
 let position, today;
 await test("a guarantor member files a report on the map, signed in the browser", async () => {
   assert(publicKey, "enrolled");

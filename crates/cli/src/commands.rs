@@ -283,7 +283,11 @@ fn summary(body: &Body) -> String {
             "interview of {} for {}: {}",
             i.person,
             i.project,
-            if i.clears_release() { "cleared" } else { "not cleared" }
+            if i.clears_release() {
+                "cleared"
+            } else {
+                "not cleared"
+            }
         ),
         Body::ExchangeRelease(r) => format!(
             "release of {} persons in {} at {}",

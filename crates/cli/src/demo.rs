@@ -8,8 +8,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 use jiff::Timestamp;
+use truce_exchange::{seal_list, ExchangeSecret, ListContents};
 use truce_model::{
-    DecisionId, DecisionVote, FoundingMember, KeyRotated, MemberName, Note, Party, Role, Witness,
+    DecisionId, DecisionProposed, DecisionType, DecisionVote, ExchangeInterview,
+    ExchangeKeyPublished, ExchangeMatch, ExchangeRelease, ExchangeSpec, FoundingMember, KeyRotated,
+    ListDirection, ListId, MatchVerdict, MemberName, Note, Party, PersonRef, Role, Vote, Witness,
 };
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
 use truce_store::Ledger;
@@ -201,6 +204,7 @@ async fn build(location: &Location, days: i64) -> Result<()> {
         .await?;
     build_register(&mut script, days).await?;
     build_decisions(&mut script).await?;
+    build_exchange(&mut script, &dir).await?;
     ledger.close().await;
     write_mechanism_file(&dir, &mechanism)?;
     Ok(())
@@ -267,6 +271,154 @@ async fn build_decisions(script: &mut Script<'_>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+const RU: usize = 1;
+const TR: usize = 2;
+const IR: usize = 3;
+const ICRC: usize = 5;
+
+/// An exchange from lists to release: Türkiye seeks 200 persons, Russia
+/// lists 300 held (generated, with the other side's spellings), the
+/// intermediary matches them on its own machine and confirms what it checks,
+/// the guarantors adopt exchange 1, and the cleared persons are released
+/// together. The exchange keys are written beside the member keys.
+async fn build_exchange(script: &mut Script<'_>, dir: &Path) -> Result<()> {
+    use truce_exchange::generate::test_set;
+    use truce_exchange::matching::{match_persons, MatchOptions};
+    let secrets: Vec<(usize, ExchangeSecret)> = [ICRC, RU, TR]
+        .into_iter()
+        .map(|who| (who, ExchangeSecret::generate()))
+        .collect();
+    for (who, secret) in &secrets {
+        let path = dir.join(format!("{}.xkey", MEMBERS[*who].name));
+        keyfile::write_exchange_key(&path, secret, true)?;
+        let key = secret.public();
+        script
+            .say(
+                *who,
+                Body::ExchangeKeyPublished(ExchangeKeyPublished { key }),
+            )
+            .await?;
+    }
+    let secret_of = |who: usize| &secrets.iter().find(|(w, _)| *w == who).expect("a key").1;
+    let set = test_set(300, 200, 0.6, 20_170_504);
+    let this_year = jiff::Zoned::now().year();
+    let mut submit = async |who: usize,
+                            persons: &[truce_exchange::Person],
+                            direction,
+                            reference: &str|
+           -> Result<ListId> {
+        let contents = ListContents {
+            persons: persons.to_vec(),
+        };
+        let recipients = [secret_of(ICRC).public(), secret_of(who).public()];
+        let body = seal_list(
+            &contents,
+            reference,
+            direction,
+            secret_of(who),
+            &recipients,
+            this_year,
+        )?;
+        Ok(ListId(
+            script.say(who, Body::ExchangeListSubmitted(body)).await?,
+        ))
+    };
+    let sought = submit(TR, &set.sought, ListDirection::Sought, "TR-2026-07").await?;
+    let held = submit(RU, &set.held, ListDirection::Held, "RU-2026-11").await?;
+
+    // The intermediary checks the likely candidates by hand; here the
+    // generated truth stands in for its interviews and documents.
+    let candidates = match_persons(&set.sought, &set.held, &MatchOptions::default());
+    let mut confirmed = Vec::new();
+    for candidate in candidates.iter().filter(|c| c.likely).take(16) {
+        let verdict = if set.truth[candidate.sought] == Some(candidate.held) {
+            confirmed.push(PersonRef {
+                list: held,
+                entry: candidate.held as u32 + 1,
+            });
+            MatchVerdict::Confirmed
+        } else {
+            MatchVerdict::Rejected
+        };
+        let decided = ExchangeMatch {
+            sought: PersonRef {
+                list: sought,
+                entry: candidate.sought as u32 + 1,
+            },
+            held: PersonRef {
+                list: held,
+                entry: candidate.held as u32 + 1,
+            },
+            verdict,
+            score: (candidate.score * 1000.0).round() as u16,
+        };
+        script.say(ICRC, Body::ExchangeMatch(decided)).await?;
+    }
+    confirmed.sort();
+    confirmed.dedup();
+    let project = propose_exchange(script, confirmed.clone()).await?;
+    for (i, person) in confirmed.iter().enumerate() {
+        // One person does not consent to go; they stay open.
+        let interview = ExchangeInterview {
+            project,
+            person: *person,
+            identity_confirmed: true,
+            consents: i != 2,
+            destination_agreed: true,
+            fit_to_travel: true,
+            sealed_notes: None,
+        };
+        script.say(ICRC, Body::ExchangeInterview(interview)).await?;
+    }
+    let released: Vec<PersonRef> = confirmed
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, p)| *p)
+        .collect();
+    if !released.is_empty() {
+        let release = ExchangeRelease {
+            project,
+            released_at: Timestamp::now(),
+            persons: released,
+        };
+        script.say(ICRC, Body::ExchangeRelease(release)).await?;
+    }
+    Ok(())
+}
+
+async fn propose_exchange(script: &mut Script<'_>, persons: Vec<PersonRef>) -> Result<DecisionId> {
+    use jiff::ToSpan;
+    let deadline = jiff::Zoned::now()
+        .checked_add(1.month())?
+        .timestamp()
+        .round(jiff::Unit::Second)?;
+    let proposal = DecisionProposed {
+        decision_type: DecisionType::Exchange,
+        title: "Exchange 1: simultaneous release at Abu al-Zuhur".into(),
+        text: "The guarantors agree to the simultaneous release of the persons listed, after the intermediary's interviews.".into(),
+        deadline,
+        references: vec![],
+        measure: None,
+        exchange: Some(ExchangeSpec {
+            number: 1,
+            place: "Abu al-Zuhur crossing".into(),
+            date: jiff::Zoned::now().date(),
+            persons,
+        }),
+    };
+    let project = DecisionId(script.say(RU, Body::DecisionProposed(proposal)).await?);
+    for voter in [TR, IR] {
+        let vote = DecisionVote {
+            decision: project,
+            vote: Vote::Endorse,
+            reason: String::new(),
+        };
+        script.say(voter, Body::DecisionVote(vote)).await?;
+    }
+    Ok(project)
 }
 
 const NOTES_BEFORE_ROTATION: [(usize, &str); 4] = [

@@ -108,3 +108,55 @@ pub fn read_node_key(path: &Path) -> Result<CheckpointSigner> {
     CheckpointSigner::from_secret(&read_secret(path)?)
         .with_context(|| format!("{} is not a node key file", path.display()))
 }
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExchangeKeyFile {
+    #[serde(rename = "type")]
+    kind: String,
+    secret: String,
+    public_key: String,
+}
+
+const EXCHANGE_KEY_TYPE: &str = "truce-exchange-key-v1";
+
+/// The X25519 key that exchange lists are sealed to; kept apart from the
+/// signing key so that either can be replaced alone.
+pub fn write_exchange_key(
+    path: &Path,
+    key: &truce_exchange::ExchangeSecret,
+    overwrite: bool,
+) -> Result<()> {
+    let file = ExchangeKeyFile {
+        kind: EXCHANGE_KEY_TYPE.into(),
+        secret: hex::encode(key.to_bytes()),
+        public_key: key.public().to_hex(),
+    };
+    write_secret(
+        path,
+        &(serde_json::to_string_pretty(&file)? + "\n"),
+        overwrite,
+    )
+}
+
+pub fn read_exchange_key(path: &Path) -> Result<truce_exchange::ExchangeSecret> {
+    let text = read_secret(path)?;
+    let file: ExchangeKeyFile = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a truce exchange key file", path.display()))?;
+    if file.kind != EXCHANGE_KEY_TYPE {
+        bail!(
+            "{}: type is {:?}, expected {EXCHANGE_KEY_TYPE:?}",
+            path.display(),
+            file.kind
+        );
+    }
+    let secret: [u8; 32] = hex::decode(&file.secret)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .with_context(|| format!("{}: secret must be 64 hex digits", path.display()))?;
+    let key = truce_exchange::ExchangeSecret::from_bytes(secret);
+    if key.public().to_hex() != file.public_key {
+        bail!("{}: public_key does not match the secret", path.display());
+    }
+    Ok(key)
+}

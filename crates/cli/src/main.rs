@@ -4,6 +4,7 @@ mod commands;
 mod decide;
 mod demo;
 mod demo_data;
+mod exchange;
 mod ingest;
 mod keyfile;
 mod mechanism;
@@ -106,6 +107,10 @@ enum Command {
     Comply(decide::ComplyArgs),
     /// Each formation's compliance with a criteria file, as of a date.
     Compliance(decide::ComplianceArgs),
+    /// Exchanges of detainees, abductees, bodies and missing persons: sealed
+    /// lists, matching, projects, interviews, releases.
+    #[command(subcommand)]
+    Exchange(exchange::ExchangeCommand),
     /// Serve the HTTP API of this node (JSON, OpenAPI at /api/v1/openapi.json).
     Serve(serve::ServeArgs),
     /// Read tokens for members: who may read more than the public.
@@ -162,6 +167,7 @@ fn main() -> ExitCode {
             Command::Compliance(args) => decide::compliance(&location, args).await,
             Command::Measures(args) => decide::measures(&location, args).await,
             Command::Comply(args) => decide::comply(&location, args).await,
+            Command::Exchange(command) => exchange::run(&location, command).await,
             Command::Serve(args) => serve::serve(&location, args).await,
             Command::Token(command) => serve::token(&location, command).await,
             Command::Ingest(args) => ingest::ingest(&location, args),

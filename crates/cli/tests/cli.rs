@@ -1031,3 +1031,103 @@ fn measures_are_suggested_from_confirmed_violations_and_compliance_recorded() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("decision"));
     assert!(node.verify().0);
 }
+
+#[test]
+fn exchange_lists_are_sealed_on_the_sender_s_machine_and_sent_once() {
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    node.ok(&["demo", "--days", "1", "--no-serve"]);
+    let file = |name: &str| node.keys().join(name).to_str().unwrap().to_string();
+    let csv = write(
+        node.dir.path(),
+        "sought.csv",
+        "name_arabic,name_latin,father_name,birth_year,category,woman\n\
+         نور الهدى قاسم,Nour al-Huda Qassem,Walid,1995,missing,yes\n\
+         ,Bashar Ezzedine,Hamza,1979,detainee,no\n",
+    );
+    let submit = |path: &Path| {
+        node.truce(&[
+            "exchange",
+            "submit",
+            "--key",
+            &file("tr-monitor-1.key"),
+            "--exchange-key",
+            &file("tr-monitor-1.xkey"),
+            "--direction",
+            "sought",
+            "--reference",
+            "TR-TEST-1",
+            path.to_str().unwrap(),
+        ])
+    };
+    let first = submit(&csv);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    let list = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("list "))
+        .and_then(|l| l.split(':').next())
+        .unwrap()
+        .to_string();
+    assert!(
+        stdout.contains("2 persons sought (1 detainee, 1 missing)"),
+        "{stdout}"
+    );
+
+    let again = submit(&csv);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("all 2 persons were submitted before"));
+
+    let bad = write(
+        node.dir.path(),
+        "bad.csv",
+        "name_latin,category\nSami Haddad,detainee\nRami Haddad,prisoner\n",
+    );
+    let refused = submit(&bad);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("line 3") && message.contains("prisoner"),
+        "{message}"
+    );
+
+    let listed = node.ok(&["exchange", "lists"]);
+    assert!(listed.contains(&format!("{list} sought")), "{listed}");
+    let log = node.ok(&["log"]);
+    for name in ["Qassem", "Ezzedine", "قاسم"] {
+        assert!(
+            !listed.contains(name) && !log.contains(name),
+            "{name} is readable"
+        );
+    }
+
+    let open = |xkey: &str| node.truce(&["exchange", "open", &list, "--exchange-key", &file(xkey)]);
+    for reader in ["tr-monitor-1.xkey", "icrc-delegate-1.xkey"] {
+        let opened = open(reader);
+        assert!(opened.status.success(), "{reader}");
+        assert!(String::from_utf8_lossy(&opened.stdout).contains("Nour al-Huda Qassem"));
+    }
+    let other_side = open("ru-monitor-1.xkey");
+    assert!(!other_side.status.success());
+    assert!(String::from_utf8_lossy(&other_side.stderr).contains("cannot open"));
+
+    let matched = node.ok(&[
+        "exchange",
+        "match",
+        "--exchange-key",
+        &file("icrc-delegate-1.xkey"),
+    ]);
+    assert!(matched.contains("candidate matches"), "{matched}");
+    let projects = node.ok(&["exchange", "projects"]);
+    assert!(
+        projects.contains("Exchange 1") && projects.contains("released"),
+        "{projects}"
+    );
+    assert!(node.verify().0);
+}

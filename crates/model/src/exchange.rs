@@ -278,7 +278,7 @@ fn check_hex(field: &str, value: &str, bytes: usize) -> Result<(), ValidationErr
 
 fn check_base64(field: &str, value: &str) -> Result<(), ValidationError> {
     let ok = !value.is_empty()
-        && value.len() % 4 == 0
+        && value.len().is_multiple_of(4)
         && value
             .trim_end_matches('=')
             .bytes()

@@ -23,7 +23,15 @@ const HELD_BY_RU: &str = "name_latin,father_name,birth_year,category\n\
     Mohammed Hassan,Ahmed,1988,detainee\n\
     Khaled Younes,Ibrahim,1969,detainee\n";
 /// Anything that would identify the persons above.
-const IDENTIFYING: [&str; 7] = ["Hasan", "Hassan", "Salma", "Younes", "Ibrahim", "الحسن", "1969"];
+const IDENTIFYING: [&str; 7] = [
+    "Hasan",
+    "Hassan",
+    "Salma",
+    "Younes",
+    "Ibrahim",
+    "الحسن",
+    "1969",
+];
 
 struct Exchange {
     node: Node,
@@ -35,8 +43,12 @@ struct Exchange {
 
 fn token_for(node: &Node, who: usize) -> String {
     let member = &node.members[who];
-    truce_server::create_token(node.dir.path(), &MemberName::new(member.name).unwrap(), member.role)
-        .unwrap()
+    truce_server::create_token(
+        node.dir.path(),
+        &MemberName::new(member.name).unwrap(),
+        member.role,
+    )
+    .unwrap()
 }
 
 async fn exchange() -> Exchange {
@@ -55,25 +67,39 @@ async fn exchange() -> Exchange {
         public_key: icrc.key.public_key(),
     };
     node.members.push(icrc);
-    node.say(OPERATOR, StatementBody::MemberAdmitted(admitted)).await;
+    node.say(OPERATOR, StatementBody::MemberAdmitted(admitted))
+        .await;
 
     let secrets: Vec<ExchangeSecret> = (0..6).map(|_| ExchangeSecret::generate()).collect();
     for who in [ICRC, TR, RU, IR] {
         let key = secrets[who].public();
-        node.say(who, StatementBody::ExchangeKeyPublished(ExchangeKeyPublished { key }))
-            .await;
+        node.say(
+            who,
+            StatementBody::ExchangeKeyPublished(ExchangeKeyPublished { key }),
+        )
+        .await;
     }
     let seal = |who: usize, csv: &str, direction| -> ExchangeListSubmitted {
         let recipients = [secrets[ICRC].public(), secrets[who].public()];
         let contents = ListContents::from_csv(csv).unwrap();
-        seal_list(&contents, "REF", direction, &secrets[who], &recipients, 2026).unwrap()
+        seal_list(
+            &contents,
+            "REF",
+            direction,
+            &secrets[who],
+            &recipients,
+            2026,
+        )
+        .unwrap()
     };
     let sought_list = seal(TR, SOUGHT_BY_TR, ListDirection::Sought);
     let held_list = seal(RU, HELD_BY_RU, ListDirection::Held);
     let sought = node
         .say(TR, StatementBody::ExchangeListSubmitted(sought_list))
         .await;
-    let held = node.say(RU, StatementBody::ExchangeListSubmitted(held_list)).await;
+    let held = node
+        .say(RU, StatementBody::ExchangeListSubmitted(held_list))
+        .await;
     let tokens = (0..6)
         .map(|who| (who != OPERATOR).then(|| token_for(&node, who)))
         .collect();
@@ -90,7 +116,12 @@ impl Exchange {
     async fn get(&self, uri: &str, who: Option<usize>) -> Answer {
         let token = who.and_then(|w| self.tokens[w].as_deref());
         self.node
-            .request(axum::http::Method::GET, uri, token, axum::body::Body::empty())
+            .request(
+                axum::http::Method::GET,
+                uri,
+                token,
+                axum::body::Body::empty(),
+            )
             .await
     }
 }
@@ -141,7 +172,11 @@ async fn a_sealed_list_goes_only_to_its_recipients_and_opens_only_for_them() {
     let uri = format!("/api/v1/exchange/lists/{}/sealed", x.sought);
     assert_eq!(x.get(&uri, None).await.status, StatusCode::UNAUTHORIZED);
     for who in [UN, RU, IR] {
-        assert_eq!(x.get(&uri, Some(who)).await.status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(
+            x.get(&uri, Some(who)).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
     }
     for who in [TR, ICRC] {
         let answer = x.get(&uri, Some(who)).await;
@@ -169,7 +204,10 @@ async fn a_sealed_list_goes_only_to_its_recipients_and_opens_only_for_them() {
 #[tokio::test]
 async fn a_project_shows_statuses_and_the_public_bulletin_counts_releases() {
     let mut x = exchange().await;
-    let person = |entry| PersonRef { list: x.held, entry };
+    let person = |entry| PersonRef {
+        list: x.held,
+        entry,
+    };
     let persons = vec![person(1), person(2)];
     let proposal = x
         .node
@@ -220,11 +258,19 @@ async fn a_project_shows_statuses_and_the_public_bulletin_counts_releases() {
         released_at: jiff::Timestamp::now(),
         persons: vec![person(1)],
     };
-    let signed = x.node.sign(RU, StatementBody::ExchangeRelease(release.clone()));
+    let signed = x
+        .node
+        .sign(RU, StatementBody::ExchangeRelease(release.clone()));
     let refused = x.node.submit(&signed).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("exchange_release"), "{}", refused.text);
-    x.node.say(ICRC, StatementBody::ExchangeRelease(release)).await;
+    assert!(
+        refused.text.contains("exchange_release"),
+        "{}",
+        refused.text
+    );
+    x.node
+        .say(ICRC, StatementBody::ExchangeRelease(release))
+        .await;
 
     let projects = x.get("/api/v1/exchange/projects", Some(UN)).await.json();
     assert_eq!(projects[0]["released"], 1);

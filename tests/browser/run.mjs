@@ -113,7 +113,11 @@ await test("an observer cannot file", async () => {
 });
 
 await test("exchanges show counts and statuses to members, nothing to the public", async () => {
-  await go("#/exchanges");
+  // A fresh page load: the session is read once, at start.
+  await logout();
+  await page.goto(BASE + "/#/exchanges");
+  await page.reload();
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
   assert(await page.locator("#exchanges-need-token").count() === 1, "the public is asked for a token");
   await login(process.env.TRUCE_OBSERVER_TOKEN);
   await go("#/exchanges");
@@ -126,6 +130,8 @@ await test("exchanges show counts and statuses to members, nothing to the public
   assert(!/al-|Mohammed|Muhammad|Ahmad/.test(text.replace(/Abu al-Zuhur/g, "")), "no names on the page");
   await shot("exchanges-observer");
   await logout();
+  await page.reload();
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
 });
 
 let position, today;

@@ -295,6 +295,17 @@ fn summary(body: &Body) -> String {
             r.project,
             r.released_at
         ),
+        Body::MeetingRecorded(m) => format!(
+            "{} meeting, {} on {} ({:?})",
+            m.level.as_str(),
+            m.place,
+            m.date,
+            m.status
+        ),
+        Body::DocumentVersion(v) => {
+            format!("{} version {}: {}", v.document, &v.sha256[..12], v.title)
+        }
+        Body::DocumentApproved(a) => format!("approves {} version {}", a.document, &a.sha256[..12]),
         Body::Assessment(a) => format!(
             "{} on the incident of {}: {}",
             a.position.as_str(),

@@ -51,9 +51,44 @@ pub struct ProposeArgs {
     /// For an exchange: a held person to release, as L-12/3 (repeat).
     #[arg(long = "person")]
     persons: Vec<truce_model::PersonRef>,
+    /// For an agreement: a JSON file {"id", "title", "clauses": [{"id", "text"}], "zones": []}.
+    #[arg(long)]
+    agreement: Option<PathBuf>,
+    /// For an agreement: zones as a GeoJSON FeatureCollection of Polygons
+    /// and LineStrings whose properties give id, name, kind
+    /// (de_escalation, security, separation_line), valid_from and valid_to.
+    #[arg(long, requires = "agreement")]
+    zones: Option<PathBuf>,
+    /// For a designation or reinstatement: the formation whose status changes on adoption.
+    #[arg(long, requires_all = ["new_status", "valid_from"])]
+    status_of: Option<String>,
+    /// excluded (designation) or joined / suspended (reinstatement).
+    #[arg(long)]
+    new_status: Option<String>,
+    /// From when the new status holds.
+    #[arg(long)]
+    valid_from: Option<jiff::civil::Date>,
 }
 
 pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode> {
+    let agreement = match &args.agreement {
+        Some(path) => Some(crate::agreements::read_agreement(
+            path,
+            args.zones.as_deref(),
+        )?),
+        None => None,
+    };
+    let status = match (&args.status_of, &args.new_status, args.valid_from) {
+        (Some(formation), Some(status), Some(valid_from)) => Some(truce_model::StatusSpec {
+            formation: truce_model::FormationId::new(formation.clone())?,
+            status: serde_json::from_value(serde_json::Value::String(status.clone()))
+                .with_context(|| {
+                    format!("--new-status: {status:?} is not joined, excluded or suspended")
+                })?,
+            valid_from,
+        }),
+        _ => None,
+    };
     let body = Body::DecisionProposed(DecisionProposed {
         decision_type: args.decision_type,
         title: args.title,
@@ -77,6 +112,8 @@ pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode>
             }),
             _ => None,
         },
+        agreement,
+        status,
     });
     sign_and_append(location, &args.key, body).await?;
     Ok(ExitCode::SUCCESS)

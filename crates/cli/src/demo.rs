@@ -10,9 +10,10 @@ use clap::Args;
 use jiff::Timestamp;
 use truce_exchange::{seal_list, ExchangeSecret, ListContents};
 use truce_model::{
-    DecisionId, DecisionProposed, DecisionType, DecisionVote, ExchangeInterview,
-    ExchangeKeyPublished, ExchangeMatch, ExchangeRelease, ExchangeSpec, FoundingMember, KeyRotated,
-    ListDirection, ListId, MatchVerdict, MemberName, Note, Party, PersonRef, Role, Vote, Witness,
+    DecisionId, DecisionProposed, DecisionType, DecisionVote, DocumentApproved, DocumentVersion,
+    ExchangeInterview, ExchangeKeyPublished, ExchangeMatch, ExchangeRelease, ExchangeSpec,
+    FoundingMember, Handle, KeyRotated, ListDirection, ListId, MatchVerdict, MeetingStatus,
+    MemberName, Note, Party, PersonRef, Role, Vote, Witness,
 };
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
 use truce_store::Ledger;
@@ -205,6 +206,7 @@ async fn build(location: &Location, days: i64) -> Result<()> {
     build_register(&mut script, days).await?;
     build_decisions(&mut script).await?;
     build_exchange(&mut script, &dir).await?;
+    build_agreements(&mut script, &location.data_dir).await?;
     ledger.close().await;
     write_mechanism_file(&dir, &mechanism)?;
     Ok(())
@@ -402,6 +404,8 @@ async fn propose_exchange(script: &mut Script<'_>, persons: Vec<PersonRef>) -> R
         deadline,
         references: vec![],
         measure: None,
+        agreement: None,
+        status: None,
         exchange: Some(ExchangeSpec {
             number: 1,
             place: "Abu al-Zuhur crossing".into(),
@@ -419,6 +423,109 @@ async fn propose_exchange(script: &mut Script<'_>, persons: Vec<PersonRef>) -> R
         script.say(voter, Body::DecisionVote(vote)).await?;
     }
     Ok(project)
+}
+
+/// The memorandum's clauses and the Idlib area (adopted by all three), the
+/// expert meeting in Tehran with UN observers and the next one scheduled,
+/// and a draft of the ceasefire regulations in two versions, the second
+/// approved by two guarantors so far.
+async fn build_agreements(script: &mut Script<'_>, data_dir: &Path) -> Result<()> {
+    use jiff::ToSpan;
+    let today = jiff::Zoned::now().date();
+    let agreement = demo_data::memorandum();
+    let adopted = propose_and_adopt(
+        script,
+        DecisionType::Agreement,
+        "Memorandum on de-escalation areas",
+        Some(agreement),
+        vec![],
+    )
+    .await?;
+    let held = script
+        .say(
+            0,
+            demo_data::meeting(
+                MeetingStatus::Held,
+                today.checked_sub(6.days())?,
+                "Tehran",
+                None,
+            ),
+        )
+        .await?;
+    let next = today.checked_add(8.days())?;
+    script
+        .say(
+            0,
+            demo_data::meeting(MeetingStatus::Scheduled, next, "Tehran", None),
+        )
+        .await?;
+    let mut versions = Vec::new();
+    for (draft, text) in demo_data::REGULATION_DRAFTS.iter().enumerate() {
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
+        crate::agreements::keep_file(data_dir, &sha256, text.as_bytes())?;
+        let version = DocumentVersion {
+            document: Handle::new("ceasefire-regime")?,
+            title: format!("Regulations of the ceasefire regime, draft {}", draft + 1),
+            sha256: sha256.clone(),
+            media_type: "text/markdown".into(),
+            size: text.len() as u64,
+            meeting: Some(held),
+            note: String::new(),
+        };
+        script.say(0, Body::DocumentVersion(version)).await?;
+        versions.push(sha256);
+    }
+    for who in [RU, TR] {
+        let approval = DocumentApproved {
+            document: Handle::new("ceasefire-regime")?,
+            sha256: versions[1].clone(),
+        };
+        script.say(who, Body::DocumentApproved(approval)).await?;
+    }
+    let _ = propose_and_adopt(
+        script,
+        DecisionType::Document,
+        "Next expert meeting one day before the Astana talks",
+        None,
+        vec![held, adopted.0],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn propose_and_adopt(
+    script: &mut Script<'_>,
+    decision_type: DecisionType,
+    title: &str,
+    agreement: Option<truce_model::AgreementSpec>,
+    references: Vec<u64>,
+) -> Result<DecisionId> {
+    use jiff::ToSpan;
+    let deadline = jiff::Zoned::now()
+        .checked_add(1.month())?
+        .timestamp()
+        .round(jiff::Unit::Second)?;
+    let proposal = DecisionProposed {
+        decision_type,
+        title: title.into(),
+        text: format!("The guarantors adopt: {title}."),
+        deadline,
+        references,
+        measure: None,
+        exchange: None,
+        agreement,
+        status: None,
+    };
+    let id = DecisionId(script.say(RU, Body::DecisionProposed(proposal)).await?);
+    for voter in [TR, IR] {
+        let vote = DecisionVote {
+            decision: id,
+            vote: Vote::Endorse,
+            reason: String::new(),
+        };
+        script.say(voter, Body::DecisionVote(vote)).await?;
+    }
+    Ok(id)
 }
 
 const NOTES_BEFORE_ROTATION: [(usize, &str); 4] = [

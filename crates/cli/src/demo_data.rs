@@ -502,6 +502,8 @@ pub fn decisions(deadline: jiff::Timestamp) -> Vec<DemoDecision> {
             references: vec![],
             measure,
             exchange: None,
+            agreement: None,
+            status: None,
         })
     };
     vec![
@@ -547,3 +549,80 @@ pub fn decisions(deadline: jiff::Timestamp) -> Vec<DemoDecision> {
         ),
     ]
 }
+
+/// The memorandum as the demo adopts it: clauses in the project's own words
+/// and a rough outline of the northern de-escalation area (not a survey).
+pub fn memorandum() -> truce_model::AgreementSpec {
+    use truce_model::{AgreementSpec, Clause, Handle, Zone, ZoneGeometry, ZoneKind};
+    let handle = |s: &str| Handle::new(s).expect("a valid handle");
+    let clause = |id: &str, text: &str| Clause {
+        id: handle(id),
+        text: text.into(),
+    };
+    AgreementSpec {
+        id: handle("memorandum-2017"),
+        title: "Memorandum on the creation of de-escalation areas".into(),
+        clauses: vec![
+            clause("art-1", "Armed parties inside the areas stop using weapons of any kind against each other, aircraft included."),
+            clause("art-2", "Humanitarian access to the areas is unhindered; the wounded and sick may leave for treatment."),
+            clause("art-3", "Security zones along the edges of the areas keep the parties apart; checkpoints and observation posts are set up there."),
+            clause("art-4", "The guarantors keep fighting the groups excluded from the ceasefire, inside and outside the areas."),
+        ],
+        zones: vec![Zone {
+            id: handle("idlib-area"),
+            name: "Northern de-escalation area (Idlib and neighbouring districts)".into(),
+            kind: ZoneKind::DeEscalation,
+            geometry: ZoneGeometry::Polygon(vec![vec![
+                [35.95, 35.55],
+                [36.30, 35.25],
+                [36.90, 35.20],
+                [37.10, 35.60],
+                [37.05, 36.10],
+                [36.70, 36.30],
+                [36.35, 36.25],
+                [36.10, 35.95],
+                [35.95, 35.55],
+            ]]),
+            valid_from: Date::constant(2017, 5, 6),
+            valid_to: None,
+        }],
+    }
+}
+
+pub fn meeting(
+    status: truce_model::MeetingStatus,
+    date: Date,
+    place: &str,
+    updates: Option<u64>,
+) -> Body {
+    use truce_model::{MeetingLevel, MeetingRecorded, MeetingStatus};
+    let held = status == MeetingStatus::Held;
+    Body::MeetingRecorded(MeetingRecorded {
+        updates,
+        level: MeetingLevel::Expert,
+        status,
+        place: place.into(),
+        date,
+        participants: vec![
+            "Russian Federation".into(),
+            "Republic of Türkiye".into(),
+            "Islamic Republic of Iran".into(),
+        ],
+        observers: vec!["United Nations".into()],
+        agenda: vec![
+            "Draft regulations of the ceasefire regime and its implementation".into(),
+            "Draft on the exchange of detainees and abductees".into(),
+        ],
+        summary: if held {
+            "The drafts were discussed; the next expert meeting is to be held one day before the talks in Astana.".into()
+        } else {
+            String::new()
+        },
+    })
+}
+
+/// Two drafts of a document the demo's guarantors discuss.
+pub const REGULATION_DRAFTS: [&str; 2] = [
+    "# Regulations of the ceasefire regime (draft 1)\n\n1. Each guarantor reports violations it registers within 24 hours.\n2. Reports are assessed jointly within 72 hours.\n",
+    "# Regulations of the ceasefire regime (draft 2)\n\n1. Each guarantor reports violations it registers within 24 hours.\n2. Reports are assessed jointly within 72 hours.\n3. Confirmed violations are answered by the graduated measures of the annex.\n",
+];

@@ -1,5 +1,6 @@
 //! `truce`: the command-line tool of the joint record of a ceasefire mechanism.
 
+mod agreements;
 mod commands;
 mod decide;
 mod demo;
@@ -107,6 +108,14 @@ enum Command {
     Comply(decide::ComplyArgs),
     /// Each formation's compliance with a criteria file, as of a date.
     Compliance(decide::ComplianceArgs),
+    /// Agreements in force: clauses and zones (and which zones hold a point).
+    Agreements(agreements::AgreementsArgs),
+    /// Meetings of the guarantors, scheduled or held.
+    #[command(subcommand)]
+    Meeting(agreements::MeetingCommand),
+    /// Draft documents: versions kept by hash, each guarantor's approval.
+    #[command(subcommand)]
+    Document(agreements::DocumentCommand),
     /// Exchanges of detainees, abductees, bodies and missing persons: sealed
     /// lists, matching, projects, interviews, releases.
     #[command(subcommand)]
@@ -167,6 +176,9 @@ fn main() -> ExitCode {
             Command::Compliance(args) => decide::compliance(&location, args).await,
             Command::Measures(args) => decide::measures(&location, args).await,
             Command::Comply(args) => decide::comply(&location, args).await,
+            Command::Agreements(args) => agreements::agreements(&location, args).await,
+            Command::Meeting(command) => agreements::meeting(&location, command).await,
+            Command::Document(command) => agreements::document(&location, command).await,
             Command::Exchange(command) => exchange::run(&location, command).await,
             Command::Serve(args) => serve::serve(&location, args).await,
             Command::Token(command) => serve::token(&location, command).await,

@@ -1131,3 +1131,181 @@ fn exchange_lists_are_sealed_on_the_sender_s_machine_and_sent_once() {
     );
     assert!(node.verify().0);
 }
+
+#[test]
+fn agreements_zones_meetings_and_documents_from_the_command_line() {
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    node.ok(&["demo", "--days", "1", "--no-serve"]);
+    let key = |name: &str| {
+        node.keys()
+            .join(format!("{name}.key"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let dir = node.dir.path();
+    let agreement = write(
+        dir,
+        "sochi.json",
+        r#"{"id": "sochi-2018", "title": "Memorandum on stabilisation", "clauses": [{"id": "art-1", "text": "A demilitarised zone 15 to 20 km deep is set up."}]}"#,
+    );
+    let zones = write(
+        dir,
+        "zones.geojson",
+        r#"{"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": "dmz", "name": "Demilitarised zone", "kind": "security", "valid_from": "2018-10-15"},
+             "geometry": {"type": "Polygon", "coordinates": [[[36.3, 35.4], [36.9, 35.4], [36.9, 35.6], [36.3, 35.6], [36.3, 35.4]]]}},
+            {"type": "Feature", "properties": {"id": "line", "name": "Contact line", "kind": "separation_line", "valid_from": "2018-10-15"},
+             "geometry": {"type": "LineString", "coordinates": [[37.0, 35.0], [37.0, 36.0]]}}]}"#,
+    );
+    let point = write(
+        dir,
+        "point.geojson",
+        r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "p", "name": "P", "kind": "security", "valid_from": "2018-10-15"}, "geometry": {"type": "Point", "coordinates": [36.5, 35.5]}}]}"#,
+    );
+    let propose = |zones: &Path| {
+        node.truce(&[
+            "propose",
+            "--key",
+            &key("ru-monitor-1"),
+            "--type",
+            "agreement",
+            "--title",
+            "Sochi memorandum",
+            "--text",
+            "Adopt the memorandum and its zones.",
+            "--deadline",
+            "2099-01-01T00:00:00Z",
+            "--agreement",
+            agreement.to_str().unwrap(),
+            "--zones",
+            zones.to_str().unwrap(),
+        ])
+    };
+    let refused = propose(&point);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("features[0]") && message.contains("Polygon or LineString"),
+        "{message}"
+    );
+
+    let proposed = propose(&zones);
+    assert!(
+        proposed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&proposed.stderr)
+    );
+    let decision = format!(
+        "D-{}",
+        appended_position(&String::from_utf8_lossy(&proposed.stdout))
+    );
+    let in_force = |at: &str| node.ok(&["agreements", "--at", at, "--date", "2026-01-01"]);
+    assert!(
+        !in_force("35.5,36.5").contains("Demilitarised"),
+        "not in force before adoption"
+    );
+    for voter in ["tr-monitor-1", "ir-monitor-1"] {
+        node.ok(&[
+            "vote",
+            "--key",
+            &key(voter),
+            "--decision",
+            &decision,
+            "endorse",
+        ]);
+    }
+    assert!(in_force("35.5,36.5").contains("is inside Demilitarised zone (dmz)"));
+    assert!(in_force("35.5,37.01").contains("m from Contact line"));
+
+    let held = node.ok(&[
+        "meeting",
+        "record",
+        "--key",
+        &key("secretariat"),
+        "--level",
+        "expert",
+        "--status",
+        "held",
+        "--place",
+        "Astana",
+        "--date",
+        "2026-11-20",
+        "--participant",
+        "Russian Federation",
+        "--participant",
+        "Republic of Türkiye",
+        "--participant",
+        "Islamic Republic of Iran",
+        "--observer",
+        "United Nations",
+        "--agenda",
+        "Exchange of detainees",
+        "--summary",
+        "Working group to meet monthly.",
+    ]);
+    let meeting = appended_position(&held).to_string();
+    let draft = write(
+        dir,
+        "draft.md",
+        "# Exchange regulations\n\n1. Lists go to the intermediary.\n",
+    );
+    let added = node.ok(&[
+        "document",
+        "add",
+        "--key",
+        &key("secretariat"),
+        "--document",
+        "exchange-regulations",
+        "--title",
+        "Exchange regulations, draft 1",
+        "--meeting",
+        &meeting,
+        draft.to_str().unwrap(),
+    ]);
+    let sha = added
+        .lines()
+        .find_map(|l| l.strip_prefix("version "))
+        .unwrap()
+        .to_string();
+    assert!(
+        node.data_dir().join("documents").join(&sha).exists(),
+        "the file is kept by its hash"
+    );
+    node.ok(&[
+        "document",
+        "approve",
+        "--key",
+        &key("tr-monitor-1"),
+        "--document",
+        "exchange-regulations",
+        "--sha256",
+        &sha,
+    ]);
+    let observer = node.truce(&[
+        "document",
+        "approve",
+        "--key",
+        &key("un-expert-1"),
+        "--document",
+        "exchange-regulations",
+        "--sha256",
+        &sha,
+    ]);
+    assert!(!observer.status.success(), "observers do not approve");
+    let listed = node.ok(&["document", "list"]);
+    assert!(
+        listed.contains("awaiting Russian Federation, Islamic Republic of Iran"),
+        "{listed}"
+    );
+    let meetings = node.ok(&["meeting", "list"]);
+    assert!(
+        meetings.contains("observers: United Nations")
+            && meetings.contains("exchange-regulations@"),
+        "{meetings}"
+    );
+    assert!(node.verify().0);
+}

@@ -8,7 +8,10 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{ExchangeSpec, FormationId, Validate, ValidationError};
+use crate::{
+    AgreementSpec, ExchangeSpec, FormationId, FormationStatus, StatusSpec, Validate,
+    ValidationError,
+};
 
 /// A decision is named by the position of the statement that proposed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -84,7 +87,7 @@ impl std::str::FromStr for DecisionType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionProposed {
     pub decision_type: DecisionType,
@@ -99,6 +102,11 @@ pub struct DecisionProposed {
     pub measure: Option<MeasureSpec>,
     /// For an exchange: its number, place, date and the persons to release.
     pub exchange: Option<ExchangeSpec>,
+    /// For an agreement: its clauses and zones, in force once adopted.
+    pub agreement: Option<AgreementSpec>,
+    /// For a designation or a reinstatement: the formation's new status,
+    /// recorded once adopted.
+    pub status: Option<StatusSpec>,
 }
 
 /// A step of the graduated ladder applied to a formation, to be complied with by a date.
@@ -151,6 +159,16 @@ impl Validate for DecisionProposed {
                 "an exchange proposal names its number, place, date and persons, and only an exchange does",
             ));
         }
+        if self.agreement.is_some() && self.decision_type != DecisionType::Agreement {
+            return Err(ValidationError::new(
+                "agreement",
+                "only an agreement decision carries one",
+            ));
+        }
+        if let Some(agreement) = &self.agreement {
+            agreement.validate().map_err(|e| e.within("agreement"))?;
+        }
+        self.check_status()?;
         if let Some(exchange) = &self.exchange {
             exchange.validate().map_err(|e| e.within("exchange"))?;
         }
@@ -164,6 +182,27 @@ impl Validate for DecisionProposed {
             ));
         }
         Ok(())
+    }
+}
+
+impl DecisionProposed {
+    fn check_status(&self) -> Result<(), ValidationError> {
+        let Some(spec) = &self.status else {
+            return Ok(());
+        };
+        let fits = match self.decision_type {
+            DecisionType::Designation => spec.status == FormationStatus::Excluded,
+            DecisionType::Reinstatement => spec.status != FormationStatus::Excluded,
+            _ => false,
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(ValidationError::new(
+                "status",
+                "a designation excludes a formation, a reinstatement takes it back; no other decision changes a status",
+            ))
+        }
     }
 }
 

@@ -29,10 +29,13 @@ pub enum Kind {
     ExchangeMatch,
     ExchangeInterview,
     ExchangeRelease,
+    MeetingRecorded,
+    DocumentVersion,
+    DocumentApproved,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -53,6 +56,9 @@ impl Kind {
         Kind::ExchangeMatch,
         Kind::ExchangeInterview,
         Kind::ExchangeRelease,
+        Kind::MeetingRecorded,
+        Kind::DocumentVersion,
+        Kind::DocumentApproved,
     ];
 
     /// The name used on the wire and in listings.
@@ -78,6 +84,9 @@ impl Kind {
             Kind::ExchangeMatch => "exchange_match",
             Kind::ExchangeInterview => "exchange_interview",
             Kind::ExchangeRelease => "exchange_release",
+            Kind::MeetingRecorded => "meeting_recorded",
+            Kind::DocumentVersion => "document_version",
+            Kind::DocumentApproved => "document_approved",
         }
     }
 
@@ -107,6 +116,12 @@ impl Kind {
             Kind::ExchangeKeyPublished => {
                 matches!(role, Role::GuarantorMember | Role::Intermediary)
             }
+            // The secretariat keeps the calendar and the drafts too; only
+            // guarantors approve.
+            Kind::MeetingRecorded | Kind::DocumentVersion => {
+                matches!(role, Role::GuarantorMember | Role::Operator)
+            }
+            Kind::DocumentApproved => role == Role::GuarantorMember,
             // Matching, interviews and releases are the neutral intermediary's.
             Kind::ExchangeMatch | Kind::ExchangeInterview | Kind::ExchangeRelease => {
                 role == Role::Intermediary

@@ -5,6 +5,7 @@
 //! statement. Everything here is pure and deterministic, because every node
 //! must reach the same verdict when it replays the Record.
 
+mod agreement;
 mod decision;
 mod error;
 mod exchange;
@@ -13,6 +14,10 @@ mod membership;
 mod names;
 mod register;
 
+pub use agreement::{
+    AgreementSpec, Clause, DocumentApproved, DocumentVersion, Handle, MeetingLevel,
+    MeetingRecorded, MeetingStatus, StatusSpec, Zone, ZoneGeometry, ZoneKind,
+};
 pub use decision::{
     ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote, MeasureCompliance,
     MeasureSpec, Vote,

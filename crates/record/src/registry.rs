@@ -333,7 +333,10 @@ impl Registry {
             | Body::ExchangeListSubmitted(_)
             | Body::ExchangeMatch(_)
             | Body::ExchangeInterview(_)
-            | Body::ExchangeRelease(_) => Ok(()),
+            | Body::ExchangeRelease(_)
+            | Body::MeetingRecorded(_)
+            | Body::DocumentVersion(_)
+            | Body::DocumentApproved(_) => Ok(()),
         }
     }
 

@@ -2,10 +2,11 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
-    Assessment, DecisionProposed, DecisionVote, ExchangeInterview, ExchangeKeyPublished,
-    ExchangeListSubmitted, ExchangeMatch, ExchangeRelease, FormationRegistered,
-    FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MeasureCompliance,
-    MemberAdmitted, Note, ReportAmended, ReportFiled, ReportWithdrawn, Validate,
+    Assessment, DecisionProposed, DecisionVote, DocumentApproved, DocumentVersion,
+    ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease,
+    FormationRegistered, FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated,
+    Kind, MeasureCompliance, MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled,
+    ReportWithdrawn, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -53,6 +54,9 @@ pub enum Body {
     ExchangeMatch(ExchangeMatch),
     ExchangeInterview(ExchangeInterview),
     ExchangeRelease(ExchangeRelease),
+    MeetingRecorded(MeetingRecorded),
+    DocumentVersion(DocumentVersion),
+    DocumentApproved(DocumentApproved),
 }
 
 impl Body {
@@ -78,6 +82,9 @@ impl Body {
             Body::ExchangeMatch(_) => Kind::ExchangeMatch,
             Body::ExchangeInterview(_) => Kind::ExchangeInterview,
             Body::ExchangeRelease(_) => Kind::ExchangeRelease,
+            Body::MeetingRecorded(_) => Kind::MeetingRecorded,
+            Body::DocumentVersion(_) => Kind::DocumentVersion,
+            Body::DocumentApproved(_) => Kind::DocumentApproved,
         }
     }
 
@@ -103,6 +110,9 @@ impl Body {
             Body::ExchangeMatch(b) => b.validate(),
             Body::ExchangeInterview(b) => b.validate(),
             Body::ExchangeRelease(b) => b.validate(),
+            Body::MeetingRecorded(b) => b.validate(),
+            Body::DocumentVersion(b) => b.validate(),
+            Body::DocumentApproved(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

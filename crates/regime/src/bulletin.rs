@@ -68,6 +68,11 @@ pub struct ReportLine {
     pub violation_type: String,
     pub finding: String,
     pub narrative: String,
+    /// The clause it cites, with the agreement that holds it when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    /// Zones in force that hold the place (or lines it lies near).
+    pub zones: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -206,6 +211,23 @@ impl Register {
                     .map(|f| f.kind.label().to_string())
                     .unwrap_or_default(),
                 narrative: r.fields.narrative.clone(),
+                clause: r.fields.clause.as_ref().map(|c| match self.clause(c) {
+                    Some((agreement, clause)) => format!("{agreement}/{}", clause.id),
+                    None => format!("{c} (not in an adopted agreement)"),
+                }),
+                zones: self.zone_names(r),
+            })
+            .collect()
+    }
+
+    /// "inside the Idlib de-escalation area", "1200 m from the M5 line".
+    pub fn zone_names(&self, report: &Report) -> Vec<String> {
+        let at = &report.fields.location;
+        self.zones_at(at.lon, at.lat, report.date())
+            .into_iter()
+            .map(|hit| match hit.distance_m {
+                Some(m) => format!("{m} m from {}", hit.name),
+                None => format!("inside {}", hit.name),
             })
             .collect()
     }
@@ -298,6 +320,12 @@ impl Bulletin {
                     line.finding,
                     line.narrative
                 );
+                if !line.zones.is_empty() {
+                    let _ = writeln!(text, "      {}", line.zones.join("; "));
+                }
+                if let Some(clause) = &line.clause {
+                    let _ = writeln!(text, "      cites {clause}");
+                }
             }
         }
         text

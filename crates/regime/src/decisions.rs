@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::Serialize;
 use truce_model::{
-    ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote, ExchangeSpec,
-    MeasureCompliance, MeasureSpec, MemberName, Party, Vote,
+    AgreementSpec, ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote,
+    ExchangeSpec, MeasureCompliance, MeasureSpec, MemberName, Party, StatusSpec, Vote,
 };
 use truce_record::{Context, Rejection};
 
@@ -71,6 +71,10 @@ pub struct Decision {
     pub compliance: Vec<ComplianceRecord>,
     /// For an exchange: its number, place, date and persons.
     pub exchange: Option<ExchangeSpec>,
+    /// For an agreement: what comes into force on adoption.
+    pub agreement: Option<AgreementSpec>,
+    /// For a designation or reinstatement: the status recorded on adoption.
+    pub status_change: Option<StatusSpec>,
     /// The time of the statement that settled it.
     pub settled_time: Option<Timestamp>,
     settled: Option<DecisionStatus>,
@@ -166,6 +170,9 @@ impl Register {
         if let Some(exchange) = &proposal.exchange {
             self.check_exchange_spec(exchange, time)?;
         }
+        if let Some(change) = &proposal.status {
+            self.check_formation("status.formation", &change.formation)?;
+        }
         Ok(())
     }
 
@@ -247,6 +254,8 @@ impl Register {
             measure: proposal.measure.clone(),
             compliance: Vec::new(),
             exchange: proposal.exchange.clone(),
+            agreement: proposal.agreement.clone(),
+            status_change: proposal.status.clone(),
             settled_time: None,
             settled: None,
         };
@@ -260,6 +269,7 @@ impl Register {
             .votes
             .insert(context.state.party.to_string(), ballot);
         self.settle(&mut decision, decision_rule, context);
+        self.enact_if_adopted(&decision, context.position);
         self.decisions.insert(id, decision);
     }
 
@@ -278,7 +288,14 @@ impl Register {
         );
         let decision_rule = self.decision_rule(decision.decision_type);
         self.settle(&mut decision, decision_rule, context);
+        self.enact_if_adopted(&decision, context.position);
         self.decisions.insert(vote.decision, decision);
+    }
+
+    fn enact_if_adopted(&mut self, decision: &Decision, position: u64) {
+        if decision.settled == Some(DecisionStatus::Adopted { at: position }) {
+            self.enact(decision, position);
+        }
     }
 
     /// Adopted once the rule holds; rejected once it can no longer hold.

@@ -8,6 +8,7 @@
 //! the node refuses a report about an unknown formation before storing it)
 //! and the projection (queries and bulletins read it).
 
+mod agreements;
 mod bulletin;
 mod config;
 mod criteria;
@@ -21,6 +22,7 @@ mod measures;
 mod register;
 mod response;
 
+pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
 pub use bulletin::{Bulletin, Edition, PartyTally};
 pub use config::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
 pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};

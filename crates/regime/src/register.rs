@@ -110,6 +110,7 @@ pub struct Register {
     pub(crate) grouping: RwLock<Grouping>,
     pub(crate) decisions: BTreeMap<truce_model::DecisionId, crate::decisions::Decision>,
     pub(crate) exchange: crate::exchange::ExchangeBook,
+    pub(crate) calendar: crate::agreements::Calendar,
 }
 
 impl Register {
@@ -128,6 +129,7 @@ impl Register {
             grouping: RwLock::new(Grouping::default()),
             decisions: BTreeMap::new(),
             exchange: Default::default(),
+            calendar: Default::default(),
         }
     }
 
@@ -322,6 +324,9 @@ impl Rules for Register {
             Body::ExchangeMatch(m) => self.check_match(m),
             Body::ExchangeInterview(i) => self.check_interview(i),
             Body::ExchangeRelease(r) => self.check_release(r, statement.time),
+            Body::MeetingRecorded(m) => self.check_meeting(m),
+            Body::DocumentVersion(v) => self.check_document_version(v),
+            Body::DocumentApproved(a) => self.check_approval(a),
             Body::Assessment(a) => {
                 self.check_active_report("incident", a.incident)?;
                 if let Some(id) = &a.attributed_to {
@@ -406,6 +411,12 @@ impl Rules for Register {
             Body::ExchangeMatch(m) => self.apply_match(context, m),
             Body::ExchangeInterview(i) => self.apply_interview(context, i),
             Body::ExchangeRelease(r) => self.apply_release(context, r),
+            Body::MeetingRecorded(m) => self.apply_meeting(context, m),
+            Body::DocumentVersion(v) => self.apply_document_version(context, v),
+            Body::DocumentApproved(a) => {
+                let party = context.state.party.clone();
+                self.apply_approval(context, a, &party)
+            }
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => {}
         }
     }

@@ -246,6 +246,8 @@ fn propose_exchange(m: &mut Mechanism, persons: Vec<PersonRef>) -> Result<Decisi
             deadline: "2099-01-01T00:00:00Z".parse().unwrap(),
             references: vec![],
             measure: None,
+            agreement: None,
+            status: None,
             exchange: Some(ExchangeSpec {
                 number: 1,
                 place: "Abu al-Zuhur crossing".into(),

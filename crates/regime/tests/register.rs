@@ -430,6 +430,8 @@ fn propose_step(
                 deadline: deadline.parse().unwrap(),
                 references: vec![],
                 exchange: None,
+                agreement: None,
+                status: None,
                 measure: Some(truce_model::MeasureSpec {
                     formation: FormationId::new("jaysh-al-izza").unwrap(),
                     step: step.into(),
@@ -527,6 +529,8 @@ fn observers_cannot_vote_and_deadlines_close_the_vote() {
             references: vec![],
             measure: None,
             exchange: None,
+            agreement: None,
+            status: None,
         }),
     );
     assert!(

@@ -21,6 +21,7 @@
 //! # }
 //! ```
 
+mod agreements;
 pub mod auth;
 mod decisions;
 pub mod drafts;
@@ -159,6 +160,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(register::bulletin))
         .routes(routes!(decisions::list_decisions))
         .routes(routes!(decisions::get_decision))
+        .routes(routes!(agreements::list_agreements))
+        .routes(routes!(agreements::zones_geojson))
+        .routes(routes!(agreements::list_meetings))
+        .routes(routes!(agreements::list_documents))
+        .routes(routes!(agreements::document_file))
         .routes(routes!(exchange::list_lists))
         .routes(routes!(exchange::sealed_list))
         .routes(routes!(exchange::list_matches))

@@ -688,6 +688,8 @@ async fn propose(node: &mut Node, who: usize, decision_type: DecisionType, title
                 deadline: in_a_month(),
                 references: vec![],
                 exchange: None,
+                agreement: None,
+                status: None,
                 // Measures apply a step of the ladder to a registered formation.
                 measure: (decision_type == DecisionType::Measure).then(|| {
                     truce_model::MeasureSpec {
@@ -885,6 +887,11 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/drafts/{id}",
         "/api/v1/decisions",
         "/api/v1/decisions/{id}",
+        "/api/v1/agreements",
+        "/api/v1/zones.geojson",
+        "/api/v1/meetings",
+        "/api/v1/documents",
+        "/api/v1/documents/{sha256}",
         "/api/v1/exchange/lists",
         "/api/v1/exchange/lists/{id}/sealed",
         "/api/v1/exchange/matches",
@@ -893,7 +900,7 @@ fn the_openapi_document_lists_every_route() {
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 29, "{paths:?}");
+    assert_eq!(paths.len(), 34, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

@@ -220,6 +220,8 @@ async fn a_project_shows_statuses_and_the_public_bulletin_counts_releases() {
                 deadline: "2099-01-01T00:00:00Z".parse().unwrap(),
                 references: vec![],
                 measure: None,
+                agreement: None,
+                status: None,
                 exchange: Some(ExchangeSpec {
                     number: 3,
                     place: "Astana".into(),

@@ -1,0 +1,311 @@
+//! What adopted decisions put in force: agreements with their clauses and
+//! zones, and formations' status changes; and the meetings and documents
+//! the guarantors keep. A report inside a zone says so.
+
+use std::collections::BTreeMap;
+
+use geo::{Contains, Coord, Distance, Haversine, LineString, Point, Polygon};
+use jiff::civil::Date;
+use serde::Serialize;
+use truce_model::{
+    AgreementSpec, Clause, DecisionId, DocumentApproved, DocumentVersion, Handle, MeetingRecorded,
+    MemberName, Party, Zone, ZoneGeometry, ZoneKind,
+};
+use truce_record::{Context, Rejection};
+
+use crate::decisions::Decision;
+use crate::register::{Register, StatusPeriod};
+
+/// How close to a separation line a point is "at the line".
+const NEAR_LINE_METRES: f64 = 2_000.0;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Agreement {
+    pub spec: AgreementSpec,
+    pub decision: DecisionId,
+}
+
+/// A zone a point falls in (or, for a line, lies near) on a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneHit {
+    pub agreement: Handle,
+    pub zone: Handle,
+    pub name: String,
+    pub kind: ZoneKind,
+    /// For separation lines: how far the point is from the line.
+    pub distance_m: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meeting {
+    /// Position of its first record.
+    pub id: u64,
+    pub record: MeetingRecorded,
+    /// Positions of every record of it, first to latest.
+    pub records: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub version: DocumentVersion,
+    pub position: u64,
+    pub recorded_by: MemberName,
+    /// Guarantor party → position of its approval.
+    pub approvals: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub id: Handle,
+    pub versions: Vec<Version>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Calendar {
+    agreements: BTreeMap<Handle, Agreement>,
+    meetings: BTreeMap<u64, Meeting>,
+    documents: BTreeMap<Handle, Document>,
+}
+
+fn rule(field: &str, reason: impl Into<String>) -> Rejection {
+    Rejection::Rule {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+fn to_line(points: &[[f64; 2]]) -> LineString<f64> {
+    points.iter().map(|[x, y]| Coord { x: *x, y: *y }).collect()
+}
+
+fn to_polygon(rings: &[Vec<[f64; 2]>]) -> Polygon<f64> {
+    let mut rings = rings.iter().map(|r| to_line(r));
+    let outer = rings.next().unwrap_or_else(|| LineString::new(vec![]));
+    Polygon::new(outer, rings.collect())
+}
+
+/// Where `point` stands against one zone: inside, near the line, or not.
+fn hit(zone: &Zone, point: Point<f64>) -> Option<Option<f64>> {
+    match &zone.geometry {
+        ZoneGeometry::Polygon(rings) => to_polygon(rings).contains(&point).then_some(None),
+        ZoneGeometry::Line(points) => {
+            let line = to_line(points);
+            let nearest = line
+                .lines()
+                .map(|segment| nearest_on_segment(segment, point))
+                .map(|p| Haversine.distance(p, point))
+                .fold(f64::INFINITY, f64::min);
+            (nearest <= NEAR_LINE_METRES).then_some(Some(nearest.round()))
+        }
+    }
+}
+
+/// The nearest point of a segment, in degrees (good enough at a few km).
+fn nearest_on_segment(segment: geo::Line<f64>, point: Point<f64>) -> Point<f64> {
+    let (a, b) = (segment.start, segment.end);
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let length = dx * dx + dy * dy;
+    let t = if length == 0.0 {
+        0.0
+    } else {
+        (((point.x() - a.x) * dx + (point.y() - a.y) * dy) / length).clamp(0.0, 1.0)
+    };
+    Point::new(a.x + t * dx, a.y + t * dy)
+}
+
+impl Register {
+    pub fn agreements(&self) -> impl Iterator<Item = &Agreement> {
+        self.calendar.agreements.values()
+    }
+
+    /// A clause by `agreement/clause` or by its bare id when only one agreement has it.
+    pub fn clause(&self, reference: &str) -> Option<(&Handle, &Clause)> {
+        let (agreement, clause) = match reference.split_once('/') {
+            Some((a, c)) => (Some(a), c),
+            None => (None, reference),
+        };
+        self.calendar
+            .agreements
+            .values()
+            .filter(|a| agreement.is_none_or(|id| a.spec.id.as_str() == id))
+            .flat_map(|a| a.spec.clauses.iter().map(move |c| (&a.spec.id, c)))
+            .find(|(_, c)| c.id.as_str() == clause)
+    }
+
+    /// The zones in force on `date` that hold the point, or whose line it is near.
+    pub fn zones_at(&self, lon: f64, lat: f64, date: Date) -> Vec<ZoneHit> {
+        let point = Point::new(lon, lat);
+        self.calendar
+            .agreements
+            .values()
+            .flat_map(|a| a.spec.zones.iter().map(move |z| (&a.spec.id, z)))
+            .filter(|(_, zone)| zone.holds_on(date))
+            .filter_map(|(agreement, zone)| {
+                hit(zone, point).map(|distance_m| ZoneHit {
+                    agreement: agreement.clone(),
+                    zone: zone.id.clone(),
+                    name: zone.name.clone(),
+                    kind: zone.kind,
+                    distance_m,
+                })
+            })
+            .collect()
+    }
+
+    pub fn meetings(&self) -> impl Iterator<Item = &Meeting> {
+        self.calendar.meetings.values()
+    }
+
+    /// Decisions that name the meeting among their references.
+    pub fn decisions_of_meeting(&self, meeting: u64) -> Vec<&Decision> {
+        self.decisions()
+            .filter(|d| d.references.contains(&meeting))
+            .collect()
+    }
+
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.calendar.documents.values()
+    }
+
+    pub fn document(&self, id: &Handle) -> Option<&Document> {
+        self.calendar.documents.get(id)
+    }
+
+    /// Put in force what an adopted decision carries.
+    pub(crate) fn enact(&mut self, decision: &Decision, position: u64) {
+        if let Some(spec) = &decision.agreement {
+            self.calendar.agreements.insert(
+                spec.id.clone(),
+                Agreement {
+                    spec: spec.clone(),
+                    decision: decision.id,
+                },
+            );
+        }
+        if let Some(change) = &decision.status_change {
+            if let Some(formation) = self.formations.get_mut(&change.formation) {
+                formation.statuses.push(StatusPeriod {
+                    status: change.status,
+                    valid_from: change.valid_from,
+                    reference: format!("decision {}: {}", decision.id, decision.title),
+                    recorded_at: position,
+                });
+                formation.statuses.sort_by_key(|p| p.valid_from);
+            }
+        }
+    }
+
+    pub(crate) fn check_meeting(&self, meeting: &MeetingRecorded) -> Result<(), Rejection> {
+        match meeting.updates {
+            Some(id) if !self.calendar.meetings.contains_key(&id) => {
+                Err(rule("updates", format!("there is no meeting {id}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn apply_meeting(&mut self, context: &Context<'_>, meeting: &MeetingRecorded) {
+        let id = meeting.updates.unwrap_or(context.position);
+        let entry = self.calendar.meetings.entry(id).or_insert_with(|| Meeting {
+            id,
+            record: meeting.clone(),
+            records: Vec::new(),
+        });
+        entry.record = meeting.clone();
+        entry.records.push(context.position);
+    }
+
+    pub(crate) fn check_document_version(
+        &self,
+        version: &DocumentVersion,
+    ) -> Result<(), Rejection> {
+        if let Some(meeting) = version.meeting {
+            if !self.calendar.meetings.contains_key(&meeting) {
+                return Err(rule("meeting", format!("there is no meeting {meeting}")));
+            }
+        }
+        let known = self
+            .calendar
+            .documents
+            .get(&version.document)
+            .is_some_and(|d| {
+                d.versions
+                    .iter()
+                    .any(|v| v.version.sha256 == version.sha256)
+            });
+        if known {
+            return Err(rule(
+                "sha256",
+                format!("this version of {} is already recorded", version.document),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn apply_document_version(
+        &mut self,
+        context: &Context<'_>,
+        version: &DocumentVersion,
+    ) {
+        let document = self
+            .calendar
+            .documents
+            .entry(version.document.clone())
+            .or_insert_with(|| Document {
+                id: version.document.clone(),
+                versions: Vec::new(),
+            });
+        document.versions.push(Version {
+            version: version.clone(),
+            position: context.position,
+            recorded_by: context.member.clone(),
+            approvals: BTreeMap::new(),
+        });
+    }
+
+    pub(crate) fn check_approval(&self, approval: &DocumentApproved) -> Result<(), Rejection> {
+        let document = self
+            .calendar
+            .documents
+            .get(&approval.document)
+            .ok_or_else(|| {
+                rule(
+                    "document",
+                    format!("there is no document {}", approval.document),
+                )
+            })?;
+        if !document
+            .versions
+            .iter()
+            .any(|v| v.version.sha256 == approval.sha256)
+        {
+            return Err(rule(
+                "sha256",
+                format!("{} has no such version", approval.document),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn apply_approval(
+        &mut self,
+        context: &Context<'_>,
+        approval: &DocumentApproved,
+        party: &Party,
+    ) {
+        let version = self
+            .calendar
+            .documents
+            .get_mut(&approval.document)
+            .and_then(|d| {
+                d.versions
+                    .iter_mut()
+                    .find(|v| v.version.sha256 == approval.sha256)
+            });
+        if let Some(version) = version {
+            version
+                .approvals
+                .insert(party.to_string(), context.position);
+        }
+    }
+}

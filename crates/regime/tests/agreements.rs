@@ -1,0 +1,344 @@
+//! Agreements, zones, designations by decision, meetings and documents,
+//! driven statement by statement.
+
+use jiff::Timestamp;
+use truce_gazetteer::Gazetteer;
+use truce_model::{
+    AgreementSpec, Clause, DecisionId, DecisionProposed, DecisionType, DecisionVote,
+    DocumentApproved, DocumentVersion, FormationId, FormationRegistered, FormationStatus,
+    FoundingMember, Genesis, Handle, MeetingLevel, MeetingRecorded, MeetingStatus, MemberName,
+    Party, Role, Side, StatusSpec, Vote, Zone, ZoneGeometry, ZoneKind,
+};
+use truce_record::{Body, Candidate, MemberKey, Registry, Rejection, Statement};
+use truce_regime::{DecisionStatus, Register, RegisterConfig};
+
+const OPERATOR: usize = 0;
+const RU: usize = 1;
+const TR: usize = 2;
+const IR: usize = 3;
+const UN: usize = 4;
+
+struct Mechanism {
+    registry: Registry,
+    register: Register,
+    keys: Vec<MemberKey>,
+    seqs: Vec<u64>,
+}
+
+impl Mechanism {
+    fn new() -> Self {
+        let keys: Vec<MemberKey> = (0..5).map(|_| MemberKey::generate()).collect();
+        let member = |i: usize, name: &str, party: &str, role| FoundingMember {
+            member: MemberName::new(name).unwrap(),
+            party: Party::new(party).unwrap(),
+            role,
+            public_key: keys[i].public_key(),
+        };
+        let genesis = Genesis {
+            mechanism: "Test".into(),
+            log_origin: "truce.test/log".into(),
+            node_key: "unused".into(),
+            operator: member(OPERATOR, "operator", "Secretariat", Role::Operator),
+            members: vec![
+                member(RU, "ru-1", "Russian Federation", Role::GuarantorMember),
+                member(TR, "tr-1", "Republic of Türkiye", Role::GuarantorMember),
+                member(
+                    IR,
+                    "ir-1",
+                    "Islamic Republic of Iran",
+                    Role::GuarantorMember,
+                ),
+                member(UN, "un-1", "United Nations", Role::Observer),
+            ],
+            witnesses: vec![],
+            witness_quorum: 0,
+        };
+        let mut m = Self {
+            registry: Registry::new(),
+            register: Register::new(RegisterConfig::default(), Gazetteer::syria()),
+            keys,
+            seqs: vec![0; 5],
+        };
+        m.say(OPERATOR, Body::Genesis(genesis)).unwrap();
+        m
+    }
+
+    fn say(&mut self, who: usize, body: Body) -> Result<u64, Rejection> {
+        let key = &self.keys[who];
+        let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body);
+        let mut candidate = Candidate::decode(key.sign(&statement)).unwrap();
+        let admitted = self
+            .registry
+            .admit_with(&mut candidate, &mut self.register)?;
+        self.seqs[who] += 1;
+        Ok(admitted.position)
+    }
+
+    fn propose(
+        &mut self,
+        decision_type: DecisionType,
+        agreement: Option<AgreementSpec>,
+        status: Option<StatusSpec>,
+        references: Vec<u64>,
+    ) -> DecisionId {
+        let proposal = DecisionProposed {
+            decision_type,
+            title: "Decision of the guarantors".into(),
+            text: "As drafted at the expert meeting.".into(),
+            deadline: "2099-01-01T00:00:00Z".parse().unwrap(),
+            references,
+            measure: None,
+            exchange: None,
+            agreement,
+            status,
+        };
+        DecisionId(self.say(RU, Body::DecisionProposed(proposal)).unwrap())
+    }
+
+    fn vote(&mut self, who: usize, decision: DecisionId, vote: Vote) {
+        let body = Body::DecisionVote(DecisionVote {
+            decision,
+            vote,
+            reason: "our position".into(),
+        });
+        self.say(who, body).unwrap();
+    }
+}
+
+fn handle(s: &str) -> Handle {
+    Handle::new(s).unwrap()
+}
+
+fn memorandum() -> AgreementSpec {
+    AgreementSpec {
+        id: handle("memorandum-2017"),
+        title: "Memorandum on the creation of de-escalation areas".into(),
+        clauses: vec![Clause {
+            id: handle("art-1"),
+            text: "Hostilities cease within the areas.".into(),
+        }],
+        zones: vec![
+            Zone {
+                id: handle("idlib"),
+                name: "Idlib de-escalation area".into(),
+                kind: ZoneKind::DeEscalation,
+                geometry: ZoneGeometry::Polygon(vec![vec![
+                    [36.2, 35.4],
+                    [37.0, 35.4],
+                    [37.0, 36.3],
+                    [36.2, 36.3],
+                    [36.2, 35.4],
+                ]]),
+                valid_from: "2017-05-06".parse().unwrap(),
+                valid_to: None,
+            },
+            Zone {
+                id: handle("m5-line"),
+                name: "Separation line along the M5".into(),
+                kind: ZoneKind::SeparationLine,
+                geometry: ZoneGeometry::Line(vec![[36.60, 35.20], [36.70, 35.60]]),
+                valid_from: "2018-09-17".parse().unwrap(),
+                valid_to: None,
+            },
+        ],
+    }
+}
+
+#[test]
+fn an_adopted_agreement_puts_clauses_and_zones_in_force() {
+    let mut m = Mechanism::new();
+    let day: jiff::civil::Date = "2019-01-10".parse().unwrap();
+    let decision = m.propose(DecisionType::Agreement, Some(memorandum()), None, vec![]);
+    m.vote(TR, decision, Vote::Endorse);
+    assert!(
+        m.register.agreements().next().is_none(),
+        "not in force before adoption"
+    );
+    assert!(m.register.zones_at(36.64, 35.93, day).is_empty());
+    m.vote(IR, decision, Vote::Endorse);
+
+    assert_eq!(
+        m.register.clause("art-1").unwrap().1.text,
+        "Hostilities cease within the areas."
+    );
+    assert!(m.register.clause("memorandum-2017/art-1").is_some());
+    assert!(m.register.clause("other/art-1").is_none());
+    let inside = m.register.zones_at(36.64, 35.93, day);
+    assert_eq!(inside.len(), 1);
+    assert_eq!(inside[0].zone.as_str(), "idlib");
+    assert!(
+        m.register
+            .zones_at(36.64, 35.93, "2016-01-01".parse().unwrap())
+            .is_empty(),
+        "not before it held"
+    );
+    // A point 1 km or so east of the line, south of the area.
+    let near = m.register.zones_at(36.635, 35.30, day);
+    assert_eq!(near.len(), 1, "{near:?}");
+    assert!(near[0].distance_m.unwrap() < 2_000.0);
+    assert!(m.register.zones_at(38.0, 35.3, day).is_empty());
+}
+
+#[test]
+fn a_designation_is_a_decision_and_changes_the_status_only_once_adopted() {
+    let mut m = Mechanism::new();
+    let formation = FormationId::new("jaysh-x").unwrap();
+    m.say(
+        RU,
+        Body::FormationRegistered(FormationRegistered {
+            formation: formation.clone(),
+            name: "Jaysh X".into(),
+            aliases: vec![],
+            side: Side::Opposition,
+        }),
+    )
+    .unwrap();
+    let from: jiff::civil::Date = "2026-01-01".parse().unwrap();
+    let spec = StatusSpec {
+        formation: formation.clone(),
+        status: FormationStatus::Excluded,
+        valid_from: from,
+    };
+    let rejected = m.propose(DecisionType::Designation, None, Some(spec.clone()), vec![]);
+    m.vote(TR, rejected, Vote::Object);
+    assert!(matches!(
+        m.register
+            .decision(rejected)
+            .unwrap()
+            .status_at(Timestamp::now()),
+        DecisionStatus::Rejected { .. }
+    ));
+    assert!(m
+        .register
+        .formation(&formation)
+        .unwrap()
+        .status_on(from)
+        .is_none());
+
+    let adopted = m.propose(DecisionType::Designation, None, Some(spec), vec![]);
+    m.vote(TR, adopted, Vote::Endorse);
+    m.vote(IR, adopted, Vote::Endorse);
+    let status = m
+        .register
+        .formation(&formation)
+        .unwrap()
+        .status_on(from)
+        .unwrap();
+    assert_eq!(status.status, FormationStatus::Excluded);
+    assert!(status.reference.contains(&adopted.to_string()));
+
+    let unknown = StatusSpec {
+        formation: FormationId::new("nobody").unwrap(),
+        status: FormationStatus::Excluded,
+        valid_from: from,
+    };
+    let proposal = DecisionProposed {
+        decision_type: DecisionType::Designation,
+        title: "t".into(),
+        text: "t".into(),
+        deadline: "2099-01-01T00:00:00Z".parse().unwrap(),
+        references: vec![],
+        measure: None,
+        exchange: None,
+        agreement: None,
+        status: Some(unknown),
+    };
+    match m.say(RU, Body::DecisionProposed(proposal)) {
+        Err(Rejection::Rule { field, .. }) => assert_eq!(field, "status.formation"),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn meeting(status: MeetingStatus, date: &str, updates: Option<u64>) -> Body {
+    Body::MeetingRecorded(MeetingRecorded {
+        updates,
+        level: MeetingLevel::Expert,
+        status,
+        place: "Tehran".into(),
+        date: date.parse().unwrap(),
+        participants: vec![
+            "Russian Federation".into(),
+            "Republic of Türkiye".into(),
+            "Islamic Republic of Iran".into(),
+        ],
+        observers: vec!["United Nations".into()],
+        agenda: vec![
+            "Draft regulations of the ceasefire regime".into(),
+            "Draft on the exchange of detainees".into(),
+        ],
+        summary: "Next expert meeting on 2 May, one day before the talks in Astana.".into(),
+    })
+}
+
+#[test]
+fn meetings_documents_and_approvals_follow_each_guarantor() {
+    let mut m = Mechanism::new();
+    let held = m
+        .say(
+            OPERATOR,
+            meeting(MeetingStatus::Scheduled, "2017-04-18", None),
+        )
+        .unwrap();
+    m.say(RU, meeting(MeetingStatus::Held, "2017-04-19", Some(held)))
+        .unwrap();
+    assert!(matches!(
+        m.say(RU, meeting(MeetingStatus::Held, "2017-04-19", Some(9_999))),
+        Err(Rejection::Rule { .. })
+    ));
+    assert!(matches!(
+        m.say(UN, meeting(MeetingStatus::Held, "2017-04-19", None)),
+        Err(Rejection::RoleMayNot { .. })
+    ));
+    let recorded = m.register.meetings().next().unwrap();
+    assert_eq!(recorded.record.status, MeetingStatus::Held);
+    assert_eq!(recorded.records.len(), 2);
+
+    let sha = "ab".repeat(32);
+    let version = DocumentVersion {
+        document: handle("ceasefire-regime"),
+        title: "Regulations of the ceasefire regime, draft 2".into(),
+        sha256: sha.clone(),
+        media_type: "text/markdown".into(),
+        size: 1234,
+        meeting: Some(held),
+        note: String::new(),
+    };
+    m.say(OPERATOR, Body::DocumentVersion(version.clone()))
+        .unwrap();
+    assert!(
+        matches!(
+            m.say(RU, Body::DocumentVersion(version)),
+            Err(Rejection::Rule { .. })
+        ),
+        "the same version twice"
+    );
+    for who in [RU, TR] {
+        m.say(
+            who,
+            Body::DocumentApproved(DocumentApproved {
+                document: handle("ceasefire-regime"),
+                sha256: sha.clone(),
+            }),
+        )
+        .unwrap();
+    }
+    let wrong = DocumentApproved {
+        document: handle("ceasefire-regime"),
+        sha256: "cd".repeat(32),
+    };
+    assert!(matches!(
+        m.say(IR, Body::DocumentApproved(wrong)),
+        Err(Rejection::Rule { .. })
+    ));
+    let approvals = &m
+        .register
+        .document(&handle("ceasefire-regime"))
+        .unwrap()
+        .versions[0]
+        .approvals;
+    assert_eq!(approvals.len(), 2);
+    assert!(!approvals.contains_key("Islamic Republic of Iran"));
+
+    let decision = m.propose(DecisionType::Document, None, None, vec![held]);
+    assert_eq!(m.register.decisions_of_meeting(held)[0].id, decision);
+}

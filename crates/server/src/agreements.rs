@@ -1,0 +1,196 @@
+//! Reads of what the guarantors agreed and how: agreements in force with
+//! their clauses and zones (public, as adopted decisions are), the zones as
+//! GeoJSON for maps, and the meetings and draft documents (members only),
+//! with the documents' bytes served by their hash.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use truce_model::ZoneGeometry;
+use utoipa::IntoParams;
+
+use crate::auth::{Caller, Resource};
+use crate::{AppState, ErrorBody, ServerError};
+
+fn to_json<T: Serialize>(value: &T) -> Result<Value, ServerError> {
+    serde_json::to_value(value).map_err(|e| ServerError::Internal(e.to_string()))
+}
+
+/// Agreements in force: clauses and zones, with the decision that adopted each.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements",
+    tag = "register",
+    responses((status = 200, description = "Agreements in force", body = Vec<Object>)),
+    security((), ("bearer" = []))
+)]
+pub async fn list_agreements(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Value>>, ServerError> {
+    caller.require(Resource::AdoptedDecisions)?;
+    let register = state.ledger.rules().await;
+    register
+        .agreements()
+        .map(to_json)
+        .collect::<Result<_, _>>()
+        .map(Json)
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ZonesQuery {
+    /// Only zones in force on this day (YYYY-MM-DD); all when absent.
+    pub date: Option<String>,
+}
+
+/// The zones of the agreements in force, as a GeoJSON FeatureCollection.
+#[utoipa::path(
+    get,
+    path = "/api/v1/zones.geojson",
+    tag = "register",
+    params(ZonesQuery),
+    responses(
+        (status = 200, description = "Polygons and lines with id, name, kind, agreement and validity", body = Object),
+        (status = 400, body = ErrorBody),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn zones_geojson(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ZonesQuery>,
+) -> Result<Json<Value>, ServerError> {
+    caller.require(Resource::AdoptedDecisions)?;
+    let date: Option<jiff::civil::Date> = match query.date.as_deref().filter(|d| !d.is_empty()) {
+        Some(day) => Some(day.parse().map_err(|_| {
+            ServerError::bad("date", format!("{day:?} is not a date such as 2026-11-20"))
+        })?),
+        None => None,
+    };
+    let register = state.ledger.rules().await;
+    let features: Vec<Value> = register
+        .agreements()
+        .flat_map(|a| a.spec.zones.iter().map(move |z| (a, z)))
+        .filter(|(_, zone)| date.is_none_or(|d| zone.holds_on(d)))
+        .map(|(agreement, zone)| {
+            let geometry = match &zone.geometry {
+                ZoneGeometry::Polygon(rings) => json!({"type": "Polygon", "coordinates": rings}),
+                ZoneGeometry::Line(points) => json!({"type": "LineString", "coordinates": points}),
+            };
+            json!({
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "id": zone.id.as_str(),
+                    "name": zone.name,
+                    "kind": zone.kind.as_str(),
+                    "agreement": agreement.spec.id.as_str(),
+                    "decision": agreement.decision.to_string(),
+                    "valid_from": zone.valid_from.to_string(),
+                    "valid_to": zone.valid_to.map(|d| d.to_string()),
+                },
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
+/// Meetings, scheduled and held, with the decisions that cite each.
+#[utoipa::path(
+    get,
+    path = "/api/v1/meetings",
+    tag = "register",
+    responses(
+        (status = 200, body = Vec<Object>),
+        (status = 401, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_meetings(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Value>>, ServerError> {
+    caller.require(Resource::Decisions)?;
+    let register = state.ledger.rules().await;
+    register
+        .meetings()
+        .map(|meeting| {
+            let mut value = to_json(meeting)?;
+            let decisions: Vec<String> = register
+                .decisions_of_meeting(meeting.id)
+                .iter()
+                .map(|d| d.id.to_string())
+                .collect();
+            value["decisions"] = to_json(&decisions)?;
+            Ok(value)
+        })
+        .collect::<Result<_, _>>()
+        .map(Json)
+}
+
+/// Draft documents: versions by hash, each guarantor's approval.
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents",
+    tag = "register",
+    responses(
+        (status = 200, body = Vec<Object>),
+        (status = 401, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_documents(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Value>>, ServerError> {
+    caller.require(Resource::Decisions)?;
+    let register = state.ledger.rules().await;
+    register
+        .documents()
+        .map(to_json)
+        .collect::<Result<_, _>>()
+        .map(Json)
+}
+
+/// The bytes of one document version, by its SHA-256.
+#[utoipa::path(
+    get,
+    path = "/api/v1/documents/{sha256}",
+    tag = "register",
+    params(("sha256" = String, Path, description = "64 hex digits")),
+    responses(
+        (status = 200, description = "The file, with its recorded media type"),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such version, or its file is not on this node", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn document_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+) -> Result<Response, ServerError> {
+    caller.require(Resource::Decisions)?;
+    let media_type = {
+        let register = state.ledger.rules().await;
+        let found = register
+            .documents()
+            .flat_map(|d| d.versions.iter())
+            .find(|v| v.version.sha256 == sha256)
+            .map(|v| v.version.media_type.clone());
+        found.ok_or_else(|| ServerError::NotFound(format!("no document version {sha256}")))?
+    };
+    // The hash came from the Record, so it is 64 hex digits: a safe file name.
+    let path = state.data_dir.join("documents").join(&sha256);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| ServerError::NotFound(format!("the file of {sha256} is not on this node")))?;
+    Ok(([(header::CONTENT_TYPE, media_type)], Body::from(bytes)).into_response())
+}

@@ -59,6 +59,9 @@ pub struct ProposeArgs {
     /// (de_escalation, security, separation_line), valid_from and valid_to.
     #[arg(long, requires = "agreement")]
     zones: Option<PathBuf>,
+    /// For criteria: the criteria file (TOML) that judges compliance once adopted.
+    #[arg(long)]
+    criteria: Option<PathBuf>,
     /// For a designation or reinstatement: the formation whose status changes on adoption.
     #[arg(long, requires_all = ["new_status", "valid_from"])]
     status_of: Option<String>,
@@ -114,6 +117,13 @@ pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode>
         },
         agreement,
         status,
+        criteria: match &args.criteria {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?,
+            ),
+            None => None,
+        },
     });
     sign_and_append(location, &args.key, body).await?;
     Ok(ExitCode::SUCCESS)
@@ -203,9 +213,10 @@ pub async fn decisions(location: &Location, args: DecisionsArgs) -> Result<ExitC
 
 #[derive(Args)]
 pub struct ComplianceArgs {
-    /// The criteria file (TOML); see the crate docs of truce-regime for its form.
+    /// A criteria file (TOML) to judge by instead of the criteria adopted in
+    /// the Record; see data/criteria/example.toml for its form.
     #[arg(long)]
-    criteria: PathBuf,
+    criteria: Option<PathBuf>,
     /// The date to judge on (default: today).
     #[arg(long)]
     date: Option<jiff::civil::Date>,
@@ -218,14 +229,35 @@ pub struct ComplianceArgs {
 
 /// Each formation's compliance with the criteria, and why it fails.
 pub async fn compliance(location: &Location, args: ComplianceArgs) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.criteria)
-        .with_context(|| format!("reading {}", args.criteria.display()))?;
-    let criteria = truce_regime::Criteria::from_toml(&text)
-        .with_context(|| format!("{}", args.criteria.display()))?;
+    let from_file = match &args.criteria {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                truce_regime::Criteria::from_toml(&text)
+                    .with_context(|| path.display().to_string())?,
+            )
+        }
+        None => None,
+    };
     let date = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
     let ledger = location.open_ledger().await?;
     let register = ledger.rules().await;
-    for result in register.compliance(&criteria, date) {
+    let criteria = match (&from_file, register.adopted_criteria()) {
+        (Some(criteria), _) => criteria,
+        (None, Some((decision, criteria))) => {
+            eprintln!("criteria adopted by {decision}");
+            criteria
+        }
+        (None, None) => {
+            drop(register);
+            ledger.close().await;
+            anyhow::bail!(
+                "no criteria have been adopted in this Record; give a file with --criteria"
+            );
+        }
+    };
+    for result in register.compliance(criteria, date) {
         if args
             .formation
             .as_deref()

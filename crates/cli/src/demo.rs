@@ -406,6 +406,7 @@ async fn propose_exchange(script: &mut Script<'_>, persons: Vec<PersonRef>) -> R
         measure: None,
         agreement: None,
         status: None,
+        criteria: None,
         exchange: Some(ExchangeSpec {
             number: 1,
             place: "Abu al-Zuhur crossing".into(),
@@ -500,6 +501,8 @@ async fn propose_and_adopt(
     agreement: Option<truce_model::AgreementSpec>,
     references: Vec<u64>,
 ) -> Result<DecisionId> {
+    let criteria =
+        (decision_type == DecisionType::Criteria).then(|| demo_data::CRITERIA.to_string());
     use jiff::ToSpan;
     let deadline = jiff::Zoned::now()
         .checked_add(1.month())?
@@ -515,6 +518,7 @@ async fn propose_and_adopt(
         exchange: None,
         agreement,
         status: None,
+        criteria,
     };
     let id = DecisionId(script.say(RU, Body::DecisionProposed(proposal)).await?);
     for voter in [TR, IR] {

@@ -504,6 +504,7 @@ pub fn decisions(deadline: jiff::Timestamp) -> Vec<DemoDecision> {
             exchange: None,
             agreement: None,
             status: None,
+            criteria: None,
         })
     };
     vec![
@@ -626,3 +627,6 @@ pub const REGULATION_DRAFTS: [&str; 2] = [
     "# Regulations of the ceasefire regime (draft 1)\n\n1. Each guarantor reports violations it registers within 24 hours.\n2. Reports are assessed jointly within 72 hours.\n",
     "# Regulations of the ceasefire regime (draft 2)\n\n1. Each guarantor reports violations it registers within 24 hours.\n2. Reports are assessed jointly within 72 hours.\n3. Confirmed violations are answered by the graduated measures of the annex.\n",
 ];
+
+/// The criteria the demo's guarantors adopt: the project's example file.
+pub const CRITERIA: &str = include_str!("../../../data/criteria/example.toml");

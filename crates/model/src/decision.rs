@@ -107,6 +107,9 @@ pub struct DecisionProposed {
     /// For a designation or a reinstatement: the formation's new status,
     /// recorded once adopted.
     pub status: Option<StatusSpec>,
+    /// For criteria: the criteria file (TOML) that judges compliance once
+    /// adopted; the regime checks it line by line before it is stored.
+    pub criteria: Option<String>,
 }
 
 /// A step of the graduated ladder applied to a formation, to be complied with by a date.
@@ -169,6 +172,12 @@ impl Validate for DecisionProposed {
             agreement.validate().map_err(|e| e.within("agreement"))?;
         }
         self.check_status()?;
+        if self.criteria.is_some() && self.decision_type != DecisionType::Criteria {
+            return Err(ValidationError::new(
+                "criteria",
+                "only a criteria decision carries a criteria file",
+            ));
+        }
         if let Some(exchange) = &self.exchange {
             exchange.validate().map_err(|e| e.within("exchange"))?;
         }

@@ -63,6 +63,8 @@ pub struct Document {
 #[derive(Debug, Default)]
 pub(crate) struct Calendar {
     agreements: BTreeMap<Handle, Agreement>,
+    /// The criteria in force and the decision that adopted them.
+    criteria: Option<(DecisionId, crate::Criteria)>,
     meetings: BTreeMap<u64, Meeting>,
     documents: BTreeMap<Handle, Document>,
 }
@@ -171,8 +173,19 @@ impl Register {
         self.calendar.documents.get(id)
     }
 
+    /// The criteria adopted last, if any, with the decision that adopted them.
+    pub fn adopted_criteria(&self) -> Option<(DecisionId, &crate::Criteria)> {
+        self.calendar.criteria.as_ref().map(|(id, c)| (*id, c))
+    }
+
     /// Put in force what an adopted decision carries.
     pub(crate) fn enact(&mut self, decision: &Decision, position: u64) {
+        if let Some(text) = &decision.criteria {
+            // Checked when proposed, so this parses; a later file replaces it.
+            if let Ok(criteria) = crate::Criteria::from_toml(text) {
+                self.calendar.criteria = Some((decision.id, criteria));
+            }
+        }
         if let Some(spec) = &decision.agreement {
             self.calendar.agreements.insert(
                 spec.id.clone(),

@@ -75,6 +75,8 @@ pub struct Decision {
     pub agreement: Option<AgreementSpec>,
     /// For a designation or reinstatement: the status recorded on adoption.
     pub status_change: Option<StatusSpec>,
+    /// For criteria: the file that judges compliance once adopted.
+    pub criteria: Option<String>,
     /// The time of the statement that settled it.
     pub settled_time: Option<Timestamp>,
     settled: Option<DecisionStatus>,
@@ -173,6 +175,9 @@ impl Register {
         if let Some(change) = &proposal.status {
             self.check_formation("status.formation", &change.formation)?;
         }
+        if let Some(text) = &proposal.criteria {
+            crate::Criteria::from_toml(text).map_err(|e| rule("criteria", e.to_string()))?;
+        }
         Ok(())
     }
 
@@ -256,6 +261,7 @@ impl Register {
             exchange: proposal.exchange.clone(),
             agreement: proposal.agreement.clone(),
             status_change: proposal.status.clone(),
+            criteria: proposal.criteria.clone(),
             settled_time: None,
             settled: None,
         };

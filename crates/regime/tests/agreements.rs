@@ -91,6 +91,7 @@ impl Mechanism {
             exchange: None,
             agreement,
             status,
+            criteria: None,
         };
         DecisionId(self.say(RU, Body::DecisionProposed(proposal)).unwrap())
     }
@@ -242,6 +243,7 @@ fn a_designation_is_a_decision_and_changes_the_status_only_once_adopted() {
         exchange: None,
         agreement: None,
         status: Some(unknown),
+        criteria: None,
     };
     match m.say(RU, Body::DecisionProposed(proposal)) {
         Err(Rejection::Rule { field, .. }) => assert_eq!(field, "status.formation"),
@@ -341,4 +343,41 @@ fn meetings_documents_and_approvals_follow_each_guarantor() {
 
     let decision = m.propose(DecisionType::Document, None, None, vec![held]);
     assert_eq!(m.register.decisions_of_meeting(held)[0].id, decision);
+}
+
+#[test]
+fn criteria_are_adopted_by_decision_and_a_bad_file_is_refused_with_its_line() {
+    let mut m = Mechanism::new();
+    let bad =
+        "[[criterion]]\nid = \"adherence\"\nkind = \"declared_adherence\"\ncolour = \"red\"\n";
+    let proposal = |text: &str| DecisionProposed {
+        decision_type: DecisionType::Criteria,
+        title: "Criteria of the regime".into(),
+        text: "As drafted.".into(),
+        deadline: "2099-01-01T00:00:00Z".parse().unwrap(),
+        references: vec![],
+        measure: None,
+        exchange: None,
+        agreement: None,
+        status: None,
+        criteria: Some(text.into()),
+    };
+    match m.say(RU, Body::DecisionProposed(proposal(bad))) {
+        Err(Rejection::Rule { field, reason }) => {
+            assert_eq!(field, "criteria");
+            assert!(
+                reason.contains("line 4") && reason.contains("colour"),
+                "{reason}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let good = "[[criterion]]\nid = \"adherence\"\nkind = \"declared_adherence\"\n";
+    let id = DecisionId(m.say(RU, Body::DecisionProposed(proposal(good))).unwrap());
+    assert!(m.register.adopted_criteria().is_none());
+    m.vote(TR, id, Vote::Endorse);
+    m.vote(IR, id, Vote::Endorse);
+    let (decision, criteria) = m.register.adopted_criteria().unwrap();
+    assert_eq!(decision, id);
+    assert_eq!(criteria.criteria.len(), 1);
 }

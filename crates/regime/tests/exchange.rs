@@ -248,6 +248,7 @@ fn propose_exchange(m: &mut Mechanism, persons: Vec<PersonRef>) -> Result<Decisi
             measure: None,
             agreement: None,
             status: None,
+            criteria: None,
             exchange: Some(ExchangeSpec {
                 number: 1,
                 place: "Abu al-Zuhur crossing".into(),

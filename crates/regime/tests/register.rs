@@ -432,6 +432,7 @@ fn propose_step(
                 exchange: None,
                 agreement: None,
                 status: None,
+                criteria: None,
                 measure: Some(truce_model::MeasureSpec {
                     formation: FormationId::new("jaysh-al-izza").unwrap(),
                     step: step.into(),
@@ -531,6 +532,7 @@ fn observers_cannot_vote_and_deadlines_close_the_vote() {
             exchange: None,
             agreement: None,
             status: None,
+            criteria: None,
         }),
     );
     assert!(

@@ -31,6 +31,7 @@ mod layers;
 mod log;
 mod query;
 mod register;
+mod response;
 mod submit;
 mod web;
 
@@ -160,6 +161,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(register::bulletin))
         .routes(routes!(decisions::list_decisions))
         .routes(routes!(decisions::get_decision))
+        .routes(routes!(response::compliance))
+        .routes(routes!(response::measures))
         .routes(routes!(agreements::list_agreements))
         .routes(routes!(agreements::zones_geojson))
         .routes(routes!(agreements::list_meetings))

@@ -690,6 +690,7 @@ async fn propose(node: &mut Node, who: usize, decision_type: DecisionType, title
                 exchange: None,
                 agreement: None,
                 status: None,
+                criteria: None,
                 // Measures apply a step of the ladder to a registered formation.
                 measure: (decision_type == DecisionType::Measure).then(|| {
                     truce_model::MeasureSpec {
@@ -887,6 +888,8 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/drafts/{id}",
         "/api/v1/decisions",
         "/api/v1/decisions/{id}",
+        "/api/v1/compliance",
+        "/api/v1/measures",
         "/api/v1/agreements",
         "/api/v1/zones.geojson",
         "/api/v1/meetings",
@@ -900,7 +903,7 @@ fn the_openapi_document_lists_every_route() {
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 34, "{paths:?}");
+    assert_eq!(paths.len(), 36, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }
@@ -923,4 +926,94 @@ async fn the_served_document_is_the_library_one() {
     let answer = node.get("/healthz", Who::Public).await.json();
     assert_eq!(answer["status"], "ok");
     assert_eq!(answer["size"], 1);
+}
+
+#[tokio::test]
+async fn criteria_and_agreements_in_force_are_read_by_role() {
+    use truce_model::{AgreementSpec, Clause, Handle, Zone, ZoneGeometry, ZoneKind};
+    let mut node = Node::new().await;
+    let before = node.get("/api/v1/compliance", Who::Observer).await;
+    assert_eq!(before.status, StatusCode::NOT_FOUND, "{}", before.text);
+    let handle = |s: &str| Handle::new(s).unwrap();
+    let agreement = AgreementSpec {
+        id: handle("memorandum"),
+        title: "Memorandum".into(),
+        clauses: vec![Clause {
+            id: handle("art-1"),
+            text: "Hostilities cease.".into(),
+        }],
+        zones: vec![Zone {
+            id: handle("north"),
+            name: "Northern area".into(),
+            kind: ZoneKind::DeEscalation,
+            geometry: ZoneGeometry::Polygon(vec![vec![
+                [36.0, 35.5],
+                [37.0, 35.5],
+                [37.0, 36.5],
+                [36.0, 35.5],
+            ]]),
+            valid_from: "2017-05-06".parse().unwrap(),
+            valid_to: None,
+        }],
+    };
+    for (decision_type, agreement, criteria) in [
+        (DecisionType::Agreement, Some(agreement), None),
+        (
+            DecisionType::Criteria,
+            None,
+            Some("[[criterion]]\nid = \"adherence\"\nkind = \"declared_adherence\"\n".to_string()),
+        ),
+    ] {
+        let proposed = node
+            .say(
+                RU,
+                StatementBody::DecisionProposed(DecisionProposed {
+                    decision_type,
+                    title: "In force".into(),
+                    text: "Adopted by all.".into(),
+                    deadline: in_a_month(),
+                    references: vec![],
+                    exchange: None,
+                    agreement,
+                    status: None,
+                    criteria,
+                    measure: None,
+                }),
+            )
+            .await;
+        let id = proposed["position"].as_u64().unwrap();
+        for who in [TR, IR] {
+            vote(&mut node, who, id, Vote::Endorse, "agreed").await;
+        }
+    }
+    let zones = node
+        .get("/api/v1/zones.geojson?date=2026-01-01", Who::Public)
+        .await;
+    assert_eq!(zones.status, StatusCode::OK);
+    assert_eq!(zones.json()["features"][0]["properties"]["id"], "north");
+    let agreements = node.get("/api/v1/agreements", Who::Public).await.json();
+    assert_eq!(agreements[0]["spec"]["clauses"][0]["id"], "art-1");
+    assert_eq!(
+        node.get("/api/v1/compliance", Who::Public).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let compliance = node
+        .get("/api/v1/compliance?date=2026-01-01", Who::Observer)
+        .await;
+    assert_eq!(compliance.status, StatusCode::OK, "{}", compliance.text);
+    assert!(compliance.json()["criteria_decision"]
+        .as_str()
+        .unwrap()
+        .starts_with("D-"));
+    let measures = node.get("/api/v1/measures", Who::Guarantor).await;
+    assert_eq!(measures.status, StatusCode::OK);
+    assert!(measures.json()["due"].is_array());
+    assert_eq!(
+        node.get("/api/v1/meetings", Who::Public).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad_day = node
+        .get("/api/v1/measures?date=someday", Who::Observer)
+        .await;
+    assert_eq!(bad_day.status, StatusCode::BAD_REQUEST);
 }

@@ -222,6 +222,7 @@ async fn a_project_shows_statuses_and_the_public_bulletin_counts_releases() {
                 measure: None,
                 agreement: None,
                 status: None,
+                criteria: None,
                 exchange: Some(ExchangeSpec {
                     number: 3,
                     place: "Astana".into(),

@@ -28,6 +28,12 @@ async function go(hash) {
   await page.goto(BASE + "/" + hash);
   await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
 }
+// A fresh page load, even where the page already shows that view.
+let loadsSoFar = 0;
+async function load(hash) {
+  await page.goto(BASE + "/?load=" + ++loadsSoFar + hash);
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+}
 async function shot(name) { await page.screenshot({ path: path.join(shots, name + ".png"), fullPage: true }); }
 async function login(token) {
   await go("#/login");
@@ -57,6 +63,49 @@ await test("the public sees the map, drawn from local data only", async () => {
   await shot("map");
 });
 
+await test("the map asks for each view, filters, and opens an incident", async () => {
+  await load("#/map");
+  await page.waitForSelector('#map[data-loaded="true"]');
+  const loads = async () => Number(await page.getAttribute("#map", "data-loads"));
+  const nextView = async (action) => {
+    const before = await loads();
+    const request = page.waitForRequest((r) => r.url().includes("/api/v1/incidents.geojson"));
+    await action();
+    const url = new URL((await request).url());
+    await page.waitForFunction((n) => Number(document.querySelector("#map").dataset.loads) > n, before);
+    return url.searchParams;
+  };
+  const shown = async () => Number((await page.textContent("#map-count")).replace(/\D+/g, " ").trim().split(" ")[0]);
+  const all = await shown();
+  // Zooming asks the server for the new view: its box and zoom.
+  const zoomBefore = Number((await nextView(() => page.click("#map-filters button[type=submit]"))).get("zoom"));
+  const zoomed = await nextView(() => page.click(".leaflet-control-zoom-in"));
+  assert(Number(zoomed.get("zoom")) === zoomBefore + 1, `zoom asked for (${zoomed})`);
+  const bbox = zoomed.get("bbox").split(",").map(Number);
+  assert(bbox.length === 4 && bbox[0] < bbox[2] && bbox[1] < bbox[3], "a bounding box: " + zoomed.get("bbox"));
+  await nextView(() => page.click(".leaflet-control-zoom-out"));
+  // A type filter goes to the server and can only narrow the count.
+  await page.selectOption("#map-type", "shelling");
+  const filtered = await nextView(() => page.click("#map-filters button[type=submit]"));
+  assert(filtered.get("type") === "shelling", "type sent");
+  assert(await shown() <= all, "the filter narrows");
+  assert(await page.locator("#map-party").count() === 0, "no guarantor filter for the public");
+  await page.selectOption("#map-type", "");
+  await nextView(() => page.click("#map-filters button[type=submit]"));
+  // Groups split as the map zooms to them, until an incident can be opened
+  // from the keyboard.
+  for (let i = 0; i < 10 && await page.locator("#map .incident-dot").count() === 0; i++) {
+    await nextView(() => page.click("#map .cluster-icon"));
+  }
+  const dot = page.locator("#map .incident-dot").first();
+  const id = await dot.getAttribute("data-incident");
+  assert(id, "an incident on the map");
+  await dot.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((n) => location.hash === "#/incident/" + n, id);
+  await page.waitForSelector('main[data-ready="true"]');
+});
+
 await test("the public reads only the public bulletin", async () => {
   await go("#/bulletin");
   await page.waitForSelector("#bulletin-text");
@@ -78,15 +127,66 @@ await test("the public sees reports redacted and no incidents", async () => {
   assert((await page.textContent("#register-results")).includes("token"), "incidents need a token");
 });
 
-await test("the Record verifies an inclusion proof in the browser", async () => {
+await test("the Record verifies its checkpoint, cosignatures and an inclusion proof in the browser", async () => {
   await go("#/record");
   await page.click("#verify-button");
   await page.waitForSelector("#verify-result[data-verified]");
   assert(await page.getAttribute("#verify-result", "data-verified") === "true", await page.textContent("#verify-result"));
+  assert(await page.getAttribute("#check-signature", "data-ok") === "true", "the node's signature verifies");
+  assert(await page.getAttribute("#check-quorum", "data-ok") === "true", await page.textContent("#check-quorum"));
+  const cosigned = await page.locator('#witnesses tr[data-status="verified"]').count();
+  assert(cosigned >= 2, `witness cosignatures verified (${cosigned})`);
   await page.fill("#verify-position", "3");
   await page.click("#verify-button");
   await page.waitForFunction(() => document.querySelector("#verify-result").textContent.includes("entry 3"));
   await shot("record");
+});
+
+// The node (or anything between it and the browser) alters the checkpoint:
+// the page must say it does not verify.
+async function withCheckpoint(alter, body) {
+  await page.route("**/api/v1/checkpoint", async (route) => {
+    const response = await route.fetch();
+    const checkpoint = await response.json();
+    alter(checkpoint);
+    await route.fulfill({ response, json: checkpoint });
+  });
+  try { await body(); } finally { await page.unroute("**/api/v1/checkpoint"); }
+}
+function flipBase64(text, at) {
+  const i = at < 0 ? text.length + at : at;
+  return text.slice(0, i) + (text[i] === "A" ? "B" : "A") + text.slice(i + 1);
+}
+await test("a tampered checkpoint does not verify in the browser", async () => {
+  await withCheckpoint((c) => {
+    const root = flipBase64(c.root, 5);
+    c.note = c.note.replace(c.root, root);
+    c.root = root;
+  }, async () => {
+    await load("#/record");
+    await page.click("#verify-button");
+    await page.waitForSelector("#verify-result[data-verified]");
+    assert(await page.getAttribute("#verify-result", "data-verified") === "false", "an altered root is refused");
+    assert(await page.getAttribute("#check-signature", "data-ok") === "false", "the node's signature fails");
+    await shot("record-tampered");
+  });
+  await withCheckpoint((c) => {
+    // Every witness's cosignature altered: the node's signature still
+    // holds, the quorum does not.
+    for (const line of c.cosignatures) {
+      const [dash, name, sig] = line.split(" ");
+      const forged = [dash, name, flipBase64(sig, -8)].join(" ");
+      c.note = c.note.replace(line, forged);
+    }
+  }, async () => {
+    await load("#/record");
+    await page.click("#verify-button");
+    await page.waitForSelector("#verify-result[data-verified]");
+    assert(await page.getAttribute("#check-signature", "data-ok") === "true", "the node's signature still verifies");
+    assert(await page.getAttribute("#check-quorum", "data-ok") === "false", "forged cosignatures do not count");
+    const invalid = await page.locator('#witnesses tr[data-status="invalid"]').count();
+    assert(invalid >= 2, `forged cosignatures are shown as such (${invalid})`);
+  });
 });
 
 let publicKey;

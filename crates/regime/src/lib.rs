@@ -18,6 +18,7 @@ mod exchange;
 mod export;
 mod findings;
 mod incidents;
+mod map;
 mod measures;
 mod register;
 mod response;
@@ -34,6 +35,10 @@ pub use exchange::{
 pub use export::{acled_csv, incidents_geojson};
 pub use findings::{Finding, FindingKind};
 pub use incidents::Incident;
+pub use map::{
+    BoundingBox, Cluster, MapFeature, MapFilter, MapFinding, MapIncident, MapIndex, MapSelection,
+    MapView, MAX_ZOOM, SEPARATE_FROM_ZOOM,
+};
 pub use measures::Suggestion;
 pub use register::{Formation, Register, Report, StatusPeriod};
 pub use response::{ComplianceLine, ExchangeTally, MeasureLine, ResponseTally};

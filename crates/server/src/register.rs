@@ -7,6 +7,7 @@
 //! report for the public is `report_view` alone.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
@@ -15,8 +16,11 @@ use axum::Json;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use truce_model::{FormationId, ReportId, ViolationType};
-use truce_regime::{acled_csv, incidents_geojson, Edition, Finding, Register, Report};
+use truce_model::{FormationId, Party, ReportId, ViolationType};
+use truce_regime::{
+    acled_csv, BoundingBox, Edition, Finding, MapFilter, MapIndex, MapView, Register, Report,
+    MAX_ZOOM,
+};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Allowed, Caller, IncidentsGate, Resource};
@@ -683,14 +687,28 @@ pub struct MapQuery {
     pub edition: Option<String>,
     /// `true` to group nearby incidents into grid cells (for maps with many
     /// incidents): a cell with several incidents becomes one point with
-    /// `cluster: true`, `count` and `findings` (count per finding).
+    /// `cluster: true`, `count`, `findings` (count per finding), `from`,
+    /// `to` and `bounds`; a cell with one incident shows the incident.
     pub cluster: Option<String>,
     /// The map's zoom level (0 to 20) the cells are sized for: a cell spans
-    /// about 64 pixels of a 256-pixel Web Mercator tile. Default 7.
+    /// about 64 pixels of a 256-pixel Web Mercator tile. Default 7. From
+    /// zoom 16 on, every incident stands alone.
     pub zoom: Option<String>,
+    /// Only incidents in this box: `west,south,east,north` in degrees. The
+    /// box is widened to whole cells, so counts do not change as a map pans.
+    pub bbox: Option<String>,
+    /// Violation type of any of the incident's reports, e.g. `shelling`.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub violation_type: Option<String>,
+    /// A formation id, as perpetrator or target of any of its reports.
+    pub formation: Option<String>,
+    /// A guarantor party that filed one of its reports (with a token only).
+    pub party: Option<String>,
 }
 
-/// Incidents as a GeoJSON FeatureCollection.
+/// Incidents as a GeoJSON FeatureCollection, with `incidents`: how many
+/// incidents its points stand for.
 #[utoipa::path(
     get,
     path = "/api/v1/incidents.geojson",
@@ -698,7 +716,8 @@ pub struct MapQuery {
     params(MapQuery),
     responses(
         (status = 200, description = "application/geo+json FeatureCollection", body = Object),
-        (status = 401, body = ErrorBody),
+        (status = 400, body = ErrorBody),
+        (status = 401, description = "The internal edition and the party filter need a token", body = ErrorBody),
     ),
     security((), ("bearer" = []))
 )]
@@ -710,117 +729,168 @@ pub async fn geojson(
     let edition = edition(q.edition.as_deref())?;
     caller.require(Resource::PublicFindings)?;
     require_edition(&caller, edition, Resource::FullFindings)?;
-    let (from, to) = date_range(q.from.as_deref(), q.to.as_deref())?;
-    let cluster = query::parse::<bool>("cluster", q.cluster.as_deref())?.unwrap_or(false);
-    let zoom = query::parse::<u8>("zoom", q.zoom.as_deref())?.unwrap_or(7);
-    if zoom > 20 {
-        return Err(ServerError::bad("zoom", "must be 0 to 20"));
+    if q.party.as_deref().is_some_and(|p| !p.is_empty()) {
+        // Who filed what is not public; neither is filtering by it.
+        caller.require(Resource::FullFindings)?;
     }
-    let mut collection = incidents_geojson(&*state.ledger.rules().await, from, to, edition);
-    if cluster {
-        collection = clustered(collection, zoom);
-    }
+    let filter = map_filter(&q)?;
+    let view = map_view(&q)?;
+    let index = map_index(&state).await;
+    let collection = index.select(&filter, &view).to_geojson(edition);
     let body =
         serde_json::to_string(&collection).map_err(|e| ServerError::Internal(e.to_string()))?;
     Ok(text("application/geo+json", body))
 }
 
-/// Groups point features into square cells of `90 / 2^zoom` degrees (a
-/// quarter of a 256-pixel tile at that zoom). A cell holding one feature
-/// keeps it as it is; a cell holding several becomes one point at their
-/// mean position, with `cluster`, `count`, `findings` (per finding label),
-/// `finding` (the most frequent one) and the date range.
-pub(crate) fn clustered(collection: Value, zoom: u8) -> Value {
-    let Value::Object(mut map) = collection else {
-        return collection;
-    };
-    let Some(Value::Array(features)) = map.remove("features") else {
-        return Value::Object(map);
-    };
-    let cell = 90.0 / f64::from(1u32 << zoom);
-    struct Cell {
-        first: Value,
-        count: usize,
-        lon: f64,
-        lat: f64,
-        findings: BTreeMap<String, usize>,
-        from: String,
-        to: String,
+fn map_filter(q: &MapQuery) -> Result<MapFilter, ServerError> {
+    let (from, to) = date_range(q.from.as_deref(), q.to.as_deref())?;
+    Ok(MapFilter {
+        from,
+        to,
+        violation_type: query::parse("type", q.violation_type.as_deref())?,
+        formation: q
+            .formation
+            .as_deref()
+            .filter(|f| !f.is_empty())
+            .map(FormationId::new)
+            .transpose()
+            .map_err(|e| ServerError::bad("formation", e.reason))?,
+        party: q
+            .party
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .map(Party::new)
+            .transpose()
+            .map_err(|e| ServerError::bad("party", e.to_string()))?,
+    })
+}
+
+fn map_view(q: &MapQuery) -> Result<MapView, ServerError> {
+    let cluster = query::parse::<bool>("cluster", q.cluster.as_deref())?.unwrap_or(false);
+    let zoom = query::parse::<u8>("zoom", q.zoom.as_deref())?.unwrap_or(7);
+    if zoom > MAX_ZOOM {
+        return Err(ServerError::bad("zoom", format!("must be 0 to {MAX_ZOOM}")));
     }
-    let mut cells: BTreeMap<(i64, i64), Cell> = BTreeMap::new();
-    let mut order = Vec::new();
-    for feature in features {
-        let coordinates = &feature["geometry"]["coordinates"];
-        let (Some(lon), Some(lat)) = (coordinates[0].as_f64(), coordinates[1].as_f64()) else {
-            continue;
-        };
-        let key = ((lon / cell).floor() as i64, (lat / cell).floor() as i64);
-        let finding = feature["properties"]["finding"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
-        let date = feature["properties"]["date"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
-        match cells.get_mut(&key) {
-            Some(c) => {
-                c.count += 1;
-                c.lon += lon;
-                c.lat += lat;
-                *c.findings.entry(finding).or_default() += 1;
-                if date < c.from {
-                    c.from = date.clone();
-                }
-                if date > c.to {
-                    c.to = date;
-                }
-            }
-            None => {
-                order.push(key);
-                cells.insert(
-                    key,
-                    Cell {
-                        first: feature,
-                        count: 1,
-                        lon,
-                        lat,
-                        findings: BTreeMap::from([(finding, 1)]),
-                        from: date.clone(),
-                        to: date,
-                    },
-                );
-            }
+    let bbox = match q.bbox.as_deref().filter(|b| !b.is_empty()) {
+        Some(text) => parse_bbox(text)?,
+        None => BoundingBox::WORLD,
+    };
+    Ok(MapView {
+        bbox,
+        zoom: cluster.then_some(zoom),
+    })
+}
+
+/// `west,south,east,north`, clamped to the world (a map panned past the
+/// antimeridian asks for more).
+fn parse_bbox(text: &str) -> Result<BoundingBox, ServerError> {
+    let bad = || {
+        ServerError::bad(
+            "bbox",
+            format!("{text:?}: west,south,east,north in degrees"),
+        )
+    };
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f64>().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
+    let [west, south, east, north] = numbers[..] else {
+        return Err(bad());
+    };
+    if !numbers.iter().all(|n| n.is_finite()) || west > east || south > north {
+        return Err(bad());
+    }
+    let world = BoundingBox::WORLD;
+    Ok(BoundingBox {
+        west: west.clamp(world.west, world.east),
+        south: south.clamp(world.south, world.north),
+        east: east.clamp(world.west, world.east),
+        north: north.clamp(world.south, world.north),
+    })
+}
+
+/// The map index of one state of the Record, named by its size and root
+/// hash: the register is a pure function of the Record, so the pair names
+/// the register exactly.
+struct CachedMapIndex {
+    size: u64,
+    root: Option<truce_record::Hash>,
+    index: Arc<MapIndex>,
+}
+
+/// The last few map indexes built. Building one computes every finding
+/// (seconds with 100,000 incidents); each view then takes milliseconds.
+/// Kept here rather than in `AppState` so that the map needs nothing from
+/// the rest of the node; several entries, so that nodes in one process (as
+/// in tests) do not evict each other's.
+static MAP_INDEXES: Mutex<Vec<CachedMapIndex>> = Mutex::new(Vec::new());
+const MAP_INDEXES_KEPT: usize = 4;
+
+/// The map index of the register as it is now, built if the Record grew.
+async fn map_index(state: &AppState) -> Arc<MapIndex> {
+    let register = state.ledger.rules().await;
+    // Read while the rules are held: appends wait for them, so the size
+    // and the root are those of this very register.
+    let size = state.ledger.size();
+    let root = state.ledger.checkpoint().map(|c| c.root());
+    let cached = |entries: &Vec<CachedMapIndex>| {
+        entries
+            .iter()
+            .find(|e| e.size == size && e.root == root)
+            .map(|e| e.index.clone())
+    };
+    if let Some(index) = cached(&MAP_INDEXES.lock().expect("map index lock")) {
+        return index;
+    }
+    let index = Arc::new(MapIndex::new(&register));
+    drop(register);
+    let mut entries = MAP_INDEXES.lock().expect("map index lock");
+    if entries.len() >= MAP_INDEXES_KEPT {
+        entries.remove(0);
+    }
+    entries.push(CachedMapIndex {
+        size,
+        root,
+        index: index.clone(),
+    });
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bounding_box_is_four_ordered_numbers_clamped_to_the_world() {
+        let bbox = parse_bbox("35.5, 32,42.5,37.5").unwrap();
+        assert_eq!(
+            (bbox.west, bbox.south, bbox.east, bbox.north),
+            (35.5, 32.0, 42.5, 37.5)
+        );
+        let wide = parse_bbox("-200,-95,200,95").unwrap();
+        assert_eq!(wide, BoundingBox::WORLD);
+        for bad in [
+            "",
+            "1,2,3",
+            "1,2,3,4,5",
+            "a,2,3,4",
+            "3,2,1,4",
+            "1,4,3,2",
+            "NaN,1,2,3",
+        ] {
+            assert!(parse_bbox(bad).is_err(), "{bad:?}");
         }
     }
-    let features: Vec<Value> = order
-        .into_iter()
-        .filter_map(|key| cells.remove(&key))
-        .map(|c| {
-            if c.count == 1 {
-                return c.first;
-            }
-            let n = c.count as f64;
-            let main = c
-                .findings
-                .iter()
-                .max_by_key(|(_, count)| **count)
-                .map(|(label, _)| label.clone())
-                .unwrap_or_default();
-            serde_json::json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [c.lon / n, c.lat / n]},
-                "properties": {
-                    "cluster": true,
-                    "count": c.count,
-                    "finding": main,
-                    "findings": c.findings,
-                    "from": c.from,
-                    "to": c.to,
-                },
-            })
-        })
-        .collect();
-    map.insert("features".into(), Value::Array(features));
-    Value::Object(map)
+
+    #[test]
+    fn a_view_clusters_only_when_asked() {
+        let query = |cluster: &str, zoom: &str| MapQuery {
+            cluster: Some(cluster.into()),
+            zoom: Some(zoom.into()),
+            ..MapQuery::default()
+        };
+        assert_eq!(map_view(&query("true", "9")).unwrap().zoom, Some(9));
+        assert_eq!(map_view(&query("false", "9")).unwrap().zoom, None);
+        assert!(map_view(&query("true", "21")).is_err());
+    }
 }

@@ -22,16 +22,9 @@ const SOUGHT_BY_TR: &str = "name_arabic,name_latin,father_name,birth_year,catego
 const HELD_BY_RU: &str = "name_latin,father_name,birth_year,category\n\
     Mohammed Hassan,Ahmed,1988,detainee\n\
     Khaled Younes,Ibrahim,1969,detainee\n";
-/// Anything that would identify the persons above.
-const IDENTIFYING: [&str; 7] = [
-    "Hasan",
-    "Hassan",
-    "Salma",
-    "Younes",
-    "Ibrahim",
-    "الحسن",
-    "1969",
-];
+/// Anything that would identify the persons above (no short numbers: they
+/// turn up by chance in signatures and hashes).
+const IDENTIFYING: [&str; 6] = ["Hasan", "Hassan", "Salma", "Younes", "Ibrahim", "الحسن"];
 
 struct Exchange {
     node: Node,

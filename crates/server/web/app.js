@@ -60,6 +60,7 @@
     if (opts.json !== undefined) headers["Content-Type"] = "application/json";
     const response = await fetch(path, {
       method: opts.method || "GET",
+      signal: opts.signal,
       headers,
       body: opts.json !== undefined ? JSON.stringify(opts.json) : undefined,
     });
@@ -136,15 +137,100 @@
   }
 
   // ---------- map ----------
+  // The server clusters: each view (bounding box, zoom, filters) is asked
+  // for on its own, and the answer is a few hundred points whatever the
+  // number of incidents. Numbered points are groups; a click zooms to them.
   let mapInstance = null;
+  function mapSelect(id, options) {
+    return h("select", { id }, h("option", { value: "" }, t("any")),
+      ...options.map(([value, label]) => h("option", { value }, label)));
+  }
+  async function mapFilterOptions() {
+    const [formations, mechanism] = await Promise.all([
+      api("/api/v1/formations?limit=1000").then((p) => p.items).catch(() => []),
+      // Filtering by the filing party needs a token, as the party does.
+      session.access === "public" ? null : api("/api/v1/mechanism").catch(() => null),
+    ]);
+    return { formations, guarantors: mechanism ? mechanism.guarantors : [] };
+  }
+  function viewBoundingBox(map) {
+    // A margin around the view, so that a short pan needs no new points
+    // at its edges; the server widens the box to whole cells.
+    const b = map.getBounds().pad(0.25);
+    const clamp = (v, limit) => Math.max(-limit, Math.min(limit, v));
+    return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)]
+      .map((v) => v.toFixed(4)).join(",");
+  }
+  // A click, or Enter on a marker that has the keyboard focus (Leaflet
+  // passes the key on as the marker's keypress, not as a click).
+  function onActivate(marker, action) {
+    marker.on("click", action);
+    marker.on("keypress", (e) => { if (e.originalEvent.key === "Enter") action(); });
+  }
+  function clusterMarker(map, feature) {
+    const [lon, lat] = feature.geometry.coordinates;
+    const p = feature.properties;
+    const label = t("cluster_label", p);
+    const size = Math.min(56, 24 + Math.round(Math.log10(p.count) * 10));
+    const marker = L.marker([lat, lon], {
+      title: label, alt: label, keyboard: true,
+      icon: L.divIcon({ className: "cluster-icon", html: String(p.count), iconSize: [size, size] }),
+    });
+    marker.on("add", () => {
+      const el = marker.getElement();
+      if (!el) return;
+      el.style.lineHeight = size - 4 + "px";
+      el.style.borderColor = findingColour(p.finding);
+      el.setAttribute("role", "button");
+      el.setAttribute("aria-label", label);
+      el.dataset.count = String(p.count);
+    });
+    onActivate(marker, () => {
+      const [west, south, east, north] = p.bounds || [lon, lat, lon, lat];
+      const before = map.getZoom();
+      const target = map.getBoundsZoom([[south, west], [north, east]], false, L.point(40, 40));
+      // Incidents at one spot cannot be split by zooming to their bounds:
+      // zoom in by steps until the server shows them one by one.
+      if (Math.min(target, 18) <= before) map.setView([lat, lon], Math.min(before + 2, 18));
+      else map.fitBounds([[south, west], [north, east]], { padding: [40, 40], maxZoom: 18 });
+    });
+    return marker;
+  }
+  function incidentMarker(feature) {
+    const [lon, lat] = feature.geometry.coordinates;
+    const p = feature.properties;
+    const id = String(p.incident).replace(/^[A-Za-z]-?/, "");
+    const label = t("open_incident", { id: p.incident }) + " — " + [p.date, String(p.type).replace(/_/g, " "), p.governorate, p.finding].join(", ");
+    const marker = L.marker([lat, lon], {
+      title: label, alt: label, keyboard: true,
+      icon: L.divIcon({ className: "incident-dot", html: "", iconSize: [14, 14] }),
+    });
+    marker.on("add", () => {
+      const el = marker.getElement();
+      if (!el) return;
+      el.style.background = findingColour(p.finding);
+      el.setAttribute("role", "link");
+      el.setAttribute("aria-label", label);
+      el.dataset.incident = id;
+      el.dataset.type = p.type;
+    });
+    onActivate(marker, () => { location.hash = "#/incident/" + id; });
+    return marker;
+  }
   async function viewMap() {
     const started = performance.now();
-    const latest = await latestDay();
+    const [latest, options] = await Promise.all([latestDay(), mapFilterOptions()]);
     const from = h("input", { type: "date", id: "map-from", value: daysBefore(latest, 27) });
     const to = h("input", { type: "date", id: "map-to", value: latest });
+    const type = mapSelect("map-type", TYPES.map((ty) => [ty, ty.replace(/_/g, " ")]));
+    const formation = mapSelect("map-formation", options.formations.map((f) => [f.id, f.name]));
+    const party = options.guarantors.length ? mapSelect("map-party", options.guarantors.map((g) => [g, g])) : null;
     const form = h("form", { class: "filters", id: "map-filters" },
       h("label", { for: "map-from" }, t("from"), from),
       h("label", { for: "map-to" }, t("to"), to),
+      h("label", { for: "map-type" }, t("filter_type"), type),
+      h("label", { for: "map-formation" }, t("formation"), formation),
+      party ? h("label", { for: "map-party" }, t("filter_guarantor"), party) : null,
       h("button", { type: "submit" }, t("apply")));
     const legend = h("div", { class: "legend", "aria-label": t("map_legend") },
       ...Object.entries(FINDING_CLASS).map(([label, [, colour, key]]) =>
@@ -159,60 +245,35 @@
     map.fitBounds(boundaries.getBounds());
     const markers = L.layerGroup().addTo(map);
     let generation = 0;
-    let first = true;
+    let inFlight = null;
+    let loads = 0;
     async function load() {
       const mine = ++generation;
-      const zoom = map.getZoom();
-      const query = new URLSearchParams({ cluster: "true", zoom: String(zoom), from: from.value, to: to.value });
+      if (inFlight) inFlight.abort();
+      inFlight = new AbortController();
+      const query = new URLSearchParams({ cluster: "true", zoom: String(map.getZoom()), bbox: viewBoundingBox(map), from: from.value, to: to.value });
+      if (type.value) query.set("type", type.value);
+      if (formation.value) query.set("formation", formation.value);
+      if (party && party.value) query.set("party", party.value);
+      const asked = performance.now();
+      mapDiv.setAttribute("aria-busy", "true");
       let collection;
-      try { collection = await api("/api/v1/incidents.geojson?" + query); } catch (e) {
+      try { collection = await api("/api/v1/incidents.geojson?" + query, { signal: inFlight.signal }); } catch (e) {
+        if (e.name === "AbortError") return;
+        mapDiv.removeAttribute("aria-busy");
         count.replaceChildren(errorBox(e)); return;
       }
       if (mine !== generation) return;
       markers.clearLayers();
-      let incidents = 0;
       for (const feature of collection.features) {
-        const [lon, lat] = feature.geometry.coordinates;
-        const p = feature.properties;
-        const colour = findingColour(p.finding);
-        if (p.cluster) {
-          incidents += p.count;
-          const size = Math.min(56, 24 + Math.round(Math.log10(p.count) * 10));
-          const marker = L.marker([lat, lon], {
-            title: t("cluster_label", p),
-            alt: t("cluster_label", p),
-            icon: L.divIcon({ className: "cluster-icon", html: String(p.count), iconSize: [size, size] }),
-            keyboard: true,
-          });
-          const icon = () => marker.getElement();
-          marker.on("add", () => {
-            const el = icon();
-            if (el) { el.style.lineHeight = size - 4 + "px"; el.style.borderColor = colour; el.setAttribute("role", "button"); el.setAttribute("aria-label", t("cluster_label", p)); }
-          });
-          marker.on("click", () => map.setView([lat, lon], Math.min(map.getZoom() + 2, 18)));
-          markers.addLayer(marker);
-        } else {
-          incidents += 1;
-          const id = String(p.incident).replace(/^[A-Za-z]-?/, "");
-          const label = t("open_incident", { id: p.incident }) + " — " + [p.date, p.type, p.governorate, p.finding].join(", ");
-          const marker = L.marker([lat, lon], {
-            title: label, alt: label, keyboard: true,
-            icon: L.divIcon({ className: "incident-dot", html: "", iconSize: [14, 14] }),
-          });
-          marker.on("add", () => {
-            const el = marker.getElement();
-            if (el) {
-              el.style.background = colour; el.style.borderRadius = "50%"; el.style.border = "2px solid #fff";
-              el.setAttribute("role", "link"); el.setAttribute("aria-label", label); el.dataset.incident = id;
-            }
-          });
-          marker.on("click", () => { location.hash = "#/incident/" + id; });
-          markers.addLayer(marker);
-        }
+        markers.addLayer(feature.properties.cluster ? clusterMarker(map, feature) : incidentMarker(feature));
       }
-      count.textContent = t("map_count", { n: incidents });
-      if (first) {
-        first = false;
+      mapDiv.removeAttribute("aria-busy");
+      count.textContent = t("map_count_view", { n: collection.incidents });
+      // For the browser tests: how many views were drawn, and how long the last took.
+      mapDiv.dataset.loads = String(++loads);
+      mapDiv.dataset.viewMs = String(Math.round(performance.now() - asked));
+      if (loads === 1) {
         const ms = Math.round(performance.now() - started);
         document.body.dataset.mapLoadedMs = String(ms);
         mapDiv.dataset.loaded = "true";
@@ -220,8 +281,9 @@
       }
     }
     let timer = null;
-    map.on("zoomend moveend", () => { clearTimeout(timer); timer = setTimeout(load, 150); });
-    form.addEventListener("submit", (e) => { e.preventDefault(); load(); });
+    // moveend also follows every zoom; wait for the map to settle.
+    map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(load, 150); });
+    form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); load(); });
     await load();
   }
 
@@ -506,18 +568,96 @@
     } else {
       leafHash = bytesOf(proof.leaf_hash);
     }
-    const lines = proof.checkpoint.split("\n");
-    if (Number(lines[1]) !== checkpoint.size || lines[2] !== checkpoint.root) throw new Error("the proof's checkpoint is not the one shown");
+    // The proof must be against the very checkpoint whose signatures were checked.
+    if (splitNote(proof.checkpoint).text !== checkpoint.signed.text) throw new Error(t("proof_other_checkpoint"));
     const computed = await rootFromPath(position, checkpoint.size, leafHash, proof.proof.map(bytesOf));
     return { ok: b64(computed) === checkpoint.root, computed: b64(computed) };
   }
+
+  // ---------- signed notes (C2SP signed-note and tlog-cosignature) ----------
+  // The checkpoint is a signed note: its text, a blank line, then one line
+  // per signature, "— NAME base64(key hash ‖ signature)". The node signs
+  // the text with Ed25519; a witness signs "cosignature/v1\ntime T\n" and
+  // the text, with the time T (8 bytes, big-endian) before its signature.
+  const SIGNED_NOTE_ED25519 = 0x01;
+  const COSIGNATURE_V1 = 0x04;
+  function fromBase64(text) { return Uint8Array.from(atob(text), (c) => c.charCodeAt(0)); }
+  function splitNote(note) {
+    const end = note.lastIndexOf("\n\n");
+    if (end < 0) throw new Error(t("note_malformed"));
+    const signatures = note.slice(end + 2).split("\n").filter((line) => line !== "").map((line) => {
+      const match = /^\u2014 (\S+) (\S+)$/.exec(line);
+      if (!match) throw new Error(t("note_malformed"));
+      const raw = fromBase64(match[2]);
+      return { name: match[1], keyHash: hex(raw.slice(0, 4)), signature: raw.slice(4) };
+    });
+    return { text: note.slice(0, end + 1), signatures };
+  }
+  // A verifier key "NAME+HASH+base64(algorithm ‖ public key)"; HASH is the
+  // first 4 bytes of SHA-256(NAME "\n" algorithm ‖ public key).
+  async function verifierKey(text, algorithm) {
+    const first = text.indexOf("+"), second = text.indexOf("+", first + 1);
+    if (first <= 0 || second < 0) throw new Error(t("key_malformed", { key: text }));
+    const name = text.slice(0, first), keyHash = text.slice(first + 1, second);
+    const raw = fromBase64(text.slice(second + 1));
+    if (raw.length !== 33 || raw[0] !== algorithm) throw new Error(t("key_malformed", { key: text }));
+    const expected = hex((await sha256(concat(new TextEncoder().encode(name + "\n"), raw))).slice(0, 4));
+    if (expected !== keyHash) throw new Error(t("key_malformed", { key: text }));
+    const key = await crypto.subtle.importKey("raw", raw.slice(1), { name: "Ed25519" }, false, ["verify"]);
+    return { name, keyHash, key };
+  }
+  function ed25519Verify(key, signature, message) {
+    return crypto.subtle.verify({ name: "Ed25519" }, key, signature, message).catch(() => false);
+  }
+  async function nodeSignatureVerifies(note, nodeKey) {
+    const key = await verifierKey(nodeKey, SIGNED_NOTE_ED25519);
+    const line = note.signatures.find((s) => s.name === key.name && s.keyHash === key.keyHash);
+    if (!line || line.signature.length !== 64) return false;
+    return ed25519Verify(key.key, line.signature, new TextEncoder().encode(note.text));
+  }
+  async function cosignatureVerifies(note, witness) {
+    const key = await verifierKey(witness.verifier_key, COSIGNATURE_V1);
+    const line = note.signatures.find((s) => s.name === key.name && s.keyHash === key.keyHash);
+    if (!line) return "missing";
+    if (line.signature.length !== 72) return "invalid";
+    const time = new DataView(line.signature.buffer, line.signature.byteOffset, 8).getBigUint64(0);
+    const message = new TextEncoder().encode("cosignature/v1\ntime " + time + "\n" + note.text);
+    return (await ed25519Verify(key.key, line.signature.slice(8), message)) ? "verified" : "invalid";
+  }
+  // The checkpoint as the page shows it, checked against the mechanism's
+  // keys: the node's signature, the text's origin, size and root, and
+  // which witnesses' cosignatures verify.
+  async function verifyCheckpoint(checkpoint, mechanism) {
+    const note = splitNote(checkpoint.note);
+    const [origin, size, root] = note.text.split("\n");
+    const signature = await nodeSignatureVerifies(note, mechanism.node_key);
+    const matches = origin === mechanism.log_origin && Number(size) === checkpoint.size && root === checkpoint.root;
+    const witnesses = await Promise.all(mechanism.witnesses.map(async (w) => ({
+      party: w.party, name: w.verifier_key.split("+")[0], status: await cosignatureVerifies(note, w),
+    })));
+    const cosigned = witnesses.filter((w) => w.status === "verified").length;
+    return { note, signature: signature && matches, witnesses, cosigned, quorum: mechanism.witness_quorum, quorumMet: cosigned >= mechanism.witness_quorum };
+  }
+  function checkLine(id, ok, text) {
+    return h("li", { id, class: ok ? "ok" : "error", "data-ok": String(ok) }, (ok ? "✓ " : "✗ ") + text);
+  }
+  function witnessTable(witnesses) {
+    return h("div", { class: "table-wrap" }, h("table", { id: "witnesses" },
+      h("thead", null, h("tr", null, ...["col_guarantor", "col_witness", "col_cosignature"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", null, ...witnesses.map((w) => h("tr", { "data-witness": w.name, "data-status": w.status || "" },
+        h("th", { scope: "row" }, w.party), h("td", { class: "mono" }, w.name),
+        h("td", { class: w.status === "verified" ? "ok" : w.status === "invalid" ? "error" : "" }, t("cosignature_" + (w.status || "unchecked"))))))));
+  }
   async function viewRecord(params) {
     setView(t("record_title"), h("p", null, t("loading")));
-    let checkpoint;
-    try { checkpoint = await api("/api/v1/checkpoint"); } catch (e) { setView(t("record_title"), errorBox(e)); return; }
+    let checkpoint, mechanism;
+    try {
+      [checkpoint, mechanism] = await Promise.all([api("/api/v1/checkpoint"), api("/api/v1/mechanism")]);
+    } catch (e) { setView(t("record_title"), errorBox(e)); return; }
     const position = h("input", { type: "number", id: "verify-position", min: "0", max: String(checkpoint.size - 1),
       value: params.get("entry") || String(checkpoint.size - 1), required: true });
-    const result = h("p", { id: "verify-result", "aria-live": "polite" });
+    const result = h("div", { id: "verify-result", "aria-live": "polite" });
+    const witnesses = h("div", { id: "witness-status" }, witnessTable(mechanism.witnesses.map((w) => ({ party: w.party, name: w.verifier_key.split("+")[0] }))));
     const form = h("form", { class: "filters", id: "verify-form" },
       h("label", { for: "verify-position" }, t("entry_position"), position),
       h("button", { type: "submit", id: "verify-button" }, t("verify")));
@@ -525,24 +665,45 @@
       e.preventDefault();
       result.textContent = t("loading");
       result.className = "";
+      delete result.dataset.verified;
       try {
         const n = Number(position.value);
-        const outcome = await verifyEntry(n, checkpoint);
-        result.className = outcome.ok ? "ok" : "error";
-        result.textContent = outcome.ok
-          ? t("verify_ok", { n, size: checkpoint.size, root: checkpoint.root })
-          : t("verify_bad", { computed: outcome.computed, root: checkpoint.root });
-        result.dataset.verified = String(outcome.ok);
+        const signed = await verifyCheckpoint(checkpoint, mechanism);
+        witnesses.replaceChildren(witnessTable(signed.witnesses));
+        const checks = [
+          checkLine("check-signature", signed.signature, signed.signature ? t("signature_ok", { key: mechanism.node_key.split("+")[0] }) : t("signature_bad")),
+          checkLine("check-quorum", signed.quorumMet, t(signed.quorumMet ? "quorum_met" : "quorum_not_met", { n: signed.cosigned, total: signed.witnesses.length, quorum: signed.quorum })),
+        ];
+        let included = false;
+        if (signed.signature) {
+          const outcome = await verifyEntry(n, Object.assign({ signed: signed.note }, checkpoint));
+          included = outcome.ok;
+          checks.push(checkLine("check-inclusion", outcome.ok, outcome.ok
+            ? t("verify_ok", { n, size: checkpoint.size, root: checkpoint.root })
+            : t("verify_bad", { computed: outcome.computed, root: checkpoint.root })));
+        } else {
+          checks.push(checkLine("check-inclusion", false, t("inclusion_skipped")));
+        }
+        // Verified: the node signed this checkpoint and the entry is in it.
+        // The quorum is shown beside: the newest checkpoint may await its witnesses.
+        const ok = signed.signature && included;
+        result.className = ok ? "ok" : "error";
+        result.replaceChildren(h("p", null, h("strong", null, t(ok ? "verified_summary" : "not_verified_summary"))), h("ul", { class: "checks" }, ...checks));
+        result.dataset.verified = String(ok);
+        result.dataset.quorum = String(signed.quorumMet);
       } catch (err) { result.replaceChildren(errorBox(err)); result.dataset.verified = "false"; }
     });
     setView(t("record_title"),
       h("h2", null, t("checkpoint")),
       h("dl", null, h("dt", null, t("size")), h("dd", { id: "checkpoint-size" }, checkpoint.size),
-        h("dt", null, t("root")), h("dd", { class: "mono" }, checkpoint.root)),
-      h("pre", { tabindex: "0" }, checkpoint.note),
+        h("dt", null, t("root")), h("dd", { class: "mono" }, checkpoint.root),
+        h("dt", null, t("node_key")), h("dd", { class: "mono", id: "node-key" }, mechanism.node_key)),
+      h("pre", { tabindex: "0", id: "checkpoint-note" }, checkpoint.note),
       h("h2", null, t("cosignatures")),
+      h("p", { id: "quorum" }, t("quorum_rule", { quorum: mechanism.witness_quorum, total: mechanism.witnesses.length })),
       checkpoint.cosignatures.length ? h("ul", { id: "cosignatures" }, ...checkpoint.cosignatures.map((c) => h("li", { class: "mono" }, c))) : h("p", null, t("no_cosignatures")),
-      h("h2", null, t("verify_title")), h("p", null, t("verify_help")), form, result);
+      witnesses,
+      h("h2", null, t("verify_title")), h("p", null, t("verify_help_full")), form, result);
   }
 
   // ---------- login ----------

@@ -207,6 +207,13 @@ await test("an observer cannot file", async () => {
   assert(text.includes("Observers cannot file"), text);
   assert(await page.locator("#report-form").count() === 0, "no form for observers");
   await go("#/register?tab=incidents");
+  const first = await page.getAttribute("#register-results a[href^='#/incident/']", "href").catch(() => null);
+  if (first) {
+    await go(first);
+    await page.waitForSelector("#cannot-assess");
+    assert(await page.locator("#assess-form").count() === 0, "no assessment form for observers");
+  }
+  await go("#/register?tab=incidents");
   await page.waitForSelector("#register-results table");
   await shot("file-observer");
   await logout();
@@ -283,6 +290,22 @@ await test("the filed report appears in the register and the bulletin", async ()
   await page.waitForSelector("#reports-side-by-side");
   assert((await page.textContent("main")).includes("browser test"), "the narrative is shown to members");
   await shot("incident");
+  // Assess it from the incident page, signed in the browser; an empty
+  // reason is refused before anything is signed.
+  await page.waitForSelector("#assess-form");
+  await page.click("#assess-submit");
+  await page.waitForSelector('#assess-reason[aria-invalid="true"]');
+  await page.selectOption("#assess-position", "cannot_confirm");
+  await page.fill("#assess-reason", "Not seen from our posts; assessed from the browser test.");
+  await page.click("#assess-submit");
+  await page.waitForSelector("#assessed, #assess-result .error", { timeout: 20000 });
+  assert(await page.locator("#assessed").count() === 1, await page.textContent("#assess-result"));
+  // Same address: load the page again rather than navigate.
+  await page.reload();
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+  await page.waitForSelector("#reports-side-by-side");
+  assert((await page.textContent("main")).includes("assessed from the browser test"), "the assessment is listed");
+  await shot("incident-assessed");
   await go(`#/bulletin?date=${today}&edition=internal`);
   await page.waitForFunction(() => document.querySelector("#bulletin-text") && document.querySelector("#bulletin-text").textContent.includes("browser test"));
   await shot("bulletin-internal");

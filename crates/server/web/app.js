@@ -444,6 +444,7 @@
         (a.assessment.reason ? " — " + t("reason") + ": " + a.assessment.reason : "")))) : h("p", null, t("none")),
       h("h2", null, t("statement_positions")),
       statementLinks([...incident.report_details.map((r) => r.id), ...incident.assessments.map((a) => a.position)]));
+    main.append(await assessForm(incident.report_details[0] ? incident.report_details[0].id : id));
   }
 
   // ---------- bulletin ----------
@@ -809,6 +810,73 @@
     await reportForm(formHolder, pair, info);
   }
 
+  // The node returns the exact canonical bytes; the browser signs them with
+  // its non-extractable key and submits bytes and signature.
+  async function signAndSubmit(pair, statement) {
+    const canonical = await api("/api/v1/statements/canonical", { method: "POST", json: statement });
+    const message = concat(new TextEncoder().encode(canonical.context), bytesOf(canonical.statement));
+    const signature = await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, message);
+    return api("/api/v1/statements", { method: "POST", json: { statement: canonical.statement, signature: hex(signature) } });
+  }
+
+  // The browser's admitted key and its member, or null.
+  async function admittedKey() {
+    if (!window.crypto || !crypto.subtle) return null;
+    const pair = await storedKey();
+    if (!pair) return null;
+    const info = await keyInfo(pair);
+    const me = (await api("/api/v1/members")).find((m) => m.key_id === info.keyId);
+    return me ? { pair, info, me } : null;
+  }
+
+  // ---------- assess an incident ----------
+  const POSITIONS = ["confirmed", "cannot_confirm", "disputed", "not_a_violation"];
+  async function assessForm(incidentId) {
+    const section = h("section", { id: "assess", "aria-labelledby": "assess-title" }, h("h2", { id: "assess-title" }, t("assess_title")));
+    if (session.access !== "guarantor") return section.append(h("p", { class: "notice", id: "cannot-assess" }, t("assess_guarantors_only"))), section;
+    const key = await admittedKey();
+    if (!key) return section.append(h("p", { class: "notice warn", id: "cannot-assess" }, t("assess_needs_key"))), section;
+    const formations = (await api("/api/v1/formations?limit=1000")).items;
+    const position = h("select", { id: "assess-position", name: "position" }, ...POSITIONS.map((p) => h("option", { value: p }, t("position_" + p))));
+    const attributed = h("select", { id: "assess-attributed", name: "attributed_to" }, h("option", { value: "" }, t("not_attributed")),
+      ...formations.map((f) => h("option", { value: f.id }, f.name)));
+    const reason = h("textarea", { id: "assess-reason", name: "reason", rows: "3", required: true, "aria-describedby": "assess-reason-error" });
+    const reasonError = h("span", { class: "field-error", id: "assess-reason-error", "aria-live": "polite" });
+    const result = h("div", { id: "assess-result", "aria-live": "polite" });
+    const submit = h("button", { type: "submit", id: "assess-submit" }, t("assess_submit"));
+    const form = h("form", { id: "assess-form", novalidate: true },
+      h("label", { for: "assess-position" }, t("assess_position"), position),
+      h("label", { for: "assess-attributed" }, t("assess_attributed"), attributed),
+      h("label", { for: "assess-reason" }, t("reason"), reason, reasonError), submit, result);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      reasonError.textContent = "";
+      reason.removeAttribute("aria-invalid");
+      if (!reason.value.trim()) {
+        reasonError.textContent = t("field_error", { field: t("reason"), message: t("required") });
+        reason.setAttribute("aria-invalid", "true");
+        reason.focus();
+        return;
+      }
+      submit.disabled = true;
+      result.textContent = t("signing");
+      try {
+        const me = (await api("/api/v1/members")).find((m) => m.key_id === key.info.keyId);
+        const receipt = await signAndSubmit(key.pair, {
+          v: 1, author: key.info.keyId, seq: me.next_seq, time: new Date().toISOString(),
+          body: { assessment: { incident: Number(incidentId), position: position.value,
+            attributed_to: attributed.value || null, reason: reason.value.trim(), references: [] } },
+        });
+        result.replaceChildren(h("p", { class: "ok", id: "assessed", "data-position": receipt.position }, t("assessed", { position: receipt.position })));
+        announce(t("assessed", { position: receipt.position }));
+      } catch (err) {
+        result.replaceChildren(errorBox(err));
+      } finally { submit.disabled = false; }
+    });
+    section.append(h("p", null, t("assess_as", { member: key.me.member })), form);
+    return section;
+  }
+
   async function reportForm(holder, pair, info) {
     const formations = (await api("/api/v1/formations?limit=1000")).items;
     const field = (id, label, control, help) => h("label", { for: id }, label, control, help ? h("small", null, help) : null,
@@ -928,11 +996,7 @@
             evidence: [], narrative: c.narrative.value.trim(), observation: null,
           } } },
         };
-        const canonical = await api("/api/v1/statements/canonical", { method: "POST", json: statement });
-        const bytes = bytesOf(canonical.statement);
-        const message = concat(new TextEncoder().encode(canonical.context), bytes);
-        const signature = await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, message);
-        const receipt = await api("/api/v1/statements", { method: "POST", json: { statement: canonical.statement, signature: hex(signature) } });
+        const receipt = await signAndSubmit(pair, statement);
         result.replaceChildren(h("p", { class: "ok", id: "filed", "data-position": receipt.position },
           t("filed", { position: receipt.position, size: receipt.checkpoint_size }), " ",
           h("a", { href: "#/incident/" + receipt.position }, t("incident_title", { id: "R-" + receipt.position }))));

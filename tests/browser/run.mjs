@@ -241,6 +241,30 @@ await test("exchanges show counts and statuses to members, nothing to the public
   await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
 });
 
+await test("an observer reads a bulletin into drafts and sees the evidence marked", async () => {
+  await login(process.env.TRUCE_OBSERVER_TOKEN);
+  await go("#/review");
+  await page.click('#ingest-form button[type="submit"]');
+  await page.waitForSelector("#ingest-result .error");
+  await page.fill("#ingest-text", "Over the past 24 hours the Russian side registered 5 ceasefire violations in the provinces of Latakia (3) and Aleppo (2).");
+  await page.fill("#ingest-published", "2026-11-20");
+  await page.click('#ingest-form button[type="submit"]');
+  await page.waitForSelector("#ingested");
+  const link = await page.getAttribute("#draft-list a", "href");
+  await go(link);
+  await page.waitForSelector("#draft-text mark");
+  const fields = await page.$$eval("#draft-text mark", (marks) => marks.map((m) => m.dataset.field));
+  assert(fields.length >= 3, "fields marked: " + fields.join(","));
+  assert(fields.some((f) => f.startsWith("governorate")), "governorates marked: " + fields.join(","));
+  assert(!(await page.textContent("#draft-text")).includes("]]"), "no marker left in the text");
+  const candidates = await page.textContent("#draft-candidates");
+  assert(candidates.includes("Latakia 3") && candidates.includes("Aleppo 2"), candidates);
+  await shot("review-draft");
+  await logout();
+  await page.reload();
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+});
+
 let position, today;
 await test("a guarantor member files a report on the map, signed in the browser", async () => {
   assert(publicKey, "enrolled");

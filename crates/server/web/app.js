@@ -58,11 +58,12 @@
     const bearer = opts.token !== undefined ? opts.token : token();
     if (bearer) headers.Authorization = "Bearer " + bearer;
     if (opts.json !== undefined) headers["Content-Type"] = "application/json";
+    if (opts.text !== undefined) headers["Content-Type"] = "text/plain; charset=utf-8";
     const response = await fetch(path, {
       method: opts.method || "GET",
       signal: opts.signal,
       headers,
-      body: opts.json !== undefined ? JSON.stringify(opts.json) : undefined,
+      body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.text,
     });
     const type = response.headers.get("content-type") || "";
     const body = type.includes("json") ? await response.json() : await response.text();
@@ -86,7 +87,7 @@
   }
   const ROUTES = [
     ["map", "nav_map"], ["register", "nav_register"], ["bulletin", "nav_bulletin"],
-    ["exchanges", "nav_exchanges"], ["record", "nav_record"], ["file", "nav_file"], ["login", "nav_login"],
+    ["exchanges", "nav_exchanges"], ["review", "nav_review"], ["record", "nav_record"], ["file", "nav_file"], ["login", "nav_login"],
   ];
   function renderChrome(current) {
     document.getElementById("skip-link").textContent = t("skip");
@@ -497,6 +498,94 @@
       scales: { x: { time: true } },
     }, [xs, ...names.map((name) => counts.get(name))], chart);
     chart.dataset.series = String(names.length);
+  }
+
+  // ---------- review of ingested texts ----------
+  // Drafts are never filed on their own: a member reads the text with the
+  // evidence of each field marked, then files a report from it.
+  // Reads the server's `[[text|field]]` markers, which may nest, into <mark>s.
+  function markedText(rendered) {
+    const out = h("div", { class: "draft-text", id: "draft-text", tabindex: "0" });
+    const stack = [out];
+    const closing = /^\|([A-Za-z0-9_.:-]+)\]\]/;
+    let text = "";
+    const flush = () => { if (text) { stack[stack.length - 1].append(document.createTextNode(text)); text = ""; } };
+    for (let i = 0; i < rendered.length;) {
+      const close = stack.length > 1 ? closing.exec(rendered.slice(i, i + 80)) : null;
+      if (rendered.startsWith("[[", i)) {
+        flush();
+        const mark = h("mark");
+        stack[stack.length - 1].append(mark);
+        stack.push(mark);
+        i += 2;
+      } else if (close) {
+        flush();
+        const mark = stack.pop();
+        mark.dataset.field = close[1];
+        mark.title = close[1];
+        mark.append(h("span", { class: "visually-hidden" }, " (" + close[1] + ")"));
+        i += close[0].length;
+      } else {
+        text += rendered[i];
+        i += 1;
+      }
+    }
+    flush();
+    return out;
+  }
+  function candidateSummary(candidate) {
+    if (candidate.kind === "bulletin_count") {
+      const places = (candidate.by_governorate || []).map((g) => g.name + " " + g.count).join(", ");
+      const period = candidate.period ? candidate.period.start + " – " + candidate.period.end : "";
+      return h("li", { "data-kind": candidate.kind }, h("strong", null, t("candidate_bulletin_count") + " "),
+        t("confidence", { value: Number(candidate.confidence).toFixed(2) }) + " — " +
+        t("bulletin_candidate", { side: candidate.side, total: candidate.total, places, period }));
+    }
+    const fields = Object.entries(candidate).filter(([k]) => !["kind", "evidence", "confidence"].includes(k))
+      .map(([k, v]) => k + ": " + (typeof v === "object" ? JSON.stringify(v) : v)).join("; ");
+    return h("li", { "data-kind": candidate.kind }, h("strong", null, t("candidate_" + candidate.kind) + " "),
+      t("confidence", { value: Number(candidate.confidence).toFixed(2) }) + " — " + fields);
+  }
+  async function viewReview(id) {
+    if (session.access === "public") {
+      setView(t("review_title"), h("p", { id: "review-need-token" }, t("review_need_token")));
+      return;
+    }
+    if (id) {
+      const draft = await api("/api/v1/drafts/" + encodeURIComponent(id));
+      setView(t("draft_title", { id: draft.id }),
+        h("p", null, t("draft_meta", { origin: draft.origin, language: draft.language, published: draft.published || "—" })),
+        h("h2", null, t("draft_evidence")), markedText(draft.rendered),
+        h("h2", null, t("draft_candidates")), h("ul", { id: "draft-candidates" }, ...draft.candidates.map(candidateSummary)),
+        h("p", null, t("draft_next")));
+      return;
+    }
+    const text = h("textarea", { id: "ingest-text", rows: "6", "aria-describedby": "ingest-help" });
+    const published = h("input", { type: "date", id: "ingest-published" });
+    const result = h("div", { id: "ingest-result", "aria-live": "polite" });
+    const form = h("form", { id: "ingest-form" },
+      h("label", { for: "ingest-text" }, t("ingest_text"), text, h("small", { id: "ingest-help" }, t("ingest_help"))),
+      h("label", { for: "ingest-published" }, t("ingest_published"), published),
+      h("button", { type: "submit" }, t("ingest_submit")), result);
+    const list = h("div", { id: "draft-list" });
+    setView(t("review_title"), form, h("h2", null, t("review_queue")), list);
+    async function refresh() {
+      const drafts = await api("/api/v1/drafts");
+      list.replaceChildren(drafts.length === 0 ? h("p", null, t("none")) : h("ul", null, ...drafts.map((d) => h("li", null,
+        h("a", { href: "#/review/" + d.id }, t("draft_title", { id: d.id })),
+        " — " + d.origin + ", " + t("draft_count", { n: d.candidates.length })))));
+    }
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!text.value.trim()) { result.replaceChildren(h("p", { class: "error", role: "alert" }, t("ingest_empty"))); text.focus(); return; }
+      try {
+        const query = published.value ? "?published=" + published.value : "";
+        const drafts = await api("/api/v1/ingest" + query, { method: "POST", text: text.value });
+        result.replaceChildren(h("p", { class: "ok", id: "ingested" }, t("ingested", { n: drafts.length })));
+        await refresh();
+      } catch (err) { result.replaceChildren(errorBox(err)); }
+    });
+    await refresh();
   }
 
   // ---------- exchanges ----------
@@ -1023,6 +1112,7 @@
         case "incident": await viewIncident(arg); break;
         case "bulletin": await viewBulletin(params); break;
         case "exchanges": await viewExchanges(); break;
+        case "review": await viewReview(arg); break;
         case "record": await viewRecord(params); break;
         case "login": await viewLogin(); break;
         case "file": await viewFile(); break;

@@ -313,6 +313,7 @@ await test("the filed report appears in the register and the bulletin", async ()
   await go("#/incident/" + position);
   await page.waitForSelector("#reports-side-by-side");
   assert((await page.textContent("main")).includes("browser test"), "the narrative is shown to members");
+  assert((await page.textContent("#reports-side-by-side .zones")).includes("inside Northern de-escalation area"), "the zone that holds the place is named");
   await shot("incident");
   // Assess it from the incident page, signed in the browser; an empty
   // reason is refused before anything is signed.

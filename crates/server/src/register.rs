@@ -58,6 +58,9 @@ pub struct ReportView {
     /// narrative, sources, evidence and observation.
     #[schema(value_type = Object)]
     pub fields: Value,
+    /// Zones in force on the report's day that hold its place, or lines it
+    /// lies near: "inside <zone>", "<n> m from <line>".
+    pub zones: Vec<String>,
 }
 
 fn report_view(
@@ -84,6 +87,7 @@ fn report_view(
         incident: finding.map(|f| f.incident.0),
         finding: finding.map(|f| f.kind.label().to_string()),
         amendments: report.amendments.clone(),
+        zones: register.zone_names(report),
         withdrawn: report.withdrawn.as_ref().map(|reason| {
             if full {
                 reason.clone()

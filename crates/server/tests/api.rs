@@ -947,10 +947,10 @@ async fn criteria_and_agreements_in_force_are_read_by_role() {
             name: "Northern area".into(),
             kind: ZoneKind::DeEscalation,
             geometry: ZoneGeometry::Polygon(vec![vec![
-                [36.0, 35.5],
-                [37.0, 35.5],
+                [36.0, 35.0],
+                [37.0, 35.0],
                 [37.0, 36.5],
-                [36.0, 35.5],
+                [36.0, 35.0],
             ]]),
             valid_from: "2017-05-06".parse().unwrap(),
             valid_to: None,
@@ -986,6 +986,28 @@ async fn criteria_and_agreements_in_force_are_read_by_role() {
             vote(&mut node, who, id, Vote::Endorse, "agreed").await;
         }
     }
+    // A report inside the zone says so, to the public too.
+    let filed = node
+        .say(
+            RU,
+            StatementBody::ReportFiled(ReportFiled {
+                report: shelling(
+                    yesterday(),
+                    "10:00:00",
+                    0.0,
+                    Actor::Unknown("houses".into()),
+                ),
+            }),
+        )
+        .await;
+    let report = node
+        .get(
+            &format!("/api/v1/reports/{}", filed["position"]),
+            Who::Public,
+        )
+        .await
+        .json();
+    assert_eq!(report["zones"][0], "inside Northern area", "{report}");
     let zones = node
         .get("/api/v1/zones.geojson?date=2026-01-01", Who::Public)
         .await;

@@ -409,6 +409,8 @@
         h("dt", null, t("col_date")), h("dd", null, f.occurred.replace("T", " ") + " (" + f.time_precision + ")"),
         h("dt", null, t("col_place")), h("dd", null, f.location.place + ", " + r.governorate_name + " (" + f.location.lat.toFixed(4) + ", " + f.location.lon.toFixed(4) + ", " + f.location.precision + ")"),
         h("dt", null, t("col_type")), h("dd", null, f.type.replace(/_/g, " ")),
+        r.zones && r.zones.length ? [h("dt", null, t("zones")), h("dd", { class: "zones" }, r.zones.join("; "))] : null,
+        f.clause ? [h("dt", null, t("clause")), h("dd", null, f.clause)] : null,
         h("dt", null, t("perpetrator")), h("dd", null, actor(f.perpetrator)),
         h("dt", null, t("target")), h("dd", null, actor(f.target)),
         h("dt", null, t("casualties")), h("dd", null, (f.casualties || []).map((c) => c.best + " " + c.status + " " + c.outcome + " (" + c.low + "–" + c.high + ")").join("; ") || "—"),

@@ -19,7 +19,7 @@ window.TRUCE_I18N = {
     draft_evidence: "The text, with the evidence of each field marked", draft_candidates: "Candidates",
     draft_next: "To file a report from a candidate, check it against the text and use File a report (or truce drafts template).",
     candidate_bulletin_count: "Bulletin count", candidate_event: "Event", candidate_meeting: "Meeting",
-    confidence: "confidence {value}",
+    confidence: "confidence {value}", zones: "Zones", clause: "Clause cited",
     bulletin_candidate: "{side} side: {total} violations ({places}), {period}",
     assess_title: "Assess this incident", assess_submit: "Sign and submit the assessment",
     assess_guarantors_only: "Only guarantor members assess incidents; observers comment with notes.",

@@ -265,6 +265,25 @@ await test("an observer reads a bulletin into drafts and sees the evidence marke
   await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
 });
 
+await test("the regime page: agreements for all, compliance, measures, meetings and documents for members", async () => {
+  await go("#/regime");
+  await page.waitForSelector("#agreements");
+  assert((await page.textContent("#agreements")).includes("art-1"), "clauses are public");
+  assert(await page.locator("#regime-need-token").count() === 1, "the rest needs a token");
+  await login(process.env.TRUCE_OBSERVER_TOKEN);
+  await go("#/regime");
+  await page.waitForSelector("#compliance");
+  assert(await page.locator("#compliance tbody tr").count() >= 10, "every formation is judged");
+  assert((await page.textContent("#meetings")).includes("United Nations"), "observers of the meeting are listed");
+  assert((await page.textContent("#documents")).includes("approved by"), "approvals are shown");
+  await shot("regime-observer");
+  await go("#/map");
+  await page.waitForSelector("#map[data-zones]");
+  await logout();
+  await page.reload();
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+});
+
 let position, today;
 await test("a guarantor member files a report on the map, signed in the browser", async () => {
   assert(publicKey, "enrolled");

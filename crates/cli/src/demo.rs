@@ -442,6 +442,14 @@ async fn build_agreements(script: &mut Script<'_>, data_dir: &Path) -> Result<()
         vec![],
     )
     .await?;
+    propose_and_adopt(
+        script,
+        DecisionType::Criteria,
+        "Criteria of the ceasefire regime",
+        None,
+        vec![],
+    )
+    .await?;
     let held = script
         .say(
             0,

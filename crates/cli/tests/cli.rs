@@ -1221,6 +1221,12 @@ fn agreements_zones_meetings_and_documents_from_the_command_line() {
     assert!(in_force("35.5,36.5").contains("is inside Demilitarised zone (dmz)"));
     assert!(in_force("35.5,37.01").contains("m from Contact line"));
 
+    // The demo adopted the example criteria: compliance needs no file.
+    let compliance = node.ok(&["compliance", "--date", "2026-11-20"]);
+    assert!(
+        compliance.contains("complies") || compliance.contains("FAILS"),
+        "{compliance}"
+    );
     let held = node.ok(&[
         "meeting",
         "record",

@@ -87,7 +87,7 @@
   }
   const ROUTES = [
     ["map", "nav_map"], ["register", "nav_register"], ["bulletin", "nav_bulletin"],
-    ["exchanges", "nav_exchanges"], ["review", "nav_review"], ["record", "nav_record"], ["file", "nav_file"], ["login", "nav_login"],
+    ["regime", "nav_regime"], ["exchanges", "nav_exchanges"], ["review", "nav_review"], ["record", "nav_record"], ["file", "nav_file"], ["login", "nav_login"],
   ];
   function renderChrome(current) {
     document.getElementById("skip-link").textContent = t("skip");
@@ -244,6 +244,19 @@
     mapInstance = map;
     const boundaries = boundaryLayer(await admin1()).addTo(map);
     map.fitBounds(boundaries.getBounds());
+    // Zones of the agreements in force today, under the incidents.
+    try {
+      const zones = await api("/api/v1/zones.geojson?date=" + isoDay(new Date()));
+      if (zones.features.length) {
+        L.geoJSON(zones, {
+          style: (f) => f.properties.kind === "separation_line"
+            ? { color: "#b3261e", weight: 3, dashArray: "6 4" }
+            : { color: "#1e6b34", weight: 2, fillColor: "#1e6b34", fillOpacity: 0.08 },
+          interactive: false,
+        }).addTo(map);
+        mapDiv.dataset.zones = String(zones.features.length);
+      }
+    } catch (e) { /* the map stands without zones */ }
     const markers = L.layerGroup().addTo(map);
     let generation = 0;
     let inFlight = null;
@@ -500,6 +513,56 @@
       scales: { x: { time: true } },
     }, [xs, ...names.map((name) => counts.get(name))], chart);
     chart.dataset.series = String(names.length);
+  }
+
+  // ---------- the regime: agreements, criteria, measures, meetings ----------
+  async function viewRegime() {
+    const agreements = await api("/api/v1/agreements");
+    const sections = [h("h2", null, t("regime_agreements")), agreements.length === 0 ? h("p", null, t("none")) :
+      h("div", { id: "agreements" }, ...agreements.map((a) => h("section", { class: "card" },
+        h("h3", null, a.spec.title + " (" + a.spec.id + ", D-" + a.decision + ")"),
+        h("ul", null, ...a.spec.clauses.map((c) => h("li", null, h("strong", null, c.id + ": "), c.text))),
+        a.spec.zones.length ? h("p", null, t("regime_zones") + ": " + a.spec.zones.map((z) =>
+          z.name + " (" + t("zone_" + z.kind) + ", " + t("from") + " " + z.valid_from + (z.valid_to ? " " + t("to") + " " + z.valid_to : "") + ")").join("; ")) : null)))];
+    if (session.access === "public") {
+      setView(t("regime_title"), ...sections, h("p", { id: "regime-need-token" }, t("regime_need_token")));
+      return;
+    }
+    const [compliance, measures, meetings, documents] = await Promise.all([
+      api("/api/v1/compliance").catch((e) => (e.status === 404 ? null : Promise.reject(e))),
+      api("/api/v1/measures"), api("/api/v1/meetings"), api("/api/v1/documents")]);
+    sections.push(h("h2", null, t("regime_compliance")));
+    sections.push(!compliance ? h("p", null, t("regime_no_criteria")) : h("div", { class: "table-wrap" }, h("table", { id: "compliance" },
+      h("caption", null, t("regime_compliance_as_of", { date: compliance.date, decision: compliance.criteria_decision })),
+      h("thead", null, h("tr", null, h("th", { scope: "col" }, t("regime_formation")), h("th", { scope: "col" }, t("regime_verdict")), h("th", { scope: "col" }, t("regime_why")))),
+      h("tbody", null, ...compliance.formations.map((c) => h("tr", { "data-complies": String(c.complies) },
+        h("th", { scope: "row" }, c.formation), h("td", null, c.complies ? t("complies") : t("fails")),
+        h("td", null, c.failures.map((f) => f.criterion + ": " + f.reason).join("; ") || "—")))))));
+    sections.push(h("h2", null, t("regime_measures")));
+    sections.push(h("ul", { id: "measures" }, ...measures.measures.map((m) => h("li", null,
+      m.decision + " — " + m.measure.step + " " + t("regime_for") + " " + m.measure.formation + " (" + m.status + "), " + t("regime_comply_by") + " " + m.measure.comply_by +
+      (m.compliance.length ? " — " + m.compliance.map((c) => c.party + ": " + c.outcome.replace(/_/g, " ")).join(", ") : ""))),
+      ...measures.due.map((d) => h("li", { class: "due" }, t("regime_due", { step: d.step.id, formation: d.formation, reason: d.reason })))));
+    sections.push(h("h2", null, t("regime_meetings")));
+    sections.push(h("ul", { id: "meetings" }, ...meetings.map((m) => h("li", null,
+      h("strong", null, m.record.date + " — " + m.record.place), " (" + m.record.level.replace(/_/g, " ") + ", " + m.record.status + "); " +
+      t("regime_participants") + ": " + m.record.participants.join(", ") +
+      (m.record.observers.length ? "; " + t("regime_observers") + ": " + m.record.observers.join(", ") : "") +
+      (m.record.summary ? ". " + m.record.summary : "") + (m.decisions.length ? " — " + m.decisions.join(", ") : "")))));
+    sections.push(h("h2", null, t("regime_documents")));
+    sections.push(h("ul", { id: "documents" }, ...documents.flatMap((d) => d.versions.map((v) => h("li", null,
+      h("a", { href: "/api/v1/documents/" + v.version.sha256, "data-sha": v.version.sha256, class: "document-link" }, v.version.title),
+      " — " + t("regime_approved_by", { parties: Object.keys(v.approvals).join(", ") || "—" }))))));
+    setView(t("regime_title"), ...sections);
+    // The document files need the token too: fetch them rather than follow the link.
+    for (const link of document.querySelectorAll(".document-link")) {
+      link.addEventListener("click", async (e) => {
+        e.preventDefault();
+        const response = await fetch(link.getAttribute("href"), { headers: { Authorization: "Bearer " + token() } });
+        const url = URL.createObjectURL(await response.blob());
+        window.open(url, "_blank", "noopener");
+      });
+    }
   }
 
   // ---------- review of ingested texts ----------
@@ -1114,6 +1177,7 @@
         case "incident": await viewIncident(arg); break;
         case "bulletin": await viewBulletin(params); break;
         case "exchanges": await viewExchanges(); break;
+        case "regime": await viewRegime(); break;
         case "review": await viewReview(arg); break;
         case "record": await viewRecord(params); break;
         case "login": await viewLogin(); break;

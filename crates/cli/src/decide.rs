@@ -130,7 +130,7 @@ pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode>
 }
 
 /// `D-12`, `d-12` or `12`.
-fn parse_decision_id(text: &str) -> Result<DecisionId> {
+pub(crate) fn parse_decision_id(text: &str) -> Result<DecisionId> {
     let digits = text.trim_start_matches("D-").trim_start_matches("d-");
     Ok(DecisionId(digits.parse().with_context(|| {
         format!("{text:?} is not a decision id such as D-12")

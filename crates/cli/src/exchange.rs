@@ -11,8 +11,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use jiff::Timestamp;
 use truce_exchange::{seal, seal_list, ExchangeSecret, ListContents, OpenedList, Person};
 use truce_model::{
-    DecisionId, ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch,
-    ExchangeRelease, ListDirection, ListId, MatchVerdict, MemberName, PersonRef,
+    ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease,
+    ListDirection, ListId, MatchVerdict, MemberName, PersonRef,
 };
 use truce_record::{Body, Statement};
 use truce_regime::Register;
@@ -543,15 +543,8 @@ async fn decide(location: &Location, args: DecideArgs) -> Result<()> {
     Ok(())
 }
 
-fn parse_project(text: &str) -> Result<DecisionId> {
-    let digits = text.trim_start_matches("D-").trim_start_matches("d-");
-    Ok(DecisionId(digits.parse().with_context(|| {
-        format!("{text:?} is not a project such as D-12")
-    })?))
-}
-
 async fn interview(location: &Location, args: InterviewArgs) -> Result<()> {
-    let project = parse_project(&args.project)?;
+    let project = crate::decide::parse_decision_id(&args.project)?;
     let sealed_notes = match (&args.notes, &args.exchange_key) {
         (Some(notes), Some(path)) => {
             let secret = keyfile::read_exchange_key(path)?;
@@ -598,7 +591,7 @@ fn notes_recipients(
 
 async fn release(location: &Location, args: ReleaseArgs) -> Result<()> {
     let body = Body::ExchangeRelease(ExchangeRelease {
-        project: parse_project(&args.project)?,
+        project: crate::decide::parse_decision_id(&args.project)?,
         released_at: args.at.unwrap_or_else(Timestamp::now),
         persons: args.persons,
     });

@@ -11,50 +11,26 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{FormationId, FormationStatus, Validate, ValidationError};
 
-/// A short handle for an agreement, a clause, a zone or a document, such as
-/// `memorandum-2017` or `art-3.1`: lower-case letters, digits, '-' and '.'.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Handle(String);
-
-impl Handle {
-    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
-        let value = value.into();
-        let valid = !value.is_empty()
-            && value.len() <= 64
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
-        if !valid {
-            return Err(ValidationError::new(
-                "id",
-                format!("{value:?} must be 1 to 64 lower-case letters, digits, '-' or '.'"),
-            ));
+checked_string!(
+    /// A short handle for an agreement, a clause, a zone or a document, such
+    /// as `memorandum-2017` or `art-3.1`: lower-case letters, digits, '-' and '.'.
+    Handle,
+    "id",
+    |s| {
+        let valid = !s.is_empty()
+            && s.len() <= 64
+            && s.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+            });
+        if valid {
+            Ok(())
+        } else {
+            Err(format!(
+                "{s:?} must be 1 to 64 lower-case letters, digits, '-' or '.'"
+            ))
         }
-        Ok(Self(value))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Handle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for Handle {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Handle {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Handle::new(String::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
+);
 
 impl std::str::FromStr for Handle {
     type Err = ValidationError;

@@ -5,13 +5,15 @@
 //! statement. Everything here is pure and deterministic, because every node
 //! must reach the same verdict when it replays the Record.
 
+// First, so that its `checked_string!` serves the modules below.
+#[macro_use]
+mod names;
 mod agreement;
 mod decision;
 mod error;
 mod exchange;
 mod kind;
 mod membership;
-mod names;
 mod register;
 
 pub use agreement::{

@@ -196,15 +196,13 @@ impl Register {
             );
         }
         if let Some(change) = &decision.status_change {
-            if let Some(formation) = self.formations.get_mut(&change.formation) {
-                formation.statuses.push(StatusPeriod {
-                    status: change.status,
-                    valid_from: change.valid_from,
-                    reference: format!("decision {}: {}", decision.id, decision.title),
-                    recorded_at: position,
-                });
-                formation.statuses.sort_by_key(|p| p.valid_from);
-            }
+            let period = StatusPeriod {
+                status: change.status,
+                valid_from: change.valid_from,
+                reference: format!("decision {}: {}", decision.id, decision.title),
+                recorded_at: position,
+            };
+            self.add_status_period(&change.formation, period);
         }
     }
 

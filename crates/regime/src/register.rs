@@ -438,13 +438,22 @@ impl Register {
     }
 
     fn change_status(&mut self, position: u64, s: &FormationStatusChanged) {
-        if let Some(formation) = self.formations.get_mut(&s.formation) {
-            formation.statuses.push(StatusPeriod {
+        self.add_status_period(
+            &s.formation,
+            StatusPeriod {
                 status: s.status,
                 valid_from: s.valid_from,
                 reference: s.reference.clone(),
                 recorded_at: position,
-            });
+            },
+        );
+    }
+
+    /// Records a status from its date on, whether stated directly or by an
+    /// adopted designation or reinstatement.
+    pub(crate) fn add_status_period(&mut self, formation: &FormationId, period: StatusPeriod) {
+        if let Some(formation) = self.formations.get_mut(formation) {
+            formation.statuses.push(period);
             // Stable: statements for the same date keep Record order.
             formation.statuses.sort_by_key(|p| p.valid_from);
         }

@@ -66,12 +66,7 @@ pub async fn zones_geojson(
     Query(query): Query<ZonesQuery>,
 ) -> Result<Json<Value>, ServerError> {
     caller.require(Resource::AdoptedDecisions)?;
-    let date: Option<jiff::civil::Date> = match query.date.as_deref().filter(|d| !d.is_empty()) {
-        Some(day) => Some(day.parse().map_err(|_| {
-            ServerError::bad("date", format!("{day:?} is not a date such as 2026-11-20"))
-        })?),
-        None => None,
-    };
+    let date = crate::query::date("date", query.date.as_deref())?;
     let register = state.ledger.rules().await;
     let features: Vec<Value> = register
         .agreements()

@@ -20,12 +20,8 @@ pub struct AsOf {
 }
 
 fn as_of(query: &AsOf) -> Result<Date, ServerError> {
-    match query.date.as_deref().filter(|d| !d.is_empty()) {
-        Some(day) => day.parse().map_err(|_| {
-            ServerError::bad("date", format!("{day:?} is not a date such as 2026-11-20"))
-        }),
-        None => Ok(jiff::Zoned::now().date()),
-    }
+    Ok(crate::query::date("date", query.date.as_deref())?
+        .unwrap_or_else(|| jiff::Zoned::now().date()))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ServerError> {

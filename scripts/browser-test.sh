@@ -12,10 +12,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" != 0 ]; then echo "chromium is missing; install it as root: apt-get install chromium" >&2; exit 1; fi
+# Debian packages the tests need, installed when missing: Chromium, and
+# Node.js with npm to drive it.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "missing: ${missing[*]}; install as root: apt-get install ${missing[*]}" >&2; exit 1; fi
   apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 (cd tests/browser && npm ci --no-audit --no-fund)
 

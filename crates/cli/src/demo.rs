@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 use jiff::Timestamp;
-use truce_exchange::{seal_list, ExchangeSecret, ListContents};
+use truce_exchange::{seal_list_in_parts, ExchangeSecret, ListContents};
 use truce_model::{
     DecisionId, DecisionProposed, DecisionType, DecisionVote, DocumentApproved, DocumentVersion,
     ExchangeInterview, ExchangeKeyPublished, ExchangeMatch, ExchangeRelease, ExchangeSpec,
@@ -310,12 +310,12 @@ async fn build_exchange(script: &mut Script<'_>, dir: &Path) -> Result<()> {
                             persons: &[truce_exchange::Person],
                             direction,
                             reference: &str|
-           -> Result<ListId> {
+           -> Result<Vec<(ListId, usize)>> {
         let contents = ListContents {
             persons: persons.to_vec(),
         };
         let recipients = [secret_of(ICRC).public(), secret_of(who).public()];
-        let body = seal_list(
+        let parts = seal_list_in_parts(
             &contents,
             reference,
             direction,
@@ -323,9 +323,27 @@ async fn build_exchange(script: &mut Script<'_>, dir: &Path) -> Result<()> {
             &recipients,
             this_year,
         )?;
-        Ok(ListId(
-            script.say(who, Body::ExchangeListSubmitted(body)).await?,
-        ))
+        let mut lists = Vec::with_capacity(parts.len());
+        for part in parts {
+            let at = script
+                .say(who, Body::ExchangeListSubmitted(part.body))
+                .await?;
+            lists.push((ListId(at), part.first));
+        }
+        Ok(lists)
+    };
+    // A person by their place in the whole list, as the part that holds them names it.
+    let person = |parts: &[(ListId, usize)], index: usize| {
+        let (list, first) = parts
+            .iter()
+            .rev()
+            .find(|(_, first)| *first <= index)
+            .copied()
+            .expect("the first part starts at 0");
+        PersonRef {
+            list,
+            entry: (index - first) as u32 + 1,
+        }
     };
     let sought = submit(TR, &set.sought, ListDirection::Sought, "TR-2026-07").await?;
     let held = submit(RU, &set.held, ListDirection::Held, "RU-2026-11").await?;
@@ -336,23 +354,14 @@ async fn build_exchange(script: &mut Script<'_>, dir: &Path) -> Result<()> {
     let mut confirmed = Vec::new();
     for candidate in candidates.iter().filter(|c| c.likely).take(16) {
         let verdict = if set.truth[candidate.sought] == Some(candidate.held) {
-            confirmed.push(PersonRef {
-                list: held,
-                entry: candidate.held as u32 + 1,
-            });
+            confirmed.push(person(&held, candidate.held));
             MatchVerdict::Confirmed
         } else {
             MatchVerdict::Rejected
         };
         let decided = ExchangeMatch {
-            sought: PersonRef {
-                list: sought,
-                entry: candidate.sought as u32 + 1,
-            },
-            held: PersonRef {
-                list: held,
-                entry: candidate.held as u32 + 1,
-            },
+            sought: person(&sought, candidate.sought),
+            held: person(&held, candidate.held),
             verdict,
             score: (candidate.score * 1000.0).round() as u16,
         };

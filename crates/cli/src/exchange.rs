@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use jiff::Timestamp;
-use truce_exchange::{seal, seal_list, ExchangeSecret, ListContents, OpenedList, Person};
+use truce_exchange::{seal, seal_list_in_parts, ExchangeSecret, ListContents, OpenedList, Person};
 use truce_model::{
     ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease,
     ListDirection, ListId, MatchVerdict, MemberName, PersonRef,
@@ -261,7 +261,8 @@ async fn submit(location: &Location, args: SubmitArgs) -> Result<()> {
         ledger.close().await;
         recipients
     };
-    let body = seal_list(
+    // A long list goes in parts: each Record entry holds at most 64 KiB.
+    let parts = seal_list_in_parts(
         &contents,
         &args.reference,
         direction,
@@ -269,9 +270,13 @@ async fn submit(location: &Location, args: SubmitArgs) -> Result<()> {
         &recipients,
         this_year(),
     )?;
-    let counts = category_line(&body);
-    let receipt = sign_and_append(location, &args.key, Body::ExchangeListSubmitted(body)).await?;
-    println!("list {}: {counts}", ListId(receipt.position));
+    for part in parts {
+        let counts = category_line(&part.body);
+        let reference = part.body.reference.clone();
+        let receipt =
+            sign_and_append(location, &args.key, Body::ExchangeListSubmitted(part.body)).await?;
+        println!("list {} ({reference}): {counts}", ListId(receipt.position));
+    }
     Ok(())
 }
 

@@ -160,3 +160,23 @@ pub fn read_exchange_key(path: &Path) -> Result<truce_exchange::ExchangeSecret> 
     }
     Ok(key)
 }
+
+/// Writes to a temporary file, flushes it to disk, renames it over `path`
+/// and flushes the directory: after a crash the file is either the old one
+/// or the new one, never half of each.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temporary = dir.join(format!(".{name}.tmp"));
+    let mut file = std::fs::File::create(&temporary)
+        .with_context(|| format!("writing {}", temporary.display()))?;
+    file.write_all(contents)?;
+    file.sync_all()?;
+    std::fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ mod exchange;
 mod ingest;
 mod keyfile;
 mod mechanism;
+mod mirror;
 mod node;
 mod proof;
 mod register;
@@ -120,6 +121,8 @@ enum Command {
     /// lists, matching, projects, interviews, releases.
     #[command(subcommand)]
     Exchange(exchange::ExchangeCommand),
+    /// Follow a node and keep a verified copy of its Record (a guarantor's own).
+    Mirror(mirror::MirrorArgs),
     /// Serve the HTTP API of this node (JSON, OpenAPI at /api/v1/openapi.json).
     Serve(serve::ServeArgs),
     /// Read tokens for members: who may read more than the public.
@@ -180,6 +183,7 @@ fn main() -> ExitCode {
             Command::Meeting(command) => agreements::meeting(&location, command).await,
             Command::Document(command) => agreements::document(&location, command).await,
             Command::Exchange(command) => exchange::run(&location, command).await,
+            Command::Mirror(args) => mirror::run(&location, args).await,
             Command::Serve(args) => serve::serve(&location, args).await,
             Command::Token(command) => serve::token(&location, command).await,
             Command::Ingest(args) => ingest::ingest(&location, args),

@@ -48,19 +48,54 @@ impl Location {
         Ok(store)
     }
 
-    /// Opens an existing Record for appending, under the register's rules.
+    pub fn mirror_file_path(&self) -> PathBuf {
+        self.data_dir.join(MIRROR_FILE)
+    }
+
+    /// Opens an existing Record under the register's rules: for appending
+    /// where the data directory holds the node key, read-only otherwise (a
+    /// mirror, or a copy a verifier holds: no private key is needed to read).
+    /// Either way every entry's leaf hash is recomputed and the tree's root
+    /// checked against the latest signed checkpoint before anything is read.
     pub async fn open_ledger(&self) -> Result<Ledger<Register>> {
-        let signer = self.node_key()?;
+        let signer = self
+            .node_key_path()
+            .exists()
+            .then(|| self.node_key())
+            .transpose()?;
         let store = self.open_store().await?;
         if store.size().await? == 0 {
             bail!(
-                "no Record in {} yet: create one with `truce init`",
+                "no Record in {} yet: create one with `truce init`, or copy one with `truce mirror`",
                 self.describe()
             );
         }
-        Ledger::open_with(store, signer, new_register())
-            .await
-            .with_context(|| format!("opening the Record in {}", self.describe()))
+        let opened = match signer {
+            Some(signer) => Ledger::open_with(store, signer, new_register()).await,
+            None => Ledger::open_reader(store, new_register()).await,
+        };
+        opened.with_context(|| format!("opening the Record in {}", self.describe()))
+    }
+
+    /// Fails with a plain message where this data directory cannot append:
+    /// a mirror (whose node is named) or a copy without the node key.
+    pub fn ensure_writable(&self) -> Result<()> {
+        if self.node_key_path().exists() {
+            return Ok(());
+        }
+        if let Ok(text) = std::fs::read_to_string(self.mirror_file_path()) {
+            if let Ok(mirror) = serde_json::from_str::<MirrorFile>(&text) {
+                bail!(
+                    "{} is a mirror of {}: send statements to that node",
+                    self.data_dir.display(),
+                    mirror.origin
+                );
+            }
+        }
+        bail!(
+            "{} holds no node key: it is a copy of the Record, which only reads; send statements to the node",
+            self.data_dir.display()
+        )
     }
 
     pub fn node_key(&self) -> Result<CheckpointSigner> {
@@ -75,6 +110,18 @@ impl Location {
         keyfile::read_node_key(&path)
     }
 }
+
+/// What a mirror's data directory remembers: the node it follows and the
+/// node key its operator pinned on the first run.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorFile {
+    pub origin: String,
+    pub node_key: String,
+}
+
+/// Name of the mirror's file inside its data directory.
+pub const MIRROR_FILE: &str = "mirror.json";
 
 /// The register every command applies: default grouping and unanimity.
 pub fn new_register() -> Register {

@@ -10,10 +10,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use clap::Subcommand;
 use truce_record::{
-    check_consistency, check_inclusion, leaf_hash, Hash, SignedCheckpoint, SignedStatement,
-    Statement,
+    check_consistency, check_inclusion, Hash, SignedCheckpoint, SignedStatement, Statement,
 };
-use truce_server::ProofFile;
+use truce_server::{ForkSide, ProofFile};
 use truce_store::Ledger;
 
 use crate::node::Location;
@@ -159,6 +158,36 @@ fn hashes(proof: &[String]) -> Result<Vec<Hash>> {
         .collect()
 }
 
+/// Checks that the entry (`statement`, `signature`) is at `position` in
+/// the signed `checkpoint`, by `proof`.
+fn check_entry(
+    position: u64,
+    statement: &str,
+    signature: &str,
+    checkpoint: &str,
+    proof: &[String],
+    node_key: &str,
+) -> Result<(SignedCheckpoint, SignedStatement)> {
+    let checkpoint =
+        SignedCheckpoint::verify(checkpoint.as_bytes(), node_key).context("checkpoint")?;
+    let bytes = BASE64
+        .decode(statement)
+        .context("statement is not base64")?;
+    let signature: [u8; 64] = hex::decode(signature)
+        .ok()
+        .and_then(|s| s.try_into().ok())
+        .context("signature must be 128 hex digits")?;
+    let signed = SignedStatement::new(bytes, signature);
+    check_inclusion(
+        &hashes(proof)?,
+        checkpoint.size(),
+        checkpoint.root(),
+        position,
+        signed.leaf_hash(),
+    )?;
+    Ok((checkpoint, signed))
+}
+
 fn check(path: &PathBuf, node_key: &str) -> Result<ExitCode> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -172,24 +201,15 @@ fn check(path: &PathBuf, node_key: &str) -> Result<ExitCode> {
             checkpoint,
             proof,
         } => {
-            let checkpoint =
-                SignedCheckpoint::verify(checkpoint.as_bytes(), node_key).context("checkpoint")?;
-            let bytes = BASE64
-                .decode(statement)
-                .context("statement is not base64")?;
-            let signature: [u8; 64] = hex::decode(signature)
-                .ok()
-                .and_then(|s| s.try_into().ok())
-                .context("signature must be 128 hex digits")?;
-            let signed = SignedStatement::new(bytes, signature);
-            let decoded = Statement::from_bytes(signed.bytes()).context("statement")?;
-            check_inclusion(
-                &hashes(&proof)?,
-                checkpoint.size(),
-                checkpoint.root(),
+            let (checkpoint, signed) = check_entry(
                 position,
-                leaf_hash(&signed.leaf()),
+                &statement,
+                &signature,
+                &checkpoint,
+                &proof,
+                node_key,
             )?;
+            let decoded = Statement::from_bytes(signed.bytes()).context("statement")?;
             println!(
                 "OK: entry {position} ({} by key {}, seq {}) is in the Record of {} entries with root {}",
                 decoded.kind(),
@@ -197,6 +217,35 @@ fn check(path: &PathBuf, node_key: &str) -> Result<ExitCode> {
                 decoded.seq,
                 checkpoint.size(),
                 checkpoint.root()
+            );
+        }
+        ProofFile::Fork {
+            position,
+            mirrored,
+            served,
+        } => {
+            let side = |side: &ForkSide, which: &str| {
+                check_entry(
+                    position,
+                    &side.statement,
+                    &side.signature,
+                    &side.checkpoint,
+                    &side.proof,
+                    node_key,
+                )
+                .with_context(|| format!("the {which} version"))
+            };
+            let (first, first_entry) = side(&mirrored, "mirrored")?;
+            let (second, second_entry) = side(&served, "served")?;
+            if first_entry == second_entry {
+                bail!("both versions hold the same entry {position}: this file proves no fork");
+            }
+            println!(
+                "FORK PROVEN: the node key signed a checkpoint of {} entries (root {}) and one of {} entries (root {}) that hold different entries at position {position}",
+                first.size(),
+                first.root(),
+                second.size(),
+                second.root()
             );
         }
         ProofFile::LeafInclusion {

@@ -26,6 +26,7 @@ use crate::node::Location;
 /// Signs `body` with the key in `key_path` as the member's next statement
 /// and appends it.
 pub async fn sign_and_append(location: &Location, key_path: &Path, body: Body) -> Result<Receipt> {
+    location.ensure_writable()?;
     let key = keyfile::read_member_key(key_path)?;
     let ledger = location.open_ledger().await?;
     let registry = ledger.registry();

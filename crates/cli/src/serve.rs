@@ -32,7 +32,16 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         truce_server::OPENAPI_PATH
     );
     println!("Record: {} — stop with ctrl-c", location.describe());
-    let state = AppState::new(ledger.clone(), location.data_dir.clone());
+    let mut state = AppState::new(ledger.clone(), location.data_dir.clone());
+    if let Some(mirror) = crate::mirror::status_of(location) {
+        println!(
+            "a read-only mirror of {} (run `truce mirror` to bring it up to date)",
+            mirror.origin
+        );
+        state = state.with_mirror(mirror);
+    } else if !ledger.is_writer() {
+        println!("read-only: this data directory holds no node key");
+    }
     truce_server::serve(listener, state).await?;
     if let Ok(ledger) = Arc::try_unwrap(ledger) {
         ledger.close().await;
@@ -96,4 +105,25 @@ pub async fn token(location: &Location, command: TokenCommand) -> Result<ExitCod
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on ctrl-c or SIGTERM.
+pub async fn interrupted() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
 }

@@ -1,8 +1,6 @@
 //! A guarantor's witness: remembers the last checkpoint it cosigned, and
 //! cosigns a new one only if a consistency proof shows it extends that one.
 
-use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -167,16 +165,10 @@ fn read_state(dir: &Path) -> Result<Option<StateFile>> {
     })?))
 }
 
-/// Write to a temporary file, flush it to disk, rename it over the old
-/// state, and flush the directory: after a crash the state is either the
-/// old one or the new one, never half of each.
 fn save_state(dir: &Path, state: &StateFile) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let temporary = dir.join(format!(".{STATE_FILE}.tmp"));
-    let mut file = File::create(&temporary)?;
-    file.write_all((serde_json::to_string_pretty(state)? + "\n").as_bytes())?;
-    file.sync_all()?;
-    std::fs::rename(&temporary, dir.join(STATE_FILE))?;
-    File::open(dir)?.sync_all()?;
-    Ok(())
+    keyfile::write_atomically(
+        &dir.join(STATE_FILE),
+        (serde_json::to_string_pretty(state)? + "\n").as_bytes(),
+    )
 }

@@ -15,7 +15,10 @@ mod person;
 mod seal;
 
 pub use error::ExchangeError;
-pub use list::{fingerprint, open_notes, seal_list, ListContents, OpenedList};
+pub use list::{
+    fingerprint, open_notes, seal_list, seal_list_in_parts, ListContents, ListPart, OpenedList,
+    LIST_BODY_BUDGET,
+};
 pub use matching::{match_persons, name_key, Candidate, MatchOptions};
 pub use person::Person;
 pub use seal::{open, seal, ExchangeSecret};

@@ -86,6 +86,68 @@ fn keyed_digest(secret: &ExchangeSecret, purpose: &str, data: &[u8]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// The most bytes a list's statement body may take: a Record entry holds at
+/// most 65,535 bytes (statement and signature), and the statement around
+/// the body (author, sequence, time, field names) takes the rest.
+pub const LIST_BODY_BUDGET: usize = 64_000;
+
+/// One part of a list too long for one statement.
+#[derive(Debug, Clone)]
+pub struct ListPart {
+    pub body: ExchangeListSubmitted,
+    /// Index in the whole list of this part's first person.
+    pub first: usize,
+}
+
+/// Seals `contents` as one statement body if it fits in
+/// [`LIST_BODY_BUDGET`], otherwise as the fewest equal parts that each fit,
+/// referenced "REFERENCE part i/n". Every part is a list of its own.
+pub fn seal_list_in_parts(
+    contents: &ListContents,
+    reference: &str,
+    direction: ListDirection,
+    submitter: &ExchangeSecret,
+    recipients: &[PublicKeyBytes],
+    this_year: i16,
+) -> Result<Vec<ListPart>, ExchangeError> {
+    contents.validate(this_year)?;
+    let persons = contents.persons.len();
+    for parts in 1..=persons {
+        let per_part = persons.div_ceil(parts);
+        let mut sealed = Vec::with_capacity(parts);
+        for (i, chunk) in contents.persons.chunks(per_part).enumerate() {
+            let part_reference = if parts == 1 {
+                reference.to_string()
+            } else {
+                format!("{reference} part {}/{}", i + 1, persons.div_ceil(per_part))
+            };
+            let part = ListContents {
+                persons: chunk.to_vec(),
+            };
+            let body = seal_list(
+                &part,
+                &part_reference,
+                direction,
+                submitter,
+                recipients,
+                this_year,
+            )?;
+            let size = serde_json::to_vec(&body).map_or(usize::MAX, |b| b.len());
+            if size > LIST_BODY_BUDGET {
+                break;
+            }
+            sealed.push(ListPart {
+                body,
+                first: i * per_part,
+            });
+        }
+        if sealed.len() == persons.div_ceil(per_part) {
+            return Ok(sealed);
+        }
+    }
+    Err(ValidationError::new("persons", "one person alone does not fit in a Record entry").into())
+}
+
 /// Builds the statement body for a list: checks it, fingerprints each
 /// person, and seals the plaintext to `recipients` (which should be the
 /// intermediary's keys and the submitter's own).

@@ -31,6 +31,8 @@ pub enum RecordError {
 pub enum Rejection {
     #[error("{0}")]
     Undecodable(String),
+    #[error("the statement and its signature take {size} bytes; an entry holds at most {max} (entry bundles prefix each entry with a 16-bit length)")]
+    TooLarge { size: usize, max: usize },
     #[error("the first entry of a Record must be a genesis statement")]
     GenesisFirst,
     #[error("genesis is only valid as the first entry")]

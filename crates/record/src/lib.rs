@@ -16,10 +16,12 @@ pub use checkpoint::{CheckpointSigner, SignedCheckpoint};
 pub use ed25519_dalek::VerifyingKey;
 pub use error::{RecordError, Rejection};
 pub use keys::{strong_verifying_key, KeyId, MemberKey, STATEMENT_CONTEXT};
-pub use log::{check_consistency, check_inclusion, leaf_hash, MerkleLog};
-pub use registry::{Admitted, Context, KeyStatus, MemberState, NoRules, Registry, Rules};
+pub use log::{check_consistency, check_inclusion, leaf_hash, tile_end, MerkleLog, TILE_WIDTH};
+pub use registry::{
+    Admitted, Context, KeyStatus, MemberState, NoRules, Registry, Rules, MAX_LEAF_BYTES,
+};
 pub use statement::{Body, Candidate, SignedStatement, Statement, FORMAT_VERSION};
-pub use tlog_tiles::{split_stored_hash_index, stored_hash_count, Hash};
+pub use tlog_tiles::{split_stored_hash_index, stored_hash_count, stored_hash_index, Hash};
 pub use witness::{
     cosignature_verifier_key, CosignatureVerifier, Cosigner, ForkEvidence, WitnessError,
     WitnessState,

@@ -9,6 +9,21 @@ use tlog_tiles::{
 
 use crate::RecordError;
 
+/// Hashes in a full C2SP tile, and entries in a full entry bundle.
+pub const TILE_WIDTH: u16 = 256;
+
+/// The number of entries a tree needs to hold the tile at tile level
+/// `level`, index `index`, `width` hashes wide; `None` if no tree can.
+pub fn tile_end(level: u8, index: u64, width: u16) -> Option<u64> {
+    if !(1..=TILE_WIDTH).contains(&width) || level > 7 {
+        return None;
+    }
+    index
+        .checked_mul(u64::from(TILE_WIDTH))?
+        .checked_add(u64::from(width))?
+        .checked_mul(1u64 << (level * 8))
+}
+
 /// The RFC 6962 leaf hash: SHA-256(0x00 || leaf).
 pub fn leaf_hash(leaf: &[u8]) -> Hash {
     record_hash(leaf)
@@ -118,6 +133,24 @@ impl MerkleLog {
             return Ok(Vec::new());
         }
         prove_tree(new, old, self).map_err(|e| RecordError::Proof(e.to_string()))
+    }
+
+    /// The C2SP tlog-tiles hash tile at tile level `level`, index `index`,
+    /// `width` hashes wide (256 for a full tile), as served bytes: `None`
+    /// when the tree does not hold that many complete subtrees there.
+    pub fn tile(&self, level: u8, index: u64, width: u16) -> Option<Vec<u8>> {
+        if tile_end(level, index, width)? > self.size {
+            return None;
+        }
+        let height = level * 8;
+        let first = index * u64::from(TILE_WIDTH);
+        let last = first + u64::from(width) - 1;
+        let mut tile = Vec::with_capacity(usize::from(width) * 32);
+        for n in first..=last {
+            let at = tlog_tiles::stored_hash_index(height, n) as usize;
+            tile.extend_from_slice(&self.hashes.get(at)?.0);
+        }
+        Some(tile)
     }
 
     /// The stored hashes with indexes in `from..`, as persisted.
@@ -232,6 +265,33 @@ mod tests {
             assert_eq!(flat.as_slice(), theirs_proof.as_bytes(), "old = {old}");
             check_consistency(&proof, old, ours.root_at(old).unwrap(), 40, ours.root()).unwrap();
         }
+    }
+
+    #[test]
+    fn tiles_hold_the_subtree_hashes_of_their_level() {
+        let data = leaves(70_000);
+        let mut log = MerkleLog::new();
+        for leaf in &data {
+            log.append(leaf_hash(leaf));
+        }
+        // The spec's example: 273 full level-0 tiles, a partial one of 112,
+        // a full level-1 tile, a partial one of 17, a level-2 tile of 1.
+        assert_eq!(log.tile(0, 272, 256).map(|t| t.len()), Some(8192));
+        assert!(log.tile(0, 273, 256).is_none());
+        assert!(log.tile(0, 273, 112).is_some());
+        assert!(log.tile(0, 273, 113).is_none());
+        assert!(log.tile(1, 0, 256).is_some());
+        assert!(log.tile(1, 1, 17).is_some() && log.tile(1, 1, 18).is_none());
+        assert!(log.tile(2, 0, 1).is_some() && log.tile(2, 0, 2).is_none());
+        let level0 = log.tile(0, 3, 256).unwrap();
+        assert_eq!(&level0[..32], leaf_hash(&data[768]).0.as_slice());
+        // A level-1 hash is the root of the 256 leaves below it.
+        let level1 = log.tile(1, 0, 256).unwrap();
+        let mut first_tile = MerkleLog::new();
+        for leaf in &data[256..512] {
+            first_tile.append(leaf_hash(leaf));
+        }
+        assert_eq!(&level1[32..64], first_tile.root().0.as_slice());
     }
 
     #[test]

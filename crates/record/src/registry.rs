@@ -72,6 +72,10 @@ pub trait Rules: Send + Sync {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoRules;
 
+/// The largest entry (statement bytes and signature): C2SP entry bundles
+/// prefix each entry with a big-endian 16-bit length.
+pub const MAX_LEAF_BYTES: usize = u16::MAX as usize;
+
 impl Rules for NoRules {
     fn check(&self, _: &Context<'_>, _: &Statement) -> Result<(), Rejection> {
         Ok(())
@@ -162,6 +166,13 @@ impl Registry {
         candidate: &mut Candidate,
         rules: &mut dyn Rules,
     ) -> Result<Admitted, Rejection> {
+        let size = candidate.signed.leaf_len();
+        if size > MAX_LEAF_BYTES {
+            return Err(Rejection::TooLarge {
+                size,
+                max: MAX_LEAF_BYTES,
+            });
+        }
         let position = self.size;
         if position == 0 {
             return self.admit_genesis(candidate);

@@ -184,6 +184,21 @@ impl SignedStatement {
         leaf
     }
 
+    /// Length of [`Self::leaf`], without building it.
+    pub fn leaf_len(&self) -> usize {
+        self.bytes.len() + self.signature.len()
+    }
+
+    /// The RFC 6962 leaf hash of [`Self::leaf`], without copying the bytes.
+    pub fn leaf_hash(&self) -> crate::Hash {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update([0u8]);
+        hasher.update(&self.bytes);
+        hasher.update(self.signature);
+        crate::Hash(hasher.finalize().into())
+    }
+
     pub fn from_leaf(leaf: &[u8]) -> Result<Self, RecordError> {
         if leaf.len() <= 64 {
             return Err(RecordError::TruncatedEntry(leaf.len()));

@@ -371,6 +371,14 @@ gates! {
 /// the handler runs.
 pub struct Allowed<G: Gate>(pub Caller, PhantomData<G>);
 
+impl<G: Gate> Allowed<G> {
+    /// For a handler that decides from the path which gate applies.
+    pub fn from_caller(caller: Caller) -> Result<Self, ServerError> {
+        caller.require(G::RESOURCE)?;
+        Ok(Allowed(caller, PhantomData))
+    }
+}
+
 impl<G: Gate> FromRequestParts<AppState> for Allowed<G> {
     type Rejection = ServerError;
 

@@ -37,6 +37,9 @@ pub enum ServerError {
     /// The node cannot take statements now (a commit failed, or it stopped).
     #[error("{0}")]
     Unavailable(String),
+    /// A mirror's copy of the Record: statements go to the node it follows.
+    #[error("this node is a read-only mirror of the Record; submit statements to {origin}")]
+    ReadOnly { origin: String },
     #[error("token file: {0}")]
     Tokens(String),
     #[error("i/o: {0}")]
@@ -79,6 +82,7 @@ impl ServerError {
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServerError::ReadOnly { .. } => StatusCode::CONFLICT,
             ServerError::Tokens(_) | ServerError::Io(_) | ServerError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -94,6 +98,7 @@ impl ServerError {
             ServerError::NotFound(_) => "not_found",
             ServerError::TooLarge(_) => "payload_too_large",
             ServerError::Unavailable(_) => "unavailable",
+            ServerError::ReadOnly { .. } => "read_only",
             ServerError::Tokens(_) | ServerError::Io(_) | ServerError::Internal(_) => "internal",
         }
     }
@@ -144,6 +149,9 @@ impl From<AppendError> for ServerError {
                 position: Some(position),
             },
             AppendError::Store(reason) => ServerError::Unavailable(reason),
+            AppendError::ReadOnly => ServerError::ReadOnly {
+                origin: "the node that this copy was taken from".into(),
+            },
         }
     }
 }
@@ -183,7 +191,9 @@ fn rejection_field(rejection: &Rejection) -> Option<String> {
         Rejection::KeyInUse(_) | Rejection::WeakKey => "body.public_key",
         Rejection::UnknownMember(_) | Rejection::KeyNotOfMember { .. } => "body.member",
         Rejection::AlreadyRevoked(_) => "body.public_key",
-        Rejection::Undecodable(_) | Rejection::Invalid(_) => "statement",
+        Rejection::Undecodable(_) | Rejection::Invalid(_) | Rejection::TooLarge { .. } => {
+            "statement"
+        }
     };
     Some(field.to_string())
 }

@@ -29,10 +29,12 @@ mod error;
 mod exchange;
 mod layers;
 mod log;
+mod mirror;
 mod query;
 mod register;
 mod response;
 mod submit;
+mod tiles;
 mod web;
 
 use std::future::Future;
@@ -53,7 +55,8 @@ pub use auth::{
     TokenRecord, TOKEN_FILE,
 };
 pub use error::{ErrorBody, ServerError};
-pub use log::{CheckpointView, EntriesPage, EntryView, MemberView, ProofFile};
+pub use log::{CheckpointView, EntriesPage, EntryView, ForkSide, Health, MemberView, ProofFile};
+pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
 pub use web::{CanonicalStatement, WhoAmI};
 
@@ -69,6 +72,8 @@ pub struct AppState {
     pub mechanism: Arc<str>,
     pub(crate) tokens: Arc<auth::TokenStore>,
     node_key: Arc<OnceLock<String>>,
+    /// Set when this node is a mirror: it serves reads and refuses writes.
+    pub mirror: Option<Arc<MirrorStatus>>,
 }
 
 impl AppState {
@@ -87,7 +92,14 @@ impl AppState {
             data_dir: Arc::new(data_dir),
             mechanism: mechanism.into(),
             node_key: Arc::new(OnceLock::new()),
+            mirror: None,
         }
+    }
+
+    /// The state of a mirror that follows the node at `status.origin`.
+    pub fn with_mirror(mut self, status: Arc<MirrorStatus>) -> Self {
+        self.mirror = Some(status);
+        self
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -218,6 +230,8 @@ pub fn router(state: AppState) -> Router {
                 async move { Json(document.as_ref().clone()) }
             }),
         )
+        .route("/checkpoint", get(tiles::checkpoint))
+        .route("/tile/{*path}", get(tiles::tile))
         .route("/", get(web::index))
         .route("/ui/{*path}", get(web::asset))
         .fallback(layers::not_found)

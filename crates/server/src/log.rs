@@ -22,18 +22,36 @@ use crate::{AppState, ErrorBody, ServerError};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Health {
+    /// `ok`, or `stopped` for a mirror that found its origin inconsistent.
     pub status: String,
     /// Committed entries.
     pub size: u64,
+    /// For a mirror: the node it follows and how far behind it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<crate::MirrorHealth>,
 }
 
-/// Liveness and the Record's size.
-#[utoipa::path(get, path = "/healthz", tag = "node", responses((status = 200, body = Health)))]
-pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
-        size: state.ledger.size(),
-    })
+/// Liveness and the Record's size; a mirror that stopped on evidence
+/// against its origin answers 503.
+#[utoipa::path(get, path = "/healthz", tag = "node", responses(
+    (status = 200, body = Health),
+    (status = 503, description = "A mirror that stopped following", body = Health),
+))]
+pub async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Health>) {
+    let size = state.ledger.size();
+    let mirror = state.mirror.as_ref().map(|m| m.health(size));
+    let stopped = mirror.as_ref().is_some_and(|m| m.stopped.is_some());
+    let status = if stopped {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let health = Health {
+        status: if stopped { "stopped" } else { "ok" }.into(),
+        size,
+        mirror,
+    };
+    (status, Json(health))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -157,7 +175,7 @@ pub struct CheckpointView {
 }
 
 /// The checkpoint of `size` (default: the latest), with cosignature lines.
-async fn checkpoint_with_cosignatures(
+pub(crate) async fn checkpoint_with_cosignatures(
     state: &AppState,
     size: Option<u64>,
 ) -> Result<(SignedCheckpoint, Vec<String>), ServerError> {
@@ -245,6 +263,28 @@ pub enum ProofFile {
         new_checkpoint: String,
         proof: Vec<String>,
     },
+    /// Two checkpoints signed by the node key that hold different entries
+    /// at one position: the node showed two versions of the Record.
+    #[serde(rename = "truce-fork-evidence-v1")]
+    Fork {
+        position: u64,
+        /// The entry as a mirror verified and kept it.
+        mirrored: ForkSide,
+        /// The entry as the node later served it.
+        served: ForkSide,
+    },
+}
+
+/// One version of an entry, with its inclusion proof in a signed checkpoint.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForkSide {
+    /// Base64 of the exact signed statement bytes.
+    pub statement: String,
+    /// Hex of the 64-byte signature.
+    pub signature: String,
+    pub checkpoint: String,
+    pub proof: Vec<String>,
 }
 
 fn hashes(proof: &[Hash]) -> Vec<String> {

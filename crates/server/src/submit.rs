@@ -67,6 +67,7 @@ impl Submission {
         (status = 201, description = "Appended and durable", body = SubmitReceipt),
         (status = 400, description = "Not decodable (JSON, base64, hex, statement bytes)", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 409, description = "This is a read-only mirror: the body names the node to submit to", body = ErrorBody),
         (status = 422, description = "Refused by the Record's rules; `field` names the part at fault", body = ErrorBody),
         (status = 503, description = "The node cannot append now", body = ErrorBody),
     )
@@ -75,6 +76,11 @@ pub async fn submit(
     State(state): State<AppState>,
     body: Result<Json<Submission>, JsonRejection>,
 ) -> Result<(StatusCode, Json<SubmitReceipt>), ServerError> {
+    if let Some(mirror) = &state.mirror {
+        return Err(ServerError::ReadOnly {
+            origin: mirror.origin.clone(),
+        });
+    }
     let Json(submission) = body.map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ServerError::TooLarge(e.body_text()),
         _ => ServerError::BadRequest {

@@ -63,11 +63,13 @@ macro_rules! backend {
                     });
                     insert.build().execute(&mut *tx).await?;
                 }
-                sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")
-                    .bind(to_i64(batch.checkpoint.size()))
-                    .bind(batch.checkpoint.note())
-                    .execute(&mut *tx)
-                    .await?;
+                if let Some(checkpoint) = &batch.checkpoint {
+                    sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")
+                        .bind(to_i64(checkpoint.size()))
+                        .bind(checkpoint.note())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -133,6 +135,15 @@ macro_rules! backend {
                     .fetch_optional(pool)
                     .await?;
                 Ok(row.map(|row| row.try_get(0)).transpose()?)
+            }
+
+            pub(crate) async fn add_checkpoint(pool: &Pool, size: u64, note: &[u8]) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2) ON CONFLICT (size) DO NOTHING")
+                    .bind(to_i64(size))
+                    .bind(note)
+                    .execute(pool)
+                    .await?;
+                Ok(())
             }
 
             pub(crate) async fn add_cosignature(

@@ -1,7 +1,7 @@
 //! The node: admits statements in Record order and makes them durable in
 //! group commits, one signed checkpoint per commit.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tokio::sync::{mpsc, oneshot, RwLock as AsyncRwLock, RwLockReadGuard};
@@ -11,7 +11,7 @@ use truce_record::{
     Rules, SignedCheckpoint, SignedStatement, VerifyingKey,
 };
 
-use crate::{Batch, EntryRow, Store, StoreError};
+use crate::{Batch, EntryRow, Store, StoreError, StoredEntry};
 
 /// Largest number of statements in one commit. Bounds the latency of a
 /// commit and the memory of a batch; the queue refills while it is written.
@@ -36,6 +36,8 @@ pub enum AppendError {
     Refused { position: u64, rejection: Rejection },
     #[error("not stored: {0}")]
     Store(String),
+    #[error("this copy of the Record is read-only (no node key): send statements to the node")]
+    ReadOnly,
 }
 
 /// A queued statement; `durable` waits for its commit.
@@ -66,8 +68,13 @@ pub struct Ledger<R: Rules + 'static = NoRules> {
     store: Store,
     view: Arc<RwLock<View>>,
     rules: Arc<AsyncRwLock<R>>,
+    /// The node's writer; `None` for a copy of a Record (a mirror, a
+    /// verifier's database) opened without the node key.
     requests: Option<mpsc::Sender<Request>>,
     writer: Option<JoinHandle<()>>,
+    /// Entries in the store, counting a mirror's verified entries that wait
+    /// for the commit that carries their checkpoint.
+    stored: AtomicU64,
 }
 
 impl Ledger<NoRules> {
@@ -83,33 +90,93 @@ impl<R: Rules + 'static> Ledger<R> {
     pub async fn open_with(
         store: Store,
         signer: CheckpointSigner,
-        mut rules: R,
+        rules: R,
     ) -> Result<Self, StoreError> {
-        let registry = replay_registry(&store, &mut rules).await?;
-        let log = load_tree(&store, registry.size()).await?;
-        let checkpoint = check_latest_checkpoint(&store, &registry, &log, &signer).await?;
+        let mut ledger = Self::open_reader(store, rules).await?;
+        if ledger.stored.load(Ordering::SeqCst) != ledger.size() {
+            return Err(StoreError::Corrupt(format!(
+                "the store holds {} entries but its latest checkpoint covers {}",
+                ledger.stored.load(Ordering::SeqCst),
+                ledger.size()
+            )));
+        }
+        if let Some(genesis) = ledger.registry().genesis() {
+            if genesis.node_key != signer.verifier_key() {
+                return Err(StoreError::Corrupt(
+                    "the node key in the data directory is not the one the genesis statement names"
+                        .into(),
+                ));
+            }
+        }
+        let (requests, queue) = mpsc::channel(MAX_BATCH * 4);
+        let writer = Writer {
+            store: ledger.store.clone(),
+            view: ledger.view.clone(),
+            rules: ledger.rules.clone(),
+            signer,
+            failed: AtomicBool::new(false),
+        };
+        ledger.writer = Some(tokio::spawn(writer.run(queue)));
+        ledger.requests = Some(requests);
+        Ok(ledger)
+    }
+
+    /// Opens the Record in `store` for reading, with no node key: a mirror,
+    /// or a copy a verifier holds. Nothing stored is trusted: every entry is
+    /// decoded and admitted again, every leaf hash recomputed from its
+    /// bytes, and the rebuilt tree must have the root of the latest
+    /// checkpoint, whose signature is checked against the genesis node key.
+    /// Signatures of entries are left to `replay` (they were checked before
+    /// the entries were stored).
+    pub async fn open_reader(store: Store, mut rules: R) -> Result<Self, StoreError> {
+        let latest = store.latest_checkpoint().await?;
+        let covered = latest.as_ref().map_or(0, |(size, _)| *size);
+        let (registry, log) = rebuild(&store, covered, &mut rules).await?;
+        let checkpoint = match (&latest, registry.genesis()) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(StoreError::Corrupt(
+                    "the Record has entries but no checkpoint".into(),
+                ))
+            }
+            (Some((size, _)), None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "a checkpoint of size {size} but no entries"
+                )))
+            }
+            (Some((_, note)), Some(genesis)) => {
+                let checkpoint = SignedCheckpoint::verify(note, &genesis.node_key)?;
+                if checkpoint.size() != covered {
+                    return Err(StoreError::Corrupt(format!(
+                        "the checkpoint stored as size {covered} says size {}",
+                        checkpoint.size()
+                    )));
+                }
+                if checkpoint.root() != log.root() {
+                    return Err(first_difference(&store, &log, &checkpoint).await);
+                }
+                Some(checkpoint)
+            }
+        };
+        let stored = store.size().await?;
         let view = Arc::new(RwLock::new(View {
             registry,
             log,
             checkpoint,
         }));
-        let rules = Arc::new(AsyncRwLock::new(rules));
-        let (requests, queue) = mpsc::channel(MAX_BATCH * 4);
-        let writer = Writer {
-            store: store.clone(),
-            view: view.clone(),
-            rules: rules.clone(),
-            signer,
-            failed: AtomicBool::new(false),
-        };
-        let writer = tokio::spawn(writer.run(queue));
         Ok(Self {
             store,
             view,
-            rules,
-            requests: Some(requests),
-            writer: Some(writer),
+            rules: Arc::new(AsyncRwLock::new(rules)),
+            requests: None,
+            writer: None,
+            stored: AtomicU64::new(stored),
         })
+    }
+
+    /// Whether this ledger appends (a node) or only reads and follows.
+    pub fn is_writer(&self) -> bool {
+        self.requests.is_some()
     }
 
     pub fn store(&self) -> &Store {
@@ -146,7 +213,7 @@ impl<R: Rules + 'static> Ledger<R> {
             }
         }
         let (reply, answer) = oneshot::channel();
-        let requests = self.requests.as_ref().expect("open until closed");
+        let requests = self.requests.as_ref().ok_or(AppendError::ReadOnly)?;
         requests
             .send(Request { candidate, reply })
             .await
@@ -189,6 +256,16 @@ impl<R: Rules + 'static> Ledger<R> {
             .and_then(|root| self.check_committed(size).map(|_| root))
     }
 
+    /// A C2SP hash tile of the committed tree (see [`MerkleLog::tile`]).
+    pub fn tile(&self, level: u8, index: u64, width: u16) -> Option<Vec<u8>> {
+        self.read(|v| {
+            let end = truce_record::tile_end(level, index, width)?;
+            (end <= v.registry.size())
+                .then(|| v.log.tile(level, index, width))
+                .flatten()
+        })
+    }
+
     pub fn prove_inclusion(&self, position: u64, size: u64) -> Result<Vec<Hash>, RecordError> {
         self.check_committed(size)?;
         self.read(|v| v.log.prove_inclusion(position, size))
@@ -217,6 +294,242 @@ impl<R: Rules + 'static> Ledger<R> {
             let _ = writer.await;
         }
         self.store.close().await;
+    }
+}
+
+/// What a mirror found wrong in what its origin served. The mirror's own
+/// store is unchanged when this is returned.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Inconsistency {
+    #[error("entry {position}: {reason}")]
+    Entry { position: u64, reason: String },
+    #[error(
+        "the entries hash to root {computed} but the checkpoint of size {size} signs root {signed}"
+    )]
+    Root {
+        size: u64,
+        computed: Hash,
+        signed: Hash,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FollowError {
+    #[error(transparent)]
+    Inconsistent(#[from] Inconsistency),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What one verified step of a mirror did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// New entries fetched, verified (signatures included) and stored.
+    pub verified: u64,
+    /// Entries stored by an earlier, interrupted step and taken up again
+    /// without checking their signatures a second time.
+    pub resumed: u64,
+    /// The size of the checkpoint now covering the mirror's Record.
+    pub size: u64,
+}
+
+/// Entries per transaction when a mirror stores a verified step.
+const MIRROR_CHUNK: usize = 10_000;
+
+impl<R: Rules + 'static> Ledger<R> {
+    /// Entries in the store, including those a mirror stored for a step
+    /// whose checkpoint it has not stored yet.
+    pub fn stored_size(&self) -> u64 {
+        self.stored.load(Ordering::SeqCst)
+    }
+
+    /// A mirror's step: `entries` continue the store (from
+    /// [`Self::stored_size`]) up to `checkpoint`, which the caller verified
+    /// was signed by the genesis node key. Every new entry is decoded,
+    /// its signature checked and admitted under the rules, the tree extended
+    /// and its root compared with the checkpoint's, all before anything is
+    /// written; then the entries are stored in chunks, the last with the
+    /// checkpoint, and readers see them.
+    ///
+    /// After an [`Inconsistency`] the rules' state has taken statements
+    /// the store does not hold: reopen the ledger before reading from it.
+    pub async fn extend_verified(
+        &self,
+        entries: Vec<SignedStatement>,
+        checkpoint: SignedCheckpoint,
+    ) -> Result<Step, FollowError> {
+        if self.is_writer() {
+            return Err(StoreError::Corrupt("a node does not follow another node".into()).into());
+        }
+        let mut rules = self.rules.write().await;
+        let (mut registry, start) = {
+            let view = self.view.read().expect("view lock");
+            (view.registry.clone(), view.log.size())
+        };
+        let stored = self.stored_size();
+        let end = stored + entries.len() as u64;
+        if checkpoint.size() != end || end < start {
+            return Err(StoreError::Corrupt(format!(
+                "a step to size {} given entries up to {end}",
+                checkpoint.size()
+            ))
+            .into());
+        }
+        let outcome = self
+            .verify_step(
+                &mut registry,
+                &mut *rules,
+                start,
+                stored,
+                entries,
+                &checkpoint,
+            )
+            .await;
+        let rows = match outcome {
+            Ok(rows) => rows,
+            Err(error) => {
+                self.view.write().expect("view lock").log.truncate(start);
+                return Err(error);
+            }
+        };
+        let verified = rows.len() as u64;
+        self.store_step(rows, &checkpoint).await?;
+        let mut view = self.view.write().expect("view lock");
+        view.registry = registry;
+        view.checkpoint = Some(checkpoint.clone());
+        Ok(Step {
+            verified,
+            resumed: stored - start,
+            size: end,
+        })
+    }
+
+    async fn verify_step(
+        &self,
+        registry: &mut Registry,
+        rules: &mut R,
+        start: u64,
+        stored: u64,
+        entries: Vec<SignedStatement>,
+        checkpoint: &SignedCheckpoint,
+    ) -> Result<Vec<EntryRow>, FollowError> {
+        // Entries an interrupted step stored: verified before they were.
+        let mut position = start;
+        while position < stored {
+            let page = self
+                .store
+                .entries(position, REPLAY_PAGE.min(stored - position))
+                .await?;
+            if page.is_empty() {
+                return Err(StoreError::Corrupt(format!("entry {position} is missing")).into());
+            }
+            for entry in page {
+                let signed = crate::verify::signed_statement(&entry)?;
+                let leaf = signed.leaf_hash();
+                let mut candidate = Candidate::decode(signed)
+                    .map_err(|e| StoreError::Corrupt(format!("entry {position}: {e}")))?
+                    .assume_signature_checked();
+                registry
+                    .admit_with(&mut candidate, rules)
+                    .map_err(|rejection| StoreError::Replay {
+                        position,
+                        rejection,
+                    })?;
+                self.view.write().expect("view lock").log.append(leaf);
+                position += 1;
+            }
+        }
+        let mut rows = Vec::with_capacity(entries.len());
+        let mut entries = entries.into_iter();
+        loop {
+            let page: Vec<StoredEntry> = entries
+                .by_ref()
+                .take(REPLAY_PAGE as usize)
+                .map(|signed| {
+                    let entry = StoredEntry {
+                        position,
+                        statement: signed.bytes().to_vec(),
+                        signature: signed.signature().to_vec(),
+                    };
+                    position += 1;
+                    entry
+                })
+                .collect();
+            if page.is_empty() {
+                break;
+            }
+            let decoded = crate::verify::decode_checked(registry, &page);
+            let mut leaves = Vec::with_capacity(page.len());
+            for candidate in decoded {
+                let mut candidate = candidate
+                    .map_err(|(position, reason)| Inconsistency::Entry { position, reason })?;
+                let at = registry.size();
+                let admitted = registry
+                    .admit_with(&mut candidate, rules)
+                    .map_err(|rejection| Inconsistency::Entry {
+                        position: at,
+                        reason: rejection.to_string(),
+                    })?;
+                let row = entry_row(admitted.position, admitted.kind.as_str(), &candidate);
+                leaves.push(row.leaf_hash);
+                rows.push(row);
+            }
+            let mut view = self.view.write().expect("view lock");
+            for leaf in leaves {
+                view.log.append(leaf);
+            }
+        }
+        let computed = self.view.read().expect("view lock").log.root();
+        if computed != checkpoint.root() {
+            return Err(Inconsistency::Root {
+                size: checkpoint.size(),
+                computed,
+                signed: checkpoint.root(),
+            }
+            .into());
+        }
+        Ok(rows)
+    }
+
+    /// Writes a verified step's new entries, then its checkpoint.
+    async fn store_step(
+        &self,
+        rows: Vec<EntryRow>,
+        checkpoint: &SignedCheckpoint,
+    ) -> Result<(), StoreError> {
+        let chunks: Vec<Vec<EntryRow>> = {
+            let mut rows = rows.into_iter().peekable();
+            let mut chunks = Vec::new();
+            while rows.peek().is_some() {
+                chunks.push(rows.by_ref().take(MIRROR_CHUNK).collect());
+            }
+            chunks
+        };
+        let last = chunks.len();
+        for (i, entries) in chunks.into_iter().enumerate() {
+            let first = entries[0].position;
+            let end = first + entries.len() as u64;
+            let hashes_from = truce_record::stored_hash_count(first);
+            let hashes = {
+                let view = self.view.read().expect("view lock");
+                let count = (truce_record::stored_hash_count(end) - hashes_from) as usize;
+                view.log.stored_since(hashes_from)[..count].to_vec()
+            };
+            let batch = Batch {
+                entries,
+                hashes_from,
+                hashes,
+                checkpoint: (i + 1 == last).then(|| checkpoint.clone()),
+            };
+            self.store.append(&batch).await?;
+            self.stored.store(end, Ordering::SeqCst);
+        }
+        if last == 0 {
+            self.store
+                .add_checkpoint(checkpoint.size(), checkpoint.note())
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -294,7 +607,7 @@ impl<R: Rules> Writer<R> {
                     entries: rows,
                     hashes_from,
                     hashes,
-                    checkpoint: checkpoint.clone(),
+                    checkpoint: Some(checkpoint.clone()),
                 };
                 self.store.append(&batch).await.map(|()| checkpoint)
             }
@@ -350,19 +663,27 @@ fn entry_row(position: u64, kind: &'static str, candidate: &Candidate) -> EntryR
         author_seq: statement.seq,
         kind,
         claimed_time: statement.time.to_string(),
-        leaf_hash: truce_record::leaf_hash(&candidate.signed.leaf()),
+        leaf_hash: candidate.signed.leaf_hash(),
     }
 }
 
-/// Rebuilds membership from the node's own store. Signatures were checked
-/// when each entry was appended, so they are not checked again here; the
-/// full check is `replay`.
-async fn replay_registry(store: &Store, rules: &mut dyn Rules) -> Result<Registry, StoreError> {
+/// Rebuilds membership, the rules' state and the tree from the stored
+/// entries up to `covered`, recomputing every leaf hash from the bytes.
+async fn rebuild(
+    store: &Store,
+    covered: u64,
+    rules: &mut dyn Rules,
+) -> Result<(Registry, MerkleLog), StoreError> {
     let mut registry = Registry::new();
-    loop {
-        let page = store.entries(registry.size(), REPLAY_PAGE).await?;
+    let mut log = MerkleLog::new();
+    while registry.size() < covered {
+        let want = REPLAY_PAGE.min(covered - registry.size());
+        let page = store.entries(registry.size(), want).await?;
         if page.is_empty() {
-            return Ok(registry);
+            return Err(StoreError::Corrupt(format!(
+                "entry {} is missing",
+                registry.size()
+            )));
         }
         for entry in page {
             let position = registry.size();
@@ -370,6 +691,7 @@ async fn replay_registry(store: &Store, rules: &mut dyn Rules) -> Result<Registr
                 return Err(StoreError::Corrupt(format!("entry {position} is missing")));
             }
             let signed = crate::verify::signed_statement(&entry)?;
+            log.append(signed.leaf_hash());
             let mut candidate = Candidate::decode(signed)
                 .map_err(|e| StoreError::Corrupt(format!("entry {position}: {e}")))?
                 .assume_signature_checked();
@@ -381,47 +703,34 @@ async fn replay_registry(store: &Store, rules: &mut dyn Rules) -> Result<Registr
                 })?;
         }
     }
+    Ok((registry, log))
 }
 
-async fn load_tree(store: &Store, size: u64) -> Result<MerkleLog, StoreError> {
-    let stored = store.tree_hashes().await?;
-    let mut hashes = Vec::with_capacity(stored.len());
-    for (expected, (index, hash)) in stored.into_iter().enumerate() {
-        if index != expected as u64 {
-            return Err(StoreError::Corrupt(format!(
-                "tree hash {expected} is missing"
-            )));
-        }
-        hashes.push(hash);
-    }
-    Ok(MerkleLog::from_stored(hashes, size)?)
-}
-
-async fn check_latest_checkpoint(
+/// Names what differs between the stored entries and the signed root: the
+/// first entry whose bytes no longer hash to the leaf hash stored when it
+/// was appended, or else the root itself.
+async fn first_difference(
     store: &Store,
-    registry: &Registry,
     log: &MerkleLog,
-    signer: &CheckpointSigner,
-) -> Result<Option<SignedCheckpoint>, StoreError> {
-    let Some(genesis) = registry.genesis() else {
-        return Ok(None);
-    };
-    if genesis.node_key != signer.verifier_key() {
-        return Err(StoreError::Corrupt(
-            "the node key in the data directory is not the one the genesis statement names".into(),
-        ));
+    checkpoint: &SignedCheckpoint,
+) -> StoreError {
+    if let Ok(stored) = store.tree_hashes().await {
+        let leaves = (0..log.size()).map(|i| (i, truce_record::stored_hash_index(0, i)));
+        for (position, index) in leaves {
+            let stored_leaf = stored.get(index as usize).map(|(_, h)| *h);
+            if stored_leaf != log.leaf_hash_at(position) {
+                return StoreError::Corrupt(format!(
+                    "entry {position}: its bytes do not hash to the leaf the Record holds \
+                     (the latest checkpoint, size {}, signs another root)",
+                    checkpoint.size()
+                ));
+            }
+        }
     }
-    let Some((size, note)) = store.latest_checkpoint().await? else {
-        return Err(StoreError::Corrupt(
-            "the Record has entries but no checkpoint".into(),
-        ));
-    };
-    let checkpoint = SignedCheckpoint::verify(&note, &genesis.node_key)?;
-    if size != log.size() || checkpoint.size() != size || checkpoint.root() != log.root() {
-        return Err(StoreError::Corrupt(format!(
-            "latest checkpoint (size {size}) does not match the stored tree (size {})",
-            log.size()
-        )));
-    }
-    Ok(Some(checkpoint))
+    StoreError::Corrupt(format!(
+        "the tree rebuilt from the stored entries has root {} but the latest checkpoint (size {}) signs {}",
+        log.root(),
+        checkpoint.size(),
+        checkpoint.root()
+    ))
 }

@@ -15,6 +15,6 @@ mod store;
 mod verify;
 
 pub use error::StoreError;
-pub use ledger::{AppendError, Ledger, Pending, Receipt};
+pub use ledger::{AppendError, FollowError, Inconsistency, Ledger, Pending, Receipt, Step};
 pub use store::{Batch, EntryRow, Store, StoredEntry};
 pub use verify::{replay, replay_with, ReplayProblem, ReplayReport};

@@ -37,7 +37,10 @@ pub struct Batch {
     /// Stored index of the first new tree hash.
     pub hashes_from: u64,
     pub hashes: Vec<Hash>,
-    pub checkpoint: SignedCheckpoint,
+    /// The checkpoint that covers the Record up to the batch's end. A
+    /// mirror writes a long catch-up in several batches, all verified
+    /// against one checkpoint that only the last of them carries.
+    pub checkpoint: Option<SignedCheckpoint>,
 }
 
 impl Batch {
@@ -133,6 +136,12 @@ impl Store {
 
     pub async fn checkpoint(&self, size: u64) -> Result<Option<Vec<u8>>, StoreError> {
         dispatch!(self, checkpoint(size))
+    }
+
+    /// Stores a checkpoint of entries already stored (a mirror that caught
+    /// up before its crash, or a node's new checkpoint of the same size).
+    pub async fn add_checkpoint(&self, size: u64, note: &[u8]) -> Result<(), StoreError> {
+        dispatch!(self, add_checkpoint(size, note))
     }
 
     /// Records a witness's cosignature line for the checkpoint of `size`.

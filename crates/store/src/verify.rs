@@ -148,24 +148,21 @@ pub async fn replay_with(
     })
 }
 
-/// Decodes and checks signatures of a page in parallel, then applies the
-/// position-dependent rules in order.
-fn replay_page(
-    registry: &mut Registry,
-    log: &mut MerkleLog,
-    rules: &mut dyn Rules,
-    page: Vec<StoredEntry>,
-) -> Result<(), ReplayProblem> {
-    let known = &*registry;
-    let decoded: Vec<Result<Candidate, ReplayProblem>> = page
-        .par_iter()
+/// Decodes a page and checks the signatures of keys `known` already holds,
+/// in parallel; other keys are checked at admission, in order. A failure
+/// names its position and why.
+pub(crate) fn decode_checked(
+    known: &Registry,
+    page: &[StoredEntry],
+) -> Vec<Result<Candidate, (u64, String)>> {
+    page.par_iter()
         .map(|entry| {
-            let signed = signed_statement(entry).map_err(|e| entry_problem(entry.position, e))?;
+            let signed = signed_statement(entry).map_err(|e| (entry.position, e.to_string()))?;
             let mut candidate =
-                Candidate::decode(signed).map_err(|e| entry_problem(entry.position, e))?;
+                Candidate::decode(signed).map_err(|e| (entry.position, e.to_string()))?;
             if let Some(key) = known.public_key(&candidate.statement.author) {
                 if !candidate.check_signature(&key) {
-                    return Err(entry_problem(
+                    return Err((
                         entry.position,
                         format!(
                             "signature does not verify against author key {}",
@@ -176,17 +173,29 @@ fn replay_page(
             }
             Ok(candidate)
         })
-        .collect();
+        .collect()
+}
+
+/// Decodes and checks signatures of a page in parallel, then applies the
+/// position-dependent rules in order.
+fn replay_page(
+    registry: &mut Registry,
+    log: &mut MerkleLog,
+    rules: &mut dyn Rules,
+    page: Vec<StoredEntry>,
+) -> Result<(), ReplayProblem> {
+    let decoded = decode_checked(registry, &page);
     for (entry, candidate) in page.iter().zip(decoded) {
         let position = registry.size();
         if entry.position != position {
             return Err(entry_problem(position, "is missing"));
         }
-        let mut candidate = candidate?;
+        let mut candidate =
+            candidate.map_err(|(position, reason)| entry_problem(position, reason))?;
         registry
             .admit_with(&mut candidate, rules)
             .map_err(|rejection| entry_problem(position, rejection))?;
-        log.append(truce_record::leaf_hash(&candidate.signed.leaf()));
+        log.append(candidate.signed.leaf_hash());
     }
     Ok(())
 }

@@ -1,0 +1,14 @@
+//! A node as its readers see it over HTTP: the C2SP tlog-tiles resources
+//! (`/checkpoint`, `/tile/…`, `/tile/entries/…`) and the follow loop of a
+//! mirror, which verifies everything it fetches before its store keeps it.
+//!
+//! Nothing fetched is trusted: checkpoints are checked against the node key
+//! pinned by the mirror, entries against their signatures, the Record's
+//! rules and the checkpoint's root (see [`follow`]).
+
+pub mod follow;
+mod origin;
+
+pub use follow::{Evidence, EvidenceKind, EvidenceSide, Follower, Progress, Stop};
+pub use origin::{parse_bundle, tile_index_path};
+pub use origin::{ClientError, Origin};

@@ -62,6 +62,12 @@ pub struct ProposeArgs {
     /// For criteria: the criteria file (TOML) that judges compliance once adopted.
     #[arg(long)]
     criteria: Option<PathBuf>,
+    /// For parameters: a TOML file of the register's parameters, as the
+    /// `[register]` table of a mechanism file holds them (grouping,
+    /// finding_rule, decision_rules, ladder, utc_offset_minutes); every copy
+    /// of the Record derives by them from adoption on.
+    #[arg(long)]
+    parameters: Option<PathBuf>,
     /// For a designation or reinstatement: the formation whose status changes on adoption.
     #[arg(long, requires_all = ["new_status", "valid_from"])]
     status_of: Option<String>,
@@ -124,9 +130,24 @@ pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode>
             ),
             None => None,
         },
+        parameters: match &args.parameters {
+            Some(path) => Some(read_parameters(path)?),
+            None => None,
+        },
     });
     sign_and_append(location, &args.key, body).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A parameters file: the `[register]` table of a mechanism file, alone.
+fn read_parameters(path: &std::path::Path) -> Result<truce_model::RegisterConfig> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let parameters: truce_model::RegisterConfig =
+        toml::from_str(&text).with_context(|| format!("parameters file {}", path.display()))?;
+    truce_model::Validate::validate(&parameters)
+        .with_context(|| format!("parameters file {}", path.display()))?;
+    Ok(parameters)
 }
 
 /// `D-12`, `d-12` or `12`.

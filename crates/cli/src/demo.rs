@@ -155,6 +155,7 @@ async fn build(location: &Location, days: i64) -> Result<()> {
         operator: founder(0)?,
         members: (1..MEMBERS.len()).map(founder).collect::<Result<_>>()?,
         witnesses,
+        register: None,
     };
     let signer = CheckpointSigner::generate(&mechanism.origin())?;
     let genesis = mechanism.genesis(signer.verifier_key())?;
@@ -416,6 +417,7 @@ async fn propose_exchange(script: &mut Script<'_>, persons: Vec<PersonRef>) -> R
         agreement: None,
         status: None,
         criteria: None,
+        parameters: None,
         exchange: Some(ExchangeSpec {
             number: 1,
             place: "Abu al-Zuhur crossing".into(),
@@ -536,6 +538,7 @@ async fn propose_and_adopt(
         agreement,
         status: None,
         criteria,
+        parameters: None,
     };
     let id = DecisionId(script.say(RU, Body::DecisionProposed(proposal)).await?);
     for voter in [TR, IR] {

@@ -505,6 +505,7 @@ pub fn decisions(deadline: jiff::Timestamp) -> Vec<DemoDecision> {
             agreement: None,
             status: None,
             criteria: None,
+            parameters: None,
         })
     };
     vec![

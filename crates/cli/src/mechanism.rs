@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
-use truce_model::{FoundingMember, Genesis, Validate, Witness};
+use truce_model::{FoundingMember, Genesis, RegisterConfig, Validate, Witness};
 
 /// A mechanism file, in TOML. See `truce init --help` for an example.
 #[derive(Debug, Deserialize)]
@@ -20,6 +20,10 @@ pub struct MechanismFile {
     pub members: Vec<FoundingMember>,
     #[serde(default)]
     pub witnesses: Vec<Witness>,
+    /// What the register derives by; the defaults when the table is absent.
+    /// Written into the genesis statement either way, so every copy of the
+    /// Record derives the same findings and bulletins.
+    pub register: Option<RegisterConfig>,
 }
 
 pub const EXAMPLE: &str = r#"name = "Astana ceasefire mechanism (Syria)"
@@ -41,6 +45,15 @@ public_key = "<64 hex digits>"
 [[witnesses]]
 party = "Russian Federation"
 verifier_key = "<from `truce keygen --witness ru-witness`>"
+
+# Optional: what the register derives by (these are the defaults; the
+# ladder of graduated measures can be given as [[register.ladder]] tables).
+[register]
+finding_rule = "unanimity"          # or { at_least = 2 }
+utc_offset_minutes = 180            # the mechanism's day: UTC+3
+[register.grouping]
+max_distance_km = 5.0
+window_hours = 12
 "#;
 
 impl MechanismFile {
@@ -75,6 +88,7 @@ impl MechanismFile {
             members: self.members.clone(),
             witnesses: self.witnesses.clone(),
             witness_quorum: self.witness_quorum,
+            register: Some(self.register.clone().unwrap_or_default()),
         };
         genesis.validate().context("mechanism file")?;
         Ok(genesis)

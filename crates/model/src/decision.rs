@@ -42,11 +42,13 @@ pub enum DecisionType {
     Document,
     /// An exchange of detainees, abductees or bodies.
     Exchange,
+    /// The register's parameters: grouping, rules, ladder, the day.
+    Parameters,
     Other,
 }
 
 impl DecisionType {
-    pub const ALL: [DecisionType; 8] = [
+    pub const ALL: [DecisionType; 9] = [
         DecisionType::Measure,
         DecisionType::Designation,
         DecisionType::Reinstatement,
@@ -54,6 +56,7 @@ impl DecisionType {
         DecisionType::Agreement,
         DecisionType::Document,
         DecisionType::Exchange,
+        DecisionType::Parameters,
         DecisionType::Other,
     ];
 
@@ -66,6 +69,7 @@ impl DecisionType {
             DecisionType::Agreement => "agreement",
             DecisionType::Document => "document",
             DecisionType::Exchange => "exchange",
+            DecisionType::Parameters => "parameters",
             DecisionType::Other => "other",
         }
     }
@@ -110,6 +114,10 @@ pub struct DecisionProposed {
     /// For criteria: the criteria file (TOML) that judges compliance once
     /// adopted; the regime checks it line by line before it is stored.
     pub criteria: Option<String>,
+    /// For parameters: what the register derives by from adoption on.
+    /// Absent from the bytes of every other proposal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<crate::RegisterConfig>,
 }
 
 /// A step of the graduated ladder applied to a formation, to be complied with by a date.
@@ -180,6 +188,15 @@ impl Validate for DecisionProposed {
         }
         if let Some(exchange) = &self.exchange {
             exchange.validate().map_err(|e| e.within("exchange"))?;
+        }
+        if (self.decision_type == DecisionType::Parameters) != self.parameters.is_some() {
+            return Err(ValidationError::new(
+                "parameters",
+                "a parameters proposal carries the register's parameters, and only it does",
+            ));
+        }
+        if let Some(parameters) = &self.parameters {
+            parameters.validate().map_err(|e| e.within("parameters"))?;
         }
         if self.title.trim().is_empty() || self.title.chars().count() > 300 {
             return Err(ValidationError::new("title", "must be 1 to 300 characters"));

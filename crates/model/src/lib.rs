@@ -14,6 +14,7 @@ mod error;
 mod exchange;
 mod kind;
 mod membership;
+mod parameters;
 mod register;
 
 pub use agreement::{
@@ -35,6 +36,7 @@ pub use membership::{
     FoundingMember, Genesis, KeyRevoked, KeyRotated, MemberAdmitted, Note, Witness, MAX_NOTE_CHARS,
 };
 pub use names::{MemberName, Party, PublicKeyBytes, Role};
+pub use parameters::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
 pub use register::{
     Actor, Assessment, Casualties, Evidence, FormationId, FormationRegistered, FormationStatus,
     FormationStatusChanged, GeoPrecision, IncidentLink, Location, Observation, Outcome,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{MemberName, Party, PublicKeyBytes, Role, Validate, ValidationError};
+use crate::{MemberName, Party, PublicKeyBytes, RegisterConfig, Role, Validate, ValidationError};
 
 /// A member named in the genesis statement or admitted later.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +27,7 @@ pub struct Witness {
 }
 
 /// The first statement of every Record: what the mechanism is and who is in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Genesis {
     /// Human name, such as "Astana ceasefire mechanism (Syria)".
@@ -42,6 +42,11 @@ pub struct Genesis {
     pub witnesses: Vec<Witness>,
     /// How many witness cosignatures make a checkpoint final.
     pub witness_quorum: u32,
+    /// What the register derives by (grouping, rules, ladder, the day);
+    /// changed later only by an adopted `parameters` decision. Records
+    /// founded without it derive by the defaults of their register.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<RegisterConfig>,
 }
 
 impl Validate for Genesis {
@@ -68,6 +73,9 @@ impl Validate for Genesis {
                     self.witnesses.len()
                 ),
             ));
+        }
+        if let Some(register) = &self.register {
+            register.validate().map_err(|e| e.within("register"))?;
         }
         let mut seen_keys = HashSet::new();
         for (i, witness) in self.witnesses.iter().enumerate() {
@@ -208,6 +216,7 @@ mod tests {
             members: vec![member("ru-1", Role::GuarantorMember, 2)],
             witnesses: vec![],
             witness_quorum: 0,
+            register: None,
         }
     }
 

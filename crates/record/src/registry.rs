@@ -455,6 +455,7 @@ mod tests {
             members: vec![founder("tr-1", Role::GuarantorMember, &keys.monitor)],
             witnesses: vec![],
             witness_quorum: 0,
+            register: None,
         };
         genesis.validate().unwrap();
         let mut registry = Registry::new();

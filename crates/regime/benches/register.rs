@@ -72,6 +72,7 @@ fn main() {
         ],
         witnesses: vec![],
         witness_quorum: 0,
+        register: None,
     };
     admit(
         &mut registry,

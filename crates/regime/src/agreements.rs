@@ -180,6 +180,11 @@ impl Register {
 
     /// Put in force what an adopted decision carries.
     pub(crate) fn enact(&mut self, decision: &Decision, position: u64) {
+        if let Some(parameters) = &decision.parameters {
+            // Checked when proposed; from here on everything derives by them.
+            self.config = parameters.clone();
+            self.regroup_later();
+        }
         if let Some(text) = &decision.criteria {
             // Checked when proposed, so this parses; a later file replaces it.
             if let Ok(criteria) = crate::Criteria::from_toml(text) {

@@ -77,6 +77,8 @@ pub struct Decision {
     pub status_change: Option<StatusSpec>,
     /// For criteria: the file that judges compliance once adopted.
     pub criteria: Option<String>,
+    /// For parameters: what the register derives by once adopted.
+    pub parameters: Option<truce_model::RegisterConfig>,
     /// The time of the statement that settled it.
     pub settled_time: Option<Timestamp>,
     settled: Option<DecisionStatus>,
@@ -262,6 +264,7 @@ impl Register {
             agreement: proposal.agreement.clone(),
             status_change: proposal.status.clone(),
             criteria: proposal.criteria.clone(),
+            parameters: proposal.parameters.clone(),
             settled_time: None,
             settled: None,
         };

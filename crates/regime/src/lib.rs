@@ -10,7 +10,6 @@
 
 mod agreements;
 mod bulletin;
-mod config;
 mod criteria;
 mod decisions;
 mod error;
@@ -25,7 +24,6 @@ mod response;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
 pub use bulletin::{Bulletin, Edition, PartyTally};
-pub use config::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
 pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
 pub use error::RegimeError;
@@ -42,3 +40,4 @@ pub use map::{
 pub use measures::Suggestion;
 pub use register::{Formation, Register, Report, StatusPeriod};
 pub use response::{ComplianceLine, ExchangeTally, MeasureLine, ResponseTally};
+pub use truce_model::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};

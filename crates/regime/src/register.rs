@@ -342,6 +342,9 @@ impl Rules for Register {
         let position = context.position;
         match &statement.body {
             Body::Genesis(genesis) => {
+                if let Some(parameters) = &genesis.register {
+                    self.config = parameters.clone();
+                }
                 for member in std::iter::once(&genesis.operator).chain(&genesis.members) {
                     self.note_guarantor(member);
                 }

@@ -52,6 +52,7 @@ impl Mechanism {
             ],
             witnesses: vec![],
             witness_quorum: 0,
+            register: None,
         };
         let mut m = Self {
             registry: Registry::new(),
@@ -92,6 +93,7 @@ impl Mechanism {
             agreement,
             status,
             criteria: None,
+            parameters: None,
         };
         DecisionId(self.say(RU, Body::DecisionProposed(proposal)).unwrap())
     }
@@ -244,6 +246,7 @@ fn a_designation_is_a_decision_and_changes_the_status_only_once_adopted() {
         agreement: None,
         status: Some(unknown),
         criteria: None,
+        parameters: None,
     };
     match m.say(RU, Body::DecisionProposed(proposal)) {
         Err(Rejection::Rule { field, .. }) => assert_eq!(field, "status.formation"),
@@ -361,6 +364,7 @@ fn criteria_are_adopted_by_decision_and_a_bad_file_is_refused_with_its_line() {
         agreement: None,
         status: None,
         criteria: Some(text.into()),
+        parameters: None,
     };
     match m.say(RU, Body::DecisionProposed(proposal(bad))) {
         Err(Rejection::Rule { field, reason }) => {

@@ -59,6 +59,7 @@ impl Mechanism {
             ],
             witnesses: vec![],
             witness_quorum: 0,
+            register: None,
         };
         let mut mechanism = Self {
             registry: Registry::new(),
@@ -249,6 +250,7 @@ fn propose_exchange(m: &mut Mechanism, persons: Vec<PersonRef>) -> Result<Decisi
             agreement: None,
             status: None,
             criteria: None,
+            parameters: None,
             exchange: Some(ExchangeSpec {
                 number: 1,
                 place: "Abu al-Zuhur crossing".into(),

@@ -60,6 +60,7 @@ impl Mechanism {
             ],
             witnesses: vec![],
             witness_quorum: 0,
+            register: None,
         };
         let mut mechanism = Self {
             registry: Registry::new(),
@@ -433,6 +434,7 @@ fn propose_step(
                 agreement: None,
                 status: None,
                 criteria: None,
+                parameters: None,
                 measure: Some(truce_model::MeasureSpec {
                     formation: FormationId::new("jaysh-al-izza").unwrap(),
                     step: step.into(),
@@ -533,6 +535,7 @@ fn observers_cannot_vote_and_deadlines_close_the_vote() {
             agreement: None,
             status: None,
             criteria: None,
+            parameters: None,
         }),
     );
     assert!(

@@ -211,6 +211,7 @@ fn genesis(operator: &MemberKey, keys: &[MemberKey], node_key: &str) -> Genesis 
             .collect(),
         witnesses: vec![],
         witness_quorum: 0,
+        register: None,
     }
 }
 

@@ -529,12 +529,6 @@ pub struct FormationView {
     pub statuses: Value,
 }
 
-fn today_in_syria() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(3)))
-        .date()
-}
-
 /// List formations and their status on a date.
 #[utoipa::path(
     get,
@@ -550,9 +544,11 @@ pub async fn list_formations(
     Query(q): Query<FormationQuery>,
 ) -> Result<Json<Page<FormationView>>, ServerError> {
     caller.require(Resource::Formations)?;
-    let date = query::date("date", q.date.as_deref())?.unwrap_or_else(today_in_syria);
+    let date = query::date("date", q.date.as_deref())?;
     let paging = paging_of(&q.limit, &q.offset)?;
     let register = state.ledger.rules().await;
+    // "Today" is the mechanism's day, as its parameters in the Record say.
+    let date = date.unwrap_or_else(|| register.config().day_of(jiff::Timestamp::now()));
     let formations: Vec<_> = register.formations().collect();
     Ok(Json(page(formations, paging, |f| FormationView {
         id: f.id.to_string(),

@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 use utoipa::IntoParams;
 
 use crate::auth::{Caller, Resource};
+use truce_regime::Register;
+
 use crate::{AppState, ErrorBody, ServerError};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -19,9 +21,10 @@ pub struct AsOf {
     pub date: Option<String>,
 }
 
-fn as_of(query: &AsOf) -> Result<Date, ServerError> {
+/// The day asked for, or the mechanism's today by its parameters.
+fn as_of(query: &AsOf, register: &Register) -> Result<Date, ServerError> {
     Ok(crate::query::date("date", query.date.as_deref())?
-        .unwrap_or_else(|| jiff::Zoned::now().date()))
+        .unwrap_or_else(|| register.config().day_of(jiff::Timestamp::now())))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ServerError> {
@@ -49,8 +52,8 @@ pub async fn compliance(
     Query(query): Query<AsOf>,
 ) -> Result<Json<Value>, ServerError> {
     caller.require(Resource::Decisions)?;
-    let date = as_of(&query)?;
     let register = state.ledger.rules().await;
+    let date = as_of(&query, &register)?;
     let (decision, criteria) = register.adopted_criteria().ok_or_else(|| {
         ServerError::NotFound("no criteria have been adopted in this Record".into())
     })?;
@@ -82,9 +85,9 @@ pub async fn measures(
     Query(query): Query<AsOf>,
 ) -> Result<Json<Value>, ServerError> {
     caller.require(Resource::Decisions)?;
-    let date = as_of(&query)?;
     let now = jiff::Timestamp::now();
     let register = state.ledger.rules().await;
+    let date = as_of(&query, &register)?;
     let measures: Vec<Value> = register
         .decisions()
         .filter(|d| d.measure.is_some())

@@ -691,6 +691,7 @@ async fn propose(node: &mut Node, who: usize, decision_type: DecisionType, title
                 agreement: None,
                 status: None,
                 criteria: None,
+                parameters: None,
                 // Measures apply a step of the ladder to a registered formation.
                 measure: (decision_type == DecisionType::Measure).then(|| {
                     truce_model::MeasureSpec {

@@ -216,6 +216,7 @@ async fn a_project_shows_statuses_and_the_public_bulletin_counts_releases() {
                 agreement: None,
                 status: None,
                 criteria: None,
+                parameters: None,
                 exchange: Some(ExchangeSpec {
                     number: 3,
                     place: "Astana".into(),

@@ -112,6 +112,7 @@ impl Node {
             members: members[1..].iter().map(founder).collect(),
             witnesses: vec![],
             witness_quorum: 0,
+            register: None,
         };
         let store = Store::open_sqlite(&dir.path().join("truce.sqlite"))
             .await

@@ -87,6 +87,7 @@ impl Fixture {
                 })
                 .collect(),
             witness_quorum: 2,
+            register: None,
         };
         sign(&self.operator.key, 0, Body::Genesis(body))
     }

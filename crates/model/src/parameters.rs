@@ -1,9 +1,17 @@
+//! The parameters that change what the register derives (grouping, the
+//! finding rule, decision rules, the measures ladder, the mechanism's
+//! day). They are part of the Record — set in the genesis statement and
+//! changed only by an adopted decision — so every copy derives the same
+//! findings and bulletins from the same statements.
+
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use truce_model::DecisionType;
 
-use crate::RegimeError;
+use crate::{DecisionType, Validate, ValidationError};
 
 /// When reports of different guarantors are taken to describe one event.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -61,6 +69,14 @@ pub struct RegisterConfig {
     /// The graduated measures, mildest first.
     #[serde(default = "default_ladder")]
     pub ladder: Vec<LadderStep>,
+    /// The mechanism's time, in minutes east of UTC, that decides which day
+    /// "today" is (a fixed offset, so every copy agrees: Syria keeps UTC+3).
+    #[serde(default = "default_utc_offset")]
+    pub utc_offset_minutes: i16,
+}
+
+fn default_utc_offset() -> i16 {
+    180
 }
 
 /// One step of the graduated measures: suggested once a formation has this
@@ -103,16 +119,23 @@ impl Default for RegisterConfig {
             finding_rule: FindingRule::Unanimity,
             decision_rules: BTreeMap::new(),
             ladder: default_ladder(),
+            utc_offset_minutes: default_utc_offset(),
         }
     }
 }
 
 impl RegisterConfig {
-    pub fn validate(&self) -> Result<(), RegimeError> {
-        let bad = |field: &str, reason: &str| RegimeError::Config {
-            field: field.into(),
-            reason: reason.into(),
-        };
+    /// The mechanism's day at `time`.
+    pub fn day_of(&self, time: Timestamp) -> Date {
+        let offset =
+            Offset::from_seconds(i32::from(self.utc_offset_minutes) * 60).unwrap_or(Offset::UTC);
+        time.to_zoned(TimeZone::fixed(offset)).date()
+    }
+}
+
+impl Validate for RegisterConfig {
+    fn validate(&self) -> Result<(), ValidationError> {
+        let bad = |field: &str, reason: &str| ValidationError::new(field, reason);
         let distance = self.grouping.max_distance_km;
         if !(distance.is_finite() && distance > 0.0 && distance <= 100.0) {
             return Err(bad(
@@ -125,6 +148,31 @@ impl RegisterConfig {
         }
         if self.finding_rule == FindingRule::AtLeast(0) {
             return Err(bad("finding_rule", "at_least needs 1 or more"));
+        }
+        if self
+            .decision_rules
+            .values()
+            .any(|r| *r == FindingRule::AtLeast(0))
+        {
+            return Err(bad("decision_rules", "at_least needs 1 or more"));
+        }
+        if !(-720..=840).contains(&self.utc_offset_minutes) {
+            return Err(bad("utc_offset_minutes", "must be -720 to 840"));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for (i, step) in self.ladder.iter().enumerate() {
+            if step.id.trim().is_empty() || !ids.insert(step.id.as_str()) {
+                return Err(ValidationError::new(
+                    format!("ladder[{i}].id"),
+                    "must be non-empty and unique",
+                ));
+            }
+            if step.days < 1 || step.comply_within_days < 1 {
+                return Err(ValidationError::new(
+                    format!("ladder[{i}]"),
+                    "days and comply_within_days must be 1 or more",
+                ));
+            }
         }
         Ok(())
     }

@@ -162,7 +162,13 @@ async fn follow(
             bar.set_length(total);
             bar.set_position(done);
         };
-        let outcome = follower.step(&fetched).await;
+        // A long catch-up is stored in several commits: say when each is durable.
+        let stored = |done: u64, total: u64| {
+            if total > done || done >= 10_000 {
+                println!("stored {done} of {total} new entries");
+            }
+        };
+        let outcome = follower.step(&fetched, &stored).await;
         bar.finish_and_clear();
         match outcome {
             Ok(progress) => {
@@ -288,8 +294,9 @@ fn pin(location: &Location, args: &MirrorArgs) -> Result<MirrorFile> {
 }
 
 fn signed_note_key_check(node_key: &str) -> Result<()> {
-    let parts: Vec<&str> = node_key.split('+').collect();
-    if parts.len() != 3 || parts[0].is_empty() {
+    // NAME+KEYID+BASE64; base64 may itself hold '+'.
+    let parts: Vec<&str> = node_key.splitn(3, '+').collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
         bail!("--node-key must look like NAME+KEYID+BASE64, as `truce verify` prints it");
     }
     Ok(())

@@ -131,8 +131,13 @@ impl<R: Rules + 'static> Follower<R> {
     }
 
     /// One round: checkpoint, bundles, verification, storage. `fetched`
-    /// is told how many of the step's entries have arrived, out of how many.
-    pub async fn step(&mut self, fetched: &(dyn Fn(u64, u64) + Sync)) -> Result<Progress, Stop> {
+    /// is told how many of the step's entries have arrived, `durable` how
+    /// many are durable, each out of how many.
+    pub async fn step(
+        &mut self,
+        fetched: &(dyn Fn(u64, u64) + Sync),
+        durable: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Progress, Stop> {
         let note = self.origin.checkpoint().await?;
         let checkpoint = self.verified_checkpoint(&note)?;
         let size = self.ledger.size();
@@ -153,7 +158,7 @@ impl<R: Rules + 'static> Follower<R> {
         let entries = self.fetch(stored, wanted, fetched).await?;
         match self
             .ledger
-            .extend_verified(entries, checkpoint.clone())
+            .extend_verified(entries, checkpoint.clone(), durable)
             .await
         {
             Ok(step) => {

@@ -68,8 +68,6 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 pub struct AppState {
     pub ledger: Arc<Ledger<Register>>,
     pub data_dir: Arc<PathBuf>,
-    /// The mechanism's name, as bulletins print it.
-    pub mechanism: Arc<str>,
     pub(crate) tokens: Arc<auth::TokenStore>,
     node_key: Arc<OnceLock<String>>,
     /// Set when this node is a mirror: it serves reads and refuses writes.
@@ -81,16 +79,10 @@ impl AppState {
     /// `data_dir`. The mechanism's name is read from the genesis statement.
     pub fn new(ledger: Arc<Ledger<Register>>, data_dir: impl Into<PathBuf>) -> Self {
         let data_dir = data_dir.into();
-        let mechanism = ledger
-            .registry()
-            .genesis()
-            .map(|g| g.mechanism.clone())
-            .unwrap_or_default();
         Self {
             tokens: Arc::new(auth::TokenStore::new(&data_dir)),
             ledger,
             data_dir: Arc::new(data_dir),
-            mechanism: mechanism.into(),
             node_key: Arc::new(OnceLock::new()),
             mirror: None,
         }
@@ -104,6 +96,16 @@ impl AppState {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The mechanism's name, as bulletins print it (from the genesis, which
+    /// a mirror may not hold yet when it starts serving).
+    pub(crate) fn mechanism(&self) -> String {
+        self.ledger
+            .registry()
+            .genesis()
+            .map(|g| g.mechanism.clone())
+            .unwrap_or_default()
     }
 
     /// The node's checkpoint verifier key from the genesis statement; it

@@ -656,7 +656,7 @@ pub async fn bulletin(
         "text" => text(
             "text/plain; charset=utf-8",
             register
-                .bulletin(&state.mechanism, from, to, edition)
+                .bulletin(&state.mechanism(), from, to, edition)
                 .to_text(),
         ),
         "csv" => text(
@@ -664,7 +664,7 @@ pub async fn bulletin(
             acled_csv(&register, from, to, edition),
         ),
         _ => {
-            let bulletin = register.bulletin(&state.mechanism, from, to, edition);
+            let bulletin = register.bulletin(&state.mechanism(), from, to, edition);
             drop(register);
             Json(bulletin).into_response()
         }

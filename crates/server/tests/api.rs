@@ -978,6 +978,7 @@ async fn criteria_and_agreements_in_force_are_read_by_role() {
                     agreement,
                     status: None,
                     criteria,
+                    parameters: None,
                     measure: None,
                 }),
             )

@@ -353,10 +353,14 @@ impl<R: Rules + 'static> Ledger<R> {
     ///
     /// After an [`Inconsistency`] the rules' state has taken statements
     /// the store does not hold: reopen the ledger before reading from it.
+    ///
+    /// `stored` is told, after each chunk's commit, how many of the step's
+    /// new entries are durable, out of how many.
     pub async fn extend_verified(
         &self,
         entries: Vec<SignedStatement>,
         checkpoint: SignedCheckpoint,
+        stored: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<Step, FollowError> {
         if self.is_writer() {
             return Err(StoreError::Corrupt("a node does not follow another node".into()).into());
@@ -366,6 +370,7 @@ impl<R: Rules + 'static> Ledger<R> {
             let view = self.view.read().expect("view lock");
             (view.registry.clone(), view.log.size())
         };
+        let progress = stored;
         let stored = self.stored_size();
         let end = stored + entries.len() as u64;
         if checkpoint.size() != end || end < start {
@@ -393,7 +398,7 @@ impl<R: Rules + 'static> Ledger<R> {
             }
         };
         let verified = rows.len() as u64;
-        self.store_step(rows, &checkpoint).await?;
+        self.store_step(rows, &checkpoint, progress).await?;
         let mut view = self.view.write().expect("view lock");
         view.registry = registry;
         view.checkpoint = Some(checkpoint.clone());
@@ -496,7 +501,10 @@ impl<R: Rules + 'static> Ledger<R> {
         &self,
         rows: Vec<EntryRow>,
         checkpoint: &SignedCheckpoint,
+        progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<(), StoreError> {
+        let total = rows.len() as u64;
+        let mut done = 0;
         let chunks: Vec<Vec<EntryRow>> = {
             let mut rows = rows.into_iter().peekable();
             let mut chunks = Vec::new();
@@ -523,6 +531,8 @@ impl<R: Rules + 'static> Ledger<R> {
             };
             self.store.append(&batch).await?;
             self.stored.store(end, Ordering::SeqCst);
+            done += end - first;
+            progress(done, total);
         }
         if last == 0 {
             self.store

@@ -1,0 +1,302 @@
+//! What the end-to-end tests of the `truce` binary share: a data
+//! directory on SQLite or a fresh PostgreSQL database, the binary run on
+//! it, a served node, and plain HTTP/1.1 requests over real sockets.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use sqlx::Row;
+
+pub struct Node {
+    pub dir: tempfile::TempDir,
+    pub database: Option<String>,
+}
+
+impl Node {
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn keys(&self) -> PathBuf {
+        self.data_dir().join("demo-keys")
+    }
+
+    pub fn truce(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
+        command.arg("--data-dir").arg(self.data_dir()).args(args);
+        command.env_remove("TRUCE_DATABASE_URL");
+        if let Some(url) = &self.database {
+            command.arg("--database").arg(url);
+        }
+        command.output().expect("run truce")
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        let output = self.truce(args);
+        assert!(
+            output.status.success(),
+            "truce {args:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Runs `truce verify` and returns whether it passed and what it printed.
+    pub fn verify(&self) -> (bool, String) {
+        let output = self.truce(&["verify"]);
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    }
+
+    pub async fn sql(&self, statement: &str) {
+        match &self.database {
+            Some(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            None => {
+                let pool = sqlx::SqlitePool::connect(&format!(
+                    "sqlite://{}",
+                    self.data_dir().join("truce.sqlite").display()
+                ))
+                .await
+                .unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
+    pub async fn statement_at(&self, position: i64) -> Vec<u8> {
+        let query = "SELECT statement FROM entries WHERE position = $1";
+        match &self.database {
+            Some(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                let row = sqlx::query(query)
+                    .bind(position)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                row.get(0)
+            }
+            None => {
+                let path = self.data_dir().join("truce.sqlite");
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .unwrap();
+                let row = sqlx::query(query)
+                    .bind(position)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                row.get(0)
+            }
+        }
+    }
+}
+
+pub async fn postgres_url() -> Option<String> {
+    let Ok(admin_url) = std::env::var("TRUCE_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("TRUCE_REQUIRE_PG").is_none(),
+            "TRUCE_REQUIRE_PG is set but TRUCE_TEST_PG_URL is not"
+        );
+        eprintln!("TRUCE_TEST_PG_URL not set: skipping the PostgreSQL run");
+        return None;
+    };
+    let name = format!("truce_cli_{}", std::process::id()) + &random_suffix();
+    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let base = admin_url.rsplit_once('/').unwrap().0;
+    Some(format!("{base}/{name}"))
+}
+
+pub fn random_suffix() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    dir.path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// A demo Record (9 entries, cosigned) on the chosen backend.
+pub async fn demo(postgres: bool) -> Option<Node> {
+    let database = if postgres {
+        Some(postgres_url().await?)
+    } else {
+        None
+    };
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database,
+    };
+    node.ok(&["demo", "--days", "2", "--no-serve"]);
+    assert!(node.verify().0);
+    Some(node)
+}
+
+pub fn blob_literal(bytes: &[u8], postgres: bool) -> String {
+    if postgres {
+        format!("'\\x{}'::bytea", hex::encode(bytes))
+    } else {
+        format!("X'{}'", hex::encode(bytes))
+    }
+}
+
+/// A node served by `truce serve` on a free port, stopped on drop.
+pub struct Served {
+    pub child: std::process::Child,
+    pub address: String,
+    /// Drains the server's output, so that its writes never hit a closed pipe.
+    pub _output: std::thread::JoinHandle<()>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn serve(node: &Node) -> Served {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
+    command
+        .arg("--data-dir")
+        .arg(node.data_dir())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(url) = &node.database {
+        command.arg("--database").arg(url);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    let output = std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    Served {
+        child,
+        address,
+        _output: output,
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection; returns status and body.
+pub fn http(
+    address: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    request.push_str(&format!(
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    // A server that answers and closes may reset the connection after the
+    // answer arrived; what was read before that is the whole response.
+    if let Err(error) = stream.read_to_end(&mut bytes) {
+        assert!(!bytes.is_empty(), "{method} {path}: {error}");
+    }
+    let response = String::from_utf8(bytes).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let (head, rest) = response.split_once("\r\n\r\n").unwrap();
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    (status, body)
+}
+
+pub fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, tail)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.push_str(&tail[..size]);
+        rest = &tail[size + 2..];
+    }
+    out
+}
+
+pub fn member_key(path: &Path) -> truce_record::MemberKey {
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let seed: [u8; 32] = hex::decode(file["secret"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    truce_record::MemberKey::from_seed(seed)
+}
+
+pub fn submit(
+    address: &str,
+    key: &truce_record::MemberKey,
+    seq: u64,
+    body: truce_record::Body,
+) -> (u16, String) {
+    use base64::Engine;
+    let statement = truce_record::Statement::new(key.key_id(), seq, jiff::Timestamp::now(), body);
+    let signed = key.sign(&statement);
+    let submission = serde_json::json!({
+        "statement": base64::engine::general_purpose::STANDARD.encode(signed.bytes()),
+        "signature": hex::encode(signed.signature()),
+    });
+    http(
+        address,
+        "POST",
+        "/api/v1/statements",
+        None,
+        Some(&submission.to_string()),
+    )
+}
+
+pub fn next_seq(address: &str, token: &str, member: &str) -> u64 {
+    let (status, body) = http(address, "GET", "/api/v1/members", Some(token), None);
+    assert_eq!(status, 200, "{body}");
+    let members: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let list = members
+        .as_array()
+        .or_else(|| members["members"].as_array())
+        .unwrap()
+        .clone();
+    list.iter()
+        .find(|m| m["member"] == member)
+        .and_then(|m| m["next_seq"].as_u64())
+        .unwrap_or_else(|| panic!("{member} not in {body}"))
+}

@@ -270,12 +270,18 @@ async fn submit(location: &Location, args: SubmitArgs) -> Result<()> {
         &recipients,
         this_year(),
     )?;
+    let several = parts.len() > 1;
     for part in parts {
         let counts = category_line(&part.body);
         let reference = part.body.reference.clone();
         let receipt =
             sign_and_append(location, &args.key, Body::ExchangeListSubmitted(part.body)).await?;
-        println!("list {} ({reference}): {counts}", ListId(receipt.position));
+        let part = if several {
+            format!(" ({reference})")
+        } else {
+            String::new()
+        };
+        println!("list {}: {counts}{part}", ListId(receipt.position));
     }
     Ok(())
 }

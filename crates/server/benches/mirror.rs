@@ -77,8 +77,10 @@ async fn run(total: u64) {
     let started = Instant::now();
     let mut log = truce_record::MerkleLog::new();
     for entry in &entries {
-        let signed =
-            truce_record::SignedStatement::new(entry.statement.clone(), entry.signature[..].try_into().unwrap());
+        let signed = truce_record::SignedStatement::new(
+            entry.statement.clone(),
+            entry.signature[..].try_into().unwrap(),
+        );
         log.append(signed.leaf_hash());
     }
     let hash_seconds = started.elapsed().as_secs_f64();
@@ -120,7 +122,11 @@ async fn run(total: u64) {
     let mut follower = Follower::new(mirror.clone(), origin.clone(), node_key);
     let started = Instant::now();
     loop {
-        match follower.step(&|_, _| {}, &|_, _| {}).await.expect("follows") {
+        match follower
+            .step(&|_, _| {}, &|_, _| {})
+            .await
+            .expect("follows")
+        {
             Progress::UpToDate { .. } => break,
             Progress::Advanced(_) => {}
         }
@@ -132,7 +138,10 @@ async fn run(total: u64) {
         mirror.size(),
         mirror_rate / verify_rate
     );
-    assert_eq!(mirror.checkpoint().map(|c| c.root()), ledger.checkpoint().map(|c| c.root()));
+    assert_eq!(
+        mirror.checkpoint().map(|c| c.root()),
+        ledger.checkpoint().map(|c| c.root())
+    );
 
     let tiles = (mirror.size() / 256).max(1);
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -146,7 +155,10 @@ async fn run(total: u64) {
                     let path = format!("/tile/0/{}", truce_client::tile_index_path(n % tiles));
                     origin.get(&path).await.expect("tile");
                     served += 1;
-                    n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 1;
+                    n = n
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407)
+                        >> 1;
                 }
                 served
             })
@@ -219,7 +231,12 @@ async fn build(path: &std::path::Path, signer: CheckpointSigner, total: u64) {
         let signed = key.sign(&Statement::new(key.key_id(), seq, now, body));
         pending.push_back(ledger.submit(signed).await.expect("queued"));
         if pending.len() >= IN_FLIGHT {
-            pending.pop_front().unwrap().durable().await.expect("durable");
+            pending
+                .pop_front()
+                .unwrap()
+                .durable()
+                .await
+                .expect("durable");
         }
     }
     for p in pending {

@@ -803,11 +803,25 @@
         h("th", { scope: "row" }, w.party), h("td", { class: "mono" }, w.name),
         h("td", { class: w.status === "verified" ? "ok" : w.status === "invalid" ? "error" : "" }, t("cosignature_" + (w.status || "unchecked"))))))));
   }
+  // What a mirror says of itself: whose copy it is, how far behind, and
+  // whether it stopped on evidence against the node it follows.
+  function mirrorStatus(mirror) {
+    if (!mirror) return h("span");
+    const lines = [h("p", null, t("mirror_of", { origin: mirror.origin })),
+      h("p", { id: "mirror-behind" }, mirror.behind_entries
+        ? t("mirror_behind", { entries: mirror.behind_entries, seconds: mirror.behind_seconds })
+        : t("mirror_current"))];
+    if (mirror.last_error) lines.push(h("p", { class: "error" }, t("mirror_unreachable", { reason: mirror.last_error })));
+    if (mirror.stopped) lines.push(h("p", { class: "error", role: "alert", id: "mirror-stopped" }, t("mirror_stopped", { reason: mirror.stopped })));
+    return h("section", { id: "mirror-status", "aria-label": t("mirror_title") }, h("h2", null, t("mirror_title")), ...lines);
+  }
   async function viewRecord(params) {
     setView(t("record_title"), h("p", null, t("loading")));
-    let checkpoint, mechanism;
+    let checkpoint, mechanism, health;
     try {
-      [checkpoint, mechanism] = await Promise.all([api("/api/v1/checkpoint"), api("/api/v1/mechanism")]);
+      // A mirror that stopped on evidence answers /healthz with 503 and says why.
+      [checkpoint, mechanism, health] = await Promise.all([api("/api/v1/checkpoint"), api("/api/v1/mechanism"),
+        api("/healthz").catch((e) => e.body || {})]);
     } catch (e) { setView(t("record_title"), errorBox(e)); return; }
     const position = h("input", { type: "number", id: "verify-position", min: "0", max: String(checkpoint.size - 1),
       value: params.get("entry") || String(checkpoint.size - 1), required: true });
@@ -849,6 +863,7 @@
       } catch (err) { result.replaceChildren(errorBox(err)); result.dataset.verified = "false"; }
     });
     setView(t("record_title"),
+      mirrorStatus(health && health.mirror),
       h("h2", null, t("checkpoint")),
       h("dl", null, h("dt", null, t("size")), h("dd", { id: "checkpoint-size" }, checkpoint.size),
         h("dt", null, t("root")), h("dd", { class: "mono" }, checkpoint.root),

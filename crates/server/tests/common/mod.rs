@@ -65,7 +65,9 @@ pub const EVERYONE: [Who; 3] = [Who::Public, Who::Observer, Who::Guarantor];
 pub struct Answer {
     pub status: StatusCode,
     pub content_type: String,
+    pub cache_control: String,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -180,16 +182,22 @@ impl Node {
             .await
             .unwrap();
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
+        let header_text = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &header::HeaderValue| v.to_str().unwrap().to_string())
+                .unwrap_or_default()
+        };
+        let content_type = header_text(header::CONTENT_TYPE);
+        let cache_control = header_text(header::CACHE_CONTROL);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         Answer {
             status,
             content_type,
-            text: String::from_utf8(bytes.to_vec()).unwrap(),
+            cache_control,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -18,6 +18,26 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free one (printed at start).
     #[arg(long, env = "TRUCE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// A witness service to push checkpoints to, as NAME=URL (NAME as the
+    /// genesis names the witness's key, URL where `truce witness serve`
+    /// listens). Repeatable. Keys come from the Record, never from here.
+    #[arg(long = "witness", value_name = "NAME=URL")]
+    pub witnesses: Vec<String>,
+    /// Seconds between pushes of the latest checkpoint to the witnesses
+    /// (only when the Record grew or a witness is behind).
+    #[arg(long, default_value_t = 1.0)]
+    pub witness_interval: f64,
+}
+
+fn parse_witnesses(args: &[String]) -> Result<Vec<(String, String)>> {
+    args.iter()
+        .map(|arg| {
+            let (name, url) = arg
+                .split_once('=')
+                .with_context(|| format!("--witness {arg}: expected NAME=URL"))?;
+            Ok((name.trim().to_string(), url.trim().to_string()))
+        })
+        .collect()
 }
 
 /// Serves the Record until ctrl-c or SIGTERM, then closes it cleanly.
@@ -42,12 +62,65 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     } else if !ledger.is_writer() {
         println!("read-only: this data directory holds no node key");
     }
+    let witnesses = parse_witnesses(&args.witnesses)?;
+    let publishing = if witnesses.is_empty() {
+        None
+    } else {
+        let quorum = ledger.registry().genesis().map_or(0, |g| g.witness_quorum);
+        let board = Arc::new(truce_server::WitnessBoard::new(&witnesses, quorum));
+        state = state.with_witnesses(board.clone());
+        let publisher = truce_client::Publisher::new(ledger.clone(), &witnesses)?;
+        let every = std::time::Duration::from_secs_f64(args.witness_interval.clamp(0.05, 3600.0));
+        println!(
+            "pushing checkpoints every {every:?} to {}",
+            witnesses
+                .iter()
+                .map(|(n, u)| format!("{n} at {u}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Some(tokio::spawn(publish(publisher, board, every)))
+    };
     truce_server::serve(listener, state).await?;
+    if let Some(task) = publishing {
+        task.abort();
+        let _ = task.await;
+    }
     if let Ok(ledger) = Arc::try_unwrap(ledger) {
         ledger.close().await;
     }
     println!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pushes the latest checkpoint to the witnesses each interval, and says
+/// when a witness falls behind or comes back.
+async fn publish(
+    mut publisher: truce_client::Publisher<truce_regime::Register>,
+    board: Arc<truce_server::WitnessBoard>,
+    every: std::time::Duration,
+) {
+    use truce_client::Outcome;
+    let mut failing = std::collections::BTreeSet::new();
+    loop {
+        for (name, outcome) in publisher.round().await {
+            match outcome {
+                Outcome::Cosigned { size } | Outcome::AlreadyCosigned { size } => {
+                    if failing.remove(&name) {
+                        println!("witness {name} cosigned again (size {size})");
+                    }
+                    board.cosigned(&name, size);
+                }
+                Outcome::Failed { reason } => {
+                    if failing.insert(name.clone()) {
+                        eprintln!("witness {name} is behind: {reason}");
+                    }
+                    board.failed(&name, reason);
+                }
+            }
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 #[derive(Subcommand)]

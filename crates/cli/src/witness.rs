@@ -14,6 +14,33 @@ use crate::node::Location;
 
 #[derive(Subcommand)]
 pub enum WitnessCommand {
+    /// Run this guarantor's witness as a service (C2SP tlog-witness).
+    ///
+    /// Nodes POST /add-checkpoint with a consistency proof from the size
+    /// this witness last cosigned; it checks the node's signature and the
+    /// proof, stores the new state durably in STATE/witness.sqlite, and only
+    /// then answers with its timestamped cosignature. It reads nothing from
+    /// any node. Anyone can compare what it saw: GET /<sha256(origin)>/checkpoint;
+    /// GET / shows what it cosigned and every fork it refused.
+    ///
+    ///   truce witness serve --key ru-witness.key --state ru-witness/ \
+    ///     --listen 0.0.0.0:7380 --log "$NODE_KEY"
+    #[command(verbatim_doc_comment)]
+    Serve {
+        /// The witness key (`truce keygen --witness NAME`).
+        #[arg(long)]
+        key: PathBuf,
+        /// This witness's own directory (its SQLite state).
+        #[arg(long)]
+        state: PathBuf,
+        /// Address to listen on; port 0 picks a free one (printed at start).
+        #[arg(long, default_value = "127.0.0.1:7380")]
+        listen: std::net::SocketAddr,
+        /// A log to witness: its node's verifier key, as `truce verify`
+        /// prints it (the key names the log's origin). Repeatable.
+        #[arg(long = "log", required = true)]
+        logs: Vec<String>,
+    },
     /// Check the node's latest checkpoint and cosign it.
     ///
     /// The witness verifies the node's signature, then checks a consistency
@@ -51,6 +78,12 @@ const STATE_FILE: &str = "witness-state.json";
 
 pub async fn run(location: &Location, command: WitnessCommand) -> Result<ExitCode> {
     match command {
+        WitnessCommand::Serve {
+            key,
+            state,
+            listen,
+            logs,
+        } => serve(&key, &state, listen, &logs).await,
         WitnessCommand::Cosign {
             key,
             state_dir,
@@ -64,6 +97,39 @@ pub async fn run(location: &Location, command: WitnessCommand) -> Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn serve(
+    key: &Path,
+    state: &Path,
+    listen: std::net::SocketAddr,
+    logs: &[String],
+) -> Result<ExitCode> {
+    let cosigner = keyfile::read_witness_key(key)?;
+    for log in logs {
+        signed_note::StandardVerifier::new(log.trim())
+            .map_err(|e| anyhow::anyhow!("--log {log}: not a node verifier key ({e:?})"))?;
+    }
+    let store = truce_witness::StateStore::open(state)
+        .await
+        .with_context(|| format!("opening the witness state in {}", state.display()))?;
+    let witness = truce_witness::Witness::new(cosigner, logs, store)?;
+    let name = witness.name().to_string();
+    let origins: Vec<String> = witness.origins().map(str::to_string).collect();
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    println!(
+        "witness {name} listening on http://{}/ for {}",
+        listener.local_addr()?,
+        origins.join(", ")
+    );
+    let app = truce_witness::router(std::sync::Arc::new(witness));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(crate::serve::interrupted())
+        .await?;
+    println!("stopped");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn cosign(

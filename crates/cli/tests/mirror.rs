@@ -5,30 +5,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 
 use common::*;
-
-/// The node key of a Record, as `truce verify --json` prints it.
-fn node_key(node: &Node) -> String {
-    let report = node.ok(&["verify", "--json"]);
-    let value: serde_json::Value = serde_json::from_str(report.trim()).unwrap();
-    value["node_key"].as_str().unwrap().to_string()
-}
-
-fn root(node: &Node) -> String {
-    let report = node.ok(&["verify", "--json"]);
-    let value: serde_json::Value = serde_json::from_str(report.trim()).unwrap();
-    assert_eq!(value["ok"], true, "{report}");
-    value["root"].as_str().unwrap().to_string()
-}
-
-fn observer_token(node: &Node) -> String {
-    let out = node.ok(&["token", "create", "--member", "un-expert-1"]);
-    out.lines().last().unwrap().trim().to_string()
-}
 
 /// An empty data directory for a mirror, on SQLite or PostgreSQL.
 async fn empty(postgres: bool) -> Option<Node> {
@@ -76,38 +57,6 @@ fn stress(node: &Node, per_key: u64) {
     .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     node.ok(&args);
-}
-
-/// A free port on loopback, so that a restarted node answers where it did.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve_on(node: &Node, port: u16) -> Served {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
-    command
-        .arg("--data-dir")
-        .arg(node.data_dir())
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    if let Some(url) = &node.database {
-        command.arg("--database").arg(url);
-    }
-    let mut child = command.spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    assert!(first.contains("listening"), "{first}");
-    let output = std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-    Served {
-        child,
-        address: format!("127.0.0.1:{port}"),
-        _output: output,
-    }
 }
 
 /// A `truce mirror` that keeps following and serves its copy.
@@ -172,45 +121,6 @@ fn follow(mirror: &Node, from: &str, key: &str, token: &str) -> Following {
         address: address.unwrap(),
         _lines: lines,
     }
-}
-
-/// The mirror's `/healthz`, polled until `done` says it is what we wait for.
-fn wait_for_health(
-    address: &str,
-    what: &str,
-    done: impl Fn(u16, &serde_json::Value) -> bool,
-) -> serde_json::Value {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let (status, body) = http(address, "GET", "/healthz", None, None);
-        let health: serde_json::Value = serde_json::from_str(&body).unwrap();
-        if done(status, &health) {
-            return health;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "waited for {what}: {status} {body}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn size_of(address: &str) -> u64 {
-    let (status, body) = http(address, "GET", "/healthz", None, None);
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str::<serde_json::Value>(&body).unwrap()["size"]
-        .as_u64()
-        .unwrap()
-}
-
-fn note(address: &str, node: &Node, member: &str, text: &str, token: &str) {
-    let key = member_key(&node.keys().join(format!("{member}.key")));
-    let seq = next_seq(address, token, member);
-    let body: truce_record::Body =
-        serde_json::from_value(serde_json::json!({"note": {"text": text, "refers_to": []}}))
-            .unwrap();
-    let (status, answer) = submit(address, &key, seq, body);
-    assert_eq!(status, 201, "{answer}");
 }
 
 #[tokio::test]

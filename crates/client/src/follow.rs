@@ -208,11 +208,7 @@ impl<R: Rules + 'static> Follower<R> {
             if let Some(line) = lines.iter().find(|l| l.starts_with(&prefix)) {
                 self.ledger
                     .store()
-                    .add_cosignature(
-                        checkpoint.size(),
-                        witness.witness_name(),
-                        &format!("{line}\n"),
-                    )
+                    .add_cosignature(checkpoint.size(), witness.witness_name(), line)
                     .await?;
             }
         }

@@ -8,7 +8,9 @@
 
 pub mod follow;
 mod origin;
+pub mod witnesses;
 
 pub use follow::{Evidence, EvidenceKind, EvidenceSide, Follower, Progress, Stop};
 pub use origin::{parse_bundle, tile_index_path};
 pub use origin::{ClientError, Origin};
+pub use witnesses::{Outcome, Publisher, WITNESS_DEADLINE};

@@ -36,6 +36,7 @@ mod response;
 mod submit;
 mod tiles;
 mod web;
+mod witnesses;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,7 @@ pub use log::{CheckpointView, EntriesPage, EntryView, ForkSide, Health, MemberVi
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
 pub use web::{CanonicalStatement, WhoAmI};
+pub use witnesses::{WitnessBoard, WitnessHealth};
 
 /// Where the OpenAPI document is served; stable across versions of the API.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
@@ -72,6 +74,8 @@ pub struct AppState {
     node_key: Arc<OnceLock<String>>,
     /// Set when this node is a mirror: it serves reads and refuses writes.
     pub mirror: Option<Arc<MirrorStatus>>,
+    /// Set when this node pushes its checkpoints to witness services.
+    pub witnesses: Option<Arc<WitnessBoard>>,
 }
 
 impl AppState {
@@ -85,7 +89,14 @@ impl AppState {
             data_dir: Arc::new(data_dir),
             node_key: Arc::new(OnceLock::new()),
             mirror: None,
+            witnesses: None,
         }
+    }
+
+    /// The witnesses this node pushes its checkpoints to.
+    pub fn with_witnesses(mut self, board: Arc<WitnessBoard>) -> Self {
+        self.witnesses = Some(board);
+        self
     }
 
     /// The state of a mirror that follows the node at `status.origin`.

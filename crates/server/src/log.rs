@@ -29,6 +29,13 @@ pub struct Health {
     /// For a mirror: the node it follows and how far behind it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mirror: Option<crate::MirrorHealth>,
+    /// For a node that pushes to witness services: each one's last
+    /// cosigned size; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub witnesses: Vec<crate::WitnessHealth>,
+    /// The largest size a quorum of those witnesses cosigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_size: Option<u64>,
 }
 
 /// Liveness and the Record's size; a mirror that stopped on evidence
@@ -50,6 +57,12 @@ pub async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, 
         status: if stopped { "stopped" } else { "ok" }.into(),
         size,
         mirror,
+        witnesses: state
+            .witnesses
+            .as_ref()
+            .map(|w| w.health(size))
+            .unwrap_or_default(),
+        final_size: state.witnesses.as_ref().and_then(|w| w.final_size()),
     };
     (status, Json(health))
 }

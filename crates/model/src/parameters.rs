@@ -73,6 +73,14 @@ pub struct RegisterConfig {
     /// "today" is (a fixed offset, so every copy agrees: Syria keeps UTC+3).
     #[serde(default = "default_utc_offset")]
     pub utc_offset_minutes: i16,
+    /// How far a statement's claimed time may be from the node's clock
+    /// when it arrives.
+    #[serde(default = "default_clock_skew")]
+    pub max_clock_skew_seconds: u32,
+}
+
+fn default_clock_skew() -> u32 {
+    300
 }
 
 fn default_utc_offset() -> i16 {
@@ -120,6 +128,7 @@ impl Default for RegisterConfig {
             decision_rules: BTreeMap::new(),
             ladder: default_ladder(),
             utc_offset_minutes: default_utc_offset(),
+            max_clock_skew_seconds: default_clock_skew(),
         }
     }
 }
@@ -155,6 +164,9 @@ impl Validate for RegisterConfig {
             .any(|r| *r == FindingRule::AtLeast(0))
         {
             return Err(bad("decision_rules", "at_least needs 1 or more"));
+        }
+        if !(1..=86_400).contains(&self.max_clock_skew_seconds) {
+            return Err(bad("max_clock_skew_seconds", "must be 1 to 86400"));
         }
         if !(-720..=840).contains(&self.utc_offset_minutes) {
             return Err(bad("utc_offset_minutes", "must be -720 to 840"));

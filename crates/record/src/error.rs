@@ -31,6 +31,13 @@ pub enum RecordError {
 pub enum Rejection {
     #[error("{0}")]
     Undecodable(String),
+    #[error("claimed time {claimed} is {off_seconds} s from the node's clock ({node_time}); the Record allows {skew_seconds} s")]
+    ClockSkew {
+        claimed: String,
+        node_time: String,
+        off_seconds: i64,
+        skew_seconds: u32,
+    },
     #[error("the statement and its signature take {size} bytes; an entry holds at most {max} (entry bundles prefix each entry with a 16-bit length)")]
     TooLarge { size: usize, max: usize },
     #[error("the first entry of a Record must be a genesis statement")]

@@ -66,6 +66,16 @@ pub trait Rules: Send + Sync {
     fn check(&self, context: &Context<'_>, statement: &Statement) -> Result<(), Rejection>;
     /// Takes an admitted statement into the state.
     fn apply(&mut self, context: &Context<'_>, statement: &Statement);
+    /// The node's own check of a new statement against its clock (`now`),
+    /// before admission: claimed times far from it, deadlines already past.
+    /// A replay does not run it (it has no clock of the time of arrival).
+    fn check_arrival(
+        &self,
+        _statement: &Statement,
+        _now: jiff::Timestamp,
+    ) -> Result<(), Rejection> {
+        Ok(())
+    }
 }
 
 /// Membership rules only.

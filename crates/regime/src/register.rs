@@ -288,6 +288,25 @@ fn rule(field: &str, reason: impl Into<String>) -> Rejection {
 }
 
 impl Rules for Register {
+    fn check_arrival(&self, statement: &Statement, now: Timestamp) -> Result<(), Rejection> {
+        let skew = self.config.max_clock_skew_seconds;
+        let off = statement.time.as_second() - now.as_second();
+        if off.unsigned_abs() > u64::from(skew) {
+            return Err(Rejection::ClockSkew {
+                claimed: statement.time.to_string(),
+                node_time: now.to_string(),
+                off_seconds: off,
+                skew_seconds: skew,
+            });
+        }
+        // A vote counts by when it reached the Record, not by the time its
+        // author claims: past the deadline by the node's clock, it is late.
+        if let Body::DecisionVote(vote) = &statement.body {
+            self.check_vote(vote, now)?;
+        }
+        Ok(())
+    }
+
     fn check(&self, context: &Context<'_>, statement: &Statement) -> Result<(), Rejection> {
         let party = &context.state.party;
         match &statement.body {

@@ -182,7 +182,7 @@ fn rejection_field(rejection: &Rejection) -> Option<String> {
             "author"
         }
         Rejection::Sequence { .. } => "seq",
-        Rejection::TimeWentBack { .. } => "time",
+        Rejection::TimeWentBack { .. } | Rejection::ClockSkew { .. } => "time",
         Rejection::RoleMayNot { .. }
         | Rejection::GenesisFirst
         | Rejection::GenesisAgain

@@ -588,12 +588,16 @@ impl<R: Rules> Writer<R> {
         };
         let mut accepted = Vec::with_capacity(batch.len());
         let mut rows = Vec::with_capacity(batch.len());
+        let now = jiff::Timestamp::now();
         for Request {
             mut candidate,
             reply,
         } in batch
         {
-            match registry.admit_with(&mut candidate, &mut *rules) {
+            let admitted = rules
+                .check_arrival(&candidate.statement, now)
+                .and_then(|()| registry.admit_with(&mut candidate, &mut *rules));
+            match admitted {
                 Ok(admitted) => {
                     let row = entry_row(admitted.position, admitted.kind.as_str(), &candidate);
                     accepted.push((reply, row.position, row.leaf_hash));

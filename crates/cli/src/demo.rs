@@ -23,7 +23,6 @@ use crate::demo_data;
 use crate::keyfile;
 use crate::mechanism::MechanismFile;
 use crate::node::{new_register, Location};
-use crate::witness;
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -82,7 +81,7 @@ const WITNESSES: [(&str, &str); 3] = [
     ("ir-witness", "Islamic Republic of Iran"),
 ];
 
-pub async fn run(location: &Location, args: DemoArgs) -> Result<ExitCode> {
+pub async fn run(location: &Location, mut args: DemoArgs) -> Result<ExitCode> {
     if location.node_key_path().exists() {
         println!(
             "A Record already exists in {}; checking and listing it.\n",
@@ -90,8 +89,11 @@ pub async fn run(location: &Location, args: DemoArgs) -> Result<ExitCode> {
         );
     } else {
         build(location, args.days).await?;
-        cosign_all(location).await?;
     }
+    // The guarantors' witnesses run as services (here in this process, on
+    // loopback, each with its own state); the node pushes its checkpoint.
+    let witnesses = start_witnesses(location).await?;
+    cosign_by_services(location, &witnesses).await?;
     let verified = commands::verify(location, VerifyArgs { json: false }).await?;
     println!();
     commands::log(
@@ -118,6 +120,9 @@ pub async fn run(location: &Location, args: DemoArgs) -> Result<ExitCode> {
         return Ok(verified);
     }
     println!();
+    args.serve
+        .witnesses
+        .extend(witnesses.iter().map(|(name, url)| format!("{name}={url}")));
     crate::serve::serve(location, args.serve).await
 }
 
@@ -588,19 +593,55 @@ impl Script<'_> {
     }
 }
 
-async fn cosign_all(location: &Location) -> Result<()> {
+/// Starts the three witness services on 127.0.0.1 (any free port), each
+/// with its key from the demo's keys and its own state directory; they run
+/// until the process ends. Returns each witness's name and URL.
+async fn start_witnesses(location: &Location) -> Result<Vec<(String, String)>> {
     let dir = keys_dir(location);
+    let ledger = location.open_ledger().await?;
+    let node_key = ledger
+        .registry()
+        .genesis()
+        .map(|g| g.node_key.clone())
+        .unwrap_or_default();
+    ledger.close().await;
+    let mut started = Vec::new();
     for (name, _) in WITNESSES {
+        let cosigner = keyfile::read_witness_key(&dir.join(format!("{name}.key")))?;
         let state = location.data_dir.join("witness-state").join(name);
-        witness::run(
-            location,
-            witness::WitnessCommand::Cosign {
-                key: dir.join(format!("{name}.key")),
-                state_dir: state,
-                node_key: None,
-            },
-        )
-        .await?;
+        let store = truce_witness::StateStore::open(&state).await?;
+        let witness =
+            truce_witness::Witness::new(cosigner, std::slice::from_ref(&node_key), store)?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let app = truce_witness::router(std::sync::Arc::new(witness));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        started.push((name.to_string(), url));
+    }
+    Ok(started)
+}
+
+/// The node pushes its latest checkpoint to the witness services until a
+/// quorum has cosigned it (each checks the consistency proof first).
+async fn cosign_by_services(location: &Location, witnesses: &[(String, String)]) -> Result<()> {
+    let ledger = std::sync::Arc::new(location.open_ledger().await?);
+    let mut publisher = truce_client::Publisher::new(ledger.clone(), witnesses)?;
+    for (name, outcome) in publisher.round().await {
+        match outcome {
+            truce_client::Outcome::Cosigned { size }
+            | truce_client::Outcome::AlreadyCosigned { size } => {
+                println!(
+                    "{name} cosigned the checkpoint of size {size} (its service checked the proof)"
+                )
+            }
+            truce_client::Outcome::Failed { reason } => println!("{name} did not cosign: {reason}"),
+        }
+    }
+    drop(publisher);
+    if let Ok(ledger) = std::sync::Arc::try_unwrap(ledger) {
+        ledger.close().await;
     }
     println!();
     Ok(())

@@ -41,13 +41,15 @@ pub enum WitnessCommand {
         #[arg(long = "log", required = true)]
         logs: Vec<String>,
     },
-    /// Check the node's latest checkpoint and cosign it.
+    /// Cosign the latest checkpoint of a local copy of the Record (a test
+    /// helper: a guarantor's witness runs as `truce witness serve`).
     ///
     /// The witness verifies the node's signature, then checks a consistency
     /// proof from the last checkpoint it cosigned. Only then does it save the
     /// new checkpoint as its state (atomically) and hand out its cosignature.
     /// A checkpoint that contradicts the saved one is refused, and both are
     /// written to a fork-evidence file in the state directory.
+    #[command(hide = true)]
     Cosign {
         /// The witness key (`truce keygen --witness NAME`).
         #[arg(long)]

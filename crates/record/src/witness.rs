@@ -160,6 +160,22 @@ impl CosignatureVerifier {
     pub fn witness_name(&self) -> &str {
         &self.name
     }
+
+    /// The time (seconds) at which this witness cosigned `checkpoint`, if
+    /// `line` is its valid cosignature line on it.
+    pub fn timestamp_of(&self, checkpoint: &SignedCheckpoint, line: &str) -> Option<u64> {
+        let rest = line.trim_end_matches('\n').strip_prefix("— ")?;
+        let (name, payload) = rest.split_once(' ')?;
+        if name != self.name {
+            return None;
+        }
+        let payload = BASE64.decode(payload).ok()?;
+        if payload.len() != 4 + 72 || payload[..4] != self.id.to_be_bytes() {
+            return None;
+        }
+        self.verify(&checkpoint.body(), &payload[4..])
+            .then(|| u64::from_be_bytes(payload[4..12].try_into().expect("8 bytes")))
+    }
 }
 
 impl Verifier for CosignatureVerifier {
@@ -286,6 +302,24 @@ impl WitnessState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cosignature_tells_when_it_was_made() {
+        let node = crate::CheckpointSigner::generate("truce.test/log").unwrap();
+        let checkpoint = node.sign(3, Hash([4; 32])).unwrap();
+        let witness = Cosigner::generate("w1").unwrap();
+        let line = witness.cosign(&checkpoint, 1_800_000_000);
+        let verifier = CosignatureVerifier::new(&witness.verifier_key()).unwrap();
+        assert_eq!(
+            verifier.timestamp_of(&checkpoint, &line),
+            Some(1_800_000_000)
+        );
+        let other = node.sign(4, Hash([4; 32])).unwrap();
+        assert_eq!(verifier.timestamp_of(&other, &line), None);
+        let stranger =
+            CosignatureVerifier::new(&Cosigner::generate("w1").unwrap().verifier_key()).unwrap();
+        assert_eq!(stranger.timestamp_of(&checkpoint, &line), None);
+    }
     use crate::{leaf_hash, CheckpointSigner, MerkleLog};
 
     fn log_of(n: u64, salt: &str) -> MerkleLog {

@@ -164,6 +164,15 @@ macro_rules! backend {
                 Ok(())
             }
 
+            pub(crate) async fn all_cosignatures(pool: &Pool) -> Result<Vec<(u64, String)>, StoreError> {
+                let rows = sqlx::query("SELECT size, signature_line FROM cosignatures ORDER BY size, witness")
+                    .fetch_all(pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|row| Ok((to_u64(row.try_get(0)?)?, row.try_get(1)?)))
+                    .collect()
+            }
+
             pub(crate) async fn cosignatures(pool: &Pool, size: u64) -> Result<Vec<String>, StoreError> {
                 let rows = sqlx::query(
                     "SELECT signature_line FROM cosignatures WHERE size = $1 ORDER BY witness",

@@ -154,6 +154,11 @@ impl Store {
         dispatch!(self, add_cosignature(size, witness, line))
     }
 
+    /// Every stored cosignature line with the size of its checkpoint.
+    pub async fn all_cosignatures(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        dispatch!(self, all_cosignatures())
+    }
+
     pub async fn cosignatures(&self, size: u64) -> Result<Vec<String>, StoreError> {
         dispatch!(self, cosignatures(size))
     }

@@ -101,12 +101,13 @@ pub async fn replay_with(
     let total = store.size().await?;
     let mut registry = Registry::new();
     let mut log = MerkleLog::new();
+    let mut times = ClaimedTimes::default();
     while registry.size() < total {
         let page = store.entries(registry.size(), PAGE).await?;
         if page.is_empty() {
             return Err(entry_problem(registry.size(), "is missing"));
         }
-        replay_page(&mut registry, &mut log, rules, page)?;
+        replay_page(&mut registry, &mut log, rules, &mut times, page)?;
         progress(registry.size(), total);
     }
     compare_tree_hashes(store, &log).await?;
@@ -115,6 +116,7 @@ pub async fn replay_with(
         .cloned()
         .ok_or_else(|| ReplayProblem::Record("the Record is empty".into()))?;
     let checkpoints = check_checkpoints(store, &log, &genesis.node_key).await?;
+    check_witnessed_times(store, &genesis, &times).await?;
     let latest = store.latest_checkpoint().await?;
     let latest = latest
         .map(|(_, note)| SignedCheckpoint::verify(&note, &genesis.node_key))
@@ -182,6 +184,7 @@ fn replay_page(
     registry: &mut Registry,
     log: &mut MerkleLog,
     rules: &mut dyn Rules,
+    times: &mut ClaimedTimes,
     page: Vec<StoredEntry>,
 ) -> Result<(), ReplayProblem> {
     let decoded = decode_checked(registry, &page);
@@ -195,6 +198,7 @@ fn replay_page(
         registry
             .admit_with(&mut candidate, rules)
             .map_err(|rejection| entry_problem(position, rejection))?;
+        times.note(position, &candidate.statement);
         log.append(candidate.signed.leaf_hash());
     }
     Ok(())
@@ -280,4 +284,149 @@ async fn cosigners(
         .into_iter()
         .map(|v| v.witness_name().to_string())
         .collect())
+}
+
+/// What the witnessed-time check needs of each entry: its claimed time, and
+/// the deadlines that votes are judged by.
+#[derive(Default)]
+struct ClaimedTimes {
+    claimed: Vec<i64>,
+    deadlines: std::collections::HashMap<u64, i64>,
+    votes: Vec<(u64, u64)>,
+}
+
+impl ClaimedTimes {
+    fn note(&mut self, position: u64, statement: &truce_record::Statement) {
+        self.claimed.push(statement.time.as_second());
+        match &statement.body {
+            truce_record::Body::DecisionProposed(p) => {
+                self.deadlines.insert(position, p.deadline.as_second());
+            }
+            truce_record::Body::DecisionVote(v) => self.votes.push((position, v.decision.0)),
+            _ => {}
+        }
+    }
+}
+
+/// How long after a checkpoint is read a witness may cosign it: the node's
+/// push interval (1 s) and a witness's deadline (1 s).
+const PUSH_SLACK_SECONDS: i64 = 2;
+
+fn seconds_text(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(|_| seconds.to_string(), |t| t.to_string())
+}
+
+/// The witnesses' cosignature timestamps bound when each entry entered the
+/// Record: after the last cosignature of a checkpoint that did not hold it,
+/// and by the time a quorum had cosigned one that did. A claimed time more
+/// than the Record's skew outside that window, or a vote that entered after
+/// its decision's deadline, is named.
+async fn check_witnessed_times(
+    store: &Store,
+    genesis: &truce_model::Genesis,
+    times: &ClaimedTimes,
+) -> Result<(), ReplayProblem> {
+    let skew = genesis
+        .register
+        .as_ref()
+        .map_or(300, |r| i64::from(r.max_clock_skew_seconds));
+    let quorum = genesis.witness_quorum.max(1) as usize;
+    let verifiers: Vec<CosignatureVerifier> = genesis
+        .witnesses
+        .iter()
+        .filter_map(|w| CosignatureVerifier::new(&w.verifier_key).ok())
+        .collect();
+    let mut by_size: std::collections::BTreeMap<u64, Vec<String>> = Default::default();
+    for (size, line) in store.all_cosignatures().await? {
+        by_size.entry(size).or_default().push(line);
+    }
+    // Per cosigned size: (latest cosignature, time a quorum had cosigned).
+    let mut windows: Vec<(u64, i64, Option<i64>)> = Vec::new();
+    for (size, lines) in by_size {
+        let Some(note) = store.checkpoint(size).await? else {
+            continue;
+        };
+        let Ok(checkpoint) = SignedCheckpoint::verify(&note, &genesis.node_key) else {
+            continue;
+        };
+        let mut stamps: Vec<i64> = verifiers
+            .iter()
+            .filter_map(|v| lines.iter().find_map(|l| v.timestamp_of(&checkpoint, l)))
+            .map(|t| t as i64)
+            .collect();
+        if stamps.is_empty() {
+            continue;
+        }
+        stamps.sort_unstable();
+        let quorum_time = stamps.get(quorum - 1).copied();
+        windows.push((size, *stamps.last().expect("not empty"), quorum_time));
+    }
+    if windows.is_empty() {
+        return Ok(());
+    }
+    // Upper bounds: the earliest quorum time of any checkpoint larger than
+    // the entry's position, from the right.
+    let mut earliest_quorum_after = vec![None; windows.len() + 1];
+    for i in (0..windows.len()).rev() {
+        earliest_quorum_after[i] = match (windows[i].2, earliest_quorum_after[i + 1]) {
+            (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let mut lower_bounds = vec![None; times.claimed.len()];
+    let mut next = 0; // first window whose size exceeds the position
+    let mut latest_before: Option<i64> = None;
+    for (position, claimed) in times.claimed.iter().enumerate() {
+        let position = position as u64;
+        while next < windows.len() && windows[next].0 <= position {
+            latest_before = latest_before.max(Some(windows[next].1));
+            next += 1;
+        }
+        lower_bounds[position as usize] = latest_before;
+        if let Some(after) = latest_before {
+            if *claimed < after - skew {
+                return Err(entry_problem(
+                    position,
+                    format!(
+                        "claimed time {} is more than {skew} s before the witnesses saw the Record without it ({})",
+                        seconds_text(*claimed),
+                        seconds_text(after)
+                    ),
+                ));
+            }
+        }
+        if let Some(by) = earliest_quorum_after[next] {
+            if *claimed > by + skew {
+                return Err(entry_problem(
+                    position,
+                    format!(
+                        "claimed time {} is more than {skew} s after a quorum of witnesses had cosigned a checkpoint holding it ({})",
+                        seconds_text(*claimed),
+                        seconds_text(by)
+                    ),
+                ));
+            }
+        }
+    }
+    for (position, decision) in &times.votes {
+        let (Some(deadline), Some(Some(after))) = (
+            times.deadlines.get(decision),
+            lower_bounds.get(*position as usize),
+        ) else {
+            continue;
+        };
+        // A checkpoint read just before the vote's commit may reach the
+        // witnesses up to a push interval and a witness deadline later.
+        if *after > deadline + PUSH_SLACK_SECONDS {
+            return Err(entry_problem(
+                *position,
+                format!(
+                    "the vote on D-{decision} entered the Record after its deadline {}: the witnesses cosigned a checkpoint without it at {}",
+                    seconds_text(*deadline),
+                    seconds_text(*after)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

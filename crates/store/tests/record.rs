@@ -255,3 +255,108 @@ mod inclusion_proofs_check_against_the_checkpoint {
     use super::common;
     on_both_backends!(inclusion_proofs_check_against_the_checkpoint);
 }
+
+/// A node that colludes with a member: it admits a vote claiming a time
+/// before the deadline although the witnesses had cosigned the Record
+/// without it after the deadline, and a note claiming a time long before
+/// the witnesses saw the Record without it. `replay` names both.
+async fn witnessed_times_bound_claimed_times(store: Store) {
+    use jiff::{SignedDuration, Timestamp};
+    use truce_model::{DecisionId, DecisionProposed, DecisionType, DecisionVote, Vote};
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let [ru, tr, ir] = [0, 1, 2].map(|i| &fixture.guarantors[i].key);
+    let now = Timestamp::now();
+    let deadline = now + SignedDuration::from_secs(60);
+    let at = |key: &truce_record::MemberKey, seq, time, body| {
+        key.sign(&truce_record::Statement::new(key.key_id(), seq, time, body))
+    };
+    let proposal = ledger
+        .append(at(
+            ru,
+            0,
+            now,
+            Body::DecisionProposed(DecisionProposed {
+                decision_type: DecisionType::Other,
+                title: "Joint patrols".into(),
+                text: "The guarantors decide on joint patrols.".into(),
+                deadline,
+                references: vec![],
+                measure: None,
+                exchange: None,
+                agreement: None,
+                status: None,
+                criteria: None,
+                parameters: None,
+            }),
+        ))
+        .await
+        .unwrap();
+    // Two witnesses cosign the Record as it stands two minutes after the
+    // deadline: within the clock skew of the vote's claimed time, so only
+    // the deadline rule can tell.
+    let witnessed = (deadline + SignedDuration::from_secs(120)).as_second() as u64;
+    cosign_by_two(&ledger, &fixture, witnessed).await;
+    let vote = Body::DecisionVote(DecisionVote {
+        decision: DecisionId(proposal.position),
+        vote: Vote::Endorse,
+        reason: "backdated".into(),
+    });
+    let backdated = deadline - SignedDuration::from_secs(15);
+    let vote = ledger.append(at(tr, 0, backdated, vote)).await.unwrap();
+    cosign_by_two(&ledger, &fixture, witnessed + 1).await;
+    let problem = replay(&store, &|_, _| {}).await.unwrap_err().to_string();
+    assert!(
+        problem.starts_with(&format!("entry {}:", vote.position)),
+        "{problem}"
+    );
+    assert!(problem.contains("after its deadline"), "{problem}");
+    ledger.close().await;
+
+    // The same with a note claiming a time an hour before the Record was
+    // seen without it: outside the 300 s skew.
+    let fixture = Fixture::new();
+    let (store, _dir) = common::sqlite_store().await;
+    let ledger = founded(store.clone(), &fixture).await;
+    let ir_key = &fixture.guarantors[2].key;
+    let later = (Timestamp::now() + SignedDuration::from_hours(2)).as_second() as u64;
+    cosign_by_two(&ledger, &fixture, later).await;
+    let note_at = ledger
+        .append(at(
+            ir_key,
+            0,
+            Timestamp::now(),
+            Body::Note(truce_model::Note {
+                text: "backdated by the node's friend".into(),
+                refers_to: vec![],
+            }),
+        ))
+        .await
+        .unwrap();
+    let problem = replay(&store, &|_, _| {}).await.unwrap_err().to_string();
+    assert!(
+        problem.starts_with(&format!("entry {}:", note_at.position)),
+        "{problem}"
+    );
+    assert!(problem.contains("before the witnesses saw"), "{problem}");
+    let _ = ir;
+    ledger.close().await;
+}
+
+/// Two of the three witnesses cosign the ledger's latest checkpoint at `when`.
+async fn cosign_by_two(ledger: &Ledger, fixture: &Fixture, when: u64) {
+    let checkpoint = ledger.checkpoint().unwrap();
+    for witness in &fixture.witnesses[..2] {
+        let line = witness.cosign(&checkpoint, when);
+        ledger
+            .store()
+            .add_cosignature(checkpoint.size(), witness.name(), &line)
+            .await
+            .unwrap();
+    }
+}
+
+mod witnessed_times_bound_claimed_times {
+    use super::common;
+    on_both_backends!(witnessed_times_bound_claimed_times);
+}

@@ -11,6 +11,7 @@ mod keyfile;
 mod mechanism;
 mod mirror;
 mod node;
+mod policy;
 mod proof;
 mod register;
 mod serve;
@@ -81,6 +82,8 @@ enum Command {
     /// Produce or check inclusion and consistency proofs, offline.
     #[command(subcommand)]
     Proof(proof::ProofCommand),
+    /// The Record's trust policy as a C2SP tlog-policy file.
+    Policy(policy::PolicyArgs),
     /// Run a guarantor's witness: check and cosign checkpoints.
     #[command(subcommand)]
     Witness(witness::WitnessCommand),
@@ -166,6 +169,7 @@ fn main() -> ExitCode {
             Command::Append(args) => commands::append(&location, args).await,
             Command::Log(args) => commands::log(&location, args).await,
             Command::Proof(command) => proof::run(&location, command).await,
+            Command::Policy(args) => policy::run(&location, args).await,
             Command::Witness(command) => witness::run(&location, command).await,
             Command::Formation(command) => register::formation(&location, command).await,
             Command::Report(args) => register::report(&location, args).await,

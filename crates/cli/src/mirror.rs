@@ -65,6 +65,12 @@ pub struct MirrorArgs {
     /// answered 409 with the node's URL; /healthz says how far behind).
     #[arg(long)]
     pub listen: Option<SocketAddr>,
+    /// A witness to compare with, as NAME=URL (where `truce witness serve`
+    /// answers): after each step the checkpoint it last cosigned must agree
+    /// with the verified Record, or the node showed different parties
+    /// different Records. Repeatable.
+    #[arg(long = "compare-witness", value_name = "NAME=URL")]
+    pub compare_witnesses: Vec<String>,
 }
 
 pub async fn run(location: &Location, args: MirrorArgs) -> Result<ExitCode> {
@@ -84,7 +90,15 @@ pub async fn run(location: &Location, args: MirrorArgs) -> Result<ExitCode> {
         location.describe(),
         pinned.node_key
     );
-    let mut follower = Follower::new(ledger.clone(), origin, pinned.node_key.clone());
+    let mut monitors = Vec::new();
+    for arg in &args.compare_witnesses {
+        let (name, url) = arg
+            .split_once('=')
+            .with_context(|| format!("--compare-witness {arg}: expected NAME=URL"))?;
+        monitors.push((name.to_string(), Origin::new(url, None)?));
+    }
+    let mut follower =
+        Follower::new(ledger.clone(), origin, pinned.node_key.clone()).compare_with(monitors);
     let outcome = follow(&mut follower, &pinned, &status, &args).await;
     drop(follower);
     let code = match outcome {
@@ -168,8 +182,13 @@ async fn follow(
                 println!("stored {done} of {total} new entries");
             }
         };
-        let outcome = follower.step(&fetched, &stored).await;
+        let mut outcome = follower.step(&fetched, &stored).await;
         bar.finish_and_clear();
+        if outcome.is_ok() {
+            if let Err(stop) = follower.compare_witnesses().await {
+                outcome = Err(stop);
+            }
+        }
         match outcome {
             Ok(progress) => {
                 backoff = interval;
@@ -371,6 +390,22 @@ fn keep_evidence(location: &Location, evidence: &Evidence) -> Result<PathBuf> {
                 })?,
             )
         }
+        EvidenceKind::SplitView {
+            witness,
+            smaller,
+            larger,
+            prefix_root,
+            proof,
+        } => (
+            format!("split-view-{witness}-{stamp}.json"),
+            serde_json::to_string_pretty(&ProofFile::SplitView(truce_server::SplitView {
+                witness: witness.clone(),
+                smaller_checkpoint: String::from_utf8_lossy(smaller).into_owned(),
+                larger_checkpoint: String::from_utf8_lossy(larger).into_owned(),
+                prefix_root: prefix_root.to_string(),
+                proof: proof.iter().map(|h| h.to_string()).collect(),
+            }))?,
+        ),
         EvidenceKind::Unproven { note, reason } => (
             format!("unproven-{stamp}.txt"),
             format!(

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use clap::Subcommand;
 use truce_record::{
-    check_consistency, check_inclusion, Hash, SignedCheckpoint, SignedStatement, Statement,
+    check_consistency, check_inclusion, Hash, Policy, SignedCheckpoint, SignedStatement, Statement,
 };
 use truce_server::{ForkSide, ProofFile};
 use truce_store::Ledger;
@@ -28,6 +28,11 @@ pub enum ProofCommand {
         /// Write the proof here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// `truce` (JSON, the default) or `tlog-proof` (C2SP tlog-proof,
+        /// the entry's bytes in its `extra` line, the checkpoint with its
+        /// cosignatures; check it with `--policy` from `truce policy`).
+        #[arg(long, default_value = "truce", value_parser = ["truce", "tlog-proof"])]
+        format: String,
     },
     /// Prove that the checkpoint of size OLD is a prefix of a later one.
     Consistency {
@@ -39,12 +44,17 @@ pub enum ProofCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Check a proof file offline, with the node key from the genesis statement.
+    /// Check a proof file offline, with the node key from the genesis
+    /// statement, or with a C2SP tlog-policy file (`truce policy`), which
+    /// also requires its quorum of witness cosignatures.
     Check {
         file: PathBuf,
         /// The node's verifier key (`truce verify` and `truce init` print it).
+        #[arg(long, required_unless_present = "policy")]
+        node_key: Option<String>,
+        /// A C2SP tlog-policy file: trusted log keys, witnesses, quorum.
         #[arg(long)]
-        node_key: String,
+        policy: Option<PathBuf>,
     },
 }
 
@@ -54,11 +64,16 @@ pub async fn run(location: &Location, command: ProofCommand) -> Result<ExitCode>
             position,
             size,
             out,
+            format,
         } => {
             let ledger = location.open_ledger().await?;
             let file = inclusion(&ledger, position, size).await;
             ledger.close().await;
-            write(out, &file?)
+            let file = file?;
+            if format == "tlog-proof" {
+                return write_text(out, &tlog_proof(&file)?);
+            }
+            write(out, &file)
         }
         ProofCommand::Consistency { old, new, out } => {
             let ledger = location.open_ledger().await?;
@@ -66,7 +81,34 @@ pub async fn run(location: &Location, command: ProofCommand) -> Result<ExitCode>
             ledger.close().await;
             write(out, &file?)
         }
-        ProofCommand::Check { file, node_key } => check(&file, &node_key),
+        ProofCommand::Check {
+            file,
+            node_key,
+            policy,
+        } => {
+            let policy = policy
+                .map(|path| {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    Policy::parse(&text).with_context(|| path.display().to_string())
+                })
+                .transpose()?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            if text.starts_with(TLOG_PROOF_HEADER) {
+                return check_tlog_proof(&text, node_key.as_deref(), policy.as_ref());
+            }
+            let node_key = match (node_key, &policy) {
+                (Some(key), _) => key,
+                (None, Some(policy)) => policy
+                    .log_keys()
+                    .next()
+                    .context("the policy names no log")?
+                    .to_string(),
+                (None, None) => bail!("give --node-key or --policy"),
+            };
+            check(&file, &node_key)
+        }
     }
 }
 
@@ -137,7 +179,106 @@ async fn consistency(
 }
 
 fn write(out: Option<PathBuf>, file: &ProofFile) -> Result<ExitCode> {
-    let text = serde_json::to_string_pretty(file)? + "\n";
+    write_text(out, &(serde_json::to_string_pretty(file)? + "\n"))
+}
+
+const TLOG_PROOF_HEADER: &str = "c2sp.org/tlog-proof@v1\n";
+
+/// An inclusion proof file in C2SP tlog-proof form. The `extra` line holds
+/// the entry (statement bytes ‖ signature), so the proof carries its leaf.
+fn tlog_proof(file: &ProofFile) -> Result<String> {
+    let ProofFile::Inclusion {
+        position,
+        statement,
+        signature,
+        checkpoint,
+        proof,
+    } = file
+    else {
+        bail!("not an inclusion proof");
+    };
+    let mut leaf = BASE64.decode(statement)?;
+    leaf.extend(hex::decode(signature)?);
+    let mut text = format!(
+        "{TLOG_PROOF_HEADER}extra {}\nindex {position}\n",
+        BASE64.encode(&leaf)
+    );
+    for hash in proof {
+        text.push_str(hash);
+        text.push('\n');
+    }
+    text.push('\n');
+    text.push_str(checkpoint);
+    Ok(text)
+}
+
+fn check_tlog_proof(
+    text: &str,
+    node_key: Option<&str>,
+    policy: Option<&Policy>,
+) -> Result<ExitCode> {
+    let rest = &text[TLOG_PROOF_HEADER.len()..];
+    let (head, checkpoint) = rest
+        .split_once("\n\n")
+        .context("no empty line before the checkpoint")?;
+    let mut lines = head.lines();
+    let mut line = lines.next().context("no index line")?;
+    let leaf = match line.strip_prefix("extra ") {
+        Some(extra) => {
+            let leaf = BASE64.decode(extra).context("extra is not base64")?;
+            line = lines.next().context("no index line")?;
+            leaf
+        }
+        None => {
+            bail!("this proof carries no entry in an `extra` line: truce cannot compute its leaf")
+        }
+    };
+    let position: u64 = line
+        .strip_prefix("index ")
+        .and_then(|n| {
+            (n == "0" || !n.starts_with('0'))
+                .then(|| n.parse().ok())
+                .flatten()
+        })
+        .context("the index line must be `index N` in decimal")?;
+    let proof: Vec<String> = lines.map(str::to_string).collect();
+    let (checkpoint, cosigners) = match (policy, node_key) {
+        (Some(policy), _) => policy.check(checkpoint.as_bytes())?,
+        (None, Some(key)) => (
+            SignedCheckpoint::verify(checkpoint.as_bytes(), key)?,
+            Vec::new(),
+        ),
+        (None, None) => bail!("give --node-key or --policy"),
+    };
+    let signed = SignedStatement::from_leaf(&leaf)?;
+    check_inclusion(
+        &hashes(&proof)?,
+        checkpoint.size(),
+        checkpoint.root(),
+        position,
+        signed.leaf_hash(),
+    )?;
+    let decoded = Statement::from_bytes(signed.bytes()).context("statement")?;
+    println!(
+        "OK: entry {position} ({} by key {}, seq {}) is in the Record of {} entries with root {}{}",
+        decoded.kind(),
+        decoded.author,
+        decoded.seq,
+        checkpoint.size(),
+        checkpoint.root(),
+        if policy.is_some() {
+            format!(
+                ", cosigned by {} as the policy's quorum requires",
+                cosigners.join(", ")
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_text(out: Option<PathBuf>, text: &str) -> Result<ExitCode> {
     match out {
         Some(path) => {
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
@@ -246,6 +387,35 @@ fn check(path: &PathBuf, node_key: &str) -> Result<ExitCode> {
                 first.root(),
                 second.size(),
                 second.root()
+            );
+        }
+        ProofFile::SplitView(split) => {
+            let smaller = SignedCheckpoint::verify(split.smaller_checkpoint.as_bytes(), node_key)
+                .context("smaller checkpoint")?;
+            let larger = SignedCheckpoint::verify(split.larger_checkpoint.as_bytes(), node_key)
+                .context("larger checkpoint")?;
+            if smaller.size() > larger.size() {
+                bail!("the smaller checkpoint is larger than the larger one");
+            }
+            let prefix =
+                Hash::parse_hash(&split.prefix_root).context("prefix_root is not a base64 hash")?;
+            check_consistency(
+                &hashes(&split.proof)?,
+                smaller.size(),
+                prefix,
+                larger.size(),
+                larger.root(),
+            )
+            .context("the proof does not tie prefix_root to the larger checkpoint")?;
+            if prefix == smaller.root() {
+                bail!("the two checkpoints are consistent: this file proves no split view");
+            }
+            println!(
+                "SPLIT VIEW PROVEN: the node key signed a checkpoint of {} entries with root {} (cosigned by {}), but its checkpoint of {} entries holds root {prefix} at that size",
+                smaller.size(),
+                smaller.root(),
+                split.witness,
+                larger.size()
             );
         }
         ProofFile::LeafInclusion {

@@ -173,3 +173,220 @@ async fn three_witness_services_finalise_and_one_down_is_caught_up() {
         assert!(seen.starts_with(&format!("{origin}\n{size}\n")), "{seen}");
     }
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The node shows one Record to the Russian witness and another, of the
+/// same size, to the Turkish one. Each cosigns what it saw; a mirror that
+/// compares both witnesses' monitoring checkpoints with what it verified
+/// stops and keeps evidence that anyone can check.
+#[tokio::test]
+async fn a_split_view_is_caught_by_a_mirror_comparing_witnesses() {
+    let node = demo(false).await.unwrap();
+    let key = node_key(&node);
+    let token = observer_token(&node);
+    let states = tempfile::tempdir().unwrap();
+    let start = |name: &str| {
+        witness(
+            &node.keys().join(format!("{name}.key")),
+            &states.path().join(name),
+            &key,
+            0,
+        )
+    };
+    let (ru, tr) = (start("ru-witness"), start("tr-witness"));
+    let other = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    copy_dir(&node.data_dir(), &other.data_dir());
+    let member = node.keys().join("ru-monitor-1.key");
+    for (copy, text) in [
+        (&node, "version shown to Russia"),
+        (&other, "version shown to Türkiye"),
+    ] {
+        let body = node.dir.path().join("note.json");
+        std::fs::write(
+            &body,
+            format!("{{\"note\": {{\"text\": \"{text}\", \"refers_to\": []}}}}"),
+        )
+        .unwrap();
+        copy.ok(&[
+            "append",
+            body.to_str().unwrap(),
+            "--key",
+            member.to_str().unwrap(),
+        ]);
+    }
+    let shown_ru = serve_with(
+        &node,
+        free_port(),
+        &[
+            "--witness".into(),
+            format!("ru-witness={}", ru.url),
+            "--witness-interval".into(),
+            "0.2".into(),
+        ],
+    );
+    let shown_tr = serve_with(
+        &other,
+        free_port(),
+        &[
+            "--witness".into(),
+            format!("tr-witness={}", tr.url),
+            "--witness-interval".into(),
+            "0.2".into(),
+        ],
+    );
+    let size = size_of(&shown_ru.address);
+    assert_eq!(size, size_of(&shown_tr.address));
+    wait_for_health(&shown_ru.address, "ru-witness's cosignature", |_, h| {
+        cosigned(h, "ru-witness") == Some(size)
+    });
+    wait_for_health(&shown_tr.address, "tr-witness's cosignature", |_, h| {
+        cosigned(h, "tr-witness") == Some(size)
+    });
+
+    let mirror = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    let out = mirror.truce(&[
+        "mirror",
+        "--from",
+        &format!("http://{}", shown_ru.address),
+        "--node-key",
+        &key,
+        "--token",
+        &token,
+        "--once",
+        "--compare-witness",
+        &format!("ru-witness={}", ru.url),
+        "--compare-witness",
+        &format!("tr-witness={}", tr.url),
+    ]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("SPLIT VIEW") && said.contains("tr-witness"),
+        "{said}"
+    );
+    let evidence = std::fs::read_dir(mirror.data_dir().join("evidence"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("split-view-tr-witness"))
+        .expect("split-view evidence");
+    let check = mirror.truce(&[
+        "proof",
+        "check",
+        evidence.to_str().unwrap(),
+        "--node-key",
+        &key,
+    ]);
+    let checked = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{checked}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(checked.contains("SPLIT VIEW PROVEN"), "{checked}");
+    drop((shown_ru, shown_tr));
+}
+
+/// `truce policy` writes the Record's trust policy in C2SP tlog-policy
+/// form; an inclusion proof in C2SP tlog-proof form checks against it
+/// offline, and fails when the proof or the quorum does not hold.
+#[tokio::test]
+async fn tlog_proofs_check_against_the_record_s_policy() {
+    let node = demo(false).await.unwrap();
+    let dir = node.dir.path();
+    let policy = node.ok(&["policy", "--log-url", "https://node.example/"]);
+    assert!(policy.contains("\nquorum guarantors\n"), "{policy}");
+    assert!(
+        policy.contains("group guarantors 2 ru-witness tr-witness ir-witness"),
+        "{policy}"
+    );
+    std::fs::write(dir.join("policy.txt"), &policy).unwrap();
+    let proof_path = dir.join("entry-3.tlog-proof");
+    node.ok(&[
+        "proof",
+        "inclusion",
+        "3",
+        "--format",
+        "tlog-proof",
+        "--out",
+        proof_path.to_str().unwrap(),
+    ]);
+    let proof = std::fs::read_to_string(&proof_path).unwrap();
+    assert!(
+        proof.starts_with("c2sp.org/tlog-proof@v1\nextra "),
+        "{proof}"
+    );
+    assert!(proof.contains("\nindex 3\n"), "{proof}");
+    let check = |path: &Path, policy: &Path| {
+        node.truce(&[
+            "proof",
+            "check",
+            path.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+        ])
+    };
+    let ok = check(&proof_path, &dir.join("policy.txt"));
+    let said = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        ok.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(
+        said.contains("entry 3") && said.contains("quorum"),
+        "{said}"
+    );
+
+    // A changed proof line, or a quorum nobody met, fails.
+    let mut lines: Vec<&str> = proof.lines().collect();
+    let hash_line = lines
+        .iter()
+        .position(|l| l.ends_with('=') && !l.starts_with("extra"))
+        .unwrap();
+    let flipped = if lines[hash_line].starts_with('A') {
+        "B"
+    } else {
+        "A"
+    }
+    .to_string()
+        + &lines[hash_line][1..];
+    lines[hash_line] = &flipped;
+    let bad = dir.join("bad.tlog-proof");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    assert!(!check(&bad, &dir.join("policy.txt")).status.success());
+    let stricter = policy.replace(
+        "quorum guarantors",
+        &format!(
+            "witness outsider {}\ngroup everyone all guarantors outsider\nquorum everyone",
+            truce_record::Cosigner::generate("outsider")
+                .unwrap()
+                .verifier_key()
+        ),
+    );
+    std::fs::write(dir.join("stricter.txt"), stricter).unwrap();
+    let refused = check(&proof_path, &dir.join("stricter.txt"));
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("quorum"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}

@@ -75,6 +75,18 @@ pub enum EvidenceKind {
         reason: String,
         served: EvidenceSide,
     },
+    /// A witness cosigned a checkpoint the node key signed that this
+    /// mirror's verified tree contradicts: `proof` shows the tree of
+    /// `larger` has root `prefix_root` at the size of `smaller`, whose
+    /// signed root differs. The node showed different parties different
+    /// Records.
+    SplitView {
+        witness: String,
+        smaller: Vec<u8>,
+        larger: Vec<u8>,
+        prefix_root: Hash,
+        proof: Vec<Hash>,
+    },
     /// Something that is not signed, or does not hash to what is signed:
     /// kept as found, though it proves nothing by itself.
     Unproven { note: Vec<u8>, reason: String },
@@ -88,6 +100,14 @@ pub struct Evidence {
 
 fn stop(summary: String, kind: EvidenceKind) -> Stop {
     Stop::Evidence(Box::new(Evidence { summary, kind }))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The genesis witnesses' keys, once the genesis is in the ledger.
@@ -110,6 +130,8 @@ pub struct Follower<R: Rules + 'static> {
     origin: Origin,
     node_key: String,
     witnesses: Vec<CosignatureVerifier>,
+    /// Witnesses' monitoring endpoints (name, base URL) to compare with.
+    monitors: Vec<(String, Origin)>,
 }
 
 impl<R: Rules + 'static> Follower<R> {
@@ -123,7 +145,69 @@ impl<R: Rules + 'static> Follower<R> {
             origin,
             node_key,
             witnesses,
+            monitors: Vec::new(),
         }
+    }
+
+    /// Also compares, after each step, what these witnesses (name, base
+    /// URL of their monitoring endpoint) cosigned with what this mirror
+    /// verified, to catch a node that shows different Records to different
+    /// parties.
+    pub fn compare_with(mut self, monitors: Vec<(String, Origin)>) -> Self {
+        self.monitors = monitors;
+        self
+    }
+
+    /// Reads each witness's latest cosigned checkpoint and checks it against
+    /// the verified tree. A witness ahead of the mirror is checked later; an
+    /// unreachable one is skipped (it is only a second opinion).
+    pub async fn compare_witnesses(&self) -> Result<Vec<(String, Option<u64>)>, Stop> {
+        let origin_line = self.node_key.split('+').next().unwrap_or_default();
+        let path = format!("/{}/checkpoint", sha256_hex(origin_line.as_bytes()));
+        let mut seen = Vec::new();
+        for (name, monitor) in &self.monitors {
+            let Ok(note) = monitor.get(&path).await else {
+                seen.push((name.clone(), None));
+                continue;
+            };
+            let Ok(theirs) = SignedCheckpoint::verify(&note, &self.node_key) else {
+                seen.push((name.clone(), None));
+                continue;
+            };
+            seen.push((name.clone(), Some(theirs.size())));
+            let size = self.ledger.size();
+            let Some(ours) = self.ledger.checkpoint() else {
+                continue;
+            };
+            if theirs.size() > size {
+                continue;
+            }
+            let Ok(prefix_root) = self.ledger.root_at(theirs.size()) else {
+                continue;
+            };
+            if prefix_root == theirs.root() {
+                continue;
+            }
+            let proof = self
+                .ledger
+                .prove_consistency(theirs.size(), size)
+                .unwrap_or_default();
+            return Err(stop(
+                format!(
+                    "SPLIT VIEW: witness {name} cosigned a checkpoint of size {} with root {}, but the Record this mirror verified has root {prefix_root} at that size",
+                    theirs.size(),
+                    theirs.root()
+                ),
+                EvidenceKind::SplitView {
+                    witness: name.clone(),
+                    smaller: theirs.note().to_vec(),
+                    larger: ours.note().to_vec(),
+                    prefix_root,
+                    proof,
+                },
+            ));
+        }
+        Ok(seen)
     }
 
     pub fn ledger(&self) -> &Arc<Ledger<R>> {

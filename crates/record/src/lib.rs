@@ -8,6 +8,7 @@ mod checkpoint;
 mod error;
 mod keys;
 mod log;
+mod policy;
 mod registry;
 mod statement;
 mod witness;
@@ -17,6 +18,7 @@ pub use ed25519_dalek::VerifyingKey;
 pub use error::{RecordError, Rejection};
 pub use keys::{strong_verifying_key, KeyId, MemberKey, STATEMENT_CONTEXT};
 pub use log::{check_consistency, check_inclusion, leaf_hash, tile_end, MerkleLog, TILE_WIDTH};
+pub use policy::Policy;
 pub use registry::{
     Admitted, Context, KeyStatus, MemberState, NoRules, Registry, Rules, MAX_LEAF_BYTES,
 };

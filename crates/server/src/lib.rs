@@ -56,7 +56,9 @@ pub use auth::{
     TokenRecord, TOKEN_FILE,
 };
 pub use error::{ErrorBody, ServerError};
-pub use log::{CheckpointView, EntriesPage, EntryView, ForkSide, Health, MemberView, ProofFile};
+pub use log::{
+    CheckpointView, EntriesPage, EntryView, ForkSide, Health, MemberView, ProofFile, SplitView,
+};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
 pub use web::{CanonicalStatement, WhoAmI};

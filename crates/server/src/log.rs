@@ -286,6 +286,25 @@ pub enum ProofFile {
         /// The entry as the node later served it.
         served: ForkSide,
     },
+    /// A witness cosigned a checkpoint that contradicts another one the
+    /// node key signed: different parties were shown different Records.
+    #[serde(rename = "truce-split-view-evidence-v1")]
+    SplitView(SplitView),
+}
+
+/// How a split view is proven without either version's entries: the
+/// larger checkpoint's tree has `prefix_root` at the smaller one's size
+/// (by `proof`), and the smaller one signs another root.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitView {
+    /// The witness that cosigned the smaller checkpoint.
+    pub witness: String,
+    pub smaller_checkpoint: String,
+    pub larger_checkpoint: String,
+    /// Base64 root of the larger checkpoint's tree at the smaller's size.
+    pub prefix_root: String,
+    pub proof: Vec<String>,
 }
 
 /// One version of an entry, with its inclusion proof in a signed checkpoint.

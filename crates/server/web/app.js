@@ -815,6 +815,22 @@
     if (mirror.stopped) lines.push(h("p", { class: "error", role: "alert", id: "mirror-stopped" }, t("mirror_stopped", { reason: mirror.stopped })));
     return h("section", { id: "mirror-status", "aria-label": t("mirror_title") }, h("h2", null, t("mirror_title")), ...lines);
   }
+  // The node's view of its witness services: what each last cosigned.
+  function witnessServices(health) {
+    const list = (health && health.witnesses) || [];
+    if (!list.length) return h("span");
+    return h("section", { id: "witness-services", "aria-label": t("witness_services") },
+      h("h2", null, t("witness_services")),
+      h("p", null, health.final_size != null ? t("final_up_to", { size: health.final_size }) : t("final_none")),
+      h("div", { class: "table-wrap" }, h("table", null,
+        h("thead", null, h("tr", null, ...["col_witness", "col_cosigned", "col_behind"].map((k) => h("th", { scope: "col" }, t(k))))),
+        h("tbody", null, ...list.map((w) => h("tr", { "data-witness": w.name },
+          h("th", { scope: "row", class: "mono" }, w.name),
+          h("td", null, w.cosigned_size == null ? "—" : String(w.cosigned_size)),
+          h("td", { class: w.behind_entries ? "error" : "ok" }, w.behind_entries
+            ? t("witness_behind", { n: w.behind_entries }) + (w.last_error ? " — " + w.last_error : "")
+            : t("witness_current"))))))));
+  }
   async function viewRecord(params) {
     setView(t("record_title"), h("p", null, t("loading")));
     let checkpoint, mechanism, health;
@@ -864,6 +880,7 @@
     });
     setView(t("record_title"),
       mirrorStatus(health && health.mirror),
+      witnessServices(health),
       h("h2", null, t("checkpoint")),
       h("dl", null, h("dt", null, t("size")), h("dd", { id: "checkpoint-size" }, checkpoint.size),
         h("dt", null, t("root")), h("dd", { class: "mono" }, checkpoint.root),

@@ -429,17 +429,7 @@ impl<R: Rules + 'static> Ledger<R> {
                 return Err(StoreError::Corrupt(format!("entry {position} is missing")).into());
             }
             for entry in page {
-                let signed = crate::verify::signed_statement(&entry)?;
-                let leaf = signed.leaf_hash();
-                let mut candidate = Candidate::decode(signed)
-                    .map_err(|e| StoreError::Corrupt(format!("entry {position}: {e}")))?
-                    .assume_signature_checked();
-                registry
-                    .admit_with(&mut candidate, rules)
-                    .map_err(|rejection| StoreError::Replay {
-                        position,
-                        rejection,
-                    })?;
+                let leaf = readmit(registry, rules, &entry)?;
                 self.view.write().expect("view lock").log.append(leaf);
                 position += 1;
             }
@@ -700,24 +690,36 @@ async fn rebuild(
             )));
         }
         for entry in page {
-            let position = registry.size();
-            if entry.position != position {
-                return Err(StoreError::Corrupt(format!("entry {position} is missing")));
-            }
-            let signed = crate::verify::signed_statement(&entry)?;
-            log.append(signed.leaf_hash());
-            let mut candidate = Candidate::decode(signed)
-                .map_err(|e| StoreError::Corrupt(format!("entry {position}: {e}")))?
-                .assume_signature_checked();
-            registry
-                .admit_with(&mut candidate, rules)
-                .map_err(|rejection| StoreError::Replay {
-                    position,
-                    rejection,
-                })?;
+            log.append(readmit(&mut registry, rules, &entry)?);
         }
     }
     Ok((registry, log))
+}
+
+/// Admits an entry of this store again (its signature was checked before
+/// it was stored, so it is not checked again) and returns its leaf hash,
+/// computed from its bytes.
+fn readmit(
+    registry: &mut Registry,
+    rules: &mut dyn Rules,
+    entry: &StoredEntry,
+) -> Result<Hash, StoreError> {
+    let position = registry.size();
+    if entry.position != position {
+        return Err(StoreError::Corrupt(format!("entry {position} is missing")));
+    }
+    let signed = crate::verify::signed_statement(entry)?;
+    let leaf = signed.leaf_hash();
+    let mut candidate = Candidate::decode(signed)
+        .map_err(|e| StoreError::Corrupt(format!("entry {position}: {e}")))?
+        .assume_signature_checked();
+    registry
+        .admit_with(&mut candidate, rules)
+        .map_err(|rejection| StoreError::Replay {
+            position,
+            rejection,
+        })?;
+    Ok(leaf)
 }
 
 /// Names what differs between the stored entries and the signed root: the

@@ -174,31 +174,7 @@ impl Drop for Served {
 }
 
 pub fn serve(node: &Node) -> Served {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
-    command
-        .arg("--data-dir")
-        .arg(node.data_dir())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    if let Some(url) = &node.database {
-        command.arg("--database").arg(url);
-    }
-    let mut child = command.spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let address = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string();
-    let output = std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-    Served {
-        child,
-        address,
-        _output: output,
-    }
+    serve_with(node, 0, &[])
 }
 
 /// One HTTP/1.1 request over a fresh connection; returns status and body.
@@ -334,7 +310,8 @@ pub fn serve_on(node: &Node, port: u16) -> Served {
     serve_with(node, port, &[])
 }
 
-/// `truce serve` on `port` with more arguments (witnesses, intervals).
+/// `truce serve` on `port` (0: any free one) with more arguments
+/// (witnesses, intervals).
 pub fn serve_with(node: &Node, port: u16, extra: &[String]) -> Served {
     let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
     command
@@ -350,11 +327,16 @@ pub fn serve_with(node: &Node, port: u16, extra: &[String]) -> Served {
     let mut child = command.spawn().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
-    assert!(first.contains("listening"), "{first}");
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
     let output = std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
     Served {
         child,
-        address: format!("127.0.0.1:{port}"),
+        address,
         _output: output,
     }
 }

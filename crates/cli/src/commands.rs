@@ -62,6 +62,7 @@ pub struct InitArgs {
 }
 
 pub async fn init(location: &Location, args: InitArgs) -> Result<ExitCode> {
+    let _writing = location.lock_for_writing()?;
     let mechanism = MechanismFile::read(&args.mechanism)?;
     let operator = keyfile::read_member_key(&args.key)?;
     if operator.public_key() != mechanism.operator.public_key {

@@ -88,6 +88,7 @@ pub async fn run(location: &Location, mut args: DemoArgs) -> Result<ExitCode> {
             location.data_dir.display()
         );
     } else {
+        let _writing = location.lock_for_writing()?;
         build(location, args.days).await?;
     }
     // The guarantors' witnesses run as services (here in this process, on

@@ -14,6 +14,7 @@ mod node;
 mod policy;
 mod proof;
 mod register;
+mod remote;
 mod serve;
 mod stress;
 mod witness;
@@ -64,6 +65,17 @@ struct Cli {
     /// instead of the SQLite file in the data directory.
     #[arg(long, global = true, env = "TRUCE_DATABASE_URL")]
     database: Option<String>,
+
+    /// Work with the node at this URL instead of a local data directory:
+    /// statements are signed here with your key file and submitted to it
+    /// (for now: the commands that file a single statement).
+    #[arg(long, global = true, env = "TRUCE_NODE")]
+    node: Option<String>,
+
+    /// Your read token on that node (`truce token create` there): needed to
+    /// read your next sequence number, and by `truce mirror` for entries.
+    #[arg(long, global = true, env = "TRUCE_TOKEN", hide_env_values = true)]
+    token: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -157,6 +169,8 @@ fn main() -> ExitCode {
     let location = Location {
         data_dir: cli.data_dir,
         database: cli.database,
+        node: cli.node,
+        token: cli.token,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -51,10 +51,6 @@ pub struct MirrorArgs {
     /// trust from the node it watches; pinned from then on.
     #[arg(long)]
     pub node_key: Option<String>,
-    /// A member's read token (`truce token create`): the node serves entry
-    /// bundles, which hold narratives, to members only.
-    #[arg(long, env = "TRUCE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
     /// Catch up with the node's latest checkpoint, then exit.
     #[arg(long)]
     pub once: bool,
@@ -75,12 +71,17 @@ pub struct MirrorArgs {
 
 pub async fn run(location: &Location, args: MirrorArgs) -> Result<ExitCode> {
     let pinned = pin(location, &args)?;
-    let origin = Origin::new(&pinned.origin, args.token.clone())?;
+    let mut lock = location.lock_for_writing()?;
+    // The node serves entry bundles, which hold narratives, to members only:
+    // the global --token is a member's read token there.
+    let origin = Origin::new(&pinned.origin, location.token.clone())?;
     let ledger = Arc::new(open(location, &pinned).await?);
     let status = Arc::new(MirrorStatus::new(pinned.origin.clone()));
     let server = match args.listen {
         Some(address) => {
-            Some(Serving::start(location, address, ledger.clone(), status.clone()).await?)
+            let serving = Serving::start(location, address, ledger.clone(), status.clone()).await?;
+            lock.say(&format!("serving http://{}", serving.address))?;
+            Some(serving)
         }
         None => None,
     };

@@ -14,6 +14,10 @@ use crate::keyfile;
 pub struct Location {
     pub data_dir: PathBuf,
     pub database: Option<String>,
+    /// A remote node to submit to, instead of the local Record.
+    pub node: Option<String>,
+    /// The member's read token on that node.
+    pub token: Option<String>,
 }
 
 impl Location {
@@ -46,6 +50,13 @@ impl Location {
             }
         };
         Ok(store)
+    }
+
+    /// Takes the data directory's writer lock for this process, at once or
+    /// not at all: a node serving the directory, or another command writing
+    /// to it, makes this fail with what to do instead.
+    pub fn lock_for_writing(&self) -> Result<DirLock> {
+        DirLock::take(&self.data_dir, &format!("pid {}", std::process::id()))
     }
 
     pub fn mirror_file_path(&self) -> PathBuf {
@@ -108,6 +119,56 @@ impl Location {
             );
         }
         keyfile::read_node_key(&path)
+    }
+}
+
+/// Name of the lock file inside a data directory.
+const LOCK_FILE: &str = "writer.lock";
+
+/// The one writer of a data directory (an advisory `flock`, released when
+/// the process ends, however it ends). The file says who holds it.
+pub struct DirLock {
+    file: std::fs::File,
+}
+
+impl DirLock {
+    fn take(data_dir: &Path, holder: &str) -> Result<Self> {
+        use std::os::fd::AsRawFd;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating {}", data_dir.display()))?;
+        let path = data_dir.join(LOCK_FILE);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        // SAFETY: flock on a file descriptor this function owns.
+        let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        if !taken {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let text = text.trim();
+            if let Some(url) = text.strip_prefix("serving ") {
+                bail!("a node is serving this Record at {url}; use --node {url}");
+            }
+            bail!(
+                "another truce process ({text}) is writing to {}; wait until it is done",
+                data_dir.display()
+            );
+        }
+        let mut lock = Self { file };
+        lock.say(holder)?;
+        Ok(lock)
+    }
+
+    /// Says who holds the lock, for the refusal others will read.
+    pub fn say(&mut self, holder: &str) -> Result<()> {
+        use std::io::{Seek, Write};
+        self.file.set_len(0)?;
+        self.file.seek(std::io::SeekFrom::Start(0))?;
+        self.file.write_all(format!("{holder}\n").as_bytes())?;
+        Ok(())
     }
 }
 

@@ -26,8 +26,21 @@ use crate::node::Location;
 /// Signs `body` with the key in `key_path` as the member's next statement
 /// and appends it.
 pub async fn sign_and_append(location: &Location, key_path: &Path, body: Body) -> Result<Receipt> {
-    location.ensure_writable()?;
     let key = keyfile::read_member_key(key_path)?;
+    if let Some(url) = &location.node {
+        let (receipt, kind) =
+            crate::remote::submit(url, location.token.as_deref(), &key, body).await?;
+        println!(
+            "filed {} at position {} on {url} (leaf hash {}, checkpoint size {})",
+            crate::remote::filed_as(kind, receipt.position),
+            receipt.position,
+            receipt.leaf_hash,
+            receipt.checkpoint_size
+        );
+        return Ok(receipt);
+    }
+    location.ensure_writable()?;
+    let _writing = location.lock_for_writing()?;
     let ledger = location.open_ledger().await?;
     let registry = ledger.registry();
     let member = registry
@@ -39,9 +52,10 @@ pub async fn sign_and_append(location: &Location, key_path: &Path, body: Body) -
     ledger.close().await;
     let receipt = result?;
     println!(
-        "appended {} at position {} (leaf hash {}, checkpoint size {})",
+        "appended {} at position {} ({}; leaf hash {}, checkpoint size {})",
         statement.kind(),
         receipt.position,
+        crate::remote::filed_as(statement.kind(), receipt.position),
         receipt.leaf_hash,
         receipt.checkpoint_size
     );
@@ -377,6 +391,11 @@ fn parse_source(text: &str) -> Result<Source> {
 
 /// Copies a file into the data directory under its SHA-256 and describes it.
 fn store_evidence(location: &Location, path: &Path) -> Result<Evidence> {
+    if let Some(url) = &location.node {
+        bail!(
+            "evidence files cannot be sent to a node yet ({url}): file the report without --evidence, or on the node's machine"
+        );
+    }
     let metadata =
         std::fs::metadata(path).with_context(|| format!("evidence {}", path.display()))?;
     if metadata.len() > truce_model::MAX_EVIDENCE_BYTES {

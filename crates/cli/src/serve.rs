@@ -42,11 +42,15 @@ fn parse_witnesses(args: &[String]) -> Result<Vec<(String, String)>> {
 
 /// Serves the Record until ctrl-c or SIGTERM, then closes it cleanly.
 pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
+    // One writer per data directory: a local write or a second node beside
+    // this one would change the Record underneath it.
+    let mut lock = location.lock_for_writing()?;
     let ledger = Arc::new(location.open_ledger().await?);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
+    lock.say(&format!("serving http://{address}"))?;
     println!(
         "truce node listening on http://{address}/ (API under /api/v1, OpenAPI at {})",
         truce_server::OPENAPI_PATH
@@ -89,6 +93,7 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     if let Ok(ledger) = Arc::try_unwrap(ledger) {
         ledger.close().await;
     }
+    drop(lock);
     println!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -33,6 +33,7 @@ pub struct StressArgs {
 }
 
 pub async fn run(location: &Location, args: StressArgs) -> Result<ExitCode> {
+    let _writing = location.lock_for_writing()?;
     let ledger = Arc::new(location.open_ledger().await?);
     let registry = ledger.registry();
     let started = Instant::now();

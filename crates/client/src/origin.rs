@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::{Request, StatusCode, Uri};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
@@ -35,7 +35,7 @@ pub enum ClientError {
 pub struct Origin {
     base: String,
     token: Option<String>,
-    http: Client<HttpConnector, Empty<Bytes>>,
+    http: Client<HttpConnector, Full<Bytes>>,
 }
 
 impl std::fmt::Debug for Origin {
@@ -78,16 +78,45 @@ impl Origin {
     /// GETs `path` (starting with `/`) and returns the body of a 200.
     pub async fn get(&self, path: &str) -> Result<Bytes, ClientError> {
         let url = format!("{}{path}", self.base);
+        let (status, body) = self.exchange(Request::get(&url), Bytes::new()).await?;
+        if status != StatusCode::OK {
+            return Err(ClientError::Status {
+                url,
+                status: status.as_u16(),
+                body: String::from_utf8_lossy(&body).chars().take(300).collect(),
+            });
+        }
+        Ok(body)
+    }
+
+    /// POSTs a JSON body to `path`; returns the status and the body,
+    /// whatever the status (the caller reads the node's error).
+    pub async fn post_json(&self, path: &str, json: String) -> Result<(u16, Bytes), ClientError> {
+        let url = format!("{}{path}", self.base);
+        let request = Request::post(&url).header("content-type", "application/json");
+        let (status, body) = self.exchange(request, Bytes::from(json)).await?;
+        Ok((status.as_u16(), body))
+    }
+
+    async fn exchange(
+        &self,
+        request: hyper::http::request::Builder,
+        body: Bytes,
+    ) -> Result<(StatusCode, Bytes), ClientError> {
+        let url = request
+            .uri_ref()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| self.base.clone());
         let unreachable = |reason: String| ClientError::Unreachable {
             url: url.clone(),
             reason,
         };
-        let mut request = Request::get(&url).header("accept-encoding", "identity");
+        let mut request = request.header("accept-encoding", "identity");
         if let Some(token) = &self.token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
         let request = request
-            .body(Empty::new())
+            .body(Full::new(body))
             .map_err(|e| unreachable(e.to_string()))?;
         let exchange = async {
             let response = self
@@ -103,17 +132,9 @@ impl Origin {
                 .to_bytes();
             Ok::<_, ClientError>((status, body))
         };
-        let (status, body) = tokio::time::timeout(REQUEST_DEADLINE, exchange)
+        tokio::time::timeout(REQUEST_DEADLINE, exchange)
             .await
-            .map_err(|_| unreachable(format!("no answer within {REQUEST_DEADLINE:?}")))??;
-        if status != StatusCode::OK {
-            return Err(ClientError::Status {
-                url,
-                status: status.as_u16(),
-                body: String::from_utf8_lossy(&body).chars().take(300).collect(),
-            });
-        }
-        Ok(body)
+            .map_err(|_| unreachable(format!("no answer within {REQUEST_DEADLINE:?}")))?
     }
 
     /// The latest checkpoint note, unverified.

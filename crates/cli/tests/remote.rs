@@ -1,0 +1,173 @@
+//! Members on their own machines: the CLI signs locally and files through
+//! a served node (`--node`), while the node keeps its data directory to
+//! itself — a local write or a second node beside it is refused at once.
+
+mod common;
+
+use common::*;
+
+fn token_for(node: &Node, member: &str) -> String {
+    let out = node.ok(&["token", "create", "--member", member]);
+    out.lines().last().unwrap().trim().to_string()
+}
+
+#[tokio::test]
+async fn members_file_through_the_node_and_nothing_writes_beside_it() {
+    let node = demo(false).await.unwrap();
+    let ru_token = token_for(&node, "ru-monitor-1");
+    let operator_token = token_for(&node, "secretariat");
+    let served = serve(&node);
+    let url = format!("http://{}", served.address);
+    let elsewhere = tempfile::tempdir().unwrap();
+    // A member elsewhere: no data directory of the Record on this machine.
+    let remote = Node {
+        dir: elsewhere,
+        database: None,
+    };
+    let key = node.keys().join("ru-monitor-1.key");
+    let filed = remote.ok(&[
+        "--node",
+        &url,
+        "--token",
+        &ru_token,
+        "report",
+        "--key",
+        key.to_str().unwrap(),
+        "--at",
+        "2026-11-20T14:30",
+        "--lat",
+        "35.4414",
+        "--lon",
+        "36.6497",
+        "--place",
+        "Khan Shaykhun",
+        "--type",
+        "shelling",
+        "--target",
+        "unknown:residential area",
+        "--source",
+        "own_observation:post 7",
+        "--narrative",
+        "Mortar rounds on the southern outskirts.",
+    ]);
+    let position = filed
+        .split("at position ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("{filed}"));
+    assert!(
+        filed.contains(&format!("filed report R-{position} ")),
+        "{filed}"
+    );
+    assert!(!remote.data_dir().join("truce.sqlite").exists());
+    let (status, report) = http(
+        &served.address,
+        "GET",
+        &format!("/api/v1/reports/R-{position}"),
+        Some(&ru_token),
+        None,
+    );
+    assert_eq!(status, 200, "{report}");
+    assert!(report.contains("Khan Shaykhun"), "{report}");
+
+    // Refusals come back with the field and the node's reason.
+    let refused = remote.truce(&[
+        "--node",
+        &url,
+        "--token",
+        &ru_token,
+        "formation",
+        "status",
+        "--id",
+        "no-such-formation",
+        "--status",
+        "excluded",
+        "--from",
+        "2026-11-01",
+        "--reference",
+        "test",
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("the node refused it"), "{said}");
+
+    // Beside the serving node, a local write and a second node are refused
+    // at once, naming --node.
+    let local = node.truce(&[
+        "formation",
+        "register",
+        "--id",
+        "x",
+        "--name",
+        "X",
+        "--side",
+        "other",
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(!local.status.success());
+    let said = String::from_utf8_lossy(&local.stderr);
+    assert!(said.contains(&format!("use --node {url}")), "{said}");
+    let second = node.truce(&["serve", "--listen", "127.0.0.1:0"]);
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("a node is serving this Record"));
+
+    // A member admitted through the node files at once, with no restart.
+    let new_key = remote.dir.path().join("tr-monitor-2.key");
+    remote.ok(&["keygen", "--out", new_key.to_str().unwrap()]);
+    let public_key = {
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&new_key).unwrap()).unwrap();
+        file["public_key"].as_str().unwrap().to_string()
+    };
+    let admit = remote.dir.path().join("admit.json");
+    std::fs::write(
+        &admit,
+        format!(r#"{{"member_admitted": {{"member": "tr-monitor-2", "party": "Republic of Türkiye", "role": "guarantor_member", "public_key": "{public_key}"}}}}"#),
+    )
+    .unwrap();
+    remote.ok(&[
+        "--node",
+        &url,
+        "--token",
+        &operator_token,
+        "append",
+        admit.to_str().unwrap(),
+        "--key",
+        node.keys().join("secretariat.key").to_str().unwrap(),
+    ]);
+    let note = remote.dir.path().join("note.json");
+    std::fs::write(
+        &note,
+        r#"{"note": {"text": "First note of a new monitor", "refers_to": []}}"#,
+    )
+    .unwrap();
+    let filed = remote.ok(&[
+        "--node",
+        &url,
+        "--token",
+        &ru_token,
+        "append",
+        note.to_str().unwrap(),
+        "--key",
+        new_key.to_str().unwrap(),
+    ]);
+    assert!(filed.contains("filed note at position"), "{filed}");
+    drop(served);
+    // Once the node stops, the directory is writable again.
+    node.ok(&[
+        "formation",
+        "register",
+        "--id",
+        "x-after",
+        "--name",
+        "X after",
+        "--side",
+        "other",
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+}

@@ -177,6 +177,35 @@ fn main() -> ExitCode {
         .build()
         .expect("tokio runtime");
     let outcome = runtime.block_on(async move {
+        // With --node, commands that read the Record read this machine's
+        // verified copy of it; those that only run here keep the data dir.
+        let location = match &cli.command {
+            Command::Keygen(_) | Command::Ingest(_) | Command::Drafts(_) | Command::Witness(_) => {
+                location
+            }
+            // One signed statement each: with --node they need no copy.
+            Command::Append(_)
+            | Command::Report(_)
+            | Command::Assess(_)
+            | Command::Vote(_)
+            | Command::Comply(_) => location,
+            Command::Formation(f) if !matches!(f, register::FormationCommand::List { .. }) => {
+                location
+            }
+            Command::Init(_)
+            | Command::Serve(_)
+            | Command::Mirror(_)
+            | Command::Demo(_)
+            | Command::Stress(_)
+            | Command::Token(_)
+                if location.node.is_some() =>
+            {
+                return Err(anyhow::anyhow!(
+                    "--node does not apply here: this command runs on the node's own machine"
+                ));
+            }
+            _ => location.synced().await?,
+        };
         match cli.command {
             Command::Keygen(args) => commands::keygen(args),
             Command::Init(args) => commands::init(&location, args).await,

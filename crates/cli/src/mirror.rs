@@ -490,3 +490,62 @@ impl Serving {
         let _ = self.task.await;
     }
 }
+
+/// Brings the cache copy of `url`'s Record in `local` up to date, verifying
+/// everything as a mirror does. The node key is pinned on first use (from
+/// the node's own /api/v1/mechanism, and said so); from then on a node
+/// that contradicts the copy is caught, with evidence kept in the cache.
+pub async fn sync_cache(local: &Location, url: &str) -> Result<()> {
+    let _lock = crate::node::DirLock::wait(&local.data_dir)?;
+    let origin = Origin::new(url, local.token.clone())?;
+    let path = local.mirror_file_path();
+    let pinned: MirrorFile = match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?
+        }
+        Err(_) => {
+            let mechanism: serde_json::Value = serde_json::from_slice(
+                &origin
+                    .get("/api/v1/mechanism")
+                    .await
+                    .with_context(|| format!("reading the mechanism of {url}"))?,
+            )?;
+            let node_key = mechanism["node_key"]
+                .as_str()
+                .context("the node names no node key")?
+                .to_string();
+            eprintln!(
+                "first use of {url}: its node key {node_key} is pinned in {}; compare it with the key your mechanism published",
+                local.data_dir.display()
+            );
+            let pinned = MirrorFile {
+                origin: url.to_string(),
+                node_key,
+            };
+            crate::keyfile::write_atomically(
+                &path,
+                (serde_json::to_string_pretty(&pinned)? + "\n").as_bytes(),
+            )?;
+            pinned
+        }
+    };
+    let ledger = Arc::new(open(local, &pinned).await?);
+    let mut follower = Follower::new(ledger.clone(), origin, pinned.node_key.clone());
+    loop {
+        match follower.step(&|_, _| {}, &|_, _| {}).await {
+            Ok(Progress::UpToDate { .. }) => break,
+            Ok(Progress::Advanced(_)) => continue,
+            Err(Stop::Evidence(evidence)) => {
+                let kept = keep_evidence(local, &evidence)?;
+                bail!("{} (evidence kept in {})", evidence.summary, kept.display());
+            }
+            Err(Stop::Store(e)) => return Err(e.into()),
+            Err(Stop::Unreachable(e)) => return Err(e.into()),
+        }
+    }
+    drop(follower);
+    if let Ok(ledger) = Arc::try_unwrap(ledger) {
+        ledger.close().await;
+    }
+    Ok(())
+}

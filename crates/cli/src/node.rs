@@ -52,6 +52,24 @@ impl Location {
         Ok(store)
     }
 
+    /// For a command that reads the Record while `--node` is given: this
+    /// machine's own verified copy of the node's Record (a mirror in the
+    /// cache directory), brought up to date first. Statements still go to
+    /// the node; reads never trust it.
+    pub async fn synced(self) -> Result<Location> {
+        let Some(url) = self.node.clone() else {
+            return Ok(self);
+        };
+        let local = Location {
+            data_dir: cache_dir_for(&url)?,
+            database: None,
+            node: Some(url.clone()),
+            token: self.token.clone(),
+        };
+        crate::mirror::sync_cache(&local, &url).await?;
+        Ok(local)
+    }
+
     /// Takes the data directory's writer lock for this process, at once or
     /// not at all: a node serving the directory, or another command writing
     /// to it, makes this fail with what to do instead.
@@ -122,6 +140,34 @@ impl Location {
     }
 }
 
+/// Where the verified copies of remote nodes' Records are kept:
+/// `TRUCE_CACHE_DIR`, else the user's cache directory, one folder per node.
+fn cache_dir_for(url: &str) -> Result<PathBuf> {
+    let base = match std::env::var_os("TRUCE_CACHE_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => match std::env::var_os("XDG_CACHE_HOME") {
+            Some(dir) => PathBuf::from(dir).join("truce"),
+            None => PathBuf::from(std::env::var_os("HOME").context(
+                "no HOME, XDG_CACHE_HOME or TRUCE_CACHE_DIR for the copies of remote Records",
+            )?)
+            .join(".cache")
+            .join("truce"),
+        },
+    };
+    let name: String = url
+        .trim_end_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(base.join("nodes").join(name))
+}
+
 /// Name of the lock file inside a data directory.
 const LOCK_FILE: &str = "writer.lock";
 
@@ -132,7 +178,16 @@ pub struct DirLock {
 }
 
 impl DirLock {
+    /// Waits for the lock (a cache that another command is updating).
+    pub fn wait(data_dir: &Path) -> Result<Self> {
+        Self::lock(data_dir, &format!("pid {}", std::process::id()), true)
+    }
+
     fn take(data_dir: &Path, holder: &str) -> Result<Self> {
+        Self::lock(data_dir, holder, false)
+    }
+
+    fn lock(data_dir: &Path, holder: &str, wait: bool) -> Result<Self> {
         use std::os::fd::AsRawFd;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("creating {}", data_dir.display()))?;
@@ -145,7 +200,12 @@ impl DirLock {
             .open(&path)
             .with_context(|| format!("opening {}", path.display()))?;
         // SAFETY: flock on a file descriptor this function owns.
-        let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        let mode = if wait {
+            libc::LOCK_EX
+        } else {
+            libc::LOCK_EX | libc::LOCK_NB
+        };
+        let taken = unsafe { libc::flock(file.as_raw_fd(), mode) } == 0;
         if !taken {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let text = text.trim();

@@ -28,6 +28,8 @@ impl Node {
         let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
         command.arg("--data-dir").arg(self.data_dir()).args(args);
         command.env_remove("TRUCE_DATABASE_URL");
+        // Copies of remote Records (`--node`) stay inside the test's folder.
+        command.env("TRUCE_CACHE_DIR", self.dir.path().join("cache"));
         if let Some(url) = &self.database {
             command.arg("--database").arg(url);
         }

@@ -77,6 +77,16 @@ struct Cli {
     #[arg(long, global = true, env = "TRUCE_TOKEN", hide_env_values = true)]
     token: Option<String>,
 
+    /// With --node: seconds to wait after a write for a checkpoint that a
+    /// quorum of witnesses cosigned and that covers it (0: do not wait).
+    #[arg(long, global = true, default_value_t = 5.0)]
+    wait: f64,
+
+    /// With --node: save the write's receipt here, as a C2SP tlog-proof
+    /// (check it later with `truce proof check FILE --policy …`).
+    #[arg(long, global = true)]
+    receipt: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -171,6 +181,10 @@ fn main() -> ExitCode {
         database: cli.database,
         node: cli.node,
         token: cli.token,
+        receipt: node::ReceiptOptions {
+            wait: std::time::Duration::from_secs_f64(cli.wait.clamp(0.0, 3600.0)),
+            save: cli.receipt,
+        },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

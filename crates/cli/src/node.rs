@@ -18,6 +18,16 @@ pub struct Location {
     pub node: Option<String>,
     /// The member's read token on that node.
     pub token: Option<String>,
+    /// What a remote write waits for and keeps.
+    pub receipt: ReceiptOptions,
+}
+
+/// After a remote write: how long to wait for a final checkpoint covering
+/// it, and where to save its proof.
+#[derive(Debug, Clone, Default)]
+pub struct ReceiptOptions {
+    pub wait: std::time::Duration,
+    pub save: Option<PathBuf>,
 }
 
 impl Location {
@@ -65,6 +75,7 @@ impl Location {
             database: None,
             node: Some(url.clone()),
             token: self.token.clone(),
+            receipt: self.receipt.clone(),
         };
         crate::mirror::sync_cache(&local, &url).await?;
         Ok(local)

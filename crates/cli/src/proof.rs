@@ -186,7 +186,7 @@ const TLOG_PROOF_HEADER: &str = "c2sp.org/tlog-proof@v1\n";
 
 /// An inclusion proof file in C2SP tlog-proof form. The `extra` line holds
 /// the entry (statement bytes ‖ signature), so the proof carries its leaf.
-fn tlog_proof(file: &ProofFile) -> Result<String> {
+pub(crate) fn tlog_proof(file: &ProofFile) -> Result<String> {
     let ProofFile::Inclusion {
         position,
         statement,

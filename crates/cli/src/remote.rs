@@ -8,8 +8,12 @@ use base64::Engine;
 use jiff::Timestamp;
 use truce_client::Origin;
 use truce_model::Kind;
-use truce_record::{Body, Hash, MemberKey, Statement};
+use truce_record::{
+    Body, CosignatureVerifier, Hash, MemberKey, SignedCheckpoint, SignedStatement, Statement,
+};
 use truce_store::Receipt;
+
+use crate::node::ReceiptOptions;
 
 /// Signs `body` as the member's next statement and submits it to `url`.
 pub async fn submit(
@@ -17,7 +21,7 @@ pub async fn submit(
     token: Option<&str>,
     key: &MemberKey,
     body: Body,
-) -> Result<(Receipt, Kind)> {
+) -> Result<(Receipt, Kind, SignedStatement)> {
     let token = token.context(
         "--token (or TRUCE_TOKEN) is needed with --node: the node tells your next sequence number to members only",
     )?;
@@ -73,7 +77,111 @@ pub async fn submit(
             signed.leaf_hash()
         );
     }
-    Ok((receipt, kind))
+    Ok((receipt, kind, signed))
+}
+
+/// Checks the receipt: waits (up to `options.wait`) for a checkpoint that
+/// covers `position` and that a quorum of the Record's witnesses cosigned,
+/// then checks the entry's inclusion proof against it; without one in time,
+/// checks against the node's latest signed checkpoint and says it is not
+/// final. Saves the proof as a C2SP tlog-proof where asked.
+pub async fn confirm(
+    url: &str,
+    token: Option<&str>,
+    signed: &SignedStatement,
+    position: u64,
+    options: &ReceiptOptions,
+) -> Result<()> {
+    let origin = Origin::new(url, token.map(str::to_string))?;
+    let mechanism: serde_json::Value =
+        serde_json::from_slice(&origin.get("/api/v1/mechanism").await?)?;
+    let node_key = mechanism["node_key"]
+        .as_str()
+        .context("the node names no node key")?;
+    let quorum = mechanism["witness_quorum"].as_u64().unwrap_or(0) as usize;
+    let witnesses: Vec<CosignatureVerifier> = mechanism["witnesses"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|w| w["verifier_key"].as_str())
+                .filter_map(|k| CosignatureVerifier::new(k).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let deadline = std::time::Instant::now() + options.wait;
+    let (checkpoint, cosigners) = loop {
+        let note = origin.get("/checkpoint").await?;
+        let checkpoint = SignedCheckpoint::verify(&note, node_key)?;
+        let cosigners: Vec<String> = checkpoint
+            .cosigned_by(&witnesses)
+            .iter()
+            .map(|w| w.witness_name().to_string())
+            .collect();
+        let covers = checkpoint.size() > position;
+        if covers
+            && (quorum > 0 && cosigners.len() >= quorum || std::time::Instant::now() >= deadline)
+        {
+            break (checkpoint, cosigners);
+        }
+        if !covers && std::time::Instant::now() >= deadline {
+            bail!("no checkpoint of the node covers position {position} yet");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let proof: serde_json::Value = serde_json::from_slice(
+        &origin
+            .get(&format!(
+                "/api/v1/proof/inclusion/{position}?size={}",
+                checkpoint.size()
+            ))
+            .await?,
+    )?;
+    let hashes: Vec<Hash> = proof["proof"]
+        .as_array()
+        .context("the node's proof has no hashes")?
+        .iter()
+        .map(|h| {
+            h.as_str()
+                .and_then(|h| Hash::parse_hash(h).ok())
+                .context("a proof hash is not base64")
+        })
+        .collect::<Result<_>>()?;
+    truce_record::check_inclusion(
+        &hashes,
+        checkpoint.size(),
+        checkpoint.root(),
+        position,
+        signed.leaf_hash(),
+    )
+    .context("the node's inclusion proof does not hold")?;
+    let is_final = quorum > 0 && cosigners.len() >= quorum;
+    if is_final {
+        println!(
+            "final: the checkpoint of size {} (root {}) covers it, cosigned by {} of quorum {quorum}; inclusion proof checked",
+            checkpoint.size(),
+            checkpoint.root(),
+            cosigners.join(", ")
+        );
+    } else {
+        println!(
+            "not final yet: checked against the node's signed checkpoint of size {} ({} of quorum {quorum} witnesses cosigned it)",
+            checkpoint.size(),
+            cosigners.len()
+        );
+    }
+    if let Some(path) = &options.save {
+        let file = truce_server::ProofFile::Inclusion {
+            position,
+            statement: BASE64.encode(signed.bytes()),
+            signature: hex::encode(signed.signature()),
+            checkpoint: String::from_utf8_lossy(checkpoint.note()).into_owned(),
+            proof: hashes.iter().map(Hash::to_string).collect(),
+        };
+        let text = crate::proof::tlog_proof(&file)?;
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("receipt saved to {} (C2SP tlog-proof)", path.display());
+    }
+    Ok(())
 }
 
 /// How a filed statement is named where the commands take it back: the

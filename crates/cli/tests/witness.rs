@@ -147,6 +147,51 @@ async fn three_witness_services_finalise_and_one_down_is_caught_up() {
     wait_for_health(&served.address, "all three after the restart", |_, h| {
         names.iter().all(|n| cosigned(h, n) == Some(size))
     });
+
+    // A member elsewhere files through the node and waits for finality,
+    // keeping the receipt as a C2SP tlog-proof.
+    let member_token = {
+        let out = node.ok(&["token", "create", "--member", "ru-monitor-1"]);
+        out.lines().last().unwrap().trim().to_string()
+    };
+    let receipt = states.path().join("receipt.tlog-proof");
+    let note_file = states.path().join("note.json");
+    std::fs::write(
+        &note_file,
+        r#"{"note": {"text": "filed from afar", "refers_to": []}}"#,
+    )
+    .unwrap();
+    let elsewhere = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    let filed = elsewhere.ok(&[
+        "--node",
+        &format!("http://{}", served.address),
+        "--token",
+        &member_token,
+        "--receipt",
+        receipt.to_str().unwrap(),
+        "append",
+        note_file.to_str().unwrap(),
+        "--key",
+        node.keys().join("ru-monitor-1.key").to_str().unwrap(),
+    ]);
+    assert!(filed.contains("final: the checkpoint of size"), "{filed}");
+    let policy = states.path().join("policy.txt");
+    std::fs::write(&policy, node.ok(&["policy"])).unwrap();
+    let checked = elsewhere.ok(&[
+        "proof",
+        "check",
+        receipt.to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert!(checked.contains("quorum"), "{checked}");
+    let size = size_of(&served.address);
+    wait_for_health(&served.address, "all three on the member's note", |_, h| {
+        names.iter().all(|n| cosigned(h, n) == Some(size))
+    });
     drop(served);
 
     // The Record itself holds the cosignatures: verify calls it final.

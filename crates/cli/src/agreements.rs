@@ -312,8 +312,8 @@ pub struct DocumentAddArgs {
     document: Handle,
     #[arg(long)]
     title: String,
-    /// The meeting that discussed it (position of its first record).
-    #[arg(long)]
+    /// The meeting that discussed it: M-1093 as `meeting list` prints it, or 1093.
+    #[arg(long, value_parser = parse_meeting_id)]
     meeting: Option<u64>,
     #[arg(long, default_value = "")]
     note: String,
@@ -445,4 +445,10 @@ async fn list_documents(location: &Location, json: bool) -> Result<()> {
     drop(register);
     ledger.close().await;
     Ok(())
+}
+
+/// `M-12`, `m12` or `12`: a meeting is named by the position of its first record.
+fn parse_meeting_id(text: &str) -> Result<u64, String> {
+    truce_model::prefixed_position(text, &['M'])
+        .ok_or_else(|| format!("{text:?} is not a meeting id such as M-12"))
 }

@@ -157,7 +157,9 @@ pub struct LogArgs {
     /// Most entries to list.
     #[arg(long, default_value_t = 100)]
     pub limit: u64,
-    /// Only statements of this kind (genesis, member_admitted, key_rotated, key_revoked, note).
+    /// Only statements of this kind (genesis, member_admitted, note,
+    /// report_filed, assessment, decision_proposed, …: an unknown kind is
+    /// refused with the list).
     #[arg(long)]
     pub kind: Option<String>,
     /// One JSON object per line instead of a table.
@@ -166,9 +168,20 @@ pub struct LogArgs {
 }
 
 pub async fn log(location: &Location, args: LogArgs) -> Result<ExitCode> {
+    if let Some(kind) = &args.kind {
+        if !truce_model::Kind::ALL.iter().any(|k| k.as_str() == kind) {
+            let known: Vec<&str> = truce_model::Kind::ALL.iter().map(|k| k.as_str()).collect();
+            bail!(
+                "--kind {kind:?} is not a kind of statement; one of {}",
+                known.join(", ")
+            );
+        }
+    }
     let ledger = location.open_ledger().await?;
     let registry = ledger.registry();
     let entries = ledger.store().entries(args.from, args.limit).await?;
+    let end = entries.last().map_or(args.from, |e| e.position + 1);
+    let remaining = ledger.size().saturating_sub(end);
     for entry in entries {
         let statement = Statement::from_bytes(&entry.statement).with_context(|| {
             format!(
@@ -210,6 +223,9 @@ pub async fn log(location: &Location, args: LogArgs) -> Result<ExitCode> {
                 summary(&statement.body)
             );
         }
+    }
+    if remaining > 0 {
+        eprintln!("{remaining} more entries: --from {end}");
     }
     ledger.close().await;
     Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use jiff::Timestamp;
 use truce_model::{DecisionId, DecisionProposed, DecisionType, DecisionVote, Vote};
@@ -80,6 +80,22 @@ pub struct ProposeArgs {
 }
 
 pub async fn propose(location: &Location, args: ProposeArgs) -> Result<ExitCode> {
+    if args.decision_type == DecisionType::Measure {
+        let missing: Vec<&str> = [
+            ("--formation", args.formation.is_none()),
+            ("--step", args.step.is_none()),
+            ("--comply-by", args.comply_by.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, absent)| absent.then_some(flag))
+        .collect();
+        if !missing.is_empty() {
+            bail!(
+                "a measure names its formation, ladder step and date: missing {}",
+                missing.join(", ")
+            );
+        }
+    }
     let agreement = match &args.agreement {
         Some(path) => Some(crate::agreements::read_agreement(
             path,
@@ -152,10 +168,7 @@ fn read_parameters(path: &std::path::Path) -> Result<truce_model::RegisterConfig
 
 /// `D-12`, `d-12` or `12`.
 pub(crate) fn parse_decision_id(text: &str) -> Result<DecisionId> {
-    let digits = text.trim_start_matches("D-").trim_start_matches("d-");
-    Ok(DecisionId(digits.parse().with_context(|| {
-        format!("{text:?} is not a decision id such as D-12")
-    })?))
+    Ok(text.parse()?)
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -480,10 +480,7 @@ pub enum PositionArg {
 }
 
 pub fn parse_report_id(text: &str) -> Result<ReportId> {
-    let digits = text.trim_start_matches("R-").trim_start_matches("r-");
-    Ok(ReportId(digits.parse().with_context(|| {
-        format!("{text:?} is not a report id such as R-12")
-    })?))
+    Ok(text.parse()?)
 }
 
 pub async fn assess(location: &Location, args: AssessArgs) -> Result<ExitCode> {

@@ -164,7 +164,47 @@ async fn members_file_through_the_node_and_nothing_writes_beside_it() {
         new_key.to_str().unwrap(),
     ]);
     assert!(filed.contains("filed note at position"), "{filed}");
+    // Three members file at once, each from its own processes.
+    let before = size_of(&served.address);
+    let writers: Vec<_> = ["ru-monitor-1", "tr-monitor-1", "ir-monitor-1"]
+        .into_iter()
+        .map(|member| {
+            let token = token_for(&node, member);
+            let key = node.keys().join(format!("{member}.key"));
+            let note = remote.dir.path().join(format!("{member}.json"));
+            std::fs::write(
+                &note,
+                format!(r#"{{"note": {{"text": "{member} reporting", "refers_to": []}}}}"#),
+            )
+            .unwrap();
+            let url = url.clone();
+            let cache = remote.dir.path().join("cache");
+            std::thread::spawn(move || {
+                for _ in 0..10 {
+                    let out = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))
+                        .env("TRUCE_CACHE_DIR", &cache)
+                        .args(["--node", &url, "--token", &token, "--wait", "0", "append"])
+                        .arg(&note)
+                        .arg("--key")
+                        .arg(&key)
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    assert_eq!(size_of(&served.address), before + 30);
     drop(served);
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
     // Once the node stops, the directory is writable again.
     node.ok(&[
         "formation",

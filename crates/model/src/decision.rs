@@ -24,6 +24,22 @@ impl fmt::Display for DecisionId {
     }
 }
 
+impl std::str::FromStr for DecisionId {
+    type Err = ValidationError;
+
+    /// `D-12`, `d12` or `12`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        crate::prefixed_position(text, &['D'])
+            .map(DecisionId)
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "decision",
+                    format!("{text:?} is not a decision id such as D-12"),
+                )
+            })
+    }
+}
+
 /// What a decision is about; each type may have its own rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -37,6 +37,7 @@ pub use membership::{
 };
 pub use names::{MemberName, Party, PublicKeyBytes, Role};
 pub use parameters::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
+pub use register::prefixed_position;
 pub use register::{
     Actor, Assessment, Casualties, Evidence, FormationId, FormationRegistered, FormationStatus,
     FormationStatusChanged, GeoPrecision, IncidentLink, Location, Observation, Outcome,

@@ -66,6 +66,39 @@ impl fmt::Display for ReportId {
     }
 }
 
+/// A position named with one of `letters` in front, as the Record's ids
+/// are written: `R-12`, `r12`, `12` (the letter and the dash optional, any
+/// case). `None` for anything else.
+pub fn prefixed_position(text: &str, letters: &[char]) -> Option<u64> {
+    let text = text.trim();
+    let digits = match text.chars().next() {
+        Some(c) if letters.iter().any(|l| l.eq_ignore_ascii_case(&c)) => {
+            let rest = &text[c.len_utf8()..];
+            rest.strip_prefix('-').unwrap_or(rest)
+        }
+        _ => text,
+    };
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+impl std::str::FromStr for ReportId {
+    type Err = ValidationError;
+
+    /// `R-12`, `r12` or `12`; an incident's id (`I-12`) names one of its reports.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        prefixed_position(text, &['R', 'I'])
+            .map(ReportId)
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "report",
+                    format!("{text:?} is not a report id such as R-12"),
+                )
+            })
+    }
+}
+
 /// Which camp a formation belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -616,6 +649,23 @@ pub struct Assessment {
 impl Validate for Assessment {
     fn validate(&self) -> Result<(), ValidationError> {
         non_empty("reason", &self.reason, 5_000)
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::*;
+
+    #[test]
+    fn ids_read_as_they_are_written() {
+        for text in ["R-12", "r-12", "R12", "r12", "12", "I-12", " R-12 "] {
+            assert_eq!(text.parse::<ReportId>().unwrap(), ReportId(12), "{text}");
+        }
+        for text in ["", "R-", "R--12", "R-+12", "D-12", "R-1x", "R-١٢", "-12"] {
+            assert!(text.parse::<ReportId>().is_err(), "{text}");
+        }
+        assert_eq!(prefixed_position("M-1093", &['M']), Some(1093));
+        assert_eq!(prefixed_position("R-18446744073709551616", &['R']), None);
     }
 }
 

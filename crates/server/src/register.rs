@@ -251,12 +251,7 @@ pub async fn get_report(
 }
 
 fn parse_report_id(field: &str, text: &str) -> Result<ReportId, ServerError> {
-    let digits = text
-        .trim_start_matches(['R', 'r', 'I', 'i'])
-        .trim_start_matches('-');
-    digits
-        .parse()
-        .map(ReportId)
+    text.parse()
         .map_err(|_| ServerError::bad(field, format!("{text:?} is not an id such as R-12 or 12")))
 }
 

@@ -115,9 +115,8 @@ impl AppState {
     /// a mirror may not hold yet when it starts serving).
     pub(crate) fn mechanism(&self) -> String {
         self.ledger
-            .registry()
             .genesis()
-            .map(|g| g.mechanism.clone())
+            .map(|g| g.mechanism)
             .unwrap_or_default()
     }
 
@@ -129,9 +128,8 @@ impl AppState {
         }
         let key = self
             .ledger
-            .registry()
             .genesis()
-            .map(|g| g.node_key.clone())
+            .map(|g| g.node_key)
             .ok_or_else(|| ServerError::Unavailable("the Record has no genesis yet".into()))?;
         Ok(self.node_key.get_or_init(|| key).clone())
     }

@@ -234,6 +234,12 @@ impl<R: Rules + 'static> Ledger<R> {
         self.read(|v| v.registry.size())
     }
 
+    /// The genesis statement's body, once the Record has one (cheaper than
+    /// a copy of the whole registry).
+    pub fn genesis(&self) -> Option<truce_model::Genesis> {
+        self.read(|v| v.registry.genesis().cloned())
+    }
+
     /// A copy of the membership state at the end of the Record.
     pub fn registry(&self) -> Registry {
         self.read(|v| v.registry.clone())

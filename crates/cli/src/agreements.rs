@@ -330,18 +330,47 @@ pub struct DocumentApproveArgs {
     key: PathBuf,
     #[arg(long)]
     document: Handle,
-    /// The version's SHA-256 (hex), as `truce document list` shows it.
+    /// The version's SHA-256 (hex), as `truce document list` shows it, or
+    /// a prefix of it that names one version.
     #[arg(long)]
     sha256: String,
+}
+
+/// The one version of `document` whose SHA-256 starts with `prefix`.
+async fn version_by_prefix(location: &Location, document: &Handle, prefix: &str) -> Result<String> {
+    let prefix = prefix.trim().to_ascii_lowercase();
+    let ledger = location.open_ledger().await?;
+    let register = ledger.rules().await;
+    let matching: Vec<String> = register
+        .document(document)
+        .map(|d| {
+            d.versions
+                .iter()
+                .map(|v| v.version.sha256.clone())
+                .filter(|sha| sha.starts_with(&prefix))
+                .collect()
+        })
+        .unwrap_or_default();
+    drop(register);
+    ledger.close().await;
+    match matching.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!("no version of {document} has a SHA-256 starting with {prefix:?} (see `truce document list`)"),
+        several => bail!(
+            "{prefix:?} starts {} versions of {document}: give more digits",
+            several.len()
+        ),
+    }
 }
 
 pub async fn document(location: &Location, command: DocumentCommand) -> Result<ExitCode> {
     match command {
         DocumentCommand::Add(args) => add_document(location, args).await?,
         DocumentCommand::Approve(args) => {
+            let sha256 = version_by_prefix(location, &args.document, &args.sha256).await?;
             let body = Body::DocumentApproved(DocumentApproved {
                 document: args.document,
-                sha256: args.sha256,
+                sha256,
             });
             sign_and_append(location, &args.key, body).await?;
         }

@@ -65,6 +65,10 @@ pub struct KeyArgs {
     /// Your exchange key file; created (readable only by you) if missing.
     #[arg(long)]
     exchange_key: PathBuf,
+    /// Replace the exchange key you published before (lists sealed to the
+    /// old key stay readable only with the old key file).
+    #[arg(long)]
+    rotate: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -196,6 +200,13 @@ pub async fn run(location: &Location, command: ExchangeCommand) -> Result<ExitCo
 }
 
 async fn publish_key(location: &Location, args: KeyArgs) -> Result<()> {
+    let member = member_of_key(location, &args.key).await?;
+    let published = {
+        let ledger = location.open_ledger().await?;
+        let key = ledger.rules().await.exchange_key_of(&member).map(|k| k.key);
+        ledger.close().await;
+        key
+    };
     let secret = if args.exchange_key.exists() {
         keyfile::read_exchange_key(&args.exchange_key)?
     } else {
@@ -204,6 +215,16 @@ async fn publish_key(location: &Location, args: KeyArgs) -> Result<()> {
         println!("created {}", args.exchange_key.display());
         secret
     };
+    match published {
+        Some(key) if key == secret.public() => {
+            println!("{member}'s exchange key is already published; nothing to do");
+            return Ok(());
+        }
+        Some(_) if !args.rotate => {
+            bail!("{member} already published another exchange key; give --rotate to replace it")
+        }
+        _ => {}
+    }
     let body = Body::ExchangeKeyPublished(ExchangeKeyPublished {
         key: secret.public(),
     });

@@ -144,6 +144,23 @@ async fn cosign(
     let saved = read_state(state_dir)?;
     let ledger = location.open_ledger().await?;
     let genesis = ledger.registry().genesis().cloned().expect("founded");
+    if !genesis
+        .witnesses
+        .iter()
+        .any(|w| w.verifier_key == cosigner.verifier_key())
+    {
+        ledger.close().await;
+        anyhow::bail!(
+            "{} is not a witness of this Record: its genesis names {}",
+            cosigner.name(),
+            genesis
+                .witnesses
+                .iter()
+                .map(|w| w.verifier_key.split('+').next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let node_key = node_key
         .or_else(|| saved.as_ref().map(|s| s.node_key.clone()))
         .unwrap_or_else(|| genesis.node_key.clone());

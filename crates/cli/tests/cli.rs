@@ -1017,6 +1017,35 @@ fn agreements_zones_meetings_and_documents_from_the_command_line() {
         listed.contains("awaiting Russian Federation, Islamic Republic of Iran"),
         "{listed}"
     );
+    // A version may be named by a prefix of its hash that names only it.
+    let unknown = node.truce(&[
+        "document",
+        "approve",
+        "--key",
+        &key("ir-monitor-1"),
+        "--document",
+        "exchange-regulations",
+        "--sha256",
+        "not-a-hash",
+    ]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no version of exchange-regulations"));
+    node.ok(&[
+        "document",
+        "approve",
+        "--key",
+        &key("ir-monitor-1"),
+        "--document",
+        "exchange-regulations",
+        "--sha256",
+        &sha[..12],
+    ]);
+    let listed = node.ok(&["document", "list"]);
+    let line = listed
+        .lines()
+        .find(|l| l.contains("Exchange regulations, draft 1"))
+        .unwrap();
+    assert!(line.ends_with("awaiting Russian Federation"), "{listed}");
     let meetings = node.ok(&["meeting", "list"]);
     assert!(
         meetings.contains("observers: United Nations")
@@ -1024,4 +1053,66 @@ fn agreements_zones_meetings_and_documents_from_the_command_line() {
         "{meetings}"
     );
     assert!(node.verify().0);
+}
+
+/// An exchange key is published once unless rotated on purpose; a witness
+/// key that the genesis does not name is refused.
+#[tokio::test]
+async fn keys_are_not_replaced_or_used_by_mistake() {
+    let node = demo(false).await.unwrap();
+    let keys = node.keys();
+    let key = |name: &str| keys.join(name).to_str().unwrap().to_string();
+    let again = node.ok(&[
+        "exchange",
+        "key",
+        "--key",
+        &key("ru-monitor-1.key"),
+        "--exchange-key",
+        &key("ru-monitor-1.xkey"),
+    ]);
+    assert!(again.contains("already published"), "{again}");
+    let fresh = node.dir.path().join("fresh.xkey");
+    let refused = node.truce(&[
+        "exchange",
+        "key",
+        "--key",
+        &key("ru-monitor-1.key"),
+        "--exchange-key",
+        fresh.to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--rotate"));
+    let rotated = node.ok(&[
+        "exchange",
+        "key",
+        "--key",
+        &key("ru-monitor-1.key"),
+        "--exchange-key",
+        fresh.to_str().unwrap(),
+        "--rotate",
+    ]);
+    assert!(rotated.contains("exchange_key_published"), "{rotated}");
+
+    let stranger = node.dir.path().join("stranger.key");
+    node.ok(&[
+        "keygen",
+        "--witness",
+        "stranger",
+        "--out",
+        stranger.to_str().unwrap(),
+    ]);
+    let refused = node.truce(&[
+        "witness",
+        "cosign",
+        "--key",
+        stranger.to_str().unwrap(),
+        "--state-dir",
+        node.dir.path().join("stranger-state").to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not a witness of this Record"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
 }

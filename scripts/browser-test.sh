@@ -39,7 +39,15 @@ stop_server() {
   fi
   SERVER_PID=
 }
-cleanup() { stop_server; rm -rf "$WORK"; }
+MIRROR_PID=
+stop_mirror() {
+  if [ -n "$MIRROR_PID" ] && kill -0 "$MIRROR_PID" 2>/dev/null; then
+    kill "$MIRROR_PID" 2>/dev/null || true
+    wait "$MIRROR_PID" 2>/dev/null || true
+  fi
+  MIRROR_PID=
+}
+cleanup() { stop_mirror; stop_server; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
 
 DATA=$WORK/data
@@ -48,9 +56,9 @@ export TRUCE_DATA=$DATA
 token() { "$TRUCE" --data-dir "$DATA" token create --member "$1" | tail -n 1; }
 export TRUCE_OBSERVER_TOKEN=$(token un-expert-1)
 export TRUCE_GUARANTOR_CLI_TOKEN=$(token ru-monitor-1)
+OPERATOR_TOKEN=$(token secretariat)
 
-# Starts the server; LISTEN is 127.0.0.1:0 the first time, then the same
-# address again (the browser's key lives in IndexedDB, which is per origin).
+# Starts the server on LISTEN (127.0.0.1:0: any free port).
 start_server() {
   local listen=$1
   "$TRUCE" --data-dir "$DATA" serve --listen "$listen" >"$WORK/serve.log" 2>&1 &
@@ -69,6 +77,21 @@ start_server() {
 }
 start_server 127.0.0.1:0
 
+# A guarantor's mirror of that node, serving its verified copy read-only.
+NODE_KEY=$("$TRUCE" --data-dir "$DATA" verify --json | sed -E 's/.*"node_key":"([^"]+)".*/\1/')
+"$TRUCE" --data-dir "$WORK/mirror" mirror --from "$TRUCE_URL" --node-key "$NODE_KEY" \
+  --token "$TRUCE_OBSERVER_TOKEN" --listen 127.0.0.1:0 --interval 0.5 >"$WORK/mirror.log" 2>&1 &
+MIRROR_PID=$!
+for _ in $(seq 1 600); do
+  grep -q 'serving the copy read-only on' "$WORK/mirror.log" 2>/dev/null && break
+  kill -0 "$MIRROR_PID" 2>/dev/null || { cat "$WORK/mirror.log" >&2; exit 1; }
+  sleep 0.1
+done
+MIRROR_ADDR=$(grep -m1 'serving the copy read-only on' "$WORK/mirror.log" | sed -E 's#.*http://([^/]+)/.*#\1#')
+[ -n "$MIRROR_ADDR" ] || { echo "the mirror did not start" >&2; cat "$WORK/mirror.log" >&2; exit 1; }
+export TRUCE_MIRROR_URL="http://$MIRROR_ADDR"
+echo "mirror at $TRUCE_MIRROR_URL (pid $MIRROR_PID)"
+
 # The test process asks for these operator actions through a FIFO-free
 # handshake: it writes a request file and waits for the answer file.
 export TRUCE_CONTROL=$WORK/control
@@ -80,14 +103,13 @@ operator_loop() {
       key=$(cat "$TRUCE_CONTROL/admit.request")
       member=ru-monitor-web
       rm -f "$TRUCE_CONTROL/admit.request"
-      # The node holds the Record open: stop it, append as the operator
-      # with the CLI, and serve again on the same address.
-      stop_server
+      # The operator admits the browser's key through the running node,
+      # signing on its own side: it takes effect with no restart.
       printf '{"member_admitted":{"member":"%s","party":"Russian Federation","role":"guarantor_member","public_key":"%s"}}' \
         "$member" "$key" >"$WORK/admit.json"
-      "$TRUCE" --data-dir "$DATA" append "$WORK/admit.json" --key "$DATA/demo-keys/secretariat.key"
+      "$TRUCE" --node "$TRUCE_URL" --token "$OPERATOR_TOKEN" --wait 0 \
+        append "$WORK/admit.json" --key "$DATA/demo-keys/secretariat.key"
       token "$member" >"$TRUCE_CONTROL/admit.token.tmp"
-      start_server "$ADDR"
       mv "$TRUCE_CONTROL/admit.token.tmp" "$TRUCE_CONTROL/admit.token"
     fi
     sleep 0.2
@@ -106,5 +128,6 @@ if [ "$status" = 0 ] && [ -n "${TRUCE_MAP_INCIDENTS:-}" ]; then
   node tests/browser/generate.mjs "$TRUCE_MAP_INCIDENTS"
   node tests/browser/map-timing.mjs || status=$?
 fi
+stop_mirror
 stop_server
 exit "$status"

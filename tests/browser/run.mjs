@@ -391,6 +391,18 @@ await test("every form control has a label", async () => {
   assert(unlabeled.length === 0, unlabeled.join(", "));
 });
 
+await test("a mirror's Record page says whose copy it is and how far behind", async () => {
+  const mirror = process.env.TRUCE_MIRROR_URL;
+  assert(mirror, "TRUCE_MIRROR_URL is set");
+  await page.goto(mirror + "/#/record");
+  await page.waitForSelector("#mirror-status", { timeout: 20000 });
+  const text = await page.textContent("#mirror-status");
+  assert(text.includes(BASE), "names the node it follows: " + text);
+  assert(/holds everything|behind/.test(text), "says how far behind: " + text);
+  assert(!(await page.locator("#mirror-stopped").count()), "has not stopped");
+  await shot("record-mirror");
+});
+
 await test("no request left loopback", async () => {
   assert(outside.length === 0, outside.join(", "));
 });

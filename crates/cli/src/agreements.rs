@@ -133,7 +133,7 @@ pub async fn agreements(location: &Location, args: AgreementsArgs) -> Result<Exi
             .split_once(',')
             .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
             .with_context(|| format!("--at {at:?}: give LAT,LON"))?;
-        let date = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
+        let date = truce_query::day_or_today(&register, args.date, jiff::Timestamp::now());
         let hits = register.zones_at(lon, lat, date);
         if hits.is_empty() {
             println!("{lat},{lon} is in no zone on {date}");

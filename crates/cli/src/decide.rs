@@ -207,41 +207,55 @@ pub async fn vote(location: &Location, args: VoteArgs) -> Result<ExitCode> {
 
 #[derive(Args)]
 pub struct DecisionsArgs {
+    /// Only decisions that stand so now: open, adopted, rejected or expired.
+    #[arg(long)]
+    status: Option<truce_query::DecisionStatusName>,
+    /// Only decisions of this type: measure, designation, reinstatement,
+    /// criteria, agreement, document, exchange, parameters or other.
+    #[arg(long = "type")]
+    decision_type: Option<truce_model::DecisionType>,
+    /// One JSON object per line, as the node's /api/v1/decisions gives them.
     #[arg(long)]
     json: bool,
 }
 
 pub async fn decisions(location: &Location, args: DecisionsArgs) -> Result<ExitCode> {
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
-    let now = Timestamp::now();
-    for decision in register.decisions() {
-        let status = decision.status_at(now);
+    let filter = truce_query::DecisionFilter {
+        status: args.status,
+        decision_type: args.decision_type,
+    };
+    let page = truce_query::decisions(
+        &*ledger.rules().await,
+        &filter,
+        truce_query::Paging::all_from(0),
+        Timestamp::now(),
+        truce_query::Audience::Members,
+    )?;
+    ledger.close().await;
+    for decision in page.items {
         if args.json {
-            let mut value = serde_json::to_value(decision)?;
-            value["status"] = serde_json::to_value(status)?;
-            println!("{value}");
+            println!("{}", serde_json::to_string(&decision)?);
             continue;
         }
         println!(
             "{} {:<13} {:<9} {} (rule: {}, deadline {})",
-            decision.id,
-            decision.decision_type.as_str(),
-            status.label(),
+            decision.name,
+            decision.decision_type,
+            decision.status,
             decision.title,
-            decision.rule,
-            decision.deadline
+            decision.rule.as_deref().unwrap_or_default(),
+            decision.deadline.as_deref().unwrap_or_default()
         );
-        for (party, ballot) in &decision.votes {
-            let vote = match ballot.vote {
-                Vote::Endorse => "endorses",
-                Vote::Object => "OBJECTS",
+        for (party, ballot) in decision.votes.iter().flatten() {
+            let Some(ballot) = ballot else { continue };
+            let vote = match ballot.vote.as_str() {
+                "object" => "OBJECTS",
+                _ => "endorses",
             };
             println!("    {party}: {vote} — {}", ballot.reason);
         }
     }
-    drop(register);
-    ledger.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -251,7 +265,8 @@ pub struct ComplianceArgs {
     /// the Record; see data/criteria/example.toml for its form.
     #[arg(long)]
     criteria: Option<PathBuf>,
-    /// The date to judge on (default: today).
+    /// The date to judge on (default: the mechanism's today, in its UTC
+    /// offset from the Record, whatever this machine's time zone).
     #[arg(long)]
     date: Option<jiff::civil::Date>,
     /// Only this formation.
@@ -274,31 +289,30 @@ pub async fn compliance(location: &Location, args: ComplianceArgs) -> Result<Exi
         }
         None => None,
     };
-    let date = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
-    let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
-    let criteria = match (&from_file, register.adopted_criteria()) {
-        (Some(criteria), _) => criteria,
-        (None, Some((decision, criteria))) => {
-            eprintln!("criteria adopted by {decision}");
-            criteria
-        }
-        (None, None) => {
-            drop(register);
-            ledger.close().await;
-            anyhow::bail!(
-                "no criteria have been adopted in this Record; give a file with --criteria"
-            );
-        }
+    let formation = args
+        .formation
+        .as_deref()
+        .map(truce_model::FormationId::new)
+        .transpose()?;
+    let source = match &from_file {
+        Some(criteria) => truce_query::CriteriaSource::Given(criteria),
+        None => truce_query::CriteriaSource::Adopted,
     };
-    for result in register.compliance(criteria, date) {
-        if args
-            .formation
-            .as_deref()
-            .is_some_and(|f| f != result.formation.as_str())
-        {
-            continue;
-        }
+    let ledger = location.open_ledger().await?;
+    let view = truce_query::compliance(
+        &*ledger.rules().await,
+        source,
+        formation.as_ref(),
+        args.date,
+        Timestamp::now(),
+    );
+    ledger.close().await;
+    let view = view.map_err(|e| anyhow::anyhow!("{e}; give a file with --criteria"))?;
+    if let Some(decision) = &view.criteria_decision {
+        eprintln!("criteria adopted by {decision}");
+    }
+    let date = &view.date;
+    for result in &view.formations {
         if args.json {
             println!("{}", serde_json::to_string(&result)?);
             continue;
@@ -318,28 +332,25 @@ pub async fn compliance(location: &Location, args: ComplianceArgs) -> Result<Exi
             println!("    {id}: not judged (a criterion it requires failed)");
         }
     }
-    drop(register);
-    ledger.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Args)]
 pub struct MeasuresArgs {
-    /// The date to judge on (default: today).
+    /// The date to judge on (default: the mechanism's today, in its UTC
+    /// offset from the Record, whatever this machine's time zone).
     #[arg(long)]
     date: Option<jiff::civil::Date>,
 }
 
 /// Measures taken so far, and the next ones the ladder calls for.
 pub async fn measures(location: &Location, args: MeasuresArgs) -> Result<ExitCode> {
-    let date = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
-    let now = Timestamp::now();
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
+    let view = truce_query::measures(&*ledger.rules().await, args.date, Timestamp::now());
+    ledger.close().await;
     println!("Measures taken:");
-    for decision in register.decisions().filter(|d| d.measure.is_some()) {
-        let measure = decision.measure.as_ref().expect("filtered");
-        let compliance = decision
+    for taken in &view.measures {
+        let compliance = taken
             .compliance
             .last()
             .map_or("no compliance recorded".to_string(), |c| {
@@ -347,15 +358,18 @@ pub async fn measures(location: &Location, args: MeasuresArgs) -> Result<ExitCod
             });
         println!(
             "  {} {} → {}: {}, comply by {}; {compliance}",
-            decision.id,
-            measure.step,
-            measure.formation,
-            decision.status_at(now).label(),
-            measure.comply_by
+            taken.decision,
+            taken.measure.step,
+            taken.measure.formation,
+            taken.status,
+            taken.measure.comply_by
         );
     }
-    println!("\nSuggested on {date} (propose with `truce propose --type measure --formation F --step S --comply-by D`):");
-    for suggestion in register.suggested_measures(date) {
+    println!(
+        "\nSuggested on {} (propose with `truce propose --type measure --formation F --step S --comply-by D`):",
+        view.date
+    );
+    for suggestion in &view.due {
         let evidence: Vec<String> = suggestion.evidence.iter().map(|r| r.to_string()).collect();
         println!(
             "  {} for {}, comply by {}: {} [{}]",
@@ -366,8 +380,6 @@ pub async fn measures(location: &Location, args: MeasuresArgs) -> Result<ExitCod
             evidence.join(" ")
         );
     }
-    drop(register);
-    ledger.close().await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -374,28 +374,27 @@ fn category_line(list: &ExchangeListSubmitted) -> String {
 
 async fn lists(location: &Location, args: JsonArg) -> Result<()> {
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
-    for list in register.exchange_lists() {
+    let lists = truce_query::exchange_lists(&*ledger.rules().await);
+    ledger.close().await;
+    for list in lists {
         if args.json {
-            println!("{}", serde_json::to_string(list)?);
+            println!("{}", serde_json::to_string(&list)?);
             continue;
         }
-        let v = list.vulnerable;
+        let v = &list.vulnerable;
         println!(
             "{} {:<6} {:<24} {:<14} {} persons (women {}, children {}, elderly {}, sick {})",
-            list.id,
-            list.direction.as_str(),
-            list.party.as_str(),
+            list.name,
+            list.direction,
+            list.party,
             list.reference,
-            list.entries.len(),
+            list.persons,
             v.women,
             v.children,
             v.elderly,
             v.sick
         );
     }
-    drop(register);
-    ledger.close().await;
     Ok(())
 }
 
@@ -633,8 +632,9 @@ async fn release(location: &Location, args: ReleaseArgs) -> Result<()> {
 
 async fn projects(location: &Location, args: JsonArg) -> Result<()> {
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
-    for project in register.exchange_projects(Timestamp::now()) {
+    let projects = truce_query::exchange_projects(&*ledger.rules().await, Timestamp::now());
+    ledger.close().await;
+    for project in projects {
         if args.json {
             println!("{}", serde_json::to_string(&project)?);
             continue;
@@ -645,26 +645,22 @@ async fn projects(location: &Location, args: JsonArg) -> Result<()> {
             project.decision,
             project.place,
             project.date,
-            project.status.label(),
-            project.released(),
+            project.status,
+            project.released,
             project.persons.len()
         );
         for person in &project.persons {
-            let state = match (&person.released_at, &person.interview) {
+            let state = match (&person.released_at, person.status.as_str()) {
                 (Some(at), _) => format!("released {at}"),
-                (None, Some(i)) if i.clears_release() => "interviewed, cleared".into(),
-                (None, Some(_)) => "interviewed, NOT cleared".into(),
-                (None, None) => "awaiting interview".into(),
+                (None, "cleared") => "interviewed, cleared".into(),
+                (None, "not_cleared") => "interviewed, NOT cleared".into(),
+                _ => "awaiting interview".into(),
             };
             println!(
                 "    {:<10} {:<9} held by {:<24} {state}",
-                person.person.to_string(),
-                person.category.as_str(),
-                person.held_by.as_str()
+                person.person, person.category, person.held_by
             );
         }
     }
-    drop(register);
-    ledger.close().await;
     Ok(())
 }

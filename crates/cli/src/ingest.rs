@@ -14,7 +14,7 @@ use truce_model::{
     Actor, GeoPrecision, Location as Place, ReportFields, Source, SourceKind, TimePrecision,
     ViolationType,
 };
-use truce_server::drafts::{Draft, DraftQueue};
+use truce_node::drafts::{Draft, DraftQueue};
 
 use crate::node::Location;
 
@@ -110,7 +110,7 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
     for path in files(&args.paths)? {
         let outcome = read_input(&path).and_then(|bytes| {
             let origin = path.display().to_string();
-            Ok(truce_server::drafts::ingest(
+            Ok(truce_node::drafts::ingest(
                 &queue,
                 &origin,
                 &bytes,

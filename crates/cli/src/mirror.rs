@@ -15,8 +15,9 @@ use base64::Engine;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use truce_client::{Evidence, EvidenceKind, EvidenceSide, Follower, Origin, Progress, Stop};
+use truce_record::{ForkSide, ProofFile};
 use truce_regime::Register;
-use truce_server::{AppState, ForkSide, MirrorStatus, ProofFile};
+use truce_server::{AppState, MirrorStatus};
 use truce_store::Ledger;
 
 use crate::node::{Location, MirrorFile};
@@ -399,7 +400,7 @@ fn keep_evidence(location: &Location, evidence: &Evidence) -> Result<PathBuf> {
             proof,
         } => (
             format!("split-view-{witness}-{stamp}.json"),
-            serde_json::to_string_pretty(&ProofFile::SplitView(truce_server::SplitView {
+            serde_json::to_string_pretty(&ProofFile::SplitView(truce_record::SplitView {
                 witness: witness.clone(),
                 smaller_checkpoint: String::from_utf8_lossy(smaller).into_owned(),
                 larger_checkpoint: String::from_utf8_lossy(larger).into_owned(),

@@ -12,7 +12,7 @@ use clap::Subcommand;
 use truce_record::{
     check_consistency, check_inclusion, Hash, Policy, SignedCheckpoint, SignedStatement, Statement,
 };
-use truce_server::{ForkSide, ProofFile};
+use truce_record::{ForkSide, ProofFile};
 use truce_store::Ledger;
 
 use crate::node::Location;

@@ -170,8 +170,8 @@ pub async fn formation(location: &Location, command: FormationCommand) -> Result
             sign_and_append(location, &key, body).await?;
         }
         FormationCommand::List { date } => {
-            let date = date.unwrap_or_else(|| jiff::Zoned::now().date());
             with_register(location, |register| {
+                let date = truce_query::day_or_today(register, date, jiff::Timestamp::now());
                 for f in register.formations() {
                     let status =
                         f.status_on(date)
@@ -551,19 +551,8 @@ pub async fn bulletin(location: &Location, args: BulletinArgs) -> Result<ExitCod
     let ledger = location.open_ledger().await?;
     let mechanism = mechanism_name(&ledger);
     let register = ledger.rules().await;
-    let (from, to) = match (args.date, args.from, args.to) {
-        (Some(day), _, _) => (day, day),
-        (None, Some(from), Some(to)) => (from, to),
-        _ => {
-            let latest = register
-                .latest_report_date()
-                .context("the register has no reports yet")?;
-            (latest, latest)
-        }
-    };
-    if from > to {
-        bail!("--from {from} is after --to {to}");
-    }
+    let (from, to) =
+        truce_query::BulletinDays::new(args.date, args.from, args.to)?.resolve(&register)?;
     let edition = Edition::from(args.edition);
     let output = match args.format {
         BulletinFormat::Text => register.bulletin(&mechanism, from, to, edition).to_text(),
@@ -654,40 +643,57 @@ pub struct IncidentsArgs {
     /// Only incidents up to this day.
     #[arg(long)]
     to: Option<Date>,
+    /// Only incidents in this governorate (ISO 3166-2 code, e.g. SY-ID).
+    #[arg(long)]
+    governorate: Option<String>,
+    /// Only incidents with a report of this type, e.g. shelling.
+    #[arg(long = "type")]
+    violation_type: Option<truce_model::ViolationType>,
+    /// Only incidents with this finding: confirmed_violation,
+    /// not_a_violation or unconfirmed.
+    #[arg(long)]
+    finding: Option<truce_query::FindingName>,
+    /// One JSON object per line, as the node's /api/v1/incidents gives them.
     #[arg(long)]
     json: bool,
 }
 
 pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitCode> {
-    with_register(location, |register| {
-        let from = args.from.unwrap_or(Date::MIN);
-        let to = args.to.unwrap_or(Date::MAX);
-        for finding in register
-            .findings()
-            .into_iter()
-            .filter(|f| (from..=to).contains(&f.date))
-        {
-            if args.json {
-                println!("{}", serde_json::to_string(&finding).unwrap_or_default());
-                continue;
-            }
-            let reports: Vec<String> = finding.reports.iter().map(|r| r.to_string()).collect();
-            let positions: Vec<String> = finding
-                .positions
-                .iter()
-                .map(|(party, p)| format!("{party}: {}", p.as_str()))
-                .collect();
-            println!(
-                "I-{} {} {:<12} {:<20} [{}] {}",
-                finding.incident.0,
-                finding.date,
-                register.governorate_name(&finding.governorate),
-                finding.kind.label(),
-                reports.join(" "),
-                positions.join("; ")
-            );
+    let filter = truce_query::FindingFilter {
+        days: truce_query::DayRange::new(args.from, args.to)?,
+        governorate: args.governorate,
+        violation_type: args.violation_type,
+        finding: args.finding,
+    };
+    let ledger = location.open_ledger().await?;
+    let page = truce_query::findings(
+        &*ledger.rules().await,
+        &filter,
+        truce_query::Paging::all_from(0),
+        truce_query::Audience::Members,
+    );
+    ledger.close().await;
+    for finding in page.items {
+        if args.json {
+            println!("{}", serde_json::to_string(&finding)?);
+            continue;
         }
-    })
-    .await?;
+        let reports: Vec<String> = finding.reports.iter().map(|r| format!("R-{r}")).collect();
+        let positions: Vec<String> = finding
+            .positions
+            .iter()
+            .flatten()
+            .map(|(party, p)| format!("{party}: {p}"))
+            .collect();
+        println!(
+            "I-{} {} {:<12} {:<20} [{}] {}",
+            finding.incident,
+            finding.date,
+            finding.governorate_name,
+            finding.finding_name().replace('_', " "),
+            reports.join(" "),
+            positions.join("; ")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -170,7 +170,7 @@ pub async fn confirm(
         );
     }
     if let Some(path) = &options.save {
-        let file = truce_server::ProofFile::Inclusion {
+        let file = truce_record::ProofFile::Inclusion {
             position,
             statement: BASE64.encode(signed.bytes()),
             signature: hex::encode(signed.signature()),

@@ -151,15 +151,15 @@ pub async fn token(location: &Location, command: TokenCommand) -> Result<ExitCod
         TokenCommand::Create { member } => {
             let member = MemberName::new(member)?;
             let ledger = location.open_ledger().await?;
-            let role = truce_server::role_in_record(&ledger.registry(), &member);
+            let role = ledger.registry().member(&member).map(|m| m.role);
             ledger.close().await;
             let role = role.with_context(|| format!("{member} is not a member of this Record"))?;
-            let secret = truce_server::create_token(&dir, &member, role)?;
+            let secret = truce_node::create_token(&dir, &member, role)?;
             println!("token for {member} ({role}); it is shown only now:");
             println!("{secret}");
         }
         TokenCommand::List => {
-            for record in truce_server::list_tokens(&dir)? {
+            for record in truce_node::list_tokens(&dir)? {
                 println!(
                     "{}  {:<20} {:<17} {}",
                     record.id(),
@@ -171,12 +171,11 @@ pub async fn token(location: &Location, command: TokenCommand) -> Result<ExitCod
         }
         TokenCommand::Revoke { id, member } => match (id, member) {
             (Some(id), None) => {
-                let record = truce_server::revoke_token(&dir, &id)?;
+                let record = truce_node::revoke_token(&dir, &id)?;
                 println!("revoked {} of {}", record.id(), record.member);
             }
             (None, Some(member)) => {
-                let n =
-                    truce_server::revoke_member_tokens(&dir, &MemberName::new(member.clone())?)?;
+                let n = truce_node::revoke_member_tokens(&dir, &MemberName::new(member.clone())?)?;
                 println!("revoked {n} tokens of {member}");
             }
             _ => bail!("give a token id or --member"),

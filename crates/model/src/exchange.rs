@@ -28,6 +28,19 @@ impl fmt::Display for ListId {
     }
 }
 
+impl std::str::FromStr for ListId {
+    type Err = ValidationError;
+
+    /// `L-12`, `l12` or `12`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        crate::prefixed_position(text, &['L'])
+            .map(ListId)
+            .ok_or_else(|| {
+                ValidationError::new("list", format!("{text:?} is not a list id such as L-12"))
+            })
+    }
+}
+
 /// A person by their place on a list: the entry'th person (from 1) of `list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,8 +62,7 @@ impl std::str::FromStr for PersonRef {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || ValidationError::new("person", format!("{s:?} is not a person like L-12/3"));
         let (list, entry) = s.split_once('/').ok_or_else(bad)?;
-        let list = list.strip_prefix("L-").unwrap_or(list);
-        let list = list.parse::<u64>().map_err(|_| bad())?;
+        let list = crate::prefixed_position(list, &['L']).ok_or_else(bad)?;
         let entry = entry.parse::<u32>().map_err(|_| bad())?;
         if entry == 0 {
             return Err(ValidationError::new("person", "entries count from 1"));

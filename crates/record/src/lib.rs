@@ -9,6 +9,7 @@ mod error;
 mod keys;
 mod log;
 mod policy;
+mod proof_file;
 mod registry;
 mod statement;
 mod witness;
@@ -19,6 +20,7 @@ pub use error::{RecordError, Rejection};
 pub use keys::{strong_verifying_key, KeyId, MemberKey, STATEMENT_CONTEXT};
 pub use log::{check_consistency, check_inclusion, leaf_hash, tile_end, MerkleLog, TILE_WIDTH};
 pub use policy::Policy;
+pub use proof_file::{ForkSide, ProofFile, SplitView};
 pub use registry::{
     Admitted, Context, KeyStatus, MemberState, NoRules, Registry, Rules, MAX_LEAF_BYTES,
 };

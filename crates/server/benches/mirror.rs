@@ -98,7 +98,7 @@ async fn run(total: u64) {
     let address = listener.local_addr().expect("address");
     let ledger = Arc::new(ledger);
     let state = AppState::new(ledger.clone(), node_dir.path());
-    let token = truce_server::create_token(
+    let token = truce_node::create_token(
         node_dir.path(),
         &MemberName::new("observer-0").expect("name"),
         Role::Observer,

@@ -3,140 +3,19 @@
 //! and the evidence spans of every candidate. Nothing here is ever filed:
 //! a member turns a candidate into a report, checks it, and signs it.
 
-use std::path::{Path, PathBuf};
-
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use truce_extract::{Candidate, Document, Format};
+use truce_extract::Format;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Resource};
 use crate::{AppState, ServerError};
-
-/// One ingested document and what was read from it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Draft {
-    pub id: u64,
-    /// The file or upload it came from.
-    pub origin: String,
-    /// A feed item's link, when the text came from a feed.
-    pub source: Option<String>,
-    #[schema(value_type = Option<String>)]
-    pub published: Option<Date>,
-    pub language: String,
-    pub text: String,
-    #[schema(value_type = Vec<Object>)]
-    pub candidates: Vec<Candidate>,
-}
-
-impl Draft {
-    /// The text with the evidence of every field marked `[[text|field]]`.
-    pub fn rendered(&self) -> String {
-        truce_extract::render_evidence(&self.text, &self.candidates)
-    }
-}
-
-/// Drafts as files in one directory, numbered in order.
-pub struct DraftQueue {
-    dir: PathBuf,
-}
-
-impl DraftQueue {
-    pub fn in_data_dir(data_dir: &Path) -> Self {
-        Self {
-            dir: data_dir.join("drafts"),
-        }
-    }
-
-    fn path(&self, id: u64) -> PathBuf {
-        self.dir.join(format!("{id:06}.json"))
-    }
-
-    /// Ids of the drafts waiting, in order.
-    pub fn ids(&self) -> Vec<u64> {
-        let mut ids: Vec<u64> = std::fs::read_dir(&self.dir)
-            .map(|entries| {
-                entries
-                    .filter_map(|e| {
-                        e.ok()?
-                            .file_name()
-                            .to_str()?
-                            .strip_suffix(".json")?
-                            .parse()
-                            .ok()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        ids.sort_unstable();
-        ids
-    }
-
-    /// Stores the candidates read from `doc` as the next draft.
-    pub fn add(
-        &self,
-        origin: &str,
-        doc: &Document,
-        candidates: Vec<Candidate>,
-    ) -> Result<Draft, ServerError> {
-        std::fs::create_dir_all(&self.dir)?;
-        let draft = Draft {
-            id: self.ids().last().map_or(1, |last| last + 1),
-            origin: origin.to_string(),
-            source: doc.source.clone(),
-            published: doc.published,
-            language: doc.language.code().to_string(),
-            text: doc.text.clone(),
-            candidates,
-        };
-        let text = serde_json::to_string_pretty(&draft)
-            .map_err(|e| ServerError::Internal(e.to_string()))?;
-        let temporary = self.dir.join(format!(".{:06}.tmp", draft.id));
-        std::fs::write(&temporary, text + "\n")?;
-        std::fs::rename(&temporary, self.path(draft.id))?;
-        Ok(draft)
-    }
-
-    pub fn get(&self, id: u64) -> Result<Draft, ServerError> {
-        let text = std::fs::read_to_string(self.path(id))
-            .map_err(|_| ServerError::NotFound(format!("no draft {id}")))?;
-        serde_json::from_str(&text).map_err(|e| ServerError::Internal(format!("draft {id}: {e}")))
-    }
-
-    pub fn discard(&self, id: u64) -> Result<(), ServerError> {
-        std::fs::remove_file(self.path(id))
-            .map_err(|_| ServerError::NotFound(format!("no draft {id}")))
-    }
-}
-
-/// Reads `bytes` and queues a draft for every document with candidates.
-pub fn ingest(
-    queue: &DraftQueue,
-    origin: &str,
-    bytes: &[u8],
-    format: Format,
-    published: Option<Date>,
-) -> Result<Vec<Draft>, ServerError> {
-    let unreadable = |e: truce_extract::ExtractError| ServerError::BadRequest {
-        field: Some("body".into()),
-        reason: e.to_string(),
-    };
-    let mut drafts = Vec::new();
-    for mut doc in truce_extract::read(bytes, format).map_err(unreadable)? {
-        if doc.published.is_none() {
-            doc.published = published;
-        }
-        let candidates = truce_extract::extract(&doc).map_err(unreadable)?;
-        if !candidates.is_empty() {
-            drafts.push(queue.add(origin, &doc, candidates)?);
-        }
-    }
-    Ok(drafts)
-}
+use truce_node::drafts::ingest;
+pub use truce_node::drafts::{Draft, DraftQueue};
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct IngestQuery {

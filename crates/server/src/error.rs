@@ -65,6 +65,31 @@ pub struct ErrorBody {
     pub position: Option<u64>,
 }
 
+impl From<truce_node::NodeError> for ServerError {
+    fn from(error: truce_node::NodeError) -> Self {
+        use truce_node::NodeError;
+        match error {
+            NodeError::Tokens(reason) => ServerError::Tokens(reason),
+            NodeError::NotFound(what) => ServerError::NotFound(what),
+            NodeError::Unreadable(e) => ServerError::BadRequest {
+                field: Some("body".into()),
+                reason: e.to_string(),
+            },
+            NodeError::Io(e) => ServerError::Io(e),
+            NodeError::Internal(reason) => ServerError::Internal(reason),
+        }
+    }
+}
+
+impl From<truce_query::QueryError> for ServerError {
+    fn from(error: truce_query::QueryError) -> Self {
+        match error {
+            truce_query::QueryError::Invalid { field, reason } => ServerError::bad(field, reason),
+            truce_query::QueryError::NotFound(what) => ServerError::NotFound(what),
+        }
+    }
+}
+
 impl ServerError {
     pub fn bad(field: &str, reason: impl Into<String>) -> Self {
         ServerError::BadRequest {

@@ -3,75 +3,15 @@
 //! exchange key. A sealed list is handed only to the members it is sealed
 //! to, who open it on their own machine (`truce exchange open`).
 
-use std::collections::BTreeMap;
-
 use axum::extract::{Path, State};
 use axum::Json;
 use jiff::Timestamp;
-use serde::Serialize;
-use truce_model::{ListId, PersonCategory};
+use truce_model::ListId;
+use truce_query::{ListView, MatchView, ProjectView};
 use truce_record::Body;
-use truce_regime::{ExchangeList, ExchangeProject, Register};
-use utoipa::ToSchema;
 
 use crate::auth::{Caller, Resource};
 use crate::{AppState, ErrorBody, ServerError};
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VulnerableView {
-    pub women: u32,
-    pub children: u32,
-    pub elderly: u32,
-    pub sick: u32,
-}
-
-/// A list as every member sees it: counts, never names.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ListView {
-    /// Position of the statement that submitted it.
-    pub id: u64,
-    /// `L-` and the id.
-    pub name: String,
-    pub reference: String,
-    /// `held` or `sought`.
-    pub direction: String,
-    pub party: String,
-    pub submitted_by: String,
-    pub persons: usize,
-    /// Persons per category: detainee, abductee, body, missing.
-    pub categories: BTreeMap<String, usize>,
-    pub vulnerable: VulnerableView,
-    /// Members whose exchange key opens it.
-    pub readable_by: Vec<String>,
-}
-
-fn list_view(register: &Register, list: &ExchangeList) -> ListView {
-    let readable_by = register
-        .exchange_keys()
-        .filter(|k| list.recipients.contains(&k.key))
-        .map(|k| k.member.to_string())
-        .collect();
-    ListView {
-        id: list.id.0,
-        name: list.id.to_string(),
-        reference: list.reference.clone(),
-        direction: list.direction.as_str().to_string(),
-        party: list.party.to_string(),
-        submitted_by: list.submitted_by.to_string(),
-        persons: list.entries.len(),
-        categories: PersonCategory::ALL
-            .iter()
-            .map(|c| (c.as_str().to_string(), list.count(*c)))
-            .collect(),
-        vulnerable: VulnerableView {
-            women: list.vulnerable.women,
-            children: list.vulnerable.children,
-            elderly: list.vulnerable.elderly,
-            sick: list.vulnerable.sick,
-        },
-        readable_by,
-    }
-}
 
 /// Lists submitted, with their counts (never identities).
 #[utoipa::path(
@@ -90,12 +30,7 @@ pub async fn list_lists(
 ) -> Result<Json<Vec<ListView>>, ServerError> {
     caller.require(Resource::ExchangeStatus)?;
     let register = state.ledger.rules().await;
-    Ok(Json(
-        register
-            .exchange_lists()
-            .map(|l| list_view(&register, l))
-            .collect(),
-    ))
+    Ok(Json(truce_query::exchange_lists(&register)))
 }
 
 /// The sealed list, for a member it is sealed to; open it with your
@@ -156,24 +91,8 @@ pub async fn sealed_list(
 }
 
 fn parse_list_id(text: &str) -> Result<ListId, ServerError> {
-    let digits = text.trim_start_matches(['L', 'l']).trim_start_matches('-');
-    digits
-        .parse()
-        .map(ListId)
+    text.parse()
         .map_err(|_| ServerError::bad("id", format!("{text:?} is not a list such as L-12 or 12")))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MatchView {
-    /// The person sought, as L-4/1.
-    pub sought: String,
-    /// The person held, as L-5/2.
-    pub held: String,
-    /// `confirmed` or `rejected`.
-    pub verdict: String,
-    /// The matcher's score in thousandths.
-    pub score: u16,
-    pub position: u64,
 }
 
 /// The intermediary's confirmed and rejected matches, by place on the lists.
@@ -193,77 +112,7 @@ pub async fn list_matches(
 ) -> Result<Json<Vec<MatchView>>, ServerError> {
     caller.require(Resource::ExchangeStatus)?;
     let register = state.ledger.rules().await;
-    Ok(Json(
-        register
-            .exchange_matches()
-            .map(|m| MatchView {
-                sought: m.sought.to_string(),
-                held: m.held.to_string(),
-                verdict: match m.verdict {
-                    truce_model::MatchVerdict::Confirmed => "confirmed".into(),
-                    truce_model::MatchVerdict::Rejected => "rejected".into(),
-                },
-                score: m.score,
-                position: m.position,
-            })
-            .collect(),
-    ))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProjectPersonView {
-    /// As L-5/2.
-    pub person: String,
-    pub held_by: String,
-    pub category: String,
-    /// `awaiting_interview`, `cleared`, `not_cleared` or `released`.
-    pub status: String,
-    /// RFC 3339, once released.
-    pub released_at: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProjectView {
-    /// The decision that carries it.
-    pub decision: String,
-    pub number: u32,
-    pub place: String,
-    pub date: String,
-    /// The decision's status: `open`, `adopted`, `rejected` or `expired`.
-    pub status: String,
-    pub released: usize,
-    /// Released persons per party whose list held them.
-    pub released_by_party: BTreeMap<String, usize>,
-    pub persons: Vec<ProjectPersonView>,
-}
-
-fn project_view(project: &ExchangeProject) -> ProjectView {
-    ProjectView {
-        decision: project.decision.to_string(),
-        number: project.number,
-        place: project.place.clone(),
-        date: project.date.to_string(),
-        status: project.status.label().to_string(),
-        released: project.released(),
-        released_by_party: project.released_by_party(),
-        persons: project
-            .persons
-            .iter()
-            .map(|p| ProjectPersonView {
-                person: p.person.to_string(),
-                held_by: p.held_by.to_string(),
-                category: p.category.as_str().to_string(),
-                status: match (&p.released_at, &p.interview) {
-                    (Some(_), _) => "released",
-                    (None, Some(i)) if i.clears_release() => "cleared",
-                    (None, Some(_)) => "not_cleared",
-                    (None, None) => "awaiting_interview",
-                }
-                .to_string(),
-                released_at: p.released_at.map(|t| t.to_string()),
-            })
-            .collect(),
-    }
+    Ok(Json(truce_query::exchange_matches(&register)))
 }
 
 /// Exchange projects with each person's status (no identities).
@@ -283,11 +132,8 @@ pub async fn list_projects(
 ) -> Result<Json<Vec<ProjectView>>, ServerError> {
     caller.require(Resource::ExchangeStatus)?;
     let register = state.ledger.rules().await;
-    Ok(Json(
-        register
-            .exchange_projects(Timestamp::now())
-            .iter()
-            .map(project_view)
-            .collect(),
-    ))
+    Ok(Json(truce_query::exchange_projects(
+        &register,
+        Timestamp::now(),
+    )))
 }

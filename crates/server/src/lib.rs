@@ -51,14 +51,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use auth::{
-    create_token, list_tokens, revoke_member_tokens, revoke_token, role_in_record, Access,
-    TokenRecord, TOKEN_FILE,
-};
+pub use auth::Access;
 pub use error::{ErrorBody, ServerError};
-pub use log::{
-    CheckpointView, EntriesPage, EntryView, ForkSide, Health, MemberView, ProofFile, SplitView,
-};
+pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
 pub use web::{CanonicalStatement, WhoAmI};
@@ -72,7 +67,7 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 pub struct AppState {
     pub ledger: Arc<Ledger<Register>>,
     pub data_dir: Arc<PathBuf>,
-    pub(crate) tokens: Arc<auth::TokenStore>,
+    pub(crate) tokens: Arc<truce_node::TokenStore>,
     node_key: Arc<OnceLock<String>>,
     /// Set when this node is a mirror: it serves reads and refuses writes.
     pub mirror: Option<Arc<MirrorStatus>>,
@@ -86,7 +81,7 @@ impl AppState {
     pub fn new(ledger: Arc<Ledger<Register>>, data_dir: impl Into<PathBuf>) -> Self {
         let data_dir = data_dir.into();
         Self {
-            tokens: Arc::new(auth::TokenStore::new(&data_dir)),
+            tokens: Arc::new(truce_node::TokenStore::new(&data_dir)),
             ledger,
             data_dir: Arc::new(data_dir),
             node_key: Arc::new(OnceLock::new()),

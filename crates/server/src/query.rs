@@ -7,13 +7,11 @@ use axum::extract::{FromRequestParts, Query as AxumQuery};
 use axum::http::request::Parts;
 use jiff::civil::Date;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::ServerError;
 
-pub const DEFAULT_LIMIT: usize = 100;
-pub const MAX_LIMIT: usize = 1_000;
+pub use truce_query::MAX_LIMIT;
 
 /// `Query` with a JSON refusal instead of axum's plain-text one.
 pub struct Query<T>(pub T);
@@ -71,47 +69,10 @@ pub struct Paging {
 }
 
 impl Paging {
-    pub fn resolve(&self) -> Result<(usize, usize), ServerError> {
-        let limit = parse::<usize>("limit", self.limit.as_deref())?.unwrap_or(DEFAULT_LIMIT);
-        if limit == 0 || limit > MAX_LIMIT {
-            return Err(ServerError::bad(
-                "limit",
-                format!("must be 1 to {MAX_LIMIT}"),
-            ));
-        }
-        let offset = parse::<usize>("offset", self.offset.as_deref())?.unwrap_or(0);
-        Ok((limit, offset))
-    }
-}
-
-/// One page of a listing.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T> {
-    /// Items matching the filters, on all pages.
-    pub total: usize,
-    pub offset: usize,
-    pub limit: usize,
-    /// The offset of the next page, if there is one.
-    pub next_offset: Option<usize>,
-    pub items: Vec<T>,
-}
-
-/// Takes one page out of every matching item, building views only for the page.
-pub fn page<I, U>(matching: Vec<I>, paging: (usize, usize), build: impl FnMut(I) -> U) -> Page<U> {
-    let (limit, offset) = paging;
-    let total = matching.len();
-    let items: Vec<U> = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(build)
-        .collect();
-    let end = offset.saturating_add(items.len());
-    Page {
-        total,
-        offset,
-        limit,
-        next_offset: (end < total).then_some(end),
-        items,
+    pub fn resolve(&self) -> Result<truce_query::Paging, ServerError> {
+        Ok(truce_query::Paging::new(
+            parse::<usize>("limit", self.limit.as_deref())?,
+            parse::<usize>("offset", self.offset.as_deref())?,
+        )?)
     }
 }

@@ -1,108 +1,50 @@
 //! Reads of the register: reports, incidents, findings, formations,
-//! bulletins and the map. Each handler holds the register's read guard only
-//! while it builds owned views (appends wait while it is held), and
-//! serializes after dropping it.
+//! bulletins and the map. A handler parses the query string into the query
+//! layer's typed filter, asks `truce_query` under the register's read
+//! guard (appends wait while it is held), and serializes after dropping it.
 //!
-//! What each caller sees is decided by `Caller::may`; the redaction of a
-//! report for the public is `report_view` alone.
+//! What each caller may ask is decided by `Caller::may`; what each audience
+//! sees of a view is decided in `truce_query` alone.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use truce_model::{FormationId, Party, ReportId, ViolationType};
-use truce_regime::{
-    acled_csv, BoundingBox, Edition, Finding, MapFilter, MapIndex, MapView, Register, Report,
-    MAX_ZOOM,
+use serde::Deserialize;
+use truce_model::{FormationId, Party, ReportId};
+use truce_query::{
+    Audience, BulletinDays, DayRange, FindingFilter, FindingName, FindingView, FormationView,
+    IncidentView, Page, ReportFilter, ReportView,
 };
-use utoipa::{IntoParams, ToSchema};
+use truce_regime::{acled_csv, BoundingBox, Edition, MapFilter, MapIndex, MapView, MAX_ZOOM};
+use utoipa::IntoParams;
 
 use crate::auth::{Allowed, Caller, IncidentsGate, Resource};
-use crate::query::{self, date_range, page, Page, Paging, Query};
+use crate::query::{self, date_range, Paging, Query};
 use crate::{AppState, ErrorBody, ServerError};
 
-/// The fields of a report the public does not see (the public ACLED export
-/// leaves out the same).
-const PRIVATE_REPORT_FIELDS: [&str; 4] = ["narrative", "sources", "evidence", "observation"];
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportView {
-    /// Position of the statement that filed it.
-    pub id: u64,
-    /// `R-` and the id.
-    pub name: String,
-    /// Member who filed it (with a token only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filed_by: Option<String>,
-    /// Guarantor party that filed it (with a token only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub party: Option<String>,
-    /// ISO 3166-2 code of the governorate, e.g. `SY-ID`.
-    pub governorate: String,
-    pub governorate_name: String,
-    /// The incident (named by its first report) that holds it, if active.
-    pub incident: Option<u64>,
-    /// The incident's finding: `confirmed violation`, `not a violation`, `unconfirmed`.
-    pub finding: Option<String>,
-    /// Positions of amendments.
-    pub amendments: Vec<u64>,
-    /// Why it was withdrawn, if it was (the public sees only that it was).
-    pub withdrawn: Option<String>,
-    /// The report fields as filed (`ReportFields`); for the public without
-    /// narrative, sources, evidence and observation.
-    #[schema(value_type = Object)]
-    pub fields: Value,
-    /// Zones in force on the report's day that hold its place, or lines it
-    /// lies near: "inside <zone>", "<n> m from <line>".
-    pub zones: Vec<String>,
+fn audience(caller: &Caller, full: Resource) -> Audience {
+    if caller.may(full) {
+        Audience::Members
+    } else {
+        Audience::Public
+    }
 }
 
-fn report_view(
-    register: &Register,
-    report: &Report,
-    finding: Option<&Finding>,
-    full: bool,
-) -> ReportView {
-    let mut fields = serde_json::to_value(&report.fields).unwrap_or(Value::Null);
-    if !full {
-        if let Value::Object(map) = &mut fields {
-            for name in PRIVATE_REPORT_FIELDS {
-                map.remove(name);
-            }
-        }
-    }
-    ReportView {
-        id: report.id.0,
-        name: report.id.to_string(),
-        filed_by: full.then(|| report.filed_by.to_string()),
-        party: full.then(|| report.party.to_string()),
-        governorate: report.governorate.clone(),
-        governorate_name: register.governorate_name(&report.governorate),
-        incident: finding.map(|f| f.incident.0),
-        finding: finding.map(|f| f.kind.label().to_string()),
-        amendments: report.amendments.clone(),
-        zones: register.zone_names(report),
-        withdrawn: report.withdrawn.as_ref().map(|reason| {
-            if full {
-                reason.clone()
-            } else {
-                "withdrawn".into()
-            }
-        }),
-        fields,
-    }
+fn formation_param(value: Option<&str>) -> Result<Option<FormationId>, ServerError> {
+    value
+        .filter(|f| !f.is_empty())
+        .map(FormationId::new)
+        .transpose()
+        .map_err(|e| ServerError::bad("formation", e.reason))
 }
 
 /// Every finding, by each of its reports.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ReportFilter {
+pub struct ReportQuery {
     /// First day of the event (YYYY-MM-DD), included.
     pub from: Option<String>,
     /// Last day of the event, included.
@@ -123,58 +65,21 @@ pub struct ReportFilter {
     pub offset: Option<String>,
 }
 
-struct ReportMatcher {
-    from: Date,
-    to: Date,
-    governorate: Option<String>,
-    violation_type: Option<ViolationType>,
-    formation: Option<FormationId>,
-    party: Option<String>,
-    include_withdrawn: bool,
-}
-
-impl ReportMatcher {
-    fn new(filter: &ReportFilter) -> Result<Self, ServerError> {
-        let (from, to) = date_range(filter.from.as_deref(), filter.to.as_deref())?;
-        Ok(Self {
-            from,
-            to,
-            governorate: filter.governorate.clone().filter(|g| !g.is_empty()),
-            violation_type: query::parse("type", filter.violation_type.as_deref())?,
-            formation: filter
-                .formation
-                .as_deref()
-                .filter(|f| !f.is_empty())
-                .map(FormationId::new)
-                .transpose()
-                .map_err(|e| ServerError::bad("formation", e.reason))?,
-            party: filter.party.clone().filter(|p| !p.is_empty()),
+impl ReportQuery {
+    fn filter(&self) -> Result<ReportFilter, ServerError> {
+        let (from, to) = date_range(self.from.as_deref(), self.to.as_deref())?;
+        Ok(ReportFilter {
+            days: DayRange::new(Some(from), Some(to))?,
+            governorate: self.governorate.clone().filter(|g| !g.is_empty()),
+            violation_type: query::parse("type", self.violation_type.as_deref())?,
+            formation: formation_param(self.formation.as_deref())?,
+            party: self.party.clone().filter(|p| !p.is_empty()),
             include_withdrawn: query::parse::<bool>(
                 "include_withdrawn",
-                filter.include_withdrawn.as_deref(),
+                self.include_withdrawn.as_deref(),
             )?
             .unwrap_or(false),
         })
-    }
-
-    fn matches(&self, report: &Report) -> bool {
-        let fields = &report.fields;
-        (self.include_withdrawn || report.is_active())
-            && (self.from..=self.to).contains(&report.date())
-            && self
-                .governorate
-                .as_ref()
-                .is_none_or(|g| &report.governorate == g)
-            && self
-                .violation_type
-                .is_none_or(|t| fields.violation_type == t)
-            && self.formation.as_ref().is_none_or(|f| {
-                fields.perpetrator.formation() == Some(f) || fields.target.formation() == Some(f)
-            })
-            && self
-                .party
-                .as_ref()
-                .is_none_or(|p| report.party.as_str() == p)
     }
 }
 
@@ -183,7 +88,7 @@ impl ReportMatcher {
     get,
     path = "/api/v1/reports",
     tag = "register",
-    params(ReportFilter),
+    params(ReportQuery),
     responses(
         (status = 200, description = "Reports in Record order; redacted without a token", body = Page<ReportView>),
         (status = 400, body = ErrorBody),
@@ -194,28 +99,23 @@ impl ReportMatcher {
 pub async fn list_reports(
     State(state): State<AppState>,
     caller: Caller,
-    Query(filter): Query<ReportFilter>,
+    Query(q): Query<ReportQuery>,
 ) -> Result<Json<Page<ReportView>>, ServerError> {
     caller.require(Resource::RedactedReports)?;
+    let filter = q.filter()?;
     if filter.party.is_some() {
         // Who filed what is not public; neither is filtering by it.
         caller.require(Resource::FullReports)?;
     }
-    let full = caller.may(Resource::FullReports);
-    let matcher = ReportMatcher::new(&filter)?;
-    let paging = Paging {
-        limit: filter.limit.clone(),
-        offset: filter.offset.clone(),
-    }
-    .resolve()?;
+    let paging = paging_of(&q.limit, &q.offset)?;
     let register = state.ledger.rules().await;
-    let matching: Vec<&Report> = register.reports().filter(|r| matcher.matches(r)).collect();
-    // Findings only for the page shown: all of them is seconds on a large register.
-    let result = page(matching, paging, |r| {
-        let finding = register.incident_of(r.id).map(|i| register.finding(&i));
-        report_view(&register, r, finding.as_ref(), full)
-    });
-    Ok(Json(result))
+    let page = truce_query::reports(
+        &register,
+        &filter,
+        paging,
+        audience(&caller, Resource::FullReports),
+    )?;
+    Ok(Json(page))
 }
 
 /// One report, with its incident and finding.
@@ -226,6 +126,7 @@ pub async fn list_reports(
     params(("id" = String, Path, description = "Report id: 12 or R-12")),
     responses(
         (status = 200, body = ReportView),
+        (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
     security((), ("bearer" = []))
@@ -238,16 +139,8 @@ pub async fn get_report(
     caller.require(Resource::RedactedReports)?;
     let id = parse_report_id("id", &id)?;
     let register = state.ledger.rules().await;
-    let report = register
-        .report(id)
-        .ok_or_else(|| ServerError::NotFound(format!("no report {id}")))?;
-    let finding = register.incident_of(id).map(|i| register.finding(&i));
-    Ok(Json(report_view(
-        &register,
-        report,
-        finding.as_ref(),
-        caller.may(Resource::FullReports),
-    )))
+    let view = truce_query::report(&register, id, audience(&caller, Resource::FullReports))?;
+    Ok(Json(view))
 }
 
 fn parse_report_id(field: &str, text: &str) -> Result<ReportId, ServerError> {
@@ -255,59 +148,9 @@ fn parse_report_id(field: &str, text: &str) -> Result<ReportId, ServerError> {
         .map_err(|_| ServerError::bad(field, format!("{text:?} is not an id such as R-12 or 12")))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FindingView {
-    /// The incident, named by its first report's id.
-    pub incident: u64,
-    pub date: String,
-    pub governorate: String,
-    pub governorate_name: String,
-    /// Violation type of the first report.
-    #[serde(rename = "type")]
-    pub violation_type: String,
-    /// `{"finding": "confirmed_violation", "attributed_to": ...}`,
-    /// `{"finding": "not_a_violation", "reason": ...}` or `{"finding": "unconfirmed"}`.
-    #[schema(value_type = Object)]
-    pub finding: Value,
-    /// Ids of the incident's reports.
-    pub reports: Vec<u64>,
-    /// The finding rule, e.g. "all 3 guarantors".
-    pub rule: String,
-    /// Each guarantor party's position (with a token only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub positions: Option<BTreeMap<String, String>>,
-    /// Parties whose position differs from the finding (with a token only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dissent: Option<Vec<String>>,
-}
-
-fn finding_view(register: &Register, finding: &Finding, full: bool) -> FindingView {
-    let first = register.report(finding.incident);
-    FindingView {
-        incident: finding.incident.0,
-        date: finding.date.to_string(),
-        governorate: finding.governorate.clone(),
-        governorate_name: register.governorate_name(&finding.governorate),
-        violation_type: first
-            .map(|r| r.fields.violation_type.as_str().to_string())
-            .unwrap_or_default(),
-        finding: serde_json::to_value(&finding.kind).unwrap_or(Value::Null),
-        reports: finding.reports.iter().map(|r| r.0).collect(),
-        rule: finding.rule.clone(),
-        positions: full.then(|| {
-            finding
-                .positions
-                .iter()
-                .map(|(party, p)| (party.clone(), p.as_str().to_string()))
-                .collect()
-        }),
-        dissent: full.then(|| finding.dissent.clone()),
-    }
-}
-
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct IncidentFilter {
+pub struct IncidentQuery {
     /// First day (YYYY-MM-DD), included.
     pub from: Option<String>,
     /// Last day, included.
@@ -324,47 +167,16 @@ pub struct IncidentFilter {
     pub offset: Option<String>,
 }
 
-const FINDING_NAMES: [&str; 3] = ["confirmed_violation", "not_a_violation", "unconfirmed"];
-
-fn matching_findings(
-    register: &Register,
-    filter: &IncidentFilter,
-) -> Result<Vec<Finding>, ServerError> {
-    let (from, to) = date_range(filter.from.as_deref(), filter.to.as_deref())?;
-    let violation_type: Option<ViolationType> =
-        query::parse("type", filter.violation_type.as_deref())?;
-    let wanted = filter.finding.as_deref().filter(|f| !f.is_empty());
-    if let Some(name) = wanted {
-        if !FINDING_NAMES.contains(&name) {
-            return Err(ServerError::bad(
-                "finding",
-                format!("{name:?}: one of {}", FINDING_NAMES.join(", ")),
-            ));
-        }
+impl IncidentQuery {
+    fn filter(&self) -> Result<FindingFilter, ServerError> {
+        let (from, to) = date_range(self.from.as_deref(), self.to.as_deref())?;
+        Ok(FindingFilter {
+            days: DayRange::new(Some(from), Some(to))?,
+            governorate: self.governorate.clone().filter(|g| !g.is_empty()),
+            violation_type: query::parse("type", self.violation_type.as_deref())?,
+            finding: query::parse::<FindingName>("finding", self.finding.as_deref())?,
+        })
     }
-    let governorate = filter.governorate.as_deref().filter(|g| !g.is_empty());
-    Ok(register
-        .findings()
-        .into_iter()
-        .filter(|f| (from..=to).contains(&f.date))
-        .filter(|f| governorate.is_none_or(|g| f.governorate == g))
-        .filter(|f| {
-            violation_type.is_none_or(|t| {
-                f.reports.iter().any(|id| {
-                    register
-                        .report(*id)
-                        .is_some_and(|r| r.fields.violation_type == t)
-                })
-            })
-        })
-        .filter(|f| {
-            wanted.is_none_or(|name| {
-                serde_json::to_value(&f.kind)
-                    .ok()
-                    .is_some_and(|v| v["finding"] == name)
-            })
-        })
-        .collect())
 }
 
 /// List findings (one per incident). The public sees no positions.
@@ -372,29 +184,31 @@ fn matching_findings(
     get,
     path = "/api/v1/findings",
     tag = "register",
-    params(IncidentFilter),
+    params(IncidentQuery),
     responses((status = 200, body = Page<FindingView>), (status = 400, body = ErrorBody)),
     security((), ("bearer" = []))
 )]
 pub async fn list_findings(
     State(state): State<AppState>,
     caller: Caller,
-    Query(filter): Query<IncidentFilter>,
+    Query(q): Query<IncidentQuery>,
 ) -> Result<Json<Page<FindingView>>, ServerError> {
     caller.require(Resource::PublicFindings)?;
-    let full = caller.may(Resource::FullFindings);
-    let paging = paging_of(&filter.limit, &filter.offset)?;
+    let filter = q.filter()?;
+    let paging = paging_of(&q.limit, &q.offset)?;
     let register = state.ledger.rules().await;
-    let matching = matching_findings(&register, &filter)?;
-    Ok(Json(page(matching, paging, |f| {
-        finding_view(&register, &f, full)
-    })))
+    Ok(Json(truce_query::findings(
+        &register,
+        &filter,
+        paging,
+        audience(&caller, Resource::FullFindings),
+    )))
 }
 
 fn paging_of(
     limit: &Option<String>,
     offset: &Option<String>,
-) -> Result<(usize, usize), ServerError> {
+) -> Result<truce_query::Paging, ServerError> {
     Paging {
         limit: limit.clone(),
         offset: offset.clone(),
@@ -407,7 +221,7 @@ fn paging_of(
     get,
     path = "/api/v1/incidents",
     tag = "register",
-    params(IncidentFilter),
+    params(IncidentQuery),
     responses(
         (status = 200, body = Page<FindingView>),
         (status = 400, body = ErrorBody),
@@ -418,35 +232,17 @@ fn paging_of(
 pub async fn list_incidents(
     State(state): State<AppState>,
     _: Allowed<IncidentsGate>,
-    Query(filter): Query<IncidentFilter>,
+    Query(q): Query<IncidentQuery>,
 ) -> Result<Json<Page<FindingView>>, ServerError> {
-    let paging = paging_of(&filter.limit, &filter.offset)?;
+    let filter = q.filter()?;
+    let paging = paging_of(&q.limit, &q.offset)?;
     let register = state.ledger.rules().await;
-    let matching = matching_findings(&register, &filter)?;
-    Ok(Json(page(matching, paging, |f| {
-        finding_view(&register, &f, true)
-    })))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AssessmentView {
-    /// Position of the assessment statement.
-    pub position: u64,
-    pub member: String,
-    pub party: String,
-    /// The assessment as signed (`Assessment`).
-    #[schema(value_type = Object)]
-    pub assessment: Value,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IncidentView {
-    #[serde(flatten)]
-    pub summary: FindingView,
-    /// The reports side by side, as filed.
-    pub report_details: Vec<ReportView>,
-    /// Every assessment of any of its reports, in Record order.
-    pub assessments: Vec<AssessmentView>,
+    Ok(Json(truce_query::findings(
+        &register,
+        &filter,
+        paging,
+        Audience::Members,
+    )))
 }
 
 /// One incident: its reports side by side, positions, dissent, assessments.
@@ -457,6 +253,7 @@ pub struct IncidentView {
     params(("id" = String, Path, description = "Any report of the incident: 12, R-12 or I-12")),
     responses(
         (status = 200, body = IncidentView),
+        (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
@@ -469,59 +266,16 @@ pub async fn get_incident(
 ) -> Result<Json<IncidentView>, ServerError> {
     let id = parse_report_id("id", &id)?;
     let register = state.ledger.rules().await;
-    let incident = register
-        .incident_of(id)
-        .ok_or_else(|| ServerError::NotFound(format!("no active report {id}")))?;
-    let finding = register.finding(&incident);
-    let report_details = incident
-        .reports
-        .iter()
-        .filter_map(|r| register.report(*r))
-        .map(|r| report_view(&register, r, Some(&finding), true))
-        .collect();
-    let assessments = register
-        .assessments()
-        .iter()
-        .filter(|a| incident.reports.contains(&a.assessment.incident))
-        .map(|a| AssessmentView {
-            position: a.position,
-            member: a.member.to_string(),
-            party: a.party.to_string(),
-            assessment: serde_json::to_value(&a.assessment).unwrap_or(Value::Null),
-        })
-        .collect();
-    Ok(Json(IncidentView {
-        summary: finding_view(&register, &finding, true),
-        report_details,
-        assessments,
-    }))
+    Ok(Json(truce_query::incident(&register, id)?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FormationQuery {
-    /// The day whose status to show (default: today in Syria).
+    /// The day whose status to show (default: the mechanism's today).
     pub date: Option<String>,
     pub limit: Option<String>,
     pub offset: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FormationView {
-    pub id: String,
-    pub name: String,
-    pub aliases: Vec<String>,
-    #[schema(value_type = String)]
-    pub side: Value,
-    pub registered_at: u64,
-    /// The day `status` is for.
-    pub date: String,
-    /// The status period that held on `date`, if any had begun.
-    #[schema(value_type = Object)]
-    pub status: Value,
-    /// Every status period, in valid-time order.
-    #[schema(value_type = Vec<Object>)]
-    pub statuses: Value,
 }
 
 /// List formations and their status on a date.
@@ -542,19 +296,12 @@ pub async fn list_formations(
     let date = query::date("date", q.date.as_deref())?;
     let paging = paging_of(&q.limit, &q.offset)?;
     let register = state.ledger.rules().await;
-    // "Today" is the mechanism's day, as its parameters in the Record say.
-    let date = date.unwrap_or_else(|| register.config().day_of(jiff::Timestamp::now()));
-    let formations: Vec<_> = register.formations().collect();
-    Ok(Json(page(formations, paging, |f| FormationView {
-        id: f.id.to_string(),
-        name: f.name.clone(),
-        aliases: f.aliases.clone(),
-        side: serde_json::to_value(f.side).unwrap_or(Value::Null),
-        registered_at: f.registered_at,
-        date: date.to_string(),
-        status: serde_json::to_value(f.status_on(date)).unwrap_or(Value::Null),
-        statuses: serde_json::to_value(&f.statuses).unwrap_or(Value::Null),
-    })))
+    Ok(Json(truce_query::formations(
+        &register,
+        date,
+        jiff::Timestamp::now(),
+        paging,
+    )))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -594,26 +341,12 @@ fn require_edition(
     }
 }
 
-fn bulletin_days(q: &BulletinQuery, register: &Register) -> Result<(Date, Date), ServerError> {
-    let day = query::date("date", q.date.as_deref())?;
-    let from = query::date("from", q.from.as_deref())?;
-    let to = query::date("to", q.to.as_deref())?;
-    match (day, from, to) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            Err(ServerError::bad("date", "give either date or from and to"))
-        }
-        (Some(day), None, None) => Ok((day, day)),
-        (None, Some(from), Some(to)) if from <= to => Ok((from, to)),
-        (None, Some(from), Some(to)) => {
-            Err(ServerError::bad("from", format!("{from} is after to={to}")))
-        }
-        (None, Some(_), None) => Err(ServerError::bad("to", "from needs to")),
-        (None, None, Some(_)) => Err(ServerError::bad("from", "to needs from")),
-        (None, None, None) => register
-            .latest_report_date()
-            .map(|d| (d, d))
-            .ok_or_else(|| ServerError::NotFound("the register has no reports yet".into())),
-    }
+fn bulletin_days(q: &BulletinQuery) -> Result<BulletinDays, ServerError> {
+    Ok(BulletinDays::new(
+        query::date("date", q.date.as_deref())?,
+        query::date("from", q.from.as_deref())?,
+        query::date("to", q.to.as_deref())?,
+    )?)
 }
 
 /// The bulletin for a day or a range of days.
@@ -645,8 +378,9 @@ pub async fn bulletin(
             format!("{format:?}: json, text or csv"),
         ));
     }
+    let days = bulletin_days(&q)?;
     let register = state.ledger.rules().await;
-    let (from, to) = bulletin_days(&q, &register)?;
+    let (from, to) = days.resolve(&register)?;
     let response = match format {
         "text" => text(
             "text/plain; charset=utf-8",

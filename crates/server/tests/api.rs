@@ -400,12 +400,12 @@ async fn a_revoked_token_stops_working_at_once() {
         node.get("/api/v1/members", Who::Observer).await.status,
         StatusCode::OK
     );
-    let tokens = truce_server::list_tokens(node.dir.path()).unwrap();
+    let tokens = truce_node::list_tokens(node.dir.path()).unwrap();
     let observer = tokens
         .iter()
         .find(|t| t.member.as_str() == "un-expert")
         .unwrap();
-    truce_server::revoke_token(node.dir.path(), observer.id()).unwrap();
+    truce_node::revoke_token(node.dir.path(), observer.id()).unwrap();
     assert_eq!(
         node.get("/api/v1/members", Who::Observer).await.status,
         StatusCode::UNAUTHORIZED

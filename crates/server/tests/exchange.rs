@@ -36,7 +36,7 @@ struct Exchange {
 
 fn token_for(node: &Node, who: usize) -> String {
     let member = &node.members[who];
-    truce_server::create_token(
+    truce_node::create_token(
         node.dir.path(),
         &MemberName::new(member.name).unwrap(),
         member.role,

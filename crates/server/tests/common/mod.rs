@@ -124,13 +124,13 @@ impl Node {
         let genesis = sign(&mut members[OPERATOR], StatementBody::Genesis(genesis));
         ledger.append(genesis).await.unwrap();
         let ledger = Arc::new(ledger);
-        let guarantor_token = truce_server::create_token(
+        let guarantor_token = truce_node::create_token(
             dir.path(),
             &MemberName::new("ru-monitor").unwrap(),
             Role::GuarantorMember,
         )
         .unwrap();
-        let observer_token = truce_server::create_token(
+        let observer_token = truce_node::create_token(
             dir.path(),
             &MemberName::new("un-expert").unwrap(),
             Role::Observer,

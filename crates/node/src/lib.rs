@@ -1,0 +1,29 @@
+//! The node's own files in its data directory, beside the Record: read
+//! tokens and the review queue of ingested texts. Both serve the node's
+//! readers and are shared by the server and the CLI on the node's machine;
+//! neither is part of the Record, and no copy of the Record needs them.
+//!
+//! *Must not know:* HTTP, SQL, the register.
+
+pub mod drafts;
+pub mod tokens;
+
+pub use tokens::{
+    create_token, list_tokens, revoke_member_tokens, revoke_token, TokenRecord, TokenStore,
+    TOKEN_FILE,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    #[error("token file: {0}")]
+    Tokens(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// The text given to the reader cannot be read.
+    #[error("{0}")]
+    Unreadable(#[from] truce_extract::ExtractError),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}

@@ -1,0 +1,66 @@
+//! One query layer over the register, shared by every reader: the node's
+//! HTTP handlers, the CLI on a local Record, and the CLI reading its own
+//! verified copy of a node's Record (`--node`). A request is a typed filter
+//! and a page; an answer is a view that serializes to the API's JSON. The
+//! caller decides who is asking ([`Audience`]); what each audience may see
+//! of a view is decided here, once.
+//!
+//! *Must not know:* HTTP, SQL, terminals. Parsing text into filters is the
+//! caller's (query strings, command-line flags); the typed filters refuse
+//! only combinations that no parser can rule out alone.
+
+mod bulletin;
+mod decisions;
+mod exchange;
+mod paging;
+mod reports;
+mod response;
+
+pub use bulletin::{BulletinDays, Edition};
+pub use decisions::{
+    decision, decisions, BallotView, DecisionFilter, DecisionStatusName, DecisionView, DissentView,
+};
+pub use exchange::{
+    exchange_lists, exchange_matches, exchange_projects, ListView, MatchView, ProjectPersonView,
+    ProjectView, VulnerableView,
+};
+pub use paging::{Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
+pub use reports::{
+    findings, formations, incident, report, reports, AssessmentView, DayRange, FindingFilter,
+    FindingName, FindingView, FormationView, IncidentView, ReportFilter, ReportView,
+};
+pub use response::{
+    compliance, day_or_today, measures, ComplianceView, CriteriaSource, MeasureView, MeasuresView,
+};
+
+/// Who is asking: the public sees redacted views; members (observers and
+/// guarantors) see them whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Members,
+}
+
+impl Audience {
+    pub fn is_member(self) -> bool {
+        self == Audience::Members
+    }
+}
+
+/// A query that cannot be answered, naming the parameter at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl QueryError {
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        QueryError::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 // guarantor member whose browser signs its own report.
 import fs from "node:fs";
 import path from "node:path";
+import crypto from "node:crypto";
 import { launch, guard, outside, assert, BASE } from "./lib.mjs";
 
 const shots = process.env.TRUCE_SCREENSHOTS || "target/screenshots";
@@ -285,6 +286,9 @@ await test("the regime page: agreements for all, compliance, measures, meetings 
 });
 
 let position, today;
+// A file attached to the report filed in the browser.
+const photo = Buffer.from("a small photograph of the crater, from the browser test");
+const photoSha = crypto.createHash("sha256").update(photo).digest("hex");
 await test("a guarantor member files a report on the map, signed in the browser", async () => {
   assert(publicKey, "enrolled");
   fs.writeFileSync(path.join(control, "admit.request"), publicKey);
@@ -312,6 +316,7 @@ await test("a guarantor member files a report on the map, signed in the browser"
   await page.fill("#source", "observation post 7");
   await page.fill("#narrative", "Shelling observed from the post, filed from the browser test.");
   await page.fill("#injured", "2");
+  await page.setInputFiles("#evidence", { name: "crater.jpg", mimeType: "image/jpeg", buffer: photo });
   await shot("file-form");
   await page.click("#file-submit");
   await page.waitForSelector("#filed, #file-result .error", { timeout: 20000 });
@@ -333,6 +338,16 @@ await test("the filed report appears in the register and the bulletin", async ()
   await page.waitForSelector("#reports-side-by-side");
   assert((await page.textContent("main")).includes("browser test"), "the narrative is shown to members");
   assert((await page.textContent("#reports-side-by-side .zones")).includes("inside Northern de-escalation area"), "the zone that holds the place is named");
+  // The file attached in the browser: named by its hash, held by the node.
+  assert((await page.textContent("#reports-side-by-side .evidence")).includes(photoSha), "the report shows its evidence hash");
+  const served = await page.evaluate(async (sha) => {
+    const r = await fetch("/api/v1/evidence/" + sha, { headers: { Authorization: "Bearer " + sessionStorage.getItem("truce.token") } });
+    return { status: r.status, type: r.headers.get("content-type"), disposition: r.headers.get("content-disposition"), text: await r.text() };
+  }, photoSha);
+  assert(served.status === 200 && served.type === "image/jpeg" && served.disposition.startsWith("attachment")
+    && served.text === photo.toString(), "the node serves the file: " + JSON.stringify(served));
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), page.click(`.evidence-link[data-sha="${photoSha}"]`)]);
+  assert(download.suggestedFilename() === "crater.jpg", "downloaded as " + download.suggestedFilename());
   await shot("incident");
   // Assess it from the incident page, signed in the browser; an empty
   // reason is refused before anything is signed.

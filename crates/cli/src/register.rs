@@ -274,7 +274,10 @@ pub enum GeoPrecisionArg {
 pub async fn report(location: &Location, args: ReportArgs) -> Result<ExitCode> {
     let fields = match &args.file {
         Some(path) => read_report_file(path)?,
-        None => report_from_flags(location, &args)?,
+        None => {
+            let evidence = evidence_files(location, &args.evidence).await?;
+            report_from_flags(&args, evidence)?
+        }
     };
     sign_and_append(
         location,
@@ -296,7 +299,7 @@ fn read_report_file(path: &Path) -> Result<ReportFields> {
     serde_json::from_str(&text).with_context(|| format!("{} is not a report", path.display()))
 }
 
-fn report_from_flags(location: &Location, args: &ReportArgs) -> Result<ReportFields> {
+fn report_from_flags(args: &ReportArgs, evidence: Vec<Evidence>) -> Result<ReportFields> {
     let mut casualties = Vec::new();
     for text in &args.killed {
         casualties.push(parse_casualties(Outcome::Killed, text).context("--killed")?);
@@ -310,11 +313,6 @@ fn report_from_flags(location: &Location, args: &ReportArgs) -> Result<ReportFie
         .map(|s| parse_source(s))
         .collect::<Result<Vec<_>>>()
         .context("--source")?;
-    let evidence = args
-        .evidence
-        .iter()
-        .map(|path| store_evidence(location, path))
-        .collect::<Result<Vec<_>>>()?;
     Ok(ReportFields {
         occurred: args.at.context("--at is required")?,
         time_precision: match args.time_precision {
@@ -397,43 +395,82 @@ fn parse_source(text: &str) -> Result<Source> {
     })
 }
 
-/// Copies a file into the data directory under its SHA-256 and describes it.
-fn store_evidence(location: &Location, path: &Path) -> Result<Evidence> {
-    if let Some(url) = &location.node {
-        bail!(
-            "evidence files cannot be sent to a node yet ({url}): file the report without --evidence, or on the node's machine"
-        );
+/// Stores each evidence file where the report is filed (the data
+/// directory's blob store, or the node's through `--node`) and describes it.
+async fn evidence_files(location: &Location, paths: &[PathBuf]) -> Result<Vec<Evidence>> {
+    let mut evidence = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bytes = std::fs::metadata(path)
+            .with_context(|| format!("evidence {}", path.display()))?
+            .len();
+        if bytes > truce_model::MAX_EVIDENCE_BYTES {
+            bail!(
+                "evidence {} is {bytes} bytes; the limit is {}",
+                path.display(),
+                truce_model::MAX_EVIDENCE_BYTES
+            );
+        }
+        let sha256 = match &location.node {
+            Some(url) => upload_evidence(url, location.token.as_deref(), path).await?,
+            None => {
+                truce_node::blobs::Blobs::new(&location.data_dir)
+                    .store_file(path, truce_model::MAX_EVIDENCE_BYTES)
+                    .with_context(|| format!("storing evidence {}", path.display()))?
+                    .sha256
+            }
+        };
+        evidence.push(Evidence {
+            sha256,
+            media_type: media_type(path).to_string(),
+            bytes,
+            description: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        });
     }
-    let metadata =
-        std::fs::metadata(path).with_context(|| format!("evidence {}", path.display()))?;
-    if metadata.len() > truce_model::MAX_EVIDENCE_BYTES {
-        bail!(
-            "evidence {} is {} bytes; the limit is {}",
-            path.display(),
-            metadata.len(),
-            truce_model::MAX_EVIDENCE_BYTES
-        );
-    }
+    Ok(evidence)
+}
+
+/// Uploads one evidence file to the node at `url`; returns its SHA-256.
+async fn upload_evidence(url: &str, token: Option<&str>, path: &Path) -> Result<String> {
+    let token = token.context(
+        "--token (or TRUCE_TOKEN) is needed with --node to upload evidence: a guarantor's token",
+    )?;
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
-    let blobs = location.data_dir.join("blobs").join(&sha256[..2]);
-    std::fs::create_dir_all(&blobs)?;
-    let target = blobs.join(&sha256);
-    if !target.exists() {
-        let temporary = blobs.join(format!(".{sha256}.tmp"));
-        std::fs::write(&temporary, &bytes)?;
-        std::fs::File::open(&temporary)?.sync_all()?;
-        std::fs::rename(&temporary, &target)?;
+    let origin = truce_client::Origin::new(url, Some(token.to_string()))?;
+    let (status, answer) = origin
+        .put(
+            &format!("/api/v1/evidence/{sha256}"),
+            media_type(path),
+            bytes.into(),
+        )
+        .await
+        .with_context(|| format!("uploading evidence {}", path.display()))?;
+    if status == 200 || status == 201 {
+        return Ok(sha256);
     }
-    Ok(Evidence {
-        sha256,
-        media_type: media_type(path).to_string(),
-        bytes: metadata.len(),
-        description: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    })
+    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap_or_default();
+    let reason = answer["error"].as_str().unwrap_or("no reason given");
+    match status {
+        401 => bail!(
+            "{url} refused the evidence upload of {}: {reason} (check --token)",
+            path.display()
+        ),
+        403 => bail!(
+            "{url} refused the evidence upload of {}: {reason}",
+            path.display()
+        ),
+        413 => bail!(
+            "evidence {} is too large for {url}: {reason}",
+            path.display()
+        ),
+        _ => bail!(
+            "{url} refused the evidence upload of {} ({status}): {reason}",
+            path.display()
+        ),
+    }
 }
 
 fn media_type(path: &Path) -> &'static str {

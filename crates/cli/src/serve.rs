@@ -27,6 +27,13 @@ pub struct ServeArgs {
     /// (only when the Record grew or a witness is behind).
     #[arg(long, default_value_t = 1.0)]
     pub witness_interval: f64,
+    /// Largest evidence file a guarantor may upload, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = truce_node::blobs::DEFAULT_LIMIT)]
+    pub evidence_limit: u64,
+    /// Seconds an uploaded evidence file is kept while no report names it;
+    /// then a sweep (every 10 minutes, and at start) removes it.
+    #[arg(long, value_name = "SECONDS", default_value_t = truce_node::blobs::DEFAULT_GRACE.as_secs())]
+    pub evidence_grace: u64,
 }
 
 fn parse_witnesses(args: &[String]) -> Result<Vec<(String, String)>> {
@@ -56,7 +63,19 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         truce_server::OPENAPI_PATH
     );
     println!("Record: {} — stop with ctrl-c", location.describe());
-    let mut state = AppState::new(ledger.clone(), location.data_dir.clone());
+    if args.evidence_limit > truce_model::MAX_EVIDENCE_BYTES {
+        bail!(
+            "--evidence-limit {} is over what a report may cite ({} bytes)",
+            args.evidence_limit,
+            truce_model::MAX_EVIDENCE_BYTES
+        );
+    }
+    let mut state = AppState::new(ledger.clone(), location.data_dir.clone()).with_evidence(
+        truce_server::EvidenceSettings {
+            limit: args.evidence_limit,
+            grace: std::time::Duration::from_secs(args.evidence_grace),
+        },
+    );
     if let Some(mirror) = crate::mirror::status_of(location) {
         println!(
             "a read-only mirror of {} (run `truce mirror` to bring it up to date)",
@@ -85,7 +104,14 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         );
         Some(tokio::spawn(publish(publisher, board, every)))
     };
+    // A mirror takes no uploads: its copy of the Record is not its own.
+    let sweeping =
+        (state.mirror.is_none() && ledger.is_writer()).then(|| tokio::spawn(sweep(state.clone())));
     truce_server::serve(listener, state).await?;
+    if let Some(task) = sweeping {
+        task.abort();
+        let _ = task.await;
+    }
     if let Some(task) = publishing {
         task.abort();
         let _ = task.await;
@@ -96,6 +122,23 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     drop(lock);
     println!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Removes evidence files no statement names, at start and every 10 minutes.
+async fn sweep(state: AppState) {
+    loop {
+        match state.sweep_evidence().await {
+            Ok(swept) if !swept.blobs.is_empty() || swept.temporary > 0 => println!(
+                "removed {} evidence files no report names after {} s, and {} unfinished uploads",
+                swept.blobs.len(),
+                state.evidence.grace.as_secs(),
+                swept.temporary
+            ),
+            Ok(_) => {}
+            Err(e) => eprintln!("sweeping evidence files: {e}"),
+        }
+        tokio::time::sleep(truce_node::blobs::SWEEP_EVERY).await;
+    }
 }
 
 /// Pushes the latest checkpoint to the witnesses each interval, and says

@@ -219,3 +219,152 @@ async fn members_file_through_the_node_and_nothing_writes_beside_it() {
         key.to_str().unwrap(),
     ]);
 }
+
+#[tokio::test]
+async fn evidence_files_travel_with_a_remote_report() {
+    let node = demo(false).await.unwrap();
+    let ru_token = token_for(&node, "ru-monitor-1");
+    let un_token = observer_token(&node);
+    let served = serve_with(&node, 0, &["--evidence-limit".into(), "4096".into()]);
+    let url = format!("http://{}", served.address);
+    let remote = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    let photo: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 256) as u8).collect();
+    let file = remote.dir.path().join("file.jpg");
+    std::fs::write(&file, &photo).unwrap();
+    let key = node.keys().join("ru-monitor-1.key");
+    let report = |token: &str, key: &std::path::Path, evidence: &std::path::Path| {
+        remote.truce(&[
+            "--node",
+            &url,
+            "--token",
+            token,
+            "--wait",
+            "0",
+            "report",
+            "--key",
+            key.to_str().unwrap(),
+            "--at",
+            "2026-11-20T14:30",
+            "--lat",
+            "35.4414",
+            "--lon",
+            "36.6497",
+            "--place",
+            "Khan Shaykhun",
+            "--type",
+            "shelling",
+            "--source",
+            "own_observation:post 7",
+            "--narrative",
+            "Mortar rounds; the crater photographed.",
+            "--evidence",
+            evidence.to_str().unwrap(),
+        ])
+    };
+    let filed = report(&ru_token, &key, &file);
+    let said = String::from_utf8_lossy(&filed.stdout);
+    assert!(
+        filed.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&filed.stderr)
+    );
+    let position = said
+        .split("filed report R-")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("{said}"));
+    let sha256 = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&photo))
+    };
+    let stored = node
+        .data_dir()
+        .join("blobs")
+        .join(&sha256[..2])
+        .join(&sha256);
+    assert_eq!(std::fs::read(&stored).unwrap(), photo);
+    // The report names it; members download it.
+    let (status, body) = http(
+        &served.address,
+        "GET",
+        &format!("/api/v1/reports/R-{position}"),
+        Some(&ru_token),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(view["fields"]["evidence"][0]["sha256"], sha256.as_str());
+    assert_eq!(view["fields"]["evidence"][0]["media_type"], "image/jpeg");
+    let (status, headers, bytes) = http_bytes(
+        &served.address,
+        "GET",
+        &format!("/api/v1/evidence/{sha256}"),
+        Some(&un_token),
+        b"",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(bytes, photo);
+    assert!(headers.contains(&("content-type".into(), "image/jpeg".into())));
+
+    // Clear refusals: over the node's limit, and from an observer.
+    let large = remote.dir.path().join("video.mp4");
+    std::fs::write(&large, vec![1u8; 5000]).unwrap();
+    let refused = report(&ru_token, &key, &large);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("too large") && said.contains("4096 bytes"),
+        "{said}"
+    );
+    let observer_key = node.keys().join("un-expert-1.key");
+    let refused = report(&un_token, &observer_key, &file);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("refused the evidence upload") && said.contains("guarantor"),
+        "{said}"
+    );
+
+    // Filed on the node's own machine, the file goes to the same place.
+    drop(served);
+    let local = remote.dir.path().join("map.png");
+    std::fs::write(&local, b"a sketch of the positions").unwrap();
+    node.ok(&[
+        "report",
+        "--key",
+        key.to_str().unwrap(),
+        "--at",
+        "2026-11-20T15:00",
+        "--lat",
+        "35.4414",
+        "--lon",
+        "36.6497",
+        "--place",
+        "Khan Shaykhun",
+        "--type",
+        "shelling",
+        "--source",
+        "own_observation:post 7",
+        "--narrative",
+        "The positions sketched.",
+        "--evidence",
+        local.to_str().unwrap(),
+    ]);
+    let sha256 = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(b"a sketch of the positions"))
+    };
+    let stored = node
+        .data_dir()
+        .join("blobs")
+        .join(&sha256[..2])
+        .join(&sha256);
+    assert_eq!(
+        std::fs::read(&stored).unwrap(),
+        b"a sketch of the positions"
+    );
+}

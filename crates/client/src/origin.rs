@@ -11,6 +11,8 @@ use truce_record::{SignedStatement, TILE_WIDTH};
 
 /// How long one request may take, body included.
 const REQUEST_DEADLINE: Duration = Duration::from_secs(60);
+/// How long an upload may take (the node allows 15 minutes).
+const UPLOAD_DEADLINE: Duration = Duration::from_secs(15 * 60);
 /// Largest body read: a full entry bundle of maximal entries.
 const BODY_LIMIT: usize = (TILE_WIDTH as usize) * (2 + u16::MAX as usize);
 
@@ -98,10 +100,33 @@ impl Origin {
         Ok((status.as_u16(), body))
     }
 
+    /// PUTs `body` to `path` with `content_type`; returns the status and
+    /// the body, whatever the status (the caller reads the node's error).
+    pub async fn put(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Bytes,
+    ) -> Result<(u16, Bytes), ClientError> {
+        let url = format!("{}{path}", self.base);
+        let request = Request::put(&url).header("content-type", content_type);
+        let (status, body) = self.exchange_within(request, body, UPLOAD_DEADLINE).await?;
+        Ok((status.as_u16(), body))
+    }
+
     async fn exchange(
         &self,
         request: hyper::http::request::Builder,
         body: Bytes,
+    ) -> Result<(StatusCode, Bytes), ClientError> {
+        self.exchange_within(request, body, REQUEST_DEADLINE).await
+    }
+
+    async fn exchange_within(
+        &self,
+        request: hyper::http::request::Builder,
+        body: Bytes,
+        deadline: Duration,
     ) -> Result<(StatusCode, Bytes), ClientError> {
         let url = request
             .uri_ref()
@@ -132,9 +157,9 @@ impl Origin {
                 .to_bytes();
             Ok::<_, ClientError>((status, body))
         };
-        tokio::time::timeout(REQUEST_DEADLINE, exchange)
+        tokio::time::timeout(deadline, exchange)
             .await
-            .map_err(|_| unreachable(format!("no answer within {REQUEST_DEADLINE:?}")))?
+            .map_err(|_| unreachable(format!("no answer within {deadline:?}")))?
     }
 
     /// The latest checkpoint note, unverified.

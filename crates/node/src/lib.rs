@@ -1,10 +1,11 @@
 //! The node's own files in its data directory, beside the Record: read
-//! tokens and the review queue of ingested texts. Both serve the node's
+//! tokens, the review queue of ingested texts, and evidence files. Both serve the node's
 //! readers and are shared by the server and the CLI on the node's machine;
 //! neither is part of the Record, and no copy of the Record needs them.
 //!
 //! *Must not know:* HTTP, SQL, the register.
 
+pub mod blobs;
 pub mod drafts;
 pub mod tokens;
 
@@ -22,6 +23,12 @@ pub enum NodeError {
     /// The text given to the reader cannot be read.
     #[error("{0}")]
     Unreadable(#[from] truce_extract::ExtractError),
+    #[error("{0:?} is not a SHA-256: give 64 lower-case hex digits")]
+    BadHash(String),
+    #[error("the file is over the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("the bytes hash to {actual}, not to {expected}")]
+    Mismatch { expected: String, actual: String },
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
     #[error("internal: {0}")]

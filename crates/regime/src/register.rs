@@ -111,6 +111,10 @@ pub struct Register {
     pub(crate) decisions: BTreeMap<truce_model::DecisionId, crate::decisions::Decision>,
     pub(crate) exchange: crate::exchange::ExchangeBook,
     pub(crate) calendar: crate::agreements::Calendar,
+    /// Every evidence file an admitted report or amendment named (versions
+    /// later amended away and withdrawn reports included), by SHA-256, with
+    /// the media type it was first named with.
+    pub(crate) evidence: HashMap<String, String>,
 }
 
 impl Register {
@@ -130,6 +134,7 @@ impl Register {
             decisions: BTreeMap::new(),
             exchange: Default::default(),
             calendar: Default::default(),
+            evidence: HashMap::new(),
         }
     }
 
@@ -171,6 +176,26 @@ impl Register {
             .collect();
         indexes.sort_unstable();
         indexes.into_iter().map(|i| &self.assessments[i]).collect()
+    }
+
+    /// Whether any admitted report or amendment, current or not, names the
+    /// evidence file with this SHA-256.
+    pub fn names_evidence(&self, sha256: &str) -> bool {
+        self.evidence.contains_key(sha256)
+    }
+
+    /// The media type the Record gives the evidence file with this SHA-256
+    /// (as first named), if the Record names it.
+    pub fn evidence_media_type(&self, sha256: &str) -> Option<&str> {
+        self.evidence.get(sha256).map(String::as_str)
+    }
+
+    fn note_evidence(&mut self, fields: &truce_model::ReportFields) {
+        for e in &fields.evidence {
+            self.evidence
+                .entry(e.sha256.clone())
+                .or_insert_with(|| e.media_type.clone());
+        }
     }
 
     pub fn gazetteer(&self) -> &'static Gazetteer {
@@ -372,6 +397,7 @@ impl Rules for Register {
             Body::FormationRegistered(f) => self.register_formation(position, f),
             Body::FormationStatusChanged(s) => self.change_status(position, s),
             Body::ReportFiled(r) => {
+                self.note_evidence(&r.report);
                 let report = Report {
                     id: ReportId(position),
                     filed_by: context.member.clone(),
@@ -387,6 +413,7 @@ impl Rules for Register {
                 self.group_new_report(id);
             }
             Body::ReportAmended(a) => {
+                self.note_evidence(&a.report);
                 let governorate = self.resolve_governorate(&a.report);
                 self.unindex_report(a.amends);
                 if let Some(report) = self.reports.get_mut(&a.amends) {

@@ -1,5 +1,7 @@
-//! Who may read what. Writes need no token: a statement's signature is its
-//! authentication, and the node checks it. Reads are by access level:
+//! Who may read what. Statements need no token: a statement's signature is
+//! its authentication, and the node checks it. An evidence upload is not
+//! signed, so it takes a guarantor's token (`Resource::EvidenceUpload`).
+//! Reads are by access level:
 //! anonymous callers are `Public`; a bearer token names a member and the
 //! access its role gives.
 //!
@@ -84,6 +86,11 @@ pub enum Resource {
     /// Exchange lists by their counts, matches and projects by persons'
     /// places on lists: never identities, which no node can read.
     ExchangeStatus,
+    /// Evidence files, by their SHA-256 (what reports as filed name).
+    Evidence,
+    /// Storing an evidence file for a report about to be filed: only the
+    /// members who file reports.
+    EvidenceUpload,
 }
 
 impl Resource {
@@ -105,7 +112,9 @@ impl Resource {
             | Resource::Entries
             | Resource::Drafts
             | Resource::Decisions
-            | Resource::ExchangeStatus => Access::Observer,
+            | Resource::ExchangeStatus
+            | Resource::Evidence => Access::Observer,
+            Resource::EvidenceUpload => Access::Guarantor,
         }
     }
 }

@@ -75,6 +75,10 @@ impl From<truce_node::NodeError> for ServerError {
                 field: Some("body".into()),
                 reason: e.to_string(),
             },
+            NodeError::BadHash(_) | NodeError::Mismatch { .. } => {
+                ServerError::bad("sha256", error.to_string())
+            }
+            NodeError::TooLarge { limit } => crate::evidence::too_large(limit),
             NodeError::Io(e) => ServerError::Io(e),
             NodeError::Internal(reason) => ServerError::Internal(reason),
         }

@@ -1,6 +1,8 @@
 //! The layers around every route: request ids, tracing, a panic guard, a
 //! timeout and a body limit, and a last pass that turns any error answer
 //! that is not JSON yet (from a layer, or axum's own rejections) into one.
+//! Uploads (evidence files) stream their bodies to disk under the node's
+//! own limit: they get a longer timeout and not the 1 MiB body limit.
 
 use std::any::Any;
 use std::time::Duration;
@@ -25,18 +27,16 @@ use crate::{ErrorBody, ServerError};
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Longest a request may take, durable append included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest an upload may take (64 MiB at 1 Mbit/s takes under 9 minutes).
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// How much of a non-JSON error body is kept as the error message.
 const MESSAGE_LIMIT: usize = 4 * 1024;
 
-/// Wraps every route; the first layer listed is the outermost.
-pub fn apply(router: Router) -> Router {
-    router.layer(
+/// Wraps every route of `routes` and `uploads` (which hold their bodies to
+/// their own limit); the first layer listed is the outermost.
+pub fn apply(routes: Router, uploads: Router) -> Router {
+    let routes = routes.layer(
         ServiceBuilder::new()
-            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-            .layer(TraceLayer::new_for_http())
-            .layer(PropagateRequestIdLayer::x_request_id())
-            .layer(axum::middleware::map_response(make_json))
-            .layer(CatchPanicLayer::custom(panic_response))
             .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
             // Inside the body limit: a timeout answers with its inner
             // service's body type, which must have an empty value.
@@ -45,6 +45,18 @@ pub fn apply(router: Router) -> Router {
                 REQUEST_TIMEOUT,
             ))
             .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    );
+    let uploads = uploads.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        UPLOAD_TIMEOUT,
+    ));
+    routes.merge(uploads).layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(TraceLayer::new_for_http())
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(axum::middleware::map_response(make_json))
+            .layer(CatchPanicLayer::custom(panic_response)),
     )
 }
 

@@ -26,6 +26,7 @@ pub mod auth;
 mod decisions;
 pub mod drafts;
 mod error;
+mod evidence;
 mod exchange;
 mod layers;
 mod log;
@@ -53,6 +54,7 @@ use utoipa_axum::routes;
 
 pub use auth::Access;
 pub use error::{ErrorBody, ServerError};
+pub use evidence::EvidenceReceipt;
 pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
@@ -73,6 +75,27 @@ pub struct AppState {
     pub mirror: Option<Arc<MirrorStatus>>,
     /// Set when this node pushes its checkpoints to witness services.
     pub witnesses: Option<Arc<WitnessBoard>>,
+    /// How evidence uploads are held: size limit, grace before a sweep.
+    pub evidence: EvidenceSettings,
+}
+
+/// The node's settings for evidence files (`truce serve --evidence-limit`,
+/// `--evidence-grace`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvidenceSettings {
+    /// Largest upload, in bytes.
+    pub limit: u64,
+    /// How long an upload no statement names is kept.
+    pub grace: std::time::Duration,
+}
+
+impl Default for EvidenceSettings {
+    fn default() -> Self {
+        Self {
+            limit: truce_node::blobs::DEFAULT_LIMIT,
+            grace: truce_node::blobs::DEFAULT_GRACE,
+        }
+    }
 }
 
 impl AppState {
@@ -87,7 +110,39 @@ impl AppState {
             node_key: Arc::new(OnceLock::new()),
             mirror: None,
             witnesses: None,
+            evidence: EvidenceSettings::default(),
         }
+    }
+
+    /// Evidence uploads held to these settings.
+    pub fn with_evidence(mut self, settings: EvidenceSettings) -> Self {
+        self.evidence = settings;
+        self
+    }
+
+    /// Removes the evidence files no admitted statement names, once older
+    /// than the grace period (see [`truce_node::blobs::Blobs::sweep`]). The register is
+    /// read-locked throughout, so no statement is admitted between reading
+    /// what the Record names and removing what it does not.
+    pub async fn sweep_evidence(&self) -> Result<truce_node::blobs::Swept, ServerError> {
+        let blobs = truce_node::blobs::Blobs::new(&self.data_dir);
+        let grace = self.evidence.grace;
+        let register = self.ledger.rules().await;
+        let listing = blobs.clone();
+        let stored = tokio::task::spawn_blocking(move || listing.stored())
+            .await
+            .map_err(|e| ServerError::Internal(format!("listing evidence: {e}")))??;
+        let named: std::collections::HashSet<String> = stored
+            .into_iter()
+            .filter(|h| register.names_evidence(h))
+            .collect();
+        let swept = tokio::task::spawn_blocking(move || {
+            blobs.sweep(grace, std::time::SystemTime::now(), |h| named.contains(h))
+        })
+        .await
+        .map_err(|e| ServerError::Internal(format!("sweeping evidence: {e}")))??;
+        drop(register);
+        Ok(swept)
     }
 
     /// The witnesses this node pushes its checkpoints to.
@@ -207,9 +262,18 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(drafts::get_draft))
 }
 
+/// Routes outside the API's body limit: they stream their bodies and hold
+/// them to their own limit.
+fn uploads() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(
+        evidence::upload_evidence,
+        evidence::download_evidence
+    ))
+}
+
 /// The OpenAPI document of the API, as served at [`OPENAPI_PATH`].
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, mut openapi) = api().split_for_parts();
+    let (_, mut openapi) = api().merge(uploads()).split_for_parts();
     openapi.paths.paths.insert(
         OPENAPI_PATH.to_string(),
         utoipa::openapi::path::PathItem::new(
@@ -229,6 +293,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole API with its layers, ready to serve.
 pub fn router(state: AppState) -> Router {
     let (routes, _) = api().split_for_parts();
+    let (uploads, _) = uploads().split_for_parts();
     let document = Arc::new(openapi());
     let routes = routes
         .route(
@@ -244,8 +309,11 @@ pub fn router(state: AppState) -> Router {
         .route("/ui/{*path}", get(web::asset))
         .fallback(layers::not_found)
         .method_not_allowed_fallback(layers::method_not_allowed)
+        .with_state(state.clone());
+    let uploads = uploads
+        .method_not_allowed_fallback(layers::method_not_allowed)
         .with_state(state);
-    layers::apply(routes)
+    layers::apply(routes, uploads)
 }
 
 /// Serves until ctrl-c (or SIGTERM), then finishes the requests in flight.

@@ -896,6 +896,7 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/meetings",
         "/api/v1/documents",
         "/api/v1/documents/{sha256}",
+        "/api/v1/evidence/{sha256}",
         "/api/v1/exchange/lists",
         "/api/v1/exchange/lists/{id}/sealed",
         "/api/v1/exchange/matches",
@@ -904,7 +905,7 @@ fn the_openapi_document_lists_every_route() {
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 36, "{paths:?}");
+    assert_eq!(paths.len(), 37, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

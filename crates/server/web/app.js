@@ -59,11 +59,12 @@
     if (bearer) headers.Authorization = "Bearer " + bearer;
     if (opts.json !== undefined) headers["Content-Type"] = "application/json";
     if (opts.text !== undefined) headers["Content-Type"] = "text/plain; charset=utf-8";
+    if (opts.bytes !== undefined) headers["Content-Type"] = opts.contentType || "application/octet-stream";
     const response = await fetch(path, {
       method: opts.method || "GET",
       signal: opts.signal,
       headers,
-      body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.text,
+      body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.bytes !== undefined ? opts.bytes : opts.text,
     });
     const type = response.headers.get("content-type") || "";
     const body = type.includes("json") ? await response.json() : await response.text();
@@ -428,7 +429,29 @@
         h("dt", null, t("target")), h("dd", null, actor(f.target)),
         h("dt", null, t("casualties")), h("dd", null, (f.casualties || []).map((c) => c.best + " " + c.status + " " + c.outcome + " (" + c.low + "–" + c.high + ")").join("; ") || "—"),
         f.narrative !== undefined ? [h("dt", null, t("narrative")), h("dd", null, f.narrative)] : null,
-        f.sources ? [h("dt", null, t("sources")), h("dd", null, f.sources.map((s) => s.description + " (" + s.kind.replace(/_/g, " ") + ")").join("; "))] : null));
+        f.sources ? [h("dt", null, t("sources")), h("dd", null, f.sources.map((s) => s.description + " (" + s.kind.replace(/_/g, " ") + ")").join("; "))] : null,
+        f.evidence && f.evidence.length ? [h("dt", null, t("evidence")), h("dd", null, h("ul", { class: "evidence" }, ...f.evidence.map(evidenceItem)))] : null));
+  }
+  // An evidence file: its name, size and hash; the file needs the token, so
+  // it is fetched rather than followed, and saved as a download.
+  function evidenceItem(e) {
+    const link = h("a", { href: "/api/v1/evidence/" + e.sha256, class: "evidence-link", "data-sha": e.sha256, download: e.description || e.sha256 },
+      e.description || t("evidence_file"));
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      try {
+        const response = await fetch(link.getAttribute("href"), { headers: { Authorization: "Bearer " + token() } });
+        if (!response.ok) throw new Error((await response.json()).error);
+        const url = URL.createObjectURL(await response.blob());
+        const save = h("a", { href: url, download: link.getAttribute("download") });
+        document.body.append(save);
+        save.click();
+        save.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+      } catch (err) { link.after(errorBox(err)); }
+    });
+    return h("li", null, link, " (" + e.media_type + ", " + t("bytes", { n: e.bytes }) + ") ",
+      h("span", { class: "mono evidence-sha" }, "SHA-256 " + e.sha256));
   }
   async function viewIncident(id) {
     setView(t("incident_title", { id: "I-" + id }), h("p", null, t("loading")));
@@ -1090,6 +1113,7 @@
       source_kind: select("source_kind", ["own_observation", "monitor", "local_contact", "official", "media", "social_media", "other_guarantor"].map((v) => [v, v.replace(/_/g, " ")]), "own_observation"),
       source: input("source", { type: "text", required: true, maxlength: "500", value: "" }),
       narrative: h("textarea", { id: "narrative", name: "narrative", required: true, "aria-describedby": "narrative-error" }),
+      evidence: input("evidence", { type: "file", multiple: true }),
     };
     const pick = h("div", { id: "pick-map", role: "region", "aria-label": t("map_pick") });
     const summary = h("div", { id: "form-summary", role: "alert" });
@@ -1109,7 +1133,8 @@
         field("killed", t("killed_civilians"), c.killed), field("injured", t("injured_civilians"), c.injured))),
       h("fieldset", null, h("legend", null, t("sources")), h("div", { class: "grid2" },
         field("source_kind", t("source_kind"), c.source_kind), field("source", t("source_description"), c.source)),
-        field("narrative", t("narrative"), c.narrative)),
+        field("narrative", t("narrative"), c.narrative),
+        field("evidence", t("evidence"), c.evidence, t("evidence_help"))),
       submit, result);
     holder.replaceChildren(h("h2", null, t("file_title")), form);
     const map = L.map(pick, { attributionControl: false });
@@ -1150,6 +1175,7 @@
         const v = c[id].value;
         need(id, v === "" || (Number.isInteger(Number(v)) && Number(v) >= 0), t("invalid_number"));
       }
+      need("evidence", [...c.evidence.files].every((f) => f.size > 0), t("empty_file"));
       summary.replaceChildren(errors.length ? h("p", { class: "error" }, t("fix_errors", { n: errors.length })) : "");
       if (errors.length) document.getElementById(errors[0][0]).focus();
       return errors.length === 0;
@@ -1164,6 +1190,18 @@
       submit.disabled = true;
       result.textContent = t("signing");
       try {
+        // Each file goes to the node first, named by its SHA-256; the
+        // statement signed below names the hashes.
+        const evidence = [];
+        for (const file of c.evidence.files) {
+          result.textContent = t("uploading", { name: file.name });
+          const bytes = await file.arrayBuffer();
+          const digest = hex(await sha256(bytes));
+          const mediaType = file.type && file.type.includes("/") ? file.type : "application/octet-stream";
+          await api("/api/v1/evidence/" + digest, { method: "PUT", bytes, contentType: mediaType });
+          evidence.push({ sha256: digest, media_type: mediaType, bytes: file.size, description: file.name });
+        }
+        result.textContent = t("signing");
         const members = await api("/api/v1/members");
         const me = members.find((m) => m.key_id === info.keyId);
         const casualties = [];
@@ -1179,7 +1217,7 @@
             type: c.type.value, clause: c.clause.value.trim() || null,
             perpetrator: actor(c.perpetrator, c.perpetrator_unknown), target: actor(c.target, c.target_unknown),
             casualties, sources: [{ kind: c.source_kind.value, description: c.source.value.trim() }],
-            evidence: [], narrative: c.narrative.value.trim(), observation: null,
+            evidence, narrative: c.narrative.value.trim(), observation: null,
           } } },
         };
         const receipt = await signAndSubmit(pair, statement);

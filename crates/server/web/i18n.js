@@ -112,6 +112,8 @@ window.TRUCE_I18N = {
     clause: "Clause (optional)", formation: "Formation", unknown_actor: "Unknown or not a formation (describe)",
     killed_civilians: "Civilians killed (best estimate)", injured_civilians: "Civilians injured (best estimate)",
     source_kind: "Source kind", source_description: "Source",
+    evidence: "Evidence files", evidence_help: "Photographs, video, documents: each is sent to the node first and the report names it by its SHA-256.",
+    evidence_file: "file", bytes: "{n} bytes", uploading: "Sending {name} to the node…", empty_file: "holds an empty file",
     submit: "Sign and file", signing: "Signing in your browser…",
     filed: "Filed: report R-{position} is in the Record (checkpoint size {size}).",
     required: "is required", invalid_number: "must be a number", out_of_range: "must be between {min} and {max}",

@@ -187,6 +187,19 @@ pub fn http(
     token: Option<&str>,
     body: Option<&str>,
 ) -> (u16, String) {
+    let (status, _, body) = http_bytes(address, method, path, token, body.unwrap_or("").as_bytes());
+    (status, String::from_utf8(body).unwrap())
+}
+
+/// As [`http`], for any bytes: returns status, headers (names in lower
+/// case) and body.
+pub fn http_bytes(
+    address: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     let mut request =
@@ -194,41 +207,54 @@ pub fn http(
     if let Some(token) = token {
         request.push_str(&format!("Authorization: Bearer {token}\r\n"));
     }
-    let body = body.unwrap_or("");
     request.push_str(&format!(
-        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         body.len()
     ));
-    stream.write_all(request.as_bytes()).unwrap();
+    let mut request = request.into_bytes();
+    request.extend_from_slice(body);
+    stream.write_all(&request).unwrap();
     let mut bytes = Vec::new();
     // A server that answers and closes may reset the connection after the
     // answer arrived; what was read before that is the whole response.
     if let Err(error) = stream.read_to_end(&mut bytes) {
         assert!(!bytes.is_empty(), "{method} {path}: {error}");
     }
-    let response = String::from_utf8(bytes).unwrap();
-    let status = response[9..12].parse().unwrap();
-    let (head, rest) = response.split_once("\r\n\r\n").unwrap();
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    let status = head[9..12].parse().unwrap();
+    let headers: Vec<(String, String)> = head
+        .split("\r\n")
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let rest = &bytes[end + 4..];
+    let body = if headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
     {
-        dechunk(rest)
+        dechunk_bytes(rest)
     } else {
-        rest.to_string()
+        rest.to_vec()
     };
-    (status, body)
+    (status, headers, body)
 }
 
-pub fn dechunk(mut rest: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, tail)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+fn dechunk_bytes(mut rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(line) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&rest[..line]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }
-        out.push_str(&tail[..size]);
-        rest = &tail[size + 2..];
+        let start = line + 2;
+        out.extend_from_slice(&rest[start..start + size]);
+        rest = &rest[start + size + 2..];
     }
     out
 }

@@ -28,8 +28,7 @@ use crate::node::Location;
 pub async fn sign_and_append(location: &Location, key_path: &Path, body: Body) -> Result<Receipt> {
     let key = keyfile::read_member_key(key_path)?;
     if let Some(url) = &location.node {
-        let (receipt, kind, signed) =
-            crate::remote::submit(url, location.token.as_deref(), &key, body).await?;
+        let (receipt, kind, signed) = crate::remote::submit(location, url, &key, body).await?;
         println!(
             "filed {} at position {} on {url} (leaf hash {}, checkpoint size {})",
             crate::remote::filed_as(kind, receipt.position),
@@ -37,14 +36,7 @@ pub async fn sign_and_append(location: &Location, key_path: &Path, body: Body) -
             receipt.leaf_hash,
             receipt.checkpoint_size
         );
-        crate::remote::confirm(
-            url,
-            location.token.as_deref(),
-            &signed,
-            receipt.position,
-            &location.receipt,
-        )
-        .await?;
+        crate::remote::confirm(location, url, &signed, receipt.position).await?;
         return Ok(receipt);
     }
     location.ensure_writable()?;

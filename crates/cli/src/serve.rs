@@ -73,7 +73,8 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         let quorum = ledger.registry().genesis().map_or(0, |g| g.witness_quorum);
         let board = Arc::new(truce_server::WitnessBoard::new(&witnesses, quorum));
         state = state.with_witnesses(board.clone());
-        let publisher = truce_client::Publisher::new(ledger.clone(), &witnesses)?;
+        let publisher =
+            truce_client::Publisher::new(ledger.clone(), &witnesses, &location.trust()?)?;
         let every = std::time::Duration::from_secs_f64(args.witness_interval.clamp(0.05, 3600.0));
         println!(
             "pushing checkpoints every {every:?} to {}",

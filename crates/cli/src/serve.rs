@@ -27,6 +27,15 @@ pub struct ServeArgs {
     /// (only when the Record grew or a witness is behind).
     #[arg(long, default_value_t = 1.0)]
     pub witness_interval: f64,
+    /// Speak HTTPS, with this PEM certificate chain: the node's certificate
+    /// first (issued for the name or address members use in --node), then
+    /// any intermediates. Needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of the --tls-cert certificate (PKCS#8, PKCS#1
+    /// or SEC1). Needs --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 fn parse_witnesses(args: &[String]) -> Result<Vec<(String, String)>> {
@@ -45,14 +54,21 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     // One writer per data directory: a local write or a second node beside
     // this one would change the Record underneath it.
     let mut lock = location.lock_for_writing()?;
+    // A bad certificate or key is refused before the Record is opened.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(truce_server::tls_config(cert, key)?),
+        (None, None) => None,
+        _ => bail!("--tls-cert and --tls-key go together"),
+    };
     let ledger = Arc::new(location.open_ledger().await?);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
-    lock.say(&format!("serving http://{address}"))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    lock.say(&format!("serving {scheme}://{address}"))?;
     println!(
-        "truce node listening on http://{address}/ (API under /api/v1, OpenAPI at {})",
+        "truce node listening on {scheme}://{address}/ (API under /api/v1, OpenAPI at {})",
         truce_server::OPENAPI_PATH
     );
     println!("Record: {} — stop with ctrl-c", location.describe());
@@ -86,7 +102,10 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         );
         Some(tokio::spawn(publish(publisher, board, every)))
     };
-    truce_server::serve(listener, state).await?;
+    match tls {
+        Some(tls) => truce_server::serve_tls(listener, tls, state).await?,
+        None => truce_server::serve(listener, state).await?,
+    }
     if let Some(task) = publishing {
         task.abort();
         let _ = task.await;

@@ -33,6 +33,9 @@ async fn members_write_read_and_mirror_over_https_with_the_mechanisms_ca() {
     let served = serve_tls(&node, &certificate);
     let url = served.url.clone();
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    // A client that connects and never says hello holds only its own
+    // connection: everything below is served meanwhile.
+    let _silent = std::net::TcpStream::connect(&served.address).unwrap();
     let ca_pem = ca.pem.to_str().unwrap();
     let remote = Node {
         dir: tempfile::tempdir().unwrap(),
@@ -89,6 +92,10 @@ async fn members_write_read_and_mirror_over_https_with_the_mechanisms_ca() {
         "{bad}"
     );
 
+    // Plain HTTP to it gets a TLS alert back, and says what it may mean.
+    let plain =
+        stderr(&remote.truce(&["--node", &format!("http://{}", served.address), "bulletin"]));
+    assert!(plain.contains("is it an https:// node?"), "{plain}");
     let filed = report(&["--ca", ca_pem]);
     let said = String::from_utf8_lossy(&filed.stdout);
     assert!(

@@ -145,7 +145,10 @@ impl Origin {
             url: url.clone(),
             reason,
         };
-        let failed = |error: hyper_util::client::legacy::Error| match tls::explain(&error) {
+        let failed = |error: hyper_util::client::legacy::Error| match tls::explain(
+            &error,
+            self.base.starts_with("https:"),
+        ) {
             Failure::Untrusted(reason) => ClientError::Untrusted {
                 url: url.clone(),
                 trusted: self.trust.describe(),

@@ -125,10 +125,14 @@ pub(crate) enum Failure {
     Other(String),
 }
 
-pub(crate) fn explain(error: &(dyn std::error::Error + 'static)) -> Failure {
+pub(crate) fn explain(error: &(dyn std::error::Error + 'static), tls: bool) -> Failure {
     let mut reasons = Vec::new();
+    let mut unparsable = false;
     let mut current = Some(error);
     while let Some(error) = current {
+        unparsable |= error
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse);
         if let Some(tls) = rustls_error(error) {
             return match tls {
                 rustls::Error::InvalidCertificate(_) => Failure::Untrusted(tls.to_string()),
@@ -139,13 +143,21 @@ pub(crate) fn explain(error: &(dyn std::error::Error + 'static)) -> Failure {
                 other => Failure::Other(format!("the TLS handshake failed: {other}")),
             };
         }
+        // hyper-util's own layer says only which step failed: its causes
+        // say why.
+        let wrapper = error.is::<hyper_util::client::legacy::Error>() && error.source().is_some();
         let text = error.to_string();
-        if !reasons.iter().any(|r: &String| r.contains(&text)) {
+        if !wrapper && !reasons.iter().any(|r: &String| r.contains(&text)) {
             reasons.push(text);
         }
         current = error.source();
     }
-    Failure::Other(reasons.join(": "))
+    let mut reason = reasons.join(": ");
+    // A TLS alert read as an HTTP answer.
+    if unparsable && !tls {
+        reason.push_str(" (is it an https:// node?)");
+    }
+    Failure::Other(reason)
 }
 
 /// The rustls error behind `error`: tokio-rustls wraps it in an

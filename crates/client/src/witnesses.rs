@@ -262,7 +262,7 @@ async fn post(http: &HttpClient, url: &str, body: Vec<u8>) -> Result<(StatusCode
         let response = http
             .request(request)
             .await
-            .map_err(|e| match tls::explain(&e) {
+            .map_err(|e| match tls::explain(&e, url.starts_with("https:")) {
                 Failure::Untrusted(reason) => {
                     format!(
                         "cannot reach {url}: its certificate is not trusted ({reason}); give the CA certificates that issued it with --ca FILE"

@@ -29,6 +29,14 @@ async fn members_write_read_and_mirror_over_https_with_the_mechanisms_ca() {
     // The certificate and its key go together.
     let half = node.truce(&["serve", "--tls-cert", certificate.cert.to_str().unwrap()]);
     assert!(stderr(&half).contains("--tls-key"));
+    let mismatched = stderr(&node.truce(&[
+        "serve",
+        "--tls-cert",
+        ca.pem.to_str().unwrap(),
+        "--tls-key",
+        certificate.key.to_str().unwrap(),
+    ]));
+    assert!(mismatched.contains("do not go together"), "{mismatched}");
 
     let served = serve_tls(&node, &certificate);
     let url = served.url.clone();

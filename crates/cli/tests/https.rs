@@ -38,7 +38,7 @@ async fn members_write_read_and_mirror_over_https_with_the_mechanisms_ca() {
     ]));
     assert!(mismatched.contains("do not go together"), "{mismatched}");
 
-    let served = serve_tls(&node, &certificate);
+    let mut served = serve_tls(&node, &certificate);
     let url = served.url.clone();
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
     // A client that connects and never says hello holds only its own
@@ -180,6 +180,12 @@ async fn members_write_read_and_mirror_over_https_with_the_mechanisms_ca() {
     ]));
     assert!(local.contains(&format!("use --node {url}")), "{local}");
 
+    // SIGTERM ends it cleanly and at once: a connection still in its
+    // handshake is dropped, not waited for (that could take 10 s).
+    let _late = std::net::TcpStream::connect(&served.address).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let status = served.terminate(std::time::Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
     drop(served);
     let own = node.ok(&["bulletin", "--date", "2026-11-20", "--format", "json"]);
     assert_eq!(remote_bulletin, own);

@@ -91,8 +91,9 @@ fn ring() -> Arc<rustls::crypto::CryptoProvider> {
 
 /// As [`crate::serve_until`], over TLS: each connection is accepted, given
 /// [`HANDSHAKE_TIMEOUT`] to finish its handshake on its own task, then
-/// served. When `shutdown` completes no connection is taken any more and
-/// the requests in flight are finished before this returns.
+/// served. When `shutdown` completes no connection is taken any more,
+/// handshakes under way are dropped, and the requests in flight are
+/// finished before this returns.
 pub async fn serve_tls_until(
     listener: tokio::net::TcpListener,
     tls: Arc<ServerConfig>,
@@ -102,6 +103,9 @@ pub async fn serve_tls_until(
     let acceptor = TlsAcceptor::from(tls);
     let app = router(state);
     let graceful = GracefulShutdown::new();
+    // Handshakes still under way when shutdown comes are dropped: no
+    // request has been read on them, so there is nothing to finish.
+    let (stopping, stop) = tokio::sync::watch::channel(());
     tokio::pin!(shutdown);
     loop {
         let tcp = tokio::select! {
@@ -118,17 +122,22 @@ pub async fn serve_tls_until(
         let service = TowerToHyperService::new(app.clone());
         // Taken before the handshake, so that shutdown waits for it too.
         let watcher = graceful.watcher();
+        let mut stop = stop.clone();
         tokio::spawn(async move {
-            let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-                Ok(Ok(stream)) => stream,
-                Ok(Err(e)) => {
-                    tracing::debug!("TLS handshake refused: {e}");
-                    return;
-                }
-                Err(_) => {
-                    tracing::debug!("TLS handshake not done within {HANDSHAKE_TIMEOUT:?}");
-                    return;
-                }
+            let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
+            let stream = tokio::select! {
+                done = handshake => match done {
+                    Ok(Ok(stream)) => stream,
+                    Ok(Err(e)) => {
+                        tracing::debug!("TLS handshake refused: {e}");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::debug!("TLS handshake not done within {HANDSHAKE_TIMEOUT:?}");
+                        return;
+                    }
+                },
+                _ = stop.changed() => return,
             };
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -140,6 +149,7 @@ pub async fn serve_tls_until(
         });
     }
     drop(listener);
+    let _ = stopping.send(());
     graceful.shutdown().await;
     Ok(())
 }

@@ -180,6 +180,25 @@ impl Drop for Served {
     }
 }
 
+impl Served {
+    /// Stops the node as an operator would (SIGTERM) and returns how it
+    /// exited, failing if it takes longer than `within`.
+    pub fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        // SAFETY: a signal to the child this test started and has not reaped.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "still serving after {within:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 pub fn serve(node: &Node) -> Served {
     serve_with(node, 0, &[])
 }

@@ -628,7 +628,8 @@ async fn start_witnesses(location: &Location) -> Result<Vec<(String, String)>> {
 /// quorum has cosigned it (each checks the consistency proof first).
 async fn cosign_by_services(location: &Location, witnesses: &[(String, String)]) -> Result<()> {
     let ledger = std::sync::Arc::new(location.open_ledger().await?);
-    let mut publisher = truce_client::Publisher::new(ledger.clone(), witnesses)?;
+    let mut publisher =
+        truce_client::Publisher::new(ledger.clone(), witnesses, &Default::default())?;
     for (name, outcome) in publisher.round().await {
         match outcome {
             truce_client::Outcome::Cosigned { size }

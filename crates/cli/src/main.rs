@@ -77,6 +77,12 @@ struct Cli {
     #[arg(long, global = true, env = "TRUCE_TOKEN", hide_env_values = true)]
     token: Option<String>,
 
+    /// A PEM file of CA certificates: an https:// node (or witness) must
+    /// show a certificate issued by one of them, instead of one this
+    /// machine's roots trust. For a mechanism that runs its own CA.
+    #[arg(long, global = true, env = "TRUCE_CA", value_name = "FILE")]
+    ca: Option<PathBuf>,
+
     /// With --node: seconds to wait after a write for a checkpoint that a
     /// quorum of witnesses cosigned and that covers it (0: do not wait).
     #[arg(long, global = true, default_value_t = 5.0)]
@@ -181,6 +187,7 @@ fn main() -> ExitCode {
         database: cli.database,
         node: cli.node,
         token: cli.token,
+        ca: cli.ca,
         receipt: node::ReceiptOptions {
             wait: std::time::Duration::from_secs_f64(cli.wait.clamp(0.0, 3600.0)),
             save: cli.receipt,

@@ -39,6 +39,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 ///
 ///   truce mirror --from http://node:8080 --node-key "$NODE_KEY" --token "$TOKEN" --once
 ///
+///   truce mirror --from https://node.example:8443 --ca mechanism-ca.pem --node-key …
+///
 ///   truce verify                 # the copy replays like any Record
 #[derive(Args)]
 #[command(verbatim_doc_comment)]
@@ -60,6 +62,8 @@ pub struct MirrorArgs {
     pub interval: f64,
     /// Also serve this copy, read-only, on this address (submissions are
     /// answered 409 with the node's URL; /healthz says how far behind).
+    /// Plain HTTP: for the guarantor's own network, or behind a proxy
+    /// that speaks HTTPS.
     #[arg(long)]
     pub listen: Option<SocketAddr>,
     /// A witness to compare with, as NAME=URL (where `truce witness serve`
@@ -75,7 +79,8 @@ pub async fn run(location: &Location, args: MirrorArgs) -> Result<ExitCode> {
     let mut lock = location.lock_for_writing()?;
     // The node serves entry bundles, which hold narratives, to members only:
     // the global --token is a member's read token there.
-    let origin = Origin::new(&pinned.origin, location.token.clone())?;
+    let trust = location.trust()?;
+    let origin = Origin::new(&pinned.origin, location.token.clone(), &trust)?;
     let ledger = Arc::new(open(location, &pinned).await?);
     let status = Arc::new(MirrorStatus::new(pinned.origin.clone()));
     let server = match args.listen {
@@ -97,7 +102,7 @@ pub async fn run(location: &Location, args: MirrorArgs) -> Result<ExitCode> {
         let (name, url) = arg
             .split_once('=')
             .with_context(|| format!("--compare-witness {arg}: expected NAME=URL"))?;
-        monitors.push((name.to_string(), Origin::new(url, None)?));
+        monitors.push((name.to_string(), Origin::new(url, None, &trust)?));
     }
     let mut follower =
         Follower::new(ledger.clone(), origin, pinned.node_key.clone()).compare_with(monitors);
@@ -498,7 +503,7 @@ impl Serving {
 /// that contradicts the copy is caught, with evidence kept in the cache.
 pub async fn sync_cache(local: &Location, url: &str) -> Result<()> {
     let _lock = crate::node::DirLock::wait(&local.data_dir)?;
-    let origin = Origin::new(url, local.token.clone())?;
+    let origin = Origin::new(url, local.token.clone(), &local.trust()?)?;
     let path = local.mirror_file_path();
     let pinned: MirrorFile = match std::fs::read_to_string(&path) {
         Ok(text) => {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use truce_client::Trust;
 use truce_gazetteer::Gazetteer;
 use truce_record::{CheckpointSigner, Registry};
 use truce_regime::{Register, RegisterConfig};
@@ -18,6 +19,9 @@ pub struct Location {
     pub node: Option<String>,
     /// The member's read token on that node.
     pub token: Option<String>,
+    /// A PEM file of the CA certificates an `https://` node's certificate
+    /// must chain to, instead of this machine's roots.
+    pub ca: Option<PathBuf>,
     /// What a remote write waits for and keeps.
     pub receipt: ReceiptOptions,
 }
@@ -31,6 +35,15 @@ pub struct ReceiptOptions {
 }
 
 impl Location {
+    /// Whom `https://` nodes and witnesses must prove themselves to: the
+    /// certificates in `--ca` where given, this machine's roots otherwise.
+    pub fn trust(&self) -> Result<Trust> {
+        Ok(match &self.ca {
+            Some(path) => Trust::ca_file(path)?,
+            None => Trust::System,
+        })
+    }
+
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("truce.sqlite")
     }
@@ -75,6 +88,7 @@ impl Location {
             database: None,
             node: Some(url.clone()),
             token: self.token.clone(),
+            ca: self.ca.clone(),
             receipt: self.receipt.clone(),
         };
         crate::mirror::sync_cache(&local, &url).await?;

@@ -28,8 +28,7 @@ use crate::node::Location;
 pub async fn sign_and_append(location: &Location, key_path: &Path, body: Body) -> Result<Receipt> {
     let key = keyfile::read_member_key(key_path)?;
     if let Some(url) = &location.node {
-        let (receipt, kind, signed) =
-            crate::remote::submit(url, location.token.as_deref(), &key, body).await?;
+        let (receipt, kind, signed) = crate::remote::submit(location, url, &key, body).await?;
         println!(
             "filed {} at position {} on {url} (leaf hash {}, checkpoint size {})",
             crate::remote::filed_as(kind, receipt.position),
@@ -37,14 +36,7 @@ pub async fn sign_and_append(location: &Location, key_path: &Path, body: Body) -
             receipt.leaf_hash,
             receipt.checkpoint_size
         );
-        crate::remote::confirm(
-            url,
-            location.token.as_deref(),
-            &signed,
-            receipt.position,
-            &location.receipt,
-        )
-        .await?;
+        crate::remote::confirm(location, url, &signed, receipt.position).await?;
         return Ok(receipt);
     }
     location.ensure_writable()?;
@@ -411,7 +403,9 @@ async fn evidence_files(location: &Location, paths: &[PathBuf]) -> Result<Vec<Ev
             );
         }
         let sha256 = match &location.node {
-            Some(url) => upload_evidence(url, location.token.as_deref(), path).await?,
+            Some(url) => {
+                upload_evidence(url, location.token.as_deref(), &location.trust()?, path).await?
+            }
             None => {
                 truce_node::blobs::Blobs::new(&location.data_dir)
                     .store_file(path, truce_model::MAX_EVIDENCE_BYTES)
@@ -433,13 +427,18 @@ async fn evidence_files(location: &Location, paths: &[PathBuf]) -> Result<Vec<Ev
 }
 
 /// Uploads one evidence file to the node at `url`; returns its SHA-256.
-async fn upload_evidence(url: &str, token: Option<&str>, path: &Path) -> Result<String> {
+async fn upload_evidence(
+    url: &str,
+    token: Option<&str>,
+    trust: &truce_client::Trust,
+    path: &Path,
+) -> Result<String> {
     let token = token.context(
         "--token (or TRUCE_TOKEN) is needed with --node to upload evidence: a guarantor's token",
     )?;
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
-    let origin = truce_client::Origin::new(url, Some(token.to_string()))?;
+    let origin = truce_client::Origin::new(url, Some(token.to_string()), trust)?;
     let (status, answer) = origin
         .put(
             &format!("/api/v1/evidence/{sha256}"),

@@ -13,19 +13,19 @@ use truce_record::{
 };
 use truce_store::Receipt;
 
-use crate::node::ReceiptOptions;
+use crate::node::Location;
 
 /// Signs `body` as the member's next statement and submits it to `url`.
 pub async fn submit(
+    location: &Location,
     url: &str,
-    token: Option<&str>,
     key: &MemberKey,
     body: Body,
 ) -> Result<(Receipt, Kind, SignedStatement)> {
-    let token = token.context(
+    let token = location.token.as_deref().context(
         "--token (or TRUCE_TOKEN) is needed with --node: the node tells your next sequence number to members only",
     )?;
-    let origin = Origin::new(url, Some(token.to_string()))?;
+    let origin = Origin::new(url, Some(token.to_string()), &location.trust()?)?;
     let members = origin
         .get("/api/v1/members")
         .await
@@ -80,19 +80,19 @@ pub async fn submit(
     Ok((receipt, kind, signed))
 }
 
-/// Checks the receipt: waits (up to `options.wait`) for a checkpoint that
+/// Checks the receipt: waits (up to `--wait`) for a checkpoint that
 /// covers `position` and that a quorum of the Record's witnesses cosigned,
 /// then checks the entry's inclusion proof against it; without one in time,
 /// checks against the node's latest signed checkpoint and says it is not
 /// final. Saves the proof as a C2SP tlog-proof where asked.
 pub async fn confirm(
+    location: &Location,
     url: &str,
-    token: Option<&str>,
     signed: &SignedStatement,
     position: u64,
-    options: &ReceiptOptions,
 ) -> Result<()> {
-    let origin = Origin::new(url, token.map(str::to_string))?;
+    let options = &location.receipt;
+    let origin = Origin::new(url, location.token.clone(), &location.trust()?)?;
     let mechanism: serde_json::Value =
         serde_json::from_slice(&origin.get("/api/v1/mechanism").await?)?;
     let node_key = mechanism["node_key"]

@@ -34,6 +34,15 @@ pub struct ServeArgs {
     /// then a sweep (every 10 minutes, and at start) removes it.
     #[arg(long, value_name = "SECONDS", default_value_t = truce_node::blobs::DEFAULT_GRACE.as_secs())]
     pub evidence_grace: u64,
+    /// Speak HTTPS, with this PEM certificate chain: the node's certificate
+    /// first (issued for the name or address members use in --node), then
+    /// any intermediates. Needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of the --tls-cert certificate (PKCS#8, PKCS#1
+    /// or SEC1). Needs --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 fn parse_witnesses(args: &[String]) -> Result<Vec<(String, String)>> {
@@ -52,14 +61,21 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     // One writer per data directory: a local write or a second node beside
     // this one would change the Record underneath it.
     let mut lock = location.lock_for_writing()?;
+    // A bad certificate or key is refused before the Record is opened.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(truce_server::tls_config(cert, key)?),
+        (None, None) => None,
+        _ => bail!("--tls-cert and --tls-key go together"),
+    };
     let ledger = Arc::new(location.open_ledger().await?);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
-    lock.say(&format!("serving http://{address}"))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    lock.say(&format!("serving {scheme}://{address}"))?;
     println!(
-        "truce node listening on http://{address}/ (API under /api/v1, OpenAPI at {})",
+        "truce node listening on {scheme}://{address}/ (API under /api/v1, OpenAPI at {})",
         truce_server::OPENAPI_PATH
     );
     println!("Record: {} — stop with ctrl-c", location.describe());
@@ -92,7 +108,8 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         let quorum = ledger.registry().genesis().map_or(0, |g| g.witness_quorum);
         let board = Arc::new(truce_server::WitnessBoard::new(&witnesses, quorum));
         state = state.with_witnesses(board.clone());
-        let publisher = truce_client::Publisher::new(ledger.clone(), &witnesses)?;
+        let publisher =
+            truce_client::Publisher::new(ledger.clone(), &witnesses, &location.trust()?)?;
         let every = std::time::Duration::from_secs_f64(args.witness_interval.clamp(0.05, 3600.0));
         println!(
             "pushing checkpoints every {every:?} to {}",
@@ -107,7 +124,10 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     // A mirror takes no uploads: its copy of the Record is not its own.
     let sweeping =
         (state.mirror.is_none() && ledger.is_writer()).then(|| tokio::spawn(sweep(state.clone())));
-    truce_server::serve(listener, state).await?;
+    match tls {
+        Some(tls) => truce_server::serve_tls(listener, tls, state).await?,
+        None => truce_server::serve(listener, state).await?,
+    }
     if let Some(task) = sweeping {
         task.abort();
         let _ = task.await;

@@ -1,4 +1,4 @@
-//! A node as its readers see it over HTTP: the C2SP tlog-tiles resources
+//! A node as its readers see it over HTTP or HTTPS: the C2SP tlog-tiles resources
 //! (`/checkpoint`, `/tile/…`, `/tile/entries/…`) and the follow loop of a
 //! mirror, which verifies everything it fetches before its store keeps it.
 //!
@@ -8,9 +8,11 @@
 
 pub mod follow;
 mod origin;
+mod tls;
 pub mod witnesses;
 
 pub use follow::{Evidence, EvidenceKind, EvidenceSide, Follower, Progress, Stop};
 pub use origin::{parse_bundle, tile_index_path};
 pub use origin::{ClientError, Origin};
+pub use tls::Trust;
 pub use witnesses::{Outcome, Publisher, WITNESS_DEADLINE};

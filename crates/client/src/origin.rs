@@ -1,13 +1,17 @@
-//! The node being read: plain HTTP/1.1 GETs with a deadline each.
+//! The node being read: HTTP/1.1 requests, over TLS for an `https://`
+//! node, with a deadline each.
 
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::{Request, StatusCode, Uri};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use truce_record::{SignedStatement, TILE_WIDTH};
+
+use crate::tls::{self, Failure, Trust};
 
 /// How long one request may take, body included.
 const REQUEST_DEADLINE: Duration = Duration::from_secs(60);
@@ -18,10 +22,23 @@ const BODY_LIMIT: usize = (TILE_WIDTH as usize) * (2 + u16::MAX as usize);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    #[error("{0} is not an http:// URL of a node")]
+    #[error("{0} is not an http:// or https:// URL of a node")]
     Url(String),
     #[error("cannot reach {url}: {reason}")]
     Unreachable { url: String, reason: String },
+    #[error(
+        "cannot reach {url}: its certificate is not trusted by {trusted} ({reason}); \
+         give the CA certificates of the mechanism with --ca FILE"
+    )]
+    Untrusted {
+        url: String,
+        trusted: String,
+        reason: String,
+    },
+    #[error("CA file {path}: {reason}")]
+    CaFile { path: String, reason: String },
+    #[error("TLS: {0}")]
+    Tls(String),
     #[error("{url} answered {status}: {body}")]
     Status {
         url: String,
@@ -37,12 +54,26 @@ pub enum ClientError {
 pub struct Origin {
     base: String,
     token: Option<String>,
-    http: Client<HttpConnector, Full<Bytes>>,
+    trust: Trust,
+    http: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
 }
 
 impl std::fmt::Debug for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Origin").field("base", &self.base).finish()
+    }
+}
+
+/// Whether `url` names a node over TLS; refuses what names no node.
+pub(crate) fn is_https(url: &str) -> Result<bool, ClientError> {
+    let uri: Uri = url.parse().map_err(|_| ClientError::Url(url.into()))?;
+    if uri.host().is_none() {
+        return Err(ClientError::Url(url.into()));
+    }
+    match uri.scheme_str() {
+        Some("http") => Ok(false),
+        Some("https") => Ok(true),
+        _ => Err(ClientError::Url(url.into())),
     }
 }
 
@@ -59,18 +90,21 @@ pub fn tile_index_path(index: u64) -> String {
 }
 
 impl Origin {
-    /// `url` is the node's base URL (`http://host:port`, as `truce serve`
-    /// prints it); `token` a member's read token, needed for entry bundles.
-    pub fn new(url: &str, token: Option<String>) -> Result<Self, ClientError> {
+    /// `url` is the node's base URL (`http://host:port` or
+    /// `https://host:port`, as `truce serve` prints it); `token` a member's
+    /// read token, needed for entry bundles; `trust` whom an `https://`
+    /// node's certificate must chain to.
+    pub fn new(url: &str, token: Option<String>, trust: &Trust) -> Result<Self, ClientError> {
         let base = url.trim_end_matches('/').to_string();
-        let uri: Uri = base.parse().map_err(|_| ClientError::Url(url.into()))?;
-        if uri.scheme_str() != Some("http") || uri.host().is_none() {
-            return Err(ClientError::Url(url.into()));
-        }
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(Duration::from_secs(10)));
+        let tls = is_https(&base)?;
+        let connector = tls::connector(trust, tls, Duration::from_secs(10))?;
         let http = Client::builder(TokioExecutor::new()).build(connector);
-        Ok(Self { base, token, http })
+        Ok(Self {
+            base,
+            token,
+            trust: trust.clone(),
+            http,
+        })
     }
 
     pub fn url(&self) -> &str {
@@ -136,6 +170,17 @@ impl Origin {
             url: url.clone(),
             reason,
         };
+        let failed = |error: hyper_util::client::legacy::Error| match tls::explain(
+            &error,
+            self.base.starts_with("https:"),
+        ) {
+            Failure::Untrusted(reason) => ClientError::Untrusted {
+                url: url.clone(),
+                trusted: self.trust.describe(),
+                reason,
+            },
+            Failure::Other(reason) => unreachable(reason),
+        };
         let mut request = request.header("accept-encoding", "identity");
         if let Some(token) = &self.token {
             request = request.header("authorization", format!("Bearer {token}"));
@@ -144,11 +189,7 @@ impl Origin {
             .body(Full::new(body))
             .map_err(|e| unreachable(e.to_string()))?;
         let exchange = async {
-            let response = self
-                .http
-                .request(request)
-                .await
-                .map_err(|e| unreachable(e.to_string()))?;
+            let response = self.http.request(request).await.map_err(failed)?;
             let status = response.status();
             let body = http_body_util::Limited::new(response.into_body(), BODY_LIMIT)
                 .collect()
@@ -222,6 +263,20 @@ pub fn parse_bundle(mut body: &[u8]) -> Result<Vec<SignedStatement>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_are_named_by_http_or_https_urls() {
+        assert!(!is_https("http://127.0.0.1:8080").unwrap());
+        assert!(is_https("https://node.example:8443").unwrap());
+        for bad in ["ftp://node", "node:8080", "https://", "127.0.0.1:8080", ""] {
+            let error = is_https(bad).unwrap_err().to_string();
+            assert!(
+                error.contains("not an http:// or https:// URL"),
+                "{bad}: {error}"
+            );
+        }
+        assert!(Origin::new("localhost:1", None, &Trust::System).is_err());
+    }
 
     #[test]
     fn tile_indexes_are_spelled_as_the_spec_says() {

@@ -12,12 +12,14 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::{Request, StatusCode};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use truce_record::{CosignatureVerifier, Rules, SignedCheckpoint};
 use truce_store::Ledger;
 
-use crate::ClientError;
+use crate::tls::{self, Failure};
+use crate::{ClientError, Trust};
 
 /// How long a witness may take to answer one add-checkpoint.
 pub const WITNESS_DEADLINE: Duration = Duration::from_secs(1);
@@ -40,7 +42,7 @@ pub enum Outcome {
     Failed { reason: String },
 }
 
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
+type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// Pushes checkpoints of one ledger to its witnesses.
 pub struct Publisher<R: Rules + 'static> {
@@ -51,10 +53,12 @@ pub struct Publisher<R: Rules + 'static> {
 
 impl<R: Rules + 'static> Publisher<R> {
     /// `witnesses` are (name, base URL) pairs; each name must be a witness
-    /// of the Record's genesis, whose key checks the cosignatures.
+    /// of the Record's genesis, whose key checks the cosignatures; `trust`
+    /// checks the certificates of those served over `https://`.
     pub fn new(
         ledger: Arc<Ledger<R>>,
         witnesses: &[(String, String)],
+        trust: &Trust,
     ) -> Result<Self, ClientError> {
         let genesis = ledger
             .registry()
@@ -62,6 +66,7 @@ impl<R: Rules + 'static> Publisher<R> {
             .cloned()
             .ok_or_else(|| ClientError::Url("the Record has no genesis yet".into()))?;
         let mut peers = Vec::new();
+        let mut tls = false;
         for (name, url) in witnesses {
             let verifier = genesis
                 .witnesses
@@ -73,7 +78,7 @@ impl<R: Rules + 'static> Publisher<R> {
                         "{name} is not a witness named in the Record's genesis"
                     ))
                 })?;
-            crate::Origin::new(url, None)?;
+            tls |= crate::origin::is_https(url.trim_end_matches('/'))?;
             peers.push(Peer {
                 name: name.clone(),
                 url: url.trim_end_matches('/').to_string(),
@@ -81,8 +86,7 @@ impl<R: Rules + 'static> Publisher<R> {
                 cosigned: None,
             });
         }
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(WITNESS_DEADLINE));
+        let connector = tls::connector(trust, tls, WITNESS_DEADLINE)?;
         let http = Client::builder(TokioExecutor::new()).build(connector);
         Ok(Self {
             ledger,
@@ -258,7 +262,14 @@ async fn post(http: &HttpClient, url: &str, body: Vec<u8>) -> Result<(StatusCode
         let response = http
             .request(request)
             .await
-            .map_err(|e| format!("cannot reach {url}: {e}"))?;
+            .map_err(|e| match tls::explain(&e, url.starts_with("https:")) {
+                Failure::Untrusted(reason) => {
+                    format!(
+                        "cannot reach {url}: its certificate is not trusted ({reason}); give the CA certificates that issued it with --ca FILE"
+                    )
+                }
+                Failure::Other(reason) => format!("cannot reach {url}: {reason}"),
+            })?;
         let status = response.status();
         let body = http_body_util::Limited::new(response.into_body(), 64 * 1024)
             .collect()

@@ -118,7 +118,12 @@ async fn run(total: u64) {
             .await
             .expect("empty mirror"),
     );
-    let origin = Origin::new(&format!("http://{address}"), Some(token)).expect("origin");
+    let origin = Origin::new(
+        &format!("http://{address}"),
+        Some(token),
+        &Default::default(),
+    )
+    .expect("origin");
     let mut follower = Follower::new(mirror.clone(), origin.clone(), node_key);
     let started = Instant::now();
     loop {

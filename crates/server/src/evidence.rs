@@ -20,9 +20,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, Resource};
+use crate::{AppState, ErrorBody, ServerError};
 use truce_node::blobs::{is_sha256, Blobs, Upload};
 use truce_node::NodeError;
-use crate::{AppState, ErrorBody, ServerError};
 
 /// How much of an upload is gathered before it is written out.
 const WRITE_CHUNK: usize = 1024 * 1024;

@@ -36,6 +36,7 @@ mod register;
 mod response;
 mod submit;
 mod tiles;
+mod tls;
 mod web;
 mod witnesses;
 
@@ -58,6 +59,7 @@ pub use evidence::EvidenceReceipt;
 pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
+pub use tls::{serve_tls_until, tls_config, TlsError, HANDSHAKE_TIMEOUT};
 pub use web::{CanonicalStatement, WhoAmI};
 pub use witnesses::{WitnessBoard, WitnessHealth};
 
@@ -321,6 +323,15 @@ pub fn router(state: AppState) -> Router {
 /// caller then closes the ledger.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result<(), ServerError> {
     serve_until(listener, state, shutdown_signal()).await
+}
+
+/// As [`serve`], over TLS with `tls` (see [`tls_config`]).
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    state: AppState,
+) -> Result<(), ServerError> {
+    serve_tls_until(listener, tls, state, shutdown_signal()).await
 }
 
 /// As [`serve`], stopping when `shutdown` completes (for tests and benches).

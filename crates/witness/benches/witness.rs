@@ -109,7 +109,8 @@ async fn latency(rounds: usize, delay: Duration) {
         .append(sign(&operator, 0, Body::Genesis(genesis)))
         .await
         .expect("genesis");
-    let mut publisher = Publisher::new(ledger.clone(), &urls).expect("publisher");
+    let mut publisher =
+        Publisher::new(ledger.clone(), &urls, &Default::default()).expect("publisher");
     publisher.round().await;
     let mut took = Vec::with_capacity(rounds);
     for seq in 0..rounds as u64 {

@@ -3,6 +3,8 @@
 //! it, a served node, and plain HTTP/1.1 requests over real sockets.
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -28,6 +30,7 @@ impl Node {
         let mut command = Command::new(env!("CARGO_BIN_EXE_truce"));
         command.arg("--data-dir").arg(self.data_dir()).args(args);
         command.env_remove("TRUCE_DATABASE_URL");
+        command.env_remove("TRUCE_CA");
         // Copies of remote Records (`--node`) stay inside the test's folder.
         command.env("TRUCE_CACHE_DIR", self.dir.path().join("cache"));
         if let Some(url) = &self.database {
@@ -164,6 +167,8 @@ pub fn blob_literal(bytes: &[u8], postgres: bool) -> String {
 pub struct Served {
     pub child: std::process::Child,
     pub address: String,
+    /// The base URL it printed: `http://…`, or `https://…` with TLS.
+    pub url: String,
     /// Drains the server's output, so that its writes never hit a closed pipe.
     pub _output: std::thread::JoinHandle<()>,
 }
@@ -172,6 +177,25 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    /// Stops the node as an operator would (SIGTERM) and returns how it
+    /// exited, failing if it takes longer than `within`.
+    pub fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        // SAFETY: a signal to the child this test started and has not reaped.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "still serving after {within:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -355,16 +379,17 @@ pub fn serve_with(node: &Node, port: u16, extra: &[String]) -> Served {
     let mut child = command.spawn().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
-    let address = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string();
+    let url = first
+        .split_whitespace()
+        .find(|word| word.starts_with("http://") || word.starts_with("https://"))
+        .map(|url| url.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let address = url.split_once("://").unwrap().1.to_string();
     let output = std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
     Served {
         child,
         address,
+        url,
         _output: output,
     }
 }

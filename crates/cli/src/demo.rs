@@ -113,10 +113,7 @@ pub async fn run(location: &Location, mut args: DemoArgs) -> Result<ExitCode> {
         "\nKeys of the demo members are in {}.",
         keys_dir(location).display()
     );
-    println!(
-        "Try: truce --data-dir {} proof inclusion 3",
-        location.data_dir.display()
-    );
+    println!("Try: {} proof inclusion 3", location.command_line());
     if args.no_serve || verified != ExitCode::SUCCESS {
         return Ok(verified);
     }
@@ -627,7 +624,8 @@ async fn start_witnesses(location: &Location) -> Result<Vec<(String, String)>> {
 /// The node pushes its latest checkpoint to the witness services until a
 /// quorum has cosigned it (each checks the consistency proof first).
 async fn cosign_by_services(location: &Location, witnesses: &[(String, String)]) -> Result<()> {
-    let ledger = std::sync::Arc::new(location.open_ledger().await?);
+    let writing = location.lock_for_writing()?;
+    let ledger = std::sync::Arc::new(location.open_ledger_to_write(&writing).await?);
     let mut publisher =
         truce_client::Publisher::new(ledger.clone(), witnesses, &Default::default())?;
     for (name, outcome) in publisher.round().await {

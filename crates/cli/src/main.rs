@@ -182,8 +182,11 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    // Absolute from here on, so every path the CLI prints (keys, evidence,
+    // commands to try) works from any directory.
+    let data_dir = std::path::absolute(&cli.data_dir).unwrap_or(cli.data_dir);
     let location = Location {
-        data_dir: cli.data_dir,
+        data_dir,
         database: cli.database,
         node: cli.node,
         token: cli.token,

@@ -44,6 +44,24 @@ impl Location {
         })
     }
 
+    /// `truce` with the options that reach this Record, to print commands
+    /// that work as printed, from any directory. A database URL with a
+    /// password is not printed: `$TRUCE_DATABASE_URL` stands in for it.
+    pub fn command_line(&self) -> String {
+        let mut line = format!(
+            "truce --data-dir {}",
+            shell_word(&self.data_dir.to_string_lossy())
+        );
+        if let Some(url) = &self.database {
+            if redact(url) == *url {
+                line += &format!(" --database {}", shell_word(url));
+            } else {
+                line += " --database \"$TRUCE_DATABASE_URL\"";
+            }
+        }
+        line
+    }
+
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("truce.sqlite")
     }
@@ -111,12 +129,35 @@ impl Location {
     /// mirror, or a copy a verifier holds: no private key is needed to read).
     /// Either way every entry's leaf hash is recomputed and the tree's root
     /// checked against the latest signed checkpoint before anything is read.
+    /// Opens the Record to read it, as of its latest checkpoint. Never a
+    /// writer, so a read beside a node that serves (and commits to) the
+    /// same directory sees a consistent Record, whatever the node commits
+    /// meanwhile.
     pub async fn open_ledger(&self) -> Result<Ledger<Register>> {
+        let store = self.open_nonempty_store().await?;
+        Ledger::open_reader(store, new_register())
+            .await
+            .with_context(|| format!("opening the Record in {}", self.describe()))
+    }
+
+    /// Opens the Record to append to it, for the holder of the writer lock:
+    /// with the node key where the directory has one (a node), else to
+    /// read and follow (a mirror, a copy).
+    pub async fn open_ledger_to_write(&self, _writing: &DirLock) -> Result<Ledger<Register>> {
         let signer = self
             .node_key_path()
             .exists()
             .then(|| self.node_key())
             .transpose()?;
+        let store = self.open_nonempty_store().await?;
+        let opened = match signer {
+            Some(signer) => Ledger::open_with(store, signer, new_register()).await,
+            None => Ledger::open_reader(store, new_register()).await,
+        };
+        opened.with_context(|| format!("opening the Record in {}", self.describe()))
+    }
+
+    async fn open_nonempty_store(&self) -> Result<Store> {
         let store = self.open_store().await?;
         if store.size().await? == 0 {
             bail!(
@@ -124,11 +165,7 @@ impl Location {
                 self.describe()
             );
         }
-        let opened = match signer {
-            Some(signer) => Ledger::open_with(store, signer, new_register()).await,
-            None => Ledger::open_reader(store, new_register()).await,
-        };
-        opened.with_context(|| format!("opening the Record in {}", self.describe()))
+        Ok(store)
     }
 
     /// Fails with a plain message where this data directory cannot append:
@@ -275,6 +312,16 @@ pub fn new_register() -> Register {
 }
 
 /// Hides a password in a database URL before it is printed.
+/// `text` as one word for a POSIX shell.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-:@%+=,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {

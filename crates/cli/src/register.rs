@@ -40,8 +40,8 @@ pub async fn sign_and_append(location: &Location, key_path: &Path, body: Body) -
         return Ok(receipt);
     }
     location.ensure_writable()?;
-    let _writing = location.lock_for_writing()?;
-    let ledger = location.open_ledger().await?;
+    let writing = location.lock_for_writing()?;
+    let ledger = location.open_ledger_to_write(&writing).await?;
     let registry = ledger.registry();
     let member = registry
         .member_of(&key.key_id())

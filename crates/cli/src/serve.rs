@@ -67,7 +67,7 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         (None, None) => None,
         _ => bail!("--tls-cert and --tls-key go together"),
     };
-    let ledger = Arc::new(location.open_ledger().await?);
+    let ledger = Arc::new(location.open_ledger_to_write(&lock).await?);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

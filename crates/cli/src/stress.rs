@@ -33,8 +33,8 @@ pub struct StressArgs {
 }
 
 pub async fn run(location: &Location, args: StressArgs) -> Result<ExitCode> {
-    let _writing = location.lock_for_writing()?;
-    let ledger = Arc::new(location.open_ledger().await?);
+    let writing = location.lock_for_writing()?;
+    let ledger = Arc::new(location.open_ledger_to_write(&writing).await?);
     let registry = ledger.registry();
     let started = Instant::now();
     let mut streams = Vec::new();

@@ -368,3 +368,137 @@ async fn evidence_files_travel_with_a_remote_report() {
         b"a sketch of the positions"
     );
 }
+
+/// Every item of a paged API listing, page by page.
+fn api_items(address: &str, path: &str, token: &str) -> Vec<serde_json::Value> {
+    let mut items = Vec::new();
+    let mut offset = 0;
+    loop {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let (status, body) = http(
+            address,
+            "GET",
+            &format!("{path}{separator}limit=1000&offset={offset}"),
+            Some(token),
+            None,
+        );
+        assert_eq!(status, 200, "{path}: {body}");
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_offset"].as_u64() {
+            Some(next) => offset = next,
+            None => return items,
+        }
+    }
+}
+
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+/// One query layer: the CLI, on the node's own directory beside the
+/// serving node or on a member's verified copy through `--node`, answers
+/// with the objects the node's API serves for the same filters.
+#[tokio::test]
+async fn the_cli_and_the_api_answer_the_same_queries_alike() {
+    let node = demo(false).await.unwrap();
+    let token = token_for(&node, "ru-monitor-1");
+    let served = serve(&node);
+    let url = format!("http://{}", served.address);
+    let elsewhere = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    let remote = |args: &[&str]| {
+        let mut all = vec!["--node", &url, "--token", &token];
+        all.extend_from_slice(args);
+        elsewhere.ok(&all)
+    };
+    // A token made beside the serving node, while it runs: reads of the
+    // directory no longer race the node's commits.
+    token_for(&node, "tr-monitor-1");
+
+    let cases: [(&[&str], &str); 5] = [
+        (&["incidents", "--json"], "/api/v1/incidents"),
+        (
+            &["incidents", "--json", "--finding", "confirmed_violation"],
+            "/api/v1/incidents?finding=confirmed_violation",
+        ),
+        (
+            &[
+                "incidents",
+                "--json",
+                "--type",
+                "shelling",
+                "--from",
+                "2000-01-01",
+            ],
+            "/api/v1/incidents?type=shelling&from=2000-01-01",
+        ),
+        (&["decisions", "--json"], "/api/v1/decisions"),
+        (
+            &[
+                "decisions",
+                "--json",
+                "--status",
+                "adopted",
+                "--type",
+                "criteria",
+            ],
+            "/api/v1/decisions?status=adopted&type=criteria",
+        ),
+    ];
+    for (args, path) in cases {
+        let expected = api_items(&served.address, path, &token);
+        assert!(
+            !expected.is_empty() || path.contains("type=criteria"),
+            "{path} lists nothing in the demo"
+        );
+        let local = json_lines(&node.ok(args));
+        let through_node = json_lines(&remote(args));
+        assert_eq!(local, expected, "local {args:?} against {path}");
+        assert_eq!(through_node, expected, "--node {args:?} against {path}");
+    }
+    let confirmed = api_items(
+        &served.address,
+        "/api/v1/incidents?finding=confirmed_violation",
+        &token,
+    );
+    assert!(confirmed
+        .iter()
+        .all(|f| f["finding"]["finding"] == "confirmed_violation"));
+
+    for (args, path) in [
+        (
+            &["exchange", "lists", "--json"][..],
+            "/api/v1/exchange/lists",
+        ),
+        (
+            &["exchange", "projects", "--json"][..],
+            "/api/v1/exchange/projects",
+        ),
+    ] {
+        let (status, body) = http(&served.address, "GET", path, Some(&token), None);
+        assert_eq!(status, 200, "{body}");
+        let expected: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        assert!(!expected.is_empty(), "{path}");
+        assert_eq!(json_lines(&node.ok(args)), expected, "{args:?}");
+        assert_eq!(json_lines(&remote(args)), expected, "--node {args:?}");
+    }
+
+    // A filter the CLI cannot parse is refused with the flag's name.
+    let refused = elsewhere.truce(&[
+        "--node",
+        &url,
+        "--token",
+        &token,
+        "incidents",
+        "--finding",
+        "maybe",
+    ]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("--finding"), "{said}");
+}

@@ -220,7 +220,7 @@ pub async fn log(location: &Location, args: LogArgs) -> Result<ExitCode> {
                 member,
                 statement.seq,
                 statement.kind().as_str(),
-                summary(&statement.body)
+                crate::terminal::printable(&summary(&statement.body))
             );
         }
     }

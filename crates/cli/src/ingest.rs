@@ -16,6 +16,8 @@ use truce_model::{
 };
 use truce_node::drafts::{Draft, DraftQueue};
 
+use crate::terminal::printable;
+
 use crate::node::Location;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,16 +153,21 @@ pub fn drafts(location: &Location, command: DraftsCommand) -> Result<ExitCode> {
             for id in queue.ids() {
                 let draft = queue.get(id)?;
                 let kinds: Vec<String> = draft.candidates.iter().map(describe).collect();
-                println!("{:>5}  {}  {}", id, draft.origin, kinds.join("; "));
+                println!(
+                    "{:>5}  {}  {}",
+                    id,
+                    printable(&draft.origin),
+                    printable(&kinds.join("; "))
+                );
             }
         }
         DraftsCommand::Show { id } => {
             let draft = queue.get(id)?;
-            println!("{}\n", draft.rendered());
+            println!("{}\n", printable(&draft.rendered()));
             for (i, candidate) in draft.candidates.iter().enumerate() {
                 println!(
                     "candidate {i}: {}",
-                    serde_json::to_string_pretty(candidate)?
+                    printable(&serde_json::to_string_pretty(candidate)?)
                 );
             }
         }

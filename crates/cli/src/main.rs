@@ -17,6 +17,7 @@ mod register;
 mod remote;
 mod serve;
 mod stress;
+mod terminal;
 mod witness;
 
 use std::path::PathBuf;
@@ -180,6 +181,12 @@ fn main() -> ExitCode {
     // before any thread exists.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    // Everything truce writes (the database and its journal, tokens,
+    // drafts, evidence, witness state) is the owner's alone: files 0600,
+    // folders 0700. SAFETY: one process-wide setting, before any thread.
+    unsafe {
+        libc::umask(0o077);
     }
     let cli = Cli::parse();
     // Absolute from here on, so every path the CLI prints (keys, evidence,

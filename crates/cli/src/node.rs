@@ -85,6 +85,7 @@ impl Location {
             None => {
                 std::fs::create_dir_all(&self.data_dir)
                     .with_context(|| format!("creating {}", self.data_dir.display()))?;
+                warn_if_open_to_others(&self.data_dir);
                 Store::open_sqlite(&self.sqlite_path())
                     .await
                     .with_context(|| format!("opening {}", self.sqlite_path().display()))?
@@ -312,6 +313,34 @@ pub fn new_register() -> Register {
 }
 
 /// Hides a password in a database URL before it is printed.
+/// Says so on standard error when the data directory, or a file in it,
+/// can be read by others than its owner (made before truce kept its files
+/// private, or loosened by hand): it holds restricted reports and tokens.
+fn warn_if_open_to_others(data_dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let loose = |path: &Path| {
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o777)
+            .filter(|mode| mode & 0o077 != 0)
+    };
+    let mut paths = vec![data_dir.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(data_dir) {
+        paths.extend(entries.flatten().map(|e| e.path()));
+    }
+    let open: Vec<String> = paths
+        .iter()
+        .filter_map(|p| loose(p).map(|mode| format!("{} ({mode:o})", p.display())))
+        .collect();
+    if !open.is_empty() {
+        eprintln!(
+            "warning: others than the owner can open {}; run `chmod -R go-rwx {}`",
+            open.join(", "),
+            data_dir.display()
+        );
+    }
+}
+
 /// `text` as one word for a POSIX shell.
 fn shell_word(text: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "/._-:@%+=,".contains(c);

@@ -214,9 +214,20 @@ pub async fn token(location: &Location, command: TokenCommand) -> Result<ExitCod
         TokenCommand::Create { member } => {
             let member = MemberName::new(member)?;
             let ledger = location.open_ledger().await?;
-            let role = ledger.registry().member(&member).map(|m| m.role);
+            let standing = ledger.with_registry(|r| {
+                (
+                    r.member(&member).is_some(),
+                    r.member_in_good_standing(&member).map(|m| m.role),
+                )
+            });
             ledger.close().await;
-            let role = role.with_context(|| format!("{member} is not a member of this Record"))?;
+            let role = match standing {
+                (_, Some(role)) => role,
+                (true, None) => bail!(
+                    "{member}'s key is revoked in this Record: a token would read for a member who can no longer sign"
+                ),
+                (false, None) => bail!("{member} is not a member of this Record"),
+            };
             let secret = truce_node::create_token(&dir, &member, role)?;
             println!("token for {member} ({role}); it is shown only now:");
             println!("{secret}");

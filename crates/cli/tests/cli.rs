@@ -1116,3 +1116,109 @@ async fn keys_are_not_replaced_or_used_by_mistake() {
         String::from_utf8_lossy(&refused.stderr)
     );
 }
+
+/// Every mode under `dir` that others than the owner may use.
+fn open_to_others(dir: &Path, found: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            found.push(format!("{} {mode:o}", path.display()));
+        }
+        if entry.file_type().unwrap().is_dir() {
+            open_to_others(&path, found);
+        }
+    }
+}
+
+/// The data directory holds restricted reports, tokens, drafts and
+/// evidence: truce keeps all of it to the owner, and says so when a copy
+/// made otherwise is looser.
+#[tokio::test]
+async fn the_data_directory_is_the_owners_alone() {
+    let node = demo(false).await.unwrap();
+    node.ok(&["token", "create", "--member", "un-expert-1"]);
+    let text = write(
+        node.dir.path(),
+        "bulletin.txt",
+        "Russian side registered 3 violations in Idlib.",
+    );
+    node.ok(&[
+        "ingest",
+        text.to_str().unwrap(),
+        "--published",
+        "2026-11-20",
+    ]);
+    let data = node.data_dir();
+    assert_eq!(
+        std::fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    for name in ["truce.sqlite", "tokens.json", "node.key"] {
+        assert!(data.join(name).exists(), "{name}");
+    }
+    let mut loose = Vec::new();
+    open_to_others(&data, &mut loose);
+    assert!(loose.is_empty(), "open to others: {loose:?}");
+
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let listed = node.truce(&["log", "--limit", "1"]);
+    assert!(listed.status.success());
+    let said = String::from_utf8_lossy(&listed.stderr);
+    assert!(said.contains("warning: others than the owner"), "{said}");
+    assert!(said.contains("755"), "{said}");
+}
+
+/// An escape sequence in text from outside never reaches the operator's
+/// terminal: the Record refuses it in a statement, naming the field, and
+/// the CLI shows it escaped where the text came from elsewhere (an
+/// ingested article).
+#[tokio::test]
+async fn escape_sequences_neither_enter_the_record_nor_reach_the_terminal() {
+    let node = demo(false).await.unwrap();
+    let key = node.keys().join("ru-monitor-1.key");
+    let body = write(
+        node.dir.path(),
+        "note.json",
+        r#"{"note": {"text": "Shelling\u001b[2J\rall checks OK", "refers_to": []}}"#,
+    );
+    let before = node
+        .ok(&["log", "--json", "--limit", "1000000"])
+        .lines()
+        .count();
+    let refused = node.truce(&[
+        "append",
+        body.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("body.note.text"), "{said}");
+    assert!(said.contains("control character"), "{said}");
+    let after = node
+        .ok(&["log", "--json", "--limit", "1000000"])
+        .lines()
+        .count();
+    assert_eq!(before, after);
+
+    // Plain text with raw escapes is refused as binary by the reader; a
+    // web page carries them as character references.
+    let article = write(
+        node.dir.path(),
+        "article.html",
+        "<html><body><p>Artillery shelling hit the town of Khan Shaykhun in Idlib province \
+         on Friday, killing three civilians.&#27;[2J&#27;[H all checks OK</p></body></html>",
+    );
+    node.ok(&[
+        "ingest",
+        article.to_str().unwrap(),
+        "--published",
+        "2026-01-17",
+    ]);
+    for args in [&["drafts", "list"][..], &["drafts", "show", "1"][..]] {
+        let shown = node.ok(args);
+        assert!(!shown.contains('\u{1b}'), "{args:?} wrote ESC raw: {shown}");
+    }
+    assert!(node.ok(&["drafts", "show", "1"]).contains("\\u{1b}[2J"));
+}

@@ -124,6 +124,17 @@ impl Registry {
         self.members.get(name)
     }
 
+    /// The member, if its current key may still sign: admitted, and that
+    /// key neither revoked nor rotated away. What reads on the member's
+    /// behalf (a node's read token) ends with it.
+    pub fn member_in_good_standing(&self, name: &MemberName) -> Option<&MemberState> {
+        self.members.get(name).filter(|m| {
+            self.keys
+                .get(&m.current_key)
+                .is_some_and(|k| k.status == KeyStatus::Active)
+        })
+    }
+
     pub fn members(&self) -> impl Iterator<Item = (&MemberName, &MemberState)> {
         self.members.iter()
     }

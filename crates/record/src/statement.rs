@@ -150,8 +150,84 @@ impl Statement {
         if statement.to_bytes() != bytes {
             return Err(RecordError::NonCanonical);
         }
+        refuse_control_characters(bytes)?;
         statement.body.validate()?;
         Ok(statement)
+    }
+}
+
+/// Text in a statement holds no control characters but newline and tab:
+/// an escape sequence in a place name would reach every terminal and page
+/// that shows it. Bidirectional marks (U+200E, U+2067…), which Arabic and
+/// Persian text needs, are not control characters and stay allowed.
+///
+/// The bytes are canonical, so this reads them directly: serde_json writes
+/// a control character below U+0020 as `\r`, `\b`, `\f` or `\u00XX` (newline
+/// and tab as `\n`, `\t`), DEL and C1 characters raw. Only when one is found
+/// is the statement parsed again, to name the field that holds it.
+fn refuse_control_characters(bytes: &[u8]) -> Result<(), truce_model::ValidationError> {
+    let mut i = 0;
+    let mut found = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                if matches!(bytes.get(i + 1), Some(b'r' | b'b' | b'f' | b'u')) {
+                    found = true;
+                    break;
+                }
+                i += 2;
+            }
+            0x7f => {
+                found = true;
+                break;
+            }
+            0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => {
+                found = true;
+                break;
+            }
+            _ => i += 1,
+        }
+    }
+    if !found {
+        return Ok(());
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+    let (field, character) = first_control_character(&value, String::new())
+        .unwrap_or_else(|| ("statement".into(), '\u{0}'));
+    Err(truce_model::ValidationError::new(
+        field,
+        format!(
+            "holds the control character U+{:04X}: text may hold newlines and tabs, no other control characters",
+            character as u32
+        ),
+    ))
+}
+
+fn is_refused_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// The path (`body.note.text`, `body.x.items[2]`) of the first string with a
+/// refused control character, and that character.
+fn first_control_character(value: &serde_json::Value, path: String) -> Option<(String, char)> {
+    match value {
+        serde_json::Value::String(text) => text
+            .chars()
+            .find(|c| is_refused_control(*c))
+            .map(|c| (path, c)),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| first_control_character(item, format!("{path}[{i}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(name, item)| {
+            let path = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            first_control_character(item, path)
+        }),
+        _ => None,
     }
 }
 
@@ -276,6 +352,41 @@ mod tests {
                 refers_to: vec![1, 2],
             }),
         )
+    }
+
+    #[test]
+    fn control_characters_in_text_are_refused_naming_the_field() {
+        // ESC clearing a screen, a bare CR overwriting a line, BEL, DEL,
+        // and the C1 CSI that some terminals obey like ESC [.
+        for text in [
+            "Shelling\u{1b}[2J all checks OK",
+            "fine\rforged",
+            "ring\u{7}",
+            "del\u{7f}",
+            "csi\u{9b}2J",
+        ] {
+            let bytes = note(text).to_bytes();
+            match Statement::from_bytes(&bytes) {
+                Err(RecordError::Invalid(e)) => {
+                    assert_eq!(e.field, "body.note.text", "{text:?}");
+                    assert!(e.reason.contains("control character"), "{}", e.reason);
+                }
+                other => panic!("{text:?} was not refused: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn newlines_tabs_escaped_backslashes_and_bidirectional_marks_stay_allowed() {
+        for text in [
+            "line one\nline two\tcolumn",
+            "a path C:\\u0041 is text, not an escape",
+            // Right-to-left mark and isolates around Arabic and Persian names.
+            "قصف \u{200f}خان شيخون\u{2067}(إدلب)\u{2069}",
+        ] {
+            let bytes = note(text).to_bytes();
+            assert!(Statement::from_bytes(&bytes).is_ok(), "{text:?}");
+        }
     }
 
     #[test]

@@ -169,8 +169,15 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .ok_or(ServerError::BadToken)?;
         let record = state.tokens.lookup(secret)?.ok_or(ServerError::BadToken)?;
+        // A token reads for its member only while the Record says the
+        // member may still sign: a revocation ends it on the next request,
+        // with no change to the token file.
+        let role = state
+            .ledger
+            .with_registry(|r| r.member_in_good_standing(&record.member).map(|m| m.role))
+            .ok_or(ServerError::BadToken)?;
         Ok(Caller {
-            access: Access::of_role(record.role),
+            access: Access::of_role(role),
             member: Some(record.member),
         })
     }

@@ -416,6 +416,36 @@ async fn a_revoked_token_stops_working_at_once() {
     );
 }
 
+/// A token reads for its member only while the member may sign: once the
+/// member's key is revoked in the Record, the token is refused on the next
+/// request, though the token file still holds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_ends_when_its_members_key_is_revoked() {
+    let mut node = Node::new().await;
+    assert_eq!(
+        node.get("/api/v1/reports?party=Russian%20Federation", Who::Guarantor)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let revocation = StatementBody::KeyRevoked(truce_model::KeyRevoked {
+        member: truce_model::MemberName::new("ru-monitor").unwrap(),
+        public_key: node.members[RU].key.public_key(),
+        reason: "phone seized at a checkpoint".into(),
+    });
+    let answer = node.say(RU, revocation).await;
+    assert!(answer["position"].is_u64(), "{answer}");
+    for uri in ["/api/v1/whoami", "/api/v1/members", "/api/v1/reports"] {
+        let refused = node.get(uri, Who::Guarantor).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{uri}");
+    }
+    assert_eq!(truce_node::list_tokens(node.dir.path()).unwrap().len(), 2);
+    assert_eq!(
+        node.get("/api/v1/members", Who::Observer).await.status,
+        StatusCode::OK
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_submissions_name_the_field_and_store_nothing() {
     let mut node = Node::new().await;

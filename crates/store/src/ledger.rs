@@ -245,6 +245,11 @@ impl<R: Rules + 'static> Ledger<R> {
         self.read(|v| v.registry.clone())
     }
 
+    /// Reads the committed membership state without copying it.
+    pub fn with_registry<T>(&self, f: impl FnOnce(&Registry) -> T) -> T {
+        self.read(|v| f(&v.registry))
+    }
+
     pub fn checkpoint(&self) -> Option<SignedCheckpoint> {
         self.read(|v| v.checkpoint.clone())
     }

@@ -379,19 +379,16 @@ pub async fn document(location: &Location, command: DocumentCommand) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn media_type_of(path: &Path) -> &'static str {
-    match path
-        .extension()
+fn media_type_of(path: &Path) -> Result<&'static str> {
+    path.extension()
         .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("pdf") => "application/pdf",
-        Some("md") => "text/markdown",
-        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Some("txt") => "text/plain",
-        _ => "application/octet-stream",
-    }
+        .and_then(truce_model::document_media_type_of_extension)
+        .with_context(|| {
+            format!(
+                "{}: not a kind of document the mechanism keeps (PDF, text, Markdown, CSV, images, office documents); give --media-type for one of them",
+                path.display()
+            )
+        })
 }
 
 /// Where a document's bytes are kept: `documents/<sha256>` in the data directory.
@@ -425,9 +422,10 @@ async fn add_document(location: &Location, args: DocumentAddArgs) -> Result<()> 
         document: args.document,
         title: args.title,
         sha256: sha256.clone(),
-        media_type: args
-            .media_type
-            .unwrap_or_else(|| media_type_of(&args.file).to_string()),
+        media_type: match args.media_type {
+            Some(media_type) => media_type,
+            None => media_type_of(&args.file)?.to_string(),
+        },
         size: bytes.len() as u64,
         meeting: args.meeting,
         note: args.note,

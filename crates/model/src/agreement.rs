@@ -312,14 +312,67 @@ impl Validate for DocumentVersion {
             return Err(ValidationError::new("title", "must not be empty"));
         }
         check_sha256(&self.sha256)?;
-        if !self.media_type.contains('/') {
+        if !DOCUMENT_MEDIA_TYPES
+            .iter()
+            .any(|(allowed, _)| *allowed == self.media_type)
+        {
+            let allowed: Vec<&str> = DOCUMENT_MEDIA_TYPES.iter().map(|(t, _)| *t).collect();
             return Err(ValidationError::new(
                 "media_type",
-                "must be a media type such as text/plain",
+                format!(
+                    "{:?} is not a document type the mechanism keeps; one of {}",
+                    self.media_type,
+                    allowed.join(", ")
+                ),
             ));
         }
         Ok(())
     }
+}
+
+/// The kinds of document a version may be, by media type and the file
+/// extensions that name it. Nothing a browser runs or renders as a page
+/// (HTML, SVG, JavaScript, XML) is among them: a document is only ever
+/// downloaded, but a type that could run in the node's origin is refused
+/// before it enters the Record.
+pub const DOCUMENT_MEDIA_TYPES: &[(&str, &[&str])] = &[
+    ("application/pdf", &["pdf"]),
+    ("text/plain", &["txt"]),
+    ("text/markdown", &["md", "markdown"]),
+    ("text/csv", &["csv"]),
+    ("image/png", &["png"]),
+    ("image/jpeg", &["jpg", "jpeg"]),
+    ("image/webp", &["webp"]),
+    ("image/gif", &["gif"]),
+    ("image/tiff", &["tif", "tiff"]),
+    ("application/rtf", &["rtf"]),
+    ("application/msword", &["doc"]),
+    ("application/vnd.ms-excel", &["xls"]),
+    ("application/vnd.ms-powerpoint", &["ppt"]),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &["docx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &["xlsx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        &["pptx"],
+    ),
+    ("application/vnd.oasis.opendocument.text", &["odt"]),
+    ("application/vnd.oasis.opendocument.spreadsheet", &["ods"]),
+    ("application/vnd.oasis.opendocument.presentation", &["odp"]),
+];
+
+/// The document media type a file extension names, if it is an allowed one.
+pub fn document_media_type_of_extension(extension: &str) -> Option<&'static str> {
+    let extension = extension.to_ascii_lowercase();
+    DOCUMENT_MEDIA_TYPES
+        .iter()
+        .find(|(_, extensions)| extensions.contains(&extension.as_str()))
+        .map(|(media_type, _)| *media_type)
 }
 
 /// A guarantor approves one version of a document.

@@ -18,8 +18,9 @@ mod parameters;
 mod register;
 
 pub use agreement::{
-    AgreementSpec, Clause, DocumentApproved, DocumentVersion, Handle, MeetingLevel,
-    MeetingRecorded, MeetingStatus, StatusSpec, Zone, ZoneGeometry, ZoneKind,
+    document_media_type_of_extension, AgreementSpec, Clause, DocumentApproved, DocumentVersion,
+    Handle, MeetingLevel, MeetingRecorded, MeetingStatus, StatusSpec, Zone, ZoneGeometry, ZoneKind,
+    DOCUMENT_MEDIA_TYPES,
 };
 pub use decision::{
     ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote, MeasureCompliance,

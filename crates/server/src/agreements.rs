@@ -187,5 +187,40 @@ pub async fn document_file(
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|_| ServerError::NotFound(format!("the file of {sha256} is not on this node")))?;
-    Ok(([(header::CONTENT_TYPE, media_type)], Body::from(bytes)).into_response())
+    // Never rendered in the node's origin, where it could read a session's
+    // token: always a download, never sniffed, and sandboxed should a
+    // browser open it anyway. A media type no header can carry (a Record
+    // admitted before types were checked) goes out as plain bytes.
+    let content_type = header::HeaderValue::from_str(&media_type)
+        .unwrap_or(header::HeaderValue::from_static("application/octet-stream"));
+    let disposition = header::HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}.{}\"",
+        &sha256[..12],
+        extension_of(&media_type)
+    ))
+    .unwrap_or(header::HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                header::HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                header::HeaderValue::from_static("default-src 'none'; sandbox"),
+            ),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}
+
+fn extension_of(media_type: &str) -> &'static str {
+    truce_model::DOCUMENT_MEDIA_TYPES
+        .iter()
+        .find(|(allowed, _)| *allowed == media_type)
+        .and_then(|(_, extensions)| extensions.first().copied())
+        .unwrap_or("bin")
 }

@@ -28,6 +28,7 @@ pub mod drafts;
 mod error;
 mod evidence;
 mod exchange;
+mod headers;
 mod layers;
 mod log;
 mod mirror;
@@ -315,7 +316,7 @@ pub fn router(state: AppState) -> Router {
     let uploads = uploads
         .method_not_allowed_fallback(layers::method_not_allowed)
         .with_state(state);
-    layers::apply(routes, uploads)
+    layers::apply(routes, uploads).layer(axum::middleware::from_fn(headers::secure))
 }
 
 /// Serves until ctrl-c (or SIGTERM), then finishes the requests in flight.

@@ -432,6 +432,18 @@
         f.sources ? [h("dt", null, t("sources")), h("dd", null, f.sources.map((s) => s.description + " (" + s.kind.replace(/_/g, " ") + ")").join("; "))] : null,
         f.evidence && f.evidence.length ? [h("dt", null, t("evidence")), h("dd", null, h("ul", { class: "evidence" }, ...f.evidence.map(evidenceItem)))] : null));
   }
+  // Files from the Record are saved, never opened in this page's origin
+  // (an HTML or SVG file there could read the session's token): the bytes
+  // go out as an opaque download, whatever type the file claims.
+  function saveDownload(bytes, name) {
+    const url = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
+    const save = h("a", { href: url, download: name || "document" });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
   // An evidence file: its name, size and hash; the file needs the token, so
   // it is fetched rather than followed, and saved as a download.
   function evidenceItem(e) {
@@ -442,12 +454,7 @@
       try {
         const response = await fetch(link.getAttribute("href"), { headers: { Authorization: "Bearer " + token() } });
         if (!response.ok) throw new Error((await response.json()).error);
-        const url = URL.createObjectURL(await response.blob());
-        const save = h("a", { href: url, download: link.getAttribute("download") });
-        document.body.append(save);
-        save.click();
-        save.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 60000);
+        saveDownload(await response.arrayBuffer(), link.getAttribute("download"));
       } catch (err) { link.after(errorBox(err)); }
     });
     return h("li", null, link, " (" + e.media_type + ", " + t("bytes", { n: e.bytes }) + ") ",
@@ -582,8 +589,8 @@
       link.addEventListener("click", async (e) => {
         e.preventDefault();
         const response = await fetch(link.getAttribute("href"), { headers: { Authorization: "Bearer " + token() } });
-        const url = URL.createObjectURL(await response.blob());
-        window.open(url, "_blank", "noopener");
+        if (!response.ok) { link.after(errorBox(new Error((await response.json()).error))); return; }
+        saveDownload(await response.arrayBuffer(), link.textContent);
       });
     }
   }

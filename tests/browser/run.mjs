@@ -242,8 +242,8 @@ await test("exchanges show counts and statuses to members, nothing to the public
   await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
 });
 
-await test("an observer reads a bulletin into drafts and sees the evidence marked", async () => {
-  await login(process.env.TRUCE_OBSERVER_TOKEN);
+await test("a guarantor reads a bulletin into drafts and sees the evidence marked", async () => {
+  await login(process.env.TRUCE_GUARANTOR_CLI_TOKEN);
   await go("#/review");
   await page.click('#ingest-form button[type="submit"]');
   await page.waitForSelector("#ingest-result .error");

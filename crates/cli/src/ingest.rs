@@ -114,6 +114,7 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
             let origin = path.display().to_string();
             Ok(truce_node::drafts::ingest(
                 &queue,
+                None,
                 &origin,
                 &bytes,
                 format,

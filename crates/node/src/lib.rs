@@ -29,6 +29,9 @@ pub enum NodeError {
     TooLarge { limit: u64 },
     #[error("the bytes hash to {actual}, not to {expected}")]
     Mismatch { expected: String, actual: String },
+    /// A member's or the node's quota of stored drafts would be exceeded.
+    #[error("{0}")]
+    OverQuota(String),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
     #[error("internal: {0}")]

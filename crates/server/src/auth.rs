@@ -77,6 +77,9 @@ pub enum Resource {
     Entries,
     /// The review queue of ingested texts.
     Drafts,
+    /// Adding to the review queue: those who may file reports, within
+    /// their quota.
+    Ingest,
     /// Adopted decisions only: id, type, title, status and the position
     /// that adopted them; no text, votes or dissent.
     AdoptedDecisions,
@@ -103,6 +106,7 @@ impl Resource {
             | Resource::PublicBulletin
             | Resource::RedactedReports
             | Resource::AdoptedDecisions => Access::Public,
+            Resource::Ingest => Access::Guarantor,
             // Observers read everything a guarantor reads, until the
             // mechanism decides otherwise: change it here and nowhere else.
             Resource::FullFindings

@@ -15,7 +15,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Caller, Resource};
 use crate::{AppState, ServerError};
 use truce_node::drafts::ingest;
-pub use truce_node::drafts::{Draft, DraftQueue};
+pub use truce_node::drafts::{Draft, DraftQueue, DraftSummary};
+use truce_query::Page;
+
+use crate::query::Paging;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct IngestQuery {
@@ -52,6 +55,9 @@ fn parse_format(value: Option<&str>) -> Result<Format, ServerError> {
         (status = 201, description = "Drafts queued (none when the text holds no events)", body = Vec<Draft>),
         (status = 400, description = "Unreadable input: binary, unknown encoding, unsupported language", body = crate::ErrorBody),
         (status = 401, description = "Needs a token", body = crate::ErrorBody),
+        (status = 403, description = "Only members who may file reports add to the queue", body = crate::ErrorBody),
+        (status = 413, description = "Over the body limit", body = crate::ErrorBody),
+        (status = 429, description = "The member's or the node's quota of drafts is used up", body = crate::ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -61,7 +67,7 @@ pub async fn ingest_text(
     Query(query): Query<IngestQuery>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Vec<Draft>>), ServerError> {
-    caller.require(Resource::Drafts)?;
+    caller.require(Resource::Ingest)?;
     let format = parse_format(query.format.as_deref())?;
     let published = query
         .published
@@ -73,39 +79,51 @@ pub async fn ingest_text(
             })
         })
         .transpose()?;
-    let origin = format!(
-        "upload by {}",
-        caller.member.as_ref().map_or("?", |m| m.as_str())
-    );
-    let queue = DraftQueue::in_data_dir(state.data_dir());
+    let member = caller.member.as_ref().map(|m| m.to_string());
+    let origin = format!("upload by {}", member.as_deref().unwrap_or("?"));
+    let queue = DraftQueue::in_data_dir(state.data_dir()).with_quota(state.draft_quota);
     // Reading a large text takes a while: keep it off the request threads.
-    let drafts =
-        tokio::task::spawn_blocking(move || ingest(&queue, &origin, &body, format, published))
-            .await
-            .map_err(|e| ServerError::Internal(e.to_string()))??;
+    let drafts = tokio::task::spawn_blocking(move || {
+        ingest(&queue, member.as_deref(), &origin, &body, format, published)
+    })
+    .await
+    .map_err(|e| ServerError::Internal(e.to_string()))??;
     Ok((StatusCode::CREATED, Json(drafts)))
 }
 
-/// The drafts waiting for review.
+/// The drafts waiting for review, oldest first, a page at a time.
 #[utoipa::path(
     get,
     path = "/api/v1/drafts",
     tag = "review",
-    responses((status = 200, body = Vec<Draft>), (status = 401, body = crate::ErrorBody)),
+    params(Paging),
+    responses(
+        (status = 200, body = Page<DraftSummary>),
+        (status = 400, body = crate::ErrorBody),
+        (status = 401, body = crate::ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 pub async fn list_drafts(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<Draft>>, ServerError> {
+    crate::query::Query(paging): crate::query::Query<Paging>,
+) -> Result<Json<Page<DraftSummary>>, ServerError> {
     caller.require(Resource::Drafts)?;
+    let paging = paging.resolve()?;
     let queue = DraftQueue::in_data_dir(state.data_dir());
-    let drafts = queue
-        .ids()
-        .into_iter()
-        .map(|id| queue.get(id))
-        .collect::<Result<_, _>>()?;
-    Ok(Json(drafts))
+    let (total, items) =
+        tokio::task::spawn_blocking(move || queue.summaries(paging.offset(), paging.limit()))
+            .await
+            .map_err(|e| ServerError::Internal(e.to_string()))??;
+    let end = paging.offset().saturating_add(items.len());
+    Ok(Json(Page {
+        total,
+        offset: paging.offset(),
+        limit: paging.limit(),
+        next_offset: (end < total).then_some(end),
+        items,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

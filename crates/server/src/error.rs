@@ -34,6 +34,9 @@ pub enum ServerError {
     NotFound(String),
     #[error("{0}")]
     TooLarge(String),
+    /// A quota of the caller's (or the node's) is used up for now.
+    #[error("{0}")]
+    TooMany(String),
     /// The node cannot take statements now (a commit failed, or it stopped).
     #[error("{0}")]
     Unavailable(String),
@@ -55,7 +58,7 @@ pub struct ErrorBody {
     pub error: String,
     /// What went wrong, for programs: `bad_request`, `refused`,
     /// `unauthenticated`, `forbidden`, `not_found`, `unavailable`, `internal`,
-    /// `payload_too_large`, `timeout`, `method_not_allowed`.
+    /// `payload_too_large`, `quota_exceeded`, `timeout`, `method_not_allowed`.
     pub code: String,
     /// The field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,6 +73,7 @@ impl From<truce_node::NodeError> for ServerError {
         use truce_node::NodeError;
         match error {
             NodeError::Tokens(reason) => ServerError::Tokens(reason),
+            NodeError::OverQuota(reason) => ServerError::TooMany(reason),
             NodeError::NotFound(what) => ServerError::NotFound(what),
             NodeError::Unreadable(e) => ServerError::BadRequest {
                 field: Some("body".into()),
@@ -110,6 +114,7 @@ impl ServerError {
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ServerError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             ServerError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::ReadOnly { .. } => StatusCode::CONFLICT,
             ServerError::Tokens(_) | ServerError::Io(_) | ServerError::Internal(_) => {
@@ -126,6 +131,7 @@ impl ServerError {
             ServerError::Forbidden(_) => "forbidden",
             ServerError::NotFound(_) => "not_found",
             ServerError::TooLarge(_) => "payload_too_large",
+            ServerError::TooMany(_) => "quota_exceeded",
             ServerError::Unavailable(_) => "unavailable",
             ServerError::ReadOnly { .. } => "read_only",
             ServerError::Tokens(_) | ServerError::Io(_) | ServerError::Internal(_) => "internal",

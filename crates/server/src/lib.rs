@@ -80,6 +80,8 @@ pub struct AppState {
     pub witnesses: Option<Arc<WitnessBoard>>,
     /// How evidence uploads are held: size limit, grace before a sweep.
     pub evidence: EvidenceSettings,
+    /// How much the review queue may hold, per member and in all.
+    pub draft_quota: truce_node::drafts::DraftQuota,
 }
 
 /// The node's settings for evidence files (`truce serve --evidence-limit`,
@@ -114,7 +116,14 @@ impl AppState {
             mirror: None,
             witnesses: None,
             evidence: EvidenceSettings::default(),
+            draft_quota: truce_node::drafts::DraftQuota::NODE,
         }
+    }
+
+    /// The review queue held to this quota.
+    pub fn with_draft_quota(mut self, quota: truce_node::drafts::DraftQuota) -> Self {
+        self.draft_quota = quota;
+        self
     }
 
     /// Evidence uploads held to these settings.

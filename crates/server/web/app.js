@@ -665,10 +665,13 @@
     const list = h("div", { id: "draft-list" });
     setView(t("review_title"), form, h("h2", null, t("review_queue")), list);
     async function refresh() {
-      const drafts = await api("/api/v1/drafts");
+      // The newest page first: the queue is paged, oldest first.
+      const first = await api("/api/v1/drafts?limit=1");
+      const offset = Math.max(0, first.total - 100);
+      const drafts = (await api("/api/v1/drafts?limit=100&offset=" + offset)).items.reverse();
       list.replaceChildren(drafts.length === 0 ? h("p", null, t("none")) : h("ul", null, ...drafts.map((d) => h("li", null,
         h("a", { href: "#/review/" + d.id }, t("draft_title", { id: d.id })),
-        " — " + d.origin + ", " + t("draft_count", { n: d.candidates.length })))));
+        " — " + d.origin + ", " + t("draft_count", { n: d.candidates })))));
     }
     form.addEventListener("submit", async (e) => {
       e.preventDefault();

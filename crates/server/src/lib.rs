@@ -56,7 +56,7 @@ use utoipa_axum::routes;
 pub use auth::Access;
 pub use error::{ErrorBody, ServerError};
 pub use evidence::EvidenceReceipt;
-pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView};
+pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView, Readiness};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
 pub use tls::{serve_tls_until, tls_config, TlsError, HANDSHAKE_TIMEOUT};
@@ -256,6 +256,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(log::consistency))
         .routes(routes!(log::entries))
         .routes(routes!(log::healthz))
+        .routes(routes!(log::readyz))
         .routes(routes!(web::admin1))
         .routes(routes!(web::canonical))
         .routes(routes!(web::whoami))

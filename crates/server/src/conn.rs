@@ -222,10 +222,13 @@ pub async fn serve_connections(
             let mut slot = slot;
             let mut closed = slot.closed.take().expect("a new slot");
             let slot = Arc::new(slot);
+            // Whether to close the connection now: it was chosen to make
+            // room (the sender fired), or the node stops before it sent a
+            // request. A sender dropped means the connection started.
             let waiting = async {
                 tokio::select! {
-                    _ = &mut closed => {},
-                    _ = stop.changed() => {},
+                    chosen = &mut closed => chosen.is_ok(),
+                    _ = stop.changed() => !slot.has_started(),
                 }
             };
             tokio::pin!(waiting);
@@ -250,11 +253,10 @@ pub async fn serve_connections(
                 () = &mut served => {},
                 // Closed to make room, or the node stops: only a connection
                 // that has not sent a request is closed here.
-                () = &mut waiting => {
-                    if !slot.has_started() {
-                        return;
+                close = &mut waiting => {
+                    if !close {
+                        served.await;
                     }
-                    served.await;
                 }
             }
         });

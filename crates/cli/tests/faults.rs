@@ -168,3 +168,106 @@ async fn a_commit_that_fails_is_retried_without_a_restart() {
     let (ok, report) = node.verify();
     assert!(ok, "{report}");
 }
+
+/// A small tmpfs mounted over a folder, unmounted when dropped.
+struct Mounted(std::path::PathBuf);
+
+impl Mounted {
+    /// `None`, with the reason printed, where mounting is not permitted.
+    fn tmpfs(at: &std::path::Path, size: &str) -> Option<Self> {
+        let output = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .output();
+        match output {
+            Ok(output) if output.status.success() => Some(Mounted(at.to_path_buf())),
+            Ok(output) => {
+                eprintln!(
+                    "skipped: cannot mount a tmpfs here ({})",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                );
+                None
+            }
+            Err(e) => {
+                eprintln!("skipped: no mount command ({e})");
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_refuses_writes_until_space_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mounted) = Mounted::tmpfs(dir.path(), "24m") else {
+        return;
+    };
+    let node = Node {
+        dir,
+        database: None,
+    };
+    node.ok(&["demo", "--days", "1", "--no-serve"]);
+    let token = observer_token(&node);
+    let mut served = serve(&node);
+    let address = served.address.clone();
+    let seq = next_seq(&address, &token, "secretariat");
+
+    // Fill what is left of the filesystem.
+    let filler = node.dir.path().join("filler");
+    {
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        while file.write_all(&chunk).is_ok() {}
+        while file.write_all(&chunk[..512]).is_ok() {}
+    }
+    let text = "x".repeat(4000);
+    let mut next = seq;
+    let mut refused = None;
+    for _ in 0..300 {
+        let (status, headers, body) = submit_note(&address, &node, "secretariat", next, &text);
+        match status {
+            201 => next += 1,
+            507 => {
+                refused = Some((headers, body));
+                break;
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    let (headers, body) = refused.expect("a full disk refuses a write with 507");
+    assert!(body.contains("disk_full"), "{body}");
+    assert!(body.contains("full"), "{body}");
+    assert!(headers.iter().any(|(n, _)| n == "retry-after"), "{headers:?}");
+    let (status, body) = http(&address, "GET", "/readyz", None, None);
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("disk_full"), "{body}");
+
+    std::fs::remove_file(&filler).unwrap();
+    // Space is back: the node takes the same statement again by itself.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, _, body) = submit_note(&address, &node, "secretariat", next, &text);
+        if status == 201 {
+            break;
+        }
+        assert_eq!(status, 507, "{body}");
+        assert!(Instant::now() < deadline, "still refused: {body}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let (status, body) = http(&address, "GET", "/readyz", None, None);
+    assert_eq!(status, 200, "{body}");
+    assert!(served.terminate(Duration::from_secs(30)).success());
+    let (ok, report) = node.verify();
+    assert!(ok, "{report}");
+    drop(node);
+    drop(mounted);
+}

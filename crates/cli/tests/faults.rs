@@ -56,7 +56,9 @@ async fn silent_and_slow_connections_do_not_keep_health_checks_out() {
     let mut slow: Vec<TcpStream> = (0..5)
         .map(|_| {
             let mut stream = TcpStream::connect(&address).unwrap();
-            stream.write_all(b"GET /healthz HTTP/1.1\r\nX-Slow: a").unwrap();
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nX-Slow: a")
+                .unwrap();
             stream
         })
         .collect();
@@ -246,7 +248,10 @@ async fn a_full_disk_refuses_writes_until_space_returns() {
     let (headers, body) = refused.expect("a full disk refuses a write with 507");
     assert!(body.contains("disk_full"), "{body}");
     assert!(body.contains("full"), "{body}");
-    assert!(headers.iter().any(|(n, _)| n == "retry-after"), "{headers:?}");
+    assert!(
+        headers.iter().any(|(n, _)| n == "retry-after"),
+        "{headers:?}"
+    );
     let (status, body) = http(&address, "GET", "/readyz", None, None);
     assert_eq!(status, 503, "{body}");
     assert!(body.contains("disk_full"), "{body}");

@@ -64,6 +64,8 @@ impl Default for Limits {
 }
 
 /// The soft limit on open file descriptors (RLIMIT_NOFILE).
+// rlim_t is u64 on Linux, not everywhere.
+#[allow(clippy::unnecessary_cast)]
 pub fn descriptor_limit() -> Option<u64> {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
@@ -79,6 +81,7 @@ pub fn descriptor_limit() -> Option<u64> {
 /// Raises the soft limit on open file descriptors to the hard limit (many
 /// systems start processes at 1,024, too few for a node with many
 /// members), and returns the soft limit now in force.
+#[allow(clippy::unnecessary_cast)]
 pub fn raise_descriptor_limit() -> Option<u64> {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
@@ -279,8 +282,12 @@ impl Slot {
     }
 }
 
-async fn serve_one<S>(stream: S, app: Router, slot: Arc<Slot>, watcher: hyper_util::server::graceful::Watcher)
-where
+async fn serve_one<S>(
+    stream: S,
+    app: Router,
+    slot: Arc<Slot>,
+    watcher: hyper_util::server::graceful::Watcher,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = TowerToHyperService::new(app);

@@ -55,15 +55,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use auth::Access;
+pub use conn::{
+    descriptor_limit, raise_descriptor_limit, Limits, DESCRIPTOR_RESERVE, HANDSHAKE_TIMEOUT,
+    HEADER_READ_TIMEOUT,
+};
 pub use error::{ErrorBody, ServerError};
 pub use evidence::EvidenceReceipt;
 pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView, Readiness};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
-pub use conn::{
-    descriptor_limit, raise_descriptor_limit, Limits, DESCRIPTOR_RESERVE, HANDSHAKE_TIMEOUT,
-    HEADER_READ_TIMEOUT,
-};
 pub use tls::{serve_tls_until, tls_config, TlsError};
 pub use web::{CanonicalStatement, WhoAmI};
 pub use witnesses::{WitnessBoard, WitnessHealth};

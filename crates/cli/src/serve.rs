@@ -43,6 +43,13 @@ pub struct ServeArgs {
     /// or SEC1). Needs --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Most connections held open at once. At the cap the oldest
+    /// connection that has not sent a request is closed to make room;
+    /// beyond it, new ones are closed at once. Default: the process's
+    /// file-descriptor limit (raised to its hard limit at start) less a
+    /// reserve for the database and files.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
 }
 
 fn parse_witnesses(args: &[String]) -> Result<Vec<(String, String)>> {
@@ -67,6 +74,23 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         (None, None) => None,
         _ => bail!("--tls-cert and --tls-key go together"),
     };
+    // Each connection holds a descriptor: take all the system allows
+    // before sizing the cap on connections to it.
+    let descriptors = truce_server::raise_descriptor_limit();
+    let limits = match args.max_connections {
+        Some(0) => bail!("--max-connections must be at least 1"),
+        Some(max_connections) => truce_server::Limits { max_connections },
+        None => truce_server::Limits::from_descriptor_limit(),
+    };
+    if let Some(descriptors) = descriptors {
+        if limits.max_connections as u64 + truce_server::DESCRIPTOR_RESERVE > descriptors {
+            eprintln!(
+                "warning: --max-connections {} with {descriptors} file descriptors leaves fewer than {} for the database and files",
+                limits.max_connections,
+                truce_server::DESCRIPTOR_RESERVE
+            );
+        }
+    }
     let ledger = Arc::new(location.open_ledger_to_write(&lock).await?);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -79,6 +103,7 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         truce_server::OPENAPI_PATH
     );
     println!("Record: {} — stop with ctrl-c", location.describe());
+    println!("at most {} connections at once", limits.max_connections);
     if args.evidence_limit > truce_model::MAX_EVIDENCE_BYTES {
         bail!(
             "--evidence-limit {} is over what a report may cite ({} bytes)",
@@ -124,10 +149,7 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     // A mirror takes no uploads: its copy of the Record is not its own.
     let sweeping =
         (state.mirror.is_none() && ledger.is_writer()).then(|| tokio::spawn(sweep(state.clone())));
-    match tls {
-        Some(tls) => truce_server::serve_tls(listener, tls, state).await?,
-        None => truce_server::serve(listener, state).await?,
-    }
+    truce_server::serve_limited(listener, tls, limits, state).await?;
     if let Some(task) = sweeping {
         task.abort();
         let _ = task.await;

@@ -76,6 +76,12 @@ pub trait Rules: Send + Sync {
     ) -> Result<(), Rejection> {
         Ok(())
     }
+    /// The same rules with no statement taken in yet. A node whose commit
+    /// failed has taken the batch into its state; it starts again from
+    /// this and replays what the store durably holds.
+    fn fresh(&self) -> Self
+    where
+        Self: Sized;
 }
 
 /// Membership rules only.
@@ -92,6 +98,10 @@ impl Rules for NoRules {
     }
 
     fn apply(&mut self, _: &Context<'_>, _: &Statement) {}
+
+    fn fresh(&self) -> Self {
+        NoRules
+    }
 }
 
 /// The membership projection, advanced one entry at a time.

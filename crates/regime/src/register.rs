@@ -94,6 +94,9 @@ pub(crate) struct Link {
 #[derive(Debug)]
 pub struct Register {
     pub(crate) config: RegisterConfig,
+    /// The configuration it was made with, before the genesis or a
+    /// decision changed it: what a fresh copy starts from.
+    pub(crate) initial_config: RegisterConfig,
     pub(crate) gazetteer: &'static Gazetteer,
     /// Parties that have guarantor members, in the order they first appear.
     pub(crate) guarantors: Vec<Party>,
@@ -120,6 +123,7 @@ pub struct Register {
 impl Register {
     pub fn new(config: RegisterConfig, gazetteer: &'static Gazetteer) -> Self {
         Self {
+            initial_config: config.clone(),
             config,
             gazetteer,
             guarantors: Vec::new(),
@@ -313,6 +317,10 @@ fn rule(field: &str, reason: impl Into<String>) -> Rejection {
 }
 
 impl Rules for Register {
+    fn fresh(&self) -> Self {
+        Register::new(self.initial_config.clone(), self.gazetteer)
+    }
+
     fn check_arrival(&self, statement: &Statement, now: Timestamp) -> Result<(), Rejection> {
         let skew = self.config.max_clock_skew_seconds;
         let off = statement.time.as_second() - now.as_second();

@@ -40,6 +40,13 @@ pub enum ServerError {
     /// The node cannot take statements now (a commit failed, or it stopped).
     #[error("{0}")]
     Unavailable(String),
+    /// A commit failed and was rolled back; the node goes on, and the same
+    /// request may be sent again (after `Retry-After`).
+    #[error("{0}")]
+    Retry(String),
+    /// The node's disk is full: writes wait until space is freed.
+    #[error("{0}")]
+    DiskFull(String),
     /// A mirror's copy of the Record: statements go to the node it follows.
     #[error("this node is a read-only mirror of the Record; submit statements to {origin}")]
     ReadOnly { origin: String },
@@ -58,7 +65,8 @@ pub struct ErrorBody {
     pub error: String,
     /// What went wrong, for programs: `bad_request`, `refused`,
     /// `unauthenticated`, `forbidden`, `not_found`, `unavailable`, `internal`,
-    /// `payload_too_large`, `quota_exceeded`, `timeout`, `method_not_allowed`.
+    /// `payload_too_large`, `quota_exceeded`, `timeout`, `method_not_allowed`,
+    /// `retry` (a failed commit: send again after `Retry-After`), `disk_full`.
     pub code: String,
     /// The field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,7 +123,8 @@ impl ServerError {
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
-            ServerError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServerError::Unavailable(_) | ServerError::Retry(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServerError::DiskFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             ServerError::ReadOnly { .. } => StatusCode::CONFLICT,
             ServerError::Tokens(_) | ServerError::Io(_) | ServerError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -133,6 +142,8 @@ impl ServerError {
             ServerError::TooLarge(_) => "payload_too_large",
             ServerError::TooMany(_) => "quota_exceeded",
             ServerError::Unavailable(_) => "unavailable",
+            ServerError::Retry(_) => "retry",
+            ServerError::DiskFull(_) => "disk_full",
             ServerError::ReadOnly { .. } => "read_only",
             ServerError::Tokens(_) | ServerError::Io(_) | ServerError::Internal(_) => "internal",
         }
@@ -167,6 +178,12 @@ impl IntoResponse for ServerError {
                 header::HeaderValue::from_static("Bearer"),
             );
         }
+        if matches!(self, ServerError::Retry(_) | ServerError::DiskFull(_)) {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(truce_store::RETRY_AFTER.as_secs()),
+            );
+        }
         response
     }
 }
@@ -184,6 +201,8 @@ impl From<AppendError> for ServerError {
                 position: Some(position),
             },
             AppendError::Store(reason) => ServerError::Unavailable(reason),
+            error @ AppendError::NotCommitted(_) => ServerError::Retry(error.to_string()),
+            error @ AppendError::DiskFull(_) => ServerError::DiskFull(error.to_string()),
             AppendError::ReadOnly => ServerError::ReadOnly {
                 origin: "the node that this copy was taken from".into(),
             },

@@ -23,6 +23,7 @@
 
 mod agreements;
 pub mod auth;
+mod conn;
 mod decisions;
 pub mod drafts;
 mod error;
@@ -55,12 +56,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use auth::Access;
+pub use conn::{
+    descriptor_limit, raise_descriptor_limit, Limits, DESCRIPTOR_RESERVE, HANDSHAKE_TIMEOUT,
+    HEADER_READ_TIMEOUT,
+};
 pub use error::{ErrorBody, ServerError};
 pub use evidence::EvidenceReceipt;
-pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView};
+pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView, Readiness};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
-pub use tls::{serve_tls_until, tls_config, TlsError, HANDSHAKE_TIMEOUT};
+pub use tls::{serve_tls_until, tls_config, TlsError};
 pub use web::{CanonicalStatement, WhoAmI};
 pub use witnesses::{WitnessBoard, WitnessHealth};
 
@@ -266,6 +271,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(log::consistency))
         .routes(routes!(log::entries))
         .routes(routes!(log::healthz))
+        .routes(routes!(log::readyz))
         .routes(routes!(web::admin1))
         .routes(routes!(web::canonical))
         .routes(routes!(web::whoami))
@@ -344,16 +350,25 @@ pub async fn serve_tls(
     serve_tls_until(listener, tls, state, shutdown_signal()).await
 }
 
+/// As [`serve`] (over TLS when `tls` is given), holding connections to
+/// `limits`: what `truce serve` runs.
+pub async fn serve_limited(
+    listener: tokio::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    limits: Limits,
+    state: AppState,
+) -> Result<(), ServerError> {
+    let tls = tls.map(tokio_rustls::TlsAcceptor::from);
+    conn::serve_connections(listener, tls, router(state), limits, shutdown_signal()).await
+}
+
 /// As [`serve`], stopping when `shutdown` completes (for tests and benches).
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+    conn::serve_connections(listener, None, router(state), Limits::default(), shutdown).await
 }
 
 async fn shutdown_signal() {

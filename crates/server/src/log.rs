@@ -67,6 +67,66 @@ pub async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, 
     (status, Json(health))
 }
 
+/// Whether the node can take statements now (`/readyz`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Readiness {
+    /// `ready`; `read_only` for a mirror or a copy without the node key
+    /// (ready to serve reads); `not_ready` when the last commit failed;
+    /// `disk_full`; `stopped` for a mirror that stopped following.
+    pub status: String,
+    /// Why it is not ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Committed entries.
+    pub size: u64,
+    /// Where witnesses are configured: whether a quorum of them has
+    /// cosigned the latest checkpoint. Informative only: a lagging witness
+    /// does not stop the node from committing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness_quorum_in_step: Option<bool>,
+    /// The largest size a quorum of the witnesses cosigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_size: Option<u64>,
+}
+
+/// Readiness: 200 when the node can commit now (its last commit, or a
+/// write probe since, succeeded), 503 with the reason otherwise. Unlike
+/// `/healthz` (liveness), a node that is up but cannot write answers 503.
+#[utoipa::path(get, path = "/readyz", tag = "node", responses(
+    (status = 200, body = Readiness),
+    (status = 503, description = "The last commit failed, the disk is full, or a mirror stopped", body = Readiness),
+))]
+pub async fn readyz(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Readiness>) {
+    use truce_store::Readiness as Writer;
+    let size = state.ledger.size();
+    let (status, reason) = match state.ledger.readiness() {
+        Writer::Ready => ("ready", None),
+        Writer::ReadOnly => match state.mirror.as_ref().and_then(|m| m.health(size).stopped) {
+            Some(reason) => ("stopped", Some(reason)),
+            None => ("read_only", None),
+        },
+        Writer::DiskFull(reason) => ("disk_full", Some(reason)),
+        Writer::Failing(reason) => ("not_ready", Some(reason)),
+    };
+    let final_size = state.witnesses.as_ref().and_then(|w| w.final_size());
+    let readiness = Readiness {
+        status: status.into(),
+        reason,
+        size,
+        witness_quorum_in_step: state
+            .witnesses
+            .as_ref()
+            .map(|_| final_size.is_some_and(|f| f >= size)),
+        final_size,
+    };
+    let code = if matches!(status, "ready" | "read_only") {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(readiness))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WitnessView {
     pub party: String,

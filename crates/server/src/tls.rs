@@ -5,25 +5,13 @@
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::ServerConfig;
 use tokio_rustls::TlsAcceptor;
 
 use crate::{router, AppState, ServerError};
-
-/// How long a client may take over its TLS handshake. Each handshake runs
-/// on its own task, so a slow one holds only its own connection; this
-/// bounds how long it holds it.
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How long a client may take to send a request's head once connected.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
@@ -90,80 +78,22 @@ fn ring() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 /// As [`crate::serve_until`], over TLS: each connection is accepted, given
-/// [`HANDSHAKE_TIMEOUT`] to finish its handshake on its own task, then
-/// served. When `shutdown` completes no connection is taken any more,
-/// handshakes under way are dropped, and the requests in flight are
-/// finished before this returns.
+/// [`crate::HANDSHAKE_TIMEOUT`] to finish its handshake on its own task,
+/// then served, under the same limits as the plain path. When `shutdown`
+/// completes no connection is taken any more, handshakes under way are
+/// dropped, and the requests in flight are finished before this returns.
 pub async fn serve_tls_until(
     listener: tokio::net::TcpListener,
     tls: Arc<ServerConfig>,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let acceptor = TlsAcceptor::from(tls);
-    let app = router(state);
-    let graceful = GracefulShutdown::new();
-    // Handshakes still under way when shutdown comes are dropped: no
-    // request has been read on them, so there is nothing to finish.
-    let (stopping, stop) = tokio::sync::watch::channel(());
-    tokio::pin!(shutdown);
-    loop {
-        let tcp = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((tcp, _)) => tcp,
-                Err(e) => {
-                    accept_failed(e).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let acceptor = acceptor.clone();
-        let service = TowerToHyperService::new(app.clone());
-        // Taken before the handshake, so that shutdown waits for it too.
-        let watcher = graceful.watcher();
-        let mut stop = stop.clone();
-        tokio::spawn(async move {
-            let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
-            let stream = tokio::select! {
-                done = handshake => match done {
-                    Ok(Ok(stream)) => stream,
-                    Ok(Err(e)) => {
-                        tracing::debug!("TLS handshake refused: {e}");
-                        return;
-                    }
-                    Err(_) => {
-                        tracing::debug!("TLS handshake not done within {HANDSHAKE_TIMEOUT:?}");
-                        return;
-                    }
-                },
-                _ = stop.changed() => return,
-            };
-            let connection = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT)
-                .serve_connection(TokioIo::new(stream), service);
-            if let Err(e) = watcher.watch(connection).await {
-                tracing::debug!("connection ended: {e}");
-            }
-        });
-    }
-    drop(listener);
-    let _ = stopping.send(());
-    graceful.shutdown().await;
-    Ok(())
-}
-
-/// A connection that failed before it was taken concerns only its client;
-/// anything else (out of file descriptors) is waited out, as axum does.
-async fn accept_failed(error: std::io::Error) {
-    use std::io::ErrorKind::*;
-    if matches!(
-        error.kind(),
-        ConnectionRefused | ConnectionAborted | ConnectionReset
-    ) {
-        return;
-    }
-    tracing::error!("accepting a connection: {error}");
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    crate::conn::serve_connections(
+        listener,
+        Some(TlsAcceptor::from(tls)),
+        router(state),
+        crate::Limits::default(),
+        shutdown,
+    )
+    .await
 }

@@ -932,10 +932,11 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/exchange/matches",
         "/api/v1/exchange/projects",
         "/healthz",
+        "/readyz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 37, "{paths:?}");
+    assert_eq!(paths.len(), 38, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

@@ -137,6 +137,21 @@ macro_rules! backend {
                 Ok(row.map(|row| row.try_get(0)).transpose()?)
             }
 
+            /// Rewrites the latest checkpoint row with its own value under
+            /// the write lock: a commit that changes nothing, but needs the
+            /// lock and room for the database's log as a real one does.
+            pub(crate) async fn probe_write(pool: &Pool) -> Result<(), StoreError> {
+                let $pool = pool;
+                let mut tx = $begin;
+                sqlx::query(
+                    "UPDATE checkpoints SET note = note WHERE size = (SELECT MAX(size) FROM checkpoints)",
+                )
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             pub(crate) async fn add_checkpoint(pool: &Pool, size: u64, note: &[u8]) -> Result<(), StoreError> {
                 sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2) ON CONFLICT (size) DO NOTHING")
                     .bind(to_i64(size))

@@ -17,3 +17,35 @@ pub enum StoreError {
     #[error("the node has stopped")]
     Stopped,
 }
+
+/// SQLite's primary result code for a write that found no space.
+const SQLITE_FULL: i64 = 13;
+/// PostgreSQL's SQLSTATE `disk_full`.
+const POSTGRES_DISK_FULL: &str = "53100";
+/// ENOSPC on Linux and the BSDs.
+const ENOSPC: i32 = 28;
+
+impl StoreError {
+    /// Whether the database refused a write for want of disk space
+    /// (SQLite's SQLITE_FULL, PostgreSQL's `disk_full`, or ENOSPC from the
+    /// system): it passes once space is freed, with nothing to repair.
+    pub fn is_disk_full(&self) -> bool {
+        let StoreError::Database(error) = self else {
+            return false;
+        };
+        match error {
+            sqlx::Error::Database(db) => {
+                let Some(code) = db.code() else {
+                    return false;
+                };
+                // SQLite reports extended codes; the primary code is the low byte.
+                code == POSTGRES_DISK_FULL
+                    || code
+                        .parse::<i64>()
+                        .is_ok_and(|code| code & 0xff == SQLITE_FULL)
+            }
+            sqlx::Error::Io(io) => io.raw_os_error() == Some(ENOSPC),
+            _ => false,
+        }
+    }
+}

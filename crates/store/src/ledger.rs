@@ -1,10 +1,11 @@
 //! The node: admits statements in Record order and makes them durable in
 //! group commits, one signed checkpoint per commit.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, oneshot, RwLock as AsyncRwLock, RwLockReadGuard};
+use tokio::sync::{mpsc, oneshot, OwnedRwLockWriteGuard, RwLock as AsyncRwLock, RwLockReadGuard};
 use tokio::task::JoinHandle;
 use truce_record::{
     Candidate, CheckpointSigner, Hash, KeyId, MerkleLog, NoRules, RecordError, Registry, Rejection,
@@ -18,6 +19,12 @@ use crate::{Batch, EntryRow, Store, StoreError, StoredEntry};
 const MAX_BATCH: usize = 4_096;
 /// Entries read per query when the node replays its own store at start.
 const REPLAY_PAGE: u64 = 10_000;
+/// After a failed commit, how long a caller is told to wait before sending
+/// again, and how often the writer tries again by itself (a write probe,
+/// or reloading its state) while nobody sends: each failed commit costs a
+/// replay of the store, so a full disk costs one per interval, not one per
+/// submission.
+pub const RETRY_AFTER: Duration = Duration::from_secs(5);
 
 /// Proof that a statement is in the Record and durable.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +43,15 @@ pub enum AppendError {
     Refused { position: u64, rejection: Rejection },
     #[error("not stored: {0}")]
     Store(String),
+    /// The commit failed and was rolled back; the node goes on. Sending the
+    /// same statement again is safe: it is either admitted once or refused
+    /// as already in the Record.
+    #[error("not stored, the commit failed and was rolled back (send it again): {0}")]
+    NotCommitted(String),
+    /// The database has no room left: nothing is stored until space is
+    /// freed, then the node takes statements again by itself.
+    #[error("not stored, the node's disk is full (send it again once space is freed): {0}")]
+    DiskFull(String),
     #[error("this copy of the Record is read-only (no node key): send statements to the node")]
     ReadOnly,
 }
@@ -49,6 +65,21 @@ impl Pending {
             .await
             .map_err(|_| AppendError::Store(StoreError::Stopped.to_string()))?
     }
+}
+
+/// Whether the node's writer can commit now (`/readyz`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    /// The last commit (or write probe) succeeded, or none was tried yet.
+    Ready,
+    /// The last commit failed for want of disk space.
+    DiskFull(String),
+    /// The last commit failed (the database locked, unreachable, or
+    /// read-only); the writer tries again with the next submission and by
+    /// itself every [`RETRY_AFTER`].
+    Failing(String),
+    /// No writer: a mirror, or a copy opened without the node key.
+    ReadOnly,
 }
 
 /// What readers see: only committed entries.
@@ -72,6 +103,7 @@ pub struct Ledger<R: Rules + 'static = NoRules> {
     /// verifier's database) opened without the node key.
     requests: Option<mpsc::Sender<Request>>,
     writer: Option<JoinHandle<()>>,
+    readiness: Arc<Mutex<Readiness>>,
     /// Entries in the store, counting a mirror's verified entries that wait
     /// for the commit that carries their checkpoint.
     stored: AtomicU64,
@@ -114,8 +146,11 @@ impl<R: Rules + 'static> Ledger<R> {
             view: ledger.view.clone(),
             rules: ledger.rules.clone(),
             signer,
-            failed: AtomicBool::new(false),
+            readiness: ledger.readiness.clone(),
+            stale: None,
+            failed_at: None,
         };
+        *ledger.readiness.lock().expect("readiness lock") = Readiness::Ready;
         ledger.writer = Some(tokio::spawn(writer.run(queue)));
         ledger.requests = Some(requests);
         Ok(ledger)
@@ -129,49 +164,22 @@ impl<R: Rules + 'static> Ledger<R> {
     /// Signatures of entries are left to `replay` (they were checked before
     /// the entries were stored).
     pub async fn open_reader(store: Store, mut rules: R) -> Result<Self, StoreError> {
-        let latest = store.latest_checkpoint().await?;
-        let covered = latest.as_ref().map_or(0, |(size, _)| *size);
-        let (registry, log) = rebuild(&store, covered, &mut rules).await?;
-        let checkpoint = match (&latest, registry.genesis()) {
-            (None, None) => None,
-            (None, Some(_)) => {
-                return Err(StoreError::Corrupt(
-                    "the Record has entries but no checkpoint".into(),
-                ))
-            }
-            (Some((size, _)), None) => {
-                return Err(StoreError::Corrupt(format!(
-                    "a checkpoint of size {size} but no entries"
-                )))
-            }
-            (Some((_, note)), Some(genesis)) => {
-                let checkpoint = SignedCheckpoint::verify(note, &genesis.node_key)?;
-                if checkpoint.size() != covered {
-                    return Err(StoreError::Corrupt(format!(
-                        "the checkpoint stored as size {covered} says size {}",
-                        checkpoint.size()
-                    )));
-                }
-                if checkpoint.root() != log.root() {
-                    return Err(first_difference(&store, &log, &checkpoint).await);
-                }
-                Some(checkpoint)
-            }
-        };
+        let view = load(&store, &mut rules).await?;
         let stored = store.size().await?;
-        let view = Arc::new(RwLock::new(View {
-            registry,
-            log,
-            checkpoint,
-        }));
         Ok(Self {
             store,
-            view,
+            view: Arc::new(RwLock::new(view)),
             rules: Arc::new(AsyncRwLock::new(rules)),
             requests: None,
             writer: None,
+            readiness: Arc::new(Mutex::new(Readiness::ReadOnly)),
             stored: AtomicU64::new(stored),
         })
+    }
+
+    /// Whether the writer can commit now; see [`Readiness`].
+    pub fn readiness(&self) -> Readiness {
+        self.readiness.lock().expect("readiness lock").clone()
     }
 
     /// Whether this ledger appends (a node) or only reads and follows.
@@ -549,15 +557,32 @@ struct Writer<R> {
     view: Arc<RwLock<View>>,
     rules: Arc<AsyncRwLock<R>>,
     signer: CheckpointSigner,
-    /// Set when a commit failed after the rules took its statements in:
-    /// their state is then ahead of the store, so the node refuses more
-    /// until it is restarted (and replays the store).
-    failed: AtomicBool,
+    readiness: Arc<Mutex<Readiness>>,
+    /// Held while the rules' state is ahead of the store: a commit failed
+    /// and reloading from the store failed too. Readers of the register
+    /// wait rather than see statements that are not durable.
+    stale: Option<OwnedRwLockWriteGuard<R>>,
+    /// When the last commit, probe or reload failed.
+    failed_at: Option<Instant>,
 }
 
-impl<R: Rules> Writer<R> {
-    async fn run(self, mut queue: mpsc::Receiver<Request>) {
-        while let Some(first) = queue.recv().await {
+impl<R: Rules + 'static> Writer<R> {
+    async fn run(mut self, mut queue: mpsc::Receiver<Request>) {
+        loop {
+            let first = if self.is_ready() {
+                queue.recv().await
+            } else {
+                // Not ready: try again by itself now and then, so that the
+                // node becomes ready without waiting for a submission.
+                match tokio::time::timeout(RETRY_AFTER, queue.recv()).await {
+                    Ok(request) => request,
+                    Err(_) => {
+                        self.try_again().await;
+                        continue;
+                    }
+                }
+            };
+            let Some(first) = first else { break };
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
                 match queue.try_recv() {
@@ -569,20 +594,98 @@ impl<R: Rules> Writer<R> {
         }
     }
 
-    /// Admits what it can, writes it in one transaction, then answers
-    /// everyone: accepted statements only after the commit returned.
-    async fn commit(&self, batch: Vec<Request>) {
-        if self.failed.load(Ordering::SeqCst) {
-            for request in batch {
-                let _ = request.reply.send(Err(AppendError::Store(
-                    "an earlier commit failed; restart the node".into(),
+    fn is_ready(&self) -> bool {
+        *self.readiness.lock().expect("readiness lock") == Readiness::Ready
+    }
+
+    fn set(&self, readiness: Readiness) {
+        *self.readiness.lock().expect("readiness lock") = readiness;
+    }
+
+    /// While idle and not ready: reload a stale state, or probe the store
+    /// with a write that changes nothing.
+    async fn try_again(&mut self) {
+        if self.stale.is_some() {
+            self.reload_stale().await;
+            return;
+        }
+        match self.store.probe_write().await {
+            Ok(()) => {
+                tracing::info!("the store takes writes again");
+                self.failed_at = None;
+                self.set(Readiness::Ready);
+            }
+            Err(error) => {
+                self.failed_at = Some(Instant::now());
+                self.set(fault_of(&error));
+            }
+        }
+    }
+
+    async fn reload_stale(&mut self) {
+        let Some(mut rules) = self.stale.take() else {
+            return;
+        };
+        match self.reload(&mut rules).await {
+            Ok(()) => {
+                // The state is the store's again; whether it takes writes
+                // is for the next commit (or probe) to find.
+                let reason = "the last commit failed; the node's state was reloaded from the store";
+                self.set(Readiness::Failing(reason.into()));
+            }
+            Err(error) => {
+                self.failed_at = Some(Instant::now());
+                self.set(Readiness::Failing(format!(
+                    "a commit failed and the node's state cannot be reloaded from the store: {error}"
                 )));
+                self.stale = Some(rules);
+            }
+        }
+    }
+
+    /// Rebuilds the view and the rules' state from what the store durably
+    /// holds, as opening the Record does: it may hold more than this node
+    /// wrote (a commit reported failed that reached the disk).
+    async fn reload(&self, rules: &mut R) -> Result<(), StoreError> {
+        let mut fresh = rules.fresh();
+        let view = load(&self.store, &mut fresh).await?;
+        *rules = fresh;
+        *self.view.write().expect("view lock") = view;
+        Ok(())
+    }
+
+    /// Why a batch is refused before it is tried: the state is stale and
+    /// cannot be reloaded yet, or the disk was full moments ago.
+    async fn refusal(&mut self) -> Option<Refusal> {
+        let recent = self.failed_at.is_some_and(|t| t.elapsed() < RETRY_AFTER);
+        if self.stale.is_some() && !recent {
+            self.reload_stale().await;
+        }
+        let readiness = self.readiness.lock().expect("readiness lock").clone();
+        match readiness {
+            _ if self.stale.is_some() => Some(Refusal::NotCommitted(match readiness {
+                Readiness::Failing(reason) => reason,
+                _ => "the node's state is being reloaded from the store".into(),
+            })),
+            Readiness::DiskFull(reason) if recent => Some(Refusal::DiskFull(reason)),
+            _ => None,
+        }
+    }
+
+    /// Admits what it can, writes it in one transaction, then answers
+    /// everyone: accepted statements only after the commit returned. A
+    /// failed commit is rolled back and the state reloaded from the store;
+    /// its callers are told whether their statements are durable.
+    async fn commit(&mut self, batch: Vec<Request>) {
+        if let Some(refusal) = self.refusal().await {
+            for request in batch {
+                let _ = request.reply.send(Err(refusal.to_error()));
             }
             return;
         }
         // Held until the commit returns, so readers of the rules' state never
         // see statements that are not durable.
-        let mut rules = self.rules.write().await;
+        let mut rules = self.rules.clone().write_owned().await;
         let (mut registry, start) = {
             let view = self.view.read().expect("view lock");
             (view.registry.clone(), view.log.size())
@@ -628,12 +731,15 @@ impl<R: Rules> Writer<R> {
             }
             Err(e) => Err(StoreError::Record(e)),
         };
-        let mut view = self.view.write().expect("view lock");
-        match outcome {
+        let error = match outcome {
             Ok(checkpoint) => {
+                let mut view = self.view.write().expect("view lock");
                 view.registry = registry;
                 view.checkpoint = Some(checkpoint);
                 drop(view);
+                drop(rules);
+                self.failed_at = None;
+                self.set(Readiness::Ready);
                 for (reply, position, leaf_hash) in accepted {
                     let _ = reply.send(Ok(Receipt {
                         position,
@@ -641,16 +747,61 @@ impl<R: Rules> Writer<R> {
                         checkpoint_size: size,
                     }));
                 }
+                return;
             }
-            Err(error) => {
-                view.log.truncate(start);
-                self.failed.store(true, Ordering::SeqCst);
-                drop(view);
-                for (reply, ..) in accepted {
-                    let _ = reply.send(Err(AppendError::Store(error.to_string())));
-                }
+            Err(error) => error,
+        };
+        tracing::error!("commit of entries {start}..{size} failed: {error}");
+        self.view.write().expect("view lock").log.truncate(start);
+        self.failed_at = Some(Instant::now());
+        self.set(fault_of(&error));
+        let not_stored = |error: &StoreError| {
+            if error.is_disk_full() {
+                AppendError::DiskFull(error.to_string())
+            } else {
+                AppendError::NotCommitted(error.to_string())
             }
+        };
+        if let Err(reload) = self.reload(&mut rules).await {
+            tracing::error!("reloading the node's state from the store failed: {reload}");
+            self.set(Readiness::Failing(format!(
+                "a commit failed ({error}) and the node's state cannot be reloaded from the store: {reload}"
+            )));
+            self.stale = Some(rules);
+            for (reply, ..) in accepted {
+                let _ = reply.send(Err(not_stored(&error)));
+            }
+            return;
         }
+        drop(rules);
+        // A commit reported failed may still have reached the disk (a
+        // connection lost after COMMIT): what the reloaded Record holds at
+        // a statement's position, with its leaf hash, is durable.
+        let (held, checkpoint_size) = {
+            let view = self.view.read().expect("view lock");
+            (view.log.size(), view.registry.size())
+        };
+        for (reply, position, leaf_hash) in accepted {
+            let durable = position < held && self.view_leaf(position) == Some(leaf_hash);
+            let answer = if durable {
+                Ok(Receipt {
+                    position,
+                    leaf_hash,
+                    checkpoint_size,
+                })
+            } else {
+                Err(not_stored(&error))
+            };
+            let _ = reply.send(answer);
+        }
+    }
+
+    fn view_leaf(&self, position: u64) -> Option<Hash> {
+        self.view
+            .read()
+            .expect("view lock")
+            .log
+            .leaf_hash_at(position)
     }
 
     fn extend_tree(&self, rows: &[EntryRow]) -> (u64, Vec<Hash>, u64, Hash) {
@@ -668,6 +819,29 @@ impl<R: Rules> Writer<R> {
     }
 }
 
+/// Why the writer refuses a batch without trying it.
+enum Refusal {
+    NotCommitted(String),
+    DiskFull(String),
+}
+
+impl Refusal {
+    fn to_error(&self) -> AppendError {
+        match self {
+            Refusal::NotCommitted(reason) => AppendError::NotCommitted(reason.clone()),
+            Refusal::DiskFull(reason) => AppendError::DiskFull(reason.clone()),
+        }
+    }
+}
+
+fn fault_of(error: &StoreError) -> Readiness {
+    if error.is_disk_full() {
+        Readiness::DiskFull(error.to_string())
+    } else {
+        Readiness::Failing(error.to_string())
+    }
+}
+
 fn entry_row(position: u64, kind: &'static str, candidate: &Candidate) -> EntryRow {
     let statement = &candidate.statement;
     EntryRow {
@@ -680,6 +854,46 @@ fn entry_row(position: u64, kind: &'static str, candidate: &Candidate) -> EntryR
         claimed_time: statement.time.to_string(),
         leaf_hash: candidate.signed.leaf_hash(),
     }
+}
+
+/// The committed view of the Record in `store`, with `rules` (fresh) taken
+/// through every entry the latest checkpoint covers; see
+/// [`Ledger::open_reader`] for what is checked.
+async fn load<R: Rules>(store: &Store, rules: &mut R) -> Result<View, StoreError> {
+    let latest = store.latest_checkpoint().await?;
+    let covered = latest.as_ref().map_or(0, |(size, _)| *size);
+    let (registry, log) = rebuild(store, covered, rules).await?;
+    let checkpoint = match (&latest, registry.genesis()) {
+        (None, None) => None,
+        (None, Some(_)) => {
+            return Err(StoreError::Corrupt(
+                "the Record has entries but no checkpoint".into(),
+            ))
+        }
+        (Some((size, _)), None) => {
+            return Err(StoreError::Corrupt(format!(
+                "a checkpoint of size {size} but no entries"
+            )))
+        }
+        (Some((_, note)), Some(genesis)) => {
+            let checkpoint = SignedCheckpoint::verify(note, &genesis.node_key)?;
+            if checkpoint.size() != covered {
+                return Err(StoreError::Corrupt(format!(
+                    "the checkpoint stored as size {covered} says size {}",
+                    checkpoint.size()
+                )));
+            }
+            if checkpoint.root() != log.root() {
+                return Err(first_difference(store, &log, &checkpoint).await);
+            }
+            Some(checkpoint)
+        }
+    };
+    Ok(View {
+        registry,
+        log,
+        checkpoint,
+    })
 }
 
 /// Rebuilds membership, the rules' state and the tree from the stored

@@ -15,6 +15,8 @@ mod store;
 mod verify;
 
 pub use error::StoreError;
-pub use ledger::{AppendError, FollowError, Inconsistency, Ledger, Pending, Receipt, Step};
+pub use ledger::{
+    AppendError, FollowError, Inconsistency, Ledger, Pending, Readiness, Receipt, Step, RETRY_AFTER,
+};
 pub use store::{Batch, EntryRow, Store, StoredEntry};
 pub use verify::{replay, replay_with, ReplayProblem, ReplayReport};

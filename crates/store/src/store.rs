@@ -138,6 +138,12 @@ impl Store {
         dispatch!(self, checkpoint(size))
     }
 
+    /// Whether a write would commit now: takes the write lock and commits
+    /// a change of nothing (the latest checkpoint rewritten as it is).
+    pub async fn probe_write(&self) -> Result<(), StoreError> {
+        dispatch!(self, probe_write())
+    }
+
     /// Stores a checkpoint of entries already stored (a mirror that caught
     /// up before its crash, or a node's new checkpoint of the same size).
     pub async fn add_checkpoint(&self, size: u64, note: &[u8]) -> Result<(), StoreError> {

@@ -94,8 +94,51 @@ struct Cli {
     #[arg(long, global = true)]
     receipt: Option<PathBuf>,
 
+    /// How the log lines on standard error are written: `text` for people,
+    /// `json` (one object per line) for a log collector. Which lines: the
+    /// RUST_LOG variable (e.g. `RUST_LOG=debug` adds every commit and
+    /// refusal); by default warnings, and one line per request for the
+    /// commands that serve.
+    #[arg(
+        long,
+        global = true,
+        env = "TRUCE_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
+
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Log lines go to standard error, so they never mix with what a command
+/// prints for a pipe.
+fn start_logging(format: LogFormat, serving: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if serving {
+        "info,sqlx=warn,hyper=warn,tower_http=warn"
+    } else {
+        "warn"
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
+    };
 }
 
 #[derive(Subcommand)]
@@ -189,6 +232,11 @@ fn main() -> ExitCode {
         libc::umask(0o077);
     }
     let cli = Cli::parse();
+    let serving = matches!(
+        &cli.command,
+        Command::Serve(_) | Command::Mirror(_) | Command::Demo(_) | Command::Witness(_)
+    );
+    start_logging(cli.log_format, serving);
     // Absolute from here on, so every path the CLI prints (keys, evidence,
     // commands to try) works from any directory.
     let data_dir = std::path::absolute(&cli.data_dir).unwrap_or(cli.data_dir);

@@ -180,6 +180,7 @@ impl FromRequestParts<AppState> for Caller {
             .ledger
             .with_registry(|r| r.member_in_good_standing(&record.member).map(|m| m.role))
             .ok_or(ServerError::BadToken)?;
+        tracing::Span::current().record("member", record.member.as_str());
         Ok(Caller {
             access: Access::of_role(role),
             member: Some(record.member),

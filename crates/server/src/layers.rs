@@ -53,11 +53,53 @@ pub fn apply(routes: Router, uploads: Router) -> Router {
     routes.merge(uploads).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-            .layer(TraceLayer::new_for_http())
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_request(())
+                    .on_response(log_answer)
+                    // A 5xx is logged with its cause where it is made
+                    // (`ServerError::into_response`).
+                    .on_failure(()),
+            )
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(axum::middleware::map_response(make_json))
             .layer(CatchPanicLayer::custom(panic_response)),
     )
+}
+
+/// One span per request: its id (as answered in `x-request-id`), method and
+/// route (the pattern, never the path's values), and the member a token
+/// names once the caller is known. Never a token, a body or a query string:
+/// those can hold narratives and persons.
+fn request_span(request: &axum::http::Request<Body>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", |path| path.as_str())
+        .to_owned();
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        route = %route,
+        member = tracing::field::Empty,
+    )
+}
+
+/// One line per answered request.
+fn log_answer(response: &Response, latency: Duration, _span: &tracing::Span) {
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = (latency.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+        "answered"
+    );
 }
 
 fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {

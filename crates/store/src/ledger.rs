@@ -708,6 +708,7 @@ impl<R: Rules + 'static> Writer<R> {
                     rows.push(row);
                 }
                 Err(rejection) => {
+                    tracing::debug!(position = registry.size(), %rejection, "statement refused");
                     let _ = reply.send(Err(AppendError::Refused {
                         position: registry.size(),
                         rejection,
@@ -740,6 +741,7 @@ impl<R: Rules + 'static> Writer<R> {
                 drop(rules);
                 self.failed_at = None;
                 self.set(Readiness::Ready);
+                tracing::debug!(entries = accepted.len(), size, "committed");
                 for (reply, position, leaf_hash) in accepted {
                     let _ = reply.send(Ok(Receipt {
                         position,

@@ -197,6 +197,12 @@ pub(crate) async fn checkpoint_with_cosignatures(
         .checkpoint()
         .ok_or_else(|| ServerError::NotFound("the Record has no checkpoint yet".into()))?;
     let size = size.unwrap_or(latest.size());
+    if size > latest.size() {
+        return Err(ServerError::NotFound(format!(
+            "no checkpoint of size {size} (the latest has size {})",
+            latest.size()
+        )));
+    }
     let store = state.ledger.store();
     let note = store
         .checkpoint(size)

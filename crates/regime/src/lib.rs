@@ -30,7 +30,7 @@ pub use error::RegimeError;
 pub use exchange::{
     ExchangeKey, ExchangeList, ExchangeProject, InterviewOutcome, MatchRecord, ProjectPerson,
 };
-pub use export::{acled_csv, incidents_geojson};
+pub use export::{acled_csv, incidents_geojson, inter_code, source_scale, ExportLevel};
 pub use findings::{Finding, FindingKind};
 pub use incidents::Incident;
 pub use map::{

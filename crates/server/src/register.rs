@@ -18,7 +18,9 @@ use truce_query::{
     Audience, BulletinDays, DayRange, FindingFilter, FindingName, FindingView, FormationView,
     IncidentView, Page, ReportFilter, ReportView,
 };
-use truce_regime::{acled_csv, BoundingBox, Edition, MapFilter, MapIndex, MapView, MAX_ZOOM};
+use truce_regime::{
+    acled_csv, BoundingBox, Edition, ExportLevel, MapFilter, MapIndex, MapView, MAX_ZOOM,
+};
 use utoipa::IntoParams;
 
 use crate::auth::{Allowed, Caller, IncidentsGate, Resource};
@@ -317,6 +319,9 @@ pub struct BulletinQuery {
     pub edition: Option<String>,
     /// `json` (default), `text` or `csv` (ACLED columns with HXL hashtags).
     pub format: Option<String>,
+    /// For `csv`: `event` (default; one row per incident, fatalities counted
+    /// once) or `report` (one row per report).
+    pub level: Option<String>,
 }
 
 fn edition(value: Option<&str>) -> Result<Edition, ServerError> {
@@ -378,6 +383,7 @@ pub async fn bulletin(
             format!("{format:?}: json, text or csv"),
         ));
     }
+    let level = query::parse::<ExportLevel>("level", q.level.as_deref())?.unwrap_or_default();
     let days = bulletin_days(&q)?;
     let register = state.ledger.rules().await;
     let (from, to) = days.resolve(&register)?;
@@ -390,7 +396,7 @@ pub async fn bulletin(
         ),
         "csv" => text(
             "text/csv; charset=utf-8",
-            acled_csv(&register, from, to, edition),
+            acled_csv(&register, from, to, edition, level),
         ),
         _ => {
             let bulletin = register.bulletin(&state.mechanism(), from, to, edition);

@@ -158,7 +158,7 @@ async fn two_reports_and_an_assessment_make_one_confirmed_incident() {
         )
         .await;
     assert!(csv.content_type.starts_with("text/csv"));
-    assert!(csv.text.starts_with("event_id,event_date"));
+    assert!(csv.text.starts_with("event_id_cnty,event_date"));
     assert!(!csv.text.contains("Secret narrative"));
 
     let map = node.get("/api/v1/incidents.geojson", Who::Public).await;

@@ -36,6 +36,9 @@
 //!   civilians), else empty.
 //! - `iso` 760, `region` "Middle East", `country` "Syria".
 //! - `admin2`, `admin3`: empty; the gazetteer holds governorates only.
+//! - `location`: the place's name; empty in the public edition, as on the
+//!   public map. `latitude`, `longitude`: rounded for the public to
+//!   [`crate::PUBLIC_COORDINATE_DECIMALS`] places.
 //! - `source`: every report's sources; `source_scale`: their scales, ACLED's
 //!   words joined by `-` ([`source_scale`]). Both empty in the public edition.
 //! - `notes`: every report's narrative, each after its id; empty in the
@@ -57,7 +60,7 @@ use truce_model::{Actor, Outcome, PersonStatus, Side, SourceKind};
 
 use crate::findings::Finding;
 use crate::register::{Register, Report};
-use crate::Edition;
+use crate::{published_coordinate, Edition};
 
 /// One row per incident (ACLED's events) or one per report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -306,9 +309,9 @@ fn write_row(
         register.governorate_name(&first.governorate),
         String::new(),
         String::new(),
-        location.place.clone(),
-        location.lat.to_string(),
-        location.lon.to_string(),
+        private(location.place.clone()),
+        published_coordinate(location.lat, edition).to_string(),
+        published_coordinate(location.lon, edition).to_string(),
         location.precision.acled_code().to_string(),
         private(source),
         private(source_scale),
@@ -365,7 +368,9 @@ fn incident_findings(register: &Register, from: Date, to: Date) -> Vec<Finding> 
 
 /// The ACLED CSV of events from `from` to `to`, after a row of HXL
 /// hashtags: one row per incident, or per report at `ExportLevel::Report`.
-/// The public edition leaves out notes, sources and reporters.
+/// The public edition leaves out notes, sources, reporters and the place's
+/// name, and rounds the coordinates (the public `/reports` and GeoJSON
+/// publish the same).
 pub fn acled_csv(
     register: &Register,
     from: Date,
@@ -423,7 +428,7 @@ pub fn acled_csv(
 }
 
 /// Incidents with events from `from` to `to` as a GeoJSON FeatureCollection,
-/// each at its first report's point.
+/// each at its first report's point (rounded for the public).
 pub fn incidents_geojson(
     register: &Register,
     from: Date,
@@ -456,7 +461,10 @@ pub fn incidents_geojson(
                 "type": "Feature",
                 "geometry": {
                     "type": "Point",
-                    "coordinates": [first.fields.location.lon, first.fields.location.lat],
+                    "coordinates": [
+                        published_coordinate(first.fields.location.lon, edition),
+                        published_coordinate(first.fields.location.lat, edition),
+                    ],
                 },
                 "properties": properties,
             })

@@ -23,7 +23,9 @@ mod register;
 mod response;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
-pub use bulletin::{Bulletin, Edition, PartyTally};
+pub use bulletin::{
+    published_coordinate, Bulletin, Edition, PartyTally, PUBLIC_COORDINATE_DECIMALS,
+};
 pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
 pub use error::RegimeError;

@@ -31,6 +31,7 @@ mod exchange;
 mod layers;
 mod log;
 mod mirror;
+mod params;
 mod query;
 mod register;
 mod response;

@@ -262,6 +262,7 @@ fn hashes(proof: &[Hash]) -> Vec<String> {
 #[into_params(parameter_in = Query)]
 pub struct InclusionQuery {
     /// Size of the checkpoint to prove against (default: the latest).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub size: Option<String>,
 }
 
@@ -332,9 +333,11 @@ pub async fn inclusion(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
-    /// Size of the earlier checkpoint.
+    /// Size of the earlier checkpoint (required).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub old: Option<String>,
     /// Size of the later checkpoint (default: the latest).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub new: Option<String>,
 }
 
@@ -382,8 +385,10 @@ pub async fn consistency(
 #[into_params(parameter_in = Query)]
 pub struct EntriesQuery {
     /// First position (default 0).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub from: Option<String>,
     /// At most this many entries (default 100, at most 1000).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
 }
 

@@ -63,8 +63,10 @@ pub fn date_range(from: Option<&str>, to: Option<&str>) -> Result<(Date, Date), 
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// At most this many items (default 100, at most 1000).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
     /// Skip this many items first.
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub offset: Option<String>,
 }
 

@@ -1015,6 +1015,7 @@ async fn criteria_and_agreements_in_force_are_read_by_role() {
         .get("/api/v1/zones.geojson?date=2026-01-01", Who::Public)
         .await;
     assert_eq!(zones.status, StatusCode::OK);
+    assert_eq!(zones.content_type, "application/geo+json");
     assert_eq!(zones.json()["features"][0]["properties"]["id"], "north");
     let agreements = node.get("/api/v1/agreements", Who::Public).await.json();
     assert_eq!(agreements[0]["spec"]["clauses"][0]["id"], "art-1");

@@ -12,7 +12,7 @@
 //! How each ACLED column is filled:
 //! - `event_id_cnty`: `SYR` and the incident's number (the position of its
 //!   first report); at report level the report's own number.
-//! - `event_date`, `year`: the incident's date (its earliest report's day).
+//! - `event_date`, `year`: the incident's date (its first report's day).
 //! - `time_precision`, `geo_precision`, `latitude`, `longitude`, `location`,
 //!   `admin1`, `event_type`, `sub_event_type`: from the incident's first
 //!   report, which names it (as on the map).

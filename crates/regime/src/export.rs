@@ -22,8 +22,9 @@
 //!   first report's perpetrator and target. A formation is named as
 //!   registered; an unidentified perpetrator is "Unidentified Armed Group
 //!   (Syria)"; an unidentified target is "Civilians (Syria)" when any report
-//!   of the incident counts civilian casualties, and empty otherwise (its
-//!   description is in `truce_target`). Every perpetrator any report alleges
+//!   of the incident counts civilian casualties and the event is not a
+//!   battle (ACLED's battles are between armed actors), and empty otherwise
+//!   (its description is in `truce_target`). Every perpetrator any report alleges
 //!   is in `truce_alleged_perpetrators`.
 //! - `assoc_actor_1`, `assoc_actor_2`: empty (the register names no
 //!   associated actors).
@@ -255,7 +256,8 @@ fn write_row(
         "Strategic developments" => "Strategic developments",
         _ => "Political violence",
     };
-    let civilians = row.reports.iter().any(|r| civilians_hit(r));
+    // ACLED's battles are between armed actors: civilians are never one.
+    let civilians = event_type != "Battles" && row.reports.iter().any(|r| civilians_hit(r));
     let (actor1, inter1) = perpetrator(register, &first.fields.perpetrator);
     let (actor2, inter2) = target(register, &first.fields.target, civilians);
     let civilian_targeting =

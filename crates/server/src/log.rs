@@ -333,8 +333,8 @@ pub async fn inclusion(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
-    /// Size of the earlier checkpoint (required).
-    #[param(value_type = Option<u64>, minimum = 0)]
+    /// Size of the earlier checkpoint.
+    #[param(value_type = u64, minimum = 0)]
     pub old: Option<String>,
     /// Size of the later checkpoint (default: the latest).
     #[param(value_type = Option<u64>, minimum = 0)]

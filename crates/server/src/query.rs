@@ -72,9 +72,18 @@ pub struct Paging {
 
 impl Paging {
     pub fn resolve(&self) -> Result<truce_query::Paging, ServerError> {
+        // An offset is a signed 64-bit integer in the OpenAPI document
+        // (`int64`), so the server takes no more.
+        let offset = parse::<u64>("offset", self.offset.as_deref())?;
+        if offset.is_some_and(|o| i64::try_from(o).is_err()) {
+            return Err(ServerError::bad(
+                "offset",
+                format!("must be at most {}", i64::MAX),
+            ));
+        }
         Ok(truce_query::Paging::new(
             parse::<usize>("limit", self.limit.as_deref())?,
-            parse::<usize>("offset", self.offset.as_deref())?,
+            offset.map(|o| usize::try_from(o).unwrap_or(usize::MAX)),
         )?)
     }
 }

@@ -136,7 +136,7 @@ pub async fn list_reports(
     get,
     path = "/api/v1/reports/{id}",
     tag = "register",
-    params(("id" = String, Path, pattern = "^[RrIi]?-?[0-9]+$", description = "Report id: 12 or R-12")),
+    params(("id" = String, Path, pattern = "^([RrIi]-?)?[0-9]+$", description = "Report id: 12 or R-12")),
     responses(
         (status = 200, body = ReportView),
         (status = 400, body = ErrorBody),
@@ -270,7 +270,7 @@ pub async fn list_incidents(
     get,
     path = "/api/v1/incidents/{id}",
     tag = "register",
-    params(("id" = String, Path, pattern = "^[RrIi]?-?[0-9]+$", description = "Any report of the incident: 12, R-12 or I-12")),
+    params(("id" = String, Path, pattern = "^([RrIi]-?)?[0-9]+$", description = "Any report of the incident: 12, R-12 or I-12")),
     responses(
         (status = 200, body = IncidentView),
         (status = 400, body = ErrorBody),
@@ -390,7 +390,11 @@ fn bulletin_days(q: &BulletinQuery) -> Result<BulletinDays, ServerError> {
     tag = "register",
     params(BulletinQuery),
     responses(
-        (status = 200, description = "JSON (`Bulletin`), text/plain, or text/csv", body = Object),
+        (status = 200, description = "JSON (`Bulletin`), text/plain, or text/csv (ACLED's columns, then a row of HXL hashtags)", content(
+            (Object = "application/json"),
+            (String = "text/plain"),
+            (String = "text/csv"),
+        )),
         (status = 400, body = ErrorBody),
         (status = 401, description = "The internal edition needs a token", body = ErrorBody),
         (status = 404, description = "No reports yet and no day given", body = ErrorBody),

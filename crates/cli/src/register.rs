@@ -17,7 +17,7 @@ use truce_model::{
     ReportFields, ReportFiled, ReportId, Side, Source, SourceKind, TimePrecision, ViolationType,
 };
 use truce_record::{Body, Statement};
-use truce_regime::{acled_csv, incidents_geojson, Edition, Register};
+use truce_regime::{acled_csv, incidents_geojson, Edition, ExportLevel, Register};
 use truce_store::{Ledger, Receipt};
 
 use crate::keyfile;
@@ -595,7 +595,7 @@ pub async fn bulletin(location: &Location, args: BulletinArgs) -> Result<ExitCod
         BulletinFormat::Json => {
             serde_json::to_string_pretty(&register.bulletin(&mechanism, from, to, edition))? + "\n"
         }
-        BulletinFormat::Csv => acled_csv(&register, from, to, edition),
+        BulletinFormat::Csv => acled_csv(&register, from, to, edition, ExportLevel::Event),
     };
     print!("{output}");
     drop(register);
@@ -627,6 +627,22 @@ pub enum ExportFormat {
     Csv,
 }
 
+/// Rows of the CSV: one per incident (ACLED's events) or one per report.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LevelArg {
+    Event,
+    Report,
+}
+
+impl From<LevelArg> for ExportLevel {
+    fn from(level: LevelArg) -> Self {
+        match level {
+            LevelArg::Event => ExportLevel::Event,
+            LevelArg::Report => ExportLevel::Report,
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct ExportArgs {
     #[arg(long, value_enum)]
@@ -639,6 +655,10 @@ pub struct ExportArgs {
     to: Option<Date>,
     #[arg(long, value_enum, default_value = "internal")]
     edition: EditionArg,
+    /// For csv: one row per incident with its fatalities counted once
+    /// (event, as ACLED), or one per report.
+    #[arg(long, value_enum, default_value = "event")]
+    level: LevelArg,
     /// Write here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -658,7 +678,7 @@ pub async fn export(location: &Location, args: ExportArgs) -> Result<ExitCode> {
         ExportFormat::Geojson => {
             serde_json::to_string_pretty(&incidents_geojson(&register, from, to, edition))? + "\n"
         }
-        ExportFormat::Csv => acled_csv(&register, from, to, edition),
+        ExportFormat::Csv => acled_csv(&register, from, to, edition, args.level.into()),
     };
     drop(register);
     ledger.close().await;

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use truce_model::{FormationId, ReportId, ViolationType};
-use truce_regime::{Finding, Register, Report};
+use truce_regime::{published_coordinate, Edition, Finding, Register, Report};
 
 use crate::{Audience, Page, Paging, QueryError};
 
@@ -73,11 +73,13 @@ pub struct ReportView {
     /// Why it was withdrawn, if it was (the public sees only that it was).
     pub withdrawn: Option<String>,
     /// The report fields as filed (`ReportFields`); for the public without
-    /// narrative, sources, evidence and observation.
+    /// narrative, sources, evidence, observation and the place's name, its
+    /// coordinates rounded to `PUBLIC_COORDINATE_DECIMALS` places.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: Value,
     /// Zones in force on the report's day that hold its place, or lines it
-    /// lies near: "inside <zone>", "<n> m from <line>".
+    /// lies near: "inside <zone>", "<n> m from <line>" ("near <line>" for
+    /// the public).
     pub zones: Vec<String>,
 }
 
@@ -94,8 +96,27 @@ fn report_view(
             for name in PRIVATE_REPORT_FIELDS {
                 map.remove(name);
             }
+            // What the public CSV and map publish of the place: rounded
+            // coordinates, no name.
+            if let Some(Value::Object(location)) = map.get_mut("location") {
+                location.remove("place");
+                let at = &report.fields.location;
+                location.insert(
+                    "lat".into(),
+                    json!(published_coordinate(at.lat, Edition::Public)),
+                );
+                location.insert(
+                    "lon".into(),
+                    json!(published_coordinate(at.lon, Edition::Public)),
+                );
+            }
         }
     }
+    let edition = if full {
+        Edition::Internal
+    } else {
+        Edition::Public
+    };
     ReportView {
         id: report.id.0,
         name: report.id.to_string(),
@@ -106,7 +127,7 @@ fn report_view(
         incident: finding.map(|f| f.incident.0),
         finding: finding.map(|f| f.kind.label().to_string()),
         amendments: report.amendments.clone(),
-        zones: register.zone_names(report),
+        zones: register.zone_names_for(report, edition),
         withdrawn: report.withdrawn.as_ref().map(|reason| {
             if full {
                 reason.clone()

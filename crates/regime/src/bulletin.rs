@@ -21,6 +21,25 @@ pub enum Edition {
     Public,
 }
 
+/// Decimal places of the coordinates the public sees: 2 (0.01°, about
+/// 1.1 km north–south and 0.9 km east–west in Syria), in the public CSV, the
+/// public GeoJSON and map, and the public `/reports`; members see them as
+/// reported.
+pub const PUBLIC_COORDINATE_DECIMALS: i32 = 2;
+
+/// A coordinate as `edition` publishes it: rounded to
+/// [`PUBLIC_COORDINATE_DECIMALS`] for the public (rounding keeps order, so
+/// a rounded point stays within rounded bounds), as reported otherwise.
+pub fn published_coordinate(value: f64, edition: Edition) -> f64 {
+    match edition {
+        Edition::Internal => value,
+        Edition::Public => {
+            let scale = 10f64.powi(PUBLIC_COORDINATE_DECIMALS);
+            (value * scale).round() / scale
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct GovernorateCount {
     pub code: String,
@@ -222,12 +241,19 @@ impl Register {
 
     /// "inside the Idlib de-escalation area", "1200 m from the M5 line".
     pub fn zone_names(&self, report: &Report) -> Vec<String> {
+        self.zone_names_for(report, Edition::Internal)
+    }
+
+    /// The public reads a line's name without the distance, which would
+    /// tell the point more precisely than its rounded coordinates.
+    pub fn zone_names_for(&self, report: &Report, edition: Edition) -> Vec<String> {
         let at = &report.fields.location;
         self.zones_at(at.lon, at.lat, report.date())
             .into_iter()
-            .map(|hit| match hit.distance_m {
-                Some(m) => format!("{m} m from {}", hit.name),
-                None => format!("inside {}", hit.name),
+            .map(|hit| match (hit.distance_m, edition) {
+                (Some(m), Edition::Internal) => format!("{m} m from {}", hit.name),
+                (Some(_), Edition::Public) => format!("near {}", hit.name),
+                (None, _) => format!("inside {}", hit.name),
             })
             .collect()
     }

@@ -23,14 +23,16 @@ mod register;
 mod response;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
-pub use bulletin::{Bulletin, Edition, PartyTally};
+pub use bulletin::{
+    published_coordinate, Bulletin, Edition, PartyTally, PUBLIC_COORDINATE_DECIMALS,
+};
 pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
 pub use error::RegimeError;
 pub use exchange::{
     ExchangeKey, ExchangeList, ExchangeProject, InterviewOutcome, MatchRecord, ProjectPerson,
 };
-pub use export::{acled_csv, incidents_geojson};
+pub use export::{acled_csv, incidents_geojson, inter_code, source_scale, ExportLevel};
 pub use findings::{Finding, FindingKind};
 pub use incidents::Incident;
 pub use map::{

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use serde_json::{json, Value};
 use truce_model::{FormationId, Party, Position, ReportId, ViolationType};
 
-use crate::{Edition, FindingKind, Incident, Register};
+use crate::{published_coordinate, Edition, FindingKind, Incident, Register};
 
 /// From this zoom level on, every incident is shown on its own: cells are
 /// then a few metres wide, and incidents at one spot must stay selectable.
@@ -494,7 +494,7 @@ impl MapSelection<'_> {
             .iter()
             .map(|feature| match feature {
                 MapFeature::Incident(incident) => incident_feature(incident, edition),
-                MapFeature::Cluster(cluster) => cluster_feature(cluster),
+                MapFeature::Cluster(cluster) => cluster_feature(cluster, edition),
             })
             .collect();
         json!({
@@ -505,8 +505,14 @@ impl MapSelection<'_> {
     }
 }
 
-fn point(lon: f64, lat: f64) -> Value {
-    json!({ "type": "Point", "coordinates": [lon, lat] })
+fn point(lon: f64, lat: f64, edition: Edition) -> Value {
+    json!({
+        "type": "Point",
+        "coordinates": [
+            published_coordinate(lon, edition),
+            published_coordinate(lat, edition),
+        ],
+    })
 }
 
 fn incident_feature(incident: &MapIncident, edition: Edition) -> Value {
@@ -524,21 +530,22 @@ fn incident_feature(incident: &MapIncident, edition: Edition) -> Value {
     }
     json!({
         "type": "Feature",
-        "geometry": point(incident.lon, incident.lat),
+        "geometry": point(incident.lon, incident.lat, edition),
         "properties": properties,
     })
 }
 
-fn cluster_feature(cluster: &Cluster) -> Value {
+fn cluster_feature(cluster: &Cluster, edition: Edition) -> Value {
     let findings: BTreeMap<&str, usize> = cluster
         .findings
         .iter()
         .map(|(finding, count)| (finding.label(), *count))
         .collect();
     let b = cluster.bounds;
+    let c = |value| published_coordinate(value, edition);
     json!({
         "type": "Feature",
-        "geometry": point(cluster.lon, cluster.lat),
+        "geometry": point(cluster.lon, cluster.lat, edition),
         "properties": {
             "cluster": true,
             "count": cluster.count,
@@ -546,7 +553,7 @@ fn cluster_feature(cluster: &Cluster) -> Value {
             "findings": findings,
             "from": cluster.from.to_string(),
             "to": cluster.to.to_string(),
-            "bounds": [b.west, b.south, b.east, b.north],
+            "bounds": [c(b.west), c(b.south), c(b.east), c(b.north)],
         },
     })
 }

@@ -62,6 +62,9 @@ pub struct Report {
     /// Positions of the amendments, in order.
     pub amendments: Vec<u64>,
     pub withdrawn: Option<String>,
+    /// The time of the statement that filed, last amended or withdrew it.
+    #[serde(skip)]
+    pub updated: Timestamp,
 }
 
 impl Report {
@@ -414,6 +417,7 @@ impl Rules for Register {
                     fields: r.report.clone(),
                     amendments: Vec::new(),
                     withdrawn: None,
+                    updated: statement.time,
                 };
                 let id = report.id;
                 self.index_report(&report);
@@ -428,6 +432,7 @@ impl Rules for Register {
                     report.fields = a.report.clone();
                     report.governorate = governorate;
                     report.amendments.push(position);
+                    report.updated = statement.time;
                 }
                 if let Some(report) = self.reports.get(&a.amends).cloned() {
                     self.index_report(&report);
@@ -438,6 +443,7 @@ impl Rules for Register {
                 self.unindex_report(w.withdraws);
                 if let Some(report) = self.reports.get_mut(&w.withdraws) {
                     report.withdrawn = Some(w.reason.clone());
+                    report.updated = statement.time;
                 }
                 self.regroup_later();
             }

@@ -5,13 +5,15 @@ use jiff::civil::{Date, DateTime};
 use jiff::Timestamp;
 use truce_gazetteer::Gazetteer;
 use truce_model::{
-    Actor, Assessment, FormationId, FormationRegistered, FormationStatus, FormationStatusChanged,
-    FoundingMember, Genesis, GeoPrecision, IncidentLink, Location, MemberName, Party, Position,
-    ReportFields, ReportFiled, ReportId, Role, Side, Source, SourceKind, TimePrecision,
-    ViolationType,
+    Actor, Assessment, Casualties, FormationId, FormationRegistered, FormationStatus,
+    FormationStatusChanged, FoundingMember, Genesis, GeoPrecision, IncidentLink, Location,
+    MemberName, Outcome, Party, PersonStatus, Position, ReportFields, ReportFiled, ReportId, Role,
+    Side, Source, SourceKind, TimePrecision, ViolationType,
 };
 use truce_record::{Body, Candidate, MemberKey, Registry, Rejection, Statement};
-use truce_regime::{Edition, FindingKind, FindingRule, Register, RegisterConfig};
+use truce_regime::{
+    acled_csv, Edition, ExportLevel, FindingKind, FindingRule, Register, RegisterConfig,
+};
 
 struct Mechanism {
     registry: Registry,
@@ -220,6 +222,109 @@ fn two_guarantors_report_one_shelling_and_the_third_confirms() {
     assert!(!serde_json::to_string(&public)
         .unwrap()
         .contains("Artillery fire on the town"));
+}
+
+fn killed(mut fields: ReportFields, best: u32) -> ReportFields {
+    fields.casualties.push(Casualties {
+        outcome: Outcome::Killed,
+        status: PersonStatus::Civilian,
+        low: best,
+        best,
+        high: best,
+    });
+    fields
+}
+
+fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .skip(1) // the HXL hashtags
+        .map(|r| {
+            headers
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_acled_export_has_one_row_per_incident_and_counts_its_dead_once() {
+    let mut m = Mechanism::new(FindingRule::Unanimity);
+    // One shelling reported by two guarantors with different counts, and
+    // by a third report that counts no dead; a separate incident far away.
+    let ru = m
+        .file(
+            RU,
+            killed(shelling("2026-11-20T14:30", 0.0, civilians()), 3),
+        )
+        .unwrap();
+    let tr = m
+        .file(
+            TR,
+            killed(shelling("2026-11-20T15:10", 1.5, civilians()), 5),
+        )
+        .unwrap();
+    let ir = m
+        .file(IR, shelling("2026-11-20T15:20", 1.0, civilians()))
+        .unwrap();
+    let far = m
+        .file(
+            TR,
+            killed(shelling("2026-11-20T15:00", 40.0, civilians()), 2),
+        )
+        .unwrap();
+    let day: Date = "2026-11-20".parse().unwrap();
+    let events = csv_rows(&acled_csv(
+        &m.register,
+        day,
+        day,
+        Edition::Internal,
+        ExportLevel::Event,
+    ));
+    assert_eq!(events.len(), 2);
+    let first = &events[0];
+    assert_eq!(first["event_id_cnty"], format!("SYR{}", ru.0));
+    assert_eq!(first["truce_reports"], format!("{ru} {tr} {ir}"));
+    // ACLED's rule where sources differ: the lowest count of those that count.
+    assert_eq!(first["fatalities"], "3");
+    assert_eq!(first["truce_fatalities_reported"], format!("{ru}=3 {tr}=5"));
+    assert_eq!(first["actor1"], "Unidentified Armed Group (Syria)");
+    assert_eq!(first["actor2"], "Civilians (Syria)");
+    assert_eq!(first["interaction"], "37");
+    assert_eq!(first["civilian_targeting"], "Civilian targeting");
+    assert_eq!(
+        (first["iso"].as_str(), first["country"].as_str()),
+        ("760", "Syria")
+    );
+    assert_eq!(first["year"], "2026");
+    assert_eq!(events[1]["event_id_cnty"], format!("SYR{}", far.0));
+    let total: u32 = events
+        .iter()
+        .map(|r| r["fatalities"].parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(total, 5);
+
+    let reports = csv_rows(&acled_csv(
+        &m.register,
+        day,
+        day,
+        Edition::Public,
+        ExportLevel::Report,
+    ));
+    assert_eq!(reports.len(), 4);
+    assert!(reports
+        .iter()
+        .all(|r| r["notes"].is_empty() && r["source"].is_empty()));
+    let of_first: Vec<_> = reports
+        .iter()
+        .filter(|r| r["truce_incident"] == ru.to_string())
+        .map(|r| r["fatalities"].as_str())
+        .collect();
+    assert_eq!(of_first, ["3", "5", "0"]);
 }
 
 #[test]

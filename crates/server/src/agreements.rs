@@ -45,6 +45,7 @@ pub async fn list_agreements(
 #[into_params(parameter_in = Query)]
 pub struct ZonesQuery {
     /// Only zones in force on this day (YYYY-MM-DD); all when absent.
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
 }
 
@@ -55,7 +56,7 @@ pub struct ZonesQuery {
     tag = "register",
     params(ZonesQuery),
     responses(
-        (status = 200, description = "Polygons and lines with id, name, kind, agreement and validity", body = Object),
+        (status = 200, description = "A GeoJSON FeatureCollection: polygons and lines with id, name, kind, agreement and validity", body = Object, content_type = "application/geo+json"),
         (status = 400, body = ErrorBody),
     ),
     security((), ("bearer" = []))
@@ -64,7 +65,7 @@ pub async fn zones_geojson(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<ZonesQuery>,
-) -> Result<Json<Value>, ServerError> {
+) -> Result<Response, ServerError> {
     caller.require(Resource::AdoptedDecisions)?;
     let date = crate::query::date("date", query.date.as_deref())?;
     let register = state.ledger.rules().await;
@@ -92,9 +93,12 @@ pub async fn zones_geojson(
             })
         })
         .collect();
-    Ok(Json(
-        json!({"type": "FeatureCollection", "features": features}),
-    ))
+    let collection = json!({"type": "FeatureCollection", "features": features});
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        collection.to_string(),
+    )
+        .into_response())
 }
 
 /// Meetings, scheduled and held, with the decisions that cite each.

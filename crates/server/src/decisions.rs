@@ -14,6 +14,7 @@ use truce_query::{Audience, DecisionFilter, DecisionStatusName, DecisionView, Pa
 use utoipa::IntoParams;
 
 use crate::auth::{Caller, Resource};
+use crate::params::{DecisionStatusParam, DecisionTypeParam};
 use crate::query::{self, Paging, Query};
 use crate::{AppState, ErrorBody, ServerError};
 
@@ -22,13 +23,18 @@ use crate::{AppState, ErrorBody, ServerError};
 pub struct DecisionQuery {
     /// `open`, `adopted`, `rejected` or `expired`, as of now (without a
     /// token, only `adopted`).
+    #[param(value_type = Option<DecisionStatusParam>, inline)]
     pub status: Option<String>,
     /// `measure`, `designation`, `reinstatement`, `criteria`, `agreement`,
     /// `document` or `other`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", value_type = Option<DecisionTypeParam>, inline)]
     pub decision_type: Option<String>,
+    /// At most this many items (default 100).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
+    /// Skip this many items first.
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub offset: Option<String>,
 }
 
@@ -94,7 +100,7 @@ fn parse_decision_id(text: &str) -> Result<DecisionId, ServerError> {
     get,
     path = "/api/v1/decisions/{id}",
     tag = "register",
-    params(("id" = String, Path, description = "Decision id: 12 or D-12")),
+    params(("id" = String, Path, pattern = "^([Dd]-?)?[0-9]+$", description = "Decision id: 12 or D-12")),
     responses(
         (status = 200, description = "Without a token, an adopted decision only, summarized", body = DecisionView),
         (status = 400, body = ErrorBody),

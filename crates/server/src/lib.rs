@@ -33,6 +33,7 @@ mod headers;
 mod layers;
 mod log;
 mod mirror;
+mod params;
 mod query;
 mod register;
 mod response;

@@ -257,6 +257,12 @@ pub(crate) async fn checkpoint_with_cosignatures(
         .checkpoint()
         .ok_or_else(|| ServerError::NotFound("the Record has no checkpoint yet".into()))?;
     let size = size.unwrap_or(latest.size());
+    if size > latest.size() {
+        return Err(ServerError::NotFound(format!(
+            "no checkpoint of size {size} (the latest has size {})",
+            latest.size()
+        )));
+    }
     let store = state.ledger.store();
     let note = store
         .checkpoint(size)
@@ -316,6 +322,7 @@ fn hashes(proof: &[Hash]) -> Vec<String> {
 #[into_params(parameter_in = Query)]
 pub struct InclusionQuery {
     /// Size of the checkpoint to prove against (default: the latest).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub size: Option<String>,
 }
 
@@ -387,8 +394,10 @@ pub async fn inclusion(
 #[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
     /// Size of the earlier checkpoint.
+    #[param(value_type = u64, minimum = 0)]
     pub old: Option<String>,
     /// Size of the later checkpoint (default: the latest).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub new: Option<String>,
 }
 
@@ -436,8 +445,10 @@ pub async fn consistency(
 #[into_params(parameter_in = Query)]
 pub struct EntriesQuery {
     /// First position (default 0).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub from: Option<String>,
     /// At most this many entries (default 100, at most 1000).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
 }
 

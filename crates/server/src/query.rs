@@ -63,16 +63,27 @@ pub fn date_range(from: Option<&str>, to: Option<&str>) -> Result<(Date, Date), 
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// At most this many items (default 100, at most 1000).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
     /// Skip this many items first.
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub offset: Option<String>,
 }
 
 impl Paging {
     pub fn resolve(&self) -> Result<truce_query::Paging, ServerError> {
+        // An offset is a signed 64-bit integer in the OpenAPI document
+        // (`int64`), so the server takes no more.
+        let offset = parse::<u64>("offset", self.offset.as_deref())?;
+        if offset.is_some_and(|o| i64::try_from(o).is_err()) {
+            return Err(ServerError::bad(
+                "offset",
+                format!("must be at most {}", i64::MAX),
+            ));
+        }
         Ok(truce_query::Paging::new(
             parse::<usize>("limit", self.limit.as_deref())?,
-            parse::<usize>("offset", self.offset.as_deref())?,
+            offset.map(|o| usize::try_from(o).unwrap_or(usize::MAX)),
         )?)
     }
 }

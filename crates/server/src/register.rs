@@ -18,10 +18,15 @@ use truce_query::{
     Audience, BulletinDays, DayRange, FindingFilter, FindingName, FindingView, FormationView,
     IncidentView, Page, ReportFilter, ReportView,
 };
-use truce_regime::{acled_csv, BoundingBox, Edition, MapFilter, MapIndex, MapView, MAX_ZOOM};
+use truce_regime::{
+    acled_csv, BoundingBox, Edition, ExportLevel, MapFilter, MapIndex, MapView, MAX_ZOOM,
+};
 use utoipa::IntoParams;
 
 use crate::auth::{Allowed, Caller, IncidentsGate, Resource};
+use crate::params::{
+    BoolParam, BulletinFormatParam, EditionParam, FindingParam, LevelParam, ViolationTypeName,
+};
 use crate::query::{self, date_range, Paging, Query};
 use crate::{AppState, ErrorBody, ServerError};
 
@@ -46,22 +51,30 @@ fn formation_param(value: Option<&str>) -> Result<Option<FormationId>, ServerErr
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// First day of the event (YYYY-MM-DD), included.
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Last day of the event, included.
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
     /// Governorate ISO 3166-2 code, e.g. `SY-ID`.
     pub governorate: Option<String>,
     /// Violation type, e.g. `shelling`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", value_type = Option<ViolationTypeName>, inline)]
     pub violation_type: Option<String>,
     /// A formation id, as perpetrator or target.
+    #[param(pattern = "^[a-z0-9-]{1,64}$")]
     pub formation: Option<String>,
     /// The filing guarantor party, e.g. `Russian Federation` (with a token only).
     pub party: Option<String>,
     /// `true` to list withdrawn reports too.
+    #[param(value_type = Option<BoolParam>, inline)]
     pub include_withdrawn: Option<String>,
+    /// At most this many items (default 100).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
+    /// Skip this many items first.
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub offset: Option<String>,
 }
 
@@ -123,7 +136,7 @@ pub async fn list_reports(
     get,
     path = "/api/v1/reports/{id}",
     tag = "register",
-    params(("id" = String, Path, description = "Report id: 12 or R-12")),
+    params(("id" = String, Path, pattern = "^([RrIi]-?)?[0-9]+$", description = "Report id: 12 or R-12")),
     responses(
         (status = 200, body = ReportView),
         (status = 400, body = ErrorBody),
@@ -152,18 +165,25 @@ fn parse_report_id(field: &str, text: &str) -> Result<ReportId, ServerError> {
 #[into_params(parameter_in = Query)]
 pub struct IncidentQuery {
     /// First day (YYYY-MM-DD), included.
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Last day, included.
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
     /// Governorate ISO 3166-2 code, e.g. `SY-ID`.
     pub governorate: Option<String>,
     /// Violation type of any of its reports.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", value_type = Option<ViolationTypeName>, inline)]
     pub violation_type: Option<String>,
     /// `confirmed_violation`, `not_a_violation` or `unconfirmed`.
+    #[param(value_type = Option<FindingParam>, inline)]
     pub finding: Option<String>,
+    /// At most this many items (default 100).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
+    /// Skip this many items first.
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub offset: Option<String>,
 }
 
@@ -250,7 +270,7 @@ pub async fn list_incidents(
     get,
     path = "/api/v1/incidents/{id}",
     tag = "register",
-    params(("id" = String, Path, description = "Any report of the incident: 12, R-12 or I-12")),
+    params(("id" = String, Path, pattern = "^([RrIi]-?)?[0-9]+$", description = "Any report of the incident: 12, R-12 or I-12")),
     responses(
         (status = 200, body = IncidentView),
         (status = 400, body = ErrorBody),
@@ -273,8 +293,13 @@ pub async fn get_incident(
 #[into_params(parameter_in = Query)]
 pub struct FormationQuery {
     /// The day whose status to show (default: the mechanism's today).
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
+    /// At most this many items (default 100).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
+    /// Skip this many items first.
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub offset: Option<String>,
 }
 
@@ -308,15 +333,24 @@ pub async fn list_formations(
 #[into_params(parameter_in = Query)]
 pub struct BulletinQuery {
     /// The day (default: the latest day with reports). Not with from/to.
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
     /// First day of a range (with `to`).
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Last day of a range (with `from`).
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
     /// `public` (default) or `internal` (needs a token).
+    #[param(value_type = Option<EditionParam>, inline)]
     pub edition: Option<String>,
     /// `json` (default), `text` or `csv` (ACLED columns with HXL hashtags).
+    #[param(value_type = Option<BulletinFormatParam>, inline)]
     pub format: Option<String>,
+    /// For `csv`: `event` (default; one row per incident, fatalities counted
+    /// once) or `report` (one row per report).
+    #[param(value_type = Option<LevelParam>, inline)]
+    pub level: Option<String>,
 }
 
 fn edition(value: Option<&str>) -> Result<Edition, ServerError> {
@@ -356,7 +390,11 @@ fn bulletin_days(q: &BulletinQuery) -> Result<BulletinDays, ServerError> {
     tag = "register",
     params(BulletinQuery),
     responses(
-        (status = 200, description = "JSON (`Bulletin`), text/plain, or text/csv", body = Object),
+        (status = 200, description = "JSON (`Bulletin`), text/plain, or text/csv (ACLED's columns, then a row of HXL hashtags)", content(
+            (Object = "application/json"),
+            (String = "text/plain"),
+            (String = "text/csv"),
+        )),
         (status = 400, body = ErrorBody),
         (status = 401, description = "The internal edition needs a token", body = ErrorBody),
         (status = 404, description = "No reports yet and no day given", body = ErrorBody),
@@ -378,6 +416,7 @@ pub async fn bulletin(
             format!("{format:?}: json, text or csv"),
         ));
     }
+    let level = query::parse::<ExportLevel>("level", q.level.as_deref())?.unwrap_or_default();
     let days = bulletin_days(&q)?;
     let register = state.ledger.rules().await;
     let (from, to) = days.resolve(&register)?;
@@ -390,7 +429,7 @@ pub async fn bulletin(
         ),
         "csv" => text(
             "text/csv; charset=utf-8",
-            acled_csv(&register, from, to, edition),
+            acled_csv(&register, from, to, edition, level),
         ),
         _ => {
             let bulletin = register.bulletin(&state.mechanism(), from, to, edition);
@@ -409,28 +448,34 @@ fn text(content_type: &'static str, body: String) -> Response {
 #[into_params(parameter_in = Query)]
 pub struct MapQuery {
     /// First day, included.
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Last day, included.
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
     /// `public` (default) or `internal` (needs a token; adds places and positions).
+    #[param(value_type = Option<EditionParam>, inline)]
     pub edition: Option<String>,
     /// `true` to group nearby incidents into grid cells (for maps with many
     /// incidents): a cell with several incidents becomes one point with
     /// `cluster: true`, `count`, `findings` (count per finding), `from`,
     /// `to` and `bounds`; a cell with one incident shows the incident.
+    #[param(value_type = Option<BoolParam>, inline)]
     pub cluster: Option<String>,
     /// The map's zoom level (0 to 20) the cells are sized for: a cell spans
     /// about 64 pixels of a 256-pixel Web Mercator tile. Default 7. From
     /// zoom 16 on, every incident stands alone.
+    #[param(value_type = Option<u8>, minimum = 0, maximum = 20)]
     pub zoom: Option<String>,
     /// Only incidents in this box: `west,south,east,north` in degrees. The
     /// box is widened to whole cells, so counts do not change as a map pans.
     pub bbox: Option<String>,
     /// Violation type of any of the incident's reports, e.g. `shelling`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", value_type = Option<ViolationTypeName>, inline)]
     pub violation_type: Option<String>,
     /// A formation id, as perpetrator or target of any of its reports.
+    #[param(pattern = "^[a-z0-9-]{1,64}$")]
     pub formation: Option<String>,
     /// A guarantor party that filed one of its reports (with a token only).
     pub party: Option<String>,
@@ -444,7 +489,7 @@ pub struct MapQuery {
     tag = "register",
     params(MapQuery),
     responses(
-        (status = 200, description = "application/geo+json FeatureCollection", body = Object),
+        (status = 200, description = "A GeoJSON FeatureCollection", body = Object, content_type = "application/geo+json"),
         (status = 400, body = ErrorBody),
         (status = 401, description = "The internal edition and the party filter need a token", body = ErrorBody),
     ),

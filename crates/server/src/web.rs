@@ -113,7 +113,7 @@ pub async fn asset(Path(path): Path<String>) -> Result<Response, ServerError> {
     get,
     path = "/api/v1/gazetteer/admin1.geojson",
     tag = "register",
-    responses((status = 200, description = "application/geo+json FeatureCollection of Syria's governorates", body = Object))
+    responses((status = 200, description = "A GeoJSON FeatureCollection of Syria's governorates", body = Object, content_type = "application/geo+json"))
 )]
 pub async fn admin1() -> Response {
     (

@@ -158,7 +158,7 @@ async fn two_reports_and_an_assessment_make_one_confirmed_incident() {
         )
         .await;
     assert!(csv.content_type.starts_with("text/csv"));
-    assert!(csv.text.starts_with("event_id,event_date"));
+    assert!(csv.text.starts_with("event_id_cnty,event_date"));
     assert!(!csv.text.contains("Secret narrative"));
 
     let map = node.get("/api/v1/incidents.geojson", Who::Public).await;
@@ -1046,6 +1046,7 @@ async fn criteria_and_agreements_in_force_are_read_by_role() {
         .get("/api/v1/zones.geojson?date=2026-01-01", Who::Public)
         .await;
     assert_eq!(zones.status, StatusCode::OK);
+    assert_eq!(zones.content_type, "application/geo+json");
     assert_eq!(zones.json()["features"][0]["properties"]["id"], "north");
     let agreements = node.get("/api/v1/agreements", Who::Public).await.json();
     assert_eq!(agreements[0]["spec"]["clauses"][0]["id"], "art-1");

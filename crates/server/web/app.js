@@ -385,12 +385,12 @@
       table = sortable([
         ["id", t("col_report"), (r) => r.id], ["date", t("col_date"), (r) => r.fields.occurred],
         ["gov", t("col_governorate"), (r) => r.governorate_name], ["type", t("col_type"), (r) => r.fields.type],
-        ["place", t("col_place"), (r) => r.fields.location.place], ["party", t("col_party"), (r) => r.party || ""],
+        ["place", t("col_place"), (r) => r.fields.location.place || ""], ["party", t("col_party"), (r) => r.party || ""],
         ["finding", t("col_finding"), (r) => r.finding || ""],
       ], page.items, (r) => h("tr", { "data-report": r.id },
         h("td", null, h("a", { href: "#/incident/" + (r.incident || r.id) }, r.name)),
         h("td", null, r.fields.occurred.replace("T", " ")), h("td", null, r.governorate_name),
-        h("td", null, r.fields.type.replace(/_/g, " ")), h("td", null, r.fields.location.place),
+        h("td", null, r.fields.type.replace(/_/g, " ")), h("td", null, r.fields.location.place || ""),
         h("td", null, r.party || "—"), findingCell(r.finding)));
     } else {
       table = sortable([
@@ -421,7 +421,7 @@
       h("h2", null, r.name + (r.party ? " — " + r.party : "")),
       h("dl", null,
         h("dt", null, t("col_date")), h("dd", null, f.occurred.replace("T", " ") + " (" + f.time_precision + ")"),
-        h("dt", null, t("col_place")), h("dd", null, f.location.place + ", " + r.governorate_name + " (" + f.location.lat.toFixed(4) + ", " + f.location.lon.toFixed(4) + ", " + f.location.precision + ")"),
+        h("dt", null, t("col_place")), h("dd", null, (f.location.place ? f.location.place + ", " : "") + r.governorate_name + " (" + (f.location.place ? f.location.lat.toFixed(4) + ", " + f.location.lon.toFixed(4) : f.location.lat + ", " + f.location.lon) + ", " + f.location.precision + ")"),
         h("dt", null, t("col_type")), h("dd", null, f.type.replace(/_/g, " ")),
         r.zones && r.zones.length ? [h("dt", null, t("zones")), h("dd", { class: "zones" }, r.zones.join("; "))] : null,
         f.clause ? [h("dt", null, t("clause")), h("dd", null, f.clause)] : null,

@@ -9,7 +9,7 @@ macro_rules! backend {
             use sqlx::{QueryBuilder, Row};
             use truce_record::Hash;
 
-            use crate::store::{to_hash, to_i64, to_u64};
+            use crate::store::{lookup_i64, to_hash, to_i64, to_u64};
             use crate::{Batch, StoreError, StoredEntry};
 
             type Pool = sqlx::Pool<$db>;
@@ -26,6 +26,16 @@ macro_rules! backend {
             }
 
             pub(crate) async fn append(pool: &Pool, batch: &Batch) -> Result<(), StoreError> {
+                // Every number is converted before the transaction, so the
+                // row builders below cannot fail half way.
+                let entries = batch
+                    .entries
+                    .iter()
+                    .map(|e| Ok((to_i64(e.position)?, to_i64(e.author_seq)?, e)))
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                let first_hash = to_i64(batch.hashes_from)?;
+                let indexed: Vec<(i64, &Hash)> = (first_hash..).zip(&batch.hashes).collect();
+                let checkpoint_size = batch.checkpoint.as_ref().map(|c| to_i64(c.size())).transpose()?;
                 let $pool = pool;
                 let mut tx = $begin;
                 let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM entries")
@@ -38,34 +48,33 @@ macro_rules! backend {
                         found,
                     });
                 }
-                for chunk in batch.entries.chunks(ROWS_PER_INSERT) {
+                for chunk in entries.chunks(ROWS_PER_INSERT) {
                     let mut insert = QueryBuilder::<$db>::new(
                         "INSERT INTO entries (position, statement, signature, author, author_seq, kind, claimed_time, leaf_hash) ",
                     );
-                    insert.push_values(chunk, |mut row, e| {
-                        row.push_bind(to_i64(e.position))
+                    insert.push_values(chunk, |mut row, (position, author_seq, e)| {
+                        row.push_bind(*position)
                             .push_bind(e.statement.as_slice())
                             .push_bind(e.signature.as_slice())
                             .push_bind(e.author.as_str())
-                            .push_bind(to_i64(e.author_seq))
+                            .push_bind(*author_seq)
                             .push_bind(e.kind)
                             .push_bind(e.claimed_time.as_str())
                             .push_bind(e.leaf_hash.0.as_slice());
                     });
                     insert.build().execute(&mut *tx).await?;
                 }
-                let indexed: Vec<(u64, &Hash)> = (batch.hashes_from..).zip(&batch.hashes).collect();
                 for chunk in indexed.chunks(ROWS_PER_INSERT) {
                     let mut insert =
                         QueryBuilder::<$db>::new("INSERT INTO tree_hashes (stored_index, hash) ");
                     insert.push_values(chunk, |mut row, (index, hash)| {
-                        row.push_bind(to_i64(*index)).push_bind(hash.0.as_slice());
+                        row.push_bind(*index).push_bind(hash.0.as_slice());
                     });
                     insert.build().execute(&mut *tx).await?;
                 }
-                if let Some(checkpoint) = &batch.checkpoint {
+                if let (Some(checkpoint), Some(size)) = (&batch.checkpoint, checkpoint_size) {
                     sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")
-                        .bind(to_i64(checkpoint.size()))
+                        .bind(size)
                         .bind(checkpoint.note())
                         .execute(&mut *tx)
                         .await?;
@@ -79,12 +88,16 @@ macro_rules! backend {
                 from: u64,
                 limit: u64,
             ) -> Result<Vec<StoredEntry>, StoreError> {
+                let Some(from) = lookup_i64(from) else {
+                    return Ok(Vec::new());
+                };
+                let limit = lookup_i64(limit).unwrap_or(i64::MAX);
                 let rows = sqlx::query(
                     "SELECT position, statement, signature FROM entries
                      WHERE position >= $1 ORDER BY position LIMIT $2",
                 )
-                .bind(to_i64(from))
-                .bind(to_i64(limit))
+                .bind(from)
+                .bind(limit)
                 .fetch_all(pool)
                 .await?;
                 rows.into_iter()
@@ -130,8 +143,11 @@ macro_rules! backend {
             }
 
             pub(crate) async fn checkpoint(pool: &Pool, size: u64) -> Result<Option<Vec<u8>>, StoreError> {
+                let Some(size) = lookup_i64(size) else {
+                    return Ok(None);
+                };
                 let row = sqlx::query("SELECT note FROM checkpoints WHERE size = $1")
-                    .bind(to_i64(size))
+                    .bind(size)
                     .fetch_optional(pool)
                     .await?;
                 Ok(row.map(|row| row.try_get(0)).transpose()?)
@@ -154,7 +170,7 @@ macro_rules! backend {
 
             pub(crate) async fn add_checkpoint(pool: &Pool, size: u64, note: &[u8]) -> Result<(), StoreError> {
                 sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2) ON CONFLICT (size) DO NOTHING")
-                    .bind(to_i64(size))
+                    .bind(to_i64(size)?)
                     .bind(note)
                     .execute(pool)
                     .await?;
@@ -171,7 +187,7 @@ macro_rules! backend {
                     "INSERT INTO cosignatures (size, witness, signature_line) VALUES ($1, $2, $3)
                      ON CONFLICT (size, witness) DO UPDATE SET signature_line = excluded.signature_line",
                 )
-                .bind(to_i64(size))
+                .bind(to_i64(size)?)
                 .bind(witness)
                 .bind(line)
                 .execute(pool)
@@ -189,10 +205,13 @@ macro_rules! backend {
             }
 
             pub(crate) async fn cosignatures(pool: &Pool, size: u64) -> Result<Vec<String>, StoreError> {
+                let Some(size) = lookup_i64(size) else {
+                    return Ok(Vec::new());
+                };
                 let rows = sqlx::query(
                     "SELECT signature_line FROM cosignatures WHERE size = $1 ORDER BY witness",
                 )
-                .bind(to_i64(size))
+                .bind(size)
                 .fetch_all(pool)
                 .await?;
                 rows.into_iter().map(|row| Ok(row.try_get(0)?)).collect()

@@ -16,6 +16,10 @@ pub enum StoreError {
     Record(#[from] RecordError),
     #[error("the node has stopped")]
     Stopped,
+    /// A position, size or count beyond what the database's 64-bit signed
+    /// integers hold (no Record reaches it).
+    #[error("{0} is beyond the largest position a Record can hold")]
+    TooLarge(u64),
 }
 
 /// SQLite's primary result code for a write that found no space.

@@ -177,8 +177,15 @@ impl Store {
     }
 }
 
-pub(crate) fn to_i64(value: u64) -> i64 {
-    i64::try_from(value).expect("positions fit in i64")
+/// A position, size or count as the database's signed 64-bit integer; a
+/// number beyond `i64::MAX` (which no Record reaches) is refused, never a panic.
+pub(crate) fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::TooLarge(value))
+}
+
+/// For lookups: a number no stored row can hold finds nothing.
+pub(crate) fn lookup_i64(value: u64) -> Option<i64> {
+    i64::try_from(value).ok()
 }
 
 pub(crate) fn to_u64(value: i64) -> Result<u64, StoreError> {

@@ -37,7 +37,9 @@ pub use membership::{
     FoundingMember, Genesis, KeyRevoked, KeyRotated, MemberAdmitted, Note, Witness, MAX_NOTE_CHARS,
 };
 pub use names::{MemberName, Party, PublicKeyBytes, Role};
-pub use parameters::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
+pub use parameters::{
+    default_ladder, FindingRule, GroupingConfig, LadderStep, PublicViews, RegisterConfig,
+};
 pub use register::prefixed_position;
 pub use register::{
     Actor, Assessment, Casualties, Evidence, FormationId, FormationRegistered, FormationStatus,

@@ -77,6 +77,60 @@ pub struct RegisterConfig {
     /// when it arrives.
     #[serde(default = "default_clock_skew")]
     pub max_clock_skew_seconds: u32,
+    /// What the public editions tell. Left out of the encoding while it is
+    /// the default, so Records founded before it encode as they did.
+    #[serde(default, skip_serializing_if = "PublicViews::is_default")]
+    pub public: PublicViews,
+}
+
+/// What the public may know, one setting applied alike by every public
+/// view (the bulletin, `/reports`, the ACLED CSV, the GeoJSON and map):
+/// whichever view a reader joins with another, none tells more than this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicViews {
+    /// Whether the public may know which guarantor party filed a report:
+    /// each guarantor's counts in the public bulletin, a report's party in
+    /// `/reports` and the CSV. Guarantors publish their own registers, so
+    /// by default it may; when not, the public bulletin counts all
+    /// guarantors' reports together.
+    #[serde(default = "filing_party_public")]
+    pub filing_party: bool,
+    /// Decimal places of the coordinates the public sees (2: about 1 km;
+    /// 0 to 6).
+    #[serde(default = "default_coordinate_decimals")]
+    pub coordinate_decimals: u8,
+}
+
+fn filing_party_public() -> bool {
+    true
+}
+
+fn default_coordinate_decimals() -> u8 {
+    2
+}
+
+impl Default for PublicViews {
+    fn default() -> Self {
+        Self {
+            filing_party: filing_party_public(),
+            coordinate_decimals: default_coordinate_decimals(),
+        }
+    }
+}
+
+impl PublicViews {
+    pub fn is_default(&self) -> bool {
+        *self == PublicViews::default()
+    }
+
+    /// A coordinate as the public sees it: rounded to the decimals the
+    /// mechanism publishes (rounding keeps order, so a rounded point stays
+    /// within rounded bounds).
+    pub fn coordinate(&self, value: f64) -> f64 {
+        let scale = 10f64.powi(i32::from(self.coordinate_decimals));
+        (value * scale).round() / scale
+    }
 }
 
 fn default_clock_skew() -> u32 {
@@ -129,6 +183,7 @@ impl Default for RegisterConfig {
             ladder: default_ladder(),
             utc_offset_minutes: default_utc_offset(),
             max_clock_skew_seconds: default_clock_skew(),
+            public: PublicViews::default(),
         }
     }
 }
@@ -167,6 +222,9 @@ impl Validate for RegisterConfig {
         }
         if !(1..=86_400).contains(&self.max_clock_skew_seconds) {
             return Err(bad("max_clock_skew_seconds", "must be 1 to 86400"));
+        }
+        if self.public.coordinate_decimals > 6 {
+            return Err(bad("public.coordinate_decimals", "must be 0 to 6"));
         }
         if !(-720..=840).contains(&self.utc_offset_minutes) {
             return Err(bad("utc_offset_minutes", "must be -720 to 840"));

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use truce_model::{FormationId, ReportId, ViolationType};
-use truce_regime::{published_coordinate, Edition, Finding, Register, Report};
+use truce_regime::{Edition, Finding, Register, Report};
 
 use crate::{Audience, Page, Paging, QueryError};
 
@@ -58,7 +58,8 @@ pub struct ReportView {
     /// Member who filed it (with a token only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filed_by: Option<String>,
-    /// Guarantor party that filed it (with a token only).
+    /// Guarantor party that filed it (for the public too where the
+    /// mechanism's public views tell the filing party, as by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
     /// ISO 3166-2 code of the governorate, e.g. `SY-ID`.
@@ -103,11 +104,11 @@ fn report_view(
                 let at = &report.fields.location;
                 location.insert(
                     "lat".into(),
-                    json!(published_coordinate(at.lat, Edition::Public)),
+                    json!(register.published_coordinate(at.lat, Edition::Public)),
                 );
                 location.insert(
                     "lon".into(),
-                    json!(published_coordinate(at.lon, Edition::Public)),
+                    json!(register.published_coordinate(at.lon, Edition::Public)),
                 );
             }
         }
@@ -121,7 +122,11 @@ fn report_view(
         id: report.id.0,
         name: report.id.to_string(),
         filed_by: full.then(|| report.filed_by.to_string()),
-        party: full.then(|| report.party.to_string()),
+        // Who filed it is public where the Record's public views say so,
+        // as in the public bulletin's counts and the CSV.
+        party: register
+            .tells_filing_party(edition)
+            .then(|| report.party.to_string()),
         governorate: report.governorate.clone(),
         governorate_name: register.governorate_name(&report.governorate),
         incident: finding.map(|f| f.incident.0),
@@ -184,7 +189,10 @@ pub fn reports(
     paging: Paging,
     audience: Audience,
 ) -> Result<Page<ReportView>, QueryError> {
-    if filter.party.is_some() && !audience.is_member() {
+    if filter.party.is_some()
+        && !audience.is_member()
+        && !register.tells_filing_party(Edition::Public)
+    {
         return Err(QueryError::invalid(
             "party",
             "who filed a report is for members only",

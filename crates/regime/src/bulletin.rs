@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use jiff::civil::Date;
 use serde::Serialize;
-use truce_model::{FormationStatus, Position};
+use truce_model::{FormationStatus, Position, PublicViews};
 
 use crate::findings::{Finding, FindingKind};
 use crate::register::{Register, Report};
@@ -21,22 +21,25 @@ pub enum Edition {
     Public,
 }
 
-/// Decimal places of the coordinates the public sees: 2 (0.01°, about
-/// 1.1 km north–south and 0.9 km east–west in Syria), in the public CSV, the
-/// public GeoJSON and map, and the public `/reports`; members see them as
-/// reported.
-pub const PUBLIC_COORDINATE_DECIMALS: i32 = 2;
-
-/// A coordinate as `edition` publishes it: rounded to
-/// [`PUBLIC_COORDINATE_DECIMALS`] for the public (rounding keeps order, so
-/// a rounded point stays within rounded bounds), as reported otherwise.
-pub fn published_coordinate(value: f64, edition: Edition) -> f64 {
+/// A coordinate as `edition` publishes it: as reported for members, as
+/// the mechanism's public views say for the public (the Record's
+/// `public.coordinate_decimals`, 2 by default: about 1 km).
+pub fn published_coordinate(value: f64, edition: Edition, public: &PublicViews) -> f64 {
     match edition {
         Edition::Internal => value,
-        Edition::Public => {
-            let scale = 10f64.powi(PUBLIC_COORDINATE_DECIMALS);
-            (value * scale).round() / scale
-        }
+        Edition::Public => public.coordinate(value),
+    }
+}
+
+impl Register {
+    /// [`published_coordinate`] under this Record's public views.
+    pub fn published_coordinate(&self, value: f64, edition: Edition) -> f64 {
+        published_coordinate(value, edition, &self.config().public)
+    }
+
+    /// Whether `edition` may tell which guarantor party filed a report.
+    pub fn tells_filing_party(&self, edition: Edition) -> bool {
+        edition == Edition::Internal || self.config().public.filing_party
     }
 }
 
@@ -46,6 +49,10 @@ pub struct GovernorateCount {
     pub name: String,
     pub count: usize,
 }
+
+/// The name of the one tally of a public bulletin that may not tell who
+/// filed what.
+pub const ALL_GUARANTORS: &str = "all guarantors";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PartyTally {
@@ -128,13 +135,39 @@ impl Register {
             from,
             to,
             edition,
-            parties: self.party_tallies(&reports, &finding_of),
+            parties: if self.tells_filing_party(edition) {
+                self.party_tallies(&reports, &finding_of)
+            } else {
+                vec![self.all_guarantors_tally(&reports)]
+            },
             findings: tally_findings(&findings),
             formations: self.formation_tally(to),
             response: self.response_tally(from, to, edition == Edition::Internal),
             exchanges: self.exchange_tallies(from, to),
             reports: (edition == Edition::Internal)
                 .then(|| self.report_lines(&reports, &finding_of)),
+        }
+    }
+
+    /// Every guarantor's reports counted together, for a public that may
+    /// not know who filed what.
+    fn all_guarantors_tally(&self, reports: &[&Report]) -> PartyTally {
+        let mut by_governorate: BTreeMap<String, usize> = BTreeMap::new();
+        let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+        for report in reports {
+            *by_governorate
+                .entry(report.governorate.clone())
+                .or_default() += 1;
+            *by_type
+                .entry(report.fields.violation_type.as_str().to_string())
+                .or_default() += 1;
+        }
+        PartyTally {
+            party: ALL_GUARANTORS.into(),
+            registered: reports.len(),
+            by_governorate: self.governorate_counts(by_governorate),
+            by_type,
+            confirmed_by: BTreeMap::new(),
         }
     }
 

@@ -61,7 +61,7 @@ use truce_model::{Actor, Outcome, PersonStatus, Side, SourceKind};
 
 use crate::findings::Finding;
 use crate::register::{Register, Report};
-use crate::{published_coordinate, Edition};
+use crate::Edition;
 
 /// One row per incident (ACLED's events) or one per report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -312,8 +312,12 @@ fn write_row(
         String::new(),
         String::new(),
         private(location.place.clone()),
-        published_coordinate(location.lat, edition).to_string(),
-        published_coordinate(location.lon, edition).to_string(),
+        register
+            .published_coordinate(location.lat, edition)
+            .to_string(),
+        register
+            .published_coordinate(location.lon, edition)
+            .to_string(),
         location.precision.acled_code().to_string(),
         private(source),
         private(source_scale),
@@ -332,10 +336,11 @@ fn write_row(
         row.finding
             .map(|f| f.kind.label().to_string())
             .unwrap_or_default(),
-        private(joined_distinct(
-            row.reports.iter().map(|r| r.party.to_string()),
-            "; ",
-        )),
+        if register.tells_filing_party(edition) {
+            joined_distinct(row.reports.iter().map(|r| r.party.to_string()), "; ")
+        } else {
+            String::new()
+        },
         row.reports
             .iter()
             .filter_map(|r| killed(r).map(|k| format!("{}={k}", r.id)))
@@ -464,8 +469,8 @@ pub fn incidents_geojson(
                 "geometry": {
                     "type": "Point",
                     "coordinates": [
-                        published_coordinate(first.fields.location.lon, edition),
-                        published_coordinate(first.fields.location.lat, edition),
+                        register.published_coordinate(first.fields.location.lon, edition),
+                        register.published_coordinate(first.fields.location.lat, edition),
                     ],
                 },
                 "properties": properties,

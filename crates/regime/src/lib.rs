@@ -23,9 +23,7 @@ mod register;
 mod response;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
-pub use bulletin::{
-    published_coordinate, Bulletin, Edition, PartyTally, PUBLIC_COORDINATE_DECIMALS,
-};
+pub use bulletin::{published_coordinate, Bulletin, Edition, PartyTally, ALL_GUARANTORS};
 pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
 pub use error::RegimeError;

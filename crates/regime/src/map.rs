@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use serde_json::{json, Value};
-use truce_model::{FormationId, Party, Position, ReportId, ViolationType};
+use truce_model::{FormationId, Party, Position, PublicViews, ReportId, ViolationType};
 
 use crate::{published_coordinate, Edition, FindingKind, Incident, Register};
 
@@ -152,6 +152,8 @@ impl MapIncident {
 pub struct MapIndex {
     incidents: Vec<MapIncident>,
     guarantors: Vec<Party>,
+    /// What the public may see of the points, from the Record.
+    public: PublicViews,
 }
 
 /// Which incidents a view shows.
@@ -263,6 +265,7 @@ pub enum MapFeature<'a> {
 pub struct MapSelection<'a> {
     pub features: Vec<MapFeature<'a>>,
     pub incidents: usize,
+    public: PublicViews,
 }
 
 /// Counts of one cell while the view is scanned.
@@ -365,7 +368,10 @@ impl MapIndex {
             .iter()
             .filter_map(|incident| MapIncident::of(register, &guarantors, incident))
             .collect();
-        Self::from_incidents(incidents, guarantors)
+        Self {
+            public: register.config().public,
+            ..Self::from_incidents(incidents, guarantors)
+        }
     }
 
     /// An index of given incidents (for tests and measures).
@@ -374,6 +380,7 @@ impl MapIndex {
         Self {
             incidents,
             guarantors,
+            public: PublicViews::default(),
         }
     }
 
@@ -419,17 +426,22 @@ impl MapIndex {
             return MapSelection {
                 features: Vec::new(),
                 incidents: 0,
+                public: self.public,
             };
         };
         let candidates = self
             .between(filter.from, filter.to)
             .iter()
             .filter(|i| matches(i));
-        match view.zoom {
+        let selection = match view.zoom {
             Some(zoom) if zoom < SEPARATE_FROM_ZOOM => {
                 Self::clustered(candidates, view.bbox, cell_degrees(zoom))
             }
             _ => Self::separate(candidates, view.bbox),
+        };
+        MapSelection {
+            public: self.public,
+            ..selection
         }
     }
 
@@ -447,6 +459,7 @@ impl MapIndex {
         MapSelection {
             incidents: inside.len(),
             features: inside.into_iter().map(MapFeature::Incident).collect(),
+            public: PublicViews::default(),
         }
     }
 
@@ -478,6 +491,7 @@ impl MapIndex {
                 .map(|(_, tally)| tally.into_feature())
                 .collect(),
             incidents,
+            public: PublicViews::default(),
         }
     }
 }
@@ -493,8 +507,8 @@ impl MapSelection<'_> {
             .features
             .iter()
             .map(|feature| match feature {
-                MapFeature::Incident(incident) => incident_feature(incident, edition),
-                MapFeature::Cluster(cluster) => cluster_feature(cluster, edition),
+                MapFeature::Incident(incident) => incident_feature(incident, edition, &self.public),
+                MapFeature::Cluster(cluster) => cluster_feature(cluster, edition, &self.public),
             })
             .collect();
         json!({
@@ -505,17 +519,17 @@ impl MapSelection<'_> {
     }
 }
 
-fn point(lon: f64, lat: f64, edition: Edition) -> Value {
+fn point(lon: f64, lat: f64, edition: Edition, public: &PublicViews) -> Value {
     json!({
         "type": "Point",
         "coordinates": [
-            published_coordinate(lon, edition),
-            published_coordinate(lat, edition),
+            published_coordinate(lon, edition, public),
+            published_coordinate(lat, edition, public),
         ],
     })
 }
 
-fn incident_feature(incident: &MapIncident, edition: Edition) -> Value {
+fn incident_feature(incident: &MapIncident, edition: Edition, public: &PublicViews) -> Value {
     let mut properties = json!({
         "incident": incident.incident.to_string(),
         "date": incident.date.to_string(),
@@ -530,22 +544,22 @@ fn incident_feature(incident: &MapIncident, edition: Edition) -> Value {
     }
     json!({
         "type": "Feature",
-        "geometry": point(incident.lon, incident.lat, edition),
+        "geometry": point(incident.lon, incident.lat, edition, public),
         "properties": properties,
     })
 }
 
-fn cluster_feature(cluster: &Cluster, edition: Edition) -> Value {
+fn cluster_feature(cluster: &Cluster, edition: Edition, public: &PublicViews) -> Value {
     let findings: BTreeMap<&str, usize> = cluster
         .findings
         .iter()
         .map(|(finding, count)| (finding.label(), *count))
         .collect();
     let b = cluster.bounds;
-    let c = |value| published_coordinate(value, edition);
+    let c = |value| published_coordinate(value, edition, public);
     json!({
         "type": "Feature",
-        "geometry": point(cluster.lon, cluster.lat, edition),
+        "geometry": point(cluster.lon, cluster.lat, edition, public),
         "properties": {
             "cluster": true,
             "count": cluster.count,

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::{shelling, yesterday, Node, Who, RU, TR};
 use serde_json::Value;
 use truce_model::{Actor, ReportFiled};
+use truce_model::{PublicViews, RegisterConfig};
 use truce_record::Body as StatementBody;
-use truce_regime::PUBLIC_COORDINATE_DECIMALS;
 
 /// What a view tells, by name: the same fact under each view's own field.
 type Facts = BTreeMap<&'static str, BTreeSet<String>>;
@@ -161,7 +161,7 @@ async fn the_public_views_publish_the_same_fields_and_the_same_rounded_points() 
         p.sort_by(|a, b| a.partial_cmp(b).unwrap());
         assert_eq!(p.len(), 2);
         for (lon, lat) in p.iter() {
-            let most = usize::try_from(PUBLIC_COORDINATE_DECIMALS).unwrap();
+            let most = usize::from(PublicViews::default().coordinate_decimals);
             assert!(
                 decimals(*lon) <= most && decimals(*lat) <= most,
                 "{lon}, {lat}"
@@ -171,4 +171,108 @@ async fn the_public_views_publish_the_same_fields_and_the_same_rounded_points() 
     assert_eq!(points[0], points[1], "csv and geojson");
     assert_eq!(points[0], points[2], "csv and reports");
     assert_eq!(points[0][0], (36.65, 35.44));
+}
+
+/// Which guarantors' bulletin counts hold a report's governorate and type:
+/// a report with exactly one is attributable to that party.
+fn attributable(bulletin: &Value, reports: &Value, guarantors: &[&str]) -> usize {
+    let parties = bulletin["parties"].as_array().unwrap();
+    reports["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|report| {
+            if report["party"].is_string() {
+                return true;
+            }
+            let governorate = report["governorate"].as_str().unwrap();
+            let kind = report["fields"]["type"].as_str().unwrap();
+            let holding: Vec<&str> = parties
+                .iter()
+                .filter(|tally| {
+                    tally["by_governorate"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|g| g["code"] == governorate && g["count"].as_u64() > Some(0))
+                        && tally["by_type"][kind].as_u64() > Some(0)
+                })
+                .filter_map(|tally| tally["party"].as_str())
+                .filter(|party| guarantors.contains(party))
+                .collect();
+            holding.len() == 1
+        })
+        .count()
+}
+
+/// What the public may know of who filed what is one setting in the
+/// Record: by default each guarantor's counts, its reports' party and the
+/// CSV say it alike; when the mechanism keeps it private, no public view
+/// tells it, and joining the public bulletin with the public reports
+/// attributes none of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_filed_what_is_public_or_private_alike_in_every_public_view() {
+    let guarantors = ["Russian Federation", "Republic of Türkiye"];
+    for filing_party in [true, false] {
+        let config = RegisterConfig {
+            public: PublicViews {
+                filing_party,
+                coordinate_decimals: 3,
+            },
+            ..RegisterConfig::default()
+        };
+        let mut node = Node::founded_with(Some(config)).await;
+        let day = yesterday();
+        // Each party alone in its own governorate and type: the join the
+        // public could make.
+        for (who, time, km) in [(RU, "09:00", 0.0), (TR, "10:00", 200.0)] {
+            let report = shelling(day, time, km, Actor::Unknown("civilians".into()));
+            node.say(who, StatementBody::ReportFiled(ReportFiled { report }))
+                .await;
+        }
+        let bulletin = node
+            .get(&format!("/api/v1/bulletin?date={day}"), Who::Public)
+            .await
+            .json();
+        let reports = node
+            .get(&format!("/api/v1/reports?from={day}&to={day}"), Who::Public)
+            .await
+            .json();
+        let csv = node
+            .get(
+                &format!("/api/v1/bulletin?date={day}&format=csv&edition=public"),
+                Who::Public,
+            )
+            .await
+            .text;
+        let (csv_facts, csv_points) = csv_facts(&csv);
+        let named = attributable(&bulletin, &reports, &guarantors);
+        if filing_party {
+            assert_eq!(named, 2, "{bulletin}");
+            assert!(csv_facts.contains_key("party"), "{csv}");
+        } else {
+            assert_eq!(named, 0, "{bulletin} {reports}");
+            assert!(!csv_facts.contains_key("party"), "{csv}");
+            let tallies = bulletin["parties"].as_array().unwrap();
+            assert_eq!(tallies.len(), 1, "{bulletin}");
+            assert_eq!(tallies[0]["party"], truce_regime::ALL_GUARANTORS);
+            assert_eq!(tallies[0]["registered"], 2);
+            // Members still see each party's register.
+            let internal = node
+                .get(
+                    &format!("/api/v1/bulletin?date={day}&edition=internal"),
+                    Who::Guarantor,
+                )
+                .await
+                .json();
+            assert!(
+                internal["parties"].as_array().unwrap().len() >= 3,
+                "{internal}"
+            );
+        }
+        // The coordinates follow the same setting: three decimals here.
+        for (lon, lat) in csv_points {
+            assert!(decimals(lon) <= 3 && decimals(lat) <= 3, "{lon}, {lat}");
+        }
+    }
 }

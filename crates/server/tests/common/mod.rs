@@ -79,6 +79,11 @@ impl Answer {
 
 impl Node {
     pub async fn new() -> Self {
+        Self::founded_with(None).await
+    }
+
+    /// A node whose genesis sets the register's parameters.
+    pub async fn founded_with(register: Option<RegisterConfig>) -> Self {
         let member = |name, role, party| Member {
             name,
             key: MemberKey::generate(),
@@ -114,7 +119,7 @@ impl Node {
             members: members[1..].iter().map(founder).collect(),
             witnesses: vec![],
             witness_quorum: 0,
-            register: None,
+            register,
         };
         let store = Store::open_sqlite(&dir.path().join("truce.sqlite"))
             .await

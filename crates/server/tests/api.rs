@@ -347,7 +347,10 @@ async fn every_route_for_every_role() {
     let public_report = node.get("/api/v1/reports", Who::Public).await.json();
     let fields = &public_report["items"][0]["fields"];
     assert!(fields.get("sources").is_none() && fields.get("evidence").is_none());
-    assert!(public_report["items"][0].get("party").is_none());
+    // The filing party is public by default, as in the public bulletin's
+    // per-party counts; the member who filed never is.
+    assert!(public_report["items"][0]["party"].is_string());
+    assert!(public_report["items"][0].get("filed_by").is_none());
     let public_findings = node.get("/api/v1/findings", Who::Public).await.json();
     assert!(public_findings["items"][0].get("positions").is_none());
     let full_findings = node.get("/api/v1/findings", Who::Observer).await.json();

@@ -433,7 +433,7 @@ pub struct FormationView {
     /// The day `status` is for.
     pub date: String,
     /// The status period that held on `date`, if any had begun.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub status: Value,
     /// Every status period, in valid-time order.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]

@@ -163,7 +163,7 @@ pub async fn list_documents(
     get,
     path = "/api/v1/documents/{sha256}",
     tag = "register",
-    params(("sha256" = String, Path, description = "64 hex digits")),
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$", description = "64 hex digits")),
     responses(
         (status = 200, description = "The file, with its recorded media type"),
         (status = 401, body = ErrorBody),

@@ -100,7 +100,7 @@ fn parse_decision_id(text: &str) -> Result<DecisionId, ServerError> {
     get,
     path = "/api/v1/decisions/{id}",
     tag = "register",
-    params(("id" = String, Path, pattern = "^([Dd]-?)?[0-9]+$", description = "Decision id: 12 or D-12")),
+    params(("id" = String, Path, pattern = "^([Dd]-?)?[0-9]{1,19}$", description = "Decision id: 12 or D-12")),
     responses(
         (status = 200, description = "Without a token, an adopted decision only, summarized", body = DecisionView),
         (status = 400, body = ErrorBody),

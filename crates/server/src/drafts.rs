@@ -25,6 +25,7 @@ pub struct IngestQuery {
     /// auto (default), text, html, rss or atom.
     pub format: Option<String>,
     /// Publication date for texts without one (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
     pub published: Option<String>,
 }
 
@@ -140,7 +141,12 @@ pub struct DraftView {
     path = "/api/v1/drafts/{id}",
     tag = "review",
     params(("id" = u64, Path, description = "Draft number")),
-    responses((status = 200, body = DraftView), (status = 404, body = crate::ErrorBody)),
+    responses(
+        (status = 200, body = DraftView),
+        (status = 400, description = "Not a draft number", body = crate::ErrorBody),
+        (status = 401, description = "Needs a token", body = crate::ErrorBody),
+        (status = 404, body = crate::ErrorBody),
+    ),
     security(("bearer" = []))
 )]
 pub async fn get_draft(

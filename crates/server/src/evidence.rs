@@ -67,7 +67,7 @@ pub(crate) fn too_large(limit: u64) -> ServerError {
     put,
     path = "/api/v1/evidence/{sha256}",
     tag = "register",
-    params(("sha256" = String, Path, description = "64 lower-case hex digits: the SHA-256 of the body")),
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$", description = "64 lower-case hex digits: the SHA-256 of the body")),
     request_body(content = String, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 201, description = "Stored and durable", body = EvidenceReceipt),
@@ -173,7 +173,7 @@ async fn blocking<T: Send + 'static>(
     get,
     path = "/api/v1/evidence/{sha256}",
     tag = "register",
-    params(("sha256" = String, Path, description = "64 lower-case hex digits")),
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$", description = "64 lower-case hex digits")),
     responses(
         (status = 200, description = "The file, as an attachment"),
         (status = 400, body = ErrorBody),

@@ -39,9 +39,10 @@ pub async fn list_lists(
     get,
     path = "/api/v1/exchange/lists/{id}/sealed",
     tag = "exchange",
-    params(("id" = String, Path, description = "L-12 or 12")),
+    params(("id" = String, Path, pattern = "^([Ll]-?)?[0-9]{1,19}$", description = "L-12 or 12")),
     responses(
         (status = 200, description = "The list statement's body, as signed", body = Object),
+        (status = 400, description = "Not a list id", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "The list is not sealed to your exchange key", body = ErrorBody),
         (status = 404, body = ErrorBody),

@@ -306,6 +306,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
                 ),
         ),
     );
+    params::empty_means_absent(&mut openapi);
     openapi
 }
 

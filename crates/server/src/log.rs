@@ -488,7 +488,14 @@ pub async fn entries(
     _: Allowed<EntriesGate>,
     Query(q): Query<EntriesQuery>,
 ) -> Result<Json<EntriesPage>, ServerError> {
+    // Positions are stored as 64-bit signed integers, as the document says.
     let from = query::parse::<u64>("from", q.from.as_deref())?.unwrap_or(0);
+    if i64::try_from(from).is_err() {
+        return Err(ServerError::bad(
+            "from",
+            format!("{from}: positions go up to {}", i64::MAX),
+        ));
+    }
     let limit = query::parse::<u64>("limit", q.limit.as_deref())?.unwrap_or(100);
     if limit == 0 || limit > MAX_LIMIT as u64 {
         return Err(ServerError::bad(

@@ -6,7 +6,50 @@
 
 #![allow(dead_code)]
 
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+use utoipa::openapi::Required;
 use utoipa::ToSchema;
+
+/// An empty query value (`?to=`, as an HTML form sends a field left blank)
+/// means the parameter is not given, for every parameter of every route
+/// (`query::parse`): the document says so by letting each query parameter
+/// be its own schema or the empty string.
+pub fn empty_means_absent(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            allow_empty_query_values(operation);
+        }
+    }
+}
+
+fn allow_empty_query_values(operation: &mut Operation) {
+    for parameter in operation.parameters.iter_mut().flatten() {
+        // A required parameter must be given, and given a value.
+        if parameter.parameter_in != ParameterIn::Query || parameter.required == Required::True {
+            continue;
+        }
+        if let Some(schema) = parameter.schema.take() {
+            parameter.schema = Some(
+                OneOfBuilder::new()
+                    .item(schema)
+                    .item(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .max_length(Some(0)),
+                    )
+                    .into(),
+            );
+        }
+    }
+}
 
 /// A violation type.
 #[derive(ToSchema)]

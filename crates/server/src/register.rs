@@ -136,7 +136,7 @@ pub async fn list_reports(
     get,
     path = "/api/v1/reports/{id}",
     tag = "register",
-    params(("id" = String, Path, pattern = "^([RrIi]-?)?[0-9]+$", description = "Report id: 12 or R-12")),
+    params(("id" = String, Path, pattern = "^([RrIi]-?)?[0-9]{1,19}$", description = "Report id: 12 or R-12")),
     responses(
         (status = 200, body = ReportView),
         (status = 400, body = ErrorBody),
@@ -270,7 +270,7 @@ pub async fn list_incidents(
     get,
     path = "/api/v1/incidents/{id}",
     tag = "register",
-    params(("id" = String, Path, pattern = "^([RrIi]-?)?[0-9]+$", description = "Any report of the incident: 12, R-12 or I-12")),
+    params(("id" = String, Path, pattern = "^([RrIi]-?)?[0-9]{1,19}$", description = "Any report of the incident: 12, R-12 or I-12")),
     responses(
         (status = 200, body = IncidentView),
         (status = 400, body = ErrorBody),
@@ -469,6 +469,7 @@ pub struct MapQuery {
     pub zoom: Option<String>,
     /// Only incidents in this box: `west,south,east,north` in degrees. The
     /// box is widened to whole cells, so counts do not change as a map pans.
+    #[param(pattern = "^-?[0-9]{1,3}(\\.[0-9]+)?(,-?[0-9]{1,3}(\\.[0-9]+)?){3}$")]
     pub bbox: Option<String>,
     /// Violation type of any of the incident's reports, e.g. `shelling`.
     #[serde(rename = "type")]

@@ -16,6 +16,7 @@ use crate::{AppState, ErrorBody, ServerError};
 #[into_params(parameter_in = Query)]
 pub struct AsOf {
     /// The day to judge on (YYYY-MM-DD); default the mechanism's today.
+    #[param(value_type = Option<String>, format = Date)]
     pub date: Option<String>,
 }
 

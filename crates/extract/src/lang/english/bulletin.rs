@@ -623,7 +623,9 @@ fn attached_count(after: &str) -> Option<(u32, usize)> {
         " city",
         " area",
     ] {
-        if rest.len() >= suffix.len() && rest[..suffix.len()].eq_ignore_ascii_case(suffix) {
+        // Compared as bytes: a curly quote or a dash after the name would put
+        // a `str` slice at `suffix.len()` inside a character.
+        if starts_with_ci(rest, suffix) {
             rest = &rest[suffix.len()..];
             break;
         }
@@ -794,5 +796,32 @@ fn attach_confirmations(
         target
             .confirmations
             .push(Confirmation { status, by, count });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_after_a_name_followed_by_punctuation_outside_ascii_is_read_without_panic() {
+        // Found by fuzzing: "Damascus – 3", "“Quneitra”" put the suffix
+        // check's slice inside a multi-byte character.
+        for after in [
+            "“ (2)",
+            " – 3",
+            "—4,",
+            "” – 2",
+            "’s (1)",
+            " provin\u{e7}e (2)",
+            "…",
+        ] {
+            let _ = attached_count(after);
+        }
+        assert_eq!(attached_count(" province (6)").map(|(n, _)| n), Some(6));
+        let text = "The Russian side registered 9 violations: Damascus – 3, Rif Dimashq—4, \
+                    “Quneitra” – 2; Idlib’s eastern countryside (1). Aleppo…";
+        let doc = crate::Document::new(text, Some(jiff::civil::date(2017, 5, 6)), None);
+        let _ = crate::extract(&doc);
     }
 }

@@ -60,6 +60,7 @@ pub use evidence::EvidenceReceipt;
 pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
+pub use tiles::{parse_tile_path, TilePath};
 pub use tls::{serve_tls_until, tls_config, TlsError, HANDSHAKE_TIMEOUT};
 pub use web::{CanonicalStatement, WhoAmI};
 pub use witnesses::{WitnessBoard, WitnessHealth};

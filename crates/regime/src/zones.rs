@@ -11,21 +11,21 @@ use crate::RegimeError;
 /// Reads the zones of a GeoJSON FeatureCollection; an error names the
 /// feature (`features[i]`) and the member at fault.
 pub fn zones_from_geojson(text: &str) -> Result<Vec<Zone>, RegimeError> {
-    let collection: Value = serde_json::from_str(text).map_err(|e| RegimeError::Config {
-        field: "zones".into(),
+    let collection: Value = serde_json::from_str(text).map_err(|e| RegimeError::Zones {
+        field: "document".into(),
         reason: format!("not JSON: {e}"),
     })?;
     let features = collection["features"]
         .as_array()
-        .ok_or_else(|| RegimeError::Config {
-            field: "zones".into(),
+        .ok_or_else(|| RegimeError::Zones {
+            field: "document".into(),
             reason: "not a GeoJSON FeatureCollection".into(),
         })?;
     features
         .iter()
         .enumerate()
         .map(|(i, feature)| {
-            zone_of(feature).map_err(|(member, reason)| RegimeError::Config {
+            zone_of(feature).map_err(|(member, reason)| RegimeError::Zones {
                 field: format!("features[{i}].{member}"),
                 reason,
             })

@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use truce_model::{
     AgreementSpec, DocumentApproved, DocumentVersion, Handle, MeetingLevel, MeetingRecorded,
-    MeetingStatus, Zone, ZoneGeometry, ZoneKind,
+    MeetingStatus, Zone,
 };
 use truce_record::Body;
 
@@ -40,50 +40,7 @@ pub fn read_agreement(path: &Path, zones: Option<&Path>) -> Result<AgreementSpec
 fn read_zones(path: &Path) -> Result<Vec<Zone>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let collection: Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
-    let features = collection["features"]
-        .as_array()
-        .with_context(|| format!("{}: not a GeoJSON FeatureCollection", path.display()))?;
-    features
-        .iter()
-        .enumerate()
-        .map(|(i, feature)| {
-            zone_of(feature).with_context(|| format!("{}: features[{i}]", path.display()))
-        })
-        .collect()
-}
-
-fn zone_of(feature: &Value) -> Result<Zone> {
-    let properties = &feature["properties"];
-    let text = |name: &str| -> Result<String> {
-        properties[name]
-            .as_str()
-            .map(str::to_string)
-            .with_context(|| format!("properties.{name} is missing"))
-    };
-    let geometry = &feature["geometry"];
-    let coordinates = geometry["coordinates"].clone();
-    let geometry = match geometry["type"].as_str() {
-        Some("Polygon") => ZoneGeometry::Polygon(serde_json::from_value(coordinates)?),
-        Some("LineString") => ZoneGeometry::Line(serde_json::from_value(coordinates)?),
-        other => bail!("geometry.type {other:?}: Polygon or LineString"),
-    };
-    let kind: ZoneKind = serde_json::from_value(Value::String(text("kind")?))
-        .context("properties.kind: de_escalation, security or separation_line")?;
-    Ok(Zone {
-        id: Handle::new(text("id")?)?,
-        name: text("name")?,
-        kind,
-        geometry,
-        valid_from: text("valid_from")?
-            .parse()
-            .context("properties.valid_from")?,
-        valid_to: match properties["valid_to"].as_str() {
-            Some(day) => Some(day.parse().context("properties.valid_to")?),
-            None => None,
-        },
-    })
+    truce_regime::zones_from_geojson(&text).with_context(|| path.display().to_string())
 }
 
 #[derive(Args)]

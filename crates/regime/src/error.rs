@@ -3,4 +3,8 @@
 pub enum RegimeError {
     #[error("register configuration: {field}: {reason}")]
     Config { field: String, reason: String },
+    /// A zones file (GeoJSON) that cannot be read; `field` names the
+    /// feature and member, `features[2].properties.kind`.
+    #[error("zones: {field}: {reason}")]
+    Zones { field: String, reason: String },
 }

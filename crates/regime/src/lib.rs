@@ -21,6 +21,7 @@ mod map;
 mod measures;
 mod register;
 mod response;
+mod zones;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
 pub use bulletin::{published_coordinate, Bulletin, Edition, PartyTally, ALL_GUARANTORS};
@@ -41,3 +42,4 @@ pub use measures::Suggestion;
 pub use register::{Formation, Register, Report, StatusPeriod};
 pub use response::{ComplianceLine, ExchangeTally, MeasureLine, ResponseTally};
 pub use truce_model::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
+pub use zones::zones_from_geojson;

@@ -66,6 +66,7 @@ pub use evidence::EvidenceReceipt;
 pub use log::{CheckpointView, EntriesPage, EntryView, Health, MemberView, Readiness};
 pub use mirror::{MirrorHealth, MirrorStatus};
 pub use submit::{Submission, SubmitReceipt};
+pub use tiles::{parse_tile_path, TilePath};
 pub use tls::{serve_tls_until, tls_config, TlsError};
 pub use web::{CanonicalStatement, WhoAmI};
 pub use witnesses::{WitnessBoard, WitnessHealth};

@@ -41,7 +41,7 @@ pub async fn checkpoint(
 
 /// Where a tile path points.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct TilePath {
+pub struct TilePath {
     /// `None` for an entry bundle.
     pub level: Option<u8>,
     pub index: u64,
@@ -51,7 +51,7 @@ pub(crate) struct TilePath {
 
 /// Parses what follows `tile/`: `<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`,
 /// with N in zero-padded 3-digit elements, all but the last prefixed `x`.
-pub(crate) fn parse_tile_path(path: &str) -> Option<TilePath> {
+pub fn parse_tile_path(path: &str) -> Option<TilePath> {
     let mut parts: Vec<&str> = path.split('/').collect();
     let first = parts.remove(0);
     let level = if first == "entries" {

@@ -100,9 +100,8 @@ fn count_phrases(body: &str) -> Vec<CountPhrase> {
         let mut before = body[..m.start()].trim_end();
         // "7 ceasefire violations", "7 (seven) violations".
         for modifier in ["ceasefire", "truce"] {
-            if before.len() >= modifier.len()
-                && before[before.len() - modifier.len()..].eq_ignore_ascii_case(modifier)
-            {
+            // Compared as bytes, like the suffixes in `attached_count`.
+            if ends_with_ci(before, modifier) {
                 before = before[..before.len() - modifier.len()].trim_end();
             }
         }
@@ -113,7 +112,7 @@ fn count_phrases(body: &str) -> Vec<CountPhrase> {
         }
         let token_start = before
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ','))
-            .map_or(0, |p| p + 1);
+            .map_or(0, |p| after_char_at(before, p));
         let token = before[token_start..].trim_end_matches(',');
         if token.is_empty() {
             continue;
@@ -611,6 +610,12 @@ fn governorate_spans<'a>(
         })
 }
 
+/// The byte just after the character that starts at `at` (a quote, a dash
+/// or a no-break space may take more than one byte).
+fn after_char_at(text: &str, at: usize) -> usize {
+    at + text[at..].chars().next().map_or(0, char::len_utf8)
+}
+
 /// "(6)", " - 6", ": 6", " province (6 cases)" right after a name.
 fn attached_count(after: &str) -> Option<(u32, usize)> {
     let mut rest = after;
@@ -623,7 +628,9 @@ fn attached_count(after: &str) -> Option<(u32, usize)> {
         " city",
         " area",
     ] {
-        if rest.len() >= suffix.len() && rest[..suffix.len()].eq_ignore_ascii_case(suffix) {
+        // Compared as bytes: a curly quote or a dash after the name would put
+        // a `str` slice at `suffix.len()` inside a character.
+        if starts_with_ci(rest, suffix) {
             rest = &rest[suffix.len()..];
             break;
         }
@@ -707,7 +714,7 @@ fn ends_with_place_word(before: &str) -> bool {
     }
     let word_start = trimmed
         .rfind(|c: char| c.is_whitespace())
-        .map_or(0, |p| p + 1);
+        .map_or(0, |p| after_char_at(trimmed, p));
     let word = &trimmed[word_start..];
     ["in", "near", "around", "the", "of"]
         .iter()
@@ -794,5 +801,61 @@ fn attach_confirmations(
         target
             .confirmations
             .push(Confirmation { status, by, count });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_after_a_name_followed_by_punctuation_outside_ascii_is_read_without_panic() {
+        // Found by fuzzing: "Damascus – 3", "“Quneitra”" put the suffix
+        // check's slice inside a multi-byte character.
+        for after in [
+            "“ (2)",
+            " – 3",
+            "—4,",
+            "” – 2",
+            "’s (1)",
+            " provin\u{e7}e (2)",
+            "…",
+        ] {
+            let _ = attached_count(after);
+        }
+        assert_eq!(attached_count(" province (6)").map(|(n, _)| n), Some(6));
+        let text = "The Russian side registered 9 violations: Damascus – 3, Rif Dimashq—4, \
+                    “Quneitra” – 2; Idlib’s eastern countryside (1). Aleppo…";
+        let doc = crate::Document::new(text, Some(jiff::civil::date(2017, 5, 6)), None);
+        let _ = crate::extract(&doc);
+    }
+
+    #[test]
+    fn a_count_noun_after_a_quote_or_a_dash_is_read_without_panic() {
+        // Found by fuzzing: "“een violations" made the "ceasefire" check
+        // slice inside the quote, and the number token started one byte
+        // after a multi-byte character.
+        for body in [
+            "Rif Dimashq—4, “een violations: Idlib (7)",
+            "registered “7 violations in Idlib",
+            "registered 7—violations in Idlib",
+            "registered 7 “ceasefire violations",
+        ] {
+            let _ = count_phrases(body);
+        }
+        let phrases = count_phrases("registered 7 ceasefire violations");
+        assert_eq!(phrases.len(), 1);
+        let text = "The Russian side registered 9 violations: Damascus – 3, Rif Dimashq—4, \
+                    “een violations: Idlib (7)he JointQuneitra” – 3; Idlib’s eastern \
+                    countryside (1). Aleppo…";
+        let doc = crate::Document::new(text, Some(jiff::civil::date(2017, 5, 6)), None);
+        let _ = crate::extract(&doc);
+    }
+
+    #[test]
+    fn a_place_word_before_a_no_break_space_is_read_without_panic() {
+        // A whitespace character of more than one byte before the name.
+        assert!(ends_with_place_word("shelling\u{a0}in "));
+        assert!(!ends_with_place_word("shelling\u{2003}x "));
     }
 }

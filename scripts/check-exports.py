@@ -7,10 +7,12 @@ event-internal.csv, event-public.csv, report-internal.csv, report-public.csv.
   under #date, numbers under #affected, ...); any error fails.
 - Every hashtag and attribute is in the HXL dictionary (1.1), each attribute
   on a hashtag the dictionary lists it for.
-- Without pandas: the event-level file has one row per incident, and its
-  fatalities are each incident's counted once, by the documented rule (the
-  lowest count among the reports that count the killed), computed here from
-  the report-level file.
+- The event-level file has one row per incident, and its fatalities are
+  each incident's counted once, by the documented rule (the lowest count
+  among the reports that count the killed), computed here from the
+  report-level file.
+- Read with pandas, as an analyst would (the HXL row skipped): the same
+  one row per incident and the same fatalities total.
 """
 
 import csv
@@ -117,6 +119,21 @@ def killed_once(report_rows):
     return {incident: min(counts, default=0) for incident, counts in by_incident.items()}
 
 
+def check_with_pandas(path, incidents, fatalities):
+    """The file as pandas reads it: ACLED's columns, the HXL row skipped."""
+    import pandas
+
+    frame = pandas.read_csv(path, skiprows=[1], dtype={"truce_incident": str})
+    if len(frame) != incidents or frame["truce_incident"].nunique() != incidents:
+        fail(f"{path.name}: pandas reads {len(frame)} rows for {incidents} incidents")
+    total = int(frame["fatalities"].sum())
+    if total != fatalities:
+        fail(f"{path.name}: pandas sums fatalities to {total}, the incidents' to {fatalities}")
+    if list(frame.columns[:2]) != ["event_id_cnty", "event_date"]:
+        fail(f"{path.name}: ACLED's columns do not come first: {list(frame.columns[:3])}")
+    print(f"{path.name}: pandas reads {len(frame)} rows, one per incident, fatalities {total}")
+
+
 def main():
     directory = Path(sys.argv[1])
     files = {name: read(directory / f"{name}.csv") for name in FILES}
@@ -140,6 +157,7 @@ def main():
         total = sum(int(row["fatalities"]) for row in events)
         if total != sum(incidents.values()):
             fail(f"{edition}: fatalities sum to {total}, the incidents' to {sum(incidents.values())}")
+        check_with_pandas(directory / f"event-{edition}.csv", len(incidents), sum(incidents.values()))
         by_reports = sum(int(row["fatalities"]) for row in reports)
         print(
             f"{edition}: {len(events)} rows for {len(incidents)} incidents ({len(reports)} reports); "

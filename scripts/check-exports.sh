@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The demo's ACLED CSV exports read with the tools their users have:
 # libhxl (from PyPI, in a virtual environment under target/) validates the
-# HXL rows against its default schema, and a check without pandas finds one
-# row per incident with its fatalities counted once (scripts/check-exports.py).
+# HXL rows against its default schema, and checks with and without pandas
+# find one row per incident with its fatalities counted once
+# (scripts/check-exports.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=target/check-venv
@@ -16,6 +17,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 # libhxl imports six without declaring it.
 "$venv/bin/python" -c 'import hxl' 2>/dev/null || "$venv/bin/pip" install --quiet libhxl six
+"$venv/bin/python" -c 'import pandas' 2>/dev/null || "$venv/bin/pip" install --quiet pandas
 
 cargo build --quiet -p truce-cli
 truce="${CARGO_TARGET_DIR:-target}/debug/truce"

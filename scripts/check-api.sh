@@ -14,13 +14,7 @@
 # its north, a consistency proof whose `old` is above `new`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=target/check-venv
-if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
-  if [ "$(id -u)" != 0 ]; then echo "missing: python3-venv; install as root: apt-get install python3-venv" >&2; exit 1; fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
-fi
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+. scripts/check-venv.sh
 [ -x "$venv/bin/schemathesis" ] || "$venv/bin/pip" install --quiet 'schemathesis==4.32.5'
 
 cargo build --quiet -p truce-cli

@@ -6,15 +6,7 @@
 # (scripts/check-exports.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=target/check-venv
-if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
-  if [ "$(id -u)" != 0 ]; then echo "missing: python3-venv; install as root: apt-get install python3-venv" >&2; exit 1; fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
-fi
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-fi
+. scripts/check-venv.sh
 # libhxl imports six without declaring it.
 "$venv/bin/python" -c 'import hxl' 2>/dev/null || "$venv/bin/pip" install --quiet libhxl six
 "$venv/bin/python" -c 'import pandas' 2>/dev/null || "$venv/bin/pip" install --quiet pandas

@@ -181,13 +181,7 @@ impl std::str::FromStr for DecisionStatusName {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        DecisionStatusName::ALL
-            .into_iter()
-            .find(|s| s.as_str() == text)
-            .ok_or_else(|| {
-                let names: Vec<&str> = DecisionStatusName::ALL.iter().map(|s| s.as_str()).collect();
-                format!("{text:?}: one of {}", names.join(", "))
-            })
+        crate::one_of(&DecisionStatusName::ALL, DecisionStatusName::as_str, text)
     }
 }
 

@@ -47,6 +47,17 @@ impl Audience {
     }
 }
 
+/// The one of `all` whose name is `text`, or a refusal that lists them.
+fn one_of<T: Copy>(all: &[T], name: fn(T) -> &'static str, text: &str) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|item| name(*item) == text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|item| name(*item)).collect();
+            format!("{text:?}: one of {}", names.join(", "))
+        })
+}
+
 /// A query that cannot be answered, naming the parameter at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {

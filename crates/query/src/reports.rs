@@ -314,13 +314,7 @@ impl std::str::FromStr for FindingName {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        FindingName::ALL
-            .into_iter()
-            .find(|f| f.as_str() == text)
-            .ok_or_else(|| {
-                let names: Vec<&str> = FindingName::ALL.iter().map(|f| f.as_str()).collect();
-                format!("{text:?}: one of {}", names.join(", "))
-            })
+        crate::one_of(&FindingName::ALL, FindingName::as_str, text)
     }
 }
 

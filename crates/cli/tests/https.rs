@@ -55,27 +55,12 @@ async fn members_write_read_and_mirror_over_https_with_the_mechanisms_ca() {
     let report = |extra: &[&str]| {
         let mut args = vec!["--node", &url, "--token", &token, "--wait", "0.5"];
         args.extend_from_slice(extra);
-        args.extend_from_slice(&[
-            "report",
-            "--key",
+        args.extend(shelling_report(
             key,
-            "--at",
             "2026-11-20T14:30",
-            "--lat",
-            "35.4414",
-            "--lon",
-            "36.6497",
-            "--place",
-            "Khan Shaykhun",
-            "--type",
-            "shelling",
-            "--target",
-            "unknown:residential area",
-            "--source",
-            "own_observation:post 7",
-            "--narrative",
             "Mortar rounds on the southern outskirts.",
-        ]);
+        ));
+        args.extend(["--target", "unknown:residential area"]);
         remote.truce(&args)
     };
 

@@ -25,33 +25,14 @@ async fn members_file_through_the_node_and_nothing_writes_beside_it() {
         database: None,
     };
     let key = node.keys().join("ru-monitor-1.key");
-    let filed = remote.ok(&[
-        "--node",
-        &url,
-        "--token",
-        &ru_token,
-        "--wait",
-        "0.5",
-        "report",
-        "--key",
+    let mut args = vec!["--node", &url, "--token", &ru_token, "--wait", "0.5"];
+    args.extend(shelling_report(
         key.to_str().unwrap(),
-        "--at",
         "2026-11-20T14:30",
-        "--lat",
-        "35.4414",
-        "--lon",
-        "36.6497",
-        "--place",
-        "Khan Shaykhun",
-        "--type",
-        "shelling",
-        "--target",
-        "unknown:residential area",
-        "--source",
-        "own_observation:post 7",
-        "--narrative",
         "Mortar rounds on the southern outskirts.",
-    ]);
+    ));
+    args.extend(["--target", "unknown:residential area"]);
+    let filed = remote.ok(&args);
     let position = filed
         .split("at position ")
         .nth(1)
@@ -236,33 +217,14 @@ async fn evidence_files_travel_with_a_remote_report() {
     std::fs::write(&file, &photo).unwrap();
     let key = node.keys().join("ru-monitor-1.key");
     let report = |token: &str, key: &std::path::Path, evidence: &std::path::Path| {
-        remote.truce(&[
-            "--node",
-            &url,
-            "--token",
-            token,
-            "--wait",
-            "0",
-            "report",
-            "--key",
+        let mut args = vec!["--node", &url, "--token", token, "--wait", "0"];
+        args.extend(shelling_report(
             key.to_str().unwrap(),
-            "--at",
             "2026-11-20T14:30",
-            "--lat",
-            "35.4414",
-            "--lon",
-            "36.6497",
-            "--place",
-            "Khan Shaykhun",
-            "--type",
-            "shelling",
-            "--source",
-            "own_observation:post 7",
-            "--narrative",
             "Mortar rounds; the crater photographed.",
-            "--evidence",
-            evidence.to_str().unwrap(),
-        ])
+        ));
+        args.extend(["--evidence", evidence.to_str().unwrap()]);
+        remote.truce(&args)
     };
     let filed = report(&ru_token, &key, &file);
     let said = String::from_utf8_lossy(&filed.stdout);
@@ -333,27 +295,13 @@ async fn evidence_files_travel_with_a_remote_report() {
     drop(served);
     let local = remote.dir.path().join("map.png");
     std::fs::write(&local, b"a sketch of the positions").unwrap();
-    node.ok(&[
-        "report",
-        "--key",
+    let mut args = shelling_report(
         key.to_str().unwrap(),
-        "--at",
         "2026-11-20T15:00",
-        "--lat",
-        "35.4414",
-        "--lon",
-        "36.6497",
-        "--place",
-        "Khan Shaykhun",
-        "--type",
-        "shelling",
-        "--source",
-        "own_observation:post 7",
-        "--narrative",
         "The positions sketched.",
-        "--evidence",
-        local.to_str().unwrap(),
-    ]);
+    );
+    args.extend(["--evidence", local.to_str().unwrap()]);
+    node.ok(&args);
     let sha256 = {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(b"a sketch of the positions"))

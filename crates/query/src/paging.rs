@@ -67,6 +67,12 @@ impl Paging {
             .take(self.limit)
             .map(build)
             .collect();
+        self.of(total, items)
+    }
+
+    /// This page, holding `items` (already taken from `offset`) out of
+    /// `total`: for a source that reads only the page it shows.
+    pub fn of<U>(self, total: usize, items: Vec<U>) -> Page<U> {
         let end = self.offset.saturating_add(items.len());
         Page {
             total,

@@ -117,14 +117,7 @@ pub async fn list_drafts(
         tokio::task::spawn_blocking(move || queue.summaries(paging.offset(), paging.limit()))
             .await
             .map_err(|e| ServerError::Internal(e.to_string()))??;
-    let end = paging.offset().saturating_add(items.len());
-    Ok(Json(Page {
-        total,
-        offset: paging.offset(),
-        limit: paging.limit(),
-        next_offset: (end < total).then_some(end),
-        items,
-    }))
+    Ok(Json(paging.of(total, items)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

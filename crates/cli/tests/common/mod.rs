@@ -350,6 +350,31 @@ pub fn observer_token(node: &Node) -> String {
 }
 
 /// A free port on loopback, so that a restarted node answers where it did.
+/// The arguments of `truce report` for a shelling at Khan Shaykhun seen
+/// from an observation post, signed with `key` (add `--node`, `--target`,
+/// `--evidence` and the like around them).
+pub fn shelling_report<'a>(key: &'a str, at: &'a str, narrative: &'a str) -> Vec<&'a str> {
+    vec![
+        "report",
+        "--key",
+        key,
+        "--at",
+        at,
+        "--lat",
+        "35.4414",
+        "--lon",
+        "36.6497",
+        "--place",
+        "Khan Shaykhun",
+        "--type",
+        "shelling",
+        "--source",
+        "own_observation:post 7",
+        "--narrative",
+        narrative,
+    ]
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -57,7 +57,7 @@ pub struct AgreementsArgs {
 /// Agreements in force, their clauses and zones.
 pub async fn agreements(location: &Location, args: AgreementsArgs) -> Result<ExitCode> {
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
+    let register = ledger.rules();
     for agreement in register.agreements() {
         if args.json {
             println!("{}", serde_json::to_string(agreement)?);
@@ -197,7 +197,7 @@ pub async fn meeting(location: &Location, command: MeetingCommand) -> Result<Exi
 
 async fn list_meetings(location: &Location, json: bool) -> Result<()> {
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
+    let register = ledger.rules();
     for meeting in register.meetings() {
         let decisions: Vec<String> = register
             .decisions_of_meeting(meeting.id)
@@ -297,7 +297,7 @@ pub struct DocumentApproveArgs {
 async fn version_by_prefix(location: &Location, document: &Handle, prefix: &str) -> Result<String> {
     let prefix = prefix.trim().to_ascii_lowercase();
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
+    let register = ledger.rules();
     let matching: Vec<String> = register
         .document(document)
         .map(|d| {
@@ -394,7 +394,7 @@ async fn add_document(location: &Location, args: DocumentAddArgs) -> Result<()> 
 
 async fn list_documents(location: &Location, json: bool) -> Result<()> {
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
+    let register = ledger.rules();
     let guarantors: Vec<String> = register
         .guarantors()
         .iter()

@@ -226,7 +226,7 @@ pub async fn decisions(location: &Location, args: DecisionsArgs) -> Result<ExitC
         decision_type: args.decision_type,
     };
     let page = truce_query::decisions(
-        &*ledger.rules().await,
+        &ledger.rules(),
         &filter,
         truce_query::Paging::all_from(0),
         Timestamp::now(),
@@ -300,7 +300,7 @@ pub async fn compliance(location: &Location, args: ComplianceArgs) -> Result<Exi
     };
     let ledger = location.open_ledger().await?;
     let view = truce_query::compliance(
-        &*ledger.rules().await,
+        &ledger.rules(),
         source,
         formation.as_ref(),
         args.date,
@@ -346,7 +346,7 @@ pub struct MeasuresArgs {
 /// Measures taken so far, and the next ones the ladder calls for.
 pub async fn measures(location: &Location, args: MeasuresArgs) -> Result<ExitCode> {
     let ledger = location.open_ledger().await?;
-    let view = truce_query::measures(&*ledger.rules().await, args.date, Timestamp::now());
+    let view = truce_query::measures(&ledger.rules(), args.date, Timestamp::now());
     ledger.close().await;
     println!("Measures taken:");
     for taken in &view.measures {

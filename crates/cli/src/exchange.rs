@@ -203,7 +203,7 @@ async fn publish_key(location: &Location, args: KeyArgs) -> Result<()> {
     let member = member_of_key(location, &args.key).await?;
     let published = {
         let ledger = location.open_ledger().await?;
-        let key = ledger.rules().await.exchange_key_of(&member).map(|k| k.key);
+        let key = ledger.rules().exchange_key_of(&member).map(|k| k.key);
         ledger.close().await;
         key
     };
@@ -275,7 +275,7 @@ async fn submit(location: &Location, args: SubmitArgs) -> Result<()> {
     };
     let recipients = {
         let ledger = location.open_ledger().await?;
-        let register = ledger.rules().await;
+        let register = ledger.rules();
         let recipients = recipients(&register, &member, &secret)?;
         leave_out_known(&register, &member, direction, &secret, &mut contents)?;
         drop(register);
@@ -374,7 +374,7 @@ fn category_line(list: &ExchangeListSubmitted) -> String {
 
 async fn lists(location: &Location, args: JsonArg) -> Result<()> {
     let ledger = location.open_ledger().await?;
-    let lists = truce_query::exchange_lists(&*ledger.rules().await);
+    let lists = truce_query::exchange_lists(&ledger.rules());
     ledger.close().await;
     for list in lists {
         if args.json {
@@ -494,7 +494,7 @@ async fn match_lists(location: &Location, args: MatchArgs) -> Result<()> {
     let secret = keyfile::read_exchange_key(&args.exchange_key)?;
     let ledger = location.open_ledger().await?;
     let (sought, held, parties) = {
-        let register = ledger.rules().await;
+        let register = ledger.rules();
         let sought = open_all(ledger.store(), &register, &secret, ListDirection::Sought).await?;
         let held = open_all(ledger.store(), &register, &secret, ListDirection::Held).await?;
         let parties: std::collections::HashMap<ListId, String> = register
@@ -581,7 +581,7 @@ async fn interview(location: &Location, args: InterviewArgs) -> Result<()> {
             let secret = keyfile::read_exchange_key(path)?;
             let ledger = location.open_ledger().await?;
             let keys = {
-                let register = ledger.rules().await;
+                let register = ledger.rules();
                 notes_recipients(&register, args.person, &secret)
             };
             ledger.close().await;
@@ -632,7 +632,7 @@ async fn release(location: &Location, args: ReleaseArgs) -> Result<()> {
 
 async fn projects(location: &Location, args: JsonArg) -> Result<()> {
     let ledger = location.open_ledger().await?;
-    let projects = truce_query::exchange_projects(&*ledger.rules().await, Timestamp::now());
+    let projects = truce_query::exchange_projects(&ledger.rules(), Timestamp::now());
     ledger.close().await;
     for project in projects {
         if args.json {

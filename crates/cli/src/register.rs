@@ -186,7 +186,7 @@ pub async fn formation(location: &Location, command: FormationCommand) -> Result
 
 async fn with_register(location: &Location, f: impl FnOnce(&Register)) -> Result<()> {
     let ledger: Ledger<Register> = location.open_ledger().await?;
-    f(&*ledger.rules().await);
+    f(&ledger.rules());
     ledger.close().await;
     Ok(())
 }
@@ -586,7 +586,7 @@ fn mechanism_name(ledger: &Ledger<Register>) -> String {
 pub async fn bulletin(location: &Location, args: BulletinArgs) -> Result<ExitCode> {
     let ledger = location.open_ledger().await?;
     let mechanism = mechanism_name(&ledger);
-    let register = ledger.rules().await;
+    let register = ledger.rules();
     let (from, to) =
         truce_query::BulletinDays::new(args.date, args.from, args.to)?.resolve(&register)?;
     let edition = Edition::from(args.edition);
@@ -607,7 +607,7 @@ pub async fn bulletin(location: &Location, args: BulletinArgs) -> Result<ExitCod
 pub async fn print_latest_bulletin(location: &Location) -> Result<()> {
     let ledger = location.open_ledger().await?;
     let mechanism = mechanism_name(&ledger);
-    let register = ledger.rules().await;
+    let register = ledger.rules();
     if let Some(day) = register.latest_report_date() {
         print!(
             "{}",
@@ -666,7 +666,7 @@ pub struct ExportArgs {
 
 pub async fn export(location: &Location, args: ExportArgs) -> Result<ExitCode> {
     let ledger = location.open_ledger().await?;
-    let register = ledger.rules().await;
+    let register = ledger.rules();
     let first = register.reports().map(|r| r.date()).min();
     let from = args.from.or(first).unwrap_or(Date::MIN);
     let to = args
@@ -723,7 +723,7 @@ pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitC
     };
     let ledger = location.open_ledger().await?;
     let page = truce_query::findings(
-        &*ledger.rules().await,
+        &ledger.rules(),
         &filter,
         truce_query::Paging::all_from(0),
         truce_query::Audience::Members,

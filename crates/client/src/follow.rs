@@ -111,7 +111,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The genesis witnesses' keys, once the genesis is in the ledger.
-fn witnesses_of<R: Rules + 'static>(ledger: &Ledger<R>) -> Vec<CosignatureVerifier> {
+fn witnesses_of<R: Rules + Clone + 'static>(ledger: &Ledger<R>) -> Vec<CosignatureVerifier> {
     ledger
         .registry()
         .genesis()
@@ -125,7 +125,7 @@ fn witnesses_of<R: Rules + 'static>(ledger: &Ledger<R>) -> Vec<CosignatureVerifi
 }
 
 /// Follows one node into one ledger opened without a node key.
-pub struct Follower<R: Rules + 'static> {
+pub struct Follower<R: Rules + Clone + 'static> {
     ledger: Arc<Ledger<R>>,
     origin: Origin,
     node_key: String,
@@ -134,7 +134,7 @@ pub struct Follower<R: Rules + 'static> {
     monitors: Vec<(String, Origin)>,
 }
 
-impl<R: Rules + 'static> Follower<R> {
+impl<R: Rules + Clone + 'static> Follower<R> {
     /// `node_key` is the node's checkpoint verifier key, pinned by the
     /// mirror's operator (never learnt from the node being followed).
     /// `witnesses` are the genesis witnesses' keys, when known.

@@ -45,13 +45,13 @@ pub enum Outcome {
 type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// Pushes checkpoints of one ledger to its witnesses.
-pub struct Publisher<R: Rules + 'static> {
+pub struct Publisher<R: Rules + Clone + 'static> {
     ledger: Arc<Ledger<R>>,
     peers: Vec<Peer>,
     http: HttpClient,
 }
 
-impl<R: Rules + 'static> Publisher<R> {
+impl<R: Rules + Clone + 'static> Publisher<R> {
     /// `witnesses` are (name, base URL) pairs; each name must be a witness
     /// of the Record's genesis, whose key checks the cosignatures; `trust`
     /// checks the certificates of those served over `https://`.
@@ -137,7 +137,7 @@ impl<R: Rules + 'static> Publisher<R> {
 
 /// Sends `checkpoint` to one witness; on 409, once more from the size it
 /// names. Returns what the node now knows it cosigned, and the outcome.
-async fn push<R: Rules + 'static>(
+async fn push<R: Rules + Clone + 'static>(
     http: &HttpClient,
     ledger: &Ledger<R>,
     peer: &Peer,

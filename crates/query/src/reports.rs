@@ -337,9 +337,9 @@ pub fn findings(
     paging: Paging,
     audience: Audience,
 ) -> Page<FindingView> {
-    let matching: Vec<Finding> = register
-        .findings()
-        .into_iter()
+    let all = register.all_findings();
+    let matching: Vec<&Finding> = all
+        .iter()
         .filter(|f| filter.days.contains(f.date))
         .filter(|f| {
             filter
@@ -358,7 +358,7 @@ pub fn findings(
         })
         .filter(|f| filter.finding.is_none_or(|name| FindingName::of(f) == name))
         .collect();
-    paging.page(matching, |f| finding_view(register, &f, audience))
+    paging.page(matching, |f| finding_view(register, f, audience))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -398,9 +398,8 @@ pub fn incident(register: &Register, id: ReportId) -> Result<IncidentView, Query
         .map(|r| report_view(register, r, Some(&finding), Audience::Members))
         .collect();
     let assessments = register
-        .assessments()
-        .iter()
-        .filter(|a| incident.reports.contains(&a.assessment.incident))
+        .assessments_of(&incident.reports)
+        .into_iter()
         .map(|a| AssessmentView {
             position: a.position,
             member: a.member.to_string(),

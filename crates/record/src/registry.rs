@@ -82,6 +82,10 @@ pub trait Rules: Send + Sync {
     fn fresh(&self) -> Self
     where
         Self: Sized;
+    /// Brings derived state up to date before readers are given a copy of
+    /// it: a copy is never changed again, so whatever a reader would
+    /// otherwise compute and keep (an index marked stale) is done here, once.
+    fn settle(&mut self) {}
 }
 
 /// Membership rules only.

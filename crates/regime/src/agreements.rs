@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use imbl::OrdMap;
+
 use geo::{Contains, Coord, Distance, Haversine, LineString, Point, Polygon};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -60,13 +62,13 @@ pub struct Document {
     pub versions: Vec<Version>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Calendar {
-    agreements: BTreeMap<Handle, Agreement>,
+    agreements: OrdMap<Handle, Agreement>,
     /// The criteria in force and the decision that adopted them.
     criteria: Option<(DecisionId, crate::Criteria)>,
-    meetings: BTreeMap<u64, Meeting>,
-    documents: BTreeMap<Handle, Document>,
+    meetings: OrdMap<u64, Meeting>,
+    documents: OrdMap<Handle, Document>,
 }
 
 fn rule(field: &str, reason: impl Into<String>) -> Rejection {

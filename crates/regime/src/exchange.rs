@@ -4,7 +4,9 @@
 //! person; the sealed lists are opened only by the exchange crate, on the
 //! intermediary's or the submitter's side.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use imbl::{HashMap, OrdMap};
 
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -124,20 +126,20 @@ impl ExchangeProject {
 }
 
 /// Everything the Record says about exchanges, indexed for the rules.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct ExchangeBook {
-    keys: BTreeMap<MemberName, ExchangeKey>,
-    lists: BTreeMap<ListId, ExchangeList>,
+    keys: OrdMap<MemberName, ExchangeKey>,
+    lists: OrdMap<ListId, ExchangeList>,
     /// (submitter, digest) → the list that carried it.
     digests: HashMap<(MemberName, String), ListId>,
     /// (submitter, direction, fingerprint) → where the person first appeared.
     fingerprints: HashMap<(MemberName, ListDirection, String), PersonRef>,
     /// Latest verdict per (sought, held).
-    matches: BTreeMap<(PersonRef, PersonRef), MatchRecord>,
+    matches: OrdMap<(PersonRef, PersonRef), MatchRecord>,
     interviews: HashMap<(DecisionId, PersonRef), InterviewOutcome>,
     /// Person → (project, release time, release position).
     released: HashMap<PersonRef, (DecisionId, Timestamp)>,
-    releases: BTreeMap<DecisionId, Vec<u64>>,
+    releases: OrdMap<DecisionId, Vec<u64>>,
 }
 
 fn rule(field: &str, reason: impl Into<String>) -> Rejection {

@@ -7,11 +7,13 @@
 //!
 //! The grouping is kept incrementally: a new report is joined to its
 //! neighbours in a space-time grid as it is filed. Amendments, withdrawals
-//! and links are rare; they mark the grouping stale, and the next read
-//! rebuilds it from all reports.
+//! and links are rare; they mark the grouping stale, and it is rebuilt from
+//! all reports before readers are given the state (`Rules::settle`).
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::RwLockReadGuard;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use imbl::{GenericHashMap, HashMap, Vector};
 
 use serde::Serialize;
 use truce_model::ReportId;
@@ -81,7 +83,12 @@ impl std::hash::Hasher for CellHasher {
     }
 }
 
-type CellMap = HashMap<Cell, Vec<usize>, std::hash::BuildHasherDefault<CellHasher>>;
+type CellMap = GenericHashMap<
+    Cell,
+    Vec<usize>,
+    std::hash::BuildHasherDefault<CellHasher>,
+    imbl::shared_ptr::DefaultSharedPtr,
+>;
 
 /// Grid cell of a report: space in cells about one grouping distance wide,
 /// time in buckets one window long. Matching reports are always in
@@ -122,12 +129,12 @@ fn within_window(config: &GroupingConfig, point: &Point, first: &Point) -> bool 
 /// Union-find over the grouped reports, with each root's members. The
 /// smaller index (the earlier report) is always the root, so a component is
 /// named by its first report on every node.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Grouping {
-    ids: Vec<ReportId>,
-    points: Vec<Point>,
+    ids: Vector<ReportId>,
+    points: Vector<Point>,
     index: HashMap<ReportId, usize>,
-    parent: Vec<usize>,
+    parent: Vector<usize>,
     members: HashMap<usize, Vec<usize>>,
     grid: CellMap,
     /// Set when the grouping no longer matches the reports.
@@ -155,10 +162,10 @@ impl Grouping {
 
     fn push(&mut self, id: ReportId, point: Point) -> usize {
         let i = self.ids.len();
-        self.ids.push(id);
-        self.points.push(point);
+        self.ids.push_back(id);
+        self.points.push_back(point);
         self.index.insert(id, i);
-        self.parent.push(i);
+        self.parent.push_back(i);
         self.members.insert(i, vec![i]);
         i
     }
@@ -212,18 +219,14 @@ impl Grouping {
 
 impl Register {
     /// Takes a newly filed report into the grouping.
-    pub(crate) fn group_new_report(&self, id: ReportId) {
-        let mut grouping = self.grouping.write().expect("grouping lock");
-        if grouping.stale {
+    pub(crate) fn group_new_report(&mut self, id: ReportId) {
+        if self.grouping.stale {
             return;
         }
         let report = &self.reports[&id];
-        grouping.add(
-            report,
-            self.party_index(&report.party),
-            &self.config.grouping,
-            true,
-        );
+        let party = self.party_index(&report.party);
+        self.grouping
+            .add(report, party, &self.config.grouping, true);
     }
 
     /// A small number per filing party, for cheap comparisons.
@@ -234,17 +237,26 @@ impl Register {
             .unwrap_or(usize::MAX)
     }
 
-    /// Marks the grouping for a rebuild at the next read.
-    pub(crate) fn regroup_later(&self) {
-        self.grouping.write().expect("grouping lock").stale = true;
+    /// Marks the grouping for a rebuild before the state is next read.
+    pub(crate) fn regroup_later(&mut self) {
+        self.grouping.stale = true;
     }
 
-    fn grouping(&self) -> RwLockReadGuard<'_, Grouping> {
-        if self.grouping.read().expect("grouping lock").stale {
-            let rebuilt = self.rebuild_grouping();
-            *self.grouping.write().expect("grouping lock") = rebuilt;
+    /// Rebuilds a stale grouping, once, before readers see the state.
+    pub(crate) fn settle_grouping(&mut self) {
+        if self.grouping.stale {
+            self.grouping = self.rebuild_grouping();
         }
-        self.grouping.read().expect("grouping lock")
+    }
+
+    /// The grouping of the current reports: the kept one, or, on a state
+    /// not settled since an amendment, one built for this read alone.
+    fn grouping(&self) -> Cow<'_, Grouping> {
+        if self.grouping.stale {
+            Cow::Owned(self.rebuild_grouping())
+        } else {
+            Cow::Borrowed(&self.grouping)
+        }
     }
 
     fn rebuild_grouping(&self) -> Grouping {

@@ -12,6 +12,7 @@ mod agreements;
 mod bulletin;
 mod criteria;
 mod decisions;
+mod derived;
 mod error;
 mod exchange;
 mod export;

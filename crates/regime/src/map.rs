@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use serde_json::{json, Value};
 use truce_model::{FormationId, Party, Position, PublicViews, ReportId, ViolationType};
 
-use crate::{published_coordinate, Edition, FindingKind, Incident, Register};
+use crate::{published_coordinate, Edition, Finding, FindingKind, Register};
 
 /// From this zoom level on, every incident is shown on its own: cells are
 /// then a few metres wide, and incidents at one spot must stay selectable.
@@ -103,14 +103,13 @@ fn party_bit(guarantors: &[Party], party: &Party) -> u64 {
 }
 
 impl MapIncident {
-    fn of(register: &Register, guarantors: &[Party], incident: &Incident) -> Option<Self> {
-        let finding = register.finding(incident);
-        let reports: Vec<_> = incident
+    fn of(register: &Register, guarantors: &[Party], finding: &Finding) -> Option<Self> {
+        let reports: Vec<_> = finding
             .reports
             .iter()
             .filter_map(|id| register.report(*id))
             .collect();
-        let first = register.report(incident.id)?;
+        let first = register.report(finding.incident)?;
         let mut formations: Vec<FormationId> = reports
             .iter()
             .flat_map(|r| {
@@ -125,7 +124,7 @@ impl MapIncident {
         formations.sort();
         formations.dedup();
         Some(Self {
-            incident: incident.id,
+            incident: finding.incident,
             lat: first.fields.location.lat,
             lon: first.fields.location.lon,
             date: finding.date,
@@ -141,7 +140,7 @@ impl MapIncident {
             governorate: register.governorate_name(&finding.governorate),
             reports: finding.reports.len(),
             place: first.fields.location.place.clone(),
-            positions: finding.positions,
+            positions: finding.positions.clone(),
         })
     }
 }
@@ -359,14 +358,15 @@ impl CellRange {
 }
 
 impl MapIndex {
-    /// Every incident of the register, with its finding. This computes every
-    /// finding once, which is what the map must not do on each request.
+    /// Every incident of the register, with its finding. It needs every
+    /// finding, which is what the map must not compute on each request:
+    /// use [`Register::map_index`], built once per state.
     pub fn new(register: &Register) -> Self {
         let guarantors = register.guarantors().to_vec();
         let incidents = register
-            .incidents()
+            .all_findings()
             .iter()
-            .filter_map(|incident| MapIncident::of(register, &guarantors, incident))
+            .filter_map(|finding| MapIncident::of(register, &guarantors, finding))
             .collect();
         Self {
             public: register.config().public,

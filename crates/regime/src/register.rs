@@ -1,5 +1,6 @@
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::RwLock;
+use std::collections::BTreeSet;
+
+use imbl::{HashMap, OrdMap, Vector};
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
@@ -93,8 +94,10 @@ pub(crate) struct Link {
     pub with: Option<ReportId>,
 }
 
-/// The register as of some position in the Record.
-#[derive(Debug)]
+/// The register as of some position in the Record. Its collections are
+/// persistent, so a copy (a reader's snapshot) costs O(1) and later
+/// changes to the original copy only what they touch.
+#[derive(Debug, Clone)]
 pub struct Register {
     pub(crate) config: RegisterConfig,
     /// The configuration it was made with, before the genesis or a
@@ -103,24 +106,26 @@ pub struct Register {
     pub(crate) gazetteer: &'static Gazetteer,
     /// Parties that have guarantor members, in the order they first appear.
     pub(crate) guarantors: Vec<Party>,
-    pub(crate) formations: BTreeMap<FormationId, Formation>,
-    pub(crate) reports: BTreeMap<ReportId, Report>,
-    pub(crate) links: Vec<Link>,
-    pub(crate) assessments: Vec<AssessmentEntry>,
+    pub(crate) formations: OrdMap<FormationId, Formation>,
+    pub(crate) reports: OrdMap<ReportId, Report>,
+    pub(crate) links: Vector<Link>,
+    pub(crate) assessments: Vector<AssessmentEntry>,
     /// Indexes into `assessments` by the report each names.
     pub(crate) assessments_by_report: HashMap<ReportId, Vec<usize>>,
     /// Active reports by the day of the event.
-    pub(crate) by_date: BTreeMap<Date, Vec<ReportId>>,
+    pub(crate) by_date: OrdMap<Date, Vec<ReportId>>,
     /// Active reports by governorate, then day.
-    pub(crate) by_governorate: HashMap<String, BTreeMap<Date, Vec<ReportId>>>,
-    pub(crate) grouping: RwLock<Grouping>,
-    pub(crate) decisions: BTreeMap<truce_model::DecisionId, crate::decisions::Decision>,
+    pub(crate) by_governorate: HashMap<String, OrdMap<Date, Vec<ReportId>>>,
+    pub(crate) grouping: Grouping,
+    pub(crate) decisions: OrdMap<truce_model::DecisionId, crate::decisions::Decision>,
     pub(crate) exchange: crate::exchange::ExchangeBook,
     pub(crate) calendar: crate::agreements::Calendar,
     /// Every evidence file an admitted report or amendment named (versions
     /// later amended away and withdrawn reports included), by SHA-256, with
     /// the media type it was first named with.
     pub(crate) evidence: HashMap<String, String>,
+    /// What readers derive from this state, computed at most once per copy.
+    pub(crate) derived: crate::derived::Derived,
 }
 
 impl Register {
@@ -130,18 +135,19 @@ impl Register {
             config,
             gazetteer,
             guarantors: Vec::new(),
-            formations: BTreeMap::new(),
-            reports: BTreeMap::new(),
-            links: Vec::new(),
-            assessments: Vec::new(),
+            formations: OrdMap::new(),
+            reports: OrdMap::new(),
+            links: Vector::new(),
+            assessments: Vector::new(),
             assessments_by_report: HashMap::new(),
-            by_date: BTreeMap::new(),
+            by_date: OrdMap::new(),
             by_governorate: HashMap::new(),
-            grouping: RwLock::new(Grouping::default()),
-            decisions: BTreeMap::new(),
+            grouping: Grouping::default(),
+            decisions: OrdMap::new(),
             exchange: Default::default(),
             calendar: Default::default(),
             evidence: HashMap::new(),
+            derived: Default::default(),
         }
     }
 
@@ -169,8 +175,10 @@ impl Register {
         self.reports.get(&id)
     }
 
-    pub fn assessments(&self) -> &[AssessmentEntry] {
-        &self.assessments
+    pub fn assessments(
+        &self,
+    ) -> impl ExactSizeIterator<Item = &AssessmentEntry> + DoubleEndedIterator {
+        self.assessments.iter()
     }
 
     /// Assessments naming any report of `reports`, in Record order.
@@ -393,7 +401,14 @@ impl Rules for Register {
         }
     }
 
+    fn settle(&mut self) {
+        self.settle_grouping();
+    }
+
     fn apply(&mut self, context: &Context<'_>, statement: &Statement) {
+        // Whatever was derived from the state before this statement is
+        // derived again from the state after it.
+        self.derived = Default::default();
         let position = context.position;
         match &statement.body {
             Body::Genesis(genesis) => {
@@ -448,7 +463,7 @@ impl Rules for Register {
                 self.regroup_later();
             }
             Body::IncidentLinked(l) => {
-                self.links.push(Link {
+                self.links.push_back(Link {
                     report: l.report,
                     with: l.with,
                 });
@@ -459,7 +474,7 @@ impl Rules for Register {
                     .entry(a.incident)
                     .or_default()
                     .push(self.assessments.len());
-                self.assessments.push(AssessmentEntry {
+                self.assessments.push_back(AssessmentEntry {
                     position,
                     member: context.member.clone(),
                     party: context.state.party.clone(),

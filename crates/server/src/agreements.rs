@@ -33,7 +33,7 @@ pub async fn list_agreements(
     caller: Caller,
 ) -> Result<Json<Vec<Value>>, ServerError> {
     caller.require(Resource::AdoptedDecisions)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     register
         .agreements()
         .map(to_json)
@@ -68,7 +68,7 @@ pub async fn zones_geojson(
 ) -> Result<Response, ServerError> {
     caller.require(Resource::AdoptedDecisions)?;
     let date = crate::query::date("date", query.date.as_deref())?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     let features: Vec<Value> = register
         .agreements()
         .flat_map(|a| a.spec.zones.iter().map(move |z| (a, z)))
@@ -117,7 +117,7 @@ pub async fn list_meetings(
     caller: Caller,
 ) -> Result<Json<Vec<Value>>, ServerError> {
     caller.require(Resource::Decisions)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     register
         .meetings()
         .map(|meeting| {
@@ -150,7 +150,7 @@ pub async fn list_documents(
     caller: Caller,
 ) -> Result<Json<Vec<Value>>, ServerError> {
     caller.require(Resource::Decisions)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     register
         .documents()
         .map(to_json)
@@ -178,7 +178,7 @@ pub async fn document_file(
 ) -> Result<Response, ServerError> {
     caller.require(Resource::Decisions)?;
     let media_type = {
-        let register = state.ledger.rules().await;
+        let register = state.ledger.rules();
         let found = register
             .documents()
             .flat_map(|d| d.versions.iter())

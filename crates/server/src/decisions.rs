@@ -71,7 +71,7 @@ pub async fn list_decisions(
         offset: q.offset.clone(),
     }
     .resolve()?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     let page = truce_query::decisions(
         &register,
         &filter,
@@ -117,7 +117,7 @@ pub async fn get_decision(
     caller.require(Resource::AdoptedDecisions)?;
     let audience = audience(&caller);
     let id = parse_decision_id(&id)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     match truce_query::decision(&register, id, Timestamp::now(), audience) {
         Some(view) => Ok(Json(view)),
         // The public is not told whether a decision it may not read exists.

@@ -190,7 +190,7 @@ pub async fn download_evidence(
     caller.require(Resource::Evidence)?;
     hash_in_path(&sha256)?;
     let media_type = {
-        let register = state.ledger.rules().await;
+        let register = state.ledger.rules();
         register
             .evidence_media_type(&sha256)
             .and_then(|m| HeaderValue::from_str(m).ok())

@@ -29,7 +29,7 @@ pub async fn list_lists(
     caller: Caller,
 ) -> Result<Json<Vec<ListView>>, ServerError> {
     caller.require(Resource::ExchangeStatus)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     Ok(Json(truce_query::exchange_lists(&register)))
 }
 
@@ -57,7 +57,7 @@ pub async fn sealed_list(
     caller.require(Resource::ExchangeStatus)?;
     let id = parse_list_id(&id)?;
     {
-        let register = state.ledger.rules().await;
+        let register = state.ledger.rules();
         let list = register
             .exchange_list(id)
             .ok_or_else(|| ServerError::NotFound(format!("no list {id}")))?;
@@ -112,7 +112,7 @@ pub async fn list_matches(
     caller: Caller,
 ) -> Result<Json<Vec<MatchView>>, ServerError> {
     caller.require(Resource::ExchangeStatus)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     Ok(Json(truce_query::exchange_matches(&register)))
 }
 
@@ -132,7 +132,7 @@ pub async fn list_projects(
     caller: Caller,
 ) -> Result<Json<Vec<ProjectView>>, ServerError> {
     caller.require(Resource::ExchangeStatus)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     Ok(Json(truce_query::exchange_projects(
         &register,
         Timestamp::now(),

@@ -146,7 +146,7 @@ impl AppState {
     pub async fn sweep_evidence(&self) -> Result<truce_node::blobs::Swept, ServerError> {
         let blobs = truce_node::blobs::Blobs::new(&self.data_dir);
         let grace = self.evidence.grace;
-        let register = self.ledger.rules().await;
+        let register = self.ledger.rules();
         let listing = blobs.clone();
         let stored = tokio::task::spawn_blocking(move || listing.stored())
             .await

@@ -167,7 +167,6 @@ pub async fn mechanism(
     let guarantors = state
         .ledger
         .rules()
-        .await
         .guarantors()
         .iter()
         .map(|p| p.to_string())

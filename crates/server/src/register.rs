@@ -6,8 +6,6 @@
 //! What each caller may ask is decided by `Caller::may`; what each audience
 //! sees of a view is decided in `truce_query` alone.
 
-use std::sync::{Arc, Mutex};
-
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -18,9 +16,7 @@ use truce_query::{
     Audience, BulletinDays, DayRange, FindingFilter, FindingName, FindingView, FormationView,
     IncidentView, Page, ReportFilter, ReportView,
 };
-use truce_regime::{
-    acled_csv, BoundingBox, Edition, ExportLevel, MapFilter, MapIndex, MapView, MAX_ZOOM,
-};
+use truce_regime::{acled_csv, BoundingBox, Edition, ExportLevel, MapFilter, MapView, MAX_ZOOM};
 use utoipa::IntoParams;
 
 use crate::auth::{Allowed, Caller, IncidentsGate, Resource};
@@ -121,7 +117,7 @@ pub async fn list_reports(
         caller.require(Resource::FullReports)?;
     }
     let paging = paging_of(&q.limit, &q.offset)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     let page = truce_query::reports(
         &register,
         &filter,
@@ -151,7 +147,7 @@ pub async fn get_report(
 ) -> Result<Json<ReportView>, ServerError> {
     caller.require(Resource::RedactedReports)?;
     let id = parse_report_id("id", &id)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     let view = truce_query::report(&register, id, audience(&caller, Resource::FullReports))?;
     Ok(Json(view))
 }
@@ -216,7 +212,7 @@ pub async fn list_findings(
     caller.require(Resource::PublicFindings)?;
     let filter = q.filter()?;
     let paging = paging_of(&q.limit, &q.offset)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     Ok(Json(truce_query::findings(
         &register,
         &filter,
@@ -256,7 +252,7 @@ pub async fn list_incidents(
 ) -> Result<Json<Page<FindingView>>, ServerError> {
     let filter = q.filter()?;
     let paging = paging_of(&q.limit, &q.offset)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     Ok(Json(truce_query::findings(
         &register,
         &filter,
@@ -285,7 +281,7 @@ pub async fn get_incident(
     Path(id): Path<String>,
 ) -> Result<Json<IncidentView>, ServerError> {
     let id = parse_report_id("id", &id)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     Ok(Json(truce_query::incident(&register, id)?))
 }
 
@@ -320,7 +316,7 @@ pub async fn list_formations(
     caller.require(Resource::Formations)?;
     let date = query::date("date", q.date.as_deref())?;
     let paging = paging_of(&q.limit, &q.offset)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     Ok(Json(truce_query::formations(
         &register,
         date,
@@ -418,7 +414,7 @@ pub async fn bulletin(
     }
     let level = query::parse::<ExportLevel>("level", q.level.as_deref())?.unwrap_or_default();
     let days = bulletin_days(&q)?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     let (from, to) = days.resolve(&register)?;
     let response = match format {
         "text" => text(
@@ -510,7 +506,7 @@ pub async fn geojson(
     }
     let filter = map_filter(&q)?;
     let view = map_view(&q)?;
-    let index = map_index(&state).await;
+    let index = state.ledger.rules().map_index();
     let collection = index.select(&filter, &view).to_geojson(edition);
     let body =
         serde_json::to_string(&collection).map_err(|e| ServerError::Internal(e.to_string()))?;
@@ -582,53 +578,6 @@ fn parse_bbox(text: &str) -> Result<BoundingBox, ServerError> {
         east: east.clamp(world.west, world.east),
         north: north.clamp(world.south, world.north),
     })
-}
-
-/// The map index of one state of the Record, named by its size and root
-/// hash: the register is a pure function of the Record, so the pair names
-/// the register exactly.
-struct CachedMapIndex {
-    size: u64,
-    root: Option<truce_record::Hash>,
-    index: Arc<MapIndex>,
-}
-
-/// The last few map indexes built. Building one computes every finding
-/// (seconds with 100,000 incidents); each view then takes milliseconds.
-/// Kept here rather than in `AppState` so that the map needs nothing from
-/// the rest of the node; several entries, so that nodes in one process (as
-/// in tests) do not evict each other's.
-static MAP_INDEXES: Mutex<Vec<CachedMapIndex>> = Mutex::new(Vec::new());
-const MAP_INDEXES_KEPT: usize = 4;
-
-/// The map index of the register as it is now, built if the Record grew.
-async fn map_index(state: &AppState) -> Arc<MapIndex> {
-    let register = state.ledger.rules().await;
-    // Read while the rules are held: appends wait for them, so the size
-    // and the root are those of this very register.
-    let size = state.ledger.size();
-    let root = state.ledger.checkpoint().map(|c| c.root());
-    let cached = |entries: &Vec<CachedMapIndex>| {
-        entries
-            .iter()
-            .find(|e| e.size == size && e.root == root)
-            .map(|e| e.index.clone())
-    };
-    if let Some(index) = cached(&MAP_INDEXES.lock().expect("map index lock")) {
-        return index;
-    }
-    let index = Arc::new(MapIndex::new(&register));
-    drop(register);
-    let mut entries = MAP_INDEXES.lock().expect("map index lock");
-    if entries.len() >= MAP_INDEXES_KEPT {
-        entries.remove(0);
-    }
-    entries.push(CachedMapIndex {
-        size,
-        root,
-        index: index.clone(),
-    });
-    index
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub async fn compliance(
 ) -> Result<Json<ComplianceView>, ServerError> {
     caller.require(Resource::Decisions)?;
     let date = crate::query::date("date", query.date.as_deref())?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     let view = truce_query::compliance(
         &register,
         CriteriaSource::Adopted,
@@ -74,7 +74,7 @@ pub async fn measures(
 ) -> Result<Json<MeasuresView>, ServerError> {
     caller.require(Resource::Decisions)?;
     let date = crate::query::date("date", query.date.as_deref())?;
-    let register = state.ledger.rules().await;
+    let register = state.ledger.rules();
     Ok(Json(truce_query::measures(
         &register,
         date,

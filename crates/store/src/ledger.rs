@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, oneshot, OwnedRwLockWriteGuard, RwLock as AsyncRwLock, RwLockReadGuard};
+use tokio::sync::{mpsc, oneshot, Mutex as AsyncMutex};
 use tokio::task::JoinHandle;
 use truce_record::{
     Candidate, CheckpointSigner, Hash, KeyId, MerkleLog, NoRules, RecordError, Registry, Rejection,
@@ -82,11 +82,14 @@ pub enum Readiness {
     ReadOnly,
 }
 
-/// What readers see: only committed entries.
-struct View {
+/// What readers see: only committed entries, and the rules' state as of
+/// the same entries, an immutable snapshot the writer replaces after each
+/// commit (readers hold theirs as long as they like and never block it).
+struct View<R> {
     registry: Registry,
     log: MerkleLog,
     checkpoint: Option<SignedCheckpoint>,
+    rules: Arc<R>,
 }
 
 struct Request {
@@ -95,10 +98,11 @@ struct Request {
 }
 
 /// A node appending to one Record, under the membership rules and `R`.
-pub struct Ledger<R: Rules + 'static = NoRules> {
+pub struct Ledger<R: Rules + Clone + 'static = NoRules> {
     store: Store,
-    view: Arc<RwLock<View>>,
-    rules: Arc<AsyncRwLock<R>>,
+    view: Arc<RwLock<View<R>>>,
+    /// One mirror step at a time.
+    following: AsyncMutex<()>,
     /// The node's writer; `None` for a copy of a Record (a mirror, a
     /// verifier's database) opened without the node key.
     requests: Option<mpsc::Sender<Request>>,
@@ -116,7 +120,7 @@ impl Ledger<NoRules> {
     }
 }
 
-impl<R: Rules + 'static> Ledger<R> {
+impl<R: Rules + Clone + 'static> Ledger<R> {
     /// Opens the Record in `store`, rebuilding the membership state, `rules`
     /// and the tree from it, and checking them against the latest checkpoint.
     pub async fn open_with(
@@ -144,10 +148,10 @@ impl<R: Rules + 'static> Ledger<R> {
         let writer = Writer {
             store: ledger.store.clone(),
             view: ledger.view.clone(),
-            rules: ledger.rules.clone(),
+            working: (*ledger.rules()).clone(),
             signer,
             readiness: ledger.readiness.clone(),
-            stale: None,
+            stale: false,
             failed_at: None,
         };
         *ledger.readiness.lock().expect("readiness lock") = Readiness::Ready;
@@ -163,13 +167,13 @@ impl<R: Rules + 'static> Ledger<R> {
     /// checkpoint, whose signature is checked against the genesis node key.
     /// Signatures of entries are left to `replay` (they were checked before
     /// the entries were stored).
-    pub async fn open_reader(store: Store, mut rules: R) -> Result<Self, StoreError> {
-        let view = load(&store, &mut rules).await?;
+    pub async fn open_reader(store: Store, rules: R) -> Result<Self, StoreError> {
+        let (view, _) = load(&store, rules).await?;
         let stored = store.size().await?;
         Ok(Self {
             store,
             view: Arc::new(RwLock::new(view)),
-            rules: Arc::new(AsyncRwLock::new(rules)),
+            following: AsyncMutex::new(()),
             requests: None,
             writer: None,
             readiness: Arc::new(Mutex::new(Readiness::ReadOnly)),
@@ -191,10 +195,10 @@ impl<R: Rules + 'static> Ledger<R> {
         &self.store
     }
 
-    /// The state kept by the rules, as of the last commit. Appends wait
-    /// while it is read.
-    pub async fn rules(&self) -> RwLockReadGuard<'_, R> {
-        self.rules.read().await
+    /// The state kept by the rules as of the last commit: a snapshot that
+    /// never changes, however long it is held; appends go on meanwhile.
+    pub fn rules(&self) -> Arc<R> {
+        self.read(|v| v.rules.clone())
     }
 
     /// Appends one signed statement; returns once it is durable.
@@ -233,7 +237,7 @@ impl<R: Rules + 'static> Ledger<R> {
         self.read(|v| v.registry.public_key(key))
     }
 
-    fn read<T>(&self, f: impl FnOnce(&View) -> T) -> T {
+    fn read<T>(&self, f: impl FnOnce(&View<R>) -> T) -> T {
         f(&self.view.read().expect("view lock"))
     }
 
@@ -355,7 +359,7 @@ pub struct Step {
 /// Entries per transaction when a mirror stores a verified step.
 const MIRROR_CHUNK: usize = 10_000;
 
-impl<R: Rules + 'static> Ledger<R> {
+impl<R: Rules + Clone + 'static> Ledger<R> {
     /// Entries in the store, including those a mirror stored for a step
     /// whose checkpoint it has not stored yet.
     pub fn stored_size(&self) -> u64 {
@@ -370,9 +374,6 @@ impl<R: Rules + 'static> Ledger<R> {
     /// written; then the entries are stored in chunks, the last with the
     /// checkpoint, and readers see them.
     ///
-    /// After an [`Inconsistency`] the rules' state has taken statements
-    /// the store does not hold: reopen the ledger before reading from it.
-    ///
     /// `stored` is told, after each chunk's commit, how many of the step's
     /// new entries are durable, out of how many.
     pub async fn extend_verified(
@@ -384,10 +385,14 @@ impl<R: Rules + 'static> Ledger<R> {
         if self.is_writer() {
             return Err(StoreError::Corrupt("a node does not follow another node".into()).into());
         }
-        let mut rules = self.rules.write().await;
-        let (mut registry, start) = {
+        let _one_step = self.following.lock().await;
+        let (mut registry, start, mut rules) = {
             let view = self.view.read().expect("view lock");
-            (view.registry.clone(), view.log.size())
+            (
+                view.registry.clone(),
+                view.log.size(),
+                (*view.rules).clone(),
+            )
         };
         let progress = stored;
         let stored = self.stored_size();
@@ -402,7 +407,7 @@ impl<R: Rules + 'static> Ledger<R> {
         let outcome = self
             .verify_step(
                 &mut registry,
-                &mut *rules,
+                &mut rules,
                 start,
                 stored,
                 entries,
@@ -418,9 +423,11 @@ impl<R: Rules + 'static> Ledger<R> {
         };
         let verified = rows.len() as u64;
         self.store_step(rows, &checkpoint, progress).await?;
+        rules.settle();
         let mut view = self.view.write().expect("view lock");
         view.registry = registry;
         view.checkpoint = Some(checkpoint.clone());
+        view.rules = Arc::new(rules);
         Ok(Step {
             verified,
             resumed: stored - start,
@@ -554,19 +561,21 @@ impl<R: Rules + 'static> Ledger<R> {
 
 struct Writer<R> {
     store: Store,
-    view: Arc<RwLock<View>>,
-    rules: Arc<AsyncRwLock<R>>,
+    view: Arc<RwLock<View<R>>>,
+    /// The rules' state the writer admits into; readers see only the
+    /// snapshots it publishes after a commit.
+    working: R,
     signer: CheckpointSigner,
     readiness: Arc<Mutex<Readiness>>,
-    /// Held while the rules' state is ahead of the store: a commit failed
-    /// and reloading from the store failed too. Readers of the register
-    /// wait rather than see statements that are not durable.
-    stale: Option<OwnedRwLockWriteGuard<R>>,
+    /// Set while `working` is ahead of the store: a commit failed and
+    /// reloading from the store failed too. Readers keep the last
+    /// published snapshot, which holds only durable statements.
+    stale: bool,
     /// When the last commit, probe or reload failed.
     failed_at: Option<Instant>,
 }
 
-impl<R: Rules + 'static> Writer<R> {
+impl<R: Rules + Clone + 'static> Writer<R> {
     async fn run(mut self, mut queue: mpsc::Receiver<Request>) {
         loop {
             let first = if self.is_ready() {
@@ -605,7 +614,7 @@ impl<R: Rules + 'static> Writer<R> {
     /// While idle and not ready: reload a stale state, or probe the store
     /// with a write that changes nothing.
     async fn try_again(&mut self) {
-        if self.stale.is_some() {
+        if self.stale {
             self.reload_stale().await;
             return;
         }
@@ -623,11 +632,9 @@ impl<R: Rules + 'static> Writer<R> {
     }
 
     async fn reload_stale(&mut self) {
-        let Some(mut rules) = self.stale.take() else {
-            return;
-        };
-        match self.reload(&mut rules).await {
+        match self.reload().await {
             Ok(()) => {
+                self.stale = false;
                 // The state is the store's again; whether it takes writes
                 // is for the next commit (or probe) to find.
                 let reason = "the last commit failed; the node's state was reloaded from the store";
@@ -638,7 +645,6 @@ impl<R: Rules + 'static> Writer<R> {
                 self.set(Readiness::Failing(format!(
                     "a commit failed and the node's state cannot be reloaded from the store: {error}"
                 )));
-                self.stale = Some(rules);
             }
         }
     }
@@ -646,10 +652,9 @@ impl<R: Rules + 'static> Writer<R> {
     /// Rebuilds the view and the rules' state from what the store durably
     /// holds, as opening the Record does: it may hold more than this node
     /// wrote (a commit reported failed that reached the disk).
-    async fn reload(&self, rules: &mut R) -> Result<(), StoreError> {
-        let mut fresh = rules.fresh();
-        let view = load(&self.store, &mut fresh).await?;
-        *rules = fresh;
+    async fn reload(&mut self) -> Result<(), StoreError> {
+        let (view, working) = load(&self.store, self.working.fresh()).await?;
+        self.working = working;
         *self.view.write().expect("view lock") = view;
         Ok(())
     }
@@ -658,12 +663,12 @@ impl<R: Rules + 'static> Writer<R> {
     /// cannot be reloaded yet, or the disk was full moments ago.
     async fn refusal(&mut self) -> Option<Refusal> {
         let recent = self.failed_at.is_some_and(|t| t.elapsed() < RETRY_AFTER);
-        if self.stale.is_some() && !recent {
+        if self.stale && !recent {
             self.reload_stale().await;
         }
         let readiness = self.readiness.lock().expect("readiness lock").clone();
         match readiness {
-            _ if self.stale.is_some() => Some(Refusal::NotCommitted(match readiness {
+            _ if self.stale => Some(Refusal::NotCommitted(match readiness {
                 Readiness::Failing(reason) => reason,
                 _ => "the node's state is being reloaded from the store".into(),
             })),
@@ -683,9 +688,9 @@ impl<R: Rules + 'static> Writer<R> {
             }
             return;
         }
-        // Held until the commit returns, so readers of the rules' state never
-        // see statements that are not durable.
-        let mut rules = self.rules.clone().write_owned().await;
+        // The batch goes into the writer's own state; readers are given a
+        // snapshot of it only once the commit returned, so they never see
+        // statements that are not durable.
         let (mut registry, start) = {
             let view = self.view.read().expect("view lock");
             (view.registry.clone(), view.log.size())
@@ -698,9 +703,10 @@ impl<R: Rules + 'static> Writer<R> {
             reply,
         } in batch
         {
-            let admitted = rules
+            let working = &mut self.working;
+            let admitted = working
                 .check_arrival(&candidate.statement, now)
-                .and_then(|()| registry.admit_with(&mut candidate, &mut *rules));
+                .and_then(|()| registry.admit_with(&mut candidate, working));
             match admitted {
                 Ok(admitted) => {
                     let row = entry_row(admitted.position, admitted.kind.as_str(), &candidate);
@@ -734,11 +740,13 @@ impl<R: Rules + 'static> Writer<R> {
         };
         let error = match outcome {
             Ok(checkpoint) => {
+                self.working.settle();
+                let snapshot = Arc::new(self.working.clone());
                 let mut view = self.view.write().expect("view lock");
                 view.registry = registry;
                 view.checkpoint = Some(checkpoint);
+                view.rules = snapshot;
                 drop(view);
-                drop(rules);
                 self.failed_at = None;
                 self.set(Readiness::Ready);
                 tracing::debug!(entries = accepted.len(), size, "committed");
@@ -764,18 +772,17 @@ impl<R: Rules + 'static> Writer<R> {
                 AppendError::NotCommitted(error.to_string())
             }
         };
-        if let Err(reload) = self.reload(&mut rules).await {
+        if let Err(reload) = self.reload().await {
             tracing::error!("reloading the node's state from the store failed: {reload}");
             self.set(Readiness::Failing(format!(
                 "a commit failed ({error}) and the node's state cannot be reloaded from the store: {reload}"
             )));
-            self.stale = Some(rules);
+            self.stale = true;
             for (reply, ..) in accepted {
                 let _ = reply.send(Err(not_stored(&error)));
             }
             return;
         }
-        drop(rules);
         // A commit reported failed may still have reached the disk (a
         // connection lost after COMMIT): what the reloaded Record holds at
         // a statement's position, with its leaf hash, is durable.
@@ -861,10 +868,12 @@ fn entry_row(position: u64, kind: &'static str, candidate: &Candidate) -> EntryR
 /// The committed view of the Record in `store`, with `rules` (fresh) taken
 /// through every entry the latest checkpoint covers; see
 /// [`Ledger::open_reader`] for what is checked.
-async fn load<R: Rules>(store: &Store, rules: &mut R) -> Result<View, StoreError> {
+/// The Record as the store holds it up to its latest checkpoint: the view
+/// readers are given, and the rules' state for a writer to go on from.
+async fn load<R: Rules + Clone>(store: &Store, mut rules: R) -> Result<(View<R>, R), StoreError> {
     let latest = store.latest_checkpoint().await?;
     let covered = latest.as_ref().map_or(0, |(size, _)| *size);
-    let (registry, log) = rebuild(store, covered, rules).await?;
+    let (registry, log) = rebuild(store, covered, &mut rules).await?;
     let checkpoint = match (&latest, registry.genesis()) {
         (None, None) => None,
         (None, Some(_)) => {
@@ -891,11 +900,14 @@ async fn load<R: Rules>(store: &Store, rules: &mut R) -> Result<View, StoreError
             Some(checkpoint)
         }
     };
-    Ok(View {
+    rules.settle();
+    let view = View {
         registry,
         log,
         checkpoint,
-    })
+        rules: Arc::new(rules.clone()),
+    };
+    Ok((view, rules))
 }
 
 /// Rebuilds membership, the rules' state and the tree from the stored

@@ -360,3 +360,67 @@ mod witnessed_times_bound_claimed_times {
     use super::common;
     on_both_backends!(witnessed_times_bound_claimed_times);
 }
+
+/// Counts the notes in the Record: the least state a reader can hold.
+#[derive(Debug, Clone, Default)]
+struct NoteCount(u64);
+
+impl truce_record::Rules for NoteCount {
+    fn check(
+        &self,
+        _: &truce_record::Context<'_>,
+        _: &truce_record::Statement,
+    ) -> Result<(), Rejection> {
+        Ok(())
+    }
+
+    fn apply(&mut self, _: &truce_record::Context<'_>, statement: &truce_record::Statement) {
+        if matches!(statement.body, Body::Note(_)) {
+            self.0 += 1;
+        }
+    }
+
+    fn fresh(&self) -> Self {
+        Self::default()
+    }
+}
+
+/// A reader holds the rules' state as long as it likes: appends neither wait
+/// for it nor change what it holds; the next reader sees them.
+async fn readers_hold_snapshots_that_appends_do_not_wait_for(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = Ledger::open_with(store.clone(), fixture.signer(), NoteCount::default())
+        .await
+        .unwrap();
+    ledger.append(fixture.genesis()).await.unwrap();
+    let ru = &fixture.guarantors[0].key;
+    ledger.append(note(ru, 0, "first")).await.unwrap();
+    let held = ledger.rules();
+    assert_eq!(held.0, 1);
+    for seq in 1..4 {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            ledger.append(note(ru, seq, "while a reader holds the first")),
+        )
+        .await
+        .expect("an append waited for a reader")
+        .unwrap();
+    }
+    assert_eq!(held.0, 1, "a snapshot changed under its reader");
+    assert_eq!(ledger.rules().0, 4);
+    drop(held);
+    ledger.close().await;
+
+    // Opening again derives the same state from the store.
+    let store = reopen(&store).await;
+    let ledger = Ledger::open_reader(store, NoteCount::default())
+        .await
+        .unwrap();
+    assert_eq!(ledger.rules().0, 4);
+    ledger.close().await;
+}
+
+mod readers_hold_snapshots_that_appends_do_not_wait_for {
+    use super::common;
+    on_both_backends!(readers_hold_snapshots_that_appends_do_not_wait_for);
+}

@@ -35,6 +35,7 @@ mod log;
 mod mirror;
 mod params;
 mod query;
+mod reads;
 mod register;
 mod response;
 mod submit;
@@ -89,6 +90,8 @@ pub struct AppState {
     pub evidence: EvidenceSettings,
     /// How much the review queue may hold, per member and in all.
     pub draft_quota: truce_node::drafts::DraftQuota,
+    /// Where reads of the register run, and how many at once.
+    pub(crate) reads: reads::ReadPool,
 }
 
 /// The node's settings for evidence files (`truce serve --evidence-limit`,
@@ -124,6 +127,7 @@ impl AppState {
             witnesses: None,
             evidence: EvidenceSettings::default(),
             draft_quota: truce_node::drafts::DraftQuota::NODE,
+            reads: reads::ReadPool::sized_to_cores(),
         }
     }
 
@@ -314,6 +318,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole API with its layers, ready to serve.
 pub fn router(state: AppState) -> Router {
     let (routes, _) = api().split_for_parts();
+    let routes = routes.route_layer(axum::middleware::from_fn_with_state(
+        state.reads.clone(),
+        reads::off_the_workers,
+    ));
     let (uploads, _) = uploads().split_for_parts();
     let document = Arc::new(openapi());
     let routes = routes

@@ -1,0 +1,14 @@
+//! What the tests, the benchmarks and the demo build their mechanisms
+//! from, written once: founding members and their genesis
+//! ([`founders`]), report statements ([`reports`]), a register driven
+//! statement by statement in memory ([`mechanism`]), and one deterministic
+//! generator ([`rng`]).
+
+pub mod founders;
+pub mod mechanism;
+pub mod reports;
+pub mod rng;
+
+pub use founders::{Founder, Founders, IR, OPERATOR, RU, TR, UN};
+pub use mechanism::Mechanism;
+pub use rng::Rng;

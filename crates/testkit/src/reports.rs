@@ -60,13 +60,16 @@ pub fn shelling(occurred: DateTime, lat: f64, lon: f64, place: &str) -> ReportFi
 }
 
 /// The `n`-th of many reports: towns in turn, 17 minutes apart from 1
-/// January 2025, a few metres apart within a town.
+/// January 2020, starting over after five years so that a million of them
+/// still lie in the past; a few metres apart within a town.
 pub fn spread(n: usize) -> ReportFields {
-    let start: DateTime = "2025-01-01T00:00".parse().expect("a date");
+    const FIVE_YEARS_IN_MINUTES: i64 = 5 * 365 * 24 * 60;
+    let start: DateTime = "2020-01-01T00:00".parse().expect("a date");
     let (lat, lon) = TOWNS[n % TOWNS.len()];
     let jitter = (n % 7) as f64 * 0.001;
+    let minutes = (17 * n as i64) % FIVE_YEARS_IN_MINUTES;
     let occurred = start
-        .checked_add(jiff::Span::new().minutes(17 * n as i64))
+        .checked_add(jiff::Span::new().minutes(minutes))
         .expect("a date within range");
     shelling(occurred, lat + jitter, lon - jitter, "outskirts")
 }

@@ -1,0 +1,234 @@
+//! How the node and the CLI scale with the Record. For each size in
+//! `TRUCE_BENCH_SIZES` (default `10000,100000`; the goals are stated for
+//! 1,000,000), a data directory is filled with that many report statements
+//! by 16 guarantor members, spread over the country's towns and over
+//! months; then the real `truce` binary is timed as a user runs it:
+//! `truce serve` until `/readyz` answers, and `truce bulletin` and
+//! `truce incidents` on the directory, each with its peak resident memory.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use truce_gazetteer::Gazetteer;
+use truce_record::{Body, CheckpointSigner, Statement};
+use truce_regime::{Register, RegisterConfig};
+use truce_store::{Ledger, Store};
+use truce_testkit::reports::presigned;
+use truce_testkit::Founders;
+
+const FILERS: usize = 16;
+const TRUCE: &str = env!("CARGO_BIN_EXE_truce");
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("TRUCE_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,100000".into())
+        .split(',')
+        .map(|s| s.trim().parse().expect("sizes are numbers"))
+        .collect();
+    for size in sizes {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fill(dir.path(), size);
+        measure(dir.path(), size);
+    }
+}
+
+/// A data directory as `truce init` leaves it, then `size` reports.
+fn fill(dir: &Path, size: usize) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let signer = CheckpointSigner::generate("truce.bench/scale").expect("node key");
+        write_private(&dir.join("node.key"), &format!("{}\n", signer.secret()));
+        let founders = Founders::guarantors(FILERS);
+        let genesis = founders.genesis(signer.verifier_key(), None);
+        let store = Store::open_sqlite(&dir.join("truce.sqlite"))
+            .await
+            .expect("sqlite");
+        let register = Register::new(RegisterConfig::default(), Gazetteer::syria());
+        let ledger = Arc::new(
+            Ledger::open_with(store, signer, register)
+                .await
+                .expect("ledger"),
+        );
+        let operator = founders.key(0);
+        ledger
+            .append(operator.sign(&Statement::new(
+                operator.key_id(),
+                0,
+                Timestamp::now(),
+                Body::Genesis(genesis),
+            )))
+            .await
+            .expect("genesis");
+        let per_filer = size.div_ceil(FILERS);
+        let streams: Vec<_> = (0..FILERS)
+            .into_par_iter()
+            .map(|i| presigned(founders.key(i + 1), 0, i * per_filer, per_filer))
+            .collect();
+        let started = Instant::now();
+        let tasks: Vec<_> = streams
+            .into_iter()
+            .map(|stream| {
+                let ledger = ledger.clone();
+                tokio::spawn(async move {
+                    let mut window = std::collections::VecDeque::new();
+                    for signed in stream {
+                        window.push_back(ledger.submit(signed).await.expect("queued"));
+                        while window.len() > 1_024 {
+                            window
+                                .pop_front()
+                                .unwrap()
+                                .durable()
+                                .await
+                                .expect("durable");
+                        }
+                    }
+                    for pending in window {
+                        pending.durable().await.expect("durable");
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("filer");
+        }
+        let filed = ledger.size();
+        eprintln!(
+            "{filed} statements appended in {:.1} s ({:.0}/s)",
+            started.elapsed().as_secs_f64(),
+            filed as f64 / started.elapsed().as_secs_f64()
+        );
+        Arc::into_inner(ledger).expect("one ledger").close().await;
+    });
+}
+
+fn write_private(path: &Path, text: &str) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .expect("key file");
+    file.write_all(text.as_bytes()).expect("key written");
+}
+
+fn measure(dir: &Path, size: usize) {
+    let statements = size as f64 + 1.0;
+    let (ready, serve_kib) = serve_until_ready(dir);
+    println!(
+        "{size} reports: node ready in {:.2} s, peak RSS {:.0} MB = {:.2} KB per statement",
+        ready.as_secs_f64(),
+        serve_kib as f64 / 1024.0,
+        serve_kib as f64 * 1.024 / statements
+    );
+    for args in [
+        &["bulletin"][..],
+        &["incidents", "--governorate", "SY-ID"][..],
+    ] {
+        let (took, kib) = run(dir, args);
+        println!(
+            "{size} reports: `truce {}` in {:.2} s, peak RSS {:.0} MB",
+            args.join(" "),
+            took.as_secs_f64(),
+            kib as f64 / 1024.0
+        );
+    }
+}
+
+/// Starts `truce serve` and polls `/readyz` until it answers 200; returns
+/// how long that took and the server's peak resident memory, in KiB.
+fn serve_until_ready(dir: &Path) -> (Duration, u64) {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        probe.local_addr().expect("address").port()
+    };
+    let started = Instant::now();
+    let mut server = Command::new(TRUCE)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("truce serve");
+    loop {
+        if ready(port) {
+            break;
+        }
+        if let Some(status) = server.try_wait().expect("server state") {
+            panic!("truce serve exited with {status} before it was ready");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "not ready in 10 minutes"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let took = started.elapsed();
+    let peak = peak_kib(server.id());
+    // SIGTERM: the node finishes what it holds and closes the database.
+    unsafe {
+        libc::kill(server.id() as i32, libc::SIGTERM);
+    }
+    server.wait().expect("server stopped");
+    (took, peak)
+}
+
+fn ready(port: u16) -> bool {
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let request =
+        format!("GET /readyz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200")
+}
+
+/// The process's peak resident set (VmHWM), in KiB.
+fn peak_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Runs `truce ARGS` on the directory; returns its wall time and peak
+/// resident memory in KiB (from the kernel's accounting of the child).
+fn run(dir: &Path, args: &[&str]) -> (Duration, u64) {
+    let started = Instant::now();
+    let mut child = Command::new(TRUCE)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("truce");
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let took = started.elapsed();
+    assert_eq!(waited, child.id() as i32, "waited for truce");
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        let mut why = String::new();
+        if let Some(mut stderr) = child.stderr.take() {
+            let _ = stderr.read_to_string(&mut why);
+        }
+        panic!("truce {} failed: {why}", args.join(" "));
+    }
+    (took, usage.ru_maxrss as u64)
+}

@@ -5,6 +5,8 @@
 //! months; then the real `truce` binary is timed as a user runs it:
 //! `truce serve` until `/readyz` answers, and `truce bulletin` and
 //! `truce incidents` on the directory, each with its peak resident memory.
+//! `TRUCE_BENCH_KEEP=DIR` fills DIR with the first size and keeps it, to
+//! profile a command on it.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -30,6 +32,15 @@ fn main() {
         .split(',')
         .map(|s| s.trim().parse().expect("sizes are numbers"))
         .collect();
+    // To profile a command on a Record of one size: fill this directory
+    // and keep it.
+    if let Ok(keep) = std::env::var("TRUCE_BENCH_KEEP") {
+        let dir = Path::new(&keep);
+        std::fs::create_dir_all(dir).expect("the directory to keep");
+        fill(dir, sizes[0]);
+        measure(dir, sizes[0]);
+        return;
+    }
     for size in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         fill(dir.path(), size);

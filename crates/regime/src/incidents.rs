@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use imbl::{GenericHashMap, HashMap, Vector};
+use imbl::{GenericHashMap, Vector};
 
 use serde::Serialize;
 use truce_model::ReportId;
@@ -65,7 +65,7 @@ fn minute_of(report: &Report) -> i64 {
 /// coordinates); the keys are not attacker-chosen in any way that matters
 /// here, and SipHash dominated the grouping's profile.
 #[derive(Default, Clone, Copy)]
-struct CellHasher(u64);
+pub(crate) struct CellHasher(u64);
 
 impl std::hash::Hasher for CellHasher {
     fn finish(&self) -> u64 {
@@ -81,14 +81,26 @@ impl std::hash::Hasher for CellHasher {
     fn write_i64(&mut self, value: i64) {
         self.0 = (self.0.rotate_left(5) ^ value as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
+
+    fn write_u64(&mut self, value: u64) {
+        self.write_i64(value as i64);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_i64(value as i64);
+    }
 }
 
-type CellMap = GenericHashMap<
-    Cell,
-    Vec<usize>,
+/// A persistent map keyed by numbers of the Record's own making (cells,
+/// positions, indexes), hashed the cheap way.
+pub(crate) type FastMap<K, V> = GenericHashMap<
+    K,
+    V,
     std::hash::BuildHasherDefault<CellHasher>,
     imbl::shared_ptr::DefaultSharedPtr,
 >;
+
+type CellMap = FastMap<Cell, Vec<usize>>;
 
 /// Grid cell of a report: space in cells about one grouping distance wide,
 /// time in buckets one window long. Matching reports are always in
@@ -133,9 +145,9 @@ fn within_window(config: &GroupingConfig, point: &Point, first: &Point) -> bool 
 pub(crate) struct Grouping {
     ids: Vector<ReportId>,
     points: Vector<Point>,
-    index: HashMap<ReportId, usize>,
+    index: FastMap<ReportId, usize>,
     parent: Vector<usize>,
-    members: HashMap<usize, Vec<usize>>,
+    members: FastMap<usize, Vec<usize>>,
     grid: CellMap,
     /// Set when the grouping no longer matches the reports.
     stale: bool,

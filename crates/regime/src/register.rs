@@ -111,7 +111,7 @@ pub struct Register {
     pub(crate) links: Vector<Link>,
     pub(crate) assessments: Vector<AssessmentEntry>,
     /// Indexes into `assessments` by the report each names.
-    pub(crate) assessments_by_report: HashMap<ReportId, Vec<usize>>,
+    pub(crate) assessments_by_report: crate::incidents::FastMap<ReportId, Vec<usize>>,
     /// Active reports by the day of the event.
     pub(crate) by_date: OrdMap<Date, Vec<ReportId>>,
     /// Active reports by governorate, then day.
@@ -139,7 +139,7 @@ impl Register {
             reports: OrdMap::new(),
             links: Vector::new(),
             assessments: Vector::new(),
-            assessments_by_report: HashMap::new(),
+            assessments_by_report: Default::default(),
             by_date: OrdMap::new(),
             by_governorate: HashMap::new(),
             grouping: Grouping::default(),

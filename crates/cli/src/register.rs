@@ -720,6 +720,7 @@ pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitC
         governorate: args.governorate,
         violation_type: args.violation_type,
         finding: args.finding,
+        order: truce_query::SortOrder::Record,
     };
     let ledger = location.open_ledger().await?;
     let page = truce_query::findings(

@@ -125,6 +125,17 @@ pub enum LevelParam {
     Report,
 }
 
+/// The order of a list: the Record's, or by the event's day.
+#[derive(ToSchema)]
+pub enum SortParam {
+    #[schema(rename = "record")]
+    Record,
+    #[schema(rename = "date")]
+    Date,
+    #[schema(rename = "-date")]
+    DateDescending,
+}
+
 /// `true` or `false`.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
@@ -172,6 +183,10 @@ mod tests {
         assert_eq!(
             words::<DecisionTypeParam>(),
             names(DecisionType::ALL.iter().map(|t| t.as_str()).collect())
+        );
+        assert_eq!(
+            words::<SortParam>(),
+            names(truce_query::SortOrder::ALL.iter().map(|t| t.as_str()).collect())
         );
         for word in words::<ViolationTypeName>() {
             assert!(word.parse::<ViolationType>().is_ok(), "{word}");

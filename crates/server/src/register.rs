@@ -15,8 +15,8 @@ use axum::Json;
 use serde::Deserialize;
 use truce_model::{FormationId, Party, ReportId};
 use truce_query::{
-    Audience, BulletinDays, DayRange, FindingFilter, FindingName, FindingView, FormationView,
-    IncidentView, Page, ReportFilter, ReportView,
+    Audience, BulletinDays, BulletinSeries, DayRange, FindingFilter, FindingName, FindingView,
+    FormationView, IncidentView, Page, ReportFilter, ReportView, SortOrder,
 };
 use truce_regime::{
     acled_csv, BoundingBox, Edition, ExportLevel, MapFilter, MapIndex, MapView, MAX_ZOOM,
@@ -25,7 +25,8 @@ use utoipa::IntoParams;
 
 use crate::auth::{Allowed, Caller, IncidentsGate, Resource};
 use crate::params::{
-    BoolParam, BulletinFormatParam, EditionParam, FindingParam, LevelParam, ViolationTypeName,
+    BoolParam, BulletinFormatParam, EditionParam, FindingParam, LevelParam, SortParam,
+    ViolationTypeName,
 };
 use crate::query::{self, date_range, Paging, Query};
 use crate::{AppState, ErrorBody, ServerError};
@@ -70,6 +71,10 @@ pub struct ReportQuery {
     /// `true` to list withdrawn reports too.
     #[param(value_type = Option<BoolParam>, inline)]
     pub include_withdrawn: Option<String>,
+    /// `record` (the Record's order, the default), `date` (oldest event
+    /// first) or `-date` (newest first), over everything that matches.
+    #[param(value_type = Option<SortParam>, inline)]
+    pub sort: Option<String>,
     /// At most this many items (default 100).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
@@ -92,6 +97,7 @@ impl ReportQuery {
                 self.include_withdrawn.as_deref(),
             )?
             .unwrap_or(false),
+            order: query::parse::<SortOrder>("sort", self.sort.as_deref())?.unwrap_or_default(),
         })
     }
 }
@@ -179,6 +185,10 @@ pub struct IncidentQuery {
     /// `confirmed_violation`, `not_a_violation` or `unconfirmed`.
     #[param(value_type = Option<FindingParam>, inline)]
     pub finding: Option<String>,
+    /// `record` (the Record's order, the default), `date` (oldest event
+    /// first) or `-date` (newest first), over everything that matches.
+    #[param(value_type = Option<SortParam>, inline)]
+    pub sort: Option<String>,
     /// At most this many items (default 100).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
@@ -195,6 +205,7 @@ impl IncidentQuery {
             governorate: self.governorate.clone().filter(|g| !g.is_empty()),
             violation_type: query::parse("type", self.violation_type.as_deref())?,
             finding: query::parse::<FindingName>("finding", self.finding.as_deref())?,
+            order: query::parse::<SortOrder>("sort", self.sort.as_deref())?.unwrap_or_default(),
         })
     }
 }
@@ -442,6 +453,46 @@ pub async fn bulletin(
 
 fn text(content_type: &'static str, body: String) -> Response {
     ([(CONTENT_TYPE, content_type)], body).into_response()
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SeriesQuery {
+    /// First day (YYYY-MM-DD), included.
+    #[param(value_type = String, format = Date)]
+    pub from: Option<String>,
+    /// Last day, included; at most 366 days after `from`.
+    #[param(value_type = String, format = Date)]
+    pub to: Option<String>,
+}
+
+/// Reports per day and governorate over a range of days, as each day's
+/// public bulletin counts them: a chart's series in one answer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/bulletin/series",
+    tag = "register",
+    params(SeriesQuery),
+    responses(
+        (status = 200, body = BulletinSeries),
+        (status = 400, description = "A day missing or malformed, a reversed range, or more than 366 days; `field` names it", body = ErrorBody),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn bulletin_series(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<SeriesQuery>,
+) -> Result<Json<BulletinSeries>, ServerError> {
+    caller.require(Resource::PublicBulletin)?;
+    let day = |field: &'static str, value: Option<&str>| {
+        query::date(field, value)?
+            .ok_or_else(|| ServerError::bad(field, "a day (YYYY-MM-DD) is required"))
+    };
+    let from = day("from", q.from.as_deref())?;
+    let to = day("to", q.to.as_deref())?;
+    let register = state.ledger.rules().await;
+    Ok(Json(truce_query::bulletin_series(&register, from, to)?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -29,7 +29,7 @@ export async function show(_name, _arg, params) {
   const gov = await governorateSelect("reg-governorate", params.get("governorate") || "");
   const type = h("select", { id: "reg-type" }, h("option", { value: "" }, t("any")),
     ...vocab.violation_types.map((ty) => h("option", { value: ty, selected: params.get("type") === ty }, label("type", ty))));
-  const sortKey = tab === "reports" ? "occurred" : "date";
+  const sortKey = "date";
   const sort = params.get("sort") === sortKey ? sortKey : "-" + sortKey;
   const offset = Math.max(0, Number(params.get("offset") || 0) || 0);
   const form = h("form", { class: "filters", id: "register-filters" },

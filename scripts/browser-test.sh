@@ -25,6 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 (cd tests/browser && npm ci --no-audit --no-fund)
 
+# verify.js and the translation tables, without a browser: the checks run
+# against vectors the record crate produced (crates/server/tests/web.rs
+# holds the committed file to what the crate produces and accepts).
+node --test tests/browser/unit/
+
 cargo build -p truce-cli
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 TRUCE=$TARGET/debug/truce
@@ -76,6 +81,15 @@ start_server() {
   echo "server at $TRUCE_URL (pid $SERVER_PID)"
 }
 start_server 127.0.0.1:0
+
+# An open decision proposed by another guarantor party (Türkiye), for the
+# browser's Russian member to vote on.
+TR_TOKEN=$(token tr-monitor-1)
+DEADLINE=$(date -u -d '+7 days' +%Y-%m-%dT%H:%M:%SZ)
+printf '{"decision_proposed":{"decision_type":"other","title":"Joint patrol along the M4 road","text":"The guarantors patrol the M4 road jointly each week.","deadline":"%s","references":[],"measure":null,"exchange":null,"agreement":null,"status":null,"criteria":null}}' \
+  "$DEADLINE" >"$WORK/proposal.json"
+"$TRUCE" --node "$TRUCE_URL" --token "$TR_TOKEN" --wait 0 \
+  append "$WORK/proposal.json" --key "$DATA/demo-keys/tr-monitor-1.key" >/dev/null
 
 # A guarantor's mirror of that node, serving its verified copy read-only.
 NODE_KEY=$("$TRUCE" --data-dir "$DATA" verify --json | sed -E 's/.*"node_key":"([^"]+)".*/\1/')

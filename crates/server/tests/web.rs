@@ -259,3 +259,122 @@ async fn pages_are_embedded_with_a_strict_policy() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.json()["code"], "not_found");
 }
+
+/// Vectors for the browser's verify.js (tests/browser/unit/verify.test.mjs):
+/// a checkpoint signed by a node key and cosigned by a witness, an
+/// inclusion proof and consistency proofs, each with a tampered twin.
+/// `TRUCE_WRITE_VECTORS=1` writes a fresh file; otherwise the committed
+/// file is held to what the record crate accepts and refuses, so the
+/// JavaScript is tested against what the Rust side really produces.
+#[test]
+fn browser_verification_vectors_hold() {
+    use truce_record::{
+        check_consistency, check_inclusion, leaf_hash, CheckpointSigner, CosignatureVerifier,
+        Cosigner, Hash, MerkleLog, SignedCheckpoint,
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/browser/unit/vectors.json");
+    let hex_hashes = |hashes: &[Hash]| hashes.iter().map(|h| hex::encode(h.0)).collect::<Vec<_>>();
+    if std::env::var_os("TRUCE_WRITE_VECTORS").is_some() {
+        let mut log = MerkleLog::new();
+        let leaves: Vec<Hash> = (0..13u8)
+            .map(|i| leaf_hash(format!("entry {i}").as_bytes()))
+            .collect();
+        for leaf in &leaves {
+            log.append(*leaf);
+        }
+        let signer = CheckpointSigner::generate("example.org/truce-vectors").unwrap();
+        let witness = Cosigner::generate("witness.example.org").unwrap();
+        let checkpoint = signer.sign(13, log.root()).unwrap();
+        let line = witness.cosign(&checkpoint, 1_700_000_000);
+        let cosigned = checkpoint.with_signature_line(&line).unwrap();
+        let note = String::from_utf8(cosigned.note().to_vec()).unwrap();
+        let root = BASE64.encode(log.root().0);
+        let other_root = BASE64.encode(log.root_at(12).unwrap().0);
+        let tampered_note = note.replacen(&format!("\n{root}\n"), &format!("\n{other_root}\n"), 1);
+        assert_ne!(note, tampered_note);
+        let (head, payload) = line.rsplit_once(' ').unwrap();
+        let mut bytes = BASE64.decode(payload).unwrap();
+        *bytes.last_mut().unwrap() ^= 1;
+        let tampered_line = format!("{head} {}", BASE64.encode(bytes));
+        let flip = |mut proof: Vec<Hash>, at: usize| {
+            proof[at].0[0] ^= 1;
+            proof
+        };
+        let inclusion = log.prove_inclusion(6, 13).unwrap();
+        let consistency = |old: u64| {
+            let proof = log.prove_consistency(old, 13).unwrap();
+            json!({
+                "size1": old, "size2": 13,
+                "root1": hex::encode(log.root_at(old).unwrap().0),
+                "root2": hex::encode(log.root().0),
+                "proof": hex_hashes(&proof),
+                "tampered_proof": hex_hashes(&flip(proof.clone(), proof.len() - 1)),
+            })
+        };
+        let vectors = json!({
+            "mechanism": {
+                "log_origin": signer.origin(),
+                "node_key": signer.verifier_key(),
+                "witnesses": [{"party": "Witness party", "verifier_key": witness.verifier_key()}],
+                "witness_quorum": 1,
+            },
+            "checkpoint": {"note": note, "size": 13, "root": root},
+            "tampered_checkpoint": {"note": tampered_note, "size": 13, "root": other_root},
+            "cosignature": {"line": line, "tampered_line": tampered_line},
+            "inclusion": {
+                "index": 6, "size": 13,
+                "leaf_hash": hex::encode(leaves[6].0),
+                "proof": hex_hashes(&inclusion),
+                "tampered_proof": hex_hashes(&flip(inclusion.clone(), 0)),
+            },
+            "consistency": [consistency(5), consistency(8)],
+        });
+        std::fs::write(&path, serde_json::to_string_pretty(&vectors).unwrap() + "\n").unwrap();
+    }
+    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    let hash = |v: &Value| {
+        let bytes = match v.as_str().unwrap() {
+            s if s.len() == 64 => hex::decode(s).unwrap(),
+            s => BASE64.decode(s).unwrap(),
+        };
+        Hash(bytes.try_into().unwrap())
+    };
+    let hashes = |v: &Value| v.as_array().unwrap().iter().map(hash).collect::<Vec<_>>();
+    let node_key = text(&vectors["mechanism"]["node_key"]);
+    let good = SignedCheckpoint::verify(text(&vectors["checkpoint"]["note"]).as_bytes(), &node_key)
+        .expect("the good checkpoint verifies");
+    assert_eq!(good.size(), 13);
+    assert_eq!(good.root(), hash(&vectors["checkpoint"]["root"]));
+    assert!(SignedCheckpoint::verify(
+        text(&vectors["tampered_checkpoint"]["note"]).as_bytes(),
+        &node_key
+    )
+    .is_err());
+    let witness =
+        CosignatureVerifier::new(&text(&vectors["mechanism"]["witnesses"][0]["verifier_key"]))
+            .unwrap();
+    assert_eq!(
+        witness.timestamp_of(&good, &text(&vectors["cosignature"]["line"])),
+        Some(1_700_000_000)
+    );
+    assert_eq!(
+        witness.timestamp_of(&good, &text(&vectors["cosignature"]["tampered_line"])),
+        None
+    );
+    let inclusion = &vectors["inclusion"];
+    let check = |proof: &Value| {
+        check_inclusion(&hashes(proof), 13, good.root(), 6, hash(&inclusion["leaf_hash"]))
+    };
+    check(&inclusion["proof"]).expect("the inclusion proof holds");
+    assert!(check(&inclusion["tampered_proof"]).is_err());
+    for case in vectors["consistency"].as_array().unwrap() {
+        let old = case["size1"].as_u64().unwrap();
+        let check = |proof: &Value| {
+            check_consistency(&hashes(proof), old, hash(&case["root1"]), 13, good.root())
+        };
+        check(&case["proof"]).expect("the consistency proof holds");
+        assert!(check(&case["tampered_proof"]).is_err());
+    }
+}

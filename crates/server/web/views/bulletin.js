@@ -46,7 +46,7 @@ export async function show(_name, _arg, params) {
   const width = Math.max(280, Math.min(1100, main.clientWidth - 8));
   new uPlot({
     width, height: 300,
-    series: [{ value: (u, v) => (v == null ? "—" : shortDate(new Date(v * 1000).toISOString().slice(0, 10))) },
+    series: [{ label: t("col_date"), value: (u, v) => (v == null ? "—" : shortDate(new Date(v * 1000).toISOString().slice(0, 10))) },
       ...rows.map((row, i) => ({ label: row.name, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: true }, value: (u, v) => (v == null ? "—" : num(v)) }))],
     axes: [{ values: (u, splits) => splits.map((v) => shortDate(new Date(v * 1000).toISOString().slice(0, 10))) },
       { label: t("reports"), values: (u, splits) => splits.map((v) => num(v)) }],

@@ -82,15 +82,6 @@ start_server() {
 }
 start_server 127.0.0.1:0
 
-# An open decision proposed by another guarantor party (Türkiye), for the
-# browser's Russian member to vote on.
-TR_TOKEN=$(token tr-monitor-1)
-DEADLINE=$(date -u -d '+7 days' +%Y-%m-%dT%H:%M:%SZ)
-printf '{"decision_proposed":{"decision_type":"other","title":"Joint patrol along the M4 road","text":"The guarantors patrol the M4 road jointly each week.","deadline":"%s","references":[],"measure":null,"exchange":null,"agreement":null,"status":null,"criteria":null}}' \
-  "$DEADLINE" >"$WORK/proposal.json"
-"$TRUCE" --node "$TRUCE_URL" --token "$TR_TOKEN" --wait 0 \
-  append "$WORK/proposal.json" --key "$DATA/demo-keys/tr-monitor-1.key" >/dev/null
-
 # A guarantor's mirror of that node, serving its verified copy read-only.
 NODE_KEY=$("$TRUCE" --data-dir "$DATA" verify --json | sed -E 's/.*"node_key":"([^"]+)".*/\1/')
 "$TRUCE" --data-dir "$WORK/mirror" mirror --from "$TRUCE_URL" --node-key "$NODE_KEY" \
@@ -125,6 +116,16 @@ operator_loop() {
         append "$WORK/admit.json" --key "$DATA/demo-keys/secretariat.key"
       token "$member" >"$TRUCE_CONTROL/admit.token.tmp"
       mv "$TRUCE_CONTROL/admit.token.tmp" "$TRUCE_CONTROL/admit.token"
+    fi
+    if [ -f "$TRUCE_CONTROL/propose.request" ]; then
+      rm -f "$TRUCE_CONTROL/propose.request"
+      # An open decision proposed by another guarantor party (Türkiye),
+      # for the browser's Russian member to vote on.
+      printf '{"decision_proposed":{"decision_type":"other","title":"Joint patrol along the M4 road","text":"The guarantors patrol the M4 road jointly each week.","deadline":"%s","references":[],"measure":null,"exchange":null,"agreement":null,"status":null,"criteria":null}}' \
+        "$(date -u -d '+7 days' +%Y-%m-%dT%H:%M:%SZ)" >"$WORK/proposal.json"
+      "$TRUCE" --node "$TRUCE_URL" --token "$(token tr-monitor-1)" --wait 0 \
+        append "$WORK/proposal.json" --key "$DATA/demo-keys/tr-monitor-1.key" >"$TRUCE_CONTROL/propose.log" 2>&1
+      touch "$TRUCE_CONTROL/propose.done"
     fi
     sleep 0.2
   done

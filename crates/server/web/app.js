@@ -5,7 +5,7 @@
 // non-extractable WebCrypto Ed25519 key kept in IndexedDB; the server only
 // formats and verifies.
 import { t, lang, LANGUAGES, num } from "./i18n.js";
-import { h, main, errorBox, markPageChange } from "./dom.js";
+import { h, td, main, errorBox, markPageChange } from "./dom.js";
 import { session, loadSession } from "./api.js";
 import { governorateNames } from "./shared.js";
 import { awaitingCounts } from "./views/awaiting.js";
@@ -56,13 +56,13 @@ function renderChrome(current) {
     const text = route === "login" && session.member ? t("nav_logout") : t(key);
     const link = h("a", { href: "#/" + route, "aria-current": current === route ? "page" : null }, text);
     if (route === "awaiting" && counts) {
-      link.append(" ", h("span", { class: "badge", id: "awaiting-count", "aria-label": t("awaiting_count", { n: counts.total }) }, num(counts.total)));
+      link.append(" ", h("span", { class: "badge", id: "awaiting-count", "data-count": counts.total, "aria-label": t("awaiting_count", { n: counts.total }) }, num(counts.total)));
     }
     return link;
   }));
   document.getElementById("session").replaceChildren(
     h("span", null, session.member
-      ? t("session_as", { member: session.member, access: t("access_" + session.access) })
+      ? td("session_as", { member: session.member, access: t("access_" + session.access) })
       : t("session_public")),
     languageSwitcher());
 }
@@ -83,14 +83,30 @@ async function route() {
   if (!VIEWS[name]) name = "map";
   const current = name === "incident" ? "register" : name === "decision" ? "decisions" : name;
   renderChrome(current);
-  main.dataset.ready = "false";
   try {
     const view = await VIEWS[name]();
     if (name !== "map" && window.truceLeaveMap) window.truceLeaveMap();
     await view.show(name, arg, params);
   } catch (e) { main.append(errorBox(e)); }
   main.dataset.view = name;
-  main.dataset.ready = "true";
+}
+
+// One view at a time: a page change while a view is still loading waits
+// for it, then shows the latest address only, so that a slow view never
+// draws over a newer one.
+let running = null;
+let again = false;
+async function showLatest() {
+  if (running) { again = true; return running; }
+  running = (async () => {
+    do {
+      again = false;
+      main.dataset.ready = "false";
+      await route();
+    } while (again);
+    main.dataset.ready = "true";
+  })();
+  try { await running; } finally { running = null; }
 }
 
 async function refreshCounts() {
@@ -101,7 +117,7 @@ window.addEventListener("hashchange", () => {
   if (location.hash && !location.hash.startsWith("#/")) return;
   main.dataset.ready = "false";
   markPageChange();
-  route();
+  showLatest();
 });
 // After logging in or out, or signing something that changes what awaits
 // the party: the menu and its counts again.
@@ -115,4 +131,4 @@ window.addEventListener("truce:counts", refreshChrome);
 
 await loadSession();
 await Promise.all([governorateNames().catch(() => null), refreshCounts()]);
-await route();
+await showLatest();

@@ -1,7 +1,7 @@
 // Building the page: elements, the view's heading, announcements, errors,
 // and the two vendored libraries, loaded only by the pages that draw with
 // them.
-import { t } from "./i18n.js";
+import { t, num } from "./i18n.js";
 
 export function h(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -23,6 +23,21 @@ export function h(tag, attrs, ...children) {
 // tests that look for untranslated interface text pass over it.
 export function data(tag, attrs, ...children) {
   return h(tag, Object.assign({ translate: "no" }, attrs || {}), ...children);
+}
+
+// A translated text whose variables are text from the Record (a member's
+// name, a party): the variables are marked translate="no", numbers go
+// through Intl as in t().
+export function td(key, vars) {
+  const marker = "\u0000";
+  const names = Object.keys(vars || {});
+  const placeholders = Object.fromEntries(names.map((n, i) => [n, marker + i + marker]));
+  const parts = t(key, placeholders).split(marker);
+  return parts.map((part, i) => {
+    if (i % 2 === 0) return part;
+    const value = vars[names[Number(part)]];
+    return typeof value === "number" ? num(value) : data("span", null, String(value));
+  });
 }
 
 export const main = document.getElementById("main");

@@ -1,7 +1,7 @@
 // Data several pages share: the governorates, the vocabulary of codes the
 // API uses, the latest day of the register, findings' marks.
 import { api } from "./api.js";
-import { placeName, label } from "./i18n.js";
+import { placeName, label, t } from "./i18n.js";
 
 let admin1Promise = null;
 export function admin1() {
@@ -57,6 +57,17 @@ export function latestDay() {
     setTimeout(() => { latestPromise = null; }, 60000);
   }
   return latestPromise;
+}
+// Leaflet's zoom buttons are links titled in English: named in the page's
+// language, and pressed with Space as with Enter.
+export function localizeZoom(container) {
+  for (const button of container.querySelectorAll(".leaflet-control-zoom a")) {
+    const text = button.classList.contains("leaflet-control-zoom-in") ? t("zoom_in") : t("zoom_out");
+    button.setAttribute("role", "button");
+    button.setAttribute("aria-label", text);
+    button.title = text;
+    button.addEventListener("keydown", (e) => { if (e.key === " ") { e.preventDefault(); button.click(); } });
+  }
 }
 export function boundaryLayer(L, geojson) {
   return L.geoJSON(geojson, {

@@ -2,7 +2,7 @@
 // proposed and voted on here, signed in the browser. A decision's page
 // says why it stands where it does.
 import { t, label, date, when } from "../i18n.js";
-import { h, data, setView, errorBox, announce } from "../dom.js";
+import { h, td, data, setView, errorBox, announce } from "../dom.js";
 import { api, session } from "../api.js";
 import { vocabulary } from "../shared.js";
 import { admittedKey, signBody } from "../keystore.js";
@@ -139,7 +139,7 @@ async function voteSection(d) {
       window.dispatchEvent(new Event("truce:counts"));
     } catch (err) { result.replaceChildren(errorBox(err)); } finally { submit.disabled = false; }
   });
-  section.append(h("p", null, t("assess_as", { member: key.me.member })), form);
+  section.append(h("p", null, td("assess_as", { member: key.me.member })), form);
   return section;
 }
 
@@ -226,6 +226,6 @@ async function proposeSection() {
       result.replaceChildren(errorBox(err));
     } finally { submit.disabled = false; }
   });
-  details.append(h("p", null, t("assess_as", { member: key.me.member })), form);
+  details.append(h("p", null, td("assess_as", { member: key.me.member })), form);
   return details;
 }

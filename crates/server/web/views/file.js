@@ -1,9 +1,9 @@
 // Filing a report: this browser's key (made here, never exported), and
 // the report form, signed in the browser.
 import { t, label } from "../i18n.js";
-import { h, setView, errorBox, errorText, announce, leaflet } from "../dom.js";
+import { h, td, setView, errorBox, errorText, announce, leaflet } from "../dom.js";
 import { api, session } from "../api.js";
-import { admin1, boundaryLayer, vocabulary } from "../shared.js";
+import { admin1, boundaryLayer, vocabulary, localizeZoom } from "../shared.js";
 import { storedKey, generateKey, keyInfo, signAndSubmit } from "../keystore.js";
 import { sha256, hex } from "../verify.js";
 
@@ -42,7 +42,7 @@ export async function show() {
   const members = await api("/api/v1/members");
   const me = members.find((m) => m.key_id === info.keyId);
   if (!me) { enrolment.append(h("p", { class: "notice warn", id: "not-admitted" }, t("key_not_admitted"))); return; }
-  enrolment.append(h("p", { class: "ok", id: "admitted" }, t("key_admitted", { member: me.member, seq: me.next_seq })));
+  enrolment.append(h("p", { class: "ok", id: "admitted" }, td("key_admitted", { member: me.member, seq: me.next_seq })));
   await reportForm(formHolder, pair, info);
 }
 
@@ -98,6 +98,7 @@ async function reportForm(holder, pair, info) {
     submit, result);
   holder.replaceChildren(h("h2", null, t("file_title")), form);
   const map = L.map(pick, { attributionControl: false });
+  localizeZoom(pick);
   const boundaries = boundaryLayer(L, await admin1()).addTo(map);
   map.fitBounds(boundaries.getBounds());
   let marker = null;

@@ -2,7 +2,7 @@
 // assessments, and the statements in the Record that hold them; a
 // guarantor assesses it here, signed in the browser.
 import { t, label, date, num } from "../i18n.js";
-import { h, data, setView, errorBox, announce, saveDownload, main } from "../dom.js";
+import { h, td, data, setView, errorBox, announce, saveDownload, main } from "../dom.js";
 import { api, session, fetchWithToken } from "../api.js";
 import { findingCode, findingText, FINDINGS, govName } from "../shared.js";
 import { admittedKey, signBody } from "../keystore.js";
@@ -124,6 +124,6 @@ async function assessForm(incidentId) {
       result.replaceChildren(errorBox(err));
     } finally { submit.disabled = false; }
   });
-  section.append(h("p", null, t("assess_as", { member: key.me.member })), form);
+  section.append(h("p", null, td("assess_as", { member: key.me.member })), form);
   return section;
 }

@@ -1,6 +1,6 @@
 // Logging in with a member's read token (kept in this tab only).
 import { t } from "../i18n.js";
-import { h, setView, errorText } from "../dom.js";
+import { h, td, setView, errorText } from "../dom.js";
 import { api, session, setToken, setSession } from "../api.js";
 
 export async function show() {
@@ -11,7 +11,7 @@ export async function show() {
       window.dispatchEvent(new Event("truce:session"));
       location.hash = "#/map";
     } }, t("logout"));
-    setView(t("login_title"), h("p", null, t("login_ok", { member: session.member, access: t("access_" + session.access) })), out);
+    setView(t("login_title"), h("p", null, td("login_ok", { member: session.member, access: t("access_" + session.access) })), out);
     return;
   }
   const input = h("input", { type: "password", id: "token", autocomplete: "off", spellcheck: "false", "aria-describedby": "token-help", required: true });
@@ -29,7 +29,7 @@ export async function show() {
       setSession(who);
       window.dispatchEvent(new Event("truce:session"));
       message.className = "ok";
-      message.textContent = t("login_ok", { member: who.member, access: t("access_" + who.access) });
+      message.replaceChildren(...td("login_ok", { member: who.member, access: t("access_" + who.access) }));
     } catch (err) { message.className = "error"; message.textContent = err.status === 401 ? t("login_bad") : errorText(err); }
   });
   setView(t("login_title"), form);

@@ -5,7 +5,7 @@
 import { t, label, num, date } from "../i18n.js";
 import { h, setView, errorBox, announce, leaflet } from "../dom.js";
 import { api, session } from "../api.js";
-import { admin1, boundaryLayer, latestDay, daysBefore, isoDay, vocabulary, findingCode, FINDINGS, govName } from "../shared.js";
+import { admin1, boundaryLayer, localizeZoom, latestDay, daysBefore, isoDay, vocabulary, findingCode, FINDINGS, govName } from "../shared.js";
 
 let mapInstance = null;
 window.truceLeaveMap = () => { if (mapInstance) { mapInstance.remove(); mapInstance = null; } };
@@ -115,13 +115,7 @@ export async function show() {
   window.truceLeaveMap();
   const map = L.map(mapDiv, { zoomSnap: 1, attributionControl: false });
   mapInstance = map;
-  // Leaflet's zoom buttons are links: Space works on them as Enter does.
-  for (const button of mapDiv.querySelectorAll(".leaflet-control-zoom a")) {
-    button.setAttribute("role", "button");
-    button.setAttribute("aria-label", button.classList.contains("leaflet-control-zoom-in") ? t("zoom_in") : t("zoom_out"));
-    button.title = button.getAttribute("aria-label");
-    button.addEventListener("keydown", (e) => { if (e.key === " ") { e.preventDefault(); button.click(); } });
-  }
+  localizeZoom(mapDiv);
   const boundaries = boundaryLayer(L, await admin1()).addTo(map);
   map.fitBounds(boundaries.getBounds());
   // Zones of the agreements in force today, under the incidents, in their

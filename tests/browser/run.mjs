@@ -653,6 +653,35 @@ await test("the language switcher remembers the choice and puts it in the addres
   await logout();
 });
 
+// axe-core (WCAG 2.1 A and AA rules) on every page, as a guarantor member
+// and in a right-to-left language too. The page's own policy forbids the
+// injected script, so this context alone bypasses it.
+await test("axe-core finds no WCAG 2.1 A/AA violation on any page", async () => {
+  assert(browserToken && proposed, "signed in with the browser's key, a decision proposed");
+  const axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  await guard(axeContext);
+  await axeContext.addInitScript((token) => sessionStorage.setItem("truce.token", token), browserToken);
+  const axePage = await axeContext.newPage();
+  const axeSource = fs.readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+  const found = [];
+  for (const lang of ["en", "ar"]) {
+    for (const hash of ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions",
+      "#/decision/" + proposed, "#/bulletin", "#/regime", "#/exchanges", "#/review", "#/record", "#/file", "#/login"]) {
+      await axePage.goto(`${BASE}/?lang=${lang}${hash}`);
+      await axePage.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+      if (hash === "#/map") await axePage.waitForSelector('#map[data-loaded="true"]');
+      if (hash === "#/bulletin") await axePage.waitForSelector("#bulletin-chart .uplot");
+      await axePage.evaluate(axeSource);
+      const violations = await axePage.evaluate(async () => (await window.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      })).violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`));
+      for (const v of violations) found.push(`${lang} ${hash}: ${v}`);
+    }
+  }
+  await axeContext.close();
+  assert(found.length === 0, found.join("\n  "));
+});
+
 await test("a mirror's Record page says whose copy it is and how far behind", async () => {
   const mirror = process.env.TRUCE_MIRROR_URL;
   assert(mirror, "TRUCE_MIRROR_URL is set");

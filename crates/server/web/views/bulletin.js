@@ -26,7 +26,8 @@ export async function show(_name, _arg, params) {
   });
   // The bulletin's text is the node's own words, in the language it writes.
   const text = data("pre", { id: "bulletin-text", tabindex: "0", lang: "en", dir: "ltr" }, t("loading"));
-  const chart = h("div", { id: "bulletin-chart", role: "img", "aria-label": t("bulletin_chart") });
+  // A figure, not an image: its legend holds buttons that toggle series.
+  const chart = h("div", { id: "bulletin-chart", role: "figure", "aria-label": t("bulletin_chart") });
   const table = h("details", null, h("summary", null, t("chart_table")));
   setView(t("bulletin_title"), form, h("h2", null, t("bulletin_text")), text, h("h2", null, t("bulletin_chart")), chart, table);
   const n = Math.max(1, Math.min(90, Number(span.value) || 14));

@@ -90,7 +90,10 @@ pub fn bulletin_series(
     to: Date,
 ) -> Result<BulletinSeries, QueryError> {
     if from > to {
-        return Err(QueryError::invalid("from", format!("{from} is after to={to}")));
+        return Err(QueryError::invalid(
+            "from",
+            format!("{from} is after to={to}"),
+        ));
     }
     let span = (to - from).get_days() as i64 + 1;
     if span > MAX_SERIES_DAYS {

@@ -186,7 +186,12 @@ mod tests {
         );
         assert_eq!(
             words::<SortParam>(),
-            names(truce_query::SortOrder::ALL.iter().map(|t| t.as_str()).collect())
+            names(
+                truce_query::SortOrder::ALL
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect()
+            )
         );
         for word in words::<ViolationTypeName>() {
             assert!(word.parse::<ViolationType>().is_ok(), "{word}");

@@ -35,7 +35,11 @@ const TEXT: &str = "text/plain; charset=utf-8";
 
 macro_rules! asset {
     ($path:literal, $type:expr) => {
-        ($path, $type, include_bytes!(concat!("../web/", $path)) as &[u8])
+        (
+            $path,
+            $type,
+            include_bytes!(concat!("../web/", $path)) as &[u8],
+        )
     };
 }
 
@@ -206,7 +210,10 @@ pub async fn index(request: HeaderMap) -> Response {
 /// `GET /ui/{*path}`: one of the embedded files, under this build's
 /// version (`v-…/`, cached for good) or without one (revalidated).
 pub async fn asset(Path(path): Path<String>, request: HeaderMap) -> Result<Response, ServerError> {
-    let (caching, name) = match path.strip_prefix("v-").and_then(|rest| rest.split_once('/')) {
+    let (caching, name) = match path
+        .strip_prefix("v-")
+        .and_then(|rest| rest.split_once('/'))
+    {
         Some((version, name)) if version == SITE.version => (Caching::Immutable, name),
         // A page of an older build asks for its files after an upgrade:
         // it gets today's, not to be kept.
@@ -270,13 +277,19 @@ pub async fn vocabulary(
     caller.require(Resource::Verification)?;
     let register = state.ledger.rules().await;
     Ok(Json(Vocabulary {
-        violation_types: ViolationType::ALL.iter().map(|t| t.as_str().into()).collect(),
+        violation_types: ViolationType::ALL
+            .iter()
+            .map(|t| t.as_str().into())
+            .collect(),
         findings: truce_query::FindingName::ALL
             .iter()
             .map(|f| f.as_str().into())
             .collect(),
         positions: Position::ALL.iter().map(|p| p.as_str().into()).collect(),
-        decision_types: DecisionType::ALL.iter().map(|t| t.as_str().into()).collect(),
+        decision_types: DecisionType::ALL
+            .iter()
+            .map(|t| t.as_str().into())
+            .collect(),
         decision_statuses: truce_query::DecisionStatusName::ALL
             .iter()
             .map(|s| s.as_str().into())
@@ -437,8 +450,15 @@ mod tests {
                 if !name.ends_with(".js") {
                     continue;
                 }
-                let path = if dir.is_empty() { name } else { format!("{dir}/{name}") };
-                assert!(ASSETS.iter().any(|(n, _, _)| *n == path), "{path} is not served");
+                let path = if dir.is_empty() {
+                    name
+                } else {
+                    format!("{dir}/{name}")
+                };
+                assert!(
+                    ASSETS.iter().any(|(n, _, _)| *n == path),
+                    "{path} is not served"
+                );
             }
         }
     }

@@ -260,6 +260,130 @@ async fn pages_are_embedded_with_a_strict_policy() {
     assert_eq!(missing.json()["code"], "not_found");
 }
 
+/// A static file asked for with the given request headers.
+async fn fetch_static(
+    node: &Node,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder().uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    node.router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+async fn body_bytes(response: axum::response::Response) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_are_gzipped_and_cached_by_version() {
+    use std::io::Read;
+    let node = Node::new().await;
+    let index = node.get("/", Who::Public).await;
+    // The page names its files under this build's version.
+    let start = index.text.find("/ui/v-").expect("a versioned path");
+    let version = &index.text[start + 6..start + 6 + 16];
+    assert!(version.chars().all(|c| c.is_ascii_hexdigit()), "{version}");
+    let versioned = format!("/ui/v-{version}/app.js");
+    assert!(index.text.contains(&versioned));
+    assert_eq!(index.cache_control, "no-cache");
+
+    let plain = fetch_static(&node, &versioned, &[]).await;
+    assert_eq!(
+        plain.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.headers().get("content-security-policy").is_some());
+    let plain = body_bytes(plain).await;
+
+    let zipped = fetch_static(&node, &versioned, &[("accept-encoding", "br, gzip;q=0.8")]).await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["vary"], "Accept-Encoding");
+    let zipped = body_bytes(zipped).await;
+    assert!(zipped.len() < plain.len());
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain, "the gzipped bytes are the file");
+    // gzip refused by weight 0: the plain bytes.
+    let refused = fetch_static(&node, &versioned, &[("accept-encoding", "gzip;q=0")]).await;
+    assert!(refused.headers().get("content-encoding").is_none());
+
+    // Without the version: revalidated, and unchanged costs a 304.
+    let first = fetch_static(&node, "/ui/vendor/leaflet/leaflet.js", &[]).await;
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    let again = fetch_static(
+        &node,
+        "/ui/vendor/leaflet/leaflet.js",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(body_bytes(again).await.is_empty());
+    let changed = fetch_static(
+        &node,
+        "/ui/vendor/leaflet/leaflet.js",
+        &[("if-none-match", "\"other\"")],
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    // An older build's version is served, but not to be kept.
+    let old = fetch_static(&node, "/ui/v-0000000000000000/app.js", &[]).await;
+    assert_eq!(old.status(), StatusCode::OK);
+    assert_eq!(old.headers()["cache-control"], "no-cache");
+    let none = fetch_static(&node, &format!("/ui/v-{version}/../Cargo.toml"), &[]).await;
+    assert_eq!(none.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_vocabulary_lists_the_codes_the_api_uses() {
+    let node = Node::new().await;
+    let vocabulary = node.get("/api/v1/vocabulary", Who::Public).await.json();
+    let words = |field: &str| -> Vec<String> {
+        vocabulary[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    for word in words("violation_types") {
+        assert!(word.parse::<truce_model::ViolationType>().is_ok(), "{word}");
+    }
+    assert_eq!(
+        words("findings"),
+        ["confirmed_violation", "not_a_violation", "unconfirmed"]
+    );
+    assert_eq!(words("votes"), ["endorse", "object"]);
+    assert_eq!(
+        words("decision_statuses"),
+        ["open", "adopted", "rejected", "expired"]
+    );
+    assert!(words("positions").contains(&"cannot_confirm".to_string()));
+    let steps = vocabulary["measure_steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    assert!(steps
+        .iter()
+        .all(|s| s["id"].is_string() && s["comply_within_days"].is_i64()));
+}
+
 /// Vectors for the browser's verify.js (tests/browser/unit/verify.test.mjs):
 /// a checkpoint signed by a node key and cosigned by a witness, an
 /// inclusion proof and consistency proofs, each with a tampered twin.
@@ -330,7 +454,11 @@ fn browser_verification_vectors_hold() {
             },
             "consistency": [consistency(5), consistency(8)],
         });
-        std::fs::write(&path, serde_json::to_string_pretty(&vectors).unwrap() + "\n").unwrap();
+        std::fs::write(
+            &path,
+            serde_json::to_string_pretty(&vectors).unwrap() + "\n",
+        )
+        .unwrap();
     }
     let vectors: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let text = |v: &Value| v.as_str().unwrap().to_string();
@@ -365,7 +493,13 @@ fn browser_verification_vectors_hold() {
     );
     let inclusion = &vectors["inclusion"];
     let check = |proof: &Value| {
-        check_inclusion(&hashes(proof), 13, good.root(), 6, hash(&inclusion["leaf_hash"]))
+        check_inclusion(
+            &hashes(proof),
+            13,
+            good.root(),
+            6,
+            hash(&inclusion["leaf_hash"]),
+        )
     };
     check(&inclusion["proof"]).expect("the inclusion proof holds");
     assert!(check(&inclusion["tampered_proof"]).is_err());
@@ -376,5 +510,143 @@ fn browser_verification_vectors_hold() {
         };
         check(&case["proof"]).expect("the consistency proof holds");
         assert!(check(&case["tampered_proof"]).is_err());
+    }
+}
+
+/// Reports filed out of date order, days `back` before yesterday.
+async fn reports_on_days(node: &mut Node, back: &[i64]) -> Vec<jiff::civil::Date> {
+    let mut days = Vec::new();
+    for (i, b) in back.iter().enumerate() {
+        let day = yesterday().checked_sub(jiff::Span::new().days(*b)).unwrap();
+        days.push(day);
+        node.say(
+            RU,
+            StatementBody::ReportFiled(ReportFiled {
+                report: shelling(
+                    day,
+                    "10:00",
+                    i as f64 * 3.0,
+                    Actor::Unknown("civilians".into()),
+                ),
+            }),
+        )
+        .await;
+    }
+    days
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_and_incidents_sort_by_day_over_the_whole_register() {
+    let mut node = Node::new().await;
+    let days = reports_on_days(&mut node, &[3, 0, 4, 1, 2]).await;
+    let (from, to) = (days.iter().min().unwrap(), days.iter().max().unwrap());
+    let dates = |page: &Value, field: &str| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let v = if field == "occurred" {
+                    &r["fields"]["occurred"]
+                } else {
+                    &r["date"]
+                };
+                v.as_str().unwrap()[..10].to_string()
+            })
+            .collect()
+    };
+    let base = format!("/api/v1/reports?from={from}&to={to}");
+    let first = node
+        .get(&format!("{base}&sort=-date&limit=2"), Who::Guarantor)
+        .await
+        .json();
+    assert_eq!(first["total"], 5);
+    assert_eq!(
+        dates(&first, "occurred"),
+        [days[1].to_string(), days[3].to_string()]
+    );
+    let second = node
+        .get(&format!("{base}&sort=-date&limit=2&offset=2"), Who::Public)
+        .await
+        .json();
+    assert_eq!(
+        dates(&second, "occurred"),
+        [days[4].to_string(), days[0].to_string()]
+    );
+    let oldest = node
+        .get(&format!("{base}&sort=date&limit=1"), Who::Public)
+        .await
+        .json();
+    assert_eq!(dates(&oldest, "occurred"), [days[2].to_string()]);
+    // The Record's order stays the default.
+    let record = node.get(&base, Who::Public).await.json();
+    assert_eq!(dates(&record, "occurred")[0], days[0].to_string());
+    let incidents = node
+        .get(
+            &format!("/api/v1/incidents?from={from}&to={to}&sort=-date"),
+            Who::Guarantor,
+        )
+        .await
+        .json();
+    let incident_days = dates(&incidents, "date");
+    assert!(
+        incident_days.windows(2).all(|w| w[0] >= w[1]),
+        "{incident_days:?}"
+    );
+    let bad = node.get(&format!("{base}&sort=newest"), Who::Public).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["field"], "sort");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bulletin_series_counts_each_day_as_its_bulletin_does() {
+    let mut node = Node::new().await;
+    let days = reports_on_days(&mut node, &[3, 0, 0, 1]).await;
+    let (from, to) = (days.iter().min().unwrap(), days.iter().max().unwrap());
+    let series = node
+        .get(
+            &format!("/api/v1/bulletin/series?from={from}&to={to}"),
+            Who::Public,
+        )
+        .await
+        .json();
+    let listed: Vec<&str> = series["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 4, "every day of the range: {listed:?}");
+    for (i, day) in listed.iter().enumerate() {
+        let bulletin = node
+            .get(&format!("/api/v1/bulletin?date={day}"), Who::Public)
+            .await
+            .json();
+        let registered: u64 = bulletin["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["registered"].as_u64().unwrap())
+            .sum();
+        let counted: u64 = series["governorates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["counts"][i].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted, registered, "{day}");
+    }
+    assert_eq!(series["governorates"][0]["code"], "SY-ID");
+    for (query, field) in [
+        (format!("from={to}&to={from}"), "from"),
+        ("from=2020-01-01&to=2022-01-01".to_string(), "to"),
+        (format!("to={to}"), "from"),
+        (format!("from={from}&to=yesterday"), "to"),
+    ] {
+        let answer = node
+            .get(&format!("/api/v1/bulletin/series?{query}"), Who::Public)
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.json()["field"], field, "{query}");
     }
 }

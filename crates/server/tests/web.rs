@@ -650,3 +650,28 @@ async fn the_bulletin_series_counts_each_day_as_its_bulletin_does() {
         assert_eq!(answer.json()["field"], field, "{query}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_answers_are_gzipped_for_clients_that_ask() {
+    use std::io::Read;
+    let mut node = Node::new().await;
+    let days = reports_on_days(&mut node, &[0, 1, 2, 3]).await;
+    let uri = format!("/api/v1/reports?from={}&to={}", days[3], days[0]);
+    let plain = fetch_static(&node, &uri, &[]).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = body_bytes(plain).await;
+    assert!(
+        plain.len() > 1024,
+        "large enough to compress: {}",
+        plain.len()
+    );
+    let zipped = fetch_static(&node, &uri, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let zipped = body_bytes(zipped).await;
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain);
+    assert!(zipped.len() < plain.len());
+}

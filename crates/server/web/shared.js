@@ -43,6 +43,19 @@ export const FINDINGS = {
 };
 export function findingText(value) { const c = findingCode(value); return c ? label("finding", c) : "—"; }
 
+// A rule as the register words it ("all 3 guarantors", "2 of 3
+// guarantors"), in the page's language; any other wording as written.
+export function ruleText(rule) {
+  const all = /^all (\d+) guarantors$/.exec(rule || "");
+  if (all) return t("rule_all", { n: Number(all[1]) });
+  const some = /^(\d+) of (\d+) guarantors$/.exec(rule || "");
+  if (some) return t("rule_k_of_n", { k: Number(some[1]), n: Number(some[2]) });
+  const span = document.createElement("span");
+  span.setAttribute("translate", "no");
+  span.textContent = rule || "—";
+  return span;
+}
+
 export function isoDay(d) { return d.toISOString().slice(0, 10); }
 export function daysBefore(day, n) {
   const d = new Date(day + "T00:00:00Z");

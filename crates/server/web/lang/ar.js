@@ -397,4 +397,6 @@ export default {
   awaiting_decisions: "قرارات بانتظار صوتك",
   awaiting_incidents: "حوادث لم يقيّمها طرفك",
   awaiting_measures: "تدابير مستحقة",
+  rule_all: "جميع الدول الضامنة ({n})",
+  rule_k_of_n: "{k} من أصل {n} دول ضامنة",
 };

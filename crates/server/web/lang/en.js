@@ -399,4 +399,6 @@ export default {
   awaiting_decisions: "Decisions awaiting your vote",
   awaiting_incidents: "Incidents your party has not assessed",
   awaiting_measures: "Measures due",
+  rule_all: "all {n} guarantors",
+  rule_k_of_n: "{k} of {n} guarantors",
 };

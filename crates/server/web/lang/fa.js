@@ -397,4 +397,6 @@ export default {
   awaiting_decisions: "تصمیم‌های در انتظار رأی شما",
   awaiting_incidents: "رویدادهایی که طرف شما ارزیابی نکرده است",
   awaiting_measures: "اقدام‌های سررسیده",
+  rule_all: "همهٔ {n} ضامن",
+  rule_k_of_n: "{k} ضامن از {n} ضامن",
 };

@@ -397,4 +397,6 @@ export default {
   awaiting_decisions: "Решения, ожидающие вашего голоса",
   awaiting_incidents: "Инциденты без оценки вашей стороны",
   awaiting_measures: "Меры к исполнению",
+  rule_all: "все гаранты ({n})",
+  rule_k_of_n: "{k} из {n} гарантов",
 };

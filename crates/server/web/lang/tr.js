@@ -397,4 +397,6 @@ export default {
   awaiting_decisions: "Oyunuzu bekleyen kararlar",
   awaiting_incidents: "Tarafınızın değerlendirmediği olaylar",
   awaiting_measures: "Vadesi gelen tedbirler",
+  rule_all: "{n} garantörün tümü",
+  rule_k_of_n: "{n} garantörden {k} tanesi",
 };

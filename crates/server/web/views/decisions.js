@@ -4,7 +4,7 @@
 import { t, label, date, when } from "../i18n.js";
 import { h, td, data, setView, errorBox, announce } from "../dom.js";
 import { api, session } from "../api.js";
-import { vocabulary } from "../shared.js";
+import { vocabulary, ruleText } from "../shared.js";
 import { admittedKey, signBody } from "../keystore.js";
 
 const STATUSES = ["open", "adopted", "rejected", "expired"];
@@ -52,7 +52,7 @@ function explanation(d) {
   const endorsed = d.votes ? Object.values(d.votes).filter((b) => b && b.vote === "endorse").length : 0;
   const objected = d.votes ? Object.entries(d.votes).filter(([, b]) => b && b.vote === "object").map(([p]) => p) : [];
   const waiting = d.votes ? Object.entries(d.votes).filter(([, b]) => !b).map(([p]) => p) : [];
-  const rule = [" ", t("rule_is"), " ", data("q", null, d.rule || "—"), "."];
+  const rule = [" ", t("rule_is"), " ", h("q", null, ruleText(d.rule)), "."];
   switch (d.status) {
     case "adopted":
       return [t("why_adopted", { at: String(d.settled_at), endorsed, total }), ...rule];

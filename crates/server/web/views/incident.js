@@ -4,7 +4,7 @@
 import { t, label, date, num } from "../i18n.js";
 import { h, td, data, setView, errorBox, announce, saveDownload, main } from "../dom.js";
 import { api, session, fetchWithToken } from "../api.js";
-import { findingCode, findingText, FINDINGS, govName } from "../shared.js";
+import { findingCode, findingText, FINDINGS, govName, ruleText } from "../shared.js";
 import { admittedKey, signBody } from "../keystore.js";
 
 export function statementLinks(positions) {
@@ -69,7 +69,7 @@ export async function show(_name, id) {
   const positions = incident.positions || {};
   setView(t("incident_title", { id: "I-" + incident.incident }),
     h("p", null, t("col_finding") + ": ", h("strong", { class: (FINDINGS[code] || {}).cls, id: "incident-finding" }, findingText(incident.finding)),
-      " — " + t("col_rule") + ": ", data("span", null, incident.rule), " — " + date(incident.date) + ", " + govName(incident.governorate, incident.governorate_name)),
+      " — " + t("col_rule") + ": ", ruleText(incident.rule), " — " + date(incident.date) + ", " + govName(incident.governorate, incident.governorate_name)),
     h("h2", null, t("reports")),
     h("div", { class: "side-by-side", id: "reports-side-by-side" }, ...incident.report_details.map(reportCard)),
     h("h2", null, t("positions")),

@@ -43,7 +43,11 @@ function clusterMarker(L, map, feature) {
   const [lon, lat] = feature.geometry.coordinates;
   const p = feature.properties;
   const code = findingCode(p.finding);
-  const text = t("cluster_label", { count: p.count, from: date(p.from), to: date(p.to) }) + " — " + t("cluster_finding", { finding: label("finding", code) });
+  // The breakdown by finding, for those who cannot tell the marks apart.
+  const breakdown = Object.entries(p.findings || {}).filter(([, n]) => n > 0)
+    .map(([f, n]) => label("finding", findingCode(f)) + " " + num(n)).join(", ");
+  const text = t("cluster_label", { count: p.count, from: date(p.from), to: date(p.to) }) + " — " +
+    (breakdown || t("cluster_finding", { finding: label("finding", code) }));
   const size = Math.min(56, 24 + Math.round(Math.log10(p.count) * 10));
   const marker = L.marker([lat, lon], {
     title: text, alt: text, keyboard: true,

@@ -117,6 +117,17 @@ pub enum BulletinFormatParam {
     Csv,
 }
 
+/// A language of the bulletin's text.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum LanguageParam {
+    En,
+    Ru,
+    Tr,
+    Fa,
+    Ar,
+}
+
 /// Rows of the CSV export.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
@@ -190,6 +201,15 @@ mod tests {
                 truce_query::SortOrder::ALL
                     .iter()
                     .map(|t| t.as_str())
+                    .collect()
+            )
+        );
+        assert_eq!(
+            words::<LanguageParam>(),
+            names(
+                truce_regime::Language::ALL
+                    .iter()
+                    .map(|l| l.as_str())
                     .collect()
             )
         );

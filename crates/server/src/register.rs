@@ -19,14 +19,14 @@ use truce_query::{
     FormationView, IncidentView, Page, ReportFilter, ReportView, SortOrder,
 };
 use truce_regime::{
-    acled_csv, BoundingBox, Edition, ExportLevel, MapFilter, MapIndex, MapView, MAX_ZOOM,
+    acled_csv, BoundingBox, Edition, ExportLevel, Language, MapFilter, MapIndex, MapView, MAX_ZOOM,
 };
 use utoipa::IntoParams;
 
 use crate::auth::{Allowed, Caller, IncidentsGate, Resource};
 use crate::params::{
-    BoolParam, BulletinFormatParam, EditionParam, FindingParam, LevelParam, SortParam,
-    ViolationTypeName,
+    BoolParam, BulletinFormatParam, EditionParam, FindingParam, LanguageParam, LevelParam,
+    SortParam, ViolationTypeName,
 };
 use crate::query::{self, date_range, Paging, Query};
 use crate::{AppState, ErrorBody, ServerError};
@@ -362,6 +362,10 @@ pub struct BulletinQuery {
     /// once) or `report` (one row per report).
     #[param(value_type = Option<LevelParam>, inline)]
     pub level: Option<String>,
+    /// For `text`: the language it is written in, `en` (default), `ru`,
+    /// `tr`, `fa` or `ar`; the figures, names and narratives are the same.
+    #[param(value_type = Option<LanguageParam>, inline)]
+    pub lang: Option<String>,
 }
 
 fn edition(value: Option<&str>) -> Result<Edition, ServerError> {
@@ -428,6 +432,7 @@ pub async fn bulletin(
         ));
     }
     let level = query::parse::<ExportLevel>("level", q.level.as_deref())?.unwrap_or_default();
+    let language = query::parse::<Language>("lang", q.lang.as_deref())?.unwrap_or_default();
     let days = bulletin_days(&q)?;
     let register = state.ledger.rules().await;
     let (from, to) = days.resolve(&register)?;
@@ -436,7 +441,7 @@ pub async fn bulletin(
             "text/plain; charset=utf-8",
             register
                 .bulletin(&state.mechanism(), from, to, edition)
-                .to_text(),
+                .to_text_in(language),
         ),
         "csv" => text(
             "text/csv; charset=utf-8",

@@ -675,3 +675,56 @@ async fn json_answers_are_gzipped_for_clients_that_ask() {
     assert_eq!(unzipped, plain);
     assert!(zipped.len() < plain.len());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bulletin_text_comes_in_the_mechanisms_languages() {
+    let mut node = Node::new().await;
+    let days = reports_on_days(&mut node, &[0]).await;
+    let day = days[0];
+    let english = node
+        .get(
+            &format!("/api/v1/bulletin?date={day}&format=text"),
+            Who::Public,
+        )
+        .await;
+    assert!(
+        english.text.contains("registered 1 violation"),
+        "{}",
+        english.text
+    );
+    let same = node
+        .get(
+            &format!("/api/v1/bulletin?date={day}&format=text&lang=en"),
+            Who::Public,
+        )
+        .await;
+    assert_eq!(same.text, english.text);
+    for (lang, words) in [
+        ("ru", "зарегистрировано нарушений: 1"),
+        ("tr", "1 ihlal kaydetti"),
+        ("fa", "1 نقض ثبت کرد"),
+        ("ar", "سُجّلت خروقات عددها 1"),
+    ] {
+        let answer = node
+            .get(
+                &format!("/api/v1/bulletin?date={day}&format=text&lang={lang}"),
+                Who::Public,
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{lang}");
+        assert!(answer.text.contains(words), "{lang}: {}", answer.text);
+        assert!(
+            !answer.text.contains("registered"),
+            "{lang}: {}",
+            answer.text
+        );
+    }
+    let bad = node
+        .get(
+            &format!("/api/v1/bulletin?date={day}&format=text&lang=de"),
+            Who::Public,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["field"], "lang");
+}

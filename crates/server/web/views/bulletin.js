@@ -1,7 +1,7 @@
 // The bulletin of a day as the node writes it, and the reported
 // violations per day and governorate over the days before it (one request
 // for the whole series).
-import { t, shortDate, num } from "../i18n.js";
+import { t, shortDate, num, lang } from "../i18n.js";
 import { h, data, setView, errorBox, main, uplot } from "../dom.js";
 import { api, session } from "../api.js";
 import { latestDay, daysBefore, govName } from "../shared.js";
@@ -24,8 +24,9 @@ export async function show(_name, _arg, params) {
     e.preventDefault();
     location.hash = "#/bulletin?" + new URLSearchParams({ date: day.value, edition: edition.value, days: span.value });
   });
-  // The bulletin's text is the node's own words, in the language it writes.
-  const text = data("pre", { id: "bulletin-text", tabindex: "0", lang: "en", dir: "ltr" }, t("loading"));
+  // The bulletin's text is the node's own, written in the page's language;
+  // the names and narratives in it stay as the Record has them.
+  const text = data("pre", { id: "bulletin-text", tabindex: "0", dir: "auto" }, t("loading"));
   // A figure, not an image: its legend holds buttons that toggle series.
   const chart = h("div", { id: "bulletin-chart", role: "figure", "aria-label": t("bulletin_chart") });
   const table = h("details", null, h("summary", null, t("chart_table")));
@@ -33,7 +34,7 @@ export async function show(_name, _arg, params) {
   const n = Math.max(1, Math.min(90, Number(span.value) || 14));
   const from = daysBefore(day.value, n - 1);
   const [body, series, uPlot] = await Promise.all([
-    api("/api/v1/bulletin?" + new URLSearchParams({ date: day.value, edition: edition.value, format: "text" })).catch((e) => e),
+    api("/api/v1/bulletin?" + new URLSearchParams({ date: day.value, edition: edition.value, format: "text", lang })).catch((e) => e),
     api("/api/v1/bulletin/series?" + new URLSearchParams({ from, to: day.value })),
     uplot(),
   ]);

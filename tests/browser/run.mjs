@@ -632,6 +632,9 @@ await test("every page in each of the five languages: no key missing, no English
     await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
     await shot(name);
   }
+  // The node writes the bulletin itself in the page's language.
+  await page.goto(`${BASE}/?lang=ru#/bulletin`);
+  await page.waitForFunction(() => /бюллетень за/.test((document.getElementById("bulletin-text") || {}).textContent || ""), null, { timeout: 20000 });
 });
 
 await test("the language switcher remembers the choice and puts it in the address", async () => {

@@ -25,6 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 (cd tests/browser && npm ci --no-audit --no-fund)
 
+# verify.js and the translation tables, without a browser: the checks run
+# against vectors the record crate produced (crates/server/tests/web.rs
+# holds the committed file to what the crate produces and accepts).
+node --test tests/browser/unit/
+
 cargo build -p truce-cli
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 TRUCE=$TARGET/debug/truce
@@ -111,6 +116,16 @@ operator_loop() {
         append "$WORK/admit.json" --key "$DATA/demo-keys/secretariat.key"
       token "$member" >"$TRUCE_CONTROL/admit.token.tmp"
       mv "$TRUCE_CONTROL/admit.token.tmp" "$TRUCE_CONTROL/admit.token"
+    fi
+    if [ -f "$TRUCE_CONTROL/propose.request" ]; then
+      rm -f "$TRUCE_CONTROL/propose.request"
+      # An open decision proposed by another guarantor party (Türkiye),
+      # for the browser's Russian member to vote on.
+      printf '{"decision_proposed":{"decision_type":"other","title":"Joint patrol along the M4 road","text":"The guarantors patrol the M4 road jointly each week.","deadline":"%s","references":[],"measure":null,"exchange":null,"agreement":null,"status":null,"criteria":null}}' \
+        "$(date -u -d '+7 days' +%Y-%m-%dT%H:%M:%SZ)" >"$WORK/proposal.json"
+      "$TRUCE" --node "$TRUCE_URL" --token "$(token tr-monitor-1)" --wait 0 \
+        append "$WORK/proposal.json" --key "$DATA/demo-keys/tr-monitor-1.key" >"$TRUCE_CONTROL/propose.log" 2>&1
+      touch "$TRUCE_CONTROL/propose.done"
     fi
     sleep 0.2
   done

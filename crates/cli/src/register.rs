@@ -573,6 +573,10 @@ pub struct BulletinArgs {
     edition: EditionArg,
     #[arg(long, value_enum, default_value = "text")]
     format: BulletinFormat,
+    /// The language of the text: en, ru, tr, fa or ar (the figures, names
+    /// and narratives are the same in each).
+    #[arg(long, default_value = "en")]
+    lang: truce_regime::Language,
 }
 
 fn mechanism_name(ledger: &Ledger<Register>) -> String {
@@ -591,7 +595,9 @@ pub async fn bulletin(location: &Location, args: BulletinArgs) -> Result<ExitCod
         truce_query::BulletinDays::new(args.date, args.from, args.to)?.resolve(&register)?;
     let edition = Edition::from(args.edition);
     let output = match args.format {
-        BulletinFormat::Text => register.bulletin(&mechanism, from, to, edition).to_text(),
+        BulletinFormat::Text => register
+            .bulletin(&mechanism, from, to, edition)
+            .to_text_in(args.lang),
         BulletinFormat::Json => {
             serde_json::to_string_pretty(&register.bulletin(&mechanism, from, to, edition))? + "\n"
         }
@@ -720,6 +726,7 @@ pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitC
         governorate: args.governorate,
         violation_type: args.violation_type,
         finding: args.finding,
+        order: truce_query::SortOrder::Record,
     };
     let ledger = location.open_ledger().await?;
     let page = truce_query::findings(

@@ -622,6 +622,13 @@ pub enum Position {
 }
 
 impl Position {
+    pub const ALL: [Position; 4] = [
+        Position::Confirmed,
+        Position::CannotConfirm,
+        Position::Disputed,
+        Position::NotAViolation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Position::Confirmed => "confirmed",

@@ -1,6 +1,9 @@
 //! Which days a bulletin covers.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 pub use truce_regime::Edition;
 use truce_regime::Register;
 
@@ -51,6 +54,82 @@ impl BulletinDays {
                 .ok_or_else(|| QueryError::NotFound("the register has no reports yet".into())),
         }
     }
+}
+
+/// The most days one series may span.
+pub const MAX_SERIES_DAYS: i64 = 366;
+
+/// Reports registered per day and governorate, as the day's public
+/// bulletins count them, for a chart of a range of days in one answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulletinSeries {
+    pub from: String,
+    pub to: String,
+    /// Every day from `from` to `to`, each once, in order.
+    pub days: Vec<String>,
+    /// The governorates with at least one report in the range.
+    pub governorates: Vec<SeriesRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesRow {
+    /// ISO 3166-2 code, e.g. `SY-ID`.
+    pub code: String,
+    pub name: String,
+    /// Reports on each of `days`.
+    pub counts: Vec<usize>,
+}
+
+/// The series from `from` to `to`, both included (at most
+/// [`MAX_SERIES_DAYS`]).
+pub fn bulletin_series(
+    register: &Register,
+    from: Date,
+    to: Date,
+) -> Result<BulletinSeries, QueryError> {
+    if from > to {
+        return Err(QueryError::invalid(
+            "from",
+            format!("{from} is after to={to}"),
+        ));
+    }
+    let span = (to - from).get_days() as i64 + 1;
+    if span > MAX_SERIES_DAYS {
+        return Err(QueryError::invalid(
+            "to",
+            format!("{span} days: at most {MAX_SERIES_DAYS}"),
+        ));
+    }
+    let days: Vec<Date> = (0..span)
+        .filter_map(|i| from.checked_add(jiff::Span::new().days(i)).ok())
+        .collect();
+    let mut rows: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for report in register.reports_between(from, to) {
+        let Ok(index) = usize::try_from((report.date() - from).get_days()) else {
+            continue;
+        };
+        let counts = rows
+            .entry(report.governorate.clone())
+            .or_insert_with(|| vec![0; days.len()]);
+        if let Some(count) = counts.get_mut(index) {
+            *count += 1;
+        }
+    }
+    Ok(BulletinSeries {
+        from: from.to_string(),
+        to: to.to_string(),
+        days: days.iter().map(Date::to_string).collect(),
+        governorates: rows
+            .into_iter()
+            .map(|(code, counts)| SeriesRow {
+                name: register.governorate_name(&code),
+                code,
+                counts,
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]

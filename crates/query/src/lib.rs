@@ -16,7 +16,7 @@ mod paging;
 mod reports;
 mod response;
 
-pub use bulletin::{BulletinDays, Edition};
+pub use bulletin::{bulletin_series, BulletinDays, BulletinSeries, Edition, SeriesRow};
 pub use decisions::{
     decision, decisions, BallotView, DecisionFilter, DecisionStatusName, DecisionView, DissentView,
 };
@@ -27,7 +27,7 @@ pub use exchange::{
 pub use paging::{Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
 pub use reports::{
     findings, formations, incident, report, reports, AssessmentView, DayRange, FindingFilter,
-    FindingName, FindingView, FormationView, IncidentView, ReportFilter, ReportView,
+    FindingName, FindingView, FormationView, IncidentView, ReportFilter, ReportView, SortOrder,
 };
 pub use response::{
     compliance, day_or_today, measures, ComplianceView, CriteriaSource, MeasureView, MeasuresView,

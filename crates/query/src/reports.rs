@@ -157,6 +157,8 @@ pub struct ReportFilter {
     /// The filing guarantor party: members only.
     pub party: Option<String>,
     pub include_withdrawn: bool,
+    /// Not a condition: the order the matching reports are listed in.
+    pub order: SortOrder,
 }
 
 impl ReportFilter {
@@ -198,7 +200,16 @@ pub fn reports(
             "who filed a report is for members only",
         ));
     }
-    let matching: Vec<&Report> = register.reports().filter(|r| filter.matches(r)).collect();
+    let mut matching: Vec<&Report> = register.reports().filter(|r| filter.matches(r)).collect();
+    // Record order is the stored order; by date, reports of one moment
+    // keep their Record order (reversed with the rest for newest first).
+    match filter.order {
+        SortOrder::Record => {}
+        SortOrder::Date => matching.sort_by_key(|r| (r.fields.occurred, r.id)),
+        SortOrder::DateDescending => {
+            matching.sort_by_key(|r| std::cmp::Reverse((r.fields.occurred, r.id)))
+        }
+    }
     // Findings only for the page shown: all of them is seconds on a large register.
     Ok(paging.page(matching, |r| {
         let finding = register.incident_of(r.id).map(|i| register.finding(&i));
@@ -278,6 +289,40 @@ fn finding_view(register: &Register, finding: &Finding, audience: Audience) -> F
     }
 }
 
+/// The order a list of reports or incidents is given in: the Record's
+/// (the default), or by the day of the event, oldest or newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    #[default]
+    Record,
+    Date,
+    DateDescending,
+}
+
+impl SortOrder {
+    pub const ALL: [SortOrder; 3] = [
+        SortOrder::Record,
+        SortOrder::Date,
+        SortOrder::DateDescending,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Record => "record",
+            SortOrder::Date => "date",
+            SortOrder::DateDescending => "-date",
+        }
+    }
+}
+
+impl std::str::FromStr for SortOrder {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        crate::one_of(&SortOrder::ALL, SortOrder::as_str, text)
+    }
+}
+
 /// The three findings an incident can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingName {
@@ -327,6 +372,8 @@ pub struct FindingFilter {
     /// The type of any of its reports.
     pub violation_type: Option<ViolationType>,
     pub finding: Option<FindingName>,
+    /// Not a condition: the order the matching incidents are listed in.
+    pub order: SortOrder,
 }
 
 /// Findings, one per incident, in the order of their first reports; the
@@ -358,6 +405,14 @@ pub fn findings(
         })
         .filter(|f| filter.finding.is_none_or(|name| FindingName::of(f) == name))
         .collect();
+    let mut matching = matching;
+    match filter.order {
+        SortOrder::Record => {}
+        SortOrder::Date => matching.sort_by_key(|f| (f.date, f.incident)),
+        SortOrder::DateDescending => {
+            matching.sort_by_key(|f| std::cmp::Reverse((f.date, f.incident)))
+        }
+    }
     paging.page(matching, |f| finding_view(register, f, audience))
 }
 

@@ -11,6 +11,7 @@ use truce_model::{FormationStatus, Position, PublicViews};
 use crate::findings::{Finding, FindingKind};
 use crate::register::{Register, Report};
 use crate::response::{write_exchanges, write_response, ExchangeTally, ResponseTally};
+use crate::wording::{Language, Words};
 
 /// Who the bulletin is for. The public edition holds counts and findings
 /// only: never narratives, sources, evidence or who filed what.
@@ -326,46 +327,41 @@ fn tally_findings(findings: &[Finding]) -> FindingsTally {
     tally
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 impl Bulletin {
     /// The bulletin as a commission would publish it.
     pub fn to_text(&self) -> String {
+        self.to_text_in(Language::En)
+    }
+
+    /// The bulletin in one of the mechanism's languages: the same figures,
+    /// names and codes, the sentences around them in `language`.
+    pub fn to_text_in(&self, language: Language) -> String {
+        let words = Words(language);
         let mut text = String::new();
-        let period = if self.from == self.to {
-            self.from.to_string()
-        } else {
-            format!("{} to {}", self.from, self.to)
-        };
-        let edition = match self.edition {
-            Edition::Internal => "internal edition",
-            Edition::Public => "public edition",
-        };
         let _ = writeln!(
             text,
-            "{} — bulletin for {period} ({edition})\n",
-            self.mechanism
+            "{}\n",
+            words.heading(
+                &self.mechanism,
+                &self.from.to_string(),
+                &self.to.to_string(),
+                self.edition == Edition::Internal
+            )
         );
         for tally in &self.parties {
-            let _ = writeln!(text, "{}\n", party_sentence(tally));
+            let _ = writeln!(text, "{}\n", party_sentence(&words, tally));
         }
-        let _ = writeln!(text, "{}\n", findings_sentence(&self.findings));
+        let _ = writeln!(text, "{}\n", findings_sentence(&words, &self.findings));
         let f = &self.formations;
         let _ = writeln!(
             text,
-            "Formations: {} in the ceasefire regime, {} excluded, {} suspended.",
-            f.in_ceasefire, f.excluded, f.suspended
+            "{}",
+            words.formations(f.in_ceasefire, f.excluded, f.suspended)
         );
-        write_response(&mut text, &self.response);
-        write_exchanges(&mut text, &self.exchanges);
+        write_response(&mut text, &words, &self.response);
+        write_exchanges(&mut text, &words, &self.exchanges);
         if let Some(lines) = &self.reports {
-            let _ = writeln!(text, "\nReports:");
+            let _ = writeln!(text, "\n{}", words.reports());
             for line in lines {
                 let _ = writeln!(
                     text,
@@ -373,17 +369,17 @@ impl Bulletin {
                     line.report,
                     line.occurred,
                     line.party,
-                    line.violation_type,
+                    words.violation_type(&line.violation_type),
                     line.place,
                     line.governorate,
-                    line.finding,
+                    words.finding(&line.finding),
                     line.narrative
                 );
                 if !line.zones.is_empty() {
                     let _ = writeln!(text, "      {}", line.zones.join("; "));
                 }
                 if let Some(clause) = &line.clause {
-                    let _ = writeln!(text, "      cites {clause}");
+                    let _ = writeln!(text, "      {}", words.cites(clause));
                 }
             }
         }
@@ -391,66 +387,36 @@ impl Bulletin {
     }
 }
 
-fn party_sentence(tally: &PartyTally) -> String {
+fn party_sentence(words: &Words, tally: &PartyTally) -> String {
     if tally.registered == 0 {
-        return format!("{} registered no violations.", tally.party);
+        return words.registered_none(&tally.party);
     }
     let places: Vec<String> = tally
         .by_governorate
         .iter()
         .map(|g| format!("{} ({})", g.name, g.count))
         .collect();
-    let provinces = if places.len() == 1 {
-        "the province of"
-    } else {
-        "the provinces of"
-    };
-    let mut sentence = format!(
-        "{} registered {} in {provinces} {}.",
-        tally.party,
-        plural(tally.registered, "violation", "violations"),
-        places.join(", ")
-    );
+    let mut sentence = words.registered(&tally.party, tally.registered, &places);
     for (other, confirmed) in &tally.confirmed_by {
-        let _ = write!(sentence, " {other} confirmed {confirmed}.");
+        sentence.push_str(&words.confirmed_by(other, *confirmed));
     }
     sentence
 }
 
-fn findings_sentence(f: &FindingsTally) -> String {
-    let mut sentence = format!(
-        "Findings: {}",
-        plural(f.confirmed, "confirmed violation", "confirmed violations")
-    );
-    if !f.attributed.is_empty() {
-        let by: Vec<String> = f
-            .attributed
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        let _ = write!(sentence, " ({})", by.join(", "));
-    }
-    let _ = write!(
-        sentence,
-        "; {} not a violation",
-        plural(f.not_a_violation, "case", "cases")
-    );
-    if !f.excluded_targets.is_empty() {
-        let hit: Vec<String> = f
-            .excluded_targets
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        let _ = write!(
-            sentence,
-            " (the fire targeted groups excluded from the ceasefire: {})",
-            hit.join(", ")
-        );
-    }
-    let _ = write!(
-        sentence,
-        "; {} could not be confirmed.",
-        plural(f.unconfirmed, "case", "cases")
-    );
-    sentence
+fn findings_sentence(words: &Words, f: &FindingsTally) -> String {
+    let list = |map: &BTreeMap<String, usize>| {
+        (!map.is_empty()).then(|| {
+            map.iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
+    words.findings(
+        f.confirmed,
+        list(&f.attributed),
+        f.not_a_violation,
+        list(&f.excluded_targets),
+        f.unconfirmed,
+    )
 }

@@ -22,6 +22,7 @@ mod map;
 mod measures;
 mod register;
 mod response;
+mod wording;
 mod zones;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
@@ -43,4 +44,5 @@ pub use measures::Suggestion;
 pub use register::{Formation, Register, Report, StatusPeriod};
 pub use response::{ComplianceLine, ExchangeTally, MeasureLine, ResponseTally};
 pub use truce_model::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
+pub use wording::Language;
 pub use zones::zones_from_geojson;

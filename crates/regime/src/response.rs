@@ -11,6 +11,7 @@ use truce_model::ComplianceOutcome;
 
 use crate::decisions::{Decision, DecisionStatus};
 use crate::register::{local_zone, Register};
+use crate::wording::Words;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasureLine {
@@ -135,54 +136,63 @@ impl Register {
     }
 }
 
-pub(crate) fn write_response(text: &mut String, response: &ResponseTally) {
+pub(crate) fn write_response(text: &mut String, words: &Words, response: &ResponseTally) {
     for line in &response.adopted {
         let _ = writeln!(
             text,
-            "Measure adopted: {} for {} ({}), to comply by {}.",
-            line.step, line.formation, line.decision, line.comply_by
+            "{}",
+            words.measure_adopted(
+                &line.step,
+                &line.formation,
+                &line.decision,
+                &line.comply_by.to_string()
+            )
         );
     }
     for line in response.pending.iter().flatten() {
         let _ = writeln!(
             text,
-            "Measure pending: {} for {} ({}).",
-            line.step, line.formation, line.decision
+            "{}",
+            words.measure_pending(&line.step, &line.formation, &line.decision)
         );
     }
     for line in &response.compliance {
         let outcome = match line.outcome {
-            ComplianceOutcome::Complied => "complied with",
-            ComplianceOutcome::Partly => "partly complied with",
-            ComplianceOutcome::NotComplied => "did not comply with",
+            ComplianceOutcome::Complied => 0,
+            ComplianceOutcome::Partly => 1,
+            ComplianceOutcome::NotComplied => 2,
         };
         let _ = writeln!(
             text,
-            "{} recorded that {} {outcome} the {} ({}).",
-            line.party, line.formation, line.step, line.decision
+            "{}",
+            words.compliance(
+                &line.party,
+                &line.formation,
+                outcome,
+                &line.step,
+                &line.decision
+            )
         );
     }
 }
 
-pub(crate) fn write_exchanges(text: &mut String, exchanges: &[ExchangeTally]) {
+pub(crate) fn write_exchanges(text: &mut String, words: &Words, exchanges: &[ExchangeTally]) {
     for tally in exchanges {
         let sides: Vec<String> = tally
             .by_party
             .iter()
-            .map(|(party, n)| format!("{n} held by {party}"))
+            .map(|(party, n)| words.held_by(*n, party))
             .collect();
         let _ = writeln!(
             text,
-            "Exchange {} at {}: {} released ({}); {} still open.",
-            tally.number,
-            tally.place,
-            if tally.released == 1 {
-                "1 person".to_string()
-            } else {
-                format!("{} persons", tally.released)
-            },
-            sides.join(", "),
-            tally.still_open
+            "{}",
+            words.exchange(
+                &tally.number.to_string(),
+                &tally.place,
+                tally.released,
+                &sides,
+                tally.still_open
+            )
         );
     }
 }

@@ -216,6 +216,49 @@ fn two_guarantors_report_one_shelling_and_the_third_confirms() {
         text.contains("Russian Federation registered 1 violation in the province of Idlib (1)."),
         "{text}"
     );
+    assert_eq!(bulletin.to_text_in(truce_regime::Language::En), text);
+    // The mechanism's other languages: the same figures, names and
+    // narratives, the sentences in the language, none left in English.
+    for (language, sentence) in [
+        (
+            truce_regime::Language::Ru,
+            "Russian Federation: зарегистрировано нарушений: 1; мухафазы: Idlib (1).",
+        ),
+        (
+            truce_regime::Language::Tr,
+            "Russian Federation 1 ihlal kaydetti: Idlib (1).",
+        ),
+        (
+            truce_regime::Language::Fa,
+            "Russian Federation 1 نقض ثبت کرد: Idlib (1).",
+        ),
+        (
+            truce_regime::Language::Ar,
+            "Russian Federation: سُجّلت خروقات عددها 1 في: Idlib (1).",
+        ),
+    ] {
+        let translated = bulletin.to_text_in(language);
+        assert!(translated.contains(sentence), "{translated}");
+        for english in [
+            "registered",
+            "Findings:",
+            "Formations:",
+            "bulletin for",
+            "Reports:",
+            "confirmed",
+        ] {
+            assert!(!translated.contains(english), "{english} in {translated}");
+        }
+        assert!(
+            translated.contains("Artillery fire on the town"),
+            "{translated}"
+        );
+        assert_eq!(
+            translated.lines().count(),
+            text.lines().count(),
+            "{translated}"
+        );
+    }
 
     let public = m.register.bulletin("Test", day, day, Edition::Public);
     assert!(public.reports.is_none());

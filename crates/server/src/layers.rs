@@ -15,6 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -52,6 +54,7 @@ pub fn apply(routes: Router, uploads: Router) -> Router {
     ));
     routes.merge(uploads).layer(
         ServiceBuilder::new()
+            .layer(CompressionLayer::new().compress_when(SizeAbove::new(1024).and(compressible)))
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(
                 TraceLayer::new_for_http()
@@ -66,6 +69,32 @@ pub fn apply(routes: Router, uploads: Router) -> Router {
             .layer(axum::middleware::map_response(make_json))
             .layer(CatchPanicLayer::custom(panic_response)),
     )
+}
+
+/// Answers worth gzipping for a client that asks: JSON, GeoJSON, CSV and
+/// text (a register page or a bulletin). Not evidence or documents, which
+/// go out as they were stored, nor the C2SP tiles and bundles, which
+/// mirrors and witnesses read byte for byte.
+fn compressible(
+    _status: StatusCode,
+    _version: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _extensions: &axum::http::Extensions,
+) -> bool {
+    let Some(content_type) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    [
+        "application/json",
+        "application/geo+json",
+        "text/csv",
+        "text/plain",
+    ]
+    .iter()
+    .any(|t| content_type.starts_with(t))
+        && headers
+            .get(axum::http::header::CONTENT_DISPOSITION)
+            .is_none()
 }
 
 /// One span per request: its id (as answered in `x-request-id`), method and

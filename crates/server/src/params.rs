@@ -117,12 +117,34 @@ pub enum BulletinFormatParam {
     Csv,
 }
 
+/// A language of the bulletin's text.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum LanguageParam {
+    En,
+    Ru,
+    Tr,
+    Fa,
+    Ar,
+}
+
 /// Rows of the CSV export.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 pub enum LevelParam {
     Event,
     Report,
+}
+
+/// The order of a list: the Record's, or by the event's day.
+#[derive(ToSchema)]
+pub enum SortParam {
+    #[schema(rename = "record")]
+    Record,
+    #[schema(rename = "date")]
+    Date,
+    #[schema(rename = "-date")]
+    DateDescending,
 }
 
 /// `true` or `false`.
@@ -172,6 +194,24 @@ mod tests {
         assert_eq!(
             words::<DecisionTypeParam>(),
             names(DecisionType::ALL.iter().map(|t| t.as_str()).collect())
+        );
+        assert_eq!(
+            words::<SortParam>(),
+            names(
+                truce_query::SortOrder::ALL
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect()
+            )
+        );
+        assert_eq!(
+            words::<LanguageParam>(),
+            names(
+                truce_regime::Language::ALL
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect()
+            )
         );
         for word in words::<ViolationTypeName>() {
             assert!(word.parse::<ViolationType>().is_ok(), "{word}");

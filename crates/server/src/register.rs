@@ -13,15 +13,18 @@ use axum::Json;
 use serde::Deserialize;
 use truce_model::{FormationId, Party, ReportId};
 use truce_query::{
-    Audience, BulletinDays, DayRange, FindingFilter, FindingName, FindingView, FormationView,
-    IncidentView, Page, ReportFilter, ReportView,
+    Audience, BulletinDays, BulletinSeries, DayRange, FindingFilter, FindingName, FindingView,
+    FormationView, IncidentView, Page, ReportFilter, ReportView, SortOrder,
 };
-use truce_regime::{acled_csv, BoundingBox, Edition, ExportLevel, MapFilter, MapView, MAX_ZOOM};
+use truce_regime::{
+    acled_csv, BoundingBox, Edition, ExportLevel, Language, MapFilter, MapView, MAX_ZOOM,
+};
 use utoipa::IntoParams;
 
 use crate::auth::{Allowed, Caller, IncidentsGate, Resource};
 use crate::params::{
-    BoolParam, BulletinFormatParam, EditionParam, FindingParam, LevelParam, ViolationTypeName,
+    BoolParam, BulletinFormatParam, EditionParam, FindingParam, LanguageParam, LevelParam,
+    SortParam, ViolationTypeName,
 };
 use crate::query::{self, date_range, Paging, Query};
 use crate::{AppState, ErrorBody, ServerError};
@@ -66,6 +69,10 @@ pub struct ReportQuery {
     /// `true` to list withdrawn reports too.
     #[param(value_type = Option<BoolParam>, inline)]
     pub include_withdrawn: Option<String>,
+    /// `record` (the Record's order, the default), `date` (oldest event
+    /// first) or `-date` (newest first), over everything that matches.
+    #[param(value_type = Option<SortParam>, inline)]
+    pub sort: Option<String>,
     /// At most this many items (default 100).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
@@ -88,6 +95,7 @@ impl ReportQuery {
                 self.include_withdrawn.as_deref(),
             )?
             .unwrap_or(false),
+            order: query::parse::<SortOrder>("sort", self.sort.as_deref())?.unwrap_or_default(),
         })
     }
 }
@@ -175,6 +183,10 @@ pub struct IncidentQuery {
     /// `confirmed_violation`, `not_a_violation` or `unconfirmed`.
     #[param(value_type = Option<FindingParam>, inline)]
     pub finding: Option<String>,
+    /// `record` (the Record's order, the default), `date` (oldest event
+    /// first) or `-date` (newest first), over everything that matches.
+    #[param(value_type = Option<SortParam>, inline)]
+    pub sort: Option<String>,
     /// At most this many items (default 100).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
@@ -191,6 +203,7 @@ impl IncidentQuery {
             governorate: self.governorate.clone().filter(|g| !g.is_empty()),
             violation_type: query::parse("type", self.violation_type.as_deref())?,
             finding: query::parse::<FindingName>("finding", self.finding.as_deref())?,
+            order: query::parse::<SortOrder>("sort", self.sort.as_deref())?.unwrap_or_default(),
         })
     }
 }
@@ -347,6 +360,10 @@ pub struct BulletinQuery {
     /// once) or `report` (one row per report).
     #[param(value_type = Option<LevelParam>, inline)]
     pub level: Option<String>,
+    /// For `text`: the language it is written in, `en` (default), `ru`,
+    /// `tr`, `fa` or `ar`; the figures, names and narratives are the same.
+    #[param(value_type = Option<LanguageParam>, inline)]
+    pub lang: Option<String>,
 }
 
 fn edition(value: Option<&str>) -> Result<Edition, ServerError> {
@@ -413,6 +430,7 @@ pub async fn bulletin(
         ));
     }
     let level = query::parse::<ExportLevel>("level", q.level.as_deref())?.unwrap_or_default();
+    let language = query::parse::<Language>("lang", q.lang.as_deref())?.unwrap_or_default();
     let days = bulletin_days(&q)?;
     let register = state.ledger.rules();
     let (from, to) = days.resolve(&register)?;
@@ -421,7 +439,7 @@ pub async fn bulletin(
             "text/plain; charset=utf-8",
             register
                 .bulletin(&state.mechanism(), from, to, edition)
-                .to_text(),
+                .to_text_in(language),
         ),
         "csv" => text(
             "text/csv; charset=utf-8",
@@ -438,6 +456,46 @@ pub async fn bulletin(
 
 fn text(content_type: &'static str, body: String) -> Response {
     ([(CONTENT_TYPE, content_type)], body).into_response()
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SeriesQuery {
+    /// First day (YYYY-MM-DD), included.
+    #[param(value_type = String, format = Date)]
+    pub from: Option<String>,
+    /// Last day, included; at most 366 days after `from`.
+    #[param(value_type = String, format = Date)]
+    pub to: Option<String>,
+}
+
+/// Reports per day and governorate over a range of days, as each day's
+/// public bulletin counts them: a chart's series in one answer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/bulletin/series",
+    tag = "register",
+    params(SeriesQuery),
+    responses(
+        (status = 200, body = BulletinSeries),
+        (status = 400, description = "A day missing or malformed, a reversed range, or more than 366 days; `field` names it", body = ErrorBody),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn bulletin_series(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<SeriesQuery>,
+) -> Result<Json<BulletinSeries>, ServerError> {
+    caller.require(Resource::PublicBulletin)?;
+    let day = |field: &'static str, value: Option<&str>| {
+        query::date(field, value)?
+            .ok_or_else(|| ServerError::bad(field, "a day (YYYY-MM-DD) is required"))
+    };
+    let from = day("from", q.from.as_deref())?;
+    let to = day("to", q.to.as_deref())?;
+    let register = state.ledger.rules();
+    Ok(Json(truce_query::bulletin_series(&register, from, to)?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

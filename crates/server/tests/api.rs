@@ -917,6 +917,8 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/statements/canonical",
         "/api/v1/gazetteer/admin1.geojson",
         "/api/v1/whoami",
+        "/api/v1/vocabulary",
+        "/api/v1/bulletin/series",
         "/api/v1/ingest",
         "/api/v1/drafts",
         "/api/v1/drafts/{id}",
@@ -939,7 +941,7 @@ fn the_openapi_document_lists_every_route() {
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 38, "{paths:?}");
+    assert_eq!(paths.len(), 40, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

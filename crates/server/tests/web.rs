@@ -259,3 +259,472 @@ async fn pages_are_embedded_with_a_strict_policy() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.json()["code"], "not_found");
 }
+
+/// A static file asked for with the given request headers.
+async fn fetch_static(
+    node: &Node,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder().uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    node.router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+async fn body_bytes(response: axum::response::Response) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_are_gzipped_and_cached_by_version() {
+    use std::io::Read;
+    let node = Node::new().await;
+    let index = node.get("/", Who::Public).await;
+    // The page names its files under this build's version.
+    let start = index.text.find("/ui/v-").expect("a versioned path");
+    let version = &index.text[start + 6..start + 6 + 16];
+    assert!(version.chars().all(|c| c.is_ascii_hexdigit()), "{version}");
+    let versioned = format!("/ui/v-{version}/app.js");
+    assert!(index.text.contains(&versioned));
+    assert_eq!(index.cache_control, "no-cache");
+
+    let plain = fetch_static(&node, &versioned, &[]).await;
+    assert_eq!(
+        plain.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.headers().get("content-security-policy").is_some());
+    let plain = body_bytes(plain).await;
+
+    let zipped = fetch_static(&node, &versioned, &[("accept-encoding", "br, gzip;q=0.8")]).await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["vary"], "Accept-Encoding");
+    let zipped = body_bytes(zipped).await;
+    assert!(zipped.len() < plain.len());
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain, "the gzipped bytes are the file");
+    // gzip refused by weight 0: the plain bytes.
+    let refused = fetch_static(&node, &versioned, &[("accept-encoding", "gzip;q=0")]).await;
+    assert!(refused.headers().get("content-encoding").is_none());
+
+    // Without the version: revalidated, and unchanged costs a 304.
+    let first = fetch_static(&node, "/ui/vendor/leaflet/leaflet.js", &[]).await;
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    let again = fetch_static(
+        &node,
+        "/ui/vendor/leaflet/leaflet.js",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(body_bytes(again).await.is_empty());
+    let changed = fetch_static(
+        &node,
+        "/ui/vendor/leaflet/leaflet.js",
+        &[("if-none-match", "\"other\"")],
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    // An older build's version is served, but not to be kept.
+    let old = fetch_static(&node, "/ui/v-0000000000000000/app.js", &[]).await;
+    assert_eq!(old.status(), StatusCode::OK);
+    assert_eq!(old.headers()["cache-control"], "no-cache");
+    let none = fetch_static(&node, &format!("/ui/v-{version}/../Cargo.toml"), &[]).await;
+    assert_eq!(none.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_vocabulary_lists_the_codes_the_api_uses() {
+    let node = Node::new().await;
+    let vocabulary = node.get("/api/v1/vocabulary", Who::Public).await.json();
+    let words = |field: &str| -> Vec<String> {
+        vocabulary[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    for word in words("violation_types") {
+        assert!(word.parse::<truce_model::ViolationType>().is_ok(), "{word}");
+    }
+    assert_eq!(
+        words("findings"),
+        ["confirmed_violation", "not_a_violation", "unconfirmed"]
+    );
+    assert_eq!(words("votes"), ["endorse", "object"]);
+    assert_eq!(
+        words("decision_statuses"),
+        ["open", "adopted", "rejected", "expired"]
+    );
+    assert!(words("positions").contains(&"cannot_confirm".to_string()));
+    let steps = vocabulary["measure_steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    assert!(steps
+        .iter()
+        .all(|s| s["id"].is_string() && s["comply_within_days"].is_i64()));
+}
+
+/// Vectors for the browser's verify.js (tests/browser/unit/verify.test.mjs):
+/// a checkpoint signed by a node key and cosigned by a witness, an
+/// inclusion proof and consistency proofs, each with a tampered twin.
+/// `TRUCE_WRITE_VECTORS=1` writes a fresh file; otherwise the committed
+/// file is held to what the record crate accepts and refuses, so the
+/// JavaScript is tested against what the Rust side really produces.
+#[test]
+fn browser_verification_vectors_hold() {
+    use truce_record::{
+        check_consistency, check_inclusion, leaf_hash, CheckpointSigner, CosignatureVerifier,
+        Cosigner, Hash, MerkleLog, SignedCheckpoint,
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/browser/unit/vectors.json");
+    let hex_hashes = |hashes: &[Hash]| hashes.iter().map(|h| hex::encode(h.0)).collect::<Vec<_>>();
+    if std::env::var_os("TRUCE_WRITE_VECTORS").is_some() {
+        let mut log = MerkleLog::new();
+        let leaves: Vec<Hash> = (0..13u8)
+            .map(|i| leaf_hash(format!("entry {i}").as_bytes()))
+            .collect();
+        for leaf in &leaves {
+            log.append(*leaf);
+        }
+        let signer = CheckpointSigner::generate("example.org/truce-vectors").unwrap();
+        let witness = Cosigner::generate("witness.example.org").unwrap();
+        let checkpoint = signer.sign(13, log.root()).unwrap();
+        let line = witness.cosign(&checkpoint, 1_700_000_000);
+        let cosigned = checkpoint.with_signature_line(&line).unwrap();
+        let note = String::from_utf8(cosigned.note().to_vec()).unwrap();
+        let root = BASE64.encode(log.root().0);
+        let other_root = BASE64.encode(log.root_at(12).unwrap().0);
+        let tampered_note = note.replacen(&format!("\n{root}\n"), &format!("\n{other_root}\n"), 1);
+        assert_ne!(note, tampered_note);
+        let (head, payload) = line.rsplit_once(' ').unwrap();
+        let mut bytes = BASE64.decode(payload).unwrap();
+        *bytes.last_mut().unwrap() ^= 1;
+        let tampered_line = format!("{head} {}", BASE64.encode(bytes));
+        let flip = |mut proof: Vec<Hash>, at: usize| {
+            proof[at].0[0] ^= 1;
+            proof
+        };
+        let inclusion = log.prove_inclusion(6, 13).unwrap();
+        let consistency = |old: u64| {
+            let proof = log.prove_consistency(old, 13).unwrap();
+            json!({
+                "size1": old, "size2": 13,
+                "root1": hex::encode(log.root_at(old).unwrap().0),
+                "root2": hex::encode(log.root().0),
+                "proof": hex_hashes(&proof),
+                "tampered_proof": hex_hashes(&flip(proof.clone(), proof.len() - 1)),
+            })
+        };
+        let vectors = json!({
+            "mechanism": {
+                "log_origin": signer.origin(),
+                "node_key": signer.verifier_key(),
+                "witnesses": [{"party": "Witness party", "verifier_key": witness.verifier_key()}],
+                "witness_quorum": 1,
+            },
+            "checkpoint": {"note": note, "size": 13, "root": root},
+            "tampered_checkpoint": {"note": tampered_note, "size": 13, "root": other_root},
+            "cosignature": {"line": line, "tampered_line": tampered_line},
+            "inclusion": {
+                "index": 6, "size": 13,
+                "leaf_hash": hex::encode(leaves[6].0),
+                "proof": hex_hashes(&inclusion),
+                "tampered_proof": hex_hashes(&flip(inclusion.clone(), 0)),
+            },
+            "consistency": [consistency(5), consistency(8)],
+        });
+        std::fs::write(
+            &path,
+            serde_json::to_string_pretty(&vectors).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    let hash = |v: &Value| {
+        let bytes = match v.as_str().unwrap() {
+            s if s.len() == 64 => hex::decode(s).unwrap(),
+            s => BASE64.decode(s).unwrap(),
+        };
+        Hash(bytes.try_into().unwrap())
+    };
+    let hashes = |v: &Value| v.as_array().unwrap().iter().map(hash).collect::<Vec<_>>();
+    let node_key = text(&vectors["mechanism"]["node_key"]);
+    let good = SignedCheckpoint::verify(text(&vectors["checkpoint"]["note"]).as_bytes(), &node_key)
+        .expect("the good checkpoint verifies");
+    assert_eq!(good.size(), 13);
+    assert_eq!(good.root(), hash(&vectors["checkpoint"]["root"]));
+    assert!(SignedCheckpoint::verify(
+        text(&vectors["tampered_checkpoint"]["note"]).as_bytes(),
+        &node_key
+    )
+    .is_err());
+    let witness =
+        CosignatureVerifier::new(&text(&vectors["mechanism"]["witnesses"][0]["verifier_key"]))
+            .unwrap();
+    assert_eq!(
+        witness.timestamp_of(&good, &text(&vectors["cosignature"]["line"])),
+        Some(1_700_000_000)
+    );
+    assert_eq!(
+        witness.timestamp_of(&good, &text(&vectors["cosignature"]["tampered_line"])),
+        None
+    );
+    let inclusion = &vectors["inclusion"];
+    let check = |proof: &Value| {
+        check_inclusion(
+            &hashes(proof),
+            13,
+            good.root(),
+            6,
+            hash(&inclusion["leaf_hash"]),
+        )
+    };
+    check(&inclusion["proof"]).expect("the inclusion proof holds");
+    assert!(check(&inclusion["tampered_proof"]).is_err());
+    for case in vectors["consistency"].as_array().unwrap() {
+        let old = case["size1"].as_u64().unwrap();
+        let check = |proof: &Value| {
+            check_consistency(&hashes(proof), old, hash(&case["root1"]), 13, good.root())
+        };
+        check(&case["proof"]).expect("the consistency proof holds");
+        assert!(check(&case["tampered_proof"]).is_err());
+    }
+}
+
+/// Reports filed out of date order, days `back` before yesterday.
+async fn reports_on_days(node: &mut Node, back: &[i64]) -> Vec<jiff::civil::Date> {
+    let mut days = Vec::new();
+    for (i, b) in back.iter().enumerate() {
+        let day = yesterday().checked_sub(jiff::Span::new().days(*b)).unwrap();
+        days.push(day);
+        node.say(
+            RU,
+            StatementBody::ReportFiled(ReportFiled {
+                report: shelling(
+                    day,
+                    "10:00",
+                    i as f64 * 3.0,
+                    Actor::Unknown("civilians".into()),
+                ),
+            }),
+        )
+        .await;
+    }
+    days
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_and_incidents_sort_by_day_over_the_whole_register() {
+    let mut node = Node::new().await;
+    let days = reports_on_days(&mut node, &[3, 0, 4, 1, 2]).await;
+    let (from, to) = (days.iter().min().unwrap(), days.iter().max().unwrap());
+    let dates = |page: &Value, field: &str| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let v = if field == "occurred" {
+                    &r["fields"]["occurred"]
+                } else {
+                    &r["date"]
+                };
+                v.as_str().unwrap()[..10].to_string()
+            })
+            .collect()
+    };
+    let base = format!("/api/v1/reports?from={from}&to={to}");
+    let first = node
+        .get(&format!("{base}&sort=-date&limit=2"), Who::Guarantor)
+        .await
+        .json();
+    assert_eq!(first["total"], 5);
+    assert_eq!(
+        dates(&first, "occurred"),
+        [days[1].to_string(), days[3].to_string()]
+    );
+    let second = node
+        .get(&format!("{base}&sort=-date&limit=2&offset=2"), Who::Public)
+        .await
+        .json();
+    assert_eq!(
+        dates(&second, "occurred"),
+        [days[4].to_string(), days[0].to_string()]
+    );
+    let oldest = node
+        .get(&format!("{base}&sort=date&limit=1"), Who::Public)
+        .await
+        .json();
+    assert_eq!(dates(&oldest, "occurred"), [days[2].to_string()]);
+    // The Record's order stays the default.
+    let record = node.get(&base, Who::Public).await.json();
+    assert_eq!(dates(&record, "occurred")[0], days[0].to_string());
+    let incidents = node
+        .get(
+            &format!("/api/v1/incidents?from={from}&to={to}&sort=-date"),
+            Who::Guarantor,
+        )
+        .await
+        .json();
+    let incident_days = dates(&incidents, "date");
+    assert!(
+        incident_days.windows(2).all(|w| w[0] >= w[1]),
+        "{incident_days:?}"
+    );
+    let bad = node.get(&format!("{base}&sort=newest"), Who::Public).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["field"], "sort");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bulletin_series_counts_each_day_as_its_bulletin_does() {
+    let mut node = Node::new().await;
+    let days = reports_on_days(&mut node, &[3, 0, 0, 1]).await;
+    let (from, to) = (days.iter().min().unwrap(), days.iter().max().unwrap());
+    let series = node
+        .get(
+            &format!("/api/v1/bulletin/series?from={from}&to={to}"),
+            Who::Public,
+        )
+        .await
+        .json();
+    let listed: Vec<&str> = series["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 4, "every day of the range: {listed:?}");
+    for (i, day) in listed.iter().enumerate() {
+        let bulletin = node
+            .get(&format!("/api/v1/bulletin?date={day}"), Who::Public)
+            .await
+            .json();
+        let registered: u64 = bulletin["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["registered"].as_u64().unwrap())
+            .sum();
+        let counted: u64 = series["governorates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["counts"][i].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted, registered, "{day}");
+    }
+    assert_eq!(series["governorates"][0]["code"], "SY-ID");
+    for (query, field) in [
+        (format!("from={to}&to={from}"), "from"),
+        ("from=2020-01-01&to=2022-01-01".to_string(), "to"),
+        (format!("to={to}"), "from"),
+        (format!("from={from}&to=yesterday"), "to"),
+    ] {
+        let answer = node
+            .get(&format!("/api/v1/bulletin/series?{query}"), Who::Public)
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.json()["field"], field, "{query}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_answers_are_gzipped_for_clients_that_ask() {
+    use std::io::Read;
+    let mut node = Node::new().await;
+    let days = reports_on_days(&mut node, &[0, 1, 2, 3]).await;
+    let uri = format!("/api/v1/reports?from={}&to={}", days[3], days[0]);
+    let plain = fetch_static(&node, &uri, &[]).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = body_bytes(plain).await;
+    assert!(
+        plain.len() > 1024,
+        "large enough to compress: {}",
+        plain.len()
+    );
+    let zipped = fetch_static(&node, &uri, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let zipped = body_bytes(zipped).await;
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain);
+    assert!(zipped.len() < plain.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bulletin_text_comes_in_the_mechanisms_languages() {
+    let mut node = Node::new().await;
+    let days = reports_on_days(&mut node, &[0]).await;
+    let day = days[0];
+    let english = node
+        .get(
+            &format!("/api/v1/bulletin?date={day}&format=text"),
+            Who::Public,
+        )
+        .await;
+    assert!(
+        english.text.contains("registered 1 violation"),
+        "{}",
+        english.text
+    );
+    let same = node
+        .get(
+            &format!("/api/v1/bulletin?date={day}&format=text&lang=en"),
+            Who::Public,
+        )
+        .await;
+    assert_eq!(same.text, english.text);
+    for (lang, words) in [
+        ("ru", "зарегистрировано нарушений: 1"),
+        ("tr", "1 ihlal kaydetti"),
+        ("fa", "1 نقض ثبت کرد"),
+        ("ar", "سُجّلت خروقات عددها 1"),
+    ] {
+        let answer = node
+            .get(
+                &format!("/api/v1/bulletin?date={day}&format=text&lang={lang}"),
+                Who::Public,
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{lang}");
+        assert!(answer.text.contains(words), "{lang}: {}", answer.text);
+        assert!(
+            !answer.text.contains("registered"),
+            "{lang}: {}",
+            answer.text
+        );
+    }
+    let bad = node
+        .get(
+            &format!("/api/v1/bulletin?date={day}&format=text&lang=de"),
+            Who::Public,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["field"], "lang");
+}

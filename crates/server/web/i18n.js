@@ -1,148 +1,87 @@
-// Every text the pages show, in one place, ready for translation. A
-// language adds a table with the same keys; `dir` is its writing direction.
-// Choose one with ?lang=xx (or the browser's language when a table exists).
-"use strict";
-window.TRUCE_I18N = {
-  en: {
-    dir: "ltr",
-    skip: "Skip to content",
-    app_name: "truce",
-    nav_map: "Map", nav_register: "Register", nav_bulletin: "Bulletin", nav_record: "Record",
-    nav_exchanges: "Exchanges", nav_review: "Review", nav_regime: "Regime",
-    regime_title: "The ceasefire regime", regime_agreements: "Agreements in force", regime_zones: "Zones",
-    zone_de_escalation: "de-escalation area", zone_security: "security zone", zone_separation_line: "separation line",
-    regime_need_token: "Compliance, measures, meetings and documents need a member's token.",
-    regime_compliance: "Compliance with the criteria", regime_no_criteria: "No criteria have been adopted yet.",
-    regime_compliance_as_of: "As of {date}, by the criteria adopted in {decision}",
-    regime_formation: "Formation", regime_verdict: "Verdict", regime_why: "Failed criteria and why",
-    complies: "complies", fails: "fails",
-    regime_measures: "Graduated measures", regime_for: "for", regime_comply_by: "comply by",
-    regime_due: "Due: {step} for {formation} — {reason}",
-    regime_meetings: "Meetings", regime_participants: "participants", regime_observers: "observers",
-    regime_documents: "Draft documents", regime_approved_by: "approved by {parties}",
-    review_title: "Texts to review", review_need_token: "Reviewing ingested texts needs a member's token.",
-    review_queue: "Drafts waiting for review", ingest_text: "Bulletin, news text or feed",
-    ingest_help: "Paste the text; truce proposes candidates with the words that justify each field. Nothing is filed on its own.",
-    ingest_published: "Published on (for texts without a date)", ingest_submit: "Read it",
-    ingest_empty: "Paste a text first.", ingested: "{n} draft(s) queued.",
-    draft_title: "Draft {id}", draft_count: "{n} candidate(s)",
-    draft_meta: "From {origin}; language {language}; published {published}.",
-    draft_evidence: "The text, with the evidence of each field marked", draft_candidates: "Candidates",
-    draft_next: "To file a report from a candidate, check it against the text and use File a report (or truce drafts template).",
-    candidate_bulletin_count: "Bulletin count", candidate_event: "Event", candidate_meeting: "Meeting",
-    confidence: "confidence {value}", zones: "Zones", clause: "Clause cited",
-    bulletin_candidate: "{side} side: {total} violations ({places}), {period}",
-    assess_title: "Assess this incident", assess_submit: "Sign and submit the assessment",
-    assess_guarantors_only: "Only guarantor members assess incidents; observers comment with notes.",
-    assess_needs_key: "Assessing needs this browser's key, admitted to the Record (see File a report).",
-    assess_as: "Signed in this browser as {member}.", assess_position: "Your guarantor's position",
-    assess_attributed: "Attributed to (when confirming)", not_attributed: "Not attributed", required: "required",
-    assessed: "Assessment signed and appended at position {position}.",
-    position_confirmed: "confirmed", position_cannot_confirm: "cannot confirm", position_disputed: "disputed",
-    position_not_a_violation: "not a violation (target excluded)",
-    exchanges_title: "Exchanges of detainees",
-    exchanges_need_token: "Exchange lists and projects need a member's token. The public bulletin gives the number of persons released.",
-    exchanges_help: "Counts and statuses only. Names are sealed to the intermediary and the side that submitted them, and are opened on their own machines.",
-    exchange_lists: "Lists", exchange_projects: "Exchange projects",
-    col_list: "List", col_direction: "Persons", col_persons: "Count", col_categories: "Categories", col_vulnerable: "Vulnerable",
-    col_person: "Person", col_held_by: "Held by", col_category: "Category", col_status: "Status",
-    direction_held: "held", direction_sought: "sought",
-    category_detainee: "detainees", category_abductee: "abductees", category_body: "bodies", category_missing: "missing",
-    vulnerable_counts: "women {women}, children {children}, elderly {elderly}, sick {sick}",
-    project_heading: "Exchange {number} — {place}, {date} ({status})",
-    project_released: "{released} of {total} persons released",
-    status_released: "released", status_cleared: "interviewed, cleared", status_not_cleared: "interviewed, not cleared", status_awaiting: "awaiting interview",
-    nav_file: "File a report", nav_login: "Log in", nav_logout: "Log out",
-    session_public: "Public view", session_as: "Signed in as {member} ({access})",
-    loading: "Loading…", error: "Error: {message}", field_error: "{field}: {message}",
-    none: "Nothing to show.",
-    from: "From", to: "To", apply: "Apply",
-    map_title: "Map of incidents",
-    map_help: "Incidents by finding. Numbers are groups of nearby incidents: zoom in to separate them. Select an incident to open it.",
-    map_legend: "Legend", map_count: "{n} incidents shown",
-    map_loaded: "Map loaded in {ms} ms",
-    cluster_label: "{count} incidents ({from} to {to})",
-    finding_confirmed: "confirmed violation", finding_not: "not a violation", finding_unconfirmed: "unconfirmed",
-    open_incident: "Open incident {id}",
-    register_title: "Register", reports: "Reports", incidents: "Incidents",
-    col_report: "Report", col_date: "Date", col_governorate: "Governorate", col_type: "Type",
-    col_place: "Place", col_party: "Filed by", col_finding: "Finding", col_incident: "Incident",
-    col_reports: "Reports", col_rule: "Rule",
-    filter_governorate: "Governorate", filter_type: "Violation type", filter_finding: "Finding", any: "Any",
-    sort_by: "Sort by {column}", next_page: "Next page", prev_page: "Previous page",
-    page_of: "{from}–{to} of {total}",
-    incidents_need_token: "Incidents with their reports and positions need a member's token.",
-    incident_title: "Incident {id}", positions: "Positions", assessments: "Assessments",
-    statement_positions: "Statements in the Record", proof_link: "Inclusion proof of entry {n}",
-    verify_entry: "Verify entry {n} in your browser", narrative: "Narrative", sources: "Sources",
-    casualties: "Casualties", perpetrator: "Perpetrator", target: "Target", reason: "Reason",
-    bulletin_title: "Bulletin", bulletin_day: "Day", bulletin_edition: "Edition",
-    edition_public: "Public", edition_internal: "Internal", bulletin_chart: "Reported violations per day and governorate",
-    chart_days: "Days", chart_table: "The same figures as a table",
-    record_title: "The Record", checkpoint: "Latest checkpoint",
-    mirror_title: "This is a mirror", mirror_of: "A read-only copy of the Record of {origin}, verified entry by entry before it was stored.",
-    mirror_behind: "{entries} entries behind the node ({seconds} s since it last held everything).", mirror_current: "It holds everything the node has checkpointed.",
-    mirror_unreachable: "The node cannot be reached now: {reason}",
-    mirror_stopped: "This mirror STOPPED following: {reason}",
-    witness_services: "Witness services", final_up_to: "Final up to entry {size}: a quorum of witnesses cosigned it.",
-    final_none: "No checkpoint has a quorum of witness cosignatures yet.",
-    col_cosigned: "Last cosigned size", col_behind: "Behind", witness_behind: "{n} entries behind", witness_current: "up to date", size: "Size", root: "Root hash",
-    cosignatures: "Cosignatures", no_cosignatures: "No cosignatures yet.",
-    verify_title: "Verify an entry in your browser",
-    verify_help: "Your browser fetches the entry's inclusion proof and recomputes the Merkle root (RFC 6962, SHA-256) itself.",
-    entry_position: "Entry position", verify: "Verify in your browser",
-    verify_ok: "Verified: entry {n} is included in the checkpoint of size {size} (root {root}).",
-    verify_bad: "NOT verified: the computed root {computed} differs from the checkpoint root {root}.",
-    login_title: "Log in", token: "Bearer token",
-    token_help: "Paste the token made with: truce token create --member NAME. It is kept in this tab only (sessionStorage).",
-    login: "Log in", logout: "Log out", login_bad: "This token is unknown or revoked.",
-    login_ok: "Signed in as {member} ({access}).",
-    file_title: "File a report",
-    file_public: "Only guarantor members may file reports; the Record refuses statements from anyone else. Log in with a guarantor member's token.",
-    file_observer: "Observers cannot file reports: the Record refuses them. You can read the register and comment through your mechanism.",
-    enrol_title: "This browser's signing key",
-    enrol_help: "The key is created here, cannot be exported, and is kept in this browser (IndexedDB). The operator must admit its public key in the Record (a member_admitted statement appended with truce append) before you can file.",
-    enrol: "Create this browser's key", public_key: "Public key (hex)", key_id: "Key id",
-    key_admitted: "Admitted in the Record as {member}; next sequence number {seq}.",
-    key_not_admitted: "This key is not admitted in the Record yet. Give the operator the public key above.",
-    no_ed25519: "This browser has no WebCrypto Ed25519; use the command line to file.",
-    occurred: "Date and time (local time in Syria)", time_precision: "Time precision",
-    location: "Location", lat: "Latitude", lon: "Longitude", map_pick: "Select the location on the map, or type the coordinates.",
-    geo_precision: "Location precision", place: "Place", violation_type: "Violation type",
-    clause: "Clause (optional)", formation: "Formation", unknown_actor: "Unknown or not a formation (describe)",
-    killed_civilians: "Civilians killed (best estimate)", injured_civilians: "Civilians injured (best estimate)",
-    source_kind: "Source kind", source_description: "Source",
-    evidence: "Evidence files", evidence_help: "Photographs, video, documents: each is sent to the node first and the report names it by its SHA-256.",
-    evidence_file: "file", bytes: "{n} bytes", uploading: "Sending {name} to the node…", empty_file: "holds an empty file",
-    submit: "Sign and file", signing: "Signing in your browser…",
-    filed: "Filed: report R-{position} is in the Record (checkpoint size {size}).",
-    required: "is required", invalid_number: "must be a number", out_of_range: "must be between {min} and {max}",
-    future_date: "cannot be in the future",
-    fix_errors: "Please correct {n} field(s) below.",
-    map_count_view: "{n} incidents in and around this view",
-    filter_guarantor: "Filed by guarantor",
-    col_guarantor: "Guarantor", col_witness: "Witness", col_cosignature: "Cosignature",
-    node_key: "Node key",
-    quorum_rule: "Quorum: {quorum} of the {total} witnesses must cosign a checkpoint.",
-    cosignature_verified: "verified", cosignature_missing: "not cosigned yet",
-    cosignature_invalid: "does NOT verify", cosignature_unchecked: "not checked yet",
-    verify_help_full: "Your browser checks, with WebCrypto and the keys from the mechanism's genesis: the node's Ed25519 signature on the checkpoint, each witness's cosignature against the quorum, and the entry's inclusion proof (it recomputes the Merkle root, RFC 6962, SHA-256).",
-    signature_ok: "The checkpoint is signed by the node key {key}.",
-    signature_bad: "The checkpoint's signature does NOT verify with the node key, or its text does not match the size and root shown.",
-    quorum_met: "{n} of {total} witness cosignatures verify; the quorum of {quorum} is met.",
-    quorum_not_met: "{n} of {total} witness cosignatures verify; the quorum of {quorum} is not met (the newest checkpoint may still await its witnesses).",
-    inclusion_skipped: "The inclusion proof was not checked: the checkpoint itself does not verify.",
-    verified_summary: "Verified in your browser.",
-    not_verified_summary: "NOT verified: do not trust what this node shows.",
-    proof_other_checkpoint: "The proof is against another checkpoint than the one checked.",
-    note_malformed: "The checkpoint is not a signed note.",
-    key_malformed: "The key {key} is malformed.",
-  },
-};
-// A partial table: missing keys fall back to English. It is here to keep
-// the right-to-left layout honest (?lang=ar).
-window.TRUCE_I18N.ar = {
-  dir: "rtl",
-  nav_map: "الخريطة", nav_register: "السجل", nav_bulletin: "النشرة", nav_record: "السجل الموقّع",
-  nav_file: "تقديم بلاغ", nav_login: "تسجيل الدخول", nav_logout: "تسجيل الخروج",
-};
+// The interface's languages. Every text the pages show comes from a table
+// in lang/ (one per language, the same keys in each); the reader picks one
+// with the switcher (remembered in localStorage) or ?lang=xx in the URL.
+// Numbers and dates go through Intl in the chosen language.
+export const LANGUAGES = [
+  ["en", "English"], ["ru", "Русский"], ["tr", "Türkçe"], ["fa", "فارسی"], ["ar", "العربية"],
+];
+const STORED = "truce.lang";
+
+function choose() {
+  const known = (code) => LANGUAGES.some(([c]) => c === code);
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked && known(asked)) {
+    try { localStorage.setItem(STORED, asked); } catch (e) { /* private mode: for this page only */ }
+    return asked;
+  }
+  let stored = null;
+  try { stored = localStorage.getItem(STORED); } catch (e) { /* no storage */ }
+  if (stored && known(stored)) return stored;
+  const browser = (navigator.language || "en").slice(0, 2);
+  return known(browser) ? browser : "en";
+}
+
+export const lang = choose();
+const english = (await import("./lang/en.js")).default;
+const table = lang === "en" ? english : (await import("./lang/" + lang + ".js")).default;
+
+// Keys asked for that the table lacks: shown in English (or as the key),
+// and listed on <html data-missing-keys> for the tests.
+const missing = new Set();
+function miss(key) {
+  if (missing.has(key)) return;
+  missing.add(key);
+  document.documentElement.dataset.missingKeys = [...missing].join(" ");
+}
+
+const numbers = new Intl.NumberFormat(lang);
+export function num(n) { return numbers.format(n); }
+
+export function has(key) { return table[key] !== undefined; }
+export function t(key, vars) {
+  let text = table[key];
+  if (text === undefined) { miss(key); text = english[key] !== undefined ? english[key] : key; }
+  for (const [k, v] of Object.entries(vars || {})) {
+    text = text.split("{" + k + "}").join(typeof v === "number" ? num(v) : String(v));
+  }
+  return text;
+}
+export const dir = table.dir || "ltr";
+
+// Dates of the Record are Gregorian days and UTC instants; shown in the
+// Gregorian calendar in every language, so that parties quote the same day.
+const day = new Intl.DateTimeFormat(lang, { calendar: "gregory", dateStyle: "medium", timeZone: "UTC" });
+const dayShort = new Intl.DateTimeFormat(lang, { calendar: "gregory", month: "short", day: "numeric", timeZone: "UTC" });
+const instant = new Intl.DateTimeFormat(lang, { calendar: "gregory", dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+// A day (YYYY-MM-DD), or a local time without a zone (YYYY-MM-DDTHH:MM:SS) shown as written.
+export function date(text) {
+  if (!text) return "—";
+  const d = new Date(text.length <= 10 ? text + "T00:00:00Z" : text.replace(/(Z|[+-]\d\d:\d\d)?$/, "Z"));
+  if (Number.isNaN(d.getTime())) return text;
+  return text.length <= 10 ? day.format(d) : instant.format(d);
+}
+export function shortDate(text) {
+  const d = new Date(text + "T00:00:00Z");
+  return Number.isNaN(d.getTime()) ? text : dayShort.format(d);
+}
+// An instant with its zone (RFC 3339), in UTC.
+export function when(text) {
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? text : instant.format(d) + " UTC";
+}
+
+document.documentElement.lang = lang;
+document.documentElement.dir = dir;
+
+// A label for a code the API sends (violation type, finding, position…):
+// the table's "prefix_code" entry; a code the table does not know yet
+// shows as itself and is reported missing.
+export function label(prefix, code) {
+  if (code === null || code === undefined || code === "") return "—";
+  return t(prefix + "_" + String(code).replace(/ /g, "_"));
+}
+
+// A governorate's name in this language where the gazetteer has one.
+export function placeName(properties) {
+  return (properties && (properties["name_" + lang] || properties.name)) || "";
+}

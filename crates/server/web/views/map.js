@@ -1,0 +1,184 @@
+// The map of incidents. The server clusters: each view (bounding box,
+// zoom, filters) is asked for on its own, and the answer is a few hundred
+// points whatever the number of incidents. Numbered points are groups; a
+// click zooms to them.
+import { t, label, num, date } from "../i18n.js";
+import { h, setView, errorBox, announce, leaflet } from "../dom.js";
+import { api, session } from "../api.js";
+import { admin1, boundaryLayer, localizeZoom, latestDay, daysBefore, isoDay, vocabulary, findingCode, FINDINGS, govName } from "../shared.js";
+
+let mapInstance = null;
+window.truceLeaveMap = () => { if (mapInstance) { mapInstance.remove(); mapInstance = null; } };
+
+function select(id, options) {
+  return h("select", { id }, h("option", { value: "" }, t("any")),
+    ...options.map(([value, text]) => h("option", { value }, text)));
+}
+async function filterOptions() {
+  const [formations, mechanism] = await Promise.all([
+    api("/api/v1/formations?limit=1000").then((p) => p.items).catch(() => []),
+    // Filtering by the filing party needs a token, as the party does.
+    session.access === "public" ? null : api("/api/v1/mechanism").catch(() => null),
+  ]);
+  return { formations, guarantors: mechanism ? mechanism.guarantors : [] };
+}
+function viewBoundingBox(map) {
+  // A margin around the view, so that a short pan needs no new points
+  // at its edges; the server widens the box to whole cells.
+  const b = map.getBounds().pad(0.25);
+  const clamp = (v, limit) => Math.max(-limit, Math.min(limit, v));
+  return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)]
+    .map((v) => v.toFixed(4)).join(",");
+}
+// A click, or Enter or Space on a marker that has the keyboard focus
+// (Leaflet passes keys on as the marker's keypress, not as a click).
+function onActivate(marker, action) {
+  marker.on("click", action);
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (el) el.addEventListener("keydown", (e) => { if (e.key === " " || e.key === "Enter") { e.preventDefault(); action(); } });
+  });
+}
+function clusterMarker(L, map, feature) {
+  const [lon, lat] = feature.geometry.coordinates;
+  const p = feature.properties;
+  const code = findingCode(p.finding);
+  // The breakdown by finding, for those who cannot tell the marks apart.
+  const breakdown = Object.entries(p.findings || {}).filter(([, n]) => n > 0)
+    .map(([f, n]) => label("finding", findingCode(f)) + " " + num(n)).join(", ");
+  const text = t("cluster_label", { count: p.count, from: date(p.from), to: date(p.to) }) + " — " +
+    (breakdown || t("cluster_finding", { finding: label("finding", code) }));
+  const size = Math.min(56, 24 + Math.round(Math.log10(p.count) * 10));
+  const marker = L.marker([lat, lon], {
+    title: text, alt: text, keyboard: true,
+    icon: L.divIcon({ className: "cluster-icon " + (FINDINGS[code] || {}).cls, html: num(p.count), iconSize: [size, size] }),
+  });
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (!el) return;
+    el.style.lineHeight = size - 6 + "px";
+    el.setAttribute("role", "button");
+    el.setAttribute("aria-label", text);
+    el.dataset.count = String(p.count);
+  });
+  onActivate(marker, () => {
+    const [west, south, east, north] = p.bounds || [lon, lat, lon, lat];
+    const before = map.getZoom();
+    const target = map.getBoundsZoom([[south, west], [north, east]], false, L.point(40, 40));
+    // Incidents at one spot cannot be split by zooming to their bounds:
+    // zoom in by steps until the server shows them one by one.
+    if (Math.min(target, 18) <= before) map.setView([lat, lon], Math.min(before + 2, 18));
+    else map.fitBounds([[south, west], [north, east]], { padding: [40, 40], maxZoom: 18 });
+  });
+  return marker;
+}
+function incidentMarker(L, feature) {
+  const [lon, lat] = feature.geometry.coordinates;
+  const p = feature.properties;
+  const id = String(p.incident).replace(/^[A-Za-z]-?/, "");
+  const code = findingCode(p.finding);
+  const text = t("open_incident", { id: p.incident }) + " — " +
+    [date(p.date), label("type", p.type), govName(p.governorate, p.governorate), label("finding", code)].join(", ");
+  const marker = L.marker([lat, lon], {
+    title: text, alt: text, keyboard: true,
+    icon: L.divIcon({ className: "incident-dot " + (FINDINGS[code] || {}).cls, html: "", iconSize: [16, 16] }),
+  });
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (!el) return;
+    el.setAttribute("role", "link");
+    el.setAttribute("aria-label", text);
+    el.dataset.incident = id;
+    el.dataset.type = p.type;
+  });
+  onActivate(marker, () => { location.hash = "#/incident/" + id; });
+  return marker;
+}
+
+export async function show() {
+  const started = performance.now();
+  const [L, latest, options, vocab] = await Promise.all([leaflet(), latestDay(), filterOptions(), vocabulary()]);
+  const from = h("input", { type: "date", id: "map-from", value: daysBefore(latest, 27) });
+  const to = h("input", { type: "date", id: "map-to", value: latest });
+  const type = select("map-type", vocab.violation_types.map((ty) => [ty, label("type", ty)]));
+  const formation = select("map-formation", options.formations.map((f) => [f.id, f.name]));
+  const party = options.guarantors.length ? select("map-party", options.guarantors.map((g) => [g, g])) : null;
+  const form = h("form", { class: "filters", id: "map-filters" },
+    h("label", { for: "map-from" }, t("from"), from),
+    h("label", { for: "map-to" }, t("to"), to),
+    h("label", { for: "map-type" }, t("filter_type"), type),
+    h("label", { for: "map-formation" }, t("formation"), formation),
+    party ? h("label", { for: "map-party" }, t("filter_guarantor"), party) : null,
+    h("button", { type: "submit" }, t("apply")));
+  const legend = h("ul", { class: "legend", "aria-label": t("map_legend") },
+    ...vocab.findings.map((code) => h("li", null, h("span", { class: "swatch " + (FINDINGS[code] || {}).cls, "aria-hidden": "true" }), label("finding", code))),
+    h("li", null, h("span", { class: "swatch zone", "aria-hidden": "true" }), t("legend_zone")));
+  const count = h("p", { id: "map-count", "aria-live": "polite" });
+  const mapDiv = h("div", { id: "map", role: "region", "aria-label": t("map_title"), tabindex: "-1" });
+  setView(t("map_title"), h("p", null, t("map_help")), form, legend, mapDiv, count);
+  window.truceLeaveMap();
+  const map = L.map(mapDiv, { zoomSnap: 1, attributionControl: false });
+  mapInstance = map;
+  localizeZoom(mapDiv);
+  const boundaries = boundaryLayer(L, await admin1()).addTo(map);
+  map.fitBounds(boundaries.getBounds());
+  // Zones of the agreements in force today, under the incidents, in their
+  // own colour (not a finding's).
+  try {
+    const zones = await api("/api/v1/zones.geojson?date=" + isoDay(new Date()));
+    if (zones.features.length) {
+      L.geoJSON(zones, {
+        style: (f) => f.properties.kind === "separation_line"
+          ? { color: "#5a3d99", weight: 3, dashArray: "6 4" }
+          : { color: "#5a3d99", weight: 2, fillColor: "#5a3d99", fillOpacity: 0.08 },
+        interactive: false,
+      }).addTo(map);
+      mapDiv.dataset.zones = String(zones.features.length);
+    }
+  } catch (e) { /* the map stands without zones */ }
+  const markers = L.layerGroup().addTo(map);
+  let generation = 0;
+  let inFlight = null;
+  let loads = 0;
+  async function load() {
+    const mine = ++generation;
+    if (inFlight) inFlight.abort();
+    inFlight = new AbortController();
+    const query = new URLSearchParams({ cluster: "true", zoom: String(map.getZoom()), bbox: viewBoundingBox(map), from: from.value, to: to.value });
+    if (type.value) query.set("type", type.value);
+    if (formation.value) query.set("formation", formation.value);
+    if (party && party.value) query.set("party", party.value);
+    const asked = performance.now();
+    mapDiv.setAttribute("aria-busy", "true");
+    let collection;
+    try { collection = await api("/api/v1/incidents.geojson?" + query, { signal: inFlight.signal }); } catch (e) {
+      if (e.name === "AbortError") return;
+      mapDiv.removeAttribute("aria-busy");
+      count.replaceChildren(errorBox(e)); return;
+    }
+    if (mine !== generation) return;
+    // A marker that had the focus is redrawn: the focus goes back to the map.
+    const hadFocus = mapDiv.contains(document.activeElement) && document.activeElement.classList.contains("leaflet-marker-icon");
+    markers.clearLayers();
+    for (const feature of collection.features) {
+      markers.addLayer(feature.properties.cluster ? clusterMarker(L, map, feature) : incidentMarker(L, feature));
+    }
+    if (hadFocus) mapDiv.focus({ preventScroll: true });
+    mapDiv.removeAttribute("aria-busy");
+    count.textContent = t("map_count_view", { n: collection.incidents });
+    // For the browser tests: how many views were drawn, and how long the last took.
+    mapDiv.dataset.loads = String(++loads);
+    mapDiv.dataset.viewMs = String(Math.round(performance.now() - asked));
+    if (loads === 1) {
+      const ms = Math.round(performance.now() - started);
+      document.body.dataset.mapLoadedMs = String(ms);
+      mapDiv.dataset.loaded = "true";
+      announce(t("map_loaded", { ms }));
+    }
+  }
+  let timer = null;
+  // moveend also follows every zoom; wait for the map to settle.
+  map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(load, 150); });
+  form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); load(); });
+  await load();
+}

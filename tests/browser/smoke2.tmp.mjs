@@ -1,0 +1,14 @@
+import { launch, BASE } from "./lib.mjs";
+const browser = await launch();
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+page.on("response", (r) => { if (r.status() >= 400) console.log(r.status(), r.url()); });
+await page.goto(BASE + "/?lang=ar#/register");
+await page.waitForSelector('main[data-ready="true"]');
+await page.screenshot({ path: "/tmp/smoke/ar-register.png", fullPage: false });
+await page.goto(BASE + "/?lang=ru#/map");
+await page.waitForSelector('#map[data-loaded="true"]');
+await page.screenshot({ path: "/tmp/smoke/ru-map.png", fullPage: false });
+await page.goto(BASE + "/?lang=fa#/bulletin");
+await page.waitForSelector('#bulletin-chart .uplot');
+await page.screenshot({ path: "/tmp/smoke/fa-bulletin.png", fullPage: true });
+await browser.close();

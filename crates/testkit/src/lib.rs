@@ -1,11 +1,12 @@
 //! What the tests, the benchmarks and the demo build their mechanisms
 //! from, written once: founding members and their genesis
 //! ([`founders`]), report statements ([`reports`]), a register driven
-//! statement by statement in memory ([`mechanism`]), and one deterministic
-//! generator ([`rng`]).
+//! statement by statement in memory ([`mechanism`]), one deterministic
+//! generator ([`rng`]), and persons for exchange lists ([`persons`]).
 
 pub mod founders;
 pub mod mechanism;
+pub mod persons;
 pub mod reports;
 pub mod rng;
 

@@ -2,14 +2,17 @@
 //! from, written once: founding members and their genesis
 //! ([`founders`]), report statements ([`reports`]), a register driven
 //! statement by statement in memory ([`mechanism`]), one deterministic
-//! generator ([`rng`]), and persons for exchange lists ([`persons`]).
+//! generator ([`rng`]), persons for exchange lists ([`persons`]) and the
+//! members' exchange keys ([`exchange`]).
 
+pub mod exchange;
 pub mod founders;
 pub mod mechanism;
 pub mod persons;
 pub mod reports;
 pub mod rng;
 
+pub use exchange::ExchangeKeys;
 pub use founders::{Founder, Founders, IR, OPERATOR, RU, TR, UN};
 pub use mechanism::Mechanism;
 pub use rng::Rng;

@@ -1,50 +1,26 @@
-//! A small mechanism for the store tests: an operator, three guarantors, an
-//! observer, three witnesses, and a Record on each backend.
+//! A small mechanism for the store tests: the test kit's five members,
+//! three witnesses, and a Record on each backend.
 
 #![allow(dead_code, unused_macros)]
 
 use std::str::FromStr;
 
 use jiff::Timestamp;
-use truce_model::{FoundingMember, Genesis, MemberName, Note, Party, Role, Witness};
+use truce_model::{Genesis, Note, Party, Witness};
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, SignedStatement, Statement};
 use truce_store::{Ledger, Store};
-
-pub struct Member {
-    pub name: &'static str,
-    pub key: MemberKey,
-    pub role: Role,
-    pub party: &'static str,
-}
+use truce_testkit::{Founders, OPERATOR};
 
 pub struct Fixture {
-    pub operator: Member,
-    pub guarantors: Vec<Member>,
-    pub observer: Member,
+    pub founders: Founders,
     pub witnesses: Vec<Cosigner>,
     pub node_secret: String,
 }
 
 impl Fixture {
     pub fn new() -> Self {
-        let member = |name, role, party| Member {
-            name,
-            key: MemberKey::generate(),
-            role,
-            party,
-        };
         Self {
-            operator: member("operator", Role::Operator, "Mechanism secretariat"),
-            guarantors: vec![
-                member("ru-monitor", Role::GuarantorMember, "Russian Federation"),
-                member("tr-monitor", Role::GuarantorMember, "Republic of Turkey"),
-                member(
-                    "ir-monitor",
-                    Role::GuarantorMember,
-                    "Islamic Republic of Iran",
-                ),
-            ],
-            observer: member("un-expert", Role::Observer, "United Nations"),
+            founders: Founders::five(),
             witnesses: ["ru-witness", "tr-witness", "ir-witness"]
                 .iter()
                 .map(|n| Cosigner::generate(n).unwrap())
@@ -56,28 +32,20 @@ impl Fixture {
         }
     }
 
+    pub fn key(&self, place: usize) -> &MemberKey {
+        self.founders.key(place)
+    }
+
     pub fn signer(&self) -> CheckpointSigner {
         CheckpointSigner::from_secret(&self.node_secret).unwrap()
     }
 
+    /// The genesis under the node key, with the three witnesses and a
+    /// quorum of two: the store checks cosignatures against them.
     pub fn genesis(&self) -> SignedStatement {
-        let founder = |m: &Member| FoundingMember {
-            member: MemberName::new(m.name).unwrap(),
-            party: Party::new(m.party).unwrap(),
-            role: m.role,
-            public_key: m.key.public_key(),
-        };
+        let node_key = self.signer().verifier_key().to_string();
         let body = Genesis {
-            mechanism: "Test ceasefire mechanism".into(),
             log_origin: "truce.test/astana".into(),
-            node_key: self.signer().verifier_key().to_string(),
-            operator: founder(&self.operator),
-            members: self
-                .guarantors
-                .iter()
-                .chain(std::iter::once(&self.observer))
-                .map(founder)
-                .collect(),
             witnesses: self
                 .witnesses
                 .iter()
@@ -87,9 +55,9 @@ impl Fixture {
                 })
                 .collect(),
             witness_quorum: 2,
-            register: None,
+            ..self.founders.genesis(&node_key, None)
         };
-        sign(&self.operator.key, 0, Body::Genesis(body))
+        sign(self.key(OPERATOR), 0, Body::Genesis(body))
     }
 }
 

@@ -2,8 +2,8 @@
 //! from, written once: founding members and their genesis
 //! ([`founders`]), report statements ([`reports`]), a register driven
 //! statement by statement in memory ([`mechanism`]), one deterministic
-//! generator ([`rng`]), persons for exchange lists ([`persons`]) and the
-//! members' exchange keys ([`exchange`]).
+//! generator ([`rng`]), persons for exchange lists ([`persons`]), the
+//! members' exchange keys ([`exchange`]) and witnesses ([`witnesses`]).
 
 pub mod exchange;
 pub mod founders;
@@ -11,6 +11,7 @@ pub mod mechanism;
 pub mod persons;
 pub mod reports;
 pub mod rng;
+pub mod witnesses;
 
 pub use exchange::ExchangeKeys;
 pub use founders::{Founder, Founders, IR, OPERATOR, RU, TR, UN};

@@ -6,10 +6,10 @@
 use std::str::FromStr;
 
 use jiff::Timestamp;
-use truce_model::{Genesis, Note, Party, Witness};
+use truce_model::{Genesis, Note};
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, SignedStatement, Statement};
 use truce_store::{Ledger, Store};
-use truce_testkit::{Founders, OPERATOR};
+use truce_testkit::{witnesses, Founders, OPERATOR};
 
 pub struct Fixture {
     pub founders: Founders,
@@ -21,10 +21,7 @@ impl Fixture {
     pub fn new() -> Self {
         Self {
             founders: Founders::five(),
-            witnesses: ["ru-witness", "tr-witness", "ir-witness"]
-                .iter()
-                .map(|n| Cosigner::generate(n).unwrap())
-                .collect(),
+            witnesses: witnesses::three(),
             node_secret: CheckpointSigner::generate("truce.test/astana")
                 .unwrap()
                 .secret()
@@ -46,14 +43,7 @@ impl Fixture {
         let node_key = self.signer().verifier_key().to_string();
         let body = Genesis {
             log_origin: "truce.test/astana".into(),
-            witnesses: self
-                .witnesses
-                .iter()
-                .map(|w| Witness {
-                    party: Party::new(w.name()).unwrap(),
-                    verifier_key: w.verifier_key(),
-                })
-                .collect(),
+            witnesses: witnesses::listed(&self.witnesses),
             witness_quorum: 2,
             ..self.founders.genesis(&node_key, None)
         };

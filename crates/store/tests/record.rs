@@ -8,7 +8,6 @@ use common::{founded, note, sign, Fixture};
 use truce_model::{KeyRevoked, KeyRotated, MemberName};
 use truce_record::{check_inclusion, Body, MemberKey, Rejection, SignedStatement};
 use truce_store::{replay, AppendError, Ledger, Store};
-use truce_testkit::{IR, OPERATOR, RU, TR, UN};
 
 fn refused(result: Result<truce_store::Receipt, AppendError>) -> Rejection {
     match result {
@@ -20,7 +19,7 @@ fn refused(result: Result<truce_store::Receipt, AppendError>) -> Rejection {
 async fn appends_survive_reopening(store: Store) {
     let fixture = Fixture::new();
     let ledger = founded(store.clone(), &fixture).await;
-    let ru = fixture.key(RU);
+    let ru = &fixture.guarantors[0].key;
     for seq in 0..5 {
         let receipt = ledger
             .append(note(ru, seq, "shelling near Idlib"))
@@ -72,7 +71,7 @@ mod appends_survive_reopening {
 async fn every_bad_statement_is_refused_and_nothing_is_stored(store: Store) {
     let fixture = Fixture::new();
     let ledger = founded(store.clone(), &fixture).await;
-    let ru = fixture.key(RU);
+    let ru = &fixture.guarantors[0].key;
     ledger.append(note(ru, 0, "first")).await.unwrap();
     let before = store.size().await.unwrap();
 
@@ -111,7 +110,7 @@ async fn every_bad_statement_is_refused_and_nothing_is_stored(store: Store) {
         Rejection::UnknownKey(_)
     ));
     // Wrong role: an observer may not admit members.
-    let observer = fixture.key(UN);
+    let observer = &fixture.observer.key;
     let admit = Body::MemberAdmitted(truce_model::FoundingMember {
         member: MemberName::new("new-monitor").unwrap(),
         party: truce_model::Party::new("Russian Federation").unwrap(),
@@ -149,7 +148,7 @@ mod every_bad_statement_is_refused_and_nothing_is_stored {
 async fn rotated_and_revoked_keys_stop_signing(store: Store) {
     let fixture = Fixture::new();
     let ledger = founded(store.clone(), &fixture).await;
-    let tr = fixture.key(TR);
+    let tr = &fixture.guarantors[1].key;
     let new_key = MemberKey::generate();
     let rotation = Body::KeyRotated(KeyRotated {
         new_public_key: new_key.public_key(),
@@ -163,12 +162,12 @@ async fn rotated_and_revoked_keys_stop_signing(store: Store) {
     ledger.append(note(&new_key, 1, "new key")).await.unwrap();
 
     let revocation = Body::KeyRevoked(KeyRevoked {
-        member: fixture.founders.members[TR].name.clone(),
+        member: fixture.guarantors[1].name.clone(),
         public_key: new_key.public_key(),
         reason: "device lost at the border crossing".into(),
     });
     ledger
-        .append(sign(fixture.key(OPERATOR), 1, revocation))
+        .append(sign(&fixture.operator.key, 1, revocation))
         .await
         .unwrap();
     assert!(matches!(
@@ -192,7 +191,7 @@ async fn concurrent_appends_share_commits(store: Store) {
     let mut tasks = Vec::new();
     for member in 0..3 {
         let ledger = ledger.clone();
-        let key = MemberKey::from_seed(fixture.key(RU + member).seed());
+        let key = MemberKey::from_seed(fixture.guarantors[member].key.seed());
         tasks.push(tokio::spawn(async move {
             // Pipelined: every statement is sent before the earlier ones are
             // acknowledged, and the queue keeps each member's order.
@@ -235,7 +234,7 @@ mod concurrent_appends_share_commits {
 async fn inclusion_proofs_check_against_the_checkpoint(store: Store) {
     let fixture = Fixture::new();
     let ledger = founded(store.clone(), &fixture).await;
-    let ir = fixture.key(IR);
+    let ir = &fixture.guarantors[2].key;
     for seq in 0..20 {
         ledger
             .append(note(ir, seq, "movement of forces"))
@@ -266,7 +265,7 @@ async fn witnessed_times_bound_claimed_times(store: Store) {
     use truce_model::{DecisionId, DecisionProposed, DecisionType, DecisionVote, Vote};
     let fixture = Fixture::new();
     let ledger = founded(store.clone(), &fixture).await;
-    let [ru, tr, ir] = [RU, TR, IR].map(|i| fixture.key(i));
+    let [ru, tr, ir] = [0, 1, 2].map(|i| &fixture.guarantors[i].key);
     let now = Timestamp::now();
     let deadline = now + SignedDuration::from_secs(60);
     let at = |key: &truce_record::MemberKey, seq, time, body| {
@@ -319,7 +318,7 @@ async fn witnessed_times_bound_claimed_times(store: Store) {
     let fixture = Fixture::new();
     let (store, _dir) = common::sqlite_store().await;
     let ledger = founded(store.clone(), &fixture).await;
-    let ir_key = fixture.key(IR);
+    let ir_key = &fixture.guarantors[2].key;
     let later = (Timestamp::now() + SignedDuration::from_hours(2)).as_second() as u64;
     cosign_by_two(&ledger, &fixture, later).await;
     let note_at = ledger
@@ -394,7 +393,7 @@ async fn readers_hold_snapshots_that_appends_do_not_wait_for(store: Store) {
         .await
         .unwrap();
     ledger.append(fixture.genesis()).await.unwrap();
-    let ru = fixture.key(RU);
+    let ru = &fixture.guarantors[0].key;
     ledger.append(note(ru, 0, "first")).await.unwrap();
     let held = ledger.rules();
     assert_eq!(held.0, 1);

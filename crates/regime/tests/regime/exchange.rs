@@ -6,9 +6,8 @@ use std::ops::{Deref, DerefMut};
 use jiff::Timestamp;
 use truce_gazetteer::Gazetteer;
 use truce_model::{
-    DecisionId, DecisionProposed, DecisionType, DecisionVote, ExchangeInterview,
-    ExchangeListSubmitted, ExchangeMatch, ExchangeRelease, ExchangeSpec, ListDirection, ListId,
-    MatchVerdict, PersonRef, Role, Vote,
+    DecisionId, DecisionProposed, DecisionType, DecisionVote, ExchangeInterview, ExchangeMatch,
+    ExchangeRelease, ExchangeSpec, ListDirection, ListId, MatchVerdict, PersonRef, Role, Vote,
 };
 use truce_record::{Body, Candidate, Registry, Rejection, Statement};
 use truce_regime::{DecisionStatus, Edition, Register, RegisterConfig};
@@ -35,27 +34,18 @@ impl Exchanging {
         self.say(who, body)
     }
 
-    fn sealed(
-        &self,
-        who: usize,
-        csv: &str,
-        direction: ListDirection,
-        to: &[usize],
-    ) -> ExchangeListSubmitted {
-        self.keys.sealed(who, csv, direction, to)
-    }
-
     fn submit(
         &mut self,
         who: usize,
         csv: &str,
         direction: ListDirection,
     ) -> Result<ListId, Rejection> {
-        let list = self.sealed(who, csv, direction, &[ICRC, who]);
+        let list = self.keys.sealed(who, csv, direction, &[ICRC, who]);
         self.say(who, Body::ExchangeListSubmitted(list)).map(ListId)
     }
 }
 
+// The tests drive it as the kit's mechanism, with the keys beside it.
 impl Deref for Exchanging {
     type Target = Mechanism;
 
@@ -108,12 +98,16 @@ fn lists_are_sealed_to_the_intermediary_and_the_submitter_only() {
         Err(Rejection::RoleMayNot { .. })
     ));
 
-    let to_iran = m.sealed(TR, SOUGHT_BY_TR, ListDirection::Sought, &[ICRC, TR, IR]);
+    let to_iran = m
+        .keys
+        .sealed(TR, SOUGHT_BY_TR, ListDirection::Sought, &[ICRC, TR, IR]);
     assert_eq!(
         refused_field(m.say(TR, Body::ExchangeListSubmitted(to_iran))),
         "sealed.recipients[2].key"
     );
-    let without_icrc = m.sealed(TR, SOUGHT_BY_TR, ListDirection::Sought, &[TR]);
+    let without_icrc = m
+        .keys
+        .sealed(TR, SOUGHT_BY_TR, ListDirection::Sought, &[TR]);
     assert_eq!(
         refused_field(m.say(TR, Body::ExchangeListSubmitted(without_icrc))),
         "sealed.recipients"

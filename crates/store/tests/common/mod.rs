@@ -1,5 +1,5 @@
-//! A small mechanism for the store tests: the test kit's five members,
-//! three witnesses, and a Record on each backend.
+//! A small mechanism for the store tests and bench: the test kit's five
+//! members, three witnesses, and a Record on each backend.
 
 #![allow(dead_code, unused_macros)]
 
@@ -9,28 +9,35 @@ use jiff::Timestamp;
 use truce_model::{Genesis, Note};
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, SignedStatement, Statement};
 use truce_store::{Ledger, Store};
-use truce_testkit::{witnesses, Founders, OPERATOR};
+use truce_testkit::{witnesses, Founder, Founders};
 
+/// The test kit's five members by role (the shape the store's bench reads
+/// too), three witnesses and the node key.
 pub struct Fixture {
-    pub founders: Founders,
+    pub operator: Founder,
+    pub guarantors: Vec<Founder>,
+    pub observer: Founder,
     pub witnesses: Vec<Cosigner>,
     pub node_secret: String,
 }
 
 impl Fixture {
     pub fn new() -> Self {
+        let Ok([operator, ru, tr, ir, observer]) =
+            <[Founder; 5]>::try_from(Founders::five().members)
+        else {
+            panic!("five founders");
+        };
         Self {
-            founders: Founders::five(),
+            operator,
+            guarantors: vec![ru, tr, ir],
+            observer,
             witnesses: witnesses::three(),
             node_secret: CheckpointSigner::generate("truce.test/astana")
                 .unwrap()
                 .secret()
                 .to_string(),
         }
-    }
-
-    pub fn key(&self, place: usize) -> &MemberKey {
-        self.founders.key(place)
     }
 
     pub fn signer(&self) -> CheckpointSigner {
@@ -40,14 +47,22 @@ impl Fixture {
     /// The genesis under the node key, with the three witnesses and a
     /// quorum of two: the store checks cosignatures against them.
     pub fn genesis(&self) -> SignedStatement {
-        let node_key = self.signer().verifier_key().to_string();
         let body = Genesis {
+            mechanism: "Test ceasefire mechanism".into(),
             log_origin: "truce.test/astana".into(),
+            node_key: self.signer().verifier_key().to_string(),
+            operator: self.operator.founding(),
+            members: self
+                .guarantors
+                .iter()
+                .chain([&self.observer])
+                .map(Founder::founding)
+                .collect(),
             witnesses: witnesses::listed(&self.witnesses),
             witness_quorum: 2,
-            ..self.founders.genesis(&node_key, None)
+            register: None,
         };
-        sign(self.key(OPERATOR), 0, Body::Genesis(body))
+        sign(&self.operator.key, 0, Body::Genesis(body))
     }
 }
 

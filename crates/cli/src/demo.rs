@@ -17,6 +17,7 @@ use truce_model::{
 };
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
 use truce_store::Ledger;
+use truce_testkit::Rng;
 
 use crate::commands::{self, LogArgs, VerifyArgs};
 use crate::demo_data;
@@ -226,23 +227,23 @@ async fn build_register(script: &mut Script<'_>, days: i64) -> Result<()> {
     for body in demo_data::formation_statements(designation_day) {
         script.say(1, body).await?;
     }
-    let mut dice = demo_data::Dice::new(20_170_504);
+    let mut rng = Rng::new(20_170_504);
     let mut day = first_day;
     while day < today {
-        for report in demo_data::reports_for_day(&mut dice, day, 3) {
+        for report in demo_data::reports_for_day(&mut rng, day, 3) {
             let filer = 1 + report.guarantor;
             let position = script
                 .say(filer, demo_data::filed(report.fields.clone()))
                 .await?;
             let mut seen_by = vec![report.guarantor];
             if let Some(other) = report.also_seen_by {
-                let again = demo_data::seen_again(&mut dice, &report.fields);
+                let again = demo_data::seen_again(&mut rng, &report.fields);
                 script.say(1 + other, demo_data::filed(again)).await?;
                 seen_by.push(other);
             }
             for assessor in (0..3).filter(|g| !seen_by.contains(g)) {
                 let id = truce_model::ReportId(position);
-                if let Some(body) = demo_data::assessment_of(&mut dice, id, &report.fields) {
+                if let Some(body) = demo_data::assessment_of(&mut rng, id, &report.fields) {
                     script.say(1 + assessor, body).await?;
                 }
             }
@@ -290,8 +291,8 @@ const ICRC: usize = 5;
 /// the guarantors adopt exchange 1, and the cleared persons are released
 /// together. The exchange keys are written beside the member keys.
 async fn build_exchange(script: &mut Script<'_>, dir: &Path) -> Result<()> {
-    use truce_exchange::generate::test_set;
     use truce_exchange::matching::{match_persons, MatchOptions};
+    use truce_testkit::persons::test_set;
     let secrets: Vec<(usize, ExchangeSecret)> = [ICRC, RU, TR]
         .into_iter()
         .map(|who| (who, ExchangeSecret::generate()))

@@ -13,6 +13,7 @@ use truce_model::{
     TimePrecision, ViolationType, Vote,
 };
 use truce_record::Body;
+use truce_testkit::Rng;
 
 /// (id, name, aliases, side, status, since)
 type FormationRow = (
@@ -190,36 +191,6 @@ pub const FORMATIONS: [FormationRow; 20] = [
     ),
 ];
 
-/// A small deterministic generator (SplitMix64): the demo needs the same
-/// numbers on every machine, not cryptographic randomness.
-pub struct Dice(u64);
-
-impl Dice {
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
-
 /// Statements that register the formations; `designation_day` is when
 /// Hurras al-Din is designated, inside the demo's weeks, so the bulletin
 /// shows strikes on it before and after.
@@ -279,9 +250,9 @@ const TYPES: [(ViolationType, u64); 6] = [
     (ViolationType::ForcesMovement, 1),
 ];
 
-fn weighted<T: Copy>(dice: &mut Dice, items: &[(T, u64)]) -> T {
+fn weighted<T: Copy>(rng: &mut Rng, items: &[(T, u64)]) -> T {
     let total: u64 = items.iter().map(|(_, w)| w).sum();
-    let mut roll = dice.below(total);
+    let mut roll = rng.below(total as usize) as u64;
     for (item, weight) in items {
         if roll < *weight {
             return *item;
@@ -299,12 +270,12 @@ pub struct GeneratedReport {
     pub also_seen_by: Option<usize>,
 }
 
-pub fn reports_for_day(dice: &mut Dice, day: Date, guarantors: usize) -> Vec<GeneratedReport> {
+pub fn reports_for_day(rng: &mut Rng, day: Date, guarantors: usize) -> Vec<GeneratedReport> {
     let gazetteer = Gazetteer::syria();
     let mut reports = Vec::new();
     for guarantor in 0..guarantors {
-        for _ in 0..2 + dice.below(5) {
-            let governorate = weighted(dice, &HOTSPOTS);
+        for _ in 0..2 + rng.below(5) {
+            let governorate = weighted(rng, &HOTSPOTS);
             // Only places whose point lies inside the (simplified) boundary.
             let places: Vec<_> = gazetteer
                 .places()
@@ -314,12 +285,12 @@ pub fn reports_for_day(dice: &mut Dice, day: Date, guarantors: usize) -> Vec<Gen
             if places.is_empty() {
                 continue;
             }
-            let place = *dice.pick(&places);
-            let violation_type = weighted(dice, &TYPES);
-            let occurred = day.at(5 + dice.below(17) as i8, (dice.below(4) * 15) as i8, 0, 0);
-            let fields = report_fields(dice, occurred, place, violation_type);
-            let also_seen_by = (dice.below(4) == 0)
-                .then(|| (guarantor + 1 + dice.below(guarantors as u64 - 1) as usize) % guarantors);
+            let place = *rng.pick(&places);
+            let violation_type = weighted(rng, &TYPES);
+            let occurred = day.at(5 + rng.below(17) as i8, (rng.below(4) * 15) as i8, 0, 0);
+            let fields = report_fields(rng, occurred, place, violation_type);
+            let also_seen_by = (rng.below(4) == 0)
+                .then(|| (guarantor + 1 + rng.below(guarantors - 1)) % guarantors);
             reports.push(GeneratedReport {
                 guarantor,
                 fields,
@@ -331,22 +302,22 @@ pub fn reports_for_day(dice: &mut Dice, day: Date, guarantors: usize) -> Vec<Gen
 }
 
 fn report_fields(
-    dice: &mut Dice,
+    rng: &mut Rng,
     occurred: DateTime,
     place: &truce_gazetteer::Place,
     violation_type: ViolationType,
 ) -> ReportFields {
     // Within about a kilometre of the place's centre, unless that would
     // leave the country (the coast, a border town).
-    let mut lat = place.lat + (dice.unit() - 0.5) * 0.015;
-    let mut lon = place.lon + (dice.unit() - 0.5) * 0.015;
+    let mut lat = place.lat + (rng.unit() - 0.5) * 0.015;
+    let mut lon = place.lon + (rng.unit() - 0.5) * 0.015;
     if !Gazetteer::syria().contains(lon, lat) {
         (lat, lon) = (place.lat, place.lon);
     }
-    let perpetrator = match dice.below(5) {
-        0 => Actor::Formation(FormationId::new(*dice.pick(&["saa", "ndf"])).expect("valid")),
+    let perpetrator = match rng.below(5) {
+        0 => Actor::Formation(FormationId::new(*rng.pick(&["saa", "ndf"])).expect("valid")),
         1 => Actor::Formation(
-            FormationId::new(*dice.pick(&[
+            FormationId::new(*rng.pick(&[
                 "hts",
                 "ahrar-al-sham",
                 "jaysh-al-izza",
@@ -356,35 +327,35 @@ fn report_fields(
         ),
         _ => Actor::Unknown("unidentified armed group".into()),
     };
-    let target = match dice.below(6) {
+    let target = match rng.below(6) {
         0 => Actor::Formation(
-            FormationId::new(*dice.pick(&["hts", "hurras-al-din", "tip"])).expect("valid"),
+            FormationId::new(*rng.pick(&["hts", "hurras-al-din", "tip"])).expect("valid"),
         ),
         1 => Actor::Formation(
-            FormationId::new(*dice.pick(&["saa", "fsa", "levant-front"])).expect("valid"),
+            FormationId::new(*rng.pick(&["saa", "fsa", "levant-front"])).expect("valid"),
         ),
         _ => Actor::Unknown("civilian area".into()),
     };
     let mut casualties = Vec::new();
-    if dice.below(3) == 0 {
-        let best = 1 + dice.below(4) as u32;
+    if rng.below(3) == 0 {
+        let best = 1 + rng.below(4) as u32;
         casualties.push(Casualties {
-            outcome: if dice.below(3) == 0 {
+            outcome: if rng.below(3) == 0 {
                 Outcome::Killed
             } else {
                 Outcome::Injured
             },
-            status: if dice.below(2) == 0 {
+            status: if rng.below(2) == 0 {
                 PersonStatus::Civilian
             } else {
                 PersonStatus::Combatant
             },
             low: best.saturating_sub(1).max(1),
             best,
-            high: best + dice.below(3) as u32,
+            high: best + rng.below(3) as u32,
         });
     }
-    let source = *dice.pick(&[
+    let source = *rng.pick(&[
         (SourceKind::OwnObservation, "observation post"),
         (SourceKind::Monitor, "mobile monitoring team"),
         (SourceKind::LocalContact, "local council contact"),
@@ -420,15 +391,15 @@ fn report_fields(
 }
 
 /// The same event as seen from another post: a little later, a little off.
-pub fn seen_again(dice: &mut Dice, fields: &ReportFields) -> ReportFields {
+pub fn seen_again(rng: &mut Rng, fields: &ReportFields) -> ReportFields {
     let mut again = fields.clone();
     again.occurred = fields
         .occurred
-        .checked_add((10 + dice.below(40) as i64).minutes())
+        .checked_add((10 + rng.below(40) as i64).minutes())
         .unwrap_or(fields.occurred);
     let (lat, lon) = (
-        fields.location.lat + (dice.unit() - 0.5) * 0.01,
-        fields.location.lon + (dice.unit() - 0.5) * 0.01,
+        fields.location.lat + (rng.unit() - 0.5) * 0.01,
+        fields.location.lon + (rng.unit() - 0.5) * 0.01,
     );
     if Gazetteer::syria().contains(lon, lat) {
         (again.location.lat, again.location.lon) = (lat, lon);
@@ -443,9 +414,9 @@ pub fn seen_again(dice: &mut Dice, fields: &ReportFields) -> ReportFields {
 
 /// A guarantor's assessment of another's report: mostly confirmed, some
 /// not, and strikes on excluded formations judged not a violation.
-pub fn assessment_of(dice: &mut Dice, report: ReportId, fields: &ReportFields) -> Option<Body> {
+pub fn assessment_of(rng: &mut Rng, report: ReportId, fields: &ReportFields) -> Option<Body> {
     let excluded_target = matches!(&fields.target, Actor::Formation(f) if ["hts", "hurras-al-din", "tip"].contains(&f.as_str()));
-    let (position, reason) = match dice.below(10) {
+    let (position, reason) = match rng.below(10) {
         0..=4 => (
             Position::Confirmed,
             "Confirmed by our observation post in the area.",

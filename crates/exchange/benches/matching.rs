@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
-use truce_exchange::generate::test_set;
 use truce_exchange::matching::{evaluate, match_with_outcome, MatchOptions};
+use truce_testkit::persons::test_set;
 
 fn main() {
     let persons: usize = std::env::var("TRUCE_BENCH_PERSONS")

@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
-use truce_exchange::generate::test_set;
 use truce_exchange::matching::{evaluate, match_persons, MatchOptions};
+use truce_testkit::persons::test_set;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -8,7 +8,6 @@
 //! It knows nothing of storage or HTTP.
 
 mod error;
-pub mod generate;
 mod list;
 pub mod matching;
 mod person;
@@ -20,5 +19,5 @@ pub use list::{
     LIST_BODY_BUDGET,
 };
 pub use matching::{match_persons, name_key, Candidate, MatchOptions};
-pub use person::Person;
+pub use person::{is_arabic_letter, Person};
 pub use seal::{open, seal, ExchangeSecret};

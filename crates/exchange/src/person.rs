@@ -141,7 +141,8 @@ impl Person {
     }
 }
 
-pub(crate) fn is_arabic_letter(c: char) -> bool {
+/// A letter of the Arabic script (any of its Unicode blocks).
+pub fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
         && c.is_alphabetic()
 }

@@ -11,29 +11,14 @@ use jiff::{Timestamp, ToSpan};
 use truce_gazetteer::Gazetteer;
 use truce_model::{
     Actor, Assessment, FormationId, FormationRegistered, FormationStatus, FormationStatusChanged,
-    FoundingMember, Genesis, GeoPrecision, Location, MemberName, Party, Position, ReportFields,
-    ReportFiled, ReportId, Role, Side, Source, SourceKind, TimePrecision, ViolationType,
+    GeoPrecision, Location, Position, ReportFields, ReportFiled, ReportId, Side, Source,
+    SourceKind, TimePrecision, ViolationType,
 };
 use truce_record::{Body, Candidate, MemberKey, Registry, SignedStatement, Statement};
 use truce_regime::{Criteria, Edition, Register, RegisterConfig};
+use truce_testkit::{Founders, Rng};
 
 const CRITERIA: &str = include_str!("../../../data/criteria/example.toml");
-
-struct Rng(u64);
-
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize % n
-    }
-}
 
 fn admit(registry: &mut Registry, register: &mut Register, key: &MemberKey, seq: u64, body: Body) {
     let statement = Statement::new(key.key_id(), seq, Timestamp::now(), body);
@@ -51,33 +36,15 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let gazetteer = Gazetteer::syria();
-    let keys: Vec<MemberKey> = (0..4).map(|_| MemberKey::generate()).collect();
+    // The operator and one guarantor of each party, at places 0 to 3.
+    let founders = Founders::guarantors(3);
     let mut registry = Registry::new();
     let mut register = Register::new(RegisterConfig::default(), gazetteer);
-    let founder = |i: usize, name: &str, party: &str, role| FoundingMember {
-        member: MemberName::new(name).unwrap(),
-        party: Party::new(party).unwrap(),
-        role,
-        public_key: keys[i].public_key(),
-    };
-    let genesis = Genesis {
-        mechanism: "Bench".into(),
-        log_origin: "truce.bench/log".into(),
-        node_key: "unused".into(),
-        operator: founder(0, "operator", "Secretariat", Role::Operator),
-        members: vec![
-            founder(1, "ru-1", "Russian Federation", Role::GuarantorMember),
-            founder(2, "tr-1", "Republic of Türkiye", Role::GuarantorMember),
-            founder(3, "ir-1", "Islamic Republic of Iran", Role::GuarantorMember),
-        ],
-        witnesses: vec![],
-        witness_quorum: 0,
-        register: None,
-    };
+    let genesis = founders.genesis("unused", None);
     admit(
         &mut registry,
         &mut register,
-        &keys[0],
+        founders.key(0),
         0,
         Body::Genesis(genesis),
     );
@@ -93,7 +60,13 @@ fn main() {
             aliases: vec![],
             side: Side::Opposition,
         });
-        admit(&mut registry, &mut register, &keys[1], seqs[1], registered);
+        admit(
+            &mut registry,
+            &mut register,
+            founders.key(1),
+            seqs[1],
+            registered,
+        );
         seqs[1] += 1;
         let joined = Body::FormationStatusChanged(FormationStatusChanged {
             formation: formation.clone(),
@@ -101,7 +74,13 @@ fn main() {
             valid_from: "2016-12-30".parse().unwrap(),
             reference: "ceasefire agreement".into(),
         });
-        admit(&mut registry, &mut register, &keys[1], seqs[1], joined);
+        admit(
+            &mut registry,
+            &mut register,
+            founders.key(1),
+            seqs[1],
+            joined,
+        );
         seqs[1] += 1;
     }
     let confirmed_every: usize = (total / 10_000).max(1);
@@ -114,7 +93,7 @@ fn main() {
         .collect();
     let first_day: Date = "2024-11-01".parse().unwrap();
     let days = 730;
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     let started = Instant::now();
     for i in 0..total {
         let who = 1 + i % 3;
@@ -163,7 +142,7 @@ fn main() {
         admit(
             &mut registry,
             &mut register,
-            &keys[who],
+            founders.key(who),
             seqs[who],
             Body::ReportFiled(ReportFiled { report }),
         );
@@ -181,7 +160,7 @@ fn main() {
                 admit(
                     &mut registry,
                     &mut register,
-                    &keys[other],
+                    founders.key(other),
                     seqs[other],
                     assessment,
                 );

@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use truce_client::{Follower, Origin, Progress};
 use truce_gazetteer::Gazetteer;
-use truce_model::{FoundingMember, Genesis, MemberName, Note, Party, Role};
-use truce_record::{Body, CheckpointSigner, MemberKey, Statement};
+use truce_model::{Genesis, MemberName, Note, Role};
+use truce_record::{Body, CheckpointSigner, Statement};
 use truce_regime::{Register, RegisterConfig};
 use truce_server::AppState;
 use truce_store::{replay_with, Ledger, Store};
+use truce_testkit::{Founders, OPERATOR};
 
 const MEMBERS: usize = 3;
 const IN_FLIGHT: usize = 4_096;
@@ -182,39 +183,21 @@ async fn run(total: u64) {
 }
 
 async fn build(path: &std::path::Path, signer: CheckpointSigner, total: u64) {
-    let operator = MemberKey::generate();
-    let keys: Vec<MemberKey> = (0..MEMBERS).map(|_| MemberKey::generate()).collect();
-    let founder = |i: usize, key: &MemberKey, role: Role| FoundingMember {
-        member: MemberName::new(format!("member-{i}")).expect("name"),
-        party: Party::new(format!("Party {i}")).expect("party"),
-        role,
-        public_key: key.public_key(),
-    };
+    // The operator, the members who write the notes at places 1 to
+    // MEMBERS, and an observer.
+    let (founders, _) =
+        Founders::guarantors(MEMBERS).with("observer-0", "Observers", Role::Observer);
     let genesis = Genesis {
-        mechanism: "Mirror benchmark".into(),
+        // As in a real mechanism: the origin its checkpoints carry.
         log_origin: signer.origin().to_string(),
-        node_key: signer.verifier_key().to_string(),
-        operator: founder(9, &operator, Role::Operator),
-        members: keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| founder(i, k, Role::GuarantorMember))
-            .chain([FoundingMember {
-                member: MemberName::new("observer-0").expect("name"),
-                party: Party::new("Observers").expect("party"),
-                role: Role::Observer,
-                public_key: MemberKey::generate().public_key(),
-            }])
-            .collect(),
-        witnesses: Vec::new(),
-        witness_quorum: 0,
-        register: None,
+        ..founders.genesis(signer.verifier_key(), None)
     };
     let store = Store::open_sqlite(path).await.expect("sqlite");
     let ledger = Ledger::open_with(store, signer, register())
         .await
         .expect("ledger");
     let now = Timestamp::now();
+    let operator = founders.key(OPERATOR);
     ledger
         .append(operator.sign(&Statement::new(
             operator.key_id(),
@@ -227,7 +210,7 @@ async fn build(path: &std::path::Path, signer: CheckpointSigner, total: u64) {
     let text = "Over the past 24 hours the side registered ceasefire violations in the provinces of Aleppo, Latakia and Idlib; the other side confirmed some of them. ".repeat(3);
     let mut pending = std::collections::VecDeque::new();
     for n in 0..total.saturating_sub(1) {
-        let key = &keys[(n % MEMBERS as u64) as usize];
+        let key = founders.key(1 + (n % MEMBERS as u64) as usize);
         let seq = n / MEMBERS as u64;
         let body = Body::Note(Note {
             text: text.clone(),

@@ -17,21 +17,14 @@ use hyper::Request;
 use hyper_util::rt::TokioIo;
 use jiff::Timestamp;
 use truce_gazetteer::Gazetteer;
-use truce_model::{
-    Actor, FoundingMember, Genesis, GeoPrecision, Location, MemberName, Party, ReportFields,
-    ReportFiled, Role, Source, SourceKind, TimePrecision, ViolationType,
-};
-use truce_record::{Body, CheckpointSigner, MemberKey, SignedStatement, Statement};
+use truce_record::{Body, CheckpointSigner, SignedStatement, Statement};
 use truce_regime::{Register, RegisterConfig};
 use truce_server::AppState;
 use truce_store::{Ledger, Store};
+use truce_testkit::reports::presigned;
+use truce_testkit::{Founders, OPERATOR};
 
 const CLIENTS: usize = 64;
-const PARTIES: [&str; 3] = [
-    "Russian Federation",
-    "Republic of Türkiye",
-    "Islamic Republic of Iran",
-];
 
 fn main() {
     let total: usize = std::env::var("TRUCE_BENCH_REPORTS")
@@ -46,29 +39,26 @@ fn main() {
 }
 
 async fn run(per_client: usize) {
-    let operator = MemberKey::generate();
-    let keys: Vec<MemberKey> = (0..CLIENTS).map(|_| MemberKey::generate()).collect();
+    // The operator, then one member per client at places 1 to CLIENTS.
+    let founders = Founders::guarantors(CLIENTS);
     let signer = CheckpointSigner::generate("truce.bench/astana").expect("node key");
-    let signed: Vec<Vec<SignedStatement>> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, key)| presign(key, i, per_client))
+    let signed: Vec<Vec<SignedStatement>> = (0..CLIENTS)
+        .map(|i| presigned(founders.key(i + 1), 0, i * per_client, per_client))
         .collect();
-    let (ledger, dir) = founded(&operator, &keys, &signer).await;
+    let (ledger, dir) = founded(&founders, &signer).await;
     over_http(ledger, dir.path(), &signed).await;
     // The same statements straight into a fresh ledger, to show what HTTP costs.
-    let (ledger, _dir) = founded(&operator, &keys, &signer).await;
+    let (ledger, _dir) = founded(&founders, &signer).await;
     direct(ledger, signed).await;
 }
 
 async fn founded(
-    operator: &MemberKey,
-    keys: &[MemberKey],
+    founders: &Founders,
     signer: &CheckpointSigner,
 ) -> (Arc<Ledger<Register>>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let signer = CheckpointSigner::from_secret(signer.secret()).expect("node key");
-    let genesis = genesis(operator, keys, signer.verifier_key());
+    let genesis = founders.genesis(signer.verifier_key(), None);
     let store = Store::open_sqlite(&dir.path().join("truce.sqlite"))
         .await
         .expect("sqlite");
@@ -76,6 +66,7 @@ async fn founded(
     let ledger = Ledger::open_with(store, signer, register)
         .await
         .expect("ledger");
+    let operator = founders.key(OPERATOR);
     ledger
         .append(operator.sign(&Statement::new(
             operator.key_id(),
@@ -185,108 +176,10 @@ async fn client(address: std::net::SocketAddr, bodies: Vec<Bytes>) {
     }
 }
 
-fn genesis(operator: &MemberKey, keys: &[MemberKey], node_key: &str) -> Genesis {
-    let founder = |name: String, party: &str, role, key: &MemberKey| FoundingMember {
-        member: MemberName::new(name).expect("name"),
-        party: Party::new(party).expect("party"),
-        role,
-        public_key: key.public_key(),
-    };
-    Genesis {
-        mechanism: "Bench mechanism".into(),
-        log_origin: "truce.bench/astana".into(),
-        node_key: node_key.to_string(),
-        operator: founder("operator".into(), "Secretariat", Role::Operator, operator),
-        members: keys
-            .iter()
-            .enumerate()
-            .map(|(i, key)| {
-                founder(
-                    format!("monitor-{i:02}"),
-                    PARTIES[i % 3],
-                    Role::GuarantorMember,
-                    key,
-                )
-            })
-            .collect(),
-        witnesses: vec![],
-        witness_quorum: 0,
-        register: None,
-    }
-}
-
 fn request_body(signed: &SignedStatement) -> Bytes {
     let body = serde_json::json!({
         "statement": BASE64.encode(signed.bytes()),
         "signature": hex::encode(signed.signature()),
     });
     Bytes::from(body.to_string())
-}
-
-/// Towns across the country: the reports spread over them and over
-/// months, as a real register's do, so that grouping them into incidents
-/// compares each report with a few neighbours, not with all of them.
-const TOWNS: [(f64, f64); 18] = [
-    (33.5138, 36.2765),
-    (36.2021, 37.1343),
-    (34.7324, 36.7137),
-    (35.1318, 36.7578),
-    (35.9306, 36.6339),
-    (35.5317, 35.7915),
-    (35.3359, 40.1408),
-    (35.9528, 39.0079),
-    (32.6189, 36.1021),
-    (35.4414, 36.6497),
-    (35.6478, 36.6736),
-    (35.8641, 36.8006),
-    (35.8125, 36.3181),
-    (33.5711, 36.4039),
-    (34.8890, 35.8866),
-    (36.5024, 40.7477),
-    (34.5503, 38.2691),
-    (32.7090, 36.5695),
-];
-
-/// `count` report statements, seq 0.., by `key`.
-fn presign(key: &MemberKey, client: usize, count: usize) -> Vec<SignedStatement> {
-    let time = Timestamp::now();
-    let start: jiff::civil::DateTime = "2025-01-01T00:00".parse().expect("date");
-    (0..count)
-        .map(|seq| {
-            let n = client * count + seq;
-            let (lat, lon) = TOWNS[n % TOWNS.len()];
-            let jitter = (n % 7) as f64 * 0.001;
-            let report = ReportFields {
-                occurred: start
-                    .checked_add(jiff::Span::new().minutes(17 * n as i64))
-                    .expect("date"),
-                time_precision: TimePrecision::Hour,
-                location: Location {
-                    lat: lat + jitter,
-                    lon: lon - jitter,
-                    precision: GeoPrecision::Exact,
-                    place: "outskirts".into(),
-                },
-                violation_type: ViolationType::Shelling,
-                clause: None,
-                perpetrator: Actor::Unknown("artillery".into()),
-                target: Actor::Unknown("residential area".into()),
-                casualties: vec![],
-                sources: vec![Source {
-                    kind: SourceKind::OwnObservation,
-                    description: "post 7".into(),
-                }],
-                evidence: vec![],
-                narrative: "Mortar fire on the market.".into(),
-                observation: None,
-            };
-            let statement = Statement::new(
-                key.key_id(),
-                seq as u64,
-                time,
-                Body::ReportFiled(ReportFiled { report }),
-            );
-            key.sign(&statement)
-        })
-        .collect()
 }

@@ -6,13 +6,14 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use truce_exchange::{seal_list, ExchangeError, ExchangeSecret, ListContents, OpenedList};
+use truce_exchange::{ExchangeError, OpenedList};
 use truce_model::{
-    DecisionProposed, DecisionType, DecisionVote, ExchangeInterview, ExchangeKeyPublished,
-    ExchangeListSubmitted, ExchangeRelease, ExchangeSpec, FoundingMember, ListDirection, ListId,
-    MemberName, Party, PersonRef, Role, Vote,
+    DecisionProposed, DecisionType, DecisionVote, ExchangeInterview, ExchangeListSubmitted,
+    ExchangeRelease, ExchangeSpec, FoundingMember, ListDirection, ListId, MemberName, Party,
+    PersonRef, Role, Vote,
 };
 use truce_record::{Body as StatementBody, MemberKey};
+use truce_testkit::ExchangeKeys;
 
 const ICRC: usize = 5;
 
@@ -28,7 +29,7 @@ const IDENTIFYING: [&str; 6] = ["Hasan", "Hassan", "Salma", "Younes", "Ibrahim",
 
 struct Exchange {
     node: Node,
-    secrets: Vec<ExchangeSecret>,
+    secrets: ExchangeKeys,
     tokens: Vec<Option<String>>,
     sought: ListId,
     held: ListId,
@@ -63,28 +64,11 @@ async fn exchange() -> Exchange {
     node.say(OPERATOR, StatementBody::MemberAdmitted(admitted))
         .await;
 
-    let secrets: Vec<ExchangeSecret> = (0..6).map(|_| ExchangeSecret::generate()).collect();
+    let secrets = ExchangeKeys::new(6);
     for who in [ICRC, TR, RU, IR] {
-        let key = secrets[who].public();
-        node.say(
-            who,
-            StatementBody::ExchangeKeyPublished(ExchangeKeyPublished { key }),
-        )
-        .await;
+        node.say(who, secrets.published(who)).await;
     }
-    let seal = |who: usize, csv: &str, direction| -> ExchangeListSubmitted {
-        let recipients = [secrets[ICRC].public(), secrets[who].public()];
-        let contents = ListContents::from_csv(csv).unwrap();
-        seal_list(
-            &contents,
-            "REF",
-            direction,
-            &secrets[who],
-            &recipients,
-            2026,
-        )
-        .unwrap()
-    };
+    let seal = |who: usize, csv: &str, direction| secrets.sealed(who, csv, direction, &[ICRC, who]);
     let sought_list = seal(TR, SOUGHT_BY_TR, ListDirection::Sought);
     let held_list = seal(RU, HELD_BY_RU, ListDirection::Held);
     let sought = node
@@ -176,7 +160,7 @@ async fn a_sealed_list_goes_only_to_its_recipients_and_opens_only_for_them() {
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
         assert_no_identity(&answer.text, "the sealed list");
         let list: ExchangeListSubmitted = serde_json::from_str(&answer.text).unwrap();
-        let opened = OpenedList::open(&list, &x.secrets[who]).unwrap();
+        let opened = OpenedList::open(&list, x.secrets.secret(who)).unwrap();
         assert_eq!(opened.contents.persons[1].name_latin, "Salma Yousef");
     }
     // The same bytes reach observers through the entries; they do not open.
@@ -186,7 +170,7 @@ async fn a_sealed_list_goes_only_to_its_recipients_and_opens_only_for_them() {
     let list: ExchangeListSubmitted = serde_json::from_str(&body.text).unwrap();
     for who in [RU, IR] {
         assert!(matches!(
-            OpenedList::open(&list, &x.secrets[who]),
+            OpenedList::open(&list, x.secrets.secret(who)),
             Err(ExchangeError::NotARecipient { .. })
         ));
     }

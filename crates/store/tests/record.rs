@@ -162,7 +162,7 @@ async fn rotated_and_revoked_keys_stop_signing(store: Store) {
     ledger.append(note(&new_key, 1, "new key")).await.unwrap();
 
     let revocation = Body::KeyRevoked(KeyRevoked {
-        member: MemberName::new("tr-monitor").unwrap(),
+        member: fixture.guarantors[1].name.clone(),
         public_key: new_key.public_key(),
         reason: "device lost at the border crossing".into(),
     });

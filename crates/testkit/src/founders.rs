@@ -34,7 +34,8 @@ impl Founder {
         }
     }
 
-    fn founding(&self) -> FoundingMember {
+    /// The member as a genesis or an admission lists it.
+    pub fn founding(&self) -> FoundingMember {
         FoundingMember {
             member: self.name.clone(),
             party: self.party.clone(),

@@ -1,14 +1,19 @@
 //! What the tests, the benchmarks and the demo build their mechanisms
 //! from, written once: founding members and their genesis
 //! ([`founders`]), report statements ([`reports`]), a register driven
-//! statement by statement in memory ([`mechanism`]), and one deterministic
-//! generator ([`rng`]).
+//! statement by statement in memory ([`mechanism`]), one deterministic
+//! generator ([`rng`]), persons for exchange lists ([`persons`]), the
+//! members' exchange keys ([`exchange`]) and witnesses ([`witnesses`]).
 
+pub mod exchange;
 pub mod founders;
 pub mod mechanism;
+pub mod persons;
 pub mod reports;
 pub mod rng;
+pub mod witnesses;
 
+pub use exchange::ExchangeKeys;
 pub use founders::{Founder, Founders, IR, OPERATOR, RU, TR, UN};
 pub use mechanism::Mechanism;
 pub use rng::Rng;

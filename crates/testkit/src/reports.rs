@@ -97,3 +97,15 @@ pub fn presigned(
         })
         .collect()
 }
+
+/// Khan Shaykhun (Idlib), as (lat, lon): where the tests put the incidents
+/// whose grouping they check.
+pub const KHAN_SHAYKHUN: (f64, f64) = (35.4414, 36.6497);
+
+/// A shelling `km_east` km east of Khan Shaykhun at local time `occurred`,
+/// so that a test sets how far apart two reports are (a degree of
+/// longitude is about 91 km there).
+pub fn near_khan_shaykhun(occurred: DateTime, km_east: f64) -> ReportFields {
+    let (lat, lon) = KHAN_SHAYKHUN;
+    shelling(occurred, lat, lon + km_east / 91.0, "Khan Shaykhun")
+}

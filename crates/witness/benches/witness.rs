@@ -12,11 +12,10 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use truce_client::{Outcome, Publisher};
-use truce_model::{
-    FoundingMember, Genesis, MemberName, Note, Party, Role, Witness as GenesisWitness,
-};
+use truce_model::{Genesis, Note};
 use truce_record::{leaf_hash, Body, CheckpointSigner, Cosigner, MemberKey, MerkleLog, Statement};
 use truce_store::{Ledger, Store};
+use truce_testkit::{witnesses, Founders, OPERATOR};
 use truce_witness::{router, StateStore, Witness};
 
 fn main() {
@@ -64,33 +63,13 @@ async fn latency(rounds: usize, delay: Duration) {
     let dir = tempfile::tempdir().expect("temp dir");
     let signer = CheckpointSigner::generate("truce.bench/witness").expect("node key");
     let node_key = signer.verifier_key().to_string();
-    let operator = MemberKey::generate();
-    let member = MemberKey::generate();
-    let cosigners: Vec<Cosigner> = ["ru-witness", "tr-witness", "ir-witness"]
-        .iter()
-        .map(|n| Cosigner::generate(n).expect("witness key"))
-        .collect();
-    let founder = |name: &str, key: &MemberKey, role| FoundingMember {
-        member: MemberName::new(name).expect("name"),
-        party: Party::new(format!("Party of {name}")).expect("party"),
-        role,
-        public_key: key.public_key(),
-    };
+    let founders = Founders::guarantors(1);
+    let cosigners = witnesses::three();
     let genesis = Genesis {
-        mechanism: "Witness benchmark".into(),
         log_origin: "truce.bench/witness".into(),
-        node_key: node_key.clone(),
-        operator: founder("operator", &operator, Role::Operator),
-        members: vec![founder("member", &member, Role::GuarantorMember)],
-        witnesses: cosigners
-            .iter()
-            .map(|c| GenesisWitness {
-                party: Party::new(c.name()).expect("party"),
-                verifier_key: c.verifier_key(),
-            })
-            .collect(),
+        witnesses: witnesses::listed(&cosigners),
         witness_quorum: 2,
-        register: None,
+        ..founders.genesis(&node_key, None)
     };
     let mut urls = Vec::new();
     for cosigner in cosigners {
@@ -106,7 +85,7 @@ async fn latency(rounds: usize, delay: Duration) {
         key.sign(&Statement::new(key.key_id(), seq, Timestamp::now(), body))
     };
     ledger
-        .append(sign(&operator, 0, Body::Genesis(genesis)))
+        .append(sign(founders.key(OPERATOR), 0, Body::Genesis(genesis)))
         .await
         .expect("genesis");
     let mut publisher =
@@ -119,7 +98,7 @@ async fn latency(rounds: usize, delay: Duration) {
             refers_to: vec![],
         });
         ledger
-            .append(sign(&member, seq, note))
+            .append(sign(founders.key(1), seq, note))
             .await
             .expect("appended");
         let started = Instant::now();

@@ -1,5 +1,5 @@
 //! Precision and recall of a matching against known truth, for generated
-//! test sets (see `crate::generate::test_set`).
+//! test sets (see `truce_testkit::persons::test_set`).
 
 use std::fmt;
 

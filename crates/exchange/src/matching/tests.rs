@@ -1,7 +1,6 @@
 use truce_model::PersonCategory;
 
 use super::*;
-use crate::generate::{population, test_set};
 
 fn person(latin: &str, father: &str, year: Option<u16>, origin: &str) -> Person {
     Person {
@@ -151,45 +150,4 @@ fn a_body_is_not_a_living_detainee() {
     let against_body = match_persons(std::slice::from_ref(&sought), &[body.clone()], &options);
     let missing_found = match_persons(&[missing], &[body], &options);
     assert!(against_body[0].score < missing_found[0].score);
-}
-
-#[test]
-fn empty_lists_give_no_candidates() {
-    let options = MatchOptions::default();
-    let some = population(5, 1);
-    assert!(match_persons(&[], &some, &options).is_empty());
-    assert!(match_persons(&some, &[], &options).is_empty());
-    assert!(match_persons(&[], &[], &options).is_empty());
-}
-
-#[test]
-fn output_is_deterministic_and_sorted() {
-    let set = test_set(400, 200, 0.6, 11);
-    let options = MatchOptions::default();
-    let first = match_persons(&set.sought, &set.held, &options);
-    let second = match_persons(&set.sought, &set.held, &options);
-    assert_eq!(first, second);
-    for pair in first.windows(2) {
-        let ordered = pair[0].sought < pair[1].sought
-            || (pair[0].sought == pair[1].sought && pair[0].score >= pair[1].score);
-        assert!(ordered);
-    }
-    assert!(first.iter().all(|c| (0.0..=1.0).contains(&c.score)));
-}
-
-#[test]
-fn quality_on_a_generated_set() {
-    let set = test_set(1_000, 600, 0.6, 3);
-    let candidates = match_persons(&set.sought, &set.held, &MatchOptions::default());
-    let quality = evaluate(&candidates, &set.truth);
-    assert!(quality.precision() >= 0.9, "{quality}");
-    assert!(quality.recall() >= 0.9, "{quality}");
-}
-
-#[test]
-fn generated_persons_pass_validation() {
-    let set = test_set(300, 300, 0.6, 5);
-    for person in set.held.iter().chain(&set.sought) {
-        assert!(person.validate(2026).is_ok(), "{person:?}");
-    }
 }

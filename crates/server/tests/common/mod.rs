@@ -12,21 +12,19 @@ use axum::Router;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use http_body_util::BodyExt;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use jiff::Timestamp;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 use truce_gazetteer::Gazetteer;
-use truce_model::{
-    Actor, FoundingMember, Genesis, GeoPrecision, Location, MemberName, Party, ReportFields, Role,
-    Source, SourceKind, TimePrecision, ViolationType,
-};
+use truce_model::{Actor, Genesis, MemberName, ReportFields, Role};
 use truce_record::{
     Body as StatementBody, CheckpointSigner, MemberKey, SignedStatement, Statement,
 };
 use truce_regime::{Register, RegisterConfig};
 use truce_server::AppState;
 use truce_store::{Ledger, Store};
+use truce_testkit::{reports, Founder, Founders};
 
 pub struct Member {
     pub name: &'static str,
@@ -36,11 +34,23 @@ pub struct Member {
     pub seq: u64,
 }
 
-pub const OPERATOR: usize = 0;
-pub const RU: usize = 1;
-pub const TR: usize = 2;
-pub const IR: usize = 3;
-pub const UN: usize = 4;
+// Each test binary uses some of the places.
+#[allow(unused_imports)]
+pub use truce_testkit::{IR, OPERATOR, RU, TR, UN};
+
+/// The test kit's five places under the names and parties the API's
+/// answers (and their snapshots) show.
+const MEMBERS: [(&str, Role, &str); 5] = [
+    ("operator", Role::Operator, "Mechanism secretariat"),
+    ("ru-monitor", Role::GuarantorMember, "Russian Federation"),
+    ("tr-monitor", Role::GuarantorMember, "Republic of Türkiye"),
+    (
+        "ir-monitor",
+        Role::GuarantorMember,
+        "Islamic Republic of Iran",
+    ),
+    ("un-expert", Role::Observer, "United Nations"),
+];
 
 pub struct Node {
     pub members: Vec<Member>,
@@ -84,43 +94,32 @@ impl Node {
 
     /// A node whose genesis sets the register's parameters.
     pub async fn founded_with(register: Option<RegisterConfig>) -> Self {
-        let member = |name, role, party| Member {
-            name,
-            key: MemberKey::generate(),
-            role,
-            party,
-            seq: 0,
+        let founders = Founders {
+            members: MEMBERS
+                .iter()
+                .map(|(name, role, party)| Founder::new(name, party, *role))
+                .collect(),
         };
-        let mut members = vec![
-            member("operator", Role::Operator, "Mechanism secretariat"),
-            member("ru-monitor", Role::GuarantorMember, "Russian Federation"),
-            member("tr-monitor", Role::GuarantorMember, "Republic of Türkiye"),
-            member(
-                "ir-monitor",
-                Role::GuarantorMember,
-                "Islamic Republic of Iran",
-            ),
-            member("un-expert", Role::Observer, "United Nations"),
-        ];
         let dir = tempfile::tempdir().unwrap();
         let signer = CheckpointSigner::generate("truce.test/astana").unwrap();
         let node_key = signer.verifier_key().to_string();
-        let founder = |m: &Member| FoundingMember {
-            member: MemberName::new(m.name).unwrap(),
-            party: Party::new(m.party).unwrap(),
-            role: m.role,
-            public_key: m.key.public_key(),
-        };
         let genesis = Genesis {
             mechanism: "Test ceasefire mechanism".into(),
             log_origin: "truce.test/astana".into(),
-            node_key: node_key.clone(),
-            operator: founder(&members[OPERATOR]),
-            members: members[1..].iter().map(founder).collect(),
-            witnesses: vec![],
-            witness_quorum: 0,
-            register,
+            ..founders.genesis(&node_key, register)
         };
+        let mut members: Vec<Member> = founders
+            .members
+            .into_iter()
+            .zip(MEMBERS)
+            .map(|(founder, (name, role, party))| Member {
+                name,
+                key: founder.key,
+                role,
+                party,
+                seq: 0,
+            })
+            .collect();
         let store = Store::open_sqlite(&dir.path().join("truce.sqlite"))
             .await
             .unwrap();
@@ -261,30 +260,15 @@ pub fn yesterday() -> Date {
     today.yesterday().unwrap()
 }
 
-/// Shelling of Khan Shaykhun (Idlib) on `day` at `time`, `km_east` of the town.
+/// Shelling of Khan Shaykhun (Idlib) on `day` at `time`, `km_east` of the town,
+/// with a narrative that no public answer may show.
 pub fn shelling(day: Date, time: &str, km_east: f64, target: Actor) -> ReportFields {
-    ReportFields {
-        occurred: format!("{day}T{time}").parse::<DateTime>().unwrap(),
-        time_precision: TimePrecision::Hour,
-        location: Location {
-            lat: 35.4414,
-            lon: 36.6497 + km_east / 91.0,
-            precision: GeoPrecision::Exact,
-            place: "Khan Shaykhun, southern outskirts".into(),
-        },
-        violation_type: ViolationType::Shelling,
-        clause: None,
-        perpetrator: Actor::Unknown("artillery".into()),
-        target,
-        casualties: vec![],
-        sources: vec![Source {
-            kind: SourceKind::OwnObservation,
-            description: "observation post 7".into(),
-        }],
-        evidence: vec![],
-        narrative: "Secret narrative: six mortar rounds landed south of the town.".into(),
-        observation: None,
-    }
+    let mut report = reports::near_khan_shaykhun(format!("{day}T{time}").parse().unwrap(), km_east);
+    report.target = target;
+    report.location.place = "Khan Shaykhun, southern outskirts".into();
+    report.sources[0].description = "observation post 7".into();
+    report.narrative = "Secret narrative: six mortar rounds landed south of the town.".into();
+    report
 }
 
 /// The node's router served on a loopback socket, stopped on drop.

@@ -1,54 +1,38 @@
-//! A small mechanism for the store tests: an operator, three guarantors, an
-//! observer, three witnesses, and a Record on each backend.
+//! A small mechanism for the store tests and bench: the test kit's five
+//! members, three witnesses, and a Record on each backend.
 
 #![allow(dead_code, unused_macros)]
 
 use std::str::FromStr;
 
 use jiff::Timestamp;
-use truce_model::{FoundingMember, Genesis, MemberName, Note, Party, Role, Witness};
+use truce_model::{Genesis, Note};
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, SignedStatement, Statement};
 use truce_store::{Ledger, Store};
+use truce_testkit::{witnesses, Founder, Founders};
 
-pub struct Member {
-    pub name: &'static str,
-    pub key: MemberKey,
-    pub role: Role,
-    pub party: &'static str,
-}
-
+/// The test kit's five members by role (the shape the store's bench reads
+/// too), three witnesses and the node key.
 pub struct Fixture {
-    pub operator: Member,
-    pub guarantors: Vec<Member>,
-    pub observer: Member,
+    pub operator: Founder,
+    pub guarantors: Vec<Founder>,
+    pub observer: Founder,
     pub witnesses: Vec<Cosigner>,
     pub node_secret: String,
 }
 
 impl Fixture {
     pub fn new() -> Self {
-        let member = |name, role, party| Member {
-            name,
-            key: MemberKey::generate(),
-            role,
-            party,
+        let Ok([operator, ru, tr, ir, observer]) =
+            <[Founder; 5]>::try_from(Founders::five().members)
+        else {
+            panic!("five founders");
         };
         Self {
-            operator: member("operator", Role::Operator, "Mechanism secretariat"),
-            guarantors: vec![
-                member("ru-monitor", Role::GuarantorMember, "Russian Federation"),
-                member("tr-monitor", Role::GuarantorMember, "Republic of Turkey"),
-                member(
-                    "ir-monitor",
-                    Role::GuarantorMember,
-                    "Islamic Republic of Iran",
-                ),
-            ],
-            observer: member("un-expert", Role::Observer, "United Nations"),
-            witnesses: ["ru-witness", "tr-witness", "ir-witness"]
-                .iter()
-                .map(|n| Cosigner::generate(n).unwrap())
-                .collect(),
+            operator,
+            guarantors: vec![ru, tr, ir],
+            observer,
+            witnesses: witnesses::three(),
             node_secret: CheckpointSigner::generate("truce.test/astana")
                 .unwrap()
                 .secret()
@@ -60,32 +44,21 @@ impl Fixture {
         CheckpointSigner::from_secret(&self.node_secret).unwrap()
     }
 
+    /// The genesis under the node key, with the three witnesses and a
+    /// quorum of two: the store checks cosignatures against them.
     pub fn genesis(&self) -> SignedStatement {
-        let founder = |m: &Member| FoundingMember {
-            member: MemberName::new(m.name).unwrap(),
-            party: Party::new(m.party).unwrap(),
-            role: m.role,
-            public_key: m.key.public_key(),
-        };
         let body = Genesis {
             mechanism: "Test ceasefire mechanism".into(),
             log_origin: "truce.test/astana".into(),
             node_key: self.signer().verifier_key().to_string(),
-            operator: founder(&self.operator),
+            operator: self.operator.founding(),
             members: self
                 .guarantors
                 .iter()
-                .chain(std::iter::once(&self.observer))
-                .map(founder)
+                .chain([&self.observer])
+                .map(Founder::founding)
                 .collect(),
-            witnesses: self
-                .witnesses
-                .iter()
-                .map(|w| Witness {
-                    party: Party::new(w.name()).unwrap(),
-                    verifier_key: w.verifier_key(),
-                })
-                .collect(),
+            witnesses: witnesses::listed(&self.witnesses),
             witness_quorum: 2,
             register: None,
         };

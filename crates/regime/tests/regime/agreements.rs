@@ -2,79 +2,29 @@
 //! driven statement by statement.
 
 use jiff::Timestamp;
-use truce_gazetteer::Gazetteer;
 use truce_model::{
     AgreementSpec, Clause, DecisionId, DecisionProposed, DecisionType, DecisionVote,
-    DocumentApproved, DocumentVersion, FormationId, FormationRegistered, FormationStatus,
-    FoundingMember, Genesis, Handle, MeetingLevel, MeetingRecorded, MeetingStatus, MemberName,
-    Party, Role, Side, StatusSpec, Vote, Zone, ZoneGeometry, ZoneKind,
+    DocumentApproved, DocumentVersion, FormationId, FormationRegistered, FormationStatus, Handle,
+    MeetingLevel, MeetingRecorded, MeetingStatus, Side, StatusSpec, Vote, Zone, ZoneGeometry,
+    ZoneKind,
 };
-use truce_record::{Body, Candidate, MemberKey, Registry, Rejection, Statement};
-use truce_regime::{DecisionStatus, Register, RegisterConfig};
+use truce_record::{Body, Rejection};
+use truce_regime::DecisionStatus;
+use truce_testkit::{Mechanism, IR, OPERATOR, RU, TR, UN};
 
-const OPERATOR: usize = 0;
-const RU: usize = 1;
-const TR: usize = 2;
-const IR: usize = 3;
-const UN: usize = 4;
-
-struct Mechanism {
-    registry: Registry,
-    register: Register,
-    keys: Vec<MemberKey>,
-    seqs: Vec<u64>,
+/// The decisions these tests take, proposed by Russia.
+trait Decisions {
+    fn propose(
+        &mut self,
+        decision_type: DecisionType,
+        agreement: Option<AgreementSpec>,
+        status: Option<StatusSpec>,
+        references: Vec<u64>,
+    ) -> DecisionId;
+    fn vote(&mut self, who: usize, decision: DecisionId, vote: Vote);
 }
 
-impl Mechanism {
-    fn new() -> Self {
-        let keys: Vec<MemberKey> = (0..5).map(|_| MemberKey::generate()).collect();
-        let member = |i: usize, name: &str, party: &str, role| FoundingMember {
-            member: MemberName::new(name).unwrap(),
-            party: Party::new(party).unwrap(),
-            role,
-            public_key: keys[i].public_key(),
-        };
-        let genesis = Genesis {
-            mechanism: "Test".into(),
-            log_origin: "truce.test/log".into(),
-            node_key: "unused".into(),
-            operator: member(OPERATOR, "operator", "Secretariat", Role::Operator),
-            members: vec![
-                member(RU, "ru-1", "Russian Federation", Role::GuarantorMember),
-                member(TR, "tr-1", "Republic of Türkiye", Role::GuarantorMember),
-                member(
-                    IR,
-                    "ir-1",
-                    "Islamic Republic of Iran",
-                    Role::GuarantorMember,
-                ),
-                member(UN, "un-1", "United Nations", Role::Observer),
-            ],
-            witnesses: vec![],
-            witness_quorum: 0,
-            register: None,
-        };
-        let mut m = Self {
-            registry: Registry::new(),
-            register: Register::new(RegisterConfig::default(), Gazetteer::syria()),
-            keys,
-            seqs: vec![0; 5],
-        };
-        m.say(OPERATOR, Body::Genesis(genesis)).unwrap();
-        m
-    }
-
-    fn say(&mut self, who: usize, body: Body) -> Result<u64, Rejection> {
-        let key = &self.keys[who];
-        let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body);
-        let mut candidate = Candidate::decode(key.sign(&statement)).unwrap();
-        let admitted = self
-            .registry
-            .admit_with(&mut candidate, &mut self.register)?;
-        self.seqs[who] += 1;
-        Ok(admitted.position)
-    }
-
+impl Decisions for Mechanism {
     fn propose(
         &mut self,
         decision_type: DecisionType,

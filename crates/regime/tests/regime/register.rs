@@ -1,91 +1,34 @@
 //! The register driven statement by statement, as the node and every
 //! replaying verifier drive it.
 
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use jiff::Timestamp;
-use truce_gazetteer::Gazetteer;
 use truce_model::{
     Actor, Assessment, Casualties, FormationId, FormationRegistered, FormationStatus,
-    FormationStatusChanged, FoundingMember, Genesis, GeoPrecision, IncidentLink, Location,
-    MemberName, Outcome, Party, PersonStatus, Position, ReportFields, ReportFiled, ReportId, Role,
-    Side, Source, SourceKind, TimePrecision, ViolationType,
+    FormationStatusChanged, IncidentLink, Outcome, PersonStatus, Position, ReportFields,
+    ReportFiled, ReportId, Side,
 };
-use truce_record::{Body, Candidate, MemberKey, Registry, Rejection, Statement};
-use truce_regime::{
-    acled_csv, Edition, ExportLevel, FindingKind, FindingRule, Register, RegisterConfig,
-};
+use truce_record::{Body, MemberKey, Rejection, Statement};
+use truce_regime::{acled_csv, Edition, ExportLevel, FindingKind, FindingRule, RegisterConfig};
 
-struct Mechanism {
-    registry: Registry,
-    register: Register,
-    keys: Vec<MemberKey>,
-    seqs: Vec<u64>,
+use truce_testkit::{reports, Mechanism, IR, RU, TR, UN};
+
+/// The five-member mechanism finding under `rule`.
+fn mechanism(rule: FindingRule) -> Mechanism {
+    Mechanism::with_config(RegisterConfig {
+        finding_rule: rule,
+        ..RegisterConfig::default()
+    })
 }
 
-const OPERATOR: usize = 0;
-const RU: usize = 1;
-const TR: usize = 2;
-const IR: usize = 3;
-const UN: usize = 4;
+/// The steps these tests take, as the members would.
+trait Steps {
+    fn formation(&mut self, id: &str, status: Option<(FormationStatus, Date)>);
+    fn file(&mut self, who: usize, report: ReportFields) -> Result<ReportId, Rejection>;
+    fn assess(&mut self, who: usize, incident: ReportId, position: Position);
+}
 
-impl Mechanism {
-    fn new(rule: FindingRule) -> Self {
-        Self::with_config(RegisterConfig {
-            finding_rule: rule,
-            ..RegisterConfig::default()
-        })
-    }
-
-    fn with_config(config: RegisterConfig) -> Self {
-        let keys: Vec<MemberKey> = (0..5).map(|_| MemberKey::generate()).collect();
-        let member = |i: usize, name: &str, party: &str, role| FoundingMember {
-            member: MemberName::new(name).unwrap(),
-            party: Party::new(party).unwrap(),
-            role,
-            public_key: keys[i].public_key(),
-        };
-        let genesis = Genesis {
-            mechanism: "Test".into(),
-            log_origin: "truce.test/log".into(),
-            node_key: "unused".into(),
-            operator: member(OPERATOR, "operator", "Secretariat", Role::Operator),
-            members: vec![
-                member(RU, "ru-1", "Russian Federation", Role::GuarantorMember),
-                member(TR, "tr-1", "Republic of Türkiye", Role::GuarantorMember),
-                member(
-                    IR,
-                    "ir-1",
-                    "Islamic Republic of Iran",
-                    Role::GuarantorMember,
-                ),
-                member(UN, "un-1", "United Nations", Role::Observer),
-            ],
-            witnesses: vec![],
-            witness_quorum: 0,
-            register: None,
-        };
-        let mut mechanism = Self {
-            registry: Registry::new(),
-            register: Register::new(config, Gazetteer::syria()),
-            keys,
-            seqs: vec![0; 5],
-        };
-        mechanism.say(OPERATOR, Body::Genesis(genesis)).unwrap();
-        mechanism
-    }
-
-    /// Appends a statement; returns its position.
-    fn say(&mut self, who: usize, body: Body) -> Result<u64, Rejection> {
-        let key = &self.keys[who];
-        let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body);
-        let mut candidate = Candidate::decode(key.sign(&statement)).unwrap();
-        let admitted = self
-            .registry
-            .admit_with(&mut candidate, &mut self.register)?;
-        self.seqs[who] += 1;
-        Ok(admitted.position)
-    }
-
+impl Steps for Mechanism {
     fn formation(&mut self, id: &str, status: Option<(FormationStatus, Date)>) {
         let formation = FormationId::new(id).unwrap();
         self.say(
@@ -132,29 +75,12 @@ impl Mechanism {
     }
 }
 
-/// Shelling of Khan Shaykhun (Idlib), near the given offset in km east.
+/// Shelling of Khan Shaykhun (Idlib), `km_east` km east of the town.
 fn shelling(at: &str, km_east: f64, target: Actor) -> ReportFields {
     ReportFields {
-        occurred: at.parse::<DateTime>().unwrap(),
-        time_precision: TimePrecision::Hour,
-        location: Location {
-            lat: 35.4414,
-            lon: 36.6497 + km_east / 91.0,
-            precision: GeoPrecision::Exact,
-            place: "Khan Shaykhun".into(),
-        },
-        violation_type: ViolationType::Shelling,
-        clause: None,
-        perpetrator: Actor::Unknown("artillery".into()),
         target,
-        casualties: vec![],
-        sources: vec![Source {
-            kind: SourceKind::OwnObservation,
-            description: "observation post".into(),
-        }],
-        evidence: vec![],
         narrative: "Artillery fire on the town.".into(),
-        observation: None,
+        ..reports::near_khan_shaykhun(at.parse().unwrap(), km_east)
     }
 }
 
@@ -164,7 +90,7 @@ fn civilians() -> Actor {
 
 #[test]
 fn two_guarantors_report_one_shelling_and_the_third_confirms() {
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     let ru = m
         .file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
         .unwrap();
@@ -296,7 +222,7 @@ fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
 
 #[test]
 fn the_acled_export_has_one_row_per_incident_and_counts_its_dead_once() {
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     // One shelling reported by two guarantors with different counts, and
     // by a third report that counts no dead; a separate incident far away.
     let ru = m
@@ -372,7 +298,7 @@ fn the_acled_export_has_one_row_per_incident_and_counts_its_dead_once() {
 
 #[test]
 fn a_strike_on_an_excluded_formation_is_not_a_violation_from_its_designation_on() {
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     m.formation(
         "hurras-al-din",
         Some((FormationStatus::Excluded, "2026-11-10".parse().unwrap())),
@@ -401,7 +327,7 @@ fn two_of_three_confirms_where_unanimity_does_not() {
         (FindingRule::Unanimity, false),
         (FindingRule::AtLeast(2), true),
     ] {
-        let mut m = Mechanism::new(rule);
+        let mut m = mechanism(rule);
         let report = m
             .file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
             .unwrap();
@@ -423,7 +349,7 @@ fn two_of_three_confirms_where_unanimity_does_not() {
 
 #[test]
 fn bad_reports_are_refused_by_field_and_change_nothing() {
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     let mut outside = shelling("2026-11-20T14:30", 0.0, civilians());
     outside.location.lat = 33.3;
     outside.location.lon = 44.4; // Baghdad
@@ -451,7 +377,7 @@ fn bad_reports_are_refused_by_field_and_change_nothing() {
 
 #[test]
 fn observers_cannot_assess_and_only_the_filer_withdraws() {
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     let report = m
         .file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
         .unwrap();
@@ -482,7 +408,7 @@ fn observers_cannot_assess_and_only_the_filer_withdraws() {
 
 #[test]
 fn members_link_and_detach_reports() {
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     let a = m
         .file(RU, shelling("2026-11-20T14:30", 0.0, civilians()))
         .unwrap();
@@ -518,7 +444,7 @@ fn coordinates_with_many_digits_stay_canonical() {
 
 #[test]
 fn the_kept_grouping_equals_a_grouping_from_scratch() {
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     let mut seed = 7u64;
     let mut next = move || {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -658,7 +584,7 @@ fn one_objection_rejects_under_unanimity_and_two_of_three_adopts() {
 fn observers_cannot_vote_and_deadlines_close_the_vote() {
     use truce_model::Vote;
     use truce_regime::DecisionStatus;
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     let decision = propose(&mut m, "2099-01-01T00:00:00Z");
     assert!(matches!(
         vote(&mut m, UN, decision, Vote::Endorse),
@@ -733,7 +659,7 @@ fn criteria_files_with_mistakes_are_refused_with_the_reason() {
 fn compliance_names_the_failed_criterion_and_the_reports_behind_it() {
     use truce_regime::Criteria;
     let criteria = Criteria::from_toml(CRITERIA).unwrap();
-    let mut m = Mechanism::new(FindingRule::Unanimity);
+    let mut m = mechanism(FindingRule::Unanimity);
     m.formation(
         "jaysh-al-izza",
         Some((FormationStatus::Joined, "2016-12-30".parse().unwrap())),

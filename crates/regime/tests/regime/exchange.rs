@@ -1,120 +1,37 @@
 //! An exchange from lists to release, driven statement by statement: what
 //! the Record accepts, what it refuses, and that nothing in it names a person.
 
+use std::ops::{Deref, DerefMut};
+
 use jiff::Timestamp;
-use truce_exchange::{seal_list, ExchangeSecret, ListContents};
 use truce_gazetteer::Gazetteer;
 use truce_model::{
-    DecisionId, DecisionProposed, DecisionType, DecisionVote, ExchangeInterview,
-    ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease, ExchangeSpec,
-    FoundingMember, Genesis, ListDirection, ListId, MatchVerdict, MemberName, Party, PersonRef,
-    Role, Vote,
+    DecisionId, DecisionProposed, DecisionType, DecisionVote, ExchangeInterview, ExchangeMatch,
+    ExchangeRelease, ExchangeSpec, ListDirection, ListId, MatchVerdict, PersonRef, Role, Vote,
 };
-use truce_record::{Body, Candidate, MemberKey, Registry, Rejection, Statement};
+use truce_record::{Body, Candidate, Registry, Rejection, Statement};
 use truce_regime::{DecisionStatus, Edition, Register, RegisterConfig};
+use truce_testkit::{ExchangeKeys, Founders, Mechanism, IR, RU, TR, UN};
 
-const OPERATOR: usize = 0;
-const RU: usize = 1;
-const TR: usize = 2;
-const IR: usize = 3;
-const ICRC: usize = 4;
-const UN: usize = 5;
-
-struct Mechanism {
-    registry: Registry,
-    register: Register,
-    keys: Vec<MemberKey>,
-    seqs: Vec<u64>,
-    exchange_keys: Vec<ExchangeSecret>,
-    /// Every admitted statement's bytes, to search for names.
-    bytes: Vec<Vec<u8>>,
-    statements: Vec<(usize, Statement)>,
+/// The five members and an intermediary, each with an exchange key.
+struct Exchanging {
+    mechanism: Mechanism,
+    keys: ExchangeKeys,
 }
 
-impl Mechanism {
+impl Exchanging {
     fn new() -> Self {
-        let keys: Vec<MemberKey> = (0..6).map(|_| MemberKey::generate()).collect();
-        let member = |i: usize, name: &str, party: &str, role| FoundingMember {
-            member: MemberName::new(name).unwrap(),
-            party: Party::new(party).unwrap(),
-            role,
-            public_key: keys[i].public_key(),
-        };
-        let genesis = Genesis {
-            mechanism: "Test".into(),
-            log_origin: "truce.test/log".into(),
-            node_key: "unused".into(),
-            operator: member(OPERATOR, "operator", "Secretariat", Role::Operator),
-            members: vec![
-                member(RU, "ru-1", "Russian Federation", Role::GuarantorMember),
-                member(TR, "tr-1", "Republic of Türkiye", Role::GuarantorMember),
-                member(
-                    IR,
-                    "ir-1",
-                    "Islamic Republic of Iran",
-                    Role::GuarantorMember,
-                ),
-                member(ICRC, "icrc-1", "ICRC", Role::Intermediary),
-                member(UN, "un-1", "United Nations", Role::Observer),
-            ],
-            witnesses: vec![],
-            witness_quorum: 0,
-            register: None,
-        };
-        let mut mechanism = Self {
-            registry: Registry::new(),
-            register: Register::new(RegisterConfig::default(), Gazetteer::syria()),
-            keys,
-            seqs: vec![0; 6],
-            exchange_keys: (0..6).map(|_| ExchangeSecret::generate()).collect(),
-            bytes: Vec::new(),
-            statements: Vec::new(),
-        };
-        mechanism.say(OPERATOR, Body::Genesis(genesis)).unwrap();
-        mechanism
-    }
-
-    fn say(&mut self, who: usize, body: Body) -> Result<u64, Rejection> {
-        let key = &self.keys[who];
-        let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body);
-        let signed = key.sign(&statement);
-        let bytes = signed.bytes().to_vec();
-        let mut candidate = Candidate::decode(signed).unwrap();
-        let admitted = self
-            .registry
-            .admit_with(&mut candidate, &mut self.register)?;
-        self.seqs[who] += 1;
-        self.bytes.push(bytes);
-        self.statements.push((who, statement));
-        Ok(admitted.position)
+        let (founders, icrc) = Founders::five().with("icrc-1", "ICRC", Role::Intermediary);
+        assert_eq!(icrc, ICRC);
+        Self {
+            keys: ExchangeKeys::new(founders.members.len()),
+            mechanism: Mechanism::founded(founders, RegisterConfig::default()),
+        }
     }
 
     fn publish_key(&mut self, who: usize) -> Result<u64, Rejection> {
-        let key = self.exchange_keys[who].public();
-        self.say(
-            who,
-            Body::ExchangeKeyPublished(ExchangeKeyPublished { key }),
-        )
-    }
-
-    fn sealed(
-        &self,
-        who: usize,
-        csv: &str,
-        direction: ListDirection,
-        to: &[usize],
-    ) -> ExchangeListSubmitted {
-        let contents = ListContents::from_csv(csv).unwrap();
-        let recipients: Vec<_> = to.iter().map(|i| self.exchange_keys[*i].public()).collect();
-        seal_list(
-            &contents,
-            "REF-1",
-            direction,
-            &self.exchange_keys[who],
-            &recipients,
-            2026,
-        )
-        .unwrap()
+        let body = self.keys.published(who);
+        self.say(who, body)
     }
 
     fn submit(
@@ -123,10 +40,27 @@ impl Mechanism {
         csv: &str,
         direction: ListDirection,
     ) -> Result<ListId, Rejection> {
-        let list = self.sealed(who, csv, direction, &[ICRC, who]);
+        let list = self.keys.sealed(who, csv, direction, &[ICRC, who]);
         self.say(who, Body::ExchangeListSubmitted(list)).map(ListId)
     }
 }
+
+// The tests drive it as the kit's mechanism, with the keys beside it.
+impl Deref for Exchanging {
+    type Target = Mechanism;
+
+    fn deref(&self) -> &Mechanism {
+        &self.mechanism
+    }
+}
+
+impl DerefMut for Exchanging {
+    fn deref_mut(&mut self) -> &mut Mechanism {
+        &mut self.mechanism
+    }
+}
+
+const ICRC: usize = 5;
 
 const SOUGHT_BY_TR: &str = "name_arabic,name_latin,father_name,birth_year,category\n\
     محمد الحسن,Muhammad al-Hasan,Ahmad,1988,missing\n\
@@ -149,7 +83,7 @@ fn person(list: ListId, entry: u32) -> PersonRef {
 
 #[test]
 fn lists_are_sealed_to_the_intermediary_and_the_submitter_only() {
-    let mut m = Mechanism::new();
+    let mut m = Exchanging::new();
     // Nobody to seal to yet.
     m.publish_key(TR).unwrap();
     assert!(matches!(
@@ -164,12 +98,16 @@ fn lists_are_sealed_to_the_intermediary_and_the_submitter_only() {
         Err(Rejection::RoleMayNot { .. })
     ));
 
-    let to_iran = m.sealed(TR, SOUGHT_BY_TR, ListDirection::Sought, &[ICRC, TR, IR]);
+    let to_iran = m
+        .keys
+        .sealed(TR, SOUGHT_BY_TR, ListDirection::Sought, &[ICRC, TR, IR]);
     assert_eq!(
         refused_field(m.say(TR, Body::ExchangeListSubmitted(to_iran))),
         "sealed.recipients[2].key"
     );
-    let without_icrc = m.sealed(TR, SOUGHT_BY_TR, ListDirection::Sought, &[TR]);
+    let without_icrc = m
+        .keys
+        .sealed(TR, SOUGHT_BY_TR, ListDirection::Sought, &[TR]);
     assert_eq!(
         refused_field(m.say(TR, Body::ExchangeListSubmitted(without_icrc))),
         "sealed.recipients"
@@ -211,28 +149,24 @@ fn lists_are_sealed_to_the_intermediary_and_the_submitter_only() {
         m.say(RU, match_attempt),
         Err(Rejection::RoleMayNot { .. })
     ));
-    for bytes in &m.bytes {
-        let text = String::from_utf8_lossy(bytes);
+    for (_, signed) in &m.admitted {
+        let text = String::from_utf8_lossy(signed.bytes());
         for name in ["Hasan", "Khalil", "Yusuf", "الحسن"] {
             assert!(!text.contains(name), "{name} is readable in the Record");
         }
     }
-    let opened = truce_exchange::OpenedList::open(
-        match &m
-            .statements
-            .iter()
-            .rev()
-            .find(|(_, s)| matches!(s.body, Body::ExchangeListSubmitted(_)))
-            .unwrap()
-            .1
-            .body
-        {
-            Body::ExchangeListSubmitted(l) => l,
-            _ => unreachable!(),
-        },
-        &m.exchange_keys[ICRC],
-    )
-    .unwrap();
+    let last_list = m
+        .admitted
+        .iter()
+        .rev()
+        .find_map(
+            |(_, signed)| match Statement::from_bytes(signed.bytes()).unwrap().body {
+                Body::ExchangeListSubmitted(list) => Some(list),
+                _ => None,
+            },
+        )
+        .unwrap();
+    let opened = truce_exchange::OpenedList::open(&last_list, m.keys.secret(ICRC)).unwrap();
     assert_eq!(opened.contents.persons[1].name_latin, "Omar Khalil");
     assert!(opened.discrepancies.is_empty());
 }
@@ -284,7 +218,7 @@ fn release(project: DecisionId, persons: Vec<PersonRef>) -> Body {
 
 #[test]
 fn an_exchange_runs_from_match_to_a_simultaneous_release() {
-    let mut m = Mechanism::new();
+    let mut m = Exchanging::new();
     for who in [ICRC, TR, RU] {
         m.publish_key(who).unwrap();
     }
@@ -398,8 +332,8 @@ fn an_exchange_runs_from_match_to_a_simultaneous_release() {
     // A second node replaying the same statements derives the same state.
     let mut replayed = Registry::new();
     let mut register = Register::new(RegisterConfig::default(), Gazetteer::syria());
-    for (who, statement) in &m.statements {
-        let mut candidate = Candidate::decode(m.keys[*who].sign(statement)).unwrap();
+    for (_, signed) in &m.admitted {
+        let mut candidate = Candidate::decode(signed.clone()).unwrap();
         replayed.admit_with(&mut candidate, &mut register).unwrap();
     }
     assert_eq!(

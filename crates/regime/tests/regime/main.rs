@@ -1,0 +1,7 @@
+//! The register driven statement by statement, in one test binary: the
+//! rules of reports and findings, of agreements and decisions, and of
+//! exchanges, each on a mechanism from the test kit.
+
+mod agreements;
+mod exchange;
+mod register;

@@ -26,6 +26,7 @@ mod error;
 mod input;
 pub mod lang;
 pub mod locate;
+pub mod normalise;
 mod render;
 pub mod taxonomy;
 
@@ -39,6 +40,7 @@ pub use error::ExtractError;
 pub use input::{html_to_text, read, Format, MAX_INPUT_BYTES};
 pub use lang::{Language, LanguagePack};
 pub use locate::{Located, Locator};
+pub use normalise::normalise;
 pub use render::render_evidence;
 pub use taxonomy::{EventType, ViolationType};
 

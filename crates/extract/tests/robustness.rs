@@ -161,3 +161,23 @@ fn non_ascii_between_side_and_verb_does_not_panic() {
         let _ = extract(&doc);
     }
 }
+
+/// The same bulletin with typographic dashes, quotes, spaces and
+/// Arabic-Indic digits reads as with their ASCII spellings.
+#[test]
+fn typographic_variants_read_like_ascii() {
+    let published = Some(jiff::civil::date(2020, 4, 14));
+    let plain = "The Russian side registered 9 violations: \"Idlib\" - 5, Latakia - 4.";
+    let fancy = "The Russian\u{a0}side registered \u{663} violations: \u{201c}Idlib\u{201d} \u{2013} 5, Latakia\u{202f}\u{2014} 4.";
+    let fancy = fancy.replacen('\u{663}', "\u{669}", 1);
+    let read = |text: &str| {
+        let doc = Document::new(text, published, None);
+        let cands = extract(&doc).expect("English");
+        (doc.text.clone(), cands)
+    };
+    let (plain_text, plain_cands) = read(plain);
+    let (fancy_text, fancy_cands) = read(&fancy);
+    assert_eq!(fancy_text, plain_text);
+    assert_eq!(fancy_cands, plain_cands);
+    assert!(!plain_cands.is_empty());
+}

@@ -242,6 +242,19 @@ impl Candidate {
         }
     }
 
+    /// Moves every evidence span `by` bytes on: a candidate read from a
+    /// block of a longer text, placed in that text.
+    pub fn shift_evidence(&mut self, by: usize) {
+        let evidence = match self {
+            Candidate::BulletinCount(b) => &mut b.evidence,
+            Candidate::Event(e) => &mut e.evidence,
+            Candidate::Meeting(m) => &mut m.evidence,
+        };
+        for e in evidence {
+            e.span = Span::new(e.span.start + by, e.span.end + by);
+        }
+    }
+
     pub fn evidence(&self) -> &[Evidence] {
         match self {
             Candidate::BulletinCount(b) => &b.evidence,

@@ -50,6 +50,12 @@ pub fn extract(doc: &Document) -> Result<Vec<Candidate>, ExtractError> {
 }
 
 /// Candidates in `doc`, locations resolved with `locator`.
+///
+/// A long text is read in blocks of whole paragraphs of at most
+/// [`BLOCK_BYTES`], each on its own, so reading time grows with the length
+/// of the text and not with its square: a report never runs across more
+/// than a few paragraphs, while some steps of the readers look at every
+/// mention of a paragraph-sized neighbourhood.
 pub fn extract_with(doc: &Document, locator: &dyn Locator) -> Result<Vec<Candidate>, ExtractError> {
     if doc.text.len() > MAX_INPUT_BYTES {
         return Err(ExtractError::TooLarge {
@@ -59,5 +65,98 @@ pub fn extract_with(doc: &Document, locator: &dyn Locator) -> Result<Vec<Candida
     }
     let pack = lang::pack_for(&doc.language)
         .ok_or_else(|| ExtractError::UnsupportedLanguage(doc.language.code().to_string()))?;
-    Ok(pack.extract(doc, locator))
+    if doc.text.len() <= BLOCK_BYTES {
+        return Ok(pack.extract(doc, locator));
+    }
+    let mut out = Vec::new();
+    for (offset, block) in blocks(&doc.text, BLOCK_BYTES) {
+        let part = Document {
+            text: block.to_string(),
+            published: doc.published,
+            source: doc.source.clone(),
+            language: doc.language.clone(),
+        };
+        for mut candidate in pack.extract(&part, locator) {
+            candidate.shift_evidence(offset);
+            out.push(candidate);
+        }
+    }
+    Ok(out)
+}
+
+/// The size of the blocks a long text is read in.
+pub const BLOCK_BYTES: usize = 32 * 1024;
+
+/// `text` cut into blocks of at most `max` bytes (with their offsets),
+/// preferably after a paragraph break, else after a line break, else after
+/// a space, else on any character boundary.
+fn blocks(text: &str, max: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while text.len() - start > max {
+        let window = lang::prefix(&text[start..], max);
+        let cut = window
+            .rfind("\n\n")
+            .map(|p| p + 2)
+            .or_else(|| window.rfind('\n').map(|p| p + 1))
+            .or_else(|| window.rfind(' ').map(|p| p + 1))
+            .filter(|&p| p > 0)
+            .unwrap_or(window.len().max(1));
+        let cut = if window.is_empty() {
+            // A single character longer than `max` cannot happen for
+            // `max` >= 4; step over it anyway rather than loop.
+            text[start..].chars().next().map_or(1, char::len_utf8)
+        } else {
+            cut
+        };
+        out.push((start, &text[start..start + cut]));
+        start += cut;
+    }
+    if start < text.len() {
+        out.push((start, &text[start..]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_the_text_and_end_at_paragraphs() {
+        let para = "The Russian side registered 7 cases of firing in Latakia (7).\n\n";
+        let text = para.repeat(2000);
+        let parts = blocks(&text, 1000);
+        assert!(parts.len() > 1);
+        let mut at = 0;
+        for (offset, block) in &parts {
+            assert_eq!(*offset, at);
+            assert!(block.len() <= 1000);
+            assert!(block.ends_with("\n\n"));
+            at += block.len();
+        }
+        assert_eq!(at, text.len());
+        // No break at all: cut on character boundaries, never inside one.
+        let text = "дамаск".repeat(500);
+        let parts = blocks(&text, 999);
+        assert_eq!(parts.iter().map(|p| p.1.len()).sum::<usize>(), text.len());
+    }
+
+    #[test]
+    fn a_long_text_gives_the_candidates_of_its_parts_at_their_places() {
+        let para = "Over the last 24 hours the Russian side registered 7 cases of firing \
+                    in the provinces of Latakia (6) and Aleppo (1); the Turkish side registered \
+                    4 cases of firing in Hama (2) and Idlib (2).\n\n";
+        let published = Some(jiff::civil::date(2017, 4, 16));
+        let one = extract(&Document::new(para, published, None)).expect("English");
+        let text = para.repeat(BLOCK_BYTES / para.len() * 3);
+        let doc = Document::new(text.clone(), published, None);
+        let all = extract(&doc).expect("English");
+        assert_eq!(all.len(), one.len() * (text.len() / para.len()));
+        for (k, c) in all.iter().enumerate() {
+            let mut expected = one[k % one.len()].clone();
+            expected.shift_evidence(k / one.len() * para.len());
+            assert_eq!(c, &expected, "candidate {k}");
+        }
+    }
 }

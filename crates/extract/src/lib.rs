@@ -31,9 +31,9 @@ mod render;
 pub mod taxonomy;
 
 pub use candidate::{
-    Actor, BulletinCount, Candidate, Casualty, CasualtyGroup, CasualtyKind, Confidence,
-    Confirmation, ConfirmationStatus, DateRange, Estimate, Event, Evidence, GovernorateCount,
-    Guarantor, Location, Meeting, MeetingLevel, Span,
+    Actor, BulletinCount, Candidate, Casualty, CasualtyGroup, CasualtyKind, CombinedCount,
+    Confidence, Confirmation, ConfirmationStatus, Counters, DateRange, Estimate, Event, Evidence,
+    GovernorateCount, Guarantor, Location, Meeting, MeetingLevel, Span,
 };
 pub use document::Document;
 pub use error::ExtractError;

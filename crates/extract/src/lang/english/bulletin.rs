@@ -21,7 +21,7 @@ use super::numbers::number_at;
 use super::sides::{self, SideMention};
 use super::text::{contains_ci, ends_with_ci, starts_with_ci};
 use crate::candidate::{
-    BulletinCount, Confidence, Confirmation, ConfirmationStatus, DateRange, Evidence,
+    BulletinCount, Confidence, Confirmation, ConfirmationStatus, Counters, DateRange, Evidence,
     GovernorateCount, Guarantor, Span,
 };
 use crate::locate::{Located, LocatedKind, Locator};
@@ -563,7 +563,10 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
         side: seg.side,
         period: period.and_then(|(r, _)| r),
         total,
+        headline_total: None,
         by_governorate,
+        combined: Vec::new(),
+        counters: Counters::default(),
         violation_types,
         confirmations: Vec::new(),
         excluded_target: excluded.is_some(),

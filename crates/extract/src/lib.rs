@@ -12,9 +12,12 @@
 //! cleans bytes into [`Document`]s; [`extract`] reads one document. Both
 //! refuse bad input with an [`ExtractError`] and never panic.
 //!
-//! Languages are modules implementing [`LanguagePack`]; English is the only
-//! one so far. Arabic, Russian, Turkish and Persian are recognised and
-//! refused with [`ExtractError::UnsupportedLanguage`].
+//! Languages are modules implementing [`LanguagePack`]. English reads
+//! bulletins and news; Russian, Arabic and Turkish read bulletins, through
+//! one reader driven by a table of patterns per language. Persian is
+//! recognised and refused with [`ExtractError::UnsupportedLanguage`]. Every
+//! text is normalised first ([`normalise`]), and a long one is read in
+//! blocks of paragraphs, so reading time is linear in its length.
 //!
 //! Locations are found through the [`Locator`] trait. The default is the
 //! project gazetteer (`truce-gazetteer`, one aho-corasick automaton over all

@@ -77,21 +77,33 @@ fn binary_and_unknown_encoding_are_refused() {
 }
 
 #[test]
-fn unsupported_languages_are_named_not_guessed() {
+fn russian_arabic_and_turkish_bulletins_are_read_and_persian_is_named_not_guessed() {
     let cases = [
-        ("За прошедшие сутки российской стороной зарегистрировано 7 обстрелов в провинции Латакия.", "ru"),
-        ("سجل الجانب الروسي خلال الساعات الماضية سبع حالات إطلاق نار في محافظة اللاذقية", "ar"),
-        ("Son 24 saatte Türk tarafı İdlib'de dört ateşkes ihlali kaydetti ve bu ihlaller onaylandı.", "tr"),
-        ("طرف روسیه در ۲۴ ساعت گذشته هفت مورد تیراندازی را در استان لاذقیه ثبت کرد", "fa"),
+        ("За прошедшие сутки российской стороной зарегистрировано 7 обстрелов в провинции Латакия.", "ru", "russia", "SY-LA", 7),
+        ("سجل الجانب الروسي خلال الساعات الماضية سبع حالات إطلاق نار في محافظة اللاذقية", "ar", "russia", "SY-LA", 7),
+        ("Son 24 saatte Türk tarafı İdlib'de dört ateşkes ihlali kaydetti ve bu ihlaller onaylandı.", "tr", "turkey", "SY-ID", 4),
     ];
-    for (text, code) in cases {
+    for (text, code, side, governorate, count) in cases {
         let docs = read(text.as_bytes(), Format::Text).unwrap();
         assert_eq!(docs[0].language.code(), code);
-        assert_eq!(
-            extract(&docs[0]),
-            Err(ExtractError::UnsupportedLanguage(code.into()))
-        );
+        let cands = extract(&docs[0]).unwrap();
+        assert_eq!(cands.len(), 1, "{code}: {cands:?}");
+        let truce_extract::Candidate::BulletinCount(b) = &cands[0] else {
+            panic!("{code}: a bulletin count");
+        };
+        assert_eq!(b.side.as_str(), side, "{code}");
+        assert_eq!(b.total, Some(count), "{code}");
+        assert_eq!(b.by_governorate.len(), 1, "{code}");
+        assert_eq!(b.by_governorate[0].code, governorate, "{code}");
+        assert_eq!(b.by_governorate[0].count, Some(count), "{code}");
     }
+    let fa = "طرف روسیه در ۲۴ ساعت گذشته هفت مورد تیراندازی را در استان لاذقیه ثبت کرد";
+    let docs = read(fa.as_bytes(), Format::Text).unwrap();
+    assert_eq!(docs[0].language.code(), "fa");
+    assert_eq!(
+        extract(&docs[0]),
+        Err(ExtractError::UnsupportedLanguage("fa".into()))
+    );
     let en = read(
         b"The Turkish side registered 2 cases of firing in Idlib.",
         Format::Text,

@@ -8,7 +8,15 @@
 //! [`crate::ExtractError::UnsupportedLanguage`] rather than read with English
 //! patterns, which would produce confident nonsense.
 
+mod arabic;
 pub mod english;
+mod register;
+mod russian;
+mod turkish;
+
+pub use arabic::Arabic;
+pub use russian::Russian;
+pub use turkish::Turkish;
 
 use serde::{Deserialize, Serialize};
 
@@ -57,10 +65,14 @@ pub trait LanguagePack: Sync {
 
 /// The pack for `lang`, if we have one. Unknown is read as English: it only
 /// arises for texts too short to carry a language signal, where English
-/// patterns either match exactly or find nothing.
+/// patterns either match exactly or find nothing. Russian, Arabic and
+/// Turkish read bulletins only; their news yields nothing yet.
 pub fn pack_for(lang: &Language) -> Option<&'static dyn LanguagePack> {
     match lang {
         Language::En | Language::Unknown => Some(&english::English),
+        Language::Ru => Some(&russian::Russian),
+        Language::Ar => Some(&arabic::Arabic),
+        Language::Tr => Some(&turkish::Turkish),
         _ => None,
     }
 }

@@ -1,4 +1,4 @@
-//! English: the one supported language. Bulletin segments are read first;
+//! English: bulletins and news. Bulletin segments are read first;
 //! the news reader then reads the sentences they do not cover, so a
 //! bulletin's "registered 7 cases of firing" is not also a news event.
 

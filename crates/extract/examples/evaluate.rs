@@ -11,6 +11,7 @@ const NEWS: &str = include_str!("../testdata/news.toml");
 const HELDOUT_BULLETINS: &str = include_str!("../testdata/heldout_bulletins.toml");
 const HELDOUT_NEWS: &str = include_str!("../testdata/heldout_news.toml");
 const LAYOUTS: &str = include_str!("../testdata/layouts.toml");
+const HELDOUT_LAYOUTS: &str = include_str!("../testdata/layouts_heldout.toml");
 
 fn main() {
     let failures = std::env::args().any(|a| a == "--failures");
@@ -35,15 +36,21 @@ fn main() {
         }
         println!();
     }
-    let report = eval::evaluate_layouts(LAYOUTS);
-    println!(
-        "== layouts of published bulletins, by language (en, ru, ar, tr): {} bulletins",
-        report.bulletins
-    );
-    print!("{}", report.table());
-    if failures {
-        for f in &report.failures {
-            println!("  {f}");
+    for (name, set) in [
+        ("layouts of published bulletins", LAYOUTS),
+        ("held-out layouts (not tuned on)", HELDOUT_LAYOUTS),
+    ] {
+        let report = eval::evaluate_layouts(set);
+        println!(
+            "== {name}, by language (en, ru, ar, tr): {} bulletins",
+            report.bulletins
+        );
+        print!("{}", report.table());
+        if failures {
+            for f in &report.failures {
+                println!("  {f}");
+            }
         }
+        println!();
     }
 }

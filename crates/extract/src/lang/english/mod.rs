@@ -62,7 +62,12 @@ impl LanguagePack for English {
             locs: &locs,
             triggers: &triggers,
         };
-        out.extend(news::read_news(text, doc.published, &found, &covered));
+        out.extend(news::merge_duplicates(news::read_news(
+            text,
+            doc.published,
+            &found,
+            &covered,
+        )));
         out
     }
 }

@@ -741,18 +741,24 @@ fn merge_repeats(
         read.into_iter().partition(|(i, _)| segments[*i].headline);
     let mut kept: Vec<(usize, BulletinCount)> = Vec::new();
     for (i, count) in body {
-        let near = |j: usize| {
-            let (a, b) = (segments[j].span.end, segments[i].span.start);
-            a <= b && text[a..b].matches("\n\n").count() <= REPEAT_PARAGRAPHS
-        };
-        match kept
-            .iter_mut()
-            .rev()
-            .find(|(j, k)| k.side == count.side && near(*j) && agree(k, &count))
-        {
-            Some((j, k)) => {
-                merge_into(k, count);
-                *j = i;
+        // Only the side's latest reading may be a summary of this one, and
+        // only a few paragraphs before it; a search further back made long
+        // texts quadratic.
+        let latest = kept.iter().rposition(|(_, k)| k.side == count.side);
+        let mergeable = latest.filter(|&at| {
+            let (a, b) = (segments[kept[at].0].span.end, segments[i].span.start);
+            a <= b
+                && text[a..b]
+                    .matches("\n\n")
+                    .take(REPEAT_PARAGRAPHS + 1)
+                    .count()
+                    <= REPEAT_PARAGRAPHS
+                && agree(&kept[at].1, &count)
+        });
+        match mergeable {
+            Some(at) => {
+                merge_into(&mut kept[at].1, count);
+                kept[at].0 = i;
             }
             None => kept.push((i, count)),
         }

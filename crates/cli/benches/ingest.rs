@@ -1,0 +1,146 @@
+//! Throughput of `truce ingest` as a user runs it, drafts written, in MB/s
+//! of input: on one large file and on a directory of many small ones, with
+//! the reader alone (read + extract, in this process, on the same inputs)
+//! as the ceiling. `cargo bench -p truce-cli --bench ingest`.
+//! TRUCE_BENCH_LARGE_MB and TRUCE_BENCH_SMALL_FILES change the sizes.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Set {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    text: String,
+}
+
+const BULLETINS: &str = include_str!("../../extract/testdata/bulletins.toml");
+const NEWS: &str = include_str!("../../extract/testdata/news.toml");
+const LAYOUTS: &str = include_str!("../../extract/testdata/layouts.toml");
+
+fn texts() -> Vec<String> {
+    [BULLETINS, NEWS, LAYOUTS]
+        .iter()
+        .flat_map(|t| {
+            toml::from_str::<Set>(t)
+                .expect("test set parses")
+                .case
+                .into_iter()
+                .map(|c| c.text)
+        })
+        .collect()
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One text of about `bytes` bytes: the test texts in turn, paragraphs apart.
+fn large_text(texts: &[String], bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes + 4096);
+    for t in texts.iter().cycle() {
+        if out.len() + t.len() + 2 > bytes {
+            break;
+        }
+        out.push_str(t);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// `files` texts of four test texts each, the size of a typical article.
+fn small_texts(texts: &[String], files: usize) -> Vec<String> {
+    let mut cycle = texts.iter().cycle();
+    (0..files)
+        .map(|_| {
+            (0..4)
+                .filter_map(|_| cycle.next())
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
+        .collect()
+}
+
+fn ingest(data_dir: &Path, input: &Path) -> f64 {
+    let start = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["--data-dir"])
+        .arg(data_dir)
+        .arg("ingest")
+        .arg(input)
+        .args(["--published", "2020-04-14"])
+        .output()
+        .expect("truce runs");
+    let took = start.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "truce ingest failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    took
+}
+
+fn reader_only(inputs: &[&str]) -> f64 {
+    let published = Some(jiff::civil::date(2020, 4, 14));
+    let start = Instant::now();
+    let mut found = 0;
+    for text in inputs {
+        for mut doc in truce_extract::read(text.as_bytes(), truce_extract::Format::Auto)
+            .expect("the test texts read")
+        {
+            doc.published = published;
+            found += truce_extract::extract(&doc).map_or(0, |c| c.len());
+        }
+    }
+    let took = start.elapsed().as_secs_f64();
+    assert!(found > 0);
+    took
+}
+
+fn report(name: &str, bytes: usize, command: f64, reader: f64) {
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{name:<34} {mb:>6.1} MB: truce ingest {:>6.1} MB/s ({command:.2} s); reader alone {:>6.1} MB/s ({reader:.2} s)",
+        mb / command,
+        mb / reader
+    );
+}
+
+fn main() {
+    let texts = texts();
+    let dir = tempfile::tempdir().expect("temporary directory");
+
+    let large = large_text(&texts, env_number("TRUCE_BENCH_LARGE_MB", 19) << 20);
+    let large_path = dir.path().join("large.txt");
+    std::fs::write(&large_path, &large).expect("write");
+    let command = ingest(&dir.path().join("data-large"), &large_path);
+    let reader = reader_only(&[&large]);
+    report("one large file", large.len(), command, reader);
+
+    let small = small_texts(&texts, env_number("TRUCE_BENCH_SMALL_FILES", 14_500));
+    let small_dir = dir.path().join("small");
+    std::fs::create_dir(&small_dir).expect("mkdir");
+    for (i, t) in small.iter().enumerate() {
+        std::fs::write(small_dir.join(format!("{i:06}.txt")), t).expect("write");
+    }
+    let bytes: usize = small.iter().map(String::len).sum();
+    let command = ingest(&dir.path().join("data-small"), &small_dir);
+    let inputs: Vec<&str> = small.iter().map(String::as_str).collect();
+    let reader = reader_only(&inputs);
+    report(
+        &format!("{} small files", small.len()),
+        bytes,
+        command,
+        reader,
+    );
+}

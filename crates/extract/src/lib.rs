@@ -55,10 +55,11 @@ pub fn extract(doc: &Document) -> Result<Vec<Candidate>, ExtractError> {
 /// Candidates in `doc`, locations resolved with `locator`.
 ///
 /// A long text is read in blocks of whole paragraphs of at most
-/// [`BLOCK_BYTES`], each on its own, so reading time grows with the length
-/// of the text and not with its square: a report never runs across more
-/// than a few paragraphs, while some steps of the readers look at every
-/// mention of a paragraph-sized neighbourhood.
+/// [`BLOCK_BYTES`], each on its own (and on as many threads as the machine
+/// has), so reading time grows with the length of the text and not with
+/// its square: a report never runs across more than a few paragraphs,
+/// while some steps of the readers look at every mention of a
+/// paragraph-sized neighbourhood.
 pub fn extract_with(doc: &Document, locator: &dyn Locator) -> Result<Vec<Candidate>, ExtractError> {
     if doc.text.len() > MAX_INPUT_BYTES {
         return Err(ExtractError::TooLarge {
@@ -71,20 +72,61 @@ pub fn extract_with(doc: &Document, locator: &dyn Locator) -> Result<Vec<Candida
     if doc.text.len() <= BLOCK_BYTES {
         return Ok(pack.extract(doc, locator));
     }
-    let mut out = Vec::new();
-    for (offset, block) in blocks(&doc.text, BLOCK_BYTES) {
+    let parts = blocks(&doc.text, BLOCK_BYTES);
+    let read = |(offset, block): (usize, &str)| {
         let part = Document {
             text: block.to_string(),
             published: doc.published,
             source: doc.source.clone(),
             language: doc.language.clone(),
         };
-        for mut candidate in pack.extract(&part, locator) {
-            candidate.shift_evidence(offset);
-            out.push(candidate);
+        let mut candidates = pack.extract(&part, locator);
+        for c in &mut candidates {
+            c.shift_evidence(offset);
         }
+        candidates
+    };
+    Ok(in_parallel(&parts, read).into_iter().flatten().collect())
+}
+
+/// `f` of every item, in order, on as many threads as the machine offers:
+/// the blocks of a long text are independent. Plain scoped threads taking
+/// the next item from a shared counter, so the crate needs no thread pool.
+fn in_parallel<T: Sync + Copy, R: Send>(items: &[T], f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(|&item| f(item)).collect();
     }
-    Ok(out)
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&item) = items.get(i) else {
+                            break done;
+                        };
+                        done.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(done) => done,
+                // A worker that panicked takes its panic to the caller, as
+                // the same work on one thread would.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    results.sort_unstable_by_key(|r| r.0);
+    results.into_iter().map(|r| r.1).collect()
 }
 
 /// The size of the blocks a long text is read in.

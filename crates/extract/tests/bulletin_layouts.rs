@@ -109,3 +109,20 @@ fn counters_are_read_and_background_is_not_an_event() {
     assert_eq!(b.counters.formations_joined, Some(64));
     assert!(!b.excluded_target);
 }
+
+#[test]
+fn a_list_in_the_next_paragraph_belongs_to_the_total_before_it() {
+    let got = counts(
+        "The Russian side registered 9 ceasefire violations in the provinces of:\n\nIdlib - 6;\n\
+         Latakia - 3.\n\nThe Turkish side registered 2 violations in Aleppo province.",
+    );
+    assert_eq!(got.len(), 2);
+    assert_eq!(
+        governorates(&got[0]),
+        vec![("SY-ID", Some(6)), ("SY-LA", Some(3))]
+    );
+    // A list that does not add up to the total is not taken.
+    let got =
+        counts("The Russian side registered 9 ceasefire violations.\n\nIdlib - 2;\nLatakia - 3.");
+    assert!(got[0].by_governorate.iter().all(|g| g.count.is_none()));
+}

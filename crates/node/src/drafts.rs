@@ -1,7 +1,9 @@
 //! The review queue: texts read by `truce-extract`, kept as unsigned drafts
 //! in the node's data directory (`drafts/NNNNNN.json`) with the source text
-//! and the evidence spans of every candidate. Nothing here is ever filed:
-//! a member turns a candidate into a report, checks it, and signs it.
+//! and the evidence spans of every candidate, in compact JSON: a long text
+//! has tens of thousands of candidates, and indenting them multiplied the
+//! bytes written. Nothing here is ever filed: a member turns a candidate
+//! into a report, checks it, and signs it.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -214,8 +216,8 @@ impl DraftQueue {
                 bytes: 0,
             };
             for draft in &drafts {
-                let text = serde_json::to_string_pretty(draft)
-                    .map_err(|e| NodeError::Internal(e.to_string()))?;
+                let text =
+                    serde_json::to_string(draft).map_err(|e| NodeError::Internal(e.to_string()))?;
                 adding.bytes += text.len() as u64 + 16;
             }
             let (total, mine) = self.usage(by)?;
@@ -239,7 +241,7 @@ impl DraftQueue {
                 // one it was written for turned out to be taken.
                 if written != Some(next) {
                     draft.id = next;
-                    let text = serde_json::to_string_pretty(&draft)
+                    let text = serde_json::to_string(&draft)
                         .map_err(|e| NodeError::Internal(e.to_string()))?;
                     std::fs::write(temporary.path(), text + "\n")?;
                     temporary.as_file().sync_all()?;
@@ -477,8 +479,8 @@ impl Batch<'_> {
                 text: doc.text,
                 candidates,
             };
-            let text = serde_json::to_string_pretty(&draft)
-                .map_err(|e| NodeError::Internal(e.to_string()))?;
+            let text =
+                serde_json::to_string(&draft).map_err(|e| NodeError::Internal(e.to_string()))?;
             let temporary = self.queue.dir.join(format!(".draft-{:06}.tmp", self.next));
             std::fs::write(&temporary, text + "\n")?;
             // Linking fails if the id is taken (a writer that ignored the

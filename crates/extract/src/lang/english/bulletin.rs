@@ -221,11 +221,32 @@ pub fn read_bulletins(
         locator,
     };
     let mut read: Vec<(usize, BulletinCount)> = Vec::new();
-    for (i, seg) in segments.iter().enumerate() {
-        if let Some(count) = read_segment(text, seg, &found) {
-            covered.push(seg.span);
-            read.push((i, count));
+    let mut segments = segments;
+    for i in 0..segments.len() {
+        let Some(mut count) = read_segment(text, &segments[i], &found) else {
+            continue;
+        };
+        // "registered 9 violations in the provinces of:" with the list in
+        // the next paragraph: a total without a breakdown reads on into a
+        // paragraph that names no side, and keeps it where it adds up.
+        let next_start = segments.get(i + 1).map_or(text.len(), |s| s.span.start);
+        if count.total.is_some() && count.by_governorate.iter().all(|g| g.count.is_none()) {
+            if let Some(end) = next_paragraph_end(text, segments[i].span.end, next_start) {
+                let longer = Segment {
+                    span: Span::new(segments[i].span.start, end),
+                    ..segments[i]
+                };
+                if let Some(more) = read_segment(text, &longer, &found) {
+                    let sum: u32 = more.by_governorate.iter().filter_map(|g| g.count).sum();
+                    if more.total == count.total && Some(sum) == count.total {
+                        count = more;
+                        segments[i] = longer;
+                    }
+                }
+            }
         }
+        covered.push(segments[i].span);
+        read.push((i, count));
     }
     if read.is_empty() {
         return (counts, covered);
@@ -722,6 +743,16 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
         confidence: Confidence::new(confidence),
         evidence,
     })
+}
+
+/// The end of the paragraph after a segment that ended at a paragraph
+/// break, when it ends before `limit` (the next register's start).
+fn next_paragraph_end(text: &str, end: usize, limit: usize) -> Option<usize> {
+    let rest = text.get(end..limit)?;
+    let body = rest.strip_prefix("\n\n")?;
+    let start = end + 2;
+    let stop = body.find("\n\n").map_or(limit, |p| start + p);
+    (stop > start).then_some(stop)
 }
 
 /// How many paragraph breaks apart a summary and its detail may be.

@@ -106,3 +106,34 @@ fn one_meeting_told_twice_is_one_candidate() {
         .count();
     assert_eq!(meetings, 1, "{got:?}");
 }
+
+#[test]
+fn the_meeting_held_keeps_its_venue_and_the_next_one_has_none_yet() {
+    let got = events(
+        "All participants in the Tehran meeting had agreed to hold the next expert-level \
+         meeting on May 2.",
+        (2017, 4, 21),
+    );
+    let meetings: Vec<&truce_extract::Meeting> = got
+        .iter()
+        .filter_map(|c| match c {
+            Candidate::Meeting(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(meetings.len(), 2, "{got:?}");
+    let held = meetings
+        .iter()
+        .find(|m| !m.scheduled)
+        .expect("the meeting held");
+    assert_eq!(held.place.as_ref().map(|p| p.name.as_str()), Some("Tehran"));
+    let next = meetings
+        .iter()
+        .find(|m| m.scheduled)
+        .expect("the next meeting");
+    assert_eq!(next.place, None);
+    assert_eq!(
+        next.date.map(|d| d.start),
+        Some(jiff::civil::date(2017, 5, 2))
+    );
+}

@@ -237,7 +237,12 @@ pub fn read_bulletins(
                     ..segments[i]
                 };
                 if let Some(more) = read_segment(text, &longer, &found) {
-                    let sum: u32 = more.by_governorate.iter().filter_map(|g| g.count).sum();
+                    // Saturating: a text may carry absurd numbers.
+                    let sum = more
+                        .by_governorate
+                        .iter()
+                        .filter_map(|g| g.count)
+                        .fold(0u32, u32::saturating_add);
                     if more.total == count.total && Some(sum) == count.total {
                         count = more;
                         segments[i] = longer;

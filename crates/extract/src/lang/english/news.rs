@@ -86,6 +86,15 @@ const VENUES: &[&str] = &[
     "Brussels",
 ];
 
+/// A venue naming a meeting: "the Tehran meeting", "the Astana talks".
+static EARLIER_MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?-u:\b)the\s+(?P<venue>{})\s+(?:meeting|talks|round|summit|session)s?(?-u:\b)",
+        VENUES.join("|")
+    ))
+    .expect("constant pattern")
+});
+
 /// A sentence's place in its document, with what was found in it.
 struct Sentence {
     span: Span,
@@ -227,7 +236,29 @@ pub fn read_news(
         match choose_trigger(body, span.start, &triggers, &actors) {
             Some(trigger) if trigger.event_type == EventType::Meeting => {
                 let found = MeetingFound { trigger, actors: &actors, locs: &locs, anchors: &anchors };
-                let meeting = read_meeting(text, &sentence, &found, own_date.or(para_date), published);
+                let mut meeting = read_meeting(text, &sentence, &found, own_date.or(para_date), published);
+                // "participants in the Tehran meeting agreed to hold the next
+                // meeting on May 2": the venue names the meeting held, not
+                // the one announced.
+                if let Some(held) = meeting.scheduled.then(|| earlier_meeting(text, span)).flatten() {
+                    if meeting.place.as_ref().is_some_and(|p| p.name == held.0.name) {
+                        meeting.place = None;
+                        meeting.evidence.retain(|e| e.field != "place");
+                    }
+                    out.push(Candidate::Meeting(Meeting {
+                        place: Some(held.0),
+                        date: None,
+                        level: None,
+                        participants: Vec::new(),
+                        observers: Vec::new(),
+                        scheduled: false,
+                        confidence: Confidence::new(0.5),
+                        evidence: vec![
+                            Evidence { field: "type".into(), span: held.1 },
+                            Evidence { field: "place".into(), span: held.1 },
+                        ],
+                    }));
+                }
                 out.push(Candidate::Meeting(meeting));
             }
             Some(trigger)
@@ -508,6 +539,28 @@ fn build_event(
         confidence: Confidence::new(confidence),
         evidence,
     }
+}
+
+/// "the Tehran meeting", "the Astana talks" in a sentence announcing the
+/// next meeting: a meeting already held at that venue, and where it is
+/// named.
+fn earlier_meeting(text: &str, span: Span) -> Option<(Location, Span)> {
+    let body = &text[span.start..span.end];
+    if !super::text::contains_ci(body, "next") {
+        return None;
+    }
+    let c = EARLIER_MEETING.captures(body)?;
+    let venue = c.name("venue")?;
+    let whole = c.get(0)?;
+    Some((
+        Location {
+            name: venue.as_str().to_string(),
+            governorate: None,
+            lat: None,
+            lon: None,
+        },
+        Span::new(span.start + whole.start(), span.start + whole.end()),
+    ))
 }
 
 /// The sentence around `at`: from the last sentence end before it to the

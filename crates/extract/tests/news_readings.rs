@@ -36,6 +36,24 @@ fn killing_n_is_killed() {
 }
 
 #[test]
+fn killed_and_injured_in_one_clause_are_each_their_own() {
+    let got = events(
+        "Rebel shelling on Aleppo killed three civilians and injured five on Sunday.",
+        (2020, 4, 15),
+    );
+    let e = only_events(&got)[0];
+    let of = |kind: CasualtyKind| -> u32 {
+        e.casualties
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.count.best)
+            .sum()
+    };
+    assert_eq!(of(CasualtyKind::Killed), 3, "{e:?}");
+    assert_eq!(of(CasualtyKind::Injured), 5, "{e:?}");
+}
+
+#[test]
 fn the_country_of_a_ban_is_not_a_party() {
     let got = events(
         "Militants of Hayat Tahrir al-Sham (a terrorist organisation banned in Russia) shelled \

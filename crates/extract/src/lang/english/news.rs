@@ -364,7 +364,10 @@ fn casualties_in(text: &str, span: Span) -> Vec<(Casualty, Span)> {
     let body = &text[span.start..span.end];
     let mut out: Vec<(Casualty, Span)> = Vec::new();
     let mut taken: Vec<Span> = Vec::new();
-    for re in [&*CASUALTY_AFTER, &*CASUALTY_BEFORE] {
+    // A verb right before its count ("killed three civilians and injured
+    // five") is read first: the count-first pattern would otherwise take
+    // "three civilians and injured" as three injured.
+    for re in [&*CASUALTY_BEFORE, &*CASUALTY_AFTER] {
         for c in re.captures_iter(body) {
             let (Some(m), Some(q), Some(kind)) = (c.get(0), c.name("q"), c.name("kind")) else {
                 continue;

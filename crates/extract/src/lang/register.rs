@@ -757,7 +757,20 @@ fn counters(
 ) -> Option<(Counters, Vec<(&'static str, Span)>)> {
     let mut counters = Counters::default();
     let mut spans = Vec::new();
-    for s in sentences {
+    // Clauses: an Arabic sentence gives both counters, a comma apart.
+    let clauses = sentences.iter().flat_map(|s| {
+        let mut start = s.start;
+        text[s.start..s.end]
+            .match_indices('،')
+            .map(|(i, c)| s.start + i + c.len())
+            .chain(std::iter::once(s.end))
+            .map(move |end| {
+                let clause = Span::new(start, end);
+                start = end;
+                clause
+            })
+    });
+    for s in clauses {
         let sentence = &text[s.start..s.end];
         let lower = sentence.to_lowercase();
         let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
@@ -787,13 +800,50 @@ fn counters(
     (!counters.is_empty()).then_some((counters, spans))
 }
 
-/// The last run of digits in `s`: value, start and length.
+/// The last number in `s`, thousands grouped by a dot, comma or space or
+/// not ("2.381", "2,381", "2381"): value, start and length.
 fn last_number(s: &str) -> Option<(u32, usize, usize)> {
     let bytes = s.as_bytes();
     let end = bytes.iter().rposition(u8::is_ascii_digit)? + 1;
     let mut start = end;
-    while start > 0 && bytes[start - 1].is_ascii_digit() {
-        start -= 1;
+    loop {
+        while start > 0 && bytes[start - 1].is_ascii_digit() {
+            start -= 1;
+        }
+        // A separator counts when a group of exactly three digits follows
+        // it and digits precede it.
+        let group = (start..end)
+            .take_while(|&i| bytes[i].is_ascii_digit())
+            .count();
+        if start >= 2
+            && matches!(bytes[start - 1], b'.' | b',' | b' ')
+            && bytes[start - 2].is_ascii_digit()
+            && group == 3
+        {
+            start -= 1;
+            continue;
+        }
+        break;
     }
-    Some((s[start..end].parse().ok()?, start, end - start))
+    let digits: String = s[start..end].chars().filter(char::is_ascii_digit).collect();
+    Some((digits.parse().ok()?, start, end - start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_number;
+
+    #[test]
+    fn counters_read_grouped_thousands() {
+        assert_eq!(last_number("sayısı 2.381 oldu").map(|n| n.0), Some(2381));
+        assert_eq!(last_number("has reached 2,381.").map(|n| n.0), Some(2381));
+        assert_eq!(
+            last_number("не изменилось - 1 521").map(|n| n.0),
+            Some(1521)
+        );
+        assert_eq!(last_number("وهو 234.").map(|n| n.0), Some(234));
+        // A date before a count is not one number with it.
+        assert_eq!(last_number("on 12.05, 64").map(|n| n.0), Some(64));
+        assert_eq!(last_number("none"), None);
+    }
 }

@@ -831,7 +831,48 @@ fn last_number(s: &str) -> Option<(u32, usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::last_number;
+    use super::{forms, last_number, Inflection};
+
+    #[test]
+    fn names_take_their_inflected_forms() {
+        let ru = |base: &str| forms(base, Inflection::Russian);
+        assert!(ru("Латакия").contains(&"Латакии".to_string()));
+        assert!(ru("Идлиб").contains(&"Идлиба".to_string()));
+        assert!(ru("Дамаск").contains(&"Дамаске".to_string()));
+        assert!(ru("Хама").contains(&"Хамы".to_string()));
+        assert_eq!(ru("Деръа"), vec!["Деръа".to_string()]);
+        assert_eq!(ru("Алеппо"), vec!["Алеппо".to_string()]);
+        let ar = forms("اللاذقية", Inflection::Arabic);
+        assert!(ar.contains(&"لاذقية".to_string()));
+        assert!(forms("إدلب", Inflection::Arabic).contains(&"ادلب".to_string()));
+        assert!(forms("حماة", Inflection::Arabic).contains(&"حماه".to_string()));
+    }
+
+    #[test]
+    fn inflected_and_prefixed_names_are_found_and_words_containing_them_are_not() {
+        let found = |text: &str, rules: &super::Rules| -> Vec<&'static str> {
+            super::matcher(rules)
+                .find(text, rules.inflection)
+                .iter()
+                .map(|g| g.code)
+                .collect()
+        };
+        let ru = &*super::super::russian::RULES;
+        assert_eq!(
+            found("в Латакии, Идлибе, Риф-Дамаске и Дамаске; Хамас", ru),
+            vec!["SY-LA", "SY-ID", "SY-RD", "SY-DI"]
+        );
+        let tr = &*super::super::turkish::RULES;
+        assert_eq!(
+            found("İdlib'de, Halep'te, Hama'da ve Şamil", tr),
+            vec!["SY-ID", "SY-HL", "SY-HM"]
+        );
+        let ar = &*super::super::arabic::RULES;
+        assert_eq!(
+            found("في إدلب وحماة وباللاذقية ومحافظة ريف دمشق", ar),
+            vec!["SY-ID", "SY-HM", "SY-LA", "SY-RD"]
+        );
+    }
 
     #[test]
     fn counters_read_grouped_thousands() {

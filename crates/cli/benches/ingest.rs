@@ -3,6 +3,9 @@
 //! the reader alone (read + extract, in this process, on the same inputs)
 //! as the ceiling. `cargo bench -p truce-cli --bench ingest`.
 //! TRUCE_BENCH_LARGE_MB and TRUCE_BENCH_SMALL_FILES change the sizes.
+//! Each figure is given per second of wall time and per second of CPU time
+//! (user and system, all threads): on a shared machine wall time measures
+//! the neighbours too, CPU time does not.
 
 use std::path::Path;
 use std::process::Command;
@@ -71,7 +74,32 @@ fn small_texts(texts: &[String], files: usize) -> Vec<String> {
         .collect()
 }
 
-fn ingest(data_dir: &Path, input: &Path) -> f64 {
+/// CPU seconds (user and system) used so far by this process, or by its
+/// children that have ended.
+fn cpu_seconds(children: bool) -> f64 {
+    let who = if children {
+        libc::RUSAGE_CHILDREN
+    } else {
+        libc::RUSAGE_SELF
+    };
+    // SAFETY: getrusage writes into the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(who, &mut usage);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Wall and CPU seconds of `f`.
+struct Took {
+    wall: f64,
+    cpu: f64,
+}
+
+fn ingest(data_dir: &Path, input: &Path) -> Took {
+    let cpu_start = cpu_seconds(true);
     let start = Instant::now();
     let output = Command::new(env!("CARGO_BIN_EXE_truce"))
         .args(["--data-dir"])
@@ -81,20 +109,24 @@ fn ingest(data_dir: &Path, input: &Path) -> f64 {
         .args(["--published", "2020-04-14"])
         .output()
         .expect("truce runs");
-    let took = start.elapsed().as_secs_f64();
+    let wall = start.elapsed().as_secs_f64();
     assert!(
         output.status.success(),
         "truce ingest failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    took
+    Took {
+        wall,
+        cpu: cpu_seconds(true) - cpu_start,
+    }
 }
 
 /// The reader alone on the same inputs, on as many threads as the command
 /// uses (files in parallel, and a long text's blocks in parallel).
-fn reader_only(inputs: &[&str]) -> f64 {
+fn reader_only(inputs: &[&str]) -> Took {
     use rayon::prelude::*;
     let published = Some(jiff::civil::date(2020, 4, 14));
+    let cpu_start = cpu_seconds(false);
     let start = Instant::now();
     let found: usize = inputs
         .par_iter()
@@ -109,17 +141,27 @@ fn reader_only(inputs: &[&str]) -> f64 {
                 .sum::<usize>()
         })
         .sum();
-    let took = start.elapsed().as_secs_f64();
+    let wall = start.elapsed().as_secs_f64();
     assert!(found > 0);
-    took
+    Took {
+        wall,
+        cpu: cpu_seconds(false) - cpu_start,
+    }
 }
 
-fn report(name: &str, bytes: usize, command: f64, reader: f64) {
+fn report(name: &str, bytes: usize, command: Took, reader: Took) {
     let mb = bytes as f64 / 1e6;
     println!(
-        "{name:<34} {mb:>6.1} MB: truce ingest {:>6.1} MB/s ({command:.2} s); reader alone {:>6.1} MB/s ({reader:.2} s)",
-        mb / command,
-        mb / reader
+        "{name:<18} {mb:>5.1} MB: truce ingest {:>5.1} MB/s wall ({:.2} s), {:>5.1} MB/s CPU ({:.2} s); \
+         reader alone {:>5.1} MB/s wall ({:.2} s), {:>5.1} MB/s CPU ({:.2} s)",
+        mb / command.wall,
+        command.wall,
+        mb / command.cpu,
+        command.cpu,
+        mb / reader.wall,
+        reader.wall,
+        mb / reader.cpu,
+        reader.cpu,
     );
 }
 

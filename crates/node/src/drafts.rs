@@ -481,13 +481,16 @@ impl Batch<'_> {
             };
             let text =
                 serde_json::to_string(&draft).map_err(|e| NodeError::Internal(e.to_string()))?;
-            let temporary = self.queue.dir.join(format!(".draft-{:06}.tmp", self.next));
-            std::fs::write(&temporary, text + "\n")?;
-            // Linking fails if the id is taken (a writer that ignored the
-            // lock), so no draft is ever replaced.
-            let linked = std::fs::hard_link(&temporary, self.queue.path(self.next));
-            std::fs::remove_file(&temporary)?;
-            linked?;
+            // Written in place, created only if the id is free (a writer
+            // that ignored the lock), so no draft is ever replaced; a
+            // temporary file and a link for each draft cost the file system
+            // more than the reading. A draft cut short by a crash before
+            // `finish` is refused when read.
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(self.queue.path(self.next))?;
+            std::io::Write::write_all(&mut file, (text + "\n").as_bytes())?;
             self.next += 1;
             stored.push(draft);
         }

@@ -46,6 +46,12 @@ UNDOF_PARENT = "SY-QU"
 # Natural Earth's name_ar is "محافظة X" ("X governorate"); the bare name matches
 # how the English `name` is given.
 AR_GOVERNORATE_PREFIX = "محافظة "
+# Natural Earth's name_fa is "استان X" ("province X"), bare here likewise.
+FA_GOVERNORATE_PREFIX = "استان "
+# The governorate names kept besides English, by language (ISO 639-1): the
+# languages of the guarantors' and the host's own bulletins and press.
+OTHER_LANGUAGES = ("ar", "ru", "tr", "fa")
+PREFIXES = {"ar": AR_GOVERNORATE_PREFIX, "fa": FA_GOVERNORATE_PREFIX}
 # Coordinates are rounded to 1e-5 degree (about 1 m): far finer than the
 # source's own accuracy, and it keeps the file small.
 GRID = 1e-5
@@ -165,18 +171,33 @@ def derive_admin1(build_json, source_note):
     for code in sorted(by_code):
         p = by_code[code]["properties"]
         geom = clean_geometry(shape(by_code[code]["geometry"]))
-        name_ar = p.get("name_ar") or None
-        if name_ar and name_ar.startswith(AR_GOVERNORATE_PREFIX):
-            name_ar = name_ar[len(AR_GOVERNORATE_PREFIX):]
         props = {"code": code, "name": p["name_en"]}
-        if name_ar:
-            props["name_ar"] = name_ar
+        for lang in OTHER_LANGUAGES:
+            name = p.get(f"name_{lang}") or None
+            prefix = PREFIXES.get(lang)
+            if name and prefix and name.startswith(prefix):
+                name = name[len(prefix):]
+            if name:
+                props[f"name_{lang}"] = name
         gn = (p.get("gn_a1_code") or "").split(".")[-1]
         if not gn:
             sys.exit(f"{code}: Natural Earth gives no GeoNames admin1 code")
         gn_to_iso[gn] = code
         out.append({"type": "Feature", "properties": props,
                     "geometry": round_coords(mapping(geom))})
+
+    # A name two governorates share names neither: Natural Earth gives Rif
+    # Dimashq the Russian name of Damascus ("Дамаск"), which would send every
+    # Damascus count in a Russian bulletin to the wrong governorate.
+    # variants.tsv spells such names by hand.
+    for lang in OTHER_LANGUAGES:
+        key = f"name_{lang}"
+        names = [f["properties"].get(key) for f in out]
+        for f in out:
+            if f["properties"].get(key) and names.count(f["properties"][key]) > 1:
+                print(f"{f['properties']['code']}: {key} {f['properties'][key]!r} is shared; dropped",
+                      file=sys.stderr)
+                del f["properties"][key]
 
     # One feature a line keeps diffs of a rerun readable.
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in out]

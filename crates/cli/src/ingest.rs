@@ -3,13 +3,15 @@
 //! filed on its own: a member reviews a draft, turns a candidate into a
 //! report file, edits it, and signs it with `truce report --file`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use jiff::civil::Date;
-use truce_extract::{Candidate, Event, EventType, Format};
+use rayon::prelude::*;
+use truce_extract::{Candidate, Document, Event, EventType, Format};
 use truce_model::{
     Actor, GeoPrecision, Location as Place, ReportFields, Source, SourceKind, TimePrecision,
     ViolationType,
@@ -108,43 +110,72 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
         FormatArg::Atom => Format::Atom,
     };
     let queue = DraftQueue::in_data_dir(&location.data_dir);
+    let mut batch = queue.batch()?;
     let (mut drafted, mut failed) = (0, 0);
-    for path in files(&args.paths)? {
-        let outcome = read_input(&path).and_then(|bytes| {
+    let paths = files(&args.paths)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // Files are read and extracted many at a time, and their drafts written
+    // in the order of the files, so ids follow the order of the arguments.
+    for chunk in paths.chunks(256) {
+        let read: Vec<Result<Read>> = chunk
+            .par_iter()
+            .map(|path| read_file(path, format, args.published))
+            .collect();
+        for (path, outcome) in chunk.iter().zip(read) {
             let origin = path.display().to_string();
-            Ok(truce_node::drafts::ingest(
-                &queue,
-                None,
-                &origin,
-                &bytes,
-                format,
-                args.published,
-            )?)
-        });
-        match outcome {
-            Ok(drafts) => {
-                for draft in &drafts {
-                    println!(
-                        "draft {}: {} candidates from {}",
-                        draft.id,
-                        draft.candidates.len(),
-                        draft.origin
-                    );
+            match outcome.and_then(|read| Ok(batch.add(&origin, read)?)) {
+                Ok(drafts) => {
+                    for draft in &drafts {
+                        writeln!(
+                            out,
+                            "draft {}: {} candidates from {}",
+                            draft.id,
+                            draft.candidates.len(),
+                            printable(&draft.origin)
+                        )?;
+                    }
+                    drafted += drafts.len();
                 }
-                drafted += drafts.len();
-            }
-            Err(error) => {
-                failed += 1;
-                eprintln!("skipped {}: {error:#}", path.display());
+                Err(error) => {
+                    failed += 1;
+                    out.flush()?;
+                    eprintln!("skipped {}: {error:#}", path.display());
+                }
             }
         }
     }
+    batch.finish()?;
+    out.flush()?;
+    drop(out);
     println!("{drafted} drafts with candidates; review them with `truce drafts list`");
     Ok(if failed > 0 && drafted == 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The documents of one file that have candidates, with them.
+type Read = Vec<(Document, Vec<Candidate>)>;
+
+/// One file read and extracted. A reader that fails on one text must not
+/// end a run over a directory: that text is skipped with the reason, like
+/// one the reader refuses.
+fn read_file(path: &Path, format: Format, published: Option<Date>) -> Result<Read> {
+    let bytes = read_input(path)?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        truce_node::drafts::read_text(&bytes, format, published)
+    }))
+    .map_err(|panic| anyhow::anyhow!("the reader failed on this text: {}", panic_message(&panic)))?
+    .map_err(anyhow::Error::from)
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a bug in the reader")
 }
 
 pub fn drafts(location: &Location, command: DraftsCommand) -> Result<ExitCode> {

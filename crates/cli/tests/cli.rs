@@ -438,6 +438,53 @@ on_both_backends!(
 );
 
 #[test]
+fn ingest_skips_the_files_it_cannot_read_with_the_reason_and_goes_on() {
+    let node = Node {
+        dir: tempfile::tempdir().unwrap(),
+        database: None,
+    };
+    let texts = tempfile::tempdir().unwrap();
+    std::fs::write(texts.path().join("a-binary.txt"), [0u8, 159, 146, 150, 0]).unwrap();
+    write(
+        texts.path(),
+        "b-persian.txt",
+        "طرف روسیه در ۲۴ ساعت گذشته هفت مورد تیراندازی را در استان لاذقیه ثبت کرد",
+    );
+    write(
+        texts.path(),
+        "c-bulletin.txt",
+        "The Russian side registered 7 cases of firing in Latakia \u{2013} 6 and \u{201c}Aleppo\u{201d} \u{2013} 1.",
+    );
+    write(
+        texts.path(),
+        "d-russian.txt",
+        "Российской стороной зафиксировано 3 обстрела в провинции Деръа.",
+    );
+    let output = node.truce(&[
+        "ingest",
+        texts.path().to_str().unwrap(),
+        "--published",
+        "2020-04-14",
+    ]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("a-binary.txt") && stderr.contains("binary input"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("b-persian.txt") && stderr.contains("unsupported language: fa"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("2 drafts with candidates"), "{stdout}");
+    let russian = node.ok(&["drafts", "show", "2"]);
+    assert!(russian.contains("governorate:SY-DR"), "{russian}");
+}
+
+#[test]
 fn ingested_texts_become_drafts_that_a_member_signs() {
     let node = Node {
         dir: tempfile::tempdir().unwrap(),

@@ -1,5 +1,7 @@
 //! Print precision and recall per field on the project's test set:
-//! `cargo run -p truce-extract --example evaluate [-- --failures]`.
+//! `cargo run -p truce-extract --example evaluate [-- --failures]`. The
+//! layouts set is scored per language: each field name starts with its
+//! ISO 639-1 code.
 
 #[path = "../tests/support/eval.rs"]
 mod eval;
@@ -8,6 +10,8 @@ const BULLETINS: &str = include_str!("../testdata/bulletins.toml");
 const NEWS: &str = include_str!("../testdata/news.toml");
 const HELDOUT_BULLETINS: &str = include_str!("../testdata/heldout_bulletins.toml");
 const HELDOUT_NEWS: &str = include_str!("../testdata/heldout_news.toml");
+const LAYOUTS: &str = include_str!("../testdata/layouts.toml");
+const HELDOUT_LAYOUTS: &str = include_str!("../testdata/layouts_heldout.toml");
 
 fn main() {
     let failures = std::env::args().any(|a| a == "--failures");
@@ -23,6 +27,23 @@ fn main() {
         println!(
             "== {name}: {} bulletins, {} news events",
             report.bulletins, report.news_events
+        );
+        print!("{}", report.table());
+        if failures {
+            for f in &report.failures {
+                println!("  {f}");
+            }
+        }
+        println!();
+    }
+    for (name, set) in [
+        ("layouts of published bulletins", LAYOUTS),
+        ("held-out layouts (not tuned on)", HELDOUT_LAYOUTS),
+    ] {
+        let report = eval::evaluate_layouts(set);
+        println!(
+            "== {name}, by language (en, ru, ar, tr): {} bulletins",
+            report.bulletins
         );
         print!("{}", report.table());
         if failures {

@@ -127,13 +127,52 @@ pub struct Confirmation {
     pub count: Option<u32>,
 }
 
+/// One count the text gives for several governorates together ("4 cases
+/// in the provinces of Idlib and Hama"). Never split: how the count divides
+/// is not in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CombinedCount {
+    /// ISO 3166-2 codes, in the order the text names them.
+    pub codes: Vec<String>,
+    pub count: u32,
+}
+
+/// Running totals a bulletin ends with; they describe the whole process,
+/// not the day's register.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    /// Settlements that have joined the reconciliation process.
+    pub settlements_reconciled: Option<u32>,
+    /// Armed formations that have declared that they observe the ceasefire.
+    pub formations_joined: Option<u32>,
+}
+
+impl Counters {
+    pub fn is_empty(&self) -> bool {
+        self.settlements_reconciled.is_none() && self.formations_joined.is_none()
+    }
+}
+
 /// One guarantor's daily register as a bulletin states it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BulletinCount {
     pub side: Guarantor,
     pub period: Option<DateRange>,
+    /// The total the body of the text gives (or the sum of its counts).
     pub total: Option<u32>,
+    /// A different total for this side in the headline: the body's is
+    /// taken, this one kept so that a reviewer sees the discrepancy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline_total: Option<u32>,
     pub by_governorate: Vec<GovernorateCount>,
+    /// Counts over several governorates together, kept whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub combined: Vec<CombinedCount>,
+    /// The bulletin's running totals, on the register of the side that
+    /// publishes them (the Russian, whose Centre keeps them), else on the
+    /// first.
+    #[serde(default, skip_serializing_if = "Counters::is_empty")]
+    pub counters: Counters,
     pub violation_types: Vec<ViolationType>,
     pub confirmations: Vec<Confirmation>,
     /// The bulletin says the target was a group excluded from the ceasefire,
@@ -239,6 +278,19 @@ impl Candidate {
             Candidate::BulletinCount(b) => b.confidence,
             Candidate::Event(e) => e.confidence,
             Candidate::Meeting(m) => m.confidence,
+        }
+    }
+
+    /// Moves every evidence span `by` bytes on: a candidate read from a
+    /// block of a longer text, placed in that text.
+    pub fn shift_evidence(&mut self, by: usize) {
+        let evidence = match self {
+            Candidate::BulletinCount(b) => &mut b.evidence,
+            Candidate::Event(e) => &mut e.evidence,
+            Candidate::Meeting(m) => &mut m.evidence,
+        };
+        for e in evidence {
+            e.span = Span::new(e.span.start + by, e.span.end + by);
         }
     }
 

@@ -8,7 +8,8 @@ use crate::lang::{self, Language};
 /// One text to extract from: a plain file, an HTML page, or one feed item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
-    /// Plain text, markup removed; evidence spans are byte ranges into it.
+    /// Plain text, markup removed and normalised; evidence spans are byte
+    /// ranges into it.
     pub text: String,
     /// Publication date, the anchor for "on Saturday" or "over the past 24
     /// hours". Feeds give one per item; for plain text the caller may set it.
@@ -20,9 +21,13 @@ pub struct Document {
 }
 
 impl Document {
-    /// A document from text, detecting its language.
+    /// A document from text, normalised (see [`crate::normalise`]), detecting
+    /// its language.
     pub fn new(text: impl Into<String>, published: Option<Date>, source: Option<String>) -> Self {
-        let text = text.into();
+        let mut text = text.into();
+        if let std::borrow::Cow::Owned(normalised) = crate::normalise::normalise(&text) {
+            text = normalised;
+        }
         let language = lang::detect(&text);
         Document {
             text,

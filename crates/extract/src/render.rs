@@ -31,7 +31,14 @@ pub fn render_evidence(text: &str, candidates: &[Candidate]) -> String {
     for e in spans {
         open.retain(|o| o.span.end > e.span.start);
         let crosses = open.iter().any(|o| e.span.end > o.span.end);
-        let duplicate = kept.iter().any(|k| k.span == e.span && k.field == e.field);
+        // Sorted by start, a duplicate can only be among the last kept
+        // spans with the same start; searching all of them made rendering
+        // quadratic in the number of spans.
+        let duplicate = kept
+            .iter()
+            .rev()
+            .take_while(|k| k.span.start == e.span.start)
+            .any(|k| k.span == e.span && k.field == e.field);
         if !crosses && !duplicate {
             open.push(e);
             kept.push(e);

@@ -77,21 +77,33 @@ fn binary_and_unknown_encoding_are_refused() {
 }
 
 #[test]
-fn unsupported_languages_are_named_not_guessed() {
+fn russian_arabic_and_turkish_bulletins_are_read_and_persian_is_named_not_guessed() {
     let cases = [
-        ("За прошедшие сутки российской стороной зарегистрировано 7 обстрелов в провинции Латакия.", "ru"),
-        ("سجل الجانب الروسي خلال الساعات الماضية سبع حالات إطلاق نار في محافظة اللاذقية", "ar"),
-        ("Son 24 saatte Türk tarafı İdlib'de dört ateşkes ihlali kaydetti ve bu ihlaller onaylandı.", "tr"),
-        ("طرف روسیه در ۲۴ ساعت گذشته هفت مورد تیراندازی را در استان لاذقیه ثبت کرد", "fa"),
+        ("За прошедшие сутки российской стороной зарегистрировано 7 обстрелов в провинции Латакия.", "ru", "russia", "SY-LA", 7),
+        ("سجل الجانب الروسي خلال الساعات الماضية سبع حالات إطلاق نار في محافظة اللاذقية", "ar", "russia", "SY-LA", 7),
+        ("Son 24 saatte Türk tarafı İdlib'de dört ateşkes ihlali kaydetti ve bu ihlaller onaylandı.", "tr", "turkey", "SY-ID", 4),
     ];
-    for (text, code) in cases {
+    for (text, code, side, governorate, count) in cases {
         let docs = read(text.as_bytes(), Format::Text).unwrap();
         assert_eq!(docs[0].language.code(), code);
-        assert_eq!(
-            extract(&docs[0]),
-            Err(ExtractError::UnsupportedLanguage(code.into()))
-        );
+        let cands = extract(&docs[0]).unwrap();
+        assert_eq!(cands.len(), 1, "{code}: {cands:?}");
+        let truce_extract::Candidate::BulletinCount(b) = &cands[0] else {
+            panic!("{code}: a bulletin count");
+        };
+        assert_eq!(b.side.as_str(), side, "{code}");
+        assert_eq!(b.total, Some(count), "{code}");
+        assert_eq!(b.by_governorate.len(), 1, "{code}");
+        assert_eq!(b.by_governorate[0].code, governorate, "{code}");
+        assert_eq!(b.by_governorate[0].count, Some(count), "{code}");
     }
+    let fa = "طرف روسیه در ۲۴ ساعت گذشته هفت مورد تیراندازی را در استان لاذقیه ثبت کرد";
+    let docs = read(fa.as_bytes(), Format::Text).unwrap();
+    assert_eq!(docs[0].language.code(), "fa");
+    assert_eq!(
+        extract(&docs[0]),
+        Err(ExtractError::UnsupportedLanguage("fa".into()))
+    );
     let en = read(
         b"The Turkish side registered 2 cases of firing in Idlib.",
         Format::Text,
@@ -160,4 +172,24 @@ fn non_ascii_between_side_and_verb_does_not_panic() {
         let doc = Document::new(text, Some(jiff::civil::date(2017, 5, 6)), None);
         let _ = extract(&doc);
     }
+}
+
+/// The same bulletin with typographic dashes, quotes, spaces and
+/// Arabic-Indic digits reads as with their ASCII spellings.
+#[test]
+fn typographic_variants_read_like_ascii() {
+    let published = Some(jiff::civil::date(2020, 4, 14));
+    let plain = "The Russian side registered 9 violations: \"Idlib\" - 5, Latakia - 4.";
+    let fancy = "The Russian\u{a0}side registered \u{663} violations: \u{201c}Idlib\u{201d} \u{2013} 5, Latakia\u{202f}\u{2014} 4.";
+    let fancy = fancy.replacen('\u{663}', "\u{669}", 1);
+    let read = |text: &str| {
+        let doc = Document::new(text, published, None);
+        let cands = extract(&doc).expect("English");
+        (doc.text.clone(), cands)
+    };
+    let (plain_text, plain_cands) = read(plain);
+    let (fancy_text, fancy_cands) = read(&fancy);
+    assert_eq!(fancy_text, plain_text);
+    assert_eq!(fancy_cands, plain_cands);
+    assert!(!plain_cands.is_empty());
 }

@@ -1,5 +1,6 @@
 //! Reading the admin-1 GeoJSON: one Feature per governorate, with `code`, `name`,
-//! optional `name_ar`, and a Polygon or MultiPolygon in lon/lat.
+//! optional `name_ar`, `name_ru`, `name_tr` and `name_fa`, and a Polygon or
+//! MultiPolygon in lon/lat.
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{Feature, GeoJson, GeometryValue, Position};
@@ -57,10 +58,18 @@ fn required_property(feature: &Feature, key: &str) -> Result<String, String> {
 fn parse_feature(feature: &Feature) -> Result<Governorate, String> {
     let code = required_property(feature, "code")?;
     let name = required_property(feature, "name")?;
-    let name_ar = string_property(feature, "name_ar")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
+    let other_name = |key: &str| {
+        string_property(feature, key)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let (name_ar, name_ru, name_tr, name_fa) = (
+        other_name("name_ar"),
+        other_name("name_ru"),
+        other_name("name_tr"),
+        other_name("name_fa"),
+    );
     let geometry = feature
         .geometry
         .as_ref()
@@ -87,6 +96,9 @@ fn parse_feature(feature: &Feature) -> Result<Governorate, String> {
         code,
         name,
         name_ar,
+        name_ru,
+        name_tr,
+        name_fa,
         variants: Vec::new(),
         boundary,
     })

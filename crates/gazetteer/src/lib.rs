@@ -68,10 +68,31 @@ pub struct Governorate {
     pub name: String,
     /// Arabic name, where the source has one.
     pub name_ar: Option<String>,
+    /// Russian, Turkish and Persian names, where the source has one that
+    /// names no other governorate. They are not searched in free text (the
+    /// Turkish "Şam" folds to an English name); the readers of those
+    /// languages build their own matchers from [`Governorate::name_in`].
+    pub name_ru: Option<String>,
+    pub name_tr: Option<String>,
+    pub name_fa: Option<String>,
     /// Other spellings, from variants.tsv.
     pub variants: Vec<String>,
     /// Boundary in lon/lat (WGS84).
     pub boundary: geo::MultiPolygon<f64>,
+}
+
+impl Governorate {
+    /// The name in the language with ISO 639-1 code `lang`, where known.
+    pub fn name_in(&self, lang: &str) -> Option<&str> {
+        match lang {
+            "en" => Some(&self.name),
+            "ar" => self.name_ar.as_deref(),
+            "ru" => self.name_ru.as_deref(),
+            "tr" => self.name_tr.as_deref(),
+            "fa" => self.name_fa.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// A populated place.

@@ -88,19 +88,19 @@ async fn unreadable_input_is_refused_with_a_reason() {
         .await;
     assert_eq!(binary.status, StatusCode::BAD_REQUEST, "{}", binary.text);
     assert_eq!(binary.json()["field"], "body");
-    let russian = node
+    let persian = node
         .request(
             Method::POST,
             "/api/v1/ingest",
             node.token(Who::Guarantor),
-            Body::from("За последние сутки российская сторона зарегистрировала семь нарушений режима прекращения огня в провинции Латакия."),
+            Body::from("طرف روسیه در ۲۴ ساعت گذشته هفت مورد تیراندازی را در استان لاذقیه ثبت کرد"),
         )
         .await;
-    assert_eq!(russian.status, StatusCode::BAD_REQUEST, "{}", russian.text);
+    assert_eq!(persian.status, StatusCode::BAD_REQUEST, "{}", persian.text);
     assert!(
-        russian.text.contains("unsupported language"),
+        persian.text.contains("unsupported language"),
         "{}",
-        russian.text
+        persian.text
     );
     let format = node
         .request(

@@ -8,7 +8,15 @@
 //! [`crate::ExtractError::UnsupportedLanguage`] rather than read with English
 //! patterns, which would produce confident nonsense.
 
+mod arabic;
 pub mod english;
+mod register;
+mod russian;
+mod turkish;
+
+pub use arabic::Arabic;
+pub use russian::Russian;
+pub use turkish::Turkish;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,9 +33,10 @@ pub enum Language {
     Ru,
     Tr,
     Fa,
-    /// Another language, by the code `whatlang` gives (ISO 639-3).
+    /// Another language, by its ISO 639-1 code.
     Other(String),
-    /// Too little text to tell (no letters, or a handful of words).
+    /// Too little text to tell (no letters, or a handful of words); its
+    /// code is "und", ISO 639's "undetermined", which 639-1 lacks.
     Unknown,
 }
 
@@ -57,10 +66,14 @@ pub trait LanguagePack: Sync {
 
 /// The pack for `lang`, if we have one. Unknown is read as English: it only
 /// arises for texts too short to carry a language signal, where English
-/// patterns either match exactly or find nothing.
+/// patterns either match exactly or find nothing. Russian, Arabic and
+/// Turkish read bulletins only; their news yields nothing yet.
 pub fn pack_for(lang: &Language) -> Option<&'static dyn LanguagePack> {
     match lang {
         Language::En | Language::Unknown => Some(&english::English),
+        Language::Ru => Some(&russian::Russian),
+        Language::Ar => Some(&arabic::Arabic),
+        Language::Tr => Some(&turkish::Turkish),
         _ => None,
     }
 }
@@ -229,8 +242,89 @@ fn whatlang_code(sample: &str) -> Option<Language> {
         whatlang::Lang::Tur => Language::Tr,
         whatlang::Lang::Ara => Language::Ar,
         whatlang::Lang::Pes => Language::Fa,
-        other => Language::Other(other.code().to_string()),
+        other => Language::Other(iso_639_1(other.code()).to_string()),
     })
+}
+
+/// The ISO 639-1 code of a language `whatlang` names by its ISO 639-3
+/// code, so that every language code the crate gives is of one kind; a
+/// language without one keeps its three letters.
+fn iso_639_1(code: &str) -> &str {
+    const CODES: &[(&str, &str)] = &[
+        ("afr", "af"),
+        ("aka", "ak"),
+        ("amh", "am"),
+        ("ara", "ar"),
+        ("aze", "az"),
+        ("bel", "be"),
+        ("ben", "bn"),
+        ("bul", "bg"),
+        ("cat", "ca"),
+        ("ces", "cs"),
+        ("cmn", "zh"),
+        ("dan", "da"),
+        ("deu", "de"),
+        ("ell", "el"),
+        ("eng", "en"),
+        ("epo", "eo"),
+        ("est", "et"),
+        ("fin", "fi"),
+        ("fra", "fr"),
+        ("guj", "gu"),
+        ("heb", "he"),
+        ("hin", "hi"),
+        ("hrv", "hr"),
+        ("hun", "hu"),
+        ("hye", "hy"),
+        ("ind", "id"),
+        ("ita", "it"),
+        ("jav", "jv"),
+        ("jpn", "ja"),
+        ("kan", "kn"),
+        ("kat", "ka"),
+        ("khm", "km"),
+        ("kor", "ko"),
+        ("lat", "la"),
+        ("lav", "lv"),
+        ("lit", "lt"),
+        ("mal", "ml"),
+        ("mar", "mr"),
+        ("mkd", "mk"),
+        ("mya", "my"),
+        ("nep", "ne"),
+        ("nld", "nl"),
+        ("nob", "nb"),
+        ("ori", "or"),
+        ("pan", "pa"),
+        ("pes", "fa"),
+        ("pol", "pl"),
+        ("por", "pt"),
+        ("ron", "ro"),
+        ("rus", "ru"),
+        ("sin", "si"),
+        ("slk", "sk"),
+        ("slv", "sl"),
+        ("sna", "sn"),
+        ("spa", "es"),
+        ("srp", "sr"),
+        ("swe", "sv"),
+        ("tam", "ta"),
+        ("tel", "te"),
+        ("tgl", "tl"),
+        ("tha", "th"),
+        ("tuk", "tk"),
+        ("tur", "tr"),
+        ("ukr", "uk"),
+        ("urd", "ur"),
+        ("uzb", "uz"),
+        ("vie", "vi"),
+        ("yid", "yi"),
+        ("zul", "zu"),
+    ];
+    CODES
+        .iter()
+        .find(|(three, _)| *three == code)
+        .map_or(code, |(_, two)| two)
 }
 
 /// The longest prefix of `text` no longer than `max` bytes, cut on a char
@@ -273,5 +367,16 @@ mod tests {
             Language::Fa
         );
         assert_eq!(detect("12 (3)"), Language::Unknown);
+    }
+
+    #[test]
+    fn other_languages_have_two_letter_codes() {
+        let german = detect(
+            "Die russische Seite hat in den vergangenen Tagen mehrere Verstöße gegen die \
+             Waffenruhe in der Provinz Idlib registriert, teilte das Ministerium mit.",
+        );
+        assert_eq!(german.code(), "de");
+        assert_eq!(iso_639_1("pes"), "fa");
+        assert_eq!(iso_639_1("xyz"), "xyz");
     }
 }

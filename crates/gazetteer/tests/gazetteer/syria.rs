@@ -79,6 +79,31 @@ fn fourteen_governorates_each_code_once() {
 }
 
 #[test]
+fn governorates_have_their_names_in_the_guarantors_languages() {
+    let name = |code: &str, lang: &str| {
+        syria()
+            .governorate(code)
+            .and_then(|g| g.name_in(lang))
+            .map(str::to_string)
+    };
+    assert_eq!(name("SY-LA", "ru").as_deref(), Some("Латакия"));
+    assert_eq!(name("SY-HL", "tr").as_deref(), Some("Halep"));
+    assert_eq!(name("SY-LA", "fa").as_deref(), Some("لاذقیه"));
+    assert_eq!(name("SY-ID", "en").as_deref(), Some("Idlib"));
+    assert_eq!(name("SY-ID", "de"), None);
+    // Natural Earth gives Rif Dimashq the Russian name of Damascus; a name
+    // that would send counts to the wrong governorate is not kept for either.
+    assert_eq!(name("SY-RD", "ru"), None);
+    assert_eq!(name("SY-DI", "ru"), None);
+    for lang in ["ar", "ru", "tr", "fa"] {
+        let names: Vec<String> = CODES.iter().filter_map(|c| name(c, lang)).collect();
+        let distinct: BTreeSet<&String> = names.iter().collect();
+        assert_eq!(names.len(), distinct.len(), "{lang} names are distinct");
+        assert!(names.len() >= 12, "{lang}: {} names", names.len());
+    }
+}
+
+#[test]
 fn each_place_lies_in_its_governorate_but_documented_exceptions() {
     let places = syria().places();
     assert!(places.len() > 280, "{} places", places.len());

@@ -326,12 +326,48 @@ pub fn find_actors(text: &str) -> Vec<ActorMention> {
         }
     }
     out.sort_by_key(|m| m.start);
+    // "(a terrorist organisation banned in Russia)": the country that bans a
+    // group is named by legal boilerplate, not as a party to what happened.
+    out.retain(|m| !names_a_ban(&text[..m.start]));
     out
+}
+
+/// The actor with identifier `id`, as the shipped list names it.
+pub fn actor_by_id(id: &str) -> Option<Actor> {
+    ACTORS.iter().find(|a| a.0 == id).map(|a| Actor {
+        id: a.0.to_string(),
+        name: a.1.to_string(),
+    })
+}
+
+/// Whether `before` ends with "banned in", "prohibited in" or "outlawed in".
+fn names_a_ban(before: &str) -> bool {
+    let before = before.trim_end();
+    let Some(rest) = before
+        .strip_suffix(" in")
+        .or_else(|| before.strip_suffix(" In"))
+    else {
+        return false;
+    };
+    ["banned", "prohibited", "outlawed", "proscribed"]
+        .iter()
+        .any(|w| super::text::ends_with_ci(rest.trim_end(), w))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_country_of_a_ban_is_no_actor() {
+        let found: Vec<_> = find_actors(
+            "HTS (a terrorist organisation banned in Russia) shelled Russian positions.",
+        )
+        .iter()
+        .map(|m| m.id())
+        .collect();
+        assert_eq!(found, vec!["hts", "russia"]);
+    }
 
     #[test]
     fn finds_actors_case_sensitively() {

@@ -21,8 +21,8 @@ use super::numbers::number_at;
 use super::sides::{self, SideMention};
 use super::text::{contains_ci, ends_with_ci, starts_with_ci};
 use crate::candidate::{
-    BulletinCount, Confidence, Confirmation, ConfirmationStatus, DateRange, Evidence,
-    GovernorateCount, Guarantor, Span,
+    BulletinCount, CombinedCount, Confidence, Confirmation, ConfirmationStatus, Counters,
+    DateRange, Evidence, GovernorateCount, Guarantor, Span,
 };
 use crate::locate::{Located, LocatedKind, Locator};
 use crate::taxonomy::EventType;
@@ -43,6 +43,10 @@ const REGISTER_VERBS: &[&str] = &[
     "registers",
     "records",
     "reports",
+    "register",
+    "reporting",
+    "registering",
+    "recording",
 ];
 
 /// Count nouns: "7 cases", "thirteen violations", "4 air strikes". Found
@@ -99,7 +103,7 @@ fn count_phrases(body: &str) -> Vec<CountPhrase> {
         }
         let mut before = body[..m.start()].trim_end();
         // "7 ceasefire violations", "7 (seven) violations".
-        for modifier in ["ceasefire", "truce"] {
+        for modifier in ["ceasefire", "truce", "such"] {
             // Compared as bytes, like the suffixes in `attached_count`.
             if ends_with_ci(before, modifier) {
                 before = before[..before.len() - modifier.len()].trim_end();
@@ -137,7 +141,15 @@ fn count_phrases(body: &str) -> Vec<CountPhrase> {
 /// The words before a governorate that make a count "located" there.
 static LOCATED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?P<num>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:(?:ceasefire\s+)?(?:cases?|violations?|incidents?|instances?|times|air\s*strikes?|strikes?)\s+)?(?:of\s+[a-z][a-z -]{0,30}?\s+)?(?:(?:were|was)\s+(?:registered|recorded)\s+)?(?:in|near|around)\s+(?:the\s+)?(?:(?:provinces?|governorates?|regions?|areas?|city|town|village)\s+of\s+)?$",
+        r"(?i)(?-u:\b)(?P<num>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:(?:such\s+)?(?:ceasefire\s+)?(?:cases?|violations?|incidents?|instances?|times|air\s*strikes?|strikes?)\s+)?(?:of\s+[a-z][a-z -]{0,30}?\s+)?(?:(?:were|was)\s+(?:registered|recorded)\s+)?(?:in|near|around)\s+(?:the\s+)?(?:(?:provinces?|governorates?|regions?|areas?|city|town|village)\s+of\s+)?$",
+    )
+    .expect("constant pattern")
+});
+
+/// The words before a list whose names each get the count: "one each in".
+static EACH_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?P<num>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:(?:cases?|violations?|incidents?)\s+)?each\s+in\s+(?:the\s+)?(?:(?:provinces?|governorates?)\s+of\s+)?$",
     )
     .expect("constant pattern")
 });
@@ -169,6 +181,9 @@ struct Segment {
     side: Guarantor,
     side_span: Span,
     span: Span,
+    /// In the text's headline: its total is shown beside the body's, never
+    /// counted.
+    headline: bool,
 }
 
 /// Bulletin counts in `text` and the spans they cover (so the news reader
@@ -205,14 +220,56 @@ pub fn read_bulletins(
         may_exclude,
         locator,
     };
-    for seg in &segments {
-        if let Some(count) = read_segment(text, seg, &found) {
-            covered.push(seg.span);
-            counts.push(count);
+    let mut read: Vec<(usize, BulletinCount)> = Vec::new();
+    let mut segments = segments;
+    for i in 0..segments.len() {
+        let Some(mut count) = read_segment(text, &segments[i], &found) else {
+            continue;
+        };
+        // "registered 9 violations in the provinces of:" with the list in
+        // the next paragraph: a total without a breakdown reads on into a
+        // paragraph that names no side, and keeps it where it adds up.
+        let next_start = segments.get(i + 1).map_or(text.len(), |s| s.span.start);
+        if count.total.is_some() && count.by_governorate.iter().all(|g| g.count.is_none()) {
+            if let Some(end) = next_paragraph_end(text, segments[i].span.end, next_start) {
+                let longer = Segment {
+                    span: Span::new(segments[i].span.start, end),
+                    ..segments[i]
+                };
+                if let Some(more) = read_segment(text, &longer, &found) {
+                    // Saturating: a text may carry absurd numbers.
+                    let sum = more
+                        .by_governorate
+                        .iter()
+                        .filter_map(|g| g.count)
+                        .fold(0u32, u32::saturating_add);
+                    if more.total == count.total && Some(sum) == count.total {
+                        count = more;
+                        segments[i] = longer;
+                    }
+                }
+            }
         }
+        covered.push(segments[i].span);
+        read.push((i, count));
     }
-    if counts.is_empty() {
+    if read.is_empty() {
         return (counts, covered);
+    }
+    counts = merge_repeats(text, &segments, read);
+    if let Some((counters, spans)) = counters(text, sentence_spans) {
+        let owner = counts
+            .iter()
+            .position(|c| c.side == Guarantor::Russia)
+            .unwrap_or(0);
+        counts[owner].counters = counters;
+        for (field, span) in spans {
+            counts[owner].evidence.push(Evidence {
+                field: field.into(),
+                span,
+            });
+            covered.push(span);
+        }
     }
     attach_confirmations(
         text,
@@ -267,7 +324,9 @@ fn find_segments(
     let mut starts: Vec<(usize, StartKind, Guarantor, Span)> = Vec::new();
     for m in sides {
         let (side, span) = (m.side, m.span);
-        if !inside(confirm, span.start) && heads_register_clause(text, span.end) {
+        if !inside(confirm, span.start)
+            && (heads_register_clause(text, span.end) || heads_ministry_report(text, span.end))
+        {
             let after_the = span.start >= 4
                 && text.as_bytes()[span.start - 4..span.start].eq_ignore_ascii_case(b"the ");
             let start = if after_the {
@@ -291,8 +350,13 @@ fn find_segments(
     starts.sort_by_key(|s| (s.0, s.1));
     starts.dedup_by_key(|s| s.0);
     // "The Russian side also registered ..." continues the same register:
-    // consecutive starts of one side make one segment.
-    starts.dedup_by_key(|s| s.2);
+    // consecutive starts of one side in one paragraph make one segment. In
+    // another paragraph they start a segment of their own (a summary, then
+    // the detail), merged afterwards when they agree.
+    starts.dedup_by(|later, earlier| {
+        later.2 == earlier.2 && !text[earlier.0..later.0].contains("\n\n")
+    });
+    let headline_end = headline_end(text);
     let mut segments = Vec::new();
     for (i, &(start, _, side, side_span)) in starts.iter().enumerate() {
         let next = starts.get(i + 1).map_or(text.len(), |s| s.0);
@@ -301,6 +365,7 @@ fn find_segments(
             side,
             side_span,
             span: Span::new(start, end),
+            headline: headline_end.is_some_and(|h| start < h),
         });
     }
     segments
@@ -329,8 +394,8 @@ fn heads_register_clause(text: &str, side_end: usize) -> bool {
     let Some(verb_at) = register_verb_at(clause) else {
         return false;
     };
-    let gap = &clause[..verb_at];
-    !gap.bytes().any(|b| b.is_ascii_digit()) && !GAP_BREAKERS.iter().any(|w| contains_ci(gap, w))
+    let gap = sides::without_commission_names(&clause[..verb_at]);
+    !gap.bytes().any(|b| b.is_ascii_digit()) && !GAP_BREAKERS.iter().any(|w| contains_ci(&gap, w))
 }
 
 /// Where the first registering verb of `clause` starts. Words are runs of
@@ -353,6 +418,47 @@ fn register_verb_at(clause: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The bodies that speak for a side: "the Russian Defence Ministry said
+/// that 9 violations had been registered", "Russian military registers".
+const AGENCIES: &[&str] = &[
+    " defence ministry",
+    " defense ministry",
+    " ministry of defence",
+    " ministry of defense",
+    " military",
+    " reconciliation cent",
+    " centre for reconciliation",
+    " center for reconciliation",
+];
+
+/// A side adjective heading one of [`AGENCIES`], with a registering verb
+/// later in its sentence: the agency reports that side's register, even
+/// with the counts between ("said that 9 violations had been registered").
+fn heads_ministry_report(text: &str, side_end: usize) -> bool {
+    let rest = &text[side_end..];
+    let Some(agency) = AGENCIES.iter().find(|a| starts_with_ci(rest, a)) else {
+        return false;
+    };
+    let rest = crate::lang::prefix(&rest[agency.len()..], 200);
+    let sentence = &rest[..rest.find(['.', ';', '\n']).unwrap_or(rest.len())];
+    // Only the verbs of a register: "the Russian military reported that
+    // ..." is news, not a bulletin.
+    ["registered", "recorded", "registers", "records"]
+        .iter()
+        .any(|v| contains_ci(sentence, v))
+}
+
+/// Where the text's headline ends: a first paragraph of one short line
+/// that does not end a sentence, followed by a blank line.
+fn headline_end(text: &str) -> Option<usize> {
+    let lead = text.len() - text.trim_start().len();
+    let first = &text[lead..];
+    let end = first.find("\n\n")?;
+    let line = first[..end].trim_end();
+    (line.len() <= 200 && !line.contains('\n') && !line.ends_with(['.', '"', ':']))
+        .then_some(lead + end)
 }
 
 /// A passive clause ("6 violations were registered by the Turkish side")
@@ -404,7 +510,9 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
     let in_segment = |s: usize, e: usize| seg.span.start <= s && e <= seg.span.end;
     let locs: Vec<Located<'l>> = all_locs
         .iter()
-        .filter(|l| in_segment(l.start, l.end) && !inside(confirm, l.start))
+        .filter(|l| {
+            in_segment(l.start, l.end) && !inside(confirm, l.start) && !names_a_zone(&text[l.end..])
+        })
         .map(|l| Located {
             start: l.start - off,
             end: l.end - off,
@@ -419,13 +527,56 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
     // Attached and located counts per governorate mention.
     let mut used_numbers: Vec<usize> = Vec::new();
     let mut mentions: Vec<GovCount<'l>> = Vec::new();
+    let mut combined: Vec<(Vec<&'l str>, u32, Span)> = Vec::new();
+    let mut next_free = 0;
     for (i, loc) in locs.iter().enumerate() {
+        if i < next_free {
+            continue;
+        }
         let attached = attached_count(&body[loc.end..]);
         let mut count = attached.map(|(n, _)| n);
         let mut span = Span::new(
             off + loc.start,
             off + loc.end + attached.map_or(0, |(_, l)| l),
         );
+        if count.is_none() && continues_list(body, &locs, i) {
+            // "4 cases in the provinces of Idlib and Hama", "one each in
+            // Aleppo and Latakia": one count before a list of names.
+            let mut last = i;
+            while continues_list(body, &locs, last) {
+                last += 1;
+            }
+            let members = &locs[i..=last];
+            let each = each_count(body, loc.start);
+            let shared = each.or_else(|| located_count(body, loc.start));
+            if let Some((n, num_start)) = shared {
+                used_numbers.push(num_start);
+                next_free = last + 1;
+                let mut codes: Vec<&'l str> = Vec::new();
+                for m in members {
+                    if !codes.contains(&m.governorate) {
+                        codes.push(m.governorate);
+                    }
+                }
+                let whole = Span::new(off + num_start, off + members[members.len() - 1].end);
+                let split = each.is_some() || codes.len() == 1;
+                for m in members {
+                    mentions.push(GovCount {
+                        code: m.governorate,
+                        // One count over several names is never split.
+                        count: (split && codes.contains(&m.governorate))
+                            .then_some(n)
+                            .filter(|_| each.is_some() || m.start == loc.start),
+                        span: Span::new(off + m.start, off + m.end),
+                        place: m.kind == LocatedKind::Place,
+                    });
+                }
+                if !split {
+                    combined.push((codes, n, whole));
+                }
+                continue;
+            }
+        }
         if count.is_none() && !continues_list(body, &locs, i) {
             if let Some((n, num_start)) = located_count(body, loc.start) {
                 count = Some(n);
@@ -470,7 +621,11 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
         .iter()
         .filter_map(|v| v.1)
         .fold(0, u32::saturating_add);
-    let any_gov_count = by_code.iter().any(|v| v.1.is_some());
+    let gov_sum = combined
+        .iter()
+        .map(|c| c.1)
+        .fold(gov_sum, u32::saturating_add);
+    let any_gov_count = by_code.iter().any(|v| v.1.is_some()) || !combined.is_empty();
 
     let first_free = free.first().map(|f| f.0);
     let free_sum: u32 = free.iter().map(|f| f.0).fold(0, u32::saturating_add);
@@ -515,6 +670,20 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
         });
     }
 
+    let combined: Vec<CombinedCount> = combined
+        .into_iter()
+        .map(|(codes, count, span)| {
+            evidence.push(Evidence {
+                field: ["combined:", &codes.join("+")].concat(),
+                span,
+            });
+            CombinedCount {
+                codes: codes.into_iter().map(str::to_string).collect(),
+                count,
+            }
+        })
+        .collect();
+
     let mut violation_types = Vec::new();
     for t in all_triggers.iter().filter(|t| in_segment(t.start, t.end)) {
         let t = Trigger {
@@ -545,7 +714,13 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
             span,
         });
     }
-    let excluded = may_exclude.then(|| EXCLUDED.find(body)).flatten();
+    let excluded = may_exclude
+        .then(|| {
+            EXCLUDED
+                .find_iter(body)
+                .find(|m| !in_boilerplate(body, m.start()))
+        })
+        .flatten();
     if let Some(m) = excluded {
         evidence.push(Evidence {
             field: "excluded".into(),
@@ -563,13 +738,185 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
         side: seg.side,
         period: period.and_then(|(r, _)| r),
         total,
+        headline_total: None,
         by_governorate,
+        combined,
+        counters: Counters::default(),
         violation_types,
         confirmations: Vec::new(),
         excluded_target: excluded.is_some(),
         confidence: Confidence::new(confidence),
         evidence,
     })
+}
+
+/// The end of the paragraph after a segment that ended at a paragraph
+/// break, when it ends before `limit` (the next register's start).
+fn next_paragraph_end(text: &str, end: usize, limit: usize) -> Option<usize> {
+    let rest = text.get(end..limit)?;
+    let body = rest.strip_prefix("\n\n")?;
+    let start = end + 2;
+    let stop = body.find("\n\n").map_or(limit, |p| start + p);
+    (stop > start).then_some(stop)
+}
+
+/// How many paragraph breaks apart a summary and its detail may be.
+const REPEAT_PARAGRAPHS: usize = 3;
+
+/// One count per report: a side's headline total is kept beside its body's
+/// total, and a side read twice close together (a summary, then the detail
+/// in a quoted paragraph) is merged when the two readings agree and one of
+/// them has no breakdown, never added up. Readings that disagree (another day's report, later in a
+/// long text) stay apart.
+fn merge_repeats(
+    text: &str,
+    segments: &[Segment],
+    read: Vec<(usize, BulletinCount)>,
+) -> Vec<BulletinCount> {
+    let (headlines, body): (Vec<_>, Vec<_>) =
+        read.into_iter().partition(|(i, _)| segments[*i].headline);
+    let mut kept: Vec<(usize, BulletinCount)> = Vec::new();
+    for (i, count) in body {
+        // Only the side's latest reading may be a summary of this one, and
+        // only a few paragraphs before it; a search further back made long
+        // texts quadratic.
+        let latest = kept.iter().rposition(|(_, k)| k.side == count.side);
+        let mergeable = latest.filter(|&at| {
+            let (a, b) = (segments[kept[at].0].span.end, segments[i].span.start);
+            a <= b
+                && text[a..b]
+                    .matches("\n\n")
+                    .take(REPEAT_PARAGRAPHS + 1)
+                    .count()
+                    <= REPEAT_PARAGRAPHS
+                && agree(&kept[at].1, &count)
+        });
+        match mergeable {
+            Some(at) => {
+                merge_into(&mut kept[at].1, count);
+                kept[at].0 = i;
+            }
+            None => kept.push((i, count)),
+        }
+    }
+    for (_, headline) in headlines {
+        match kept.iter_mut().find(|(_, k)| k.side == headline.side) {
+            Some((_, k)) => {
+                if headline.total.is_some() && headline.total != k.total {
+                    k.headline_total = headline.total;
+                    k.evidence.extend(
+                        headline
+                            .evidence
+                            .into_iter()
+                            .filter(|e| e.field == "total")
+                            .map(|e| Evidence {
+                                field: "headline_total".into(),
+                                span: e.span,
+                            }),
+                    );
+                }
+            }
+            None => kept.push((0, headline)),
+        }
+    }
+    kept.into_iter().map(|(_, k)| k).collect()
+}
+
+/// Whether two readings of one side can be the same report.
+fn agree(a: &BulletinCount, b: &BulletinCount) -> bool {
+    let counted = |c: &BulletinCount| -> Vec<(String, u32)> {
+        let mut v: Vec<(String, u32)> = c
+            .by_governorate
+            .iter()
+            .filter_map(|g| g.count.map(|n| (g.code.clone(), n)))
+            .collect();
+        v.sort();
+        v
+    };
+    // One of them must be a summary without a breakdown: two full
+    // breakdowns are two reports (another day's, in a long text), even when
+    // they are alike.
+    let summary = |c: &BulletinCount, g: &[(String, u32)]| g.is_empty() && c.combined.is_empty();
+    let (ga, gb) = (counted(a), counted(b));
+    (a.total.is_none() || b.total.is_none() || a.total == b.total)
+        && (summary(a, &ga) || summary(b, &gb))
+        && (a.period.is_none() || b.period.is_none() || a.period == b.period)
+}
+
+/// `later` folded into `kept`: the more detailed reading's governorates.
+fn merge_into(kept: &mut BulletinCount, later: BulletinCount) {
+    kept.total = kept.total.or(later.total);
+    kept.period = kept.period.or(later.period);
+    let detail = |c: &BulletinCount| {
+        c.by_governorate
+            .iter()
+            .filter(|g| g.count.is_some())
+            .count()
+            + c.combined.len()
+    };
+    if detail(&later) > detail(kept) {
+        kept.by_governorate = later.by_governorate;
+        kept.combined = later.combined;
+    }
+    for t in later.violation_types {
+        if !kept.violation_types.contains(&t) {
+            kept.violation_types.push(t);
+        }
+    }
+    kept.confirmations.extend(later.confirmations);
+    kept.excluded_target |= later.excluded_target;
+    if later.confidence.value() > kept.confidence.value() {
+        kept.confidence = later.confidence;
+    }
+    kept.evidence.extend(later.evidence);
+}
+
+/// The running totals a bulletin ends with, and where each was read:
+/// the last number of the sentence that names settlements and
+/// reconciliation, or armed formations and the ceasefire.
+fn counters(text: &str, sentence_spans: &[Span]) -> Option<(Counters, Vec<(&'static str, Span)>)> {
+    if !contains_ci(text, "settlements") && !contains_ci(text, "formations") {
+        return None;
+    }
+    let mut counters = Counters::default();
+    let mut spans = Vec::new();
+    for s in sentence_spans {
+        let sentence = &text[s.start..s.end];
+        let settlements = contains_ci(sentence, "settlements") && contains_ci(sentence, "reconcil");
+        let formations = contains_ci(sentence, "formations")
+            && (contains_ci(sentence, "ceasefire") || contains_ci(sentence, "cessation"));
+        if !settlements && !formations {
+            continue;
+        }
+        let Some((n, at, len)) = last_number(sentence) else {
+            continue;
+        };
+        let span = Span::new(s.start + at, s.start + at + len);
+        if settlements && counters.settlements_reconciled.is_none() {
+            counters.settlements_reconciled = Some(n);
+            spans.push(("settlements_reconciled", span));
+        } else if formations && counters.formations_joined.is_none() {
+            counters.formations_joined = Some(n);
+            spans.push(("formations_joined", span));
+        }
+    }
+    (!counters.is_empty()).then_some((counters, spans))
+}
+
+/// The last run of digits (with thousands commas) in `s`: its value,
+/// start and length.
+fn last_number(s: &str) -> Option<(u32, usize, usize)> {
+    let bytes = s.as_bytes();
+    let end = bytes.iter().rposition(u8::is_ascii_digit)? + 1;
+    let mut start = end;
+    while start > 0 && (bytes[start - 1].is_ascii_digit() || bytes[start - 1] == b',') {
+        start -= 1;
+    }
+    while start < end && bytes[start] == b',' {
+        start += 1;
+    }
+    let digits: String = s[start..end].chars().filter(char::is_ascii_digit).collect();
+    Some((digits.parse().ok()?, start, end - start))
 }
 
 /// Counts summed per governorate code, in order of first mention. A list
@@ -685,6 +1032,42 @@ fn continues_list(body: &str, locs: &[Located<'_>], i: usize) -> bool {
             .strip_prefix("province")
             .is_some_and(|r| matches!(r.trim(), "," | "and" | ", and"))
         || gap.strip_prefix("provinces").is_some()
+}
+
+/// A name followed by "de-escalation zone" or "zone" names the zone, which
+/// spans several governorates: a count there is no governorate's.
+fn names_a_zone(after: &str) -> bool {
+    [" de-escalation", " zone", " demilitari", " deconfliction"]
+        .iter()
+        .any(|w| starts_with_ci(after, w))
+}
+
+/// Whether `at` lies in a parenthesis that is legal boilerplate ("(a
+/// terrorist organisation banned in Russia)"): it says what a group is
+/// called elsewhere, not whom the violations targeted.
+fn in_boilerplate(body: &str, at: usize) -> bool {
+    let Some(open) = body[..at].rfind('(') else {
+        return false;
+    };
+    if body[open..at].contains(')') {
+        return false;
+    }
+    let close = body[at..].find(')').map_or(body.len(), |p| at + p);
+    contains_ci(&body[open..close], "banned") || contains_ci(&body[open..close], "prohibited")
+}
+
+/// "one each in Aleppo and Latakia": the number, which every name of the
+/// list that follows gets, and where it starts.
+fn each_count(body: &str, name_start: usize) -> Option<(u32, usize)> {
+    let mut window_start = name_start.saturating_sub(60);
+    while !body.is_char_boundary(window_start) {
+        window_start += 1;
+    }
+    let window = &body[window_start..name_start];
+    let c = EACH_BEFORE.captures(window)?;
+    let num = c.name("num")?;
+    let (n, len) = number_at(num.as_str())?;
+    (len == num.as_str().len()).then_some((n, window_start + num.start()))
 }
 
 /// "6 cases in Latakia": the number and where it starts, if the words right

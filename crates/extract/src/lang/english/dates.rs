@@ -195,17 +195,28 @@ fn nearest_weekday(p: Date, wday: Weekday, ahead: bool) -> Option<Date> {
     shift(p, delta)
 }
 
-/// A date without a year: in the publication year, unless that puts a past
-/// event after publication (then last year) or a future one before it.
+/// A date without a year: the one nearest to publication among last year,
+/// this year and next, a date on the wrong side of publication for the
+/// sentence's tense counting a month further away. The tense is a cue of
+/// the whole sentence ("refrain from what happened on April 7" has a future
+/// cue and a past date), so it only breaks near ties: it never moves a date
+/// a few weeks from publication by a year.
 fn yearless(p: Date, month: i8, day: i8, future: bool) -> Option<Date> {
-    let this_year = Date::new(p.year(), month, day).ok()?;
-    if !future && this_year > p {
-        Date::new(p.year() - 1, month, day).ok()
-    } else if future && this_year < p {
-        Date::new(p.year() + 1, month, day).ok()
-    } else {
-        Some(this_year)
-    }
+    const WRONG_SIDE_PENALTY_DAYS: i64 = 30;
+    (-1..=1)
+        .filter_map(|dy| Date::new(p.year() + dy, month, day).ok())
+        .min_by_key(|d| {
+            let days = p
+                .until(*d)
+                .map_or(i64::MAX / 2, |s| i64::from(s.get_days()));
+            let wrong_side = if future { days < 0 } else { days > 0 };
+            days.abs()
+                + if wrong_side {
+                    WRONG_SIDE_PENALTY_DAYS
+                } else {
+                    0
+                }
+        })
 }
 
 fn weekday(s: &str) -> Option<Weekday> {
@@ -285,5 +296,31 @@ mod tests {
             Some(DateRange::day(date(2018, 4, 7)))
         );
         assert!(find_dates("May 45", Some(p), |_| false).is_empty());
+    }
+
+    #[test]
+    fn a_yearless_date_is_the_one_nearest_publication() {
+        let p = date(2017, 4, 21);
+        // A past date in a sentence with a future cue ("refrain from what
+        // happened on April 7") stays in its year.
+        assert_eq!(
+            one("refrain from what happened on April 7", p, true),
+            Some(DateRange::day(date(2017, 4, 7)))
+        );
+        // A date with no cue a few days after publication is this year's.
+        assert_eq!(
+            one("the meeting on May 2", p, false),
+            Some(DateRange::day(date(2017, 5, 2)))
+        );
+        let december = date(2017, 12, 20);
+        assert_eq!(
+            one("talks will resume on January 10", december, true),
+            Some(DateRange::day(date(2018, 1, 10)))
+        );
+        let january = date(2018, 1, 3);
+        assert_eq!(
+            one("clashes on December 28", january, false),
+            Some(DateRange::day(date(2017, 12, 28)))
+        );
     }
 }

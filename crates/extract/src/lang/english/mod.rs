@@ -1,4 +1,4 @@
-//! English: the one supported language. Bulletin segments are read first;
+//! English: bulletins and news. Bulletin segments are read first;
 //! the news reader then reads the sentences they do not cover, so a
 //! bulletin's "registered 7 cases of firing" is not also a news event.
 
@@ -43,8 +43,15 @@ impl LanguagePack for English {
         // Each automaton runs once over the whole text.
         let locs = locator.locate(text);
         let triggers = lexicon::find_triggers(text);
-        let (bulletins, covered) =
+        let (bulletins, mut covered) =
             bulletin::read_bulletins(text, &sentence_spans, &dates, &locs, &triggers, locator);
+        // A photo caption describes an old picture ("a convoy near Aleppo,
+        // 12 December 2016"), not an event of the day.
+        covered.extend(
+            sentence_spans
+                .iter()
+                .filter(|s| is_caption(&text[s.start..s.end])),
+        );
         let mut out: Vec<Candidate> = bulletins
             .into_iter()
             .map(Candidate::BulletinCount)
@@ -55,7 +62,31 @@ impl LanguagePack for English {
             locs: &locs,
             triggers: &triggers,
         };
-        out.extend(news::read_news(text, doc.published, &found, &covered));
+        out.extend(news::merge_duplicates(news::read_news(
+            text,
+            doc.published,
+            &found,
+            &covered,
+        )));
         out
     }
+}
+
+/// Whether a sentence is a picture's caption or credit.
+fn is_caption(sentence: &str) -> bool {
+    [
+        "photo",
+        "file photo",
+        "image",
+        "picture",
+        "caption",
+        "pictured",
+    ]
+    .iter()
+    .any(|w| {
+        text::starts_with_ci(sentence, w)
+            && sentence[w.len()..]
+                .trim_start()
+                .starts_with([':', '-', '|'])
+    })
 }

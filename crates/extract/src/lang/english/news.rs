@@ -21,7 +21,7 @@ use crate::candidate::{
     Evidence, Location, Meeting, MeetingLevel, Span,
 };
 use crate::locate::{Located, LocatedKind};
-use crate::taxonomy::EventType;
+use crate::taxonomy::{EventType, ViolationType};
 
 const QUANT: &str = r"(?:(?:at\s+least|more\s+than|up\s+to|about|around|nearly|some|over|no\s+fewer\s+than|as\s+many\s+as)\s+)?(?:\d[\d,]*|dozens|scores|hundreds|a\s+dozen|several|a\s+few|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)(?:-[a-z]+)?)";
 const GROUP: &str = r"(?:civilians?|people|persons|children|women|fighters|soldiers|militants|rebels|troops|members|servicemen|combatants|residents|others|policemen|personnel|gunmen|insurgents)";
@@ -49,6 +49,25 @@ static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant pattern")
 });
 
+/// Words of a political statement about an attack ("an act of aggression
+/// which violated the UN Charter", "condemned the attack"): its generic
+/// words ("attack") report no new violation.
+static STATEMENT_CUES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:act\s+of\s+aggression|aggression|violat\w*\s+(?:the\s+)?(?:principles\s+of\s+)?(?:international\s+law|(?:the\s+)?UN\s+Charter|sovereignty)|UN\s+Charter|condemn\w*|denounc\w*|deplor\w*|call(?:ed|s)?\s+on)(?-u:\b)")
+        .expect("constant pattern")
+});
+
+/// An event told as recent without a date: its date is unknown, not the
+/// publication's.
+static RECENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:recent|recently|earlier\s+this\s+(?:month|year)|previous)(?-u:\b)")
+        .expect("constant pattern")
+});
+
+/// States outside the ceasefire mechanism whose strikes hit Syria: the
+/// country struck is the strike's target, not a party named near it.
+const OUTSIDE_STRIKERS: &[&str] = &["usa", "israel"];
+
 /// Meeting venues outside Syria (the gazetteer covers Syria only).
 const VENUES: &[&str] = &[
     "Astana",
@@ -66,6 +85,15 @@ const VENUES: &[&str] = &[
     "Beirut",
     "Brussels",
 ];
+
+/// A venue naming a meeting: "the Tehran meeting", "the Astana talks".
+static EARLIER_MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?-u:\b)the\s+(?P<venue>{})\s+(?:meeting|talks|round|summit|session)s?(?-u:\b)",
+        VENUES.join("|")
+    ))
+    .expect("constant pattern")
+});
 
 /// A sentence's place in its document, with what was found in it.
 struct Sentence {
@@ -190,9 +218,11 @@ pub fn read_news(
             .iter()
             .filter(|a| own_words(a.start, a.end))
             .collect();
+        let statement = STATEMENT_CUES.is_match(body);
         let triggers: Vec<&Trigger> = all_triggers
             .iter()
             .filter(|t| own_words(t.start, t.end))
+            .filter(|t| !(statement && t.weak && matches!(t.event_type, EventType::Violation(_))))
             .collect();
         let sentence_dates: Vec<&DateMention> = dates
             .iter()
@@ -206,7 +236,29 @@ pub fn read_news(
         match choose_trigger(body, span.start, &triggers, &actors) {
             Some(trigger) if trigger.event_type == EventType::Meeting => {
                 let found = MeetingFound { trigger, actors: &actors, locs: &locs, anchors: &anchors };
-                let meeting = read_meeting(text, &sentence, &found, own_date.or(para_date), published);
+                let mut meeting = read_meeting(text, &sentence, &found, own_date.or(para_date), published);
+                // "participants in the Tehran meeting agreed to hold the next
+                // meeting on May 2": the venue names the meeting held, not
+                // the one announced.
+                if let Some(held) = meeting.scheduled.then(|| earlier_meeting(text, span)).flatten() {
+                    if meeting.place.as_ref().is_some_and(|p| p.name == held.0.name) {
+                        meeting.place = None;
+                        meeting.evidence.retain(|e| e.field != "place");
+                    }
+                    out.push(Candidate::Meeting(Meeting {
+                        place: Some(held.0),
+                        date: None,
+                        level: None,
+                        participants: Vec::new(),
+                        observers: Vec::new(),
+                        scheduled: false,
+                        confidence: Confidence::new(0.5),
+                        evidence: vec![
+                            Evidence { field: "type".into(), span: held.1 },
+                            Evidence { field: "place".into(), span: held.1 },
+                        ],
+                    }));
+                }
                 out.push(Candidate::Meeting(meeting));
             }
             Some(trigger)
@@ -312,7 +364,10 @@ fn casualties_in(text: &str, span: Span) -> Vec<(Casualty, Span)> {
     let body = &text[span.start..span.end];
     let mut out: Vec<(Casualty, Span)> = Vec::new();
     let mut taken: Vec<Span> = Vec::new();
-    for re in [&*CASUALTY_AFTER, &*CASUALTY_BEFORE] {
+    // A verb right before its count ("killed three civilians and injured
+    // five") is read first: the count-first pattern would otherwise take
+    // "three civilians and injured" as three injured.
+    for re in [&*CASUALTY_BEFORE, &*CASUALTY_AFTER] {
         for c in re.captures_iter(body) {
             let (Some(m), Some(q), Some(kind)) = (c.get(0), c.name("q"), c.name("kind")) else {
                 continue;
@@ -413,7 +468,32 @@ fn build_event(
         field: "type".into(),
         span: Span::new(trigger.start, trigger.end),
     }];
-    let (a1, a2) = roles(trigger, actors, text);
+    let (a1, mut a2) = roles(trigger, actors, text);
+    let mut struck = None;
+    if let Some(a1) = a1.filter(|a| {
+        OUTSIDE_STRIKERS.contains(&a.id())
+            && matches!(
+                trigger.event_type,
+                EventType::Violation(ViolationType::AirStrike)
+            )
+    }) {
+        // Only a party named right after the strike ("strikes on Iranian
+        // positions") is its target; otherwise the country struck is.
+        a2 = a2.filter(|b| {
+            b.start >= trigger.end
+                && b.start - trigger.end <= 60
+                && !text[trigger.end..b.start].contains([',', ';'])
+        });
+        let sentence = sentence_around(text, trigger.start);
+        if a2.is_none()
+            && (location.as_ref().is_some_and(|l| l.0.governorate.is_some())
+                || sentence.contains("Syria")
+                || super::text::contains_ci(sentence, "in the country"))
+            && a1.id() != "syria"
+        {
+            struck = super::actors::actor_by_id("syria");
+        }
+    }
     for (label, a) in [("actor1", a1), ("actor2", a2)] {
         if let Some(a) = a {
             evidence.push(Evidence {
@@ -448,19 +528,50 @@ fn build_event(
     Event {
         event_type: trigger.event_type,
         actor1: a1.map(ActorMention::actor),
-        actor2: a2.map(ActorMention::actor),
+        actor2: a2.map(ActorMention::actor).or(struck),
         location: location.map(|(l, _)| l),
         // Without any date expression the event is dated to publication,
         // the convention of ACLED-style coding; confidence says it is weak.
         // A date relative to an undated event stays open instead.
         date: match date {
             Some(d) => d.range(),
+            None if RECENT.is_match(sentence_around(text, trigger.start)) => None,
             None => published.map(DateRange::day),
         },
         casualties: casualties.iter().map(|(c, _)| *c).collect(),
         confidence: Confidence::new(confidence),
         evidence,
     }
+}
+
+/// "the Tehran meeting", "the Astana talks" in a sentence announcing the
+/// next meeting: a meeting already held at that venue, and where it is
+/// named.
+fn earlier_meeting(text: &str, span: Span) -> Option<(Location, Span)> {
+    let body = &text[span.start..span.end];
+    if !super::text::contains_ci(body, "next") {
+        return None;
+    }
+    let c = EARLIER_MEETING.captures(body)?;
+    let venue = c.name("venue")?;
+    let whole = c.get(0)?;
+    Some((
+        Location {
+            name: venue.as_str().to_string(),
+            governorate: None,
+            lat: None,
+            lon: None,
+        },
+        Span::new(span.start + whole.start(), span.start + whole.end()),
+    ))
+}
+
+/// The sentence around `at`: from the last sentence end before it to the
+/// next one after it.
+fn sentence_around(text: &str, at: usize) -> &str {
+    let start = text[..at].rfind(['.', '\n']).map_or(0, |p| p + 1);
+    let end = text[at..].find(['.', '\n']).map_or(text.len(), |p| at + p);
+    &text[start..end]
 }
 
 /// What a meeting sentence offers its reader.
@@ -707,4 +818,86 @@ fn meeting_level(body: &str) -> Option<MeetingLevel> {
 /// Whether a sentence speaks of the future ("will meet", "scheduled").
 pub fn is_future(sentence: &str) -> bool {
     FUTURE.is_match(sentence)
+}
+
+/// One candidate per event: an article tells an event more than once (the
+/// lead, a quote, the background), and each telling read as its own
+/// candidate made a reviewer merge them by hand. Two events are one when
+/// type, date and first actor agree and neither their second actors nor
+/// their places differ; two meetings when date and announcement agree and
+/// their places do not differ. Evidence and participants are joined; of
+/// casualties the larger report of each kind is kept, never a sum.
+pub fn merge_duplicates(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        let twin = out.iter_mut().find(|k| same_event(k, &c));
+        match (twin, c) {
+            (Some(Candidate::Event(k)), Candidate::Event(e)) => {
+                k.actor2 = k.actor2.take().or(e.actor2);
+                k.location = k.location.take().or(e.location);
+                for c in e.casualties {
+                    match k
+                        .casualties
+                        .iter_mut()
+                        .find(|x| x.kind == c.kind && x.group == c.group)
+                    {
+                        Some(x) if x.count.best < c.count.best => *x = c,
+                        Some(_) => {}
+                        None => k.casualties.push(c),
+                    }
+                }
+                k.evidence.extend(e.evidence);
+                if e.confidence.value() > k.confidence.value() {
+                    k.confidence = e.confidence;
+                }
+            }
+            (Some(Candidate::Meeting(k)), Candidate::Meeting(m)) => {
+                k.place = k.place.take().or(m.place);
+                k.level = k.level.or(m.level);
+                for p in m.participants {
+                    if !k.participants.contains(&p) {
+                        k.participants.push(p);
+                    }
+                }
+                for o in m.observers {
+                    if !k.observers.contains(&o) {
+                        k.observers.push(o);
+                    }
+                }
+                k.evidence.extend(m.evidence);
+                if m.confidence.value() > k.confidence.value() {
+                    k.confidence = m.confidence;
+                }
+            }
+            (_, c) => out.push(c),
+        }
+    }
+    out
+}
+
+fn same_event(a: &Candidate, b: &Candidate) -> bool {
+    fn compatible<T: PartialEq>(x: &Option<T>, y: &Option<T>) -> bool {
+        x.is_none() || y.is_none() || x == y
+    }
+    let same_place = |x: &Option<Location>, y: &Option<Location>| match (x, y) {
+        (Some(x), Some(y)) => x.name == y.name,
+        _ => true,
+    };
+    match (a, b) {
+        (Candidate::Event(x), Candidate::Event(y)) => {
+            x.event_type == y.event_type
+                && x.date == y.date
+                && x.date.is_some()
+                && x.actor1 == y.actor1
+                && compatible(&x.actor2, &y.actor2)
+                && same_place(&x.location, &y.location)
+        }
+        (Candidate::Meeting(x), Candidate::Meeting(y)) => {
+            x.date == y.date
+                && x.date.is_some()
+                && x.scheduled == y.scheduled
+                && same_place(&x.place, &y.place)
+        }
+        _ => false,
+    }
 }

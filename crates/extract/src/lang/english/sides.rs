@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+#[cfg(test)]
+use super::text::contains_ci;
 use super::text::{ends_with_ci, is_ascii_word, starts_with_ci};
 use crate::candidate::{Guarantor, Span};
 
@@ -134,7 +136,10 @@ pub fn scan(text: &str) -> BulletinWords {
         match vocabulary.words[m.pattern().as_usize()] {
             Word::Side(side, adjective) => {
                 // "Iran" inside "Iranian" is reported too; only whole words count.
-                if is_ascii_boundary(bytes, m.start()) && is_ascii_boundary(bytes, m.end()) {
+                if is_ascii_boundary(bytes, m.start())
+                    && is_ascii_boundary(bytes, m.end())
+                    && !in_commission_name(text, m.start(), m.end())
+                {
                     found
                         .sides
                         .push(side_mention(text, side, adjective, m.start(), m.end()));
@@ -146,6 +151,57 @@ pub fn scan(text: &str) -> BulletinWords {
         }
     }
     found
+}
+
+/// Whether the side word at `start..end` is half of a compound such as
+/// "Russian-Turkish" or "Russia-Turkey": the joint commission's own name,
+/// which names no side.
+pub fn in_commission_name(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let is_side = |word: &str| {
+        SIDE_WORDS
+            .iter()
+            .any(|(w, _, _)| w.eq_ignore_ascii_case(word))
+    };
+    if bytes.get(end) == Some(&b'-') {
+        let rest = &text[end + 1..];
+        let len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        if is_side(&rest[..len]) {
+            return true;
+        }
+    }
+    if start > 0 && bytes[start - 1] == b'-' {
+        let before = &text[..start - 1];
+        let len = before
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        if is_side(&before[before.len() - len..]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// `clause` with the commission's compound names ("Russian-Turkish")
+/// blanked out, so that they do not read as a second side.
+pub fn without_commission_names(clause: &str) -> std::borrow::Cow<'_, str> {
+    if !clause.contains('-') {
+        return std::borrow::Cow::Borrowed(clause);
+    }
+    let mut out = clause.to_string();
+    for (word, _, _) in SIDE_WORDS {
+        let mut from = 0;
+        while let Some(at) = super::text::find_ci(&clause[from..], word) {
+            let (s, e) = (from + at, from + at + word.len());
+            if in_commission_name(clause, s, e) {
+                out.replace_range(s..e, &" ".repeat(word.len()));
+            }
+            from = e;
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A side word at `start..end`, with the fixed phrases it heads.
@@ -229,6 +285,23 @@ mod tests {
         assert_eq!(found[1].according_at, Some(17));
         assert_eq!(found[2].passive_at, text.find("registered"));
         assert!(!found[3].label && found[3].passive_at.is_none());
+    }
+
+    #[test]
+    fn the_commission_name_names_no_side() {
+        let text = "The Russian part of the Russian-Turkish joint commission and the \
+                    Russia-Turkey commission; Turkish-Russian talks; a pro-Russian group.";
+        let words: Vec<&str> = scan(text)
+            .sides
+            .iter()
+            .map(|m| &text[m.span.start..m.span.end])
+            .collect();
+        assert_eq!(words, vec!["Russian", "Russian"]);
+        let clause = "part of the Russian-Turkish commission";
+        let blanked = without_commission_names(clause);
+        assert_eq!(blanked.len(), clause.len());
+        assert!(!contains_ci(&blanked, "russia") && !contains_ci(&blanked, "turk"));
+        assert!(blanked.ends_with("commission"));
     }
 
     #[test]

@@ -1,0 +1,195 @@
+//! Throughput of `truce ingest` as a user runs it, drafts written, in MB/s
+//! of input: on one large file and on a directory of many small ones, with
+//! the reader alone (read + extract, in this process, on the same inputs)
+//! as the ceiling. `cargo bench -p truce-cli --bench ingest`.
+//! TRUCE_BENCH_LARGE_MB and TRUCE_BENCH_SMALL_FILES change the sizes.
+//! Each figure is given per second of wall time and per second of CPU time
+//! (user and system, all threads): on a shared machine wall time measures
+//! the neighbours too, CPU time does not.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Set {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    text: String,
+}
+
+const BULLETINS: &str = include_str!("../../extract/testdata/bulletins.toml");
+const NEWS: &str = include_str!("../../extract/testdata/news.toml");
+const LAYOUTS: &str = include_str!("../../extract/testdata/layouts.toml");
+
+fn texts() -> Vec<String> {
+    [BULLETINS, NEWS, LAYOUTS]
+        .iter()
+        .flat_map(|t| {
+            toml::from_str::<Set>(t)
+                .expect("test set parses")
+                .case
+                .into_iter()
+                .map(|c| c.text)
+        })
+        .collect()
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One text of about `bytes` bytes: the test texts in turn, paragraphs apart.
+fn large_text(texts: &[String], bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes + 4096);
+    for t in texts.iter().cycle() {
+        if out.len() + t.len() + 2 > bytes {
+            break;
+        }
+        out.push_str(t);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// `files` texts of four test texts each, the size of a typical article.
+fn small_texts(texts: &[String], files: usize) -> Vec<String> {
+    let mut cycle = texts.iter().cycle();
+    (0..files)
+        .map(|_| {
+            (0..4)
+                .filter_map(|_| cycle.next())
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
+        .collect()
+}
+
+/// CPU seconds (user and system) used so far by this process, or by its
+/// children that have ended.
+fn cpu_seconds(children: bool) -> f64 {
+    let who = if children {
+        libc::RUSAGE_CHILDREN
+    } else {
+        libc::RUSAGE_SELF
+    };
+    // SAFETY: getrusage writes into the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(who, &mut usage);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Wall and CPU seconds of `f`.
+struct Took {
+    wall: f64,
+    cpu: f64,
+}
+
+fn ingest(data_dir: &Path, input: &Path) -> Took {
+    let cpu_start = cpu_seconds(true);
+    let start = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["--data-dir"])
+        .arg(data_dir)
+        .arg("ingest")
+        .arg(input)
+        .args(["--published", "2020-04-14"])
+        .output()
+        .expect("truce runs");
+    let wall = start.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "truce ingest failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Took {
+        wall,
+        cpu: cpu_seconds(true) - cpu_start,
+    }
+}
+
+/// The reader alone on the same inputs, on as many threads as the command
+/// uses (files in parallel, and a long text's blocks in parallel).
+fn reader_only(inputs: &[&str]) -> Took {
+    use rayon::prelude::*;
+    let published = Some(jiff::civil::date(2020, 4, 14));
+    let cpu_start = cpu_seconds(false);
+    let start = Instant::now();
+    let found: usize = inputs
+        .par_iter()
+        .map(|text| {
+            truce_extract::read(text.as_bytes(), truce_extract::Format::Auto)
+                .expect("the test texts read")
+                .into_iter()
+                .map(|mut doc| {
+                    doc.published = published;
+                    truce_extract::extract(&doc).map_or(0, |c| c.len())
+                })
+                .sum::<usize>()
+        })
+        .sum();
+    let wall = start.elapsed().as_secs_f64();
+    assert!(found > 0);
+    Took {
+        wall,
+        cpu: cpu_seconds(false) - cpu_start,
+    }
+}
+
+fn report(name: &str, bytes: usize, command: Took, reader: Took) {
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{name:<18} {mb:>5.1} MB: truce ingest {:>5.1} MB/s wall ({:.2} s), {:>5.1} MB/s CPU ({:.2} s); \
+         reader alone {:>5.1} MB/s wall ({:.2} s), {:>5.1} MB/s CPU ({:.2} s)",
+        mb / command.wall,
+        command.wall,
+        mb / command.cpu,
+        command.cpu,
+        mb / reader.wall,
+        reader.wall,
+        mb / reader.cpu,
+        reader.cpu,
+    );
+}
+
+fn main() {
+    let texts = texts();
+    let dir = tempfile::tempdir().expect("temporary directory");
+
+    let large = large_text(&texts, env_number("TRUCE_BENCH_LARGE_MB", 19) << 20);
+    let large_path = dir.path().join("large.txt");
+    std::fs::write(&large_path, &large).expect("write");
+    let command = ingest(&dir.path().join("data-large"), &large_path);
+    let reader = reader_only(&[&large]);
+    report("one large file", large.len(), command, reader);
+
+    let small = small_texts(&texts, env_number("TRUCE_BENCH_SMALL_FILES", 14_500));
+    let small_dir = dir.path().join("small");
+    std::fs::create_dir(&small_dir).expect("mkdir");
+    for (i, t) in small.iter().enumerate() {
+        std::fs::write(small_dir.join(format!("{i:06}.txt")), t).expect("write");
+    }
+    let bytes: usize = small.iter().map(String::len).sum();
+    let command = ingest(&dir.path().join("data-small"), &small_dir);
+    let inputs: Vec<&str> = small.iter().map(String::as_str).collect();
+    let reader = reader_only(&inputs);
+    report(
+        &format!("{} small files", small.len()),
+        bytes,
+        command,
+        reader,
+    );
+}

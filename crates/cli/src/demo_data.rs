@@ -250,9 +250,20 @@ const TYPES: [(ViolationType, u64); 6] = [
     (ViolationType::ForcesMovement, 1),
 ];
 
+/// A draw in `0..n` as the demo has always drawn it (the remainder of the
+/// generator's next number), so that its Record stays the one every test
+/// and screenshot of it was written against.
+fn roll(rng: &mut Rng, n: usize) -> usize {
+    (rng.next_u64() % n.max(1) as u64) as usize
+}
+
+fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> &'a T {
+    &items[roll(rng, items.len())]
+}
+
 fn weighted<T: Copy>(rng: &mut Rng, items: &[(T, u64)]) -> T {
     let total: u64 = items.iter().map(|(_, w)| w).sum();
-    let mut roll = rng.below(total as usize) as u64;
+    let mut roll = roll(rng, total as usize) as u64;
     for (item, weight) in items {
         if roll < *weight {
             return *item;
@@ -274,7 +285,7 @@ pub fn reports_for_day(rng: &mut Rng, day: Date, guarantors: usize) -> Vec<Gener
     let gazetteer = Gazetteer::syria();
     let mut reports = Vec::new();
     for guarantor in 0..guarantors {
-        for _ in 0..2 + rng.below(5) {
+        for _ in 0..2 + roll(rng, 5) {
             let governorate = weighted(rng, &HOTSPOTS);
             // Only places whose point lies inside the (simplified) boundary.
             let places: Vec<_> = gazetteer
@@ -285,12 +296,12 @@ pub fn reports_for_day(rng: &mut Rng, day: Date, guarantors: usize) -> Vec<Gener
             if places.is_empty() {
                 continue;
             }
-            let place = *rng.pick(&places);
+            let place = *pick(rng, &places);
             let violation_type = weighted(rng, &TYPES);
-            let occurred = day.at(5 + rng.below(17) as i8, (rng.below(4) * 15) as i8, 0, 0);
+            let occurred = day.at(5 + roll(rng, 17) as i8, (roll(rng, 4) * 15) as i8, 0, 0);
             let fields = report_fields(rng, occurred, place, violation_type);
-            let also_seen_by = (rng.below(4) == 0)
-                .then(|| (guarantor + 1 + rng.below(guarantors - 1)) % guarantors);
+            let also_seen_by = (roll(rng, 4) == 0)
+                .then(|| (guarantor + 1 + roll(rng, guarantors - 1)) % guarantors);
             reports.push(GeneratedReport {
                 guarantor,
                 fields,
@@ -314,53 +325,54 @@ fn report_fields(
     if !Gazetteer::syria().contains(lon, lat) {
         (lat, lon) = (place.lat, place.lon);
     }
-    let perpetrator = match rng.below(5) {
-        0 => Actor::Formation(FormationId::new(*rng.pick(&["saa", "ndf"])).expect("valid")),
+    let perpetrator = match roll(rng, 5) {
+        0 => Actor::Formation(FormationId::new(*pick(rng, &["saa", "ndf"])).expect("valid")),
         1 => Actor::Formation(
-            FormationId::new(*rng.pick(&[
-                "hts",
-                "ahrar-al-sham",
-                "jaysh-al-izza",
-                "faylaq-al-sham",
-            ]))
+            FormationId::new(*pick(
+                rng,
+                &["hts", "ahrar-al-sham", "jaysh-al-izza", "faylaq-al-sham"],
+            ))
             .expect("valid"),
         ),
         _ => Actor::Unknown("unidentified armed group".into()),
     };
-    let target = match rng.below(6) {
+    let target = match roll(rng, 6) {
         0 => Actor::Formation(
-            FormationId::new(*rng.pick(&["hts", "hurras-al-din", "tip"])).expect("valid"),
+            FormationId::new(*pick(rng, &["hts", "hurras-al-din", "tip"])).expect("valid"),
         ),
         1 => Actor::Formation(
-            FormationId::new(*rng.pick(&["saa", "fsa", "levant-front"])).expect("valid"),
+            FormationId::new(*pick(rng, &["saa", "fsa", "levant-front"])).expect("valid"),
         ),
         _ => Actor::Unknown("civilian area".into()),
     };
     let mut casualties = Vec::new();
-    if rng.below(3) == 0 {
-        let best = 1 + rng.below(4) as u32;
+    if roll(rng, 3) == 0 {
+        let best = 1 + roll(rng, 4) as u32;
         casualties.push(Casualties {
-            outcome: if rng.below(3) == 0 {
+            outcome: if roll(rng, 3) == 0 {
                 Outcome::Killed
             } else {
                 Outcome::Injured
             },
-            status: if rng.below(2) == 0 {
+            status: if roll(rng, 2) == 0 {
                 PersonStatus::Civilian
             } else {
                 PersonStatus::Combatant
             },
             low: best.saturating_sub(1).max(1),
             best,
-            high: best + rng.below(3) as u32,
+            high: best + roll(rng, 3) as u32,
         });
     }
-    let source = *rng.pick(&[
-        (SourceKind::OwnObservation, "observation post"),
-        (SourceKind::Monitor, "mobile monitoring team"),
-        (SourceKind::LocalContact, "local council contact"),
-        (SourceKind::Media, "local media report"),
-    ]);
+    let source = *pick(
+        rng,
+        &[
+            (SourceKind::OwnObservation, "observation post"),
+            (SourceKind::Monitor, "mobile monitoring team"),
+            (SourceKind::LocalContact, "local council contact"),
+            (SourceKind::Media, "local media report"),
+        ],
+    );
     ReportFields {
         occurred,
         time_precision: TimePrecision::Hour,
@@ -395,7 +407,7 @@ pub fn seen_again(rng: &mut Rng, fields: &ReportFields) -> ReportFields {
     let mut again = fields.clone();
     again.occurred = fields
         .occurred
-        .checked_add((10 + rng.below(40) as i64).minutes())
+        .checked_add((10 + roll(rng, 40) as i64).minutes())
         .unwrap_or(fields.occurred);
     let (lat, lon) = (
         fields.location.lat + (rng.unit() - 0.5) * 0.01,
@@ -416,7 +428,7 @@ pub fn seen_again(rng: &mut Rng, fields: &ReportFields) -> ReportFields {
 /// not, and strikes on excluded formations judged not a violation.
 pub fn assessment_of(rng: &mut Rng, report: ReportId, fields: &ReportFields) -> Option<Body> {
     let excluded_target = matches!(&fields.target, Actor::Formation(f) if ["hts", "hurras-al-din", "tip"].contains(&f.as_str()));
-    let (position, reason) = match rng.below(10) {
+    let (position, reason) = match roll(rng, 10) {
         0..=4 => (
             Position::Confirmed,
             "Confirmed by our observation post in the area.",

@@ -20,17 +20,18 @@ use hyper::Request;
 use hyper_util::rt::TokioIo;
 use jiff::Timestamp;
 use truce_gazetteer::Gazetteer;
+use truce_model::ReportFiled;
 use truce_record::{Body, CheckpointSigner, SignedStatement, Statement};
 use truce_regime::{Register, RegisterConfig};
 use truce_server::AppState;
 use truce_store::{Ledger, Store};
-use truce_testkit::reports::presigned;
+use truce_testkit::reports::{presigned, spread};
 use truce_testkit::Founders;
 
 /// Members that file the register before the measure, side by side.
 const FILERS: usize = 16;
 const READERS: usize = 64;
-const APPENDS: usize = 300;
+const APPENDS: usize = 200;
 
 fn main() {
     let total: usize = std::env::var("TRUCE_BENCH_REPORTS")
@@ -101,10 +102,22 @@ async fn run(total: usize) {
         let _ = stopped.await;
     }));
 
-    // The appending member files after everyone else's reports.
+    // The appending member files after everyone else's reports, each
+    // signed just before it is sent: a slow append must not make the next
+    // one's claimed time stale.
     let offset = FILERS * per_filer;
-    let appends = presigned(founders.key(1), 0, offset, 2 * APPENDS + 1);
-    let mut appends = appends.iter().map(request_body);
+    let writer_key = founders.key(1);
+    let mut appends = (0..).map(|seq: usize| {
+        let statement = Statement::new(
+            writer_key.key_id(),
+            seq as u64,
+            Timestamp::now(),
+            Body::ReportFiled(ReportFiled {
+                report: spread(offset + seq),
+            }),
+        );
+        request_body(&writer_key.sign(&statement))
+    });
     let mut writer = Connection::open(address).await;
 
     let idle = writer.append_each(appends.by_ref().take(APPENDS)).await;

@@ -57,7 +57,7 @@ trap cleanup EXIT INT TERM
 
 DATA=$WORK/data
 export TRUCE_DATA=$DATA
-"$TRUCE" --data-dir "$DATA" demo --days 3 --no-serve >"$WORK/demo.log"
+"$TRUCE" --data-dir "$DATA" demo --days 4 --no-serve >"$WORK/demo.log"
 token() { "$TRUCE" --data-dir "$DATA" token create --member "$1" | tail -n 1; }
 export TRUCE_OBSERVER_TOKEN=$(token un-expert-1)
 export TRUCE_GUARANTOR_CLI_TOKEN=$(token ru-monitor-1)

@@ -512,7 +512,11 @@ await test("a decision proposed and voted in the browser; each decision says why
   await load("#/awaiting");
   await page.waitForSelector("#awaiting-decisions");
   assert(Number(await page.getAttribute("#awaiting-decisions .badge", "data-count")) === awaitingBefore - 1, "the vote no longer awaits");
-  assert(Number(await page.getAttribute("#awaiting-count", "data-count")) === menuBefore - 1, "the menu's count follows");
+  // The menu counts what the page lists (proposing a measure the ladder
+  // called for may take it off the list of measures due, too).
+  const listed = await page.$$eval('[id^="awaiting-"] h2 .badge', (badges) => badges.reduce((n, b) => n + Number(b.dataset.count), 0));
+  const menuAfter = Number(await page.getAttribute("#awaiting-count", "data-count"));
+  assert(menuAfter === listed && menuAfter < menuBefore, `the menu's count follows (${menuBefore} -> ${menuAfter}, the page lists ${listed})`);
   assert(await page.locator(`#awaiting-decisions li[data-decision="${target}"]`).count() === 0, "the decision voted on is gone from the list");
   // An adopted decision says why.
   await go("#/decisions");

@@ -385,6 +385,12 @@ await test("a guarantor member files a report on the map, signed in the browser"
   await page.click("#file-submit");
   await page.waitForSelector("#form-summary .error");
   assert(await page.getAttribute("#lat", "aria-invalid") === "true", "latitude flagged");
+  // A point outside the country (Ankara) is refused by the field, before signing.
+  await page.fill("#lat", "39.93");
+  await page.fill("#lon", "32.85");
+  await page.click("#file-submit");
+  await page.waitForFunction(() => document.getElementById("lat-error").textContent.includes("outside the country"));
+  assert(await page.getAttribute("#lat", "aria-invalid") === "true", "the point outside is flagged by its field");
   // Pick the location on the map (the middle of the boundaries).
   const box = await page.locator("#pick-map").boundingBox();
   await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.4);

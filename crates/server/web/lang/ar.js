@@ -423,4 +423,5 @@ export default {
   role_observer: "مراقب",
   role_intermediary: "الوسيط",
   role_operator: "المشغّل",
+  outside_country: "تقع خارج البلد: اختر على الخريطة نقطة داخل حدوده",
 };

@@ -425,4 +425,5 @@ export default {
   role_observer: "observer",
   role_intermediary: "intermediary",
   role_operator: "operator",
+  outside_country: "lies outside the country: pick a point inside its boundary on the map",
 };

@@ -423,4 +423,5 @@ export default {
   role_observer: "ناظر",
   role_intermediary: "میانجی",
   role_operator: "گرداننده",
+  outside_country: "بیرون از کشور است: نقطه‌ای درون مرز آن روی نقشه برگزینید",
 };

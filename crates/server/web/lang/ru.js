@@ -423,4 +423,5 @@ export default {
   role_observer: "наблюдатель",
   role_intermediary: "посредник",
   role_operator: "оператор",
+  outside_country: "находится за пределами страны: выберите на карте точку внутри её границы",
 };

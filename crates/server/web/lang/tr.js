@@ -423,4 +423,5 @@ export default {
   role_observer: "gözlemci",
   role_intermediary: "aracı",
   role_operator: "operatör",
+  outside_country: "ülkenin dışında kalıyor: haritada sınırlarının içinde bir nokta seçin",
 };

@@ -424,4 +424,5 @@ export default {
   role_intermediary: "الوسيط",
   role_operator: "المشغّل",
   outside_country: "تقع خارج البلد: اختر على الخريطة نقطة داخل حدوده",
+  join_member_party: "طرف العضو",
 };

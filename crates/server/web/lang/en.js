@@ -426,4 +426,5 @@ export default {
   role_intermediary: "intermediary",
   role_operator: "operator",
   outside_country: "lies outside the country: pick a point inside its boundary on the map",
+  join_member_party: "Member's party",
 };

@@ -424,4 +424,5 @@ export default {
   role_intermediary: "میانجی",
   role_operator: "گرداننده",
   outside_country: "بیرون از کشور است: نقطه‌ای درون مرز آن روی نقشه برگزینید",
+  join_member_party: "طرف عضو",
 };

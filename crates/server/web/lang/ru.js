@@ -424,4 +424,5 @@ export default {
   role_intermediary: "посредник",
   role_operator: "оператор",
   outside_country: "находится за пределами страны: выберите на карте точку внутри её границы",
+  join_member_party: "Сторона участника",
 };

@@ -424,4 +424,5 @@ export default {
   role_intermediary: "aracı",
   role_operator: "operatör",
   outside_country: "ülkenin dışında kalıyor: haritada sınırlarının içinde bir nokta seçin",
+  join_member_party: "Üyenin tarafı",
 };

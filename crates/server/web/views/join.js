@@ -16,7 +16,9 @@ export async function show() {
   const requestSection = h("section", { id: "join-request", "aria-labelledby": "join-request-title" },
     h("h2", { id: "join-request-title" }, t("join_request_title")), h("p", null, t("join_help")));
   const waiting = h("section", { id: "join-waiting", "aria-labelledby": "join-waiting-title" });
-  setView(t("join_title"), keySection, requestSection, waiting);
+  // A member signed in is in the Record already: only the waiting keys
+  // (for those who may admit) and this browser's key concern them.
+  setView(t("join_title"), ...[keySection, session.member ? null : requestSection, waiting].filter(Boolean));
   await showWaiting(waiting);
   if (!window.crypto || !crypto.subtle) { keySection.append(h("p", { class: "notice warn" }, t("no_ed25519"))); return; }
   let pair = await storedKey();
@@ -108,6 +110,6 @@ async function showWaiting(section) {
   });
   section.append(h("table", { id: "join-requests" },
     h("caption", null, t("join_waiting_caption")),
-    h("thead", null, h("tr", null, ...["col_member", "join_role", "join_party", "fingerprint", "join_requested", "join_action"].map((k) => h("th", { scope: "col" }, t(k))))),
+    h("thead", null, h("tr", null, ...["col_member", "join_role", "join_member_party", "fingerprint", "join_requested", "join_action"].map((k) => h("th", { scope: "col" }, t(k))))),
     h("tbody", null, ...rows)));
 }

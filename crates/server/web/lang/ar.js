@@ -425,4 +425,5 @@ export default {
   role_operator: "المشغّل",
   outside_country: "تقع خارج البلد: اختر على الخريطة نقطة داخل حدوده",
   join_member_party: "طرف العضو",
+  final_cosigned_by: "وقّعه حتى هناك:",
 };

@@ -427,4 +427,5 @@ export default {
   role_operator: "operator",
   outside_country: "lies outside the country: pick a point inside its boundary on the map",
   join_member_party: "Member's party",
+  final_cosigned_by: "Cosigned up to there by:",
 };

@@ -425,4 +425,5 @@ export default {
   role_operator: "گرداننده",
   outside_country: "بیرون از کشور است: نقطه‌ای درون مرز آن روی نقشه برگزینید",
   join_member_party: "طرف عضو",
+  final_cosigned_by: "هم‌امضاکنندگان تا آن‌جا:",
 };

@@ -425,4 +425,5 @@ export default {
   role_operator: "оператор",
   outside_country: "находится за пределами страны: выберите на карте точку внутри её границы",
   join_member_party: "Сторона участника",
+  final_cosigned_by: "До этой записи заверили:",
 };

@@ -425,4 +425,5 @@ export default {
   role_operator: "operatör",
   outside_country: "ülkenin dışında kalıyor: haritada sınırlarının içinde bir nokta seçin",
   join_member_party: "Üyenin tarafı",
+  final_cosigned_by: "Oraya kadar ortak imzalayanlar:",
 };

@@ -104,7 +104,17 @@ await test("the map asks for each view, filters, and opens an incident", async (
   assert(await shown() <= all, "the filter narrows");
   assert(await page.locator("#map-party").count() === 0, "no guarantor filter for the public");
   await page.selectOption("#map-type", "");
-  await nextView(() => page.click("#map-filters button[type=submit]"));
+  const unfiltered = await nextView(() => page.click("#map-filters button[type=submit]"));
+  // The same view as a table: one row per mark, and a cluster's button zooms to it.
+  await page.click("#map-table-view summary");
+  const marks = await page.locator("#map .leaflet-marker-icon").count();
+  assert(await page.locator("#map-table tbody tr").count() === marks, "a row for each mark on the map");
+  if (await page.locator("#map-table .zoom-cluster").count()) {
+    const zoomedIn = await nextView(() => page.click("#map-table .zoom-cluster"));
+    assert(Number(zoomedIn.get("zoom")) > Number(unfiltered.get("zoom")), "the table's button zooms to the cluster");
+    await shot("map-table");
+    await nextView(() => page.click("#map-filters button[type=submit]"));
+  }
   // Groups split as the map zooms to them, until an incident can be opened
   // from the keyboard.
   for (let i = 0; i < 10 && await page.locator("#map .incident-dot").count() === 0; i++) {

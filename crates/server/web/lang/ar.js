@@ -426,4 +426,7 @@ export default {
   outside_country: "تقع خارج البلد: اختر على الخريطة نقطة داخل حدوده",
   join_member_party: "طرف العضو",
   final_cosigned_by: "وقّعه حتى هناك:",
+  map_zoom_cluster: "التكبير إليها",
+  map_col_zoom: "التكبير",
+  map_table: "الحوادث الظاهرة في الخريطة، في جدول",
 };

@@ -428,4 +428,7 @@ export default {
   outside_country: "lies outside the country: pick a point inside its boundary on the map",
   join_member_party: "Member's party",
   final_cosigned_by: "Cosigned up to there by:",
+  map_zoom_cluster: "Zoom to these",
+  map_col_zoom: "Zoom",
+  map_table: "The incidents in view, as a table",
 };

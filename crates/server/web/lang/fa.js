@@ -426,4 +426,7 @@ export default {
   outside_country: "بیرون از کشور است: نقطه‌ای درون مرز آن روی نقشه برگزینید",
   join_member_party: "طرف عضو",
   final_cosigned_by: "هم‌امضاکنندگان تا آن‌جا:",
+  map_zoom_cluster: "بزرگ‌نمایی روی این‌ها",
+  map_col_zoom: "بزرگ‌نمایی",
+  map_table: "رویدادهای درون نما، به صورت جدول",
 };

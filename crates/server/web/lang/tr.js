@@ -426,4 +426,7 @@ export default {
   outside_country: "ülkenin dışında kalıyor: haritada sınırlarının içinde bir nokta seçin",
   join_member_party: "Üyenin tarafı",
   final_cosigned_by: "Oraya kadar ortak imzalayanlar:",
+  map_zoom_cluster: "Bunlara yakınlaştır",
+  map_col_zoom: "Yakınlaştır",
+  map_table: "Görünümdeki olaylar, tablo olarak",
 };

@@ -57,11 +57,15 @@ trap cleanup EXIT INT TERM
 
 DATA=$WORK/data
 export TRUCE_DATA=$DATA
-"$TRUCE" --data-dir "$DATA" demo --days 3 --no-serve >"$WORK/demo.log"
+"$TRUCE" --data-dir "$DATA" demo --days 4 --no-serve >"$WORK/demo.log"
 token() { "$TRUCE" --data-dir "$DATA" token create --member "$1" | tail -n 1; }
 export TRUCE_OBSERVER_TOKEN=$(token un-expert-1)
 export TRUCE_GUARANTOR_CLI_TOKEN=$(token ru-monitor-1)
-OPERATOR_TOKEN=$(token secretariat)
+# The operator's token and key, for the operator's browser; and a joining
+# token for a member not yet in the Record, whose browser asks to join.
+export TRUCE_OPERATOR_TOKEN=$(token secretariat)
+export TRUCE_OPERATOR_KEY=$DATA/demo-keys/secretariat.key
+export TRUCE_JOIN_TOKEN=$("$TRUCE" --data-dir "$DATA" token create --member ru-monitor-3 --joining guarantor_member | tail -n 1)
 
 # Starts the server on LISTEN (127.0.0.1:0: any free port).
 start_server() {
@@ -103,20 +107,6 @@ export TRUCE_CONTROL=$WORK/control
 mkdir -p "$TRUCE_CONTROL"
 operator_loop() {
   while kill -0 "$TEST_PID" 2>/dev/null; do
-    if [ -f "$TRUCE_CONTROL/admit.request" ]; then
-      local key member
-      key=$(cat "$TRUCE_CONTROL/admit.request")
-      member=ru-monitor-web
-      rm -f "$TRUCE_CONTROL/admit.request"
-      # The operator admits the browser's key through the running node,
-      # signing on its own side: it takes effect with no restart.
-      printf '{"member_admitted":{"member":"%s","party":"Russian Federation","role":"guarantor_member","public_key":"%s"}}' \
-        "$member" "$key" >"$WORK/admit.json"
-      "$TRUCE" --node "$TRUCE_URL" --token "$OPERATOR_TOKEN" --wait 0 \
-        append "$WORK/admit.json" --key "$DATA/demo-keys/secretariat.key"
-      token "$member" >"$TRUCE_CONTROL/admit.token.tmp"
-      mv "$TRUCE_CONTROL/admit.token.tmp" "$TRUCE_CONTROL/admit.token"
-    fi
     if [ -f "$TRUCE_CONTROL/propose.request" ]; then
       rm -f "$TRUCE_CONTROL/propose.request"
       # An open decision proposed by another guarantor party (Türkiye),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use truce_model::MemberName;
+use truce_model::{MemberName, Role};
 use truce_server::AppState;
 
 use crate::node::Location;
@@ -216,9 +216,17 @@ async fn publish(
 #[derive(Subcommand)]
 pub enum TokenCommand {
     /// Make a read token for a member of the Record (printed once, stored hashed).
+    ///
+    /// With --joining, for a member not yet in the Record: the token reads
+    /// nothing until the member is admitted, but it can ask (from the web
+    /// interface) for a key made in a browser to be admitted as that member.
     Create {
         #[arg(long)]
         member: String,
+        /// The role the new member will be admitted with (guarantor_member,
+        /// observer, intermediary, operator).
+        #[arg(long, value_name = "ROLE")]
+        joining: Option<String>,
     },
     /// List tokens: id, member, role, created.
     List,
@@ -233,7 +241,7 @@ pub enum TokenCommand {
 pub async fn token(location: &Location, command: TokenCommand) -> Result<ExitCode> {
     let dir: PathBuf = location.data_dir.clone();
     match command {
-        TokenCommand::Create { member } => {
+        TokenCommand::Create { member, joining } => {
             let member = MemberName::new(member)?;
             let ledger = location.open_ledger().await?;
             let standing = ledger.with_registry(|r| {
@@ -243,12 +251,18 @@ pub async fn token(location: &Location, command: TokenCommand) -> Result<ExitCod
                 )
             });
             ledger.close().await;
-            let role = match standing {
-                (_, Some(role)) => role,
-                (true, None) => bail!(
+            let role = match (standing, joining) {
+                ((false, None), Some(role)) => role.parse::<Role>()?,
+                (_, Some(_)) => bail!(
+                    "{member} is a member of this Record already: --joining is for a member not yet admitted"
+                ),
+                ((_, Some(role)), None) => role,
+                ((true, None), None) => bail!(
                     "{member}'s key is revoked in this Record: a token would read for a member who can no longer sign"
                 ),
-                (false, None) => bail!("{member} is not a member of this Record"),
+                ((false, None), None) => bail!(
+                    "{member} is not a member of this Record (--joining ROLE makes a token to ask for admission)"
+                ),
             };
             let secret = truce_node::create_token(&dir, &member, role)?;
             println!("token for {member} ({role}); it is shown only now:");

@@ -1,5 +1,6 @@
 //! The node's own files in its data directory, beside the Record: read
-//! tokens, the review queue of ingested texts, and evidence files. Both serve the node's
+//! tokens, the review queue of ingested texts, keys waiting to join, and
+//! evidence files. Both serve the node's
 //! readers and are shared by the server and the CLI on the node's machine;
 //! neither is part of the Record, and no copy of the Record needs them.
 //!
@@ -7,6 +8,7 @@
 
 pub mod blobs;
 pub mod drafts;
+pub mod joins;
 pub mod tokens;
 
 pub use tokens::{

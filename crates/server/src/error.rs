@@ -32,6 +32,9 @@ pub enum ServerError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The request clashes with what the Record holds already.
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     TooLarge(String),
     /// A quota of the caller's (or the node's) is used up for now.
@@ -66,7 +69,8 @@ pub struct ErrorBody {
     /// What went wrong, for programs: `bad_request`, `refused`,
     /// `unauthenticated`, `forbidden`, `not_found`, `unavailable`, `internal`,
     /// `payload_too_large`, `quota_exceeded`, `timeout`, `method_not_allowed`,
-    /// `retry` (a failed commit: send again after `Retry-After`), `disk_full`.
+    /// `retry` (a failed commit: send again after `Retry-After`), `disk_full`,
+    /// `read_only`, `conflict`.
     pub code: String,
     /// The field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,7 +129,7 @@ impl ServerError {
             ServerError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             ServerError::Unavailable(_) | ServerError::Retry(_) => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::DiskFull(_) => StatusCode::INSUFFICIENT_STORAGE,
-            ServerError::ReadOnly { .. } => StatusCode::CONFLICT,
+            ServerError::ReadOnly { .. } | ServerError::Conflict(_) => StatusCode::CONFLICT,
             ServerError::Tokens(_) | ServerError::Io(_) | ServerError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -145,6 +149,7 @@ impl ServerError {
             ServerError::Retry(_) => "retry",
             ServerError::DiskFull(_) => "disk_full",
             ServerError::ReadOnly { .. } => "read_only",
+            ServerError::Conflict(_) => "conflict",
             ServerError::Tokens(_) | ServerError::Io(_) | ServerError::Internal(_) => "internal",
         }
     }

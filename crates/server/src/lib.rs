@@ -30,6 +30,7 @@ mod error;
 mod evidence;
 mod exchange;
 mod headers;
+pub mod joins;
 mod layers;
 mod log;
 mod mirror;
@@ -81,6 +82,8 @@ pub struct AppState {
     pub ledger: Arc<Ledger<Register>>,
     pub data_dir: Arc<PathBuf>,
     pub(crate) tokens: Arc<truce_node::TokenStore>,
+    /// Keys made in browsers, waiting for the operator to admit them.
+    pub(crate) joins: Arc<truce_node::joins::JoinQueue>,
     node_key: Arc<OnceLock<String>>,
     /// Set when this node is a mirror: it serves reads and refuses writes.
     pub mirror: Option<Arc<MirrorStatus>>,
@@ -120,6 +123,7 @@ impl AppState {
         let data_dir = data_dir.into();
         Self {
             tokens: Arc::new(truce_node::TokenStore::new(&data_dir)),
+            joins: Arc::new(truce_node::joins::JoinQueue::new(&data_dir)),
             ledger,
             data_dir: Arc::new(data_dir),
             node_key: Arc::new(OnceLock::new()),
@@ -283,6 +287,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(web::canonical))
         .routes(routes!(web::whoami))
         .routes(routes!(web::vocabulary))
+        .routes(routes!(joins::request_to_join, joins::list_join_requests))
         .routes(routes!(drafts::ingest_text))
         .routes(routes!(drafts::list_drafts))
         .routes(routes!(drafts::get_draft))

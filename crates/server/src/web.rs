@@ -64,6 +64,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("views/exchanges.js", JS),
     asset!("views/file.js", JS),
     asset!("views/incident.js", JS),
+    asset!("views/join.js", JS),
     asset!("views/login.js", JS),
     asset!("views/map.js", JS),
     asset!("views/record.js", JS),

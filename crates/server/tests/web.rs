@@ -728,3 +728,133 @@ async fn the_bulletin_text_comes_in_the_mechanisms_languages() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["field"], "lang");
 }
+
+/// A joining token names a member not yet in the Record: it reads nothing,
+/// but asks for a key to be admitted as that member; the operator lists the
+/// request and admits the key, and the same token then reads for the
+/// member whose key signs, with no restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_asked_for_with_a_joining_token_is_admitted_as_the_tokens_member() {
+    let mut node = Node::new().await;
+    let newcomer = truce_model::MemberName::new("ru-monitor-2").unwrap();
+    let joining = truce_node::create_token(
+        node.dir.path(),
+        &newcomer,
+        truce_model::Role::GuarantorMember,
+    )
+    .unwrap();
+    let operator_token = truce_node::create_token(
+        node.dir.path(),
+        &truce_model::MemberName::new("operator").unwrap(),
+        truce_model::Role::Operator,
+    )
+    .unwrap();
+    let whoami = node
+        .request(Method::GET, "/api/v1/whoami", Some(&joining), Body::empty())
+        .await;
+    assert_eq!(whoami.status, StatusCode::UNAUTHORIZED, "reads nothing yet");
+
+    let key = truce_record::MemberKey::generate();
+    let ask = |token: Option<String>, value: Value| {
+        let node = &node;
+        async move {
+            node.request(
+                Method::POST,
+                "/api/v1/join-requests",
+                token.as_deref(),
+                Body::from(value.to_string()),
+            )
+            .await
+        }
+    };
+    let request = json!({"public_key": key.public_key().to_hex(), "party": "Russian Federation"});
+    assert_eq!(
+        ask(None, request.clone()).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = ask(
+        Some(joining.clone()),
+        json!({"public_key": "abcd", "party": "Russian Federation"}),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.text);
+    assert_eq!(bad.json()["field"], "public_key");
+    // A member of the Record changes its key by rotating it, not by joining.
+    let member = ask(Some(node.guarantor_token.clone()), request.clone()).await;
+    assert_eq!(member.status, StatusCode::CONFLICT, "{}", member.text);
+    let asked = ask(Some(joining.clone()), request).await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text);
+    let asked = asked.json();
+    assert_eq!(asked["member"], "ru-monitor-2");
+    assert_eq!(asked["role"], "guarantor_member");
+    assert_eq!(asked["key_id"], key.key_id().to_hex());
+
+    // Only a member who may admit sees the requests.
+    assert_eq!(
+        node.get("/api/v1/join-requests", Who::Guarantor)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        node.get("/api/v1/join-requests", Who::Public).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let listed = node
+        .request(
+            Method::GET,
+            "/api/v1/join-requests",
+            Some(&operator_token),
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    let listed = listed.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["public_key"], key.public_key().to_hex());
+
+    node.say(
+        OPERATOR,
+        StatementBody::MemberAdmitted(truce_model::MemberAdmitted {
+            member: newcomer.clone(),
+            party: truce_model::Party::new("Russian Federation").unwrap(),
+            role: truce_model::Role::GuarantorMember,
+            public_key: key.public_key(),
+        }),
+    )
+    .await;
+    let whoami = node
+        .request(Method::GET, "/api/v1/whoami", Some(&joining), Body::empty())
+        .await;
+    assert_eq!(whoami.status, StatusCode::OK, "{}", whoami.text);
+    assert_eq!(whoami.json()["member"], "ru-monitor-2");
+    let members = node
+        .request(
+            Method::GET,
+            "/api/v1/members",
+            Some(&joining),
+            Body::empty(),
+        )
+        .await
+        .json();
+    let admitted = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["key_id"] == key.key_id().to_hex())
+        .expect("the key is a member's");
+    assert_eq!(
+        admitted["member"], "ru-monitor-2",
+        "key and token name one member"
+    );
+    let listed = node
+        .request(
+            Method::GET,
+            "/api/v1/join-requests",
+            Some(&operator_token),
+            Body::empty(),
+        )
+        .await
+        .json();
+    assert_eq!(listed, json!([]), "an admitted key no longer waits");
+}

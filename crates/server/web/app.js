@@ -1,6 +1,6 @@
 // The truce web interface: native ES modules over the node's JSON API, no
 // build step. Views are chosen by the URL fragment (#/map, #/register,
-// #/incident/12, #/decisions, #/bulletin, #/record, #/login, #/file…).
+// #/incident/12, #/decisions, #/bulletin, #/record, #/login, #/file, #/join…).
 // Nothing is loaded from outside this node. Signing happens here, with a
 // non-extractable WebCrypto Ed25519 key kept in IndexedDB; the server only
 // formats and verifies.
@@ -24,12 +24,13 @@ const VIEWS = {
   record: () => import("./views/record.js"),
   login: () => import("./views/login.js"),
   file: () => import("./views/file.js"),
+  join: () => import("./views/join.js"),
 };
 const MEMBER_ROUTES = ["awaiting"];
 const ROUTES = [
   ["awaiting", "nav_awaiting"], ["map", "nav_map"], ["register", "nav_register"], ["decisions", "nav_decisions"],
   ["bulletin", "nav_bulletin"], ["regime", "nav_regime"], ["exchanges", "nav_exchanges"], ["review", "nav_review"],
-  ["record", "nav_record"], ["file", "nav_file"], ["login", "nav_login"],
+  ["record", "nav_record"], ["file", "nav_file"], ["join", "nav_join"], ["login", "nav_login"],
 ];
 
 function languageSwitcher() {

@@ -99,7 +99,8 @@ async function reportForm(holder, pair, info) {
   holder.replaceChildren(h("h2", null, t("file_title")), form);
   const map = L.map(pick, { attributionControl: false });
   localizeZoom(pick);
-  const boundaries = boundaryLayer(L, await admin1()).addTo(map);
+  const governorates = await admin1();
+  const boundaries = boundaryLayer(L, governorates).addTo(map);
   map.fitBounds(boundaries.getBounds());
   let marker = null;
   function place(lat, lon) {
@@ -129,6 +130,9 @@ async function reportForm(holder, pair, info) {
     const lat = Number(c.lat.value), lon = Number(c.lon.value);
     need("lat", c.lat.value !== "" && lat >= -90 && lat <= 90, c.lat.value === "" ? t("required") : t("out_of_range", { min: -90, max: 90 }));
     need("lon", c.lon.value !== "" && lon >= -180 && lon <= 180, c.lon.value === "" ? t("required") : t("out_of_range", { min: -180, max: 180 }));
+    // The Record refuses a point outside the country: say so here, by the
+    // field, before anything is signed.
+    if (!errors.some(([id]) => id === "lat" || id === "lon")) need("lat", insideCountry(governorates, lat, lon), t("outside_country"));
     need("place", c.place.value.trim() !== "", t("required"));
     need("source", c.source.value.trim() !== "", t("required"));
     need("narrative", c.narrative.value.trim() !== "", t("required"));
@@ -191,5 +195,25 @@ async function reportForm(holder, pair, info) {
       if (fieldName && document.getElementById(fieldName)) setError(fieldName, err.body.error);
       result.replaceChildren(errorBox(err));
     } finally { submit.disabled = false; }
+  });
+}
+
+// Whether the point lies in one of the gazetteer's governorates (the
+// boundary the node serves), by ray casting over each ring.
+export function insideCountry(collection, lat, lon) {
+  const inRing = (ring) => {
+    let inside = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i], [xj, yj] = ring[j];
+      if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  };
+  const inPolygon = (rings) => inRing(rings[0]) && !rings.slice(1).some(inRing);
+  return (collection.features || []).some((f) => {
+    const g = f.geometry || {};
+    if (g.type === "Polygon") return inPolygon(g.coordinates);
+    if (g.type === "MultiPolygon") return g.coordinates.some(inPolygon);
+    return false;
   });
 }

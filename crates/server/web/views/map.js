@@ -61,7 +61,14 @@ function clusterMarker(L, map, feature) {
     el.setAttribute("aria-label", text);
     el.dataset.count = String(p.count);
   });
-  onActivate(marker, () => {
+  onActivate(marker, () => zoomToCluster(L, map, feature));
+  return marker;
+}
+// Zooms to a cluster's incidents (the bounds the server gives it).
+function zoomToCluster(L, map, feature) {
+  const [lon, lat] = feature.geometry.coordinates;
+  const p = feature.properties;
+  {
     const [west, south, east, north] = p.bounds || [lon, lat, lon, lat];
     const before = map.getZoom();
     const target = map.getBoundsZoom([[south, west], [north, east]], false, L.point(40, 40));
@@ -69,8 +76,32 @@ function clusterMarker(L, map, feature) {
     // zoom in by steps until the server shows them one by one.
     if (Math.min(target, 18) <= before) map.setView([lat, lon], Math.min(before + 2, 18));
     else map.fitBounds([[south, west], [north, east]], { padding: [40, 40], maxZoom: 18 });
+  }
+}
+// The same view as a table, for keyboards and screen readers: each incident
+// with a link, each cluster with a button that zooms to it.
+function viewTable(L, map, features) {
+  const rows = features.map((feature) => {
+    const p = feature.properties;
+    if (p.cluster) {
+      const button = h("button", { type: "button", class: "secondary zoom-cluster" }, t("map_zoom_cluster"));
+      button.addEventListener("click", () => zoomToCluster(L, map, feature));
+      const breakdown = Object.entries(p.findings || {}).filter(([, n]) => n > 0)
+        .map(([f, n]) => label("finding", findingCode(f)) + " " + num(n)).join(", ");
+      return h("tr", { "data-cluster": String(p.count) },
+        h("td", null, t("cluster_label", { count: p.count, from: date(p.from), to: date(p.to) })),
+        h("td", { colspan: "3" }, breakdown || label("finding", findingCode(p.finding))), h("td", null, button));
+    }
+    const id = String(p.incident).replace(/^[A-Za-z]-?/, "");
+    return h("tr", { "data-incident": id },
+      h("td", null, h("a", { href: "#/incident/" + id }, p.incident), " ", date(p.date)),
+      h("td", null, label("type", p.type)), h("td", null, govName(p.governorate, p.governorate)),
+      h("td", null, label("finding", findingCode(p.finding))), h("td", null, "—"));
   });
-  return marker;
+  return h("table", { id: "map-table" },
+    h("thead", null, h("tr", null, ...["col_incident", "col_type", "col_governorate", "col_finding", "map_col_zoom"]
+      .map((k) => h("th", { scope: "col" }, t(k))))),
+    h("tbody", null, ...rows));
 }
 function incidentMarker(L, feature) {
   const [lon, lat] = feature.geometry.coordinates;
@@ -115,7 +146,9 @@ export async function show() {
     h("li", null, h("span", { class: "swatch zone", "aria-hidden": "true" }), t("legend_zone")));
   const count = h("p", { id: "map-count", "aria-live": "polite" });
   const mapDiv = h("div", { id: "map", role: "region", "aria-label": t("map_title"), tabindex: "-1" });
-  setView(t("map_title"), h("p", null, t("map_help")), form, legend, mapDiv, count);
+  const tableHolder = h("div", { class: "table-wrap" });
+  const table = h("details", { id: "map-table-view" }, h("summary", null, t("map_table")), tableHolder);
+  setView(t("map_title"), h("p", null, t("map_help")), form, legend, mapDiv, count, table);
   window.truceLeaveMap();
   const map = L.map(mapDiv, { zoomSnap: 1, attributionControl: false });
   mapInstance = map;
@@ -166,6 +199,7 @@ export async function show() {
     if (hadFocus) mapDiv.focus({ preventScroll: true });
     mapDiv.removeAttribute("aria-busy");
     count.textContent = t("map_count_view", { n: collection.incidents });
+    tableHolder.replaceChildren(viewTable(L, map, collection.features));
     // For the browser tests: how many views were drawn, and how long the last took.
     mapDiv.dataset.loads = String(++loads);
     mapDiv.dataset.viewMs = String(Math.round(performance.now() - asked));

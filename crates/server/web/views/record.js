@@ -35,7 +35,12 @@ function witnessServices(health) {
   if (!list.length) return h("span");
   return h("section", { id: "witness-services", "aria-label": t("witness_services") },
     h("h2", null, t("witness_services")),
-    h("p", null, health.final_size != null ? t("final_up_to", { size: health.final_size }) : t("final_none")),
+    h("p", { id: "final-checkpoint" }, health.final_size != null ? t("final_up_to", { size: health.final_size }) : t("final_none")),
+    // The witnesses whose last cosignature reaches the final size: those
+    // that cosigned the final checkpoint or one that extends it.
+    health.final_size != null ? h("p", { id: "final-cosigned-by" }, t("final_cosigned_by"), " ",
+      ...list.filter((w) => w.cosigned_size != null && w.cosigned_size >= health.final_size)
+        .flatMap((w, i) => [i ? ", " : "", data("span", { class: "mono" }, w.name)])) : null,
     h("div", { class: "table-wrap" }, h("table", null,
       h("thead", null, h("tr", null, ...["col_witness", "col_cosigned", "col_behind"].map((k) => h("th", { scope: "col" }, t(k))))),
       h("tbody", null, ...list.map((w) => h("tr", { "data-witness": w.name },

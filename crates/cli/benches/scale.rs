@@ -14,12 +14,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jiff::Timestamp;
 use rayon::prelude::*;
-use truce_gazetteer::Gazetteer;
-use truce_record::{Body, CheckpointSigner, Statement};
-use truce_regime::{Register, RegisterConfig};
-use truce_store::{Ledger, Store};
+use truce_record::CheckpointSigner;
+use truce_testkit::ledger::founded_on_sqlite;
 use truce_testkit::reports::presigned;
 use truce_testkit::Founders;
 
@@ -58,26 +55,8 @@ fn fill(dir: &Path, size: usize) {
         let signer = CheckpointSigner::generate("truce.bench/scale").expect("node key");
         write_private(&dir.join("node.key"), &format!("{}\n", signer.secret()));
         let founders = Founders::guarantors(FILERS);
-        let genesis = founders.genesis(signer.verifier_key(), None);
-        let store = Store::open_sqlite(&dir.join("truce.sqlite"))
-            .await
-            .expect("sqlite");
-        let register = Register::new(RegisterConfig::default(), Gazetteer::syria());
-        let ledger = Arc::new(
-            Ledger::open_with(store, signer, register)
-                .await
-                .expect("ledger"),
-        );
-        let operator = founders.key(0);
-        ledger
-            .append(operator.sign(&Statement::new(
-                operator.key_id(),
-                0,
-                Timestamp::now(),
-                Body::Genesis(genesis),
-            )))
-            .await
-            .expect("genesis");
+        let ledger =
+            Arc::new(founded_on_sqlite(&dir.join("truce.sqlite"), signer, &founders).await);
         let per_filer = size.div_ceil(FILERS);
         let streams: Vec<_> = (0..FILERS)
             .into_par_iter()

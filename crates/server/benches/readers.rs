@@ -19,12 +19,10 @@ use hyper::client::conn::http1;
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use jiff::Timestamp;
-use truce_gazetteer::Gazetteer;
 use truce_model::ReportFiled;
 use truce_record::{Body, CheckpointSigner, SignedStatement, Statement};
-use truce_regime::{Register, RegisterConfig};
 use truce_server::AppState;
-use truce_store::{Ledger, Store};
+use truce_testkit::ledger::founded_on_sqlite;
 use truce_testkit::reports::{presigned, spread};
 use truce_testkit::Founders;
 
@@ -49,26 +47,8 @@ async fn run(total: usize) {
     let founders = Founders::guarantors(FILERS + 1);
     let dir = tempfile::tempdir().expect("temp dir");
     let signer = CheckpointSigner::generate("truce.bench/readers").expect("node key");
-    let genesis = founders.genesis(signer.verifier_key(), None);
-    let store = Store::open_sqlite(&dir.path().join("truce.sqlite"))
-        .await
-        .expect("sqlite");
-    let register = Register::new(RegisterConfig::default(), Gazetteer::syria());
-    let ledger = Arc::new(
-        Ledger::open_with(store, signer, register)
-            .await
-            .expect("ledger"),
-    );
-    let operator = founders.key(0);
-    ledger
-        .append(operator.sign(&Statement::new(
-            operator.key_id(),
-            0,
-            Timestamp::now(),
-            Body::Genesis(genesis),
-        )))
-        .await
-        .expect("genesis");
+    let ledger =
+        Arc::new(founded_on_sqlite(&dir.path().join("truce.sqlite"), signer, &founders).await);
 
     let started = Instant::now();
     let per_filer = total.div_ceil(FILERS);

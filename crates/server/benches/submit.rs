@@ -15,14 +15,13 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper::Request;
 use hyper_util::rt::TokioIo;
-use jiff::Timestamp;
-use truce_gazetteer::Gazetteer;
-use truce_record::{Body, CheckpointSigner, SignedStatement, Statement};
-use truce_regime::{Register, RegisterConfig};
+use truce_record::{CheckpointSigner, SignedStatement};
+use truce_regime::Register;
 use truce_server::AppState;
-use truce_store::{Ledger, Store};
+use truce_store::Ledger;
+use truce_testkit::ledger::founded_on_sqlite;
 use truce_testkit::reports::presigned;
-use truce_testkit::{Founders, OPERATOR};
+use truce_testkit::Founders;
 
 const CLIENTS: usize = 64;
 
@@ -58,24 +57,7 @@ async fn founded(
 ) -> (Arc<Ledger<Register>>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let signer = CheckpointSigner::from_secret(signer.secret()).expect("node key");
-    let genesis = founders.genesis(signer.verifier_key(), None);
-    let store = Store::open_sqlite(&dir.path().join("truce.sqlite"))
-        .await
-        .expect("sqlite");
-    let register = Register::new(RegisterConfig::default(), Gazetteer::syria());
-    let ledger = Ledger::open_with(store, signer, register)
-        .await
-        .expect("ledger");
-    let operator = founders.key(OPERATOR);
-    ledger
-        .append(operator.sign(&Statement::new(
-            operator.key_id(),
-            0,
-            Timestamp::now(),
-            Body::Genesis(genesis),
-        )))
-        .await
-        .expect("genesis");
+    let ledger = founded_on_sqlite(&dir.path().join("truce.sqlite"), signer, founders).await;
     (Arc::new(ledger), dir)
 }
 

@@ -1,12 +1,14 @@
 //! What the tests, the benchmarks and the demo build their mechanisms
 //! from, written once: founding members and their genesis
 //! ([`founders`]), report statements ([`reports`]), a register driven
-//! statement by statement in memory ([`mechanism`]), one deterministic
+//! statement by statement in memory ([`mechanism`]), a founded Record on a
+//! SQLite file ([`ledger`]), one deterministic
 //! generator ([`rng`]), persons for exchange lists ([`persons`]), the
 //! members' exchange keys ([`exchange`]) and witnesses ([`witnesses`]).
 
 pub mod exchange;
 pub mod founders;
+pub mod ledger;
 pub mod mechanism;
 pub mod persons;
 pub mod reports;

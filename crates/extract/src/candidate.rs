@@ -151,6 +151,26 @@ impl Counters {
     pub fn is_empty(&self) -> bool {
         self.settlements_reconciled.is_none() && self.formations_joined.is_none()
     }
+
+    /// Gives the counters, with the spans they were read from, to the
+    /// Russian side's count (the Reconciliation Centre publishes them), or
+    /// to the first count when no count is Russia's.
+    pub(crate) fn give_to(self, counts: &mut [BulletinCount], spans: &[(&'static str, Span)]) {
+        let owner = counts
+            .iter()
+            .position(|c| c.side == Guarantor::Russia)
+            .unwrap_or(0);
+        let Some(owner) = counts.get_mut(owner) else {
+            return;
+        };
+        owner.counters = self;
+        owner
+            .evidence
+            .extend(spans.iter().map(|&(field, span)| Evidence {
+                field: field.into(),
+                span,
+            }));
+    }
 }
 
 /// One guarantor's daily register as a bulletin states it.

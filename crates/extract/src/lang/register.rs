@@ -220,17 +220,7 @@ pub(crate) fn extract(rules: &Rules, doc: &Document, locator: &dyn Locator) -> V
     }
 
     if let Some((counters, spans)) = counters(rules, text, &sentences) {
-        let owner = counts
-            .iter()
-            .position(|c| c.side == Guarantor::Russia)
-            .unwrap_or(0);
-        counts[owner].counters = counters;
-        for (field, span) in spans {
-            counts[owner].evidence.push(Evidence {
-                field: field.into(),
-                span,
-            });
-        }
+        counters.give_to(&mut counts, &spans);
     }
     counts.into_iter().map(Candidate::BulletinCount).collect()
 }

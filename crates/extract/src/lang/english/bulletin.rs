@@ -258,18 +258,8 @@ pub fn read_bulletins(
     }
     counts = merge_repeats(text, &segments, read);
     if let Some((counters, spans)) = counters(text, sentence_spans) {
-        let owner = counts
-            .iter()
-            .position(|c| c.side == Guarantor::Russia)
-            .unwrap_or(0);
-        counts[owner].counters = counters;
-        for (field, span) in spans {
-            counts[owner].evidence.push(Evidence {
-                field: field.into(),
-                span,
-            });
-            covered.push(span);
-        }
+        counters.give_to(&mut counts, &spans);
+        covered.extend(spans.iter().map(|&(_, span)| span));
     }
     attach_confirmations(
         text,

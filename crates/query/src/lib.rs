@@ -11,6 +11,7 @@
 
 mod bulletin;
 mod decisions;
+mod events;
 mod exchange;
 mod paging;
 mod reports;
@@ -20,6 +21,7 @@ pub use bulletin::{bulletin_series, BulletinDays, BulletinSeries, Edition, Serie
 pub use decisions::{
     decision, decisions, BallotView, DecisionFilter, DecisionStatusName, DecisionView, DissentView,
 };
+pub use events::{event_kinds, events_of, EventScope, LiveEvent};
 pub use exchange::{
     exchange_lists, exchange_matches, exchange_projects, ListView, MatchView, ProjectPersonView,
     ProjectView, VulnerableView,

@@ -94,6 +94,9 @@ pub enum Resource {
     /// Storing an evidence file for a report about to be filed: only the
     /// members who file reports.
     EvidenceUpload,
+    /// The live stream of what is admitted: who filed, assessed, proposed
+    /// or voted, with one-line summaries (no narratives).
+    LiveEvents,
 }
 
 impl Resource {
@@ -117,7 +120,8 @@ impl Resource {
             | Resource::Drafts
             | Resource::Decisions
             | Resource::ExchangeStatus
-            | Resource::Evidence => Access::Observer,
+            | Resource::Evidence
+            | Resource::LiveEvents => Access::Observer,
             Resource::EvidenceUpload => Access::Guarantor,
         }
     }
@@ -204,6 +208,8 @@ gates! {
     IncidentsGate => Incidents,
     /// Raw entries and the members list.
     EntriesGate => Entries,
+    /// The live stream of admitted statements.
+    LiveEventsGate => LiveEvents,
 }
 
 /// A caller allowed to read `G`'s resource; refuses everyone else before

@@ -27,6 +27,7 @@ mod conn;
 mod decisions;
 pub mod drafts;
 mod error;
+mod events;
 mod evidence;
 mod exchange;
 mod headers;
@@ -95,6 +96,9 @@ pub struct AppState {
     pub draft_quota: truce_node::drafts::DraftQuota,
     /// Where reads of the register run, and how many at once.
     pub(crate) reads: reads::ReadPool,
+    /// Set when the node stops, so that live streams end and the
+    /// connections that carry them can close.
+    pub(crate) closing: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 /// The node's settings for evidence files (`truce serve --evidence-limit`,
@@ -132,6 +136,7 @@ impl AppState {
             evidence: EvidenceSettings::default(),
             draft_quota: truce_node::drafts::DraftQuota::NODE,
             reads: reads::ReadPool::sized_to_cores(),
+            closing: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 
@@ -291,6 +296,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(drafts::ingest_text))
         .routes(routes!(drafts::list_drafts))
         .routes(routes!(drafts::get_draft))
+        .routes(routes!(events::events))
 }
 
 /// Routes outside the API's body limit: they stream their bodies and hold
@@ -377,7 +383,8 @@ pub async fn serve_limited(
     state: AppState,
 ) -> Result<(), ServerError> {
     let tls = tls.map(tokio_rustls::TlsAcceptor::from);
-    conn::serve_connections(listener, tls, router(state), limits, shutdown_signal()).await
+    let shutdown = ending_streams(&state, shutdown_signal());
+    conn::serve_connections(listener, tls, router(state), limits, shutdown).await
 }
 
 /// As [`serve`], stopping when `shutdown` completes (for tests and benches).
@@ -386,7 +393,21 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    let shutdown = ending_streams(&state, shutdown);
     conn::serve_connections(listener, None, router(state), Limits::default(), shutdown).await
+}
+
+/// `shutdown`, then the live streams told to end: a connection that
+/// carries one would otherwise hold the graceful shutdown open forever.
+pub(crate) fn ending_streams(
+    state: &AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> impl Future<Output = ()> + Send + 'static {
+    let closing = state.closing.clone();
+    async move {
+        shutdown.await;
+        closing.send_replace(true);
+    }
 }
 
 async fn shutdown_signal() {

@@ -88,6 +88,7 @@ pub async fn serve_tls_until(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    let shutdown = crate::ending_streams(&state, shutdown);
     crate::conn::serve_connections(
         listener,
         Some(TlsAcceptor::from(tls)),

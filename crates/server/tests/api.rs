@@ -937,12 +937,13 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/exchange/matches",
         "/api/v1/exchange/projects",
         "/api/v1/join-requests",
+        "/api/v1/events",
         "/healthz",
         "/readyz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 41, "{paths:?}");
+    assert_eq!(paths.len(), 42, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, oneshot, Mutex as AsyncMutex};
+use tokio::sync::{mpsc, oneshot, watch, Mutex as AsyncMutex};
 use tokio::task::JoinHandle;
 use truce_record::{
     Candidate, CheckpointSigner, Hash, KeyId, MerkleLog, NoRules, RecordError, Registry, Rejection,
@@ -111,6 +111,9 @@ pub struct Ledger<R: Rules + Clone + 'static = NoRules> {
     /// Entries in the store, counting a mirror's verified entries that wait
     /// for the commit that carries their checkpoint.
     stored: AtomicU64,
+    /// The committed size, announced after each commit (or mirror step)
+    /// once readers can see it.
+    committed: Arc<watch::Sender<u64>>,
 }
 
 impl Ledger<NoRules> {
@@ -151,6 +154,7 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
             working: (*ledger.rules()).clone(),
             signer,
             readiness: ledger.readiness.clone(),
+            committed: ledger.committed.clone(),
             stale: false,
             failed_at: None,
         };
@@ -170,7 +174,9 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
     pub async fn open_reader(store: Store, rules: R) -> Result<Self, StoreError> {
         let (view, _) = load(&store, rules).await?;
         let stored = store.size().await?;
+        let (committed, _) = watch::channel(view.registry.size());
         Ok(Self {
+            committed: Arc::new(committed),
             store,
             view: Arc::new(RwLock::new(view)),
             following: AsyncMutex::new(()),
@@ -239,6 +245,12 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
 
     fn read<T>(&self, f: impl FnOnce(&View<R>) -> T) -> T {
         f(&self.view.read().expect("view lock"))
+    }
+
+    /// Follows the committed size: it changes once new entries are durable
+    /// and readers see them (a live feed waits on it instead of polling).
+    pub fn watch_size(&self) -> watch::Receiver<u64> {
+        self.committed.subscribe()
     }
 
     /// Committed entries.
@@ -428,6 +440,8 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
         view.registry = registry;
         view.checkpoint = Some(checkpoint.clone());
         view.rules = Arc::new(rules);
+        drop(view);
+        self.committed.send_replace(end);
         Ok(Step {
             verified,
             resumed: stored - start,
@@ -567,6 +581,7 @@ struct Writer<R> {
     working: R,
     signer: CheckpointSigner,
     readiness: Arc<Mutex<Readiness>>,
+    committed: Arc<watch::Sender<u64>>,
     /// Set while `working` is ahead of the store: a commit failed and
     /// reloading from the store failed too. Readers keep the last
     /// published snapshot, which holds only durable statements.
@@ -655,7 +670,9 @@ impl<R: Rules + Clone + 'static> Writer<R> {
     async fn reload(&mut self) -> Result<(), StoreError> {
         let (view, working) = load(&self.store, self.working.fresh()).await?;
         self.working = working;
+        let size = view.registry.size();
         *self.view.write().expect("view lock") = view;
+        self.committed.send_replace(size);
         Ok(())
     }
 
@@ -747,6 +764,7 @@ impl<R: Rules + Clone + 'static> Writer<R> {
                 view.checkpoint = Some(checkpoint);
                 view.rules = snapshot;
                 drop(view);
+                self.committed.send_replace(size);
                 self.failed_at = None;
                 self.set(Readiness::Ready);
                 tracing::debug!(entries = accepted.len(), size, "committed");

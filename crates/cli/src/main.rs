@@ -203,6 +203,10 @@ enum Command {
     /// Read tokens for members: who may read more than the public.
     #[command(subcommand)]
     Token(serve::TokenCommand),
+    /// Outgoing webhooks: where the node sends the Record's events as they
+    /// are admitted.
+    #[command(subcommand)]
+    Webhook(serve::WebhookCommand),
     /// Read bulletins, news or feeds into drafts for review (never filed on their own).
     Ingest(ingest::IngestArgs),
     /// Review the drafts that `truce ingest` made.
@@ -277,6 +281,7 @@ fn main() -> ExitCode {
             | Command::Demo(_)
             | Command::Stress(_)
             | Command::Token(_)
+            | Command::Webhook(_)
                 if location.node.is_some() =>
             {
                 return Err(anyhow::anyhow!(
@@ -312,6 +317,7 @@ fn main() -> ExitCode {
             Command::Mirror(args) => mirror::run(&location, args).await,
             Command::Serve(args) => serve::serve(&location, args).await,
             Command::Token(command) => serve::token(&location, command).await,
+            Command::Webhook(command) => serve::webhook(&location, command).await,
             Command::Ingest(args) => ingest::ingest(&location, args),
             Command::Drafts(command) => ingest::drafts(&location, command),
             Command::Verify(args) => commands::verify(&location, args).await,

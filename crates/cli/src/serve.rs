@@ -146,6 +146,10 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         );
         Some(tokio::spawn(publish(publisher, board, every)))
     };
+    let webhooks = state.deliver_webhooks(&location.trust()?)?;
+    for (url, _) in &webhooks {
+        println!("sending the Record's events to the webhook {url}");
+    }
     // A mirror takes no uploads: its copy of the Record is not its own.
     let sweeping =
         (state.mirror.is_none() && ledger.is_writer()).then(|| tokio::spawn(sweep(state.clone())));
@@ -155,6 +159,12 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         let _ = task.await;
     }
     if let Some(task) = publishing {
+        task.abort();
+        let _ = task.await;
+    }
+    // They end by themselves once the node stops; one waiting on an
+    // endpoint's answer is not waited for.
+    for (_, task) in webhooks {
         task.abort();
         let _ = task.await;
     }
@@ -290,6 +300,83 @@ pub async fn token(location: &Location, command: TokenCommand) -> Result<ExitCod
             }
             _ => bail!("give a token id or --member"),
         },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum WebhookCommand {
+    /// Send the Record's events to URL as they are admitted, signed as the
+    /// Standard Webhooks specification has it. Prints the endpoint's
+    /// signing secret, once: give it to the receiver. Takes effect when
+    /// the node (`truce serve`) starts again.
+    ///
+    /// Each delivery is a POST of JSON `{"type": "truce.report_filed",
+    /// "timestamp", "data": {position, kind, member, party, subject,
+    /// summary, concerns}}` with the headers webhook-id, webhook-timestamp
+    /// and webhook-signature. A delivery that fails is tried again (after
+    /// 1 s, 5 s, 30 s, 2 min, then every 10 min) and holds back the later
+    /// ones, so the receiver sees them all, in order.
+    Add {
+        url: String,
+        /// Only what concerns this party (the other parties' reports,
+        /// assessments, proposals and votes; decisions settled); without
+        /// it, everything admitted.
+        #[arg(long)]
+        party: Option<String>,
+    },
+    /// List the webhooks: URL, party, since when, delivered through which position.
+    List,
+    /// Stop sending to URL (when the node starts again).
+    Remove { url: String },
+}
+
+pub async fn webhook(location: &Location, command: WebhookCommand) -> Result<ExitCode> {
+    let hooks = truce_node::webhooks::Webhooks::new(&location.data_dir);
+    match command {
+        WebhookCommand::Add { url, party } => {
+            let party = party.map(truce_model::Party::new).transpose()?;
+            if let Some(party) = &party {
+                let ledger = location.open_ledger().await?;
+                let guarantors = ledger.rules().guarantors().to_vec();
+                ledger.close().await;
+                if !guarantors.contains(party) {
+                    bail!(
+                        "--party {party}: not a guarantor party of this Record (they are: {})",
+                        guarantors
+                            .iter()
+                            .map(|g| g.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+            }
+            let hook = hooks.add(&url, party)?;
+            println!(
+                "webhook {} added; its signing secret, shown only now:",
+                hook.url
+            );
+            println!("{}", hook.secret);
+            println!("it takes effect when `truce serve` starts again");
+        }
+        WebhookCommand::List => {
+            let cursors = truce_node::webhooks::Cursors::load(&location.data_dir)?;
+            for hook in hooks.list()? {
+                let delivered = cursors
+                    .delivered_through(&hook.url)
+                    .map_or("nothing yet".to_string(), |p| format!("through {p}"));
+                println!(
+                    "{}  {}  since {}  delivered {delivered}",
+                    hook.url,
+                    hook.party.as_ref().map_or("every party", |p| p.as_str()),
+                    hook.added
+                );
+            }
+        }
+        WebhookCommand::Remove { url } => {
+            hooks.remove(&url)?;
+            println!("webhook {url} removed; it stops when `truce serve` starts again");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,10 +9,12 @@
 pub mod follow;
 mod origin;
 mod tls;
+pub mod webhooks;
 pub mod witnesses;
 
 pub use follow::{Evidence, EvidenceKind, EvidenceSide, Follower, Progress, Stop};
 pub use origin::{parse_bundle, tile_index_path};
 pub use origin::{ClientError, Origin};
 pub use tls::Trust;
+pub use webhooks::{Endpoint as WebhookEndpoint, WebhookSecret};
 pub use witnesses::{Outcome, Publisher, WITNESS_DEADLINE};

@@ -128,8 +128,21 @@ impl Origin {
     /// POSTs a JSON body to `path`; returns the status and the body,
     /// whatever the status (the caller reads the node's error).
     pub async fn post_json(&self, path: &str, json: String) -> Result<(u16, Bytes), ClientError> {
+        self.post_json_with(path, json, &[]).await
+    }
+
+    /// As [`Origin::post_json`], with more request headers.
+    pub async fn post_json_with(
+        &self,
+        path: &str,
+        json: String,
+        headers: &[(&str, String)],
+    ) -> Result<(u16, Bytes), ClientError> {
         let url = format!("{}{path}", self.base);
-        let request = Request::post(&url).header("content-type", "application/json");
+        let mut request = Request::post(&url).header("content-type", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, value.as_str());
+        }
         let (status, body) = self.exchange(request, Bytes::from(json)).await?;
         Ok((status.as_u16(), body))
     }

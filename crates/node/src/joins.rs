@@ -66,21 +66,9 @@ impl JoinQueue {
     }
 
     fn write(&self, requests: &[JoinRequest]) -> Result<(), NodeError> {
-        let temporary = self.dir.join(format!(".{JOIN_FILE}.tmp"));
         let text =
             serde_json::to_vec_pretty(requests).map_err(|e| NodeError::Internal(e.to_string()))?;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temporary)?;
-        std::io::Write::write_all(&mut file, &text)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, self.path())?;
-        if let Ok(dir) = std::fs::File::open(&self.dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        crate::files::write_private(&self.dir, JOIN_FILE, &text)
     }
 
     /// Adds `request`, replacing the member's earlier one and dropping those

@@ -1,6 +1,6 @@
 //! The node's own files in its data directory, beside the Record: read
-//! tokens, the review queue of ingested texts, keys waiting to join, and
-//! evidence files. Both serve the node's
+//! tokens, the review queue of ingested texts, keys waiting to join,
+//! evidence files, and the outgoing webhooks with their delivery cursors. Both serve the node's
 //! readers and are shared by the server and the CLI on the node's machine;
 //! neither is part of the Record, and no copy of the Record needs them.
 //!
@@ -8,8 +8,10 @@
 
 pub mod blobs;
 pub mod drafts;
+mod files;
 pub mod joins;
 pub mod tokens;
+pub mod webhooks;
 
 pub use tokens::{
     create_token, list_tokens, revoke_member_tokens, revoke_token, TokenRecord, TokenStore,
@@ -34,6 +36,9 @@ pub enum NodeError {
     /// A member's or the node's quota of stored drafts would be exceeded.
     #[error("{0}")]
     OverQuota(String),
+    /// A setting the operator gave is refused: which, and why.
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
     #[error("internal: {0}")]

@@ -67,18 +67,8 @@ fn read_tokens(path: &Path) -> Result<Vec<TokenRecord>, NodeError> {
 /// Writes the whole file through a temporary file and a rename, so a
 /// reader never sees half a file; readable by the owner only.
 fn write_tokens(data_dir: &Path, tokens: &[TokenRecord]) -> Result<(), NodeError> {
-    let path = token_path(data_dir);
-    let temporary = data_dir.join(format!(".{TOKEN_FILE}.tmp"));
     let text = serde_json::to_vec_pretty(tokens).map_err(|e| NodeError::Tokens(e.to_string()))?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&temporary)?;
-    std::io::Write::write_all(&mut file, &text)?;
-    file.sync_all()?;
-    std::fs::rename(&temporary, &path)?;
-    Ok(())
+    crate::files::write_private(data_dir, TOKEN_FILE, &text)
 }
 
 /// Creates a bearer token for `member` reading with `role`'s access, and

@@ -19,6 +19,8 @@ pub struct LiveEvent {
     /// …), or `decision_adopted` / `decision_rejected` when a vote settled
     /// a decision.
     pub kind: String,
+    /// When the author says it made the statement (RFC 3339).
+    pub time: String,
     pub member: String,
     pub party: String,
     /// The report, incident, decision or formation it is about: `R-12`,
@@ -81,6 +83,7 @@ pub fn events_of(
         |kind: &str, subject: Option<String>, summary: String, concerns: Vec<String>| LiveEvent {
             position,
             kind: kind.to_owned(),
+            time: statement.time.to_string(),
             member: member.as_str().to_owned(),
             party: party.as_str().to_owned(),
             subject,

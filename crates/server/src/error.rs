@@ -95,6 +95,7 @@ impl From<truce_node::NodeError> for ServerError {
                 ServerError::bad("sha256", error.to_string())
             }
             NodeError::TooLarge { limit } => crate::evidence::too_large(limit),
+            NodeError::Invalid { field, reason } => ServerError::bad(field, reason),
             NodeError::Io(e) => ServerError::Io(e),
             NodeError::Internal(reason) => ServerError::Internal(reason),
         }

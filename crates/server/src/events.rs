@@ -87,8 +87,7 @@ pub async fn events(
             .map_or(EventScope::Everything, EventScope::ConcerningParty),
         _ => EventScope::Everything,
     };
-    let sizes = state.ledger.watch_size();
-    let size = *sizes.borrow();
+    let size = state.ledger.size();
     let next = match resume {
         Some(after) if after >= size => {
             return Err(ServerError::bad(
@@ -99,14 +98,7 @@ pub async fn events(
         Some(after) => after + 1,
         None => size,
     };
-    let feed = Feed {
-        ledger: state.ledger.clone(),
-        sizes,
-        closing: state.closing.subscribe(),
-        next,
-        scope,
-        ready: VecDeque::new(),
-    };
+    let feed = LiveFeed::new(&state, next, scope);
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
         let event = feed.next_event().await?;
         let sse = Event::default()
@@ -118,8 +110,8 @@ pub async fn events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
-/// One reader's place in the Record.
-struct Feed {
+/// One reader's place in the Record: a live stream's, or a webhook's.
+pub(crate) struct LiveFeed {
     ledger: Arc<Ledger<Register>>,
     sizes: watch::Receiver<u64>,
     closing: watch::Receiver<bool>,
@@ -128,10 +120,32 @@ struct Feed {
     ready: VecDeque<LiveEvent>,
 }
 
-impl Feed {
+impl LiveFeed {
+    /// The events in `scope` from position `next` on.
+    pub(crate) fn new(state: &AppState, next: u64, scope: EventScope) -> Self {
+        Self {
+            ledger: state.ledger.clone(),
+            sizes: state.ledger.watch_size(),
+            closing: state.closing.subscribe(),
+            next,
+            scope,
+            ready: VecDeque::new(),
+        }
+    }
+
+    /// Events read from the Record and not yet taken.
+    pub(crate) fn waiting(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// The position of the next statement to read.
+    pub(crate) fn next_position(&self) -> u64 {
+        self.next
+    }
+
     /// The next event for this reader, waiting for the Record to grow;
     /// `None` ends the stream (the node stops).
-    async fn next_event(&mut self) -> Option<LiveEvent> {
+    pub(crate) async fn next_event(&mut self) -> Option<LiveEvent> {
         loop {
             if let Some(event) = self.ready.pop_front() {
                 return Some(event);

@@ -44,6 +44,7 @@ mod submit;
 mod tiles;
 mod tls;
 mod web;
+mod webhooks;
 mod witnesses;
 
 use std::future::Future;

@@ -47,6 +47,11 @@ async function navigate(action) {
   await action();
   await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
 }
+async function navigateIn(other, action) {
+  await other.evaluate(() => { document.getElementById("main").dataset.ready = "false"; });
+  await action();
+  await other.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+}
 async function shot(name) { await page.screenshot({ path: path.join(shots, name + ".png"), fullPage: true }); }
 async function login(token) {
   await go("#/login");
@@ -381,6 +386,21 @@ await test("a browser key asked for with a joining token, admitted in the operat
   browserToken = joinToken;
 });
 
+// An observer's browser, open while the report below is filed: it hears
+// of it from the node's live stream, with no reload.
+let watcher = null;
+await test("an observer's browser follows the Record live", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await guard(ctx);
+  await ctx.addInitScript((token) => sessionStorage.setItem("truce.token", token), process.env.TRUCE_OBSERVER_TOKEN);
+  const p = await ctx.newPage();
+  p.on("pageerror", (e) => consoleErrors.push(String(e)));
+  await p.goto(BASE + "/#/register");
+  await p.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+  await p.waitForSelector('html[data-live="on"]', { timeout: 20000 });
+  watcher = { ctx, page: p };
+});
+
 await test("a guarantor member files a report on the map, signed in the browser", async () => {
   assert(browserToken, "the browser's key was admitted");
   await login(browserToken);
@@ -423,6 +443,19 @@ await test("a guarantor member files a report on the map, signed in the browser"
   const after = await publicCount(today);
   assert(after === before + 1, `the public bulletin counts it (${before} -> ${after})`);
   await shot("file-filed");
+});
+
+await test("the report filed in one browser shows at once in another's", async () => {
+  assert(watcher && position, "an observer watching and a report filed");
+  const item = watcher.page.locator(`#live-list li[data-position="${position}"][data-kind="report_filed"]`);
+  await item.waitFor({ timeout: 20000 });
+  const text = await item.textContent();
+  assert(text.includes("R-" + position) && text.includes("Russian Federation"), "the notice names the report and the party: " + text);
+  assert(await item.locator("a").getAttribute("href") === "#/incident/" + position, "the notice links to the incident");
+  await watcher.page.screenshot({ path: path.join(shots, "live-notice.png") });
+  await navigateIn(watcher.page, () => item.locator("a").click());
+  await watcher.page.waitForSelector("#reports-side-by-side");
+  await watcher.ctx.close();
 });
 
 await test("the filed report appears in the register and the bulletin", async () => {

@@ -51,6 +51,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("dom.js", JS),
     asset!("i18n.js", JS),
     asset!("keystore.js", JS),
+    asset!("live.js", JS),
     asset!("shared.js", JS),
     asset!("verify.js", JS),
     asset!("lang/en.js", JS),

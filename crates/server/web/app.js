@@ -9,6 +9,7 @@ import { h, td, main, errorBox, markPageChange } from "./dom.js";
 import { session, loadSession } from "./api.js";
 import { governorateNames } from "./shared.js";
 import { awaitingCounts } from "./views/awaiting.js";
+import { startLive } from "./live.js";
 
 const VIEWS = {
   map: () => import("./views/map.js"),
@@ -127,9 +128,10 @@ function currentRoute() {
   return link ? link.getAttribute("href").slice(2) : null;
 }
 async function refreshChrome() { await refreshCounts(); renderChrome(currentRoute()); }
-window.addEventListener("truce:session", refreshChrome);
+window.addEventListener("truce:session", () => { startLive(); refreshChrome(); });
 window.addEventListener("truce:counts", refreshChrome);
 
 await loadSession();
 await Promise.all([governorateNames().catch(() => null), refreshCounts()]);
 await showLatest();
+startLive();

@@ -26,7 +26,7 @@ fi
 (cd tests/browser && npm ci --no-audit --no-fund)
 
 # verify.js and the translation tables, without a browser: the checks run
-# against vectors the record crate produced (crates/server/tests/web.rs
+# against vectors the record crate produced (crates/server/tests/server/web.rs
 # holds the committed file to what the crate produces and accepts).
 node --test tests/browser/unit/
 

@@ -1,5 +1,5 @@
 // verify.js against vectors made by the record crate (see
-// crates/server/tests/web.rs, browser_verification_vectors_hold): what
+// crates/server/tests/server/web.rs, browser_verification_vectors_hold): what
 // the Rust side accepts must verify here, and each tampered twin must not.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -3,11 +3,9 @@
 //! observer hears of everything and resumes where it left off; the public
 //! is refused; a node that stops ends the stream.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;

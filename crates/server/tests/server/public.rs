@@ -3,11 +3,9 @@
 //! hides from the public, no other shows, and the coordinates are rounded
 //! to the same point everywhere.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{shelling, yesterday, Node, Who, RU, TR};
+use crate::common::{shelling, yesterday, Node, Who, RU, TR};
 use serde_json::Value;
 use truce_model::{Actor, ReportFiled};
 use truce_model::{PublicViews, RegisterConfig};

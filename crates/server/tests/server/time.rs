@@ -2,10 +2,8 @@
 //! from its own clock, and a vote that reaches it after the deadline,
 //! whatever time the vote claims.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use jiff::{SignedDuration, Timestamp};
 use truce_model::{DecisionId, DecisionProposed, DecisionType, DecisionVote, Vote};
 use truce_record::{Body as StatementBody, Statement};

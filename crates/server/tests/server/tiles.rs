@@ -2,10 +2,8 @@
 //! the checkpoint note, hash tiles that hash up to its root, and entry
 //! bundles whose entries hash to the level-0 tile, by role.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use truce_record::{leaf_hash, MerkleLog, SignedCheckpoint};
 
 fn note(text: &str) -> truce_record::Body {

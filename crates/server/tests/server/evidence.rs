@@ -3,11 +3,9 @@
 //! serves it to members as an attachment; a sweep removes uploads no
 //! report names once the grace has passed.
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
-use common::*;
+use crate::common::*;
 use sha2::{Digest, Sha256};
 use truce_model::{Actor, Evidence, ReportFiled};
 use truce_record::Body as StatementBody;

@@ -2,10 +2,8 @@
 //! and statuses for every member, sealed lists only for those they are
 //! sealed to, identities for nobody on the node.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use truce_exchange::{ExchangeError, OpenedList};
 use truce_model::{
     DecisionProposed, DecisionType, DecisionVote, ExchangeInterview, ExchangeListSubmitted,

@@ -3,10 +3,8 @@
 //! numbers beyond what the Record or the database holds, answers a clean
 //! 4xx (or 200 where the number is simply past the end), never 500.
 
-mod common;
-
+use crate::common::{Node, Who, EVERYONE};
 use axum::http::StatusCode;
-use common::{Node, Who, EVERYONE};
 
 /// `u64::MAX`, 2^63 (one past `i64::MAX`), and their neighbours.
 const LARGE: [&str; 5] = [

@@ -1,12 +1,10 @@
 //! The endpoints the web interface needs, and the embedded pages.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use common::*;
 use jiff::Timestamp;
 use serde_json::{json, Value};
 use truce_model::{Actor, ReportFiled};

@@ -3,9 +3,7 @@
 //! its download is an attachment that is never sniffed, and every answer
 //! carries the node's security headers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use sha2::{Digest, Sha256};
 use truce_model::{DocumentVersion, Handle};
 use truce_record::Body as StatementBody;

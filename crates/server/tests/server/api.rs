@@ -1,12 +1,10 @@
 //! The API driven through the real router over a real SQLite Record.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use common::*;
 use jiff::civil::Date;
 use serde_json::{json, Value};
 use truce_model::{

@@ -1,10 +1,8 @@
 //! The review queue over HTTP: ingested texts become drafts, never statements.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use common::*;
 
 const BULLETIN: &str = "Over the last 24 hours the Russian side registered 7 cases of firing in the \
     provinces of Latakia (6) and Aleppo (1); the Turkish side registered 4 cases of firing in Hama (2) \

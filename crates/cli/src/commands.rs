@@ -323,6 +323,9 @@ fn summary(body: &Body) -> String {
             format!("{} version {}: {}", v.document, &v.sha256[..12], v.title)
         }
         Body::DocumentApproved(a) => format!("approves {} version {}", a.document, &a.sha256[..12]),
+        Body::ComplaintDeclined(d) => {
+            format!("declines complaint {}: {}", &d.complaint[..12], d.reason)
+        }
         Body::Assessment(a) => format!(
             "{} on the incident of {}: {}",
             a.position.as_str(),

@@ -2,6 +2,7 @@
 
 mod agreements;
 mod commands;
+mod complaints;
 mod decide;
 mod demo;
 mod demo_data;
@@ -212,6 +213,10 @@ enum Command {
     /// Review the drafts that `truce ingest` made.
     #[command(subcommand)]
     Drafts(ingest::DraftsCommand),
+    /// Complaints sent to the node by anyone: list them, take one up as a
+    /// report, or decline it with a reason.
+    #[command(subcommand)]
+    Complaints(complaints::ComplaintsCommand),
     /// Replay the whole Record from scratch and check everything.
     Verify(commands::VerifyArgs),
     /// Build a demo Record with the Astana guarantors and show it.
@@ -263,9 +268,11 @@ fn main() -> ExitCode {
         // With --node, commands that read the Record read this machine's
         // verified copy of it; those that only run here keep the data dir.
         let location = match &cli.command {
-            Command::Keygen(_) | Command::Ingest(_) | Command::Drafts(_) | Command::Witness(_) => {
-                location
-            }
+            Command::Keygen(_)
+            | Command::Ingest(_)
+            | Command::Drafts(_)
+            | Command::Witness(_)
+            | Command::Complaints(_) => location,
             // One signed statement each: with --node they need no copy.
             Command::Append(_)
             | Command::Report(_)
@@ -320,6 +327,7 @@ fn main() -> ExitCode {
             Command::Webhook(command) => serve::webhook(&location, command).await,
             Command::Ingest(args) => ingest::ingest(&location, args),
             Command::Drafts(command) => ingest::drafts(&location, command),
+            Command::Complaints(command) => complaints::run(&location, command).await,
             Command::Verify(args) => commands::verify(&location, args).await,
             Command::Demo(args) => demo::run(&location, args).await,
             Command::Stress(args) => stress::run(&location, args).await,

@@ -450,3 +450,125 @@ async fn the_cli_and_the_api_answer_the_same_queries_alike() {
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(said.contains("--finding"), "{said}");
 }
+
+/// Complaints from outside, handled from the command line: one sent to the
+/// node over HTTP is listed, taken up through a template that names its
+/// text as evidence and signed as a report through the node, another is
+/// declined from a member's own machine; the complainant sees each status.
+#[tokio::test]
+async fn complaints_are_taken_up_or_declined_from_the_command_line() {
+    let node = demo(false).await.unwrap();
+    let ru_token = token_for(&node, "ru-monitor-1");
+    let tr_token = token_for(&node, "tr-monitor-1");
+    let served = serve(&node);
+    let url = format!("http://{}", served.address);
+    let send = |text: &str| {
+        let form = serde_json::json!({
+            "text": text,
+            "place": "Khan Shaykhun",
+            "occurred": "2026-11-19",
+            "from": "a farmer",
+        });
+        let (status, body) = http(
+            &served.address,
+            "POST",
+            "/api/v1/complaints",
+            None,
+            Some(&form.to_string()),
+        );
+        assert_eq!(status, 201, "{body}");
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        answer["reference"].as_str().unwrap().to_string()
+    };
+    let status_of = |reference: &str| {
+        let (_, body) = http(
+            &served.address,
+            "GET",
+            &format!("/api/v1/complaints/{reference}"),
+            None,
+            None,
+        );
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let shelled = send("Shells landed in our olive grove west of the town this morning.");
+    let vague = send("Something happened somewhere.");
+
+    // Read beside the serving node, from its data directory.
+    let listed = node.ok(&["complaints", "list", "--waiting"]);
+    assert!(
+        listed.contains(&shelled) && listed.contains(&vague),
+        "{listed}"
+    );
+    assert!(listed.contains("olive grove"), "{listed}");
+
+    let template = node.ok(&[
+        "--node",
+        &url,
+        "--token",
+        &ru_token,
+        "complaints",
+        "template",
+        &shelled,
+    ]);
+    let mut report: serde_json::Value = serde_json::from_str(&template).unwrap();
+    assert_eq!(
+        report["evidence"][0]["media_type"],
+        "application/vnd.truce.complaint+json"
+    );
+    assert!(
+        (report["location"]["lat"].as_f64().unwrap() - 35.47).abs() < 0.1,
+        "the place found in the gazetteer: {report}"
+    );
+    report["type"] = "shelling".into();
+    let file = node.dir.path().join("from-complaint.json");
+    std::fs::write(&file, report.to_string()).unwrap();
+    let key = node.keys().join("ru-monitor-1.key");
+    node.ok(&[
+        "--node",
+        &url,
+        "--token",
+        &ru_token,
+        "report",
+        "--file",
+        file.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(status_of(&shelled), "adopted");
+
+    let tr_key = node.keys().join("tr-monitor-1.key");
+    node.ok(&[
+        "--node",
+        &url,
+        "--token",
+        &tr_token,
+        "complaints",
+        "decline",
+        &vague,
+        "--reason",
+        "No place or time to verify.",
+        "--key",
+        tr_key.to_str().unwrap(),
+    ]);
+    assert_eq!(status_of(&vague), "declined");
+    let listed = node.ok(&["complaints", "list"]);
+    assert!(
+        listed.contains("declined: No place or time to verify."),
+        "{listed}"
+    );
+    assert!(listed.contains("adopted as R-"), "{listed}");
+    let again = node.truce(&[
+        "--node",
+        &url,
+        "--token",
+        &tr_token,
+        "complaints",
+        "template",
+        &vague,
+    ]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("declined already"));
+}

@@ -389,7 +389,7 @@ impl Validate for DocumentApproved {
     }
 }
 
-fn check_sha256(value: &str) -> Result<(), ValidationError> {
+pub(crate) fn check_sha256(value: &str) -> Result<(), ValidationError> {
     let ok = value.len() == 64
         && value
             .bytes()

@@ -32,10 +32,11 @@ pub enum Kind {
     MeetingRecorded,
     DocumentVersion,
     DocumentApproved,
+    ComplaintDeclined,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 24] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -59,6 +60,7 @@ impl Kind {
         Kind::MeetingRecorded,
         Kind::DocumentVersion,
         Kind::DocumentApproved,
+        Kind::ComplaintDeclined,
     ];
 
     /// The name used on the wire and in listings.
@@ -87,6 +89,7 @@ impl Kind {
             Kind::MeetingRecorded => "meeting_recorded",
             Kind::DocumentVersion => "document_version",
             Kind::DocumentApproved => "document_approved",
+            Kind::ComplaintDeclined => "complaint_declined",
         }
     }
 
@@ -111,7 +114,8 @@ impl Kind {
             | Kind::DecisionProposed
             | Kind::DecisionVote
             | Kind::MeasureCompliance
-            | Kind::ExchangeListSubmitted => role == Role::GuarantorMember,
+            | Kind::ExchangeListSubmitted
+            | Kind::ComplaintDeclined => role == Role::GuarantorMember,
             // Those who receive sealed lists publish the key they are sealed to.
             Kind::ExchangeKeyPublished => {
                 matches!(role, Role::GuarantorMember | Role::Intermediary)

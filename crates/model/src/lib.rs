@@ -42,10 +42,10 @@ pub use parameters::{
 };
 pub use register::prefixed_position;
 pub use register::{
-    Actor, Assessment, Casualties, Evidence, FormationId, FormationRegistered, FormationStatus,
-    FormationStatusChanged, GeoPrecision, IncidentLink, Location, Observation, Outcome,
-    PersonStatus, Position, ReportAmended, ReportFields, ReportFiled, ReportId, ReportWithdrawn,
-    Side, Source, SourceKind, TimePrecision, ViolationType, MAX_EVIDENCE_BYTES,
+    Actor, Assessment, Casualties, ComplaintDeclined, Evidence, FormationId, FormationRegistered,
+    FormationStatus, FormationStatusChanged, GeoPrecision, IncidentLink, Location, Observation,
+    Outcome, PersonStatus, Position, ReportAmended, ReportFields, ReportFiled, ReportId,
+    ReportWithdrawn, Side, Source, SourceKind, TimePrecision, ViolationType, MAX_EVIDENCE_BYTES,
 };
 
 /// Implemented by every statement body: checks what serde cannot.

@@ -659,6 +659,27 @@ impl Validate for Assessment {
     }
 }
 
+/// A guarantor declines a complaint sent to the node from outside the
+/// mechanism (a party, a civilian, an organisation), with the reason on
+/// the Record. The complaint is named by the SHA-256 of its text as the
+/// node keeps it, never by its content: a complaint taken up instead
+/// becomes a report that names the same hash among its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintDeclined {
+    /// 64 lower-case hex digits.
+    pub complaint: String,
+    pub reason: String,
+}
+
+impl Validate for ComplaintDeclined {
+    fn validate(&self) -> Result<(), ValidationError> {
+        crate::agreement::check_sha256(&self.complaint)
+            .map_err(|_| ValidationError::new("complaint", "must be 64 lower-case hex digits"))?;
+        non_empty("reason", &self.reason, 2_000)
+    }
+}
+
 #[cfg(test)]
 mod id_tests {
     use super::*;

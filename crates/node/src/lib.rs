@@ -7,6 +7,7 @@
 //! *Must not know:* HTTP, SQL, the register.
 
 pub mod blobs;
+pub mod complaints;
 pub mod drafts;
 mod files;
 pub mod joins;

@@ -207,6 +207,16 @@ pub fn events_of(
             ),
             Vec::new(),
         )],
+        Body::ComplaintDeclined(declined) => vec![event(
+            kind,
+            None,
+            format!(
+                "a complaint ({}…) declined by {by}: {}",
+                &declined.complaint[..12],
+                declined.reason
+            ),
+            others,
+        )],
         _ => vec![event(
             kind,
             None,

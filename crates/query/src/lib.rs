@@ -10,6 +10,7 @@
 //! only combinations that no parser can rule out alone.
 
 mod bulletin;
+mod complaints;
 mod decisions;
 mod events;
 mod exchange;
@@ -18,6 +19,9 @@ mod reports;
 mod response;
 
 pub use bulletin::{bulletin_series, BulletinDays, BulletinSeries, Edition, SeriesRow};
+pub use complaints::{
+    complaint_status, complaint_view, complaints, ComplaintStatus, ComplaintView,
+};
 pub use decisions::{
     decision, decisions, BallotView, DecisionFilter, DecisionStatusName, DecisionView, DissentView,
 };

@@ -382,7 +382,8 @@ impl Registry {
             | Body::ExchangeRelease(_)
             | Body::MeetingRecorded(_)
             | Body::DocumentVersion(_)
-            | Body::DocumentApproved(_) => Ok(()),
+            | Body::DocumentApproved(_)
+            | Body::ComplaintDeclined(_) => Ok(()),
         }
     }
 

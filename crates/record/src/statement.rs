@@ -2,11 +2,11 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
-    Assessment, DecisionProposed, DecisionVote, DocumentApproved, DocumentVersion,
-    ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease,
-    FormationRegistered, FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated,
-    Kind, MeasureCompliance, MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled,
-    ReportWithdrawn, Validate,
+    Assessment, ComplaintDeclined, DecisionProposed, DecisionVote, DocumentApproved,
+    DocumentVersion, ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch,
+    ExchangeRelease, FormationRegistered, FormationStatusChanged, Genesis, IncidentLink,
+    KeyRevoked, KeyRotated, Kind, MeasureCompliance, MeetingRecorded, MemberAdmitted, Note,
+    ReportAmended, ReportFiled, ReportWithdrawn, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -57,6 +57,7 @@ pub enum Body {
     MeetingRecorded(MeetingRecorded),
     DocumentVersion(DocumentVersion),
     DocumentApproved(DocumentApproved),
+    ComplaintDeclined(ComplaintDeclined),
 }
 
 impl Body {
@@ -85,6 +86,7 @@ impl Body {
             Body::MeetingRecorded(_) => Kind::MeetingRecorded,
             Body::DocumentVersion(_) => Kind::DocumentVersion,
             Body::DocumentApproved(_) => Kind::DocumentApproved,
+            Body::ComplaintDeclined(_) => Kind::ComplaintDeclined,
         }
     }
 
@@ -113,6 +115,7 @@ impl Body {
             Body::MeetingRecorded(b) => b.validate(),
             Body::DocumentVersion(b) => b.validate(),
             Body::DocumentApproved(b) => b.validate(),
+            Body::ComplaintDeclined(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

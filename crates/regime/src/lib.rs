@@ -10,6 +10,7 @@
 
 mod agreements;
 mod bulletin;
+mod complaints;
 mod criteria;
 mod decisions;
 mod derived;
@@ -27,6 +28,7 @@ mod zones;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
 pub use bulletin::{published_coordinate, Bulletin, Edition, PartyTally, ALL_GUARANTORS};
+pub use complaints::{ComplaintBook, ComplaintOutcome, COMPLAINT_MEDIA_TYPE};
 pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
 pub use error::RegimeError;

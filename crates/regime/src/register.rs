@@ -124,6 +124,8 @@ pub struct Register {
     /// later amended away and withdrawn reports included), by SHA-256, with
     /// the media type it was first named with.
     pub(crate) evidence: HashMap<String, String>,
+    /// Complaints from outside the mechanism, taken up or declined.
+    pub(crate) complaints: crate::complaints::ComplaintBook,
     /// What readers derive from this state, computed at most once per copy.
     pub(crate) derived: crate::derived::Derived,
 }
@@ -147,6 +149,7 @@ impl Register {
             exchange: Default::default(),
             calendar: Default::default(),
             evidence: HashMap::new(),
+            complaints: Default::default(),
             derived: Default::default(),
         }
     }
@@ -191,6 +194,12 @@ impl Register {
             .collect();
         indexes.sort_unstable();
         indexes.into_iter().map(|i| &self.assessments[i]).collect()
+    }
+
+    /// What the Record says of the complaint whose text hashes to `sha256`:
+    /// taken up as a report, declined, or nothing yet.
+    pub fn complaint_outcome(&self, sha256: &str) -> Option<&crate::ComplaintOutcome> {
+        self.complaints.outcome(sha256)
     }
 
     /// Whether any admitted report or amendment, current or not, names the
@@ -390,6 +399,7 @@ impl Rules for Register {
             Body::MeetingRecorded(m) => self.check_meeting(m),
             Body::DocumentVersion(v) => self.check_document_version(v),
             Body::DocumentApproved(a) => self.check_approval(a),
+            Body::ComplaintDeclined(d) => self.complaints.check_decline(d),
             Body::Assessment(a) => {
                 self.check_active_report("incident", a.incident)?;
                 if let Some(id) = &a.attributed_to {
@@ -424,6 +434,8 @@ impl Rules for Register {
             Body::FormationStatusChanged(s) => self.change_status(position, s),
             Body::ReportFiled(r) => {
                 self.note_evidence(&r.report);
+                self.complaints
+                    .note_report(ReportId(position), &context.state.party, &r.report);
                 let report = Report {
                     id: ReportId(position),
                     filed_by: context.member.clone(),
@@ -441,6 +453,8 @@ impl Rules for Register {
             }
             Body::ReportAmended(a) => {
                 self.note_evidence(&a.report);
+                self.complaints
+                    .note_report(a.amends, &context.state.party, &a.report);
                 let governorate = self.resolve_governorate(&a.report);
                 self.unindex_report(a.amends);
                 if let Some(report) = self.reports.get_mut(&a.amends) {
@@ -494,6 +508,10 @@ impl Rules for Register {
             Body::DocumentApproved(a) => {
                 let party = context.state.party.clone();
                 self.apply_approval(context, a, &party)
+            }
+            Body::ComplaintDeclined(d) => {
+                self.complaints
+                    .decline(position, context.member, &context.state.party, d)
             }
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => {}
         }

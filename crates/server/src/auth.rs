@@ -97,6 +97,9 @@ pub enum Resource {
     /// The live stream of what is admitted: who filed, assessed, proposed
     /// or voted, with one-line summaries (no narratives).
     LiveEvents,
+    /// Complaints sent from outside the mechanism, with their texts and
+    /// the complainants' contacts.
+    Complaints,
 }
 
 impl Resource {
@@ -121,7 +124,8 @@ impl Resource {
             | Resource::Decisions
             | Resource::ExchangeStatus
             | Resource::Evidence
-            | Resource::LiveEvents => Access::Observer,
+            | Resource::LiveEvents
+            | Resource::Complaints => Access::Observer,
             Resource::EvidenceUpload => Access::Guarantor,
         }
     }

@@ -40,6 +40,10 @@ pub enum ServerError {
     /// A quota of the caller's (or the node's) is used up for now.
     #[error("{0}")]
     TooMany(String),
+    /// Too many requests of this kind from everyone at once: try again
+    /// after `retry_after` seconds (sent as `Retry-After`).
+    #[error("{reason}")]
+    Busy { reason: String, retry_after: u64 },
     /// The node cannot take statements now (a commit failed, or it stopped).
     #[error("{0}")]
     Unavailable(String),
@@ -70,7 +74,7 @@ pub struct ErrorBody {
     /// `unauthenticated`, `forbidden`, `not_found`, `unavailable`, `internal`,
     /// `payload_too_large`, `quota_exceeded`, `timeout`, `method_not_allowed`,
     /// `retry` (a failed commit: send again after `Retry-After`), `disk_full`,
-    /// `read_only`, `conflict`.
+    /// `read_only`, `conflict`, `rate_limited` (after `Retry-After`).
     pub code: String,
     /// The field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,7 +131,7 @@ impl ServerError {
             ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ServerError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            ServerError::TooMany(_) | ServerError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             ServerError::Unavailable(_) | ServerError::Retry(_) => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::DiskFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             ServerError::ReadOnly { .. } | ServerError::Conflict(_) => StatusCode::CONFLICT,
@@ -146,6 +150,7 @@ impl ServerError {
             ServerError::NotFound(_) => "not_found",
             ServerError::TooLarge(_) => "payload_too_large",
             ServerError::TooMany(_) => "quota_exceeded",
+            ServerError::Busy { .. } => "rate_limited",
             ServerError::Unavailable(_) => "unavailable",
             ServerError::Retry(_) => "retry",
             ServerError::DiskFull(_) => "disk_full",
@@ -183,6 +188,11 @@ impl IntoResponse for ServerError {
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer"),
             );
+        }
+        if let ServerError::Busy { retry_after, .. } = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
         }
         if matches!(self, ServerError::Retry(_) | ServerError::DiskFull(_)) {
             response.headers_mut().insert(

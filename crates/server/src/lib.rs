@@ -23,6 +23,7 @@
 
 mod agreements;
 pub mod auth;
+mod complaints;
 mod conn;
 mod decisions;
 pub mod drafts;
@@ -100,6 +101,9 @@ pub struct AppState {
     /// Set when the node stops, so that live streams end and the
     /// connections that carry them can close.
     pub(crate) closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Complaints from anyone, and how many more the node takes now.
+    pub(crate) complaints: Arc<truce_node::complaints::ComplaintBox>,
+    pub(crate) complaint_allowance: Arc<std::sync::Mutex<complaints::Allowance>>,
 }
 
 /// The node's settings for evidence files (`truce serve --evidence-limit`,
@@ -129,6 +133,7 @@ impl AppState {
         Self {
             tokens: Arc::new(truce_node::TokenStore::new(&data_dir)),
             joins: Arc::new(truce_node::joins::JoinQueue::new(&data_dir)),
+            complaints: Arc::new(truce_node::complaints::ComplaintBox::new(&data_dir)),
             ledger,
             data_dir: Arc::new(data_dir),
             node_key: Arc::new(OnceLock::new()),
@@ -138,6 +143,7 @@ impl AppState {
             draft_quota: truce_node::drafts::DraftQuota::NODE,
             reads: reads::ReadPool::sized_to_cores(),
             closing: Arc::new(tokio::sync::watch::channel(false).0),
+            complaint_allowance: Arc::new(complaints::Allowance::new()),
         }
     }
 
@@ -298,6 +304,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(drafts::list_drafts))
         .routes(routes!(drafts::get_draft))
         .routes(routes!(events::events))
+        .routes(routes!(
+            complaints::submit_complaint,
+            complaints::list_complaints
+        ))
+        .routes(routes!(complaints::complaint_status))
+        .routes(routes!(complaints::complaint_evidence))
 }
 
 /// Routes outside the API's body limit: they stream their bodies and hold

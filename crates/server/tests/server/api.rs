@@ -936,12 +936,15 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/exchange/projects",
         "/api/v1/join-requests",
         "/api/v1/events",
+        "/api/v1/complaints",
+        "/api/v1/complaints/{reference}",
+        "/api/v1/complaints/{reference}/evidence",
         "/healthz",
         "/readyz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 42, "{paths:?}");
+    assert_eq!(paths.len(), 45, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod common;
+mod complaints;
 mod documents;
 mod drafts;
 mod events;

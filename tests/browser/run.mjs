@@ -458,6 +458,61 @@ await test("the report filed in one browser shows at once in another's", async (
   await watcher.ctx.close();
 });
 
+// Complaints from outside: sent by the public in the browser, followed by
+// reference, declined by a guarantor (signed here) and another taken up as
+// a report through the report form, its text named as evidence.
+let complained = null;
+await test("anyone sends a complaint; a guarantor declines one and takes another up as a report", async () => {
+  assert(browserToken, "the browser's key was admitted");
+  const sendOne = async (text) => {
+    await logout();
+    await load("#/complain");
+    await page.click("#complaint-submit");
+    await page.waitForSelector('#complaint-text[aria-invalid="true"]');
+    await page.fill("#complaint-text", text);
+    await page.fill("#complaint-place", "Khan Shaykhun");
+    await page.fill("#complaint-from", "a resident");
+    await page.click("#complaint-submit");
+    await page.waitForSelector("#complaint-sent, #complaint-result .error", { timeout: 20000 });
+    assert(await page.locator("#complaint-sent").count() === 1, await page.textContent("#complaint-result"));
+    return page.getAttribute("#complaint-sent", "data-reference");
+  };
+  const vague = await sendOne("Gunfire all night somewhere north of us.");
+  await shot("complaint-sent");
+  const shelled = await sendOne("Three shells fell near the bakery at dawn; a boy was hurt.");
+  complained = vague;
+  await navigate(() => page.click('#complaint-sent a'));
+  assert(await page.getAttribute("#complaint-status", "data-status") === "waiting", "the complainant sees it waiting");
+  await login(browserToken);
+  await go("#/complaints?waiting=true");
+  const item = page.locator(`#complaints li[data-reference="${vague}"]`);
+  await item.waitFor();
+  await item.locator("button.complaint-decline").click();
+  await item.locator(".error").waitFor();
+  await item.locator("textarea").fill("No place or time precise enough to verify.");
+  await item.locator("button.complaint-decline").click();
+  await item.locator(".complaint-declined, .error").first().waitFor({ timeout: 20000 });
+  assert(await item.locator(".complaint-declined").count() === 1, await item.textContent());
+  await shot("complaints-queue");
+  await navigate(() => page.click(`#complaints li[data-reference="${shelled}"] a.complaint-take-up`));
+  await page.waitForSelector("#taking-up");
+  assert((await page.inputValue("#narrative")).includes("bakery"), "the complaint's words to start from");
+  assert(await page.inputValue("#source_kind") === "local_contact", "a local contact as the source");
+  await page.fill("#lat", "35.4414");
+  await page.fill("#lon", "36.6497");
+  await page.selectOption("#type", "shelling");
+  await page.click("#file-submit");
+  await page.waitForSelector("#filed, #file-result .error", { timeout: 20000 });
+  assert(await page.locator("#filed").count() === 1, await page.textContent("#file-result"));
+  await logout();
+  for (const [reference, status] of [[vague, "declined"], [shelled, "adopted"]]) {
+    await go("#/complaint/" + reference);
+    assert(await page.getAttribute("#complaint-status", "data-status") === status, `${reference} is ${status}`);
+  }
+  assert(!(await page.textContent("main")).includes("bakery"), "the status page shows no text");
+  await login(browserToken);
+});
+
 await test("the filed report appears in the register and the bulletin", async () => {
   assert(position, "filed");
   await go(`#/register?from=${today}&to=${today}`);
@@ -719,7 +774,8 @@ await test("every page in each of the five languages: no key missing, no English
   await login(browserToken);
   const draft = await page.evaluate(async () => (await (await fetch("/api/v1/drafts?limit=1", { headers: { Authorization: "Bearer " + sessionStorage.getItem("truce.token") } })).json()).items[0]);
   const pages = ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions", "#/decision/" + proposed,
-    "#/bulletin", "#/regime", "#/exchanges", "#/review", draft ? "#/review/" + draft.id : null, "#/record", "#/file", "#/join", "#/login"].filter(Boolean);
+    "#/bulletin", "#/regime", "#/exchanges", "#/review", draft ? "#/review/" + draft.id : null, "#/record", "#/file", "#/join", "#/login",
+    "#/complain", "#/complaints", complained ? "#/complaint/" + complained : null].filter(Boolean);
   const tables = { en, ru, tr, fa, ar };
   const problems = [];
   for (const [lang, table] of Object.entries(tables)) {
@@ -789,7 +845,8 @@ await test("axe-core finds no WCAG 2.1 A/AA violation on any page", async () => 
   const found = [];
   for (const lang of ["en", "ar"]) {
     for (const hash of ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions",
-      "#/decision/" + proposed, "#/bulletin", "#/regime", "#/exchanges", "#/review", "#/record", "#/file", "#/join", "#/login"]) {
+      "#/decision/" + proposed, "#/bulletin", "#/regime", "#/exchanges", "#/review", "#/record", "#/file", "#/join", "#/login",
+      "#/complain", "#/complaints", "#/complaint/" + complained]) {
       await axePage.goto(`${BASE}/?lang=${lang}${hash}`);
       await axePage.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
       if (hash === "#/map") await axePage.waitForSelector('#map[data-loaded="true"]');

@@ -26,12 +26,16 @@ const VIEWS = {
   login: () => import("./views/login.js"),
   file: () => import("./views/file.js"),
   join: () => import("./views/join.js"),
+  complain: () => import("./views/complaints.js"),
+  complaint: () => import("./views/complaints.js"),
+  complaints: () => import("./views/complaints.js"),
 };
-const MEMBER_ROUTES = ["awaiting"];
+const MEMBER_ROUTES = ["awaiting", "complaints"];
 const ROUTES = [
   ["awaiting", "nav_awaiting"], ["map", "nav_map"], ["register", "nav_register"], ["decisions", "nav_decisions"],
   ["bulletin", "nav_bulletin"], ["regime", "nav_regime"], ["exchanges", "nav_exchanges"], ["review", "nav_review"],
-  ["record", "nav_record"], ["file", "nav_file"], ["join", "nav_join"], ["login", "nav_login"],
+  ["record", "nav_record"], ["complaints", "nav_complaints"], ["file", "nav_file"], ["complain", "nav_complain"],
+  ["join", "nav_join"], ["login", "nav_login"],
 ];
 
 function languageSwitcher() {
@@ -83,7 +87,7 @@ async function route() {
   let [name, arg] = path.split("/");
   if (!name) name = session.member ? "awaiting" : "map";
   if (!VIEWS[name]) name = "map";
-  const current = name === "incident" ? "register" : name === "decision" ? "decisions" : name;
+  const current = name === "incident" ? "register" : name === "decision" ? "decisions" : name === "complaint" ? "complain" : name;
   renderChrome(current);
   try {
     const view = await VIEWS[name]();

@@ -7,7 +7,7 @@ import { admin1, boundaryLayer, vocabulary, localizeZoom } from "../shared.js";
 import { storedKey, generateKey, keyInfo, signAndSubmit } from "../keystore.js";
 import { sha256, hex } from "../verify.js";
 
-export async function show() {
+export async function show(_name, _arg, params) {
   const enrolment = h("section", { id: "enrolment", "aria-labelledby": "enrol-title" },
     h("h2", { id: "enrol-title" }, t("enrol_title")), h("p", null, t("enrol_help")));
   const notice = h("div");
@@ -43,10 +43,10 @@ export async function show() {
   const me = members.find((m) => m.key_id === info.keyId);
   if (!me) { enrolment.append(h("p", { class: "notice warn", id: "not-admitted" }, t("key_not_admitted"))); return; }
   enrolment.append(h("p", { class: "ok", id: "admitted" }, td("key_admitted", { member: me.member, seq: me.next_seq })));
-  await reportForm(formHolder, pair, info);
+  await reportForm(formHolder, pair, info, params ? params.get("complaint") : null);
 }
 
-async function reportForm(holder, pair, info) {
+async function reportForm(holder, pair, info, complaintReference) {
   const [L, formations, vocab] = await Promise.all([leaflet(), api("/api/v1/formations?limit=1000").then((p) => p.items), vocabulary()]);
   const field = (id, text, control, help) => h("label", { for: id }, text, control, help ? h("small", null, help) : null,
     h("span", { class: "field-error", id: id + "-error", "aria-live": "polite" }));
@@ -96,7 +96,24 @@ async function reportForm(holder, pair, info) {
       field("narrative", t("narrative"), c.narrative),
       field("evidence", t("evidence"), c.evidence, t("evidence_help"))),
     submit, result);
+  // Taking up a complaint: its words and place to start from, and its
+  // exact text named among the evidence when the report is signed.
+  let complaint = null;
+  if (complaintReference) {
+    complaint = (await api("/api/v1/complaints")).find((x) => x.reference === complaintReference) || null;
+    if (complaint) {
+      c.place.value = complaint.place || "";
+      c.narrative.value = complaint.text;
+      c.source_kind.value = "local_contact";
+      c.source.value = t("complaint_source", { reference: complaint.reference, from: complaint.from || "—" });
+      if (complaint.occurred) { c.occurred.value = complaint.occurred + "T12:00"; c.time_precision.value = "day"; }
+    }
+  }
   holder.replaceChildren(h("h2", null, t("file_title")), form);
+  if (complaint) {
+    form.before(h("p", { class: "notice", id: "taking-up", "data-reference": complaint.reference },
+      t("complaint_taking_up", { reference: complaint.reference })));
+  }
   const map = L.map(pick, { attributionControl: false });
   localizeZoom(pick);
   const governorates = await admin1();
@@ -158,6 +175,9 @@ async function reportForm(holder, pair, info) {
       // Each file goes to the node first, named by its SHA-256; the
       // statement signed below names the hashes.
       const evidence = [];
+      if (complaint) {
+        evidence.push(await api("/api/v1/complaints/" + encodeURIComponent(complaint.reference) + "/evidence", { method: "POST" }));
+      }
       for (const file of c.evidence.files) {
         result.textContent = t("uploading", { name: file.name });
         const bytes = await file.arrayBuffer();

@@ -323,6 +323,17 @@ fn summary(body: &Body) -> String {
             format!("{} version {}: {}", v.document, &v.sha256[..12], v.title)
         }
         Body::DocumentApproved(a) => format!("approves {} version {}", a.document, &a.sha256[..12]),
+        Body::RequestMade(r) => format!(
+            "asks {} about {}, by {}: {}",
+            r.to,
+            match &r.about {
+                truce_model::RequestSubject::Incident(id) => id.to_string(),
+                truce_model::RequestSubject::Formation(id) => id.to_string(),
+            },
+            r.reply_by,
+            r.question
+        ),
+        Body::RequestAnswered(a) => format!("answers {}: {}", a.request, a.answer),
         Body::ComplaintDeclined(d) => {
             format!("declines complaint {}: {}", &d.complaint[..12], d.reason)
         }

@@ -16,6 +16,7 @@ mod policy;
 mod proof;
 mod register;
 mod remote;
+mod requests;
 mod serve;
 mod stress;
 mod terminal;
@@ -181,6 +182,11 @@ enum Command {
     Decisions(decide::DecisionsArgs),
     /// Graduated measures taken, and the next ones the ladder calls for.
     Measures(decide::MeasuresArgs),
+    /// Ask another party a question with a date to answer by, or answer one.
+    #[command(subcommand)]
+    Request(requests::RequestCommand),
+    /// Requests for clarification: who asked whom, by when, the answers.
+    Requests(requests::RequestsArgs),
     /// Record whether a formation complied with an adopted measure.
     Comply(decide::ComplyArgs),
     /// Each formation's compliance with a criteria file, as of a date.
@@ -278,6 +284,7 @@ fn main() -> ExitCode {
             | Command::Report(_)
             | Command::Assess(_)
             | Command::Vote(_)
+            | Command::Request(_)
             | Command::Comply(_) => location,
             Command::Formation(f) if !matches!(f, register::FormationCommand::List { .. }) => {
                 location
@@ -317,6 +324,8 @@ fn main() -> ExitCode {
             Command::Compliance(args) => decide::compliance(&location, args).await,
             Command::Measures(args) => decide::measures(&location, args).await,
             Command::Comply(args) => decide::comply(&location, args).await,
+            Command::Request(command) => requests::run(&location, command).await,
+            Command::Requests(args) => requests::list(&location, args).await,
             Command::Agreements(args) => agreements::agreements(&location, args).await,
             Command::Meeting(command) => agreements::meeting(&location, command).await,
             Command::Document(command) => agreements::document(&location, command).await,

@@ -572,3 +572,87 @@ async fn complaints_are_taken_up_or_declined_from_the_command_line() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("declined already"));
 }
+
+/// A request for clarification from the command line: asked through the
+/// node by one guarantor, answered by the party asked, listed on the
+/// node's own copy with its state.
+#[tokio::test]
+async fn a_request_is_asked_and_answered_from_the_command_line() {
+    let node = demo(false).await.unwrap();
+    let ru_token = token_for(&node, "ru-monitor-1");
+    let tr_token = token_for(&node, "tr-monitor-1");
+    let served = serve(&node);
+    let url = format!("http://{}", served.address);
+    let (status, body) = http(
+        &served.address,
+        "GET",
+        "/api/v1/reports?limit=1",
+        Some(&ru_token),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let reports: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let incident = reports["items"][0]["name"].as_str().unwrap().to_string();
+    let ru_key = node.keys().join("ru-monitor-1.key");
+    let asked = node.ok(&[
+        "--node",
+        &url,
+        "--token",
+        &ru_token,
+        "request",
+        "ask",
+        "--key",
+        ru_key.to_str().unwrap(),
+        "--to",
+        "Republic of Türkiye",
+        "--incident",
+        &incident,
+        "--question",
+        "Which unit held the post at the time?",
+        "--reply-by",
+        "48h",
+    ]);
+    let position = asked
+        .split("at position ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{asked}"))
+        .to_string();
+    let refused = node.truce(&[
+        "--node",
+        &url,
+        "--token",
+        &ru_token,
+        "request",
+        "answer",
+        "--key",
+        ru_key.to_str().unwrap(),
+        &format!("Q-{position}"),
+        "--answer",
+        "Ours.",
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("asked of Republic of Türkiye"));
+    let tr_key = node.keys().join("tr-monitor-1.key");
+    node.ok(&[
+        "--node",
+        &url,
+        "--token",
+        &tr_token,
+        "request",
+        "answer",
+        "--key",
+        tr_key.to_str().unwrap(),
+        &format!("Q-{position}"),
+        "--answer",
+        "A border guard post; no fire reported.",
+    ]);
+    let listed = node.ok(&["requests", "--state", "answered"]);
+    assert!(
+        listed.contains(&format!("Q-{position} answered")),
+        "{listed}"
+    );
+    assert!(listed.contains("A border guard post"), "{listed}");
+    let none = node.ok(&["requests", "--state", "overdue"]);
+    assert!(none.trim().is_empty(), "{none}");
+}

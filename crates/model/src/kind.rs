@@ -33,10 +33,12 @@ pub enum Kind {
     DocumentVersion,
     DocumentApproved,
     ComplaintDeclined,
+    RequestMade,
+    RequestAnswered,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 26] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -61,6 +63,8 @@ impl Kind {
         Kind::DocumentVersion,
         Kind::DocumentApproved,
         Kind::ComplaintDeclined,
+        Kind::RequestMade,
+        Kind::RequestAnswered,
     ];
 
     /// The name used on the wire and in listings.
@@ -90,6 +94,8 @@ impl Kind {
             Kind::DocumentVersion => "document_version",
             Kind::DocumentApproved => "document_approved",
             Kind::ComplaintDeclined => "complaint_declined",
+            Kind::RequestMade => "request_made",
+            Kind::RequestAnswered => "request_answered",
         }
     }
 
@@ -115,7 +121,10 @@ impl Kind {
             | Kind::DecisionVote
             | Kind::MeasureCompliance
             | Kind::ExchangeListSubmitted
-            | Kind::ComplaintDeclined => role == Role::GuarantorMember,
+            | Kind::ComplaintDeclined
+            | Kind::RequestMade => role == Role::GuarantorMember,
+            // The party asked answers through whichever member speaks for it.
+            Kind::RequestAnswered => role != Role::Intermediary,
             // Those who receive sealed lists publish the key they are sealed to.
             Kind::ExchangeKeyPublished => {
                 matches!(role, Role::GuarantorMember | Role::Intermediary)

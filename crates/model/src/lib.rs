@@ -16,6 +16,7 @@ mod kind;
 mod membership;
 mod parameters;
 mod register;
+mod request;
 
 pub use agreement::{
     document_media_type_of_extension, AgreementSpec, Clause, DocumentApproved, DocumentVersion,
@@ -47,6 +48,7 @@ pub use register::{
     Outcome, PersonStatus, Position, ReportAmended, ReportFields, ReportFiled, ReportId,
     ReportWithdrawn, Side, Source, SourceKind, TimePrecision, ViolationType, MAX_EVIDENCE_BYTES,
 };
+pub use request::{RequestAnswered, RequestId, RequestMade, RequestSubject, MAX_REQUEST_CHARS};
 
 /// Implemented by every statement body: checks what serde cannot.
 pub trait Validate {

@@ -207,6 +207,31 @@ pub fn events_of(
             ),
             Vec::new(),
         )],
+        Body::RequestMade(made) => {
+            let id = truce_model::RequestId(position);
+            vec![event(
+                kind,
+                Some(id.to_string()),
+                format!(
+                    "{id}: {by} asks {}, to answer by {}: {}",
+                    made.to, made.reply_by, made.question
+                ),
+                vec![made.to.as_str().to_owned()],
+            )]
+        }
+        Body::RequestAnswered(answered) => {
+            let asker = register
+                .requests()
+                .get(answered.request)
+                .map(|r| vec![r.from.as_str().to_owned()])
+                .unwrap_or_default();
+            vec![event(
+                kind,
+                Some(answered.request.to_string()),
+                format!("{}: answered by {by}", answered.request),
+                asker,
+            )]
+        }
         Body::ComplaintDeclined(declined) => vec![event(
             kind,
             None,

@@ -16,6 +16,7 @@ mod events;
 mod exchange;
 mod paging;
 mod reports;
+mod requests;
 mod response;
 
 pub use bulletin::{bulletin_series, BulletinDays, BulletinSeries, Edition, SeriesRow};
@@ -35,6 +36,7 @@ pub use reports::{
     findings, formations, incident, report, reports, AssessmentView, DayRange, FindingFilter,
     FindingName, FindingView, FormationView, IncidentView, ReportFilter, ReportView, SortOrder,
 };
+pub use requests::{request, requests, AnswerView, RequestFilter, RequestView};
 pub use response::{
     compliance, day_or_today, measures, ComplianceView, CriteriaSource, MeasureView, MeasuresView,
 };

@@ -383,7 +383,9 @@ impl Registry {
             | Body::MeetingRecorded(_)
             | Body::DocumentVersion(_)
             | Body::DocumentApproved(_)
-            | Body::ComplaintDeclined(_) => Ok(()),
+            | Body::ComplaintDeclined(_)
+            | Body::RequestMade(_)
+            | Body::RequestAnswered(_) => Ok(()),
         }
     }
 

@@ -6,7 +6,7 @@ use truce_model::{
     DocumentVersion, ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch,
     ExchangeRelease, FormationRegistered, FormationStatusChanged, Genesis, IncidentLink,
     KeyRevoked, KeyRotated, Kind, MeasureCompliance, MeetingRecorded, MemberAdmitted, Note,
-    ReportAmended, ReportFiled, ReportWithdrawn, Validate,
+    ReportAmended, ReportFiled, ReportWithdrawn, RequestAnswered, RequestMade, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -58,6 +58,8 @@ pub enum Body {
     DocumentVersion(DocumentVersion),
     DocumentApproved(DocumentApproved),
     ComplaintDeclined(ComplaintDeclined),
+    RequestMade(RequestMade),
+    RequestAnswered(RequestAnswered),
 }
 
 impl Body {
@@ -87,6 +89,8 @@ impl Body {
             Body::DocumentVersion(_) => Kind::DocumentVersion,
             Body::DocumentApproved(_) => Kind::DocumentApproved,
             Body::ComplaintDeclined(_) => Kind::ComplaintDeclined,
+            Body::RequestMade(_) => Kind::RequestMade,
+            Body::RequestAnswered(_) => Kind::RequestAnswered,
         }
     }
 
@@ -116,6 +120,8 @@ impl Body {
             Body::DocumentVersion(b) => b.validate(),
             Body::DocumentApproved(b) => b.validate(),
             Body::ComplaintDeclined(b) => b.validate(),
+            Body::RequestMade(b) => b.validate(),
+            Body::RequestAnswered(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

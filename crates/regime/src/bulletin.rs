@@ -10,6 +10,7 @@ use truce_model::{FormationStatus, Position, PublicViews};
 
 use crate::findings::{Finding, FindingKind};
 use crate::register::{Register, Report};
+use crate::requests::RequestTally;
 use crate::response::{write_exchanges, write_response, ExchangeTally, ResponseTally};
 use crate::wording::{Language, Words};
 
@@ -113,6 +114,10 @@ pub struct Bulletin {
     pub formations: FormationTally,
     pub response: ResponseTally,
     pub exchanges: Vec<ExchangeTally>,
+    /// Requests for clarification by their state at the period's end;
+    /// absent while there are none.
+    #[serde(skip_serializing_if = "RequestTally::is_empty")]
+    pub requests: RequestTally,
     /// Internal edition only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reports: Option<Vec<ReportLine>>,
@@ -145,6 +150,7 @@ impl Register {
             formations: self.formation_tally(to),
             response: self.response_tally(from, to, edition == Edition::Internal),
             exchanges: self.exchange_tallies(from, to),
+            requests: self.requests.tally(crate::response::period(from, to).1),
             reports: (edition == Edition::Internal)
                 .then(|| self.report_lines(&reports, &finding_of)),
         }
@@ -360,6 +366,19 @@ impl Bulletin {
         );
         write_response(&mut text, &words, &self.response);
         write_exchanges(&mut text, &words, &self.exchanges);
+        if !self.requests.is_empty() {
+            let r = &self.requests;
+            let _ = writeln!(
+                text,
+                "{}",
+                words.requests(
+                    r.open,
+                    r.overdue,
+                    r.answered + r.answered_late,
+                    r.answered_late
+                )
+            );
+        }
         if let Some(lines) = &self.reports {
             let _ = writeln!(text, "\n{}", words.reports());
             for line in lines {

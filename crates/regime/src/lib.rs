@@ -22,6 +22,7 @@ mod incidents;
 mod map;
 mod measures;
 mod register;
+mod requests;
 mod response;
 mod wording;
 mod zones;
@@ -44,6 +45,7 @@ pub use map::{
 };
 pub use measures::Suggestion;
 pub use register::{Formation, Register, Report, StatusPeriod};
+pub use requests::{Answer, Request, RequestBook, RequestState, RequestTally};
 pub use response::{ComplianceLine, ExchangeTally, MeasureLine, ResponseTally};
 pub use truce_model::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
 pub use wording::Language;

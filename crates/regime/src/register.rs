@@ -126,6 +126,8 @@ pub struct Register {
     pub(crate) evidence: HashMap<String, String>,
     /// Complaints from outside the mechanism, taken up or declined.
     pub(crate) complaints: crate::complaints::ComplaintBook,
+    /// Requests for clarification between the parties.
+    pub(crate) requests: crate::requests::RequestBook,
     /// What readers derive from this state, computed at most once per copy.
     pub(crate) derived: crate::derived::Derived,
 }
@@ -150,6 +152,7 @@ impl Register {
             calendar: Default::default(),
             evidence: HashMap::new(),
             complaints: Default::default(),
+            requests: Default::default(),
             derived: Default::default(),
         }
     }
@@ -194,6 +197,11 @@ impl Register {
             .collect();
         indexes.sort_unstable();
         indexes.into_iter().map(|i| &self.assessments[i]).collect()
+    }
+
+    /// Requests for clarification between the parties.
+    pub fn requests(&self) -> &crate::RequestBook {
+        &self.requests
     }
 
     /// What the Record says of the complaint whose text hashes to `sha256`:
@@ -400,6 +408,19 @@ impl Rules for Register {
             Body::DocumentVersion(v) => self.check_document_version(v),
             Body::DocumentApproved(a) => self.check_approval(a),
             Body::ComplaintDeclined(d) => self.complaints.check_decline(d),
+            Body::RequestMade(r) => {
+                match &r.about {
+                    truce_model::RequestSubject::Incident(report) => {
+                        self.check_active_report("about.incident", *report)?;
+                    }
+                    truce_model::RequestSubject::Formation(formation) => {
+                        self.check_formation("about.formation", formation)?
+                    }
+                }
+                self.requests
+                    .check_request(r, party, context.registry, statement.time)
+            }
+            Body::RequestAnswered(a) => self.requests.check_answer(a, party),
             Body::Assessment(a) => {
                 self.check_active_report("incident", a.incident)?;
                 if let Some(id) = &a.attributed_to {
@@ -512,6 +533,17 @@ impl Rules for Register {
             Body::ComplaintDeclined(d) => {
                 self.complaints
                     .decline(position, context.member, &context.state.party, d)
+            }
+            Body::RequestMade(r) => self.requests.ask(
+                position,
+                context.member,
+                &context.state.party,
+                r,
+                statement.time,
+            ),
+            Body::RequestAnswered(a) => {
+                self.requests
+                    .answer(position, context.member, a, statement.time)
             }
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => {}
         }

@@ -54,7 +54,7 @@ pub struct ExchangeTally {
 }
 
 /// The instants that bound the days `from` to `to` in local time.
-fn period(from: Date, to: Date) -> (Timestamp, Timestamp) {
+pub(crate) fn period(from: Date, to: Date) -> (Timestamp, Timestamp) {
     let start = |d: Date| {
         d.to_zoned(local_zone())
             .map(|z| z.timestamp())

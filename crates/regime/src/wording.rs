@@ -372,6 +372,28 @@ impl Words {
         }
     }
 
+    /// Requests for clarification at the period's end: `answered` counts
+    /// the late ones too.
+    pub fn requests(&self, open: usize, overdue: usize, answered: usize, late: usize) -> String {
+        match self.0 {
+            Language::En => format!(
+                "Requests for clarification: {open} awaiting an answer, {overdue} overdue, {answered} answered ({late} late)."
+            ),
+            Language::Ru => format!(
+                "Запросы о разъяснении: ждут ответа — {open}, просрочены — {overdue}, получен ответ — {answered} (с опозданием — {late})."
+            ),
+            Language::Tr => format!(
+                "Açıklama talepleri: {open} yanıt bekliyor, {overdue} süresi geçti, {answered} yanıtlandı ({late} gecikmeli)."
+            ),
+            Language::Fa => format!(
+                "درخواست‌های توضیح: {open} در انتظار پاسخ، {overdue} دیرکرده، {answered} پاسخ‌داده (از آن میان {late} با تأخیر)."
+            ),
+            Language::Ar => format!(
+                "طلبات الاستيضاح: بانتظار الرد {open}، متأخرة {overdue}، أُجيب عنها {answered} (منها {late} بعد الموعد)."
+            ),
+        }
+    }
+
     pub fn held_by(&self, n: usize, party: &str) -> String {
         match self.0 {
             Language::En => format!("{n} held by {party}"),

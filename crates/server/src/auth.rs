@@ -100,6 +100,8 @@ pub enum Resource {
     /// Complaints sent from outside the mechanism, with their texts and
     /// the complainants' contacts.
     Complaints,
+    /// Requests for clarification between the parties, and their answers.
+    Requests,
 }
 
 impl Resource {
@@ -125,7 +127,8 @@ impl Resource {
             | Resource::ExchangeStatus
             | Resource::Evidence
             | Resource::LiveEvents
-            | Resource::Complaints => Access::Observer,
+            | Resource::Complaints
+            | Resource::Requests => Access::Observer,
             Resource::EvidenceUpload => Access::Guarantor,
         }
     }

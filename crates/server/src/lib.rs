@@ -40,6 +40,7 @@ mod params;
 mod query;
 mod reads;
 mod register;
+mod requests;
 mod response;
 mod submit;
 mod tiles;
@@ -310,6 +311,8 @@ fn api() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(complaints::complaint_status))
         .routes(routes!(complaints::complaint_evidence))
+        .routes(routes!(requests::list_requests))
+        .routes(routes!(requests::get_request))
 }
 
 /// Routes outside the API's body limit: they stream their bodies and hold

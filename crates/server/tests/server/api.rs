@@ -939,12 +939,14 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/complaints",
         "/api/v1/complaints/{reference}",
         "/api/v1/complaints/{reference}/evidence",
+        "/api/v1/requests",
+        "/api/v1/requests/{id}",
         "/healthz",
         "/readyz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 45, "{paths:?}");
+    assert_eq!(paths.len(), 47, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

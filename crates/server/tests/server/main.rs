@@ -13,6 +13,7 @@ mod evidence;
 mod exchange;
 mod numbers;
 mod public;
+mod requests;
 mod tiles;
 mod time;
 mod web;

@@ -2,19 +2,29 @@
 //! rejects them. A proposal's own party endorses it by proposing; the
 //! latest vote of each guarantor party counts; the outcome is fixed at the
 //! vote that settles it, so it is the same on every node.
+//!
+//! What an adopted decision puts in force elsewhere (a formation's status,
+//! an agreement, criteria, the register's parameters) is returned as
+//! effects, which the register routes to the part concerned.
 
 use std::collections::BTreeMap;
 
+use imbl::OrdMap;
 use jiff::Timestamp;
 use serde::Serialize;
 use truce_model::{
     AgreementSpec, ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote,
-    ExchangeSpec, MeasureCompliance, MeasureSpec, MemberName, Party, StatusSpec, Vote,
+    ExchangeSpec, FindingRule, MeasureCompliance, MeasureSpec, MemberName, Party, RegisterConfig,
+    StatusSpec, Vote,
 };
-use truce_record::{Context, Rejection};
+use truce_record::Rejection;
 
-use crate::register::Register;
-use crate::FindingRule;
+use crate::agreements::Agreement;
+use crate::criteria::Criteria;
+use crate::effects::Effect;
+use crate::error::rule;
+use crate::formations::{Formations, StatusPeriod};
+use crate::origin::Origin;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Ballot {
@@ -122,34 +132,39 @@ impl Decision {
     }
 }
 
-fn rule(field: &str, reason: impl Into<String>) -> Rejection {
-    Rejection::Rule {
-        field: field.to_string(),
-        reason: reason.into(),
-    }
+/// Every decision proposed, by id (the position of its proposal).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Decisions {
+    pub(crate) decisions: OrdMap<DecisionId, Decision>,
 }
 
-impl Register {
-    pub fn decisions(&self) -> impl Iterator<Item = &Decision> {
+/// The rule a decision of this type is adopted by, under `config`.
+fn decision_rule(config: &RegisterConfig, decision_type: DecisionType) -> FindingRule {
+    config
+        .decision_rules
+        .get(&decision_type)
+        .copied()
+        .unwrap_or(FindingRule::Unanimity)
+}
+
+impl Decisions {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Decision> {
         self.decisions.values()
     }
 
-    pub fn decision(&self, id: DecisionId) -> Option<&Decision> {
+    pub(crate) fn get(&self, id: DecisionId) -> Option<&Decision> {
         self.decisions.get(&id)
     }
 
-    fn decision_rule(&self, decision_type: DecisionType) -> FindingRule {
-        self.config
-            .decision_rules
-            .get(&decision_type)
-            .copied()
-            .unwrap_or(FindingRule::Unanimity)
-    }
-
+    /// Checks a proposal; the persons of an exchange are checked by
+    /// `exchange_persons` (the exchanges part) before its number is here.
     pub(crate) fn check_proposal(
         &self,
         proposal: &DecisionProposed,
         time: Timestamp,
+        config: &RegisterConfig,
+        formations: &Formations,
+        exchange_persons: impl FnOnce(&ExchangeSpec) -> Result<(), Rejection>,
     ) -> Result<(), Rejection> {
         if proposal.deadline <= time {
             return Err(rule(
@@ -158,9 +173,9 @@ impl Register {
             ));
         }
         if let Some(measure) = &proposal.measure {
-            self.check_formation("measure.formation", &measure.formation)?;
-            if !self.config.ladder.iter().any(|s| s.id == measure.step) {
-                let steps: Vec<_> = self.config.ladder.iter().map(|s| s.id.as_str()).collect();
+            formations.check_known("measure.formation", &measure.formation)?;
+            if !config.ladder.iter().any(|s| s.id == measure.step) {
+                let steps: Vec<_> = config.ladder.iter().map(|s| s.id.as_str()).collect();
                 return Err(rule(
                     "measure.step",
                     format!(
@@ -172,15 +187,51 @@ impl Register {
             }
         }
         if let Some(exchange) = &proposal.exchange {
-            self.check_exchange_spec(exchange, time)?;
+            exchange_persons(exchange)?;
+            self.check_exchange_number(exchange, time)?;
         }
         if let Some(change) = &proposal.status {
-            self.check_formation("status.formation", &change.formation)?;
+            formations.check_known("status.formation", &change.formation)?;
         }
         if let Some(text) = &proposal.criteria {
-            crate::Criteria::from_toml(text).map_err(|e| rule("criteria", e.to_string()))?;
+            Criteria::from_toml(text).map_err(|e| rule("criteria", e.to_string()))?;
         }
         Ok(())
+    }
+
+    /// An exchange's number is taken while a decision that carries it is
+    /// open or adopted.
+    fn check_exchange_number(&self, spec: &ExchangeSpec, time: Timestamp) -> Result<(), Rejection> {
+        let taken = self.iter().find(|d| {
+            d.exchange.as_ref().is_some_and(|e| e.number == spec.number)
+                && !matches!(
+                    d.status_at(time),
+                    DecisionStatus::Rejected { .. } | DecisionStatus::Expired
+                )
+        });
+        if let Some(other) = taken {
+            return Err(rule(
+                "exchange.number",
+                format!("exchange {} is already {}", spec.number, other.id),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The exchange an adopted decision of type exchange carries.
+    pub(crate) fn adopted_exchange(&self, project: DecisionId) -> Result<&ExchangeSpec, Rejection> {
+        let decision = self
+            .get(project)
+            .ok_or_else(|| rule("project", format!("no decision {project}")))?;
+        let spec = decision
+            .exchange
+            .as_ref()
+            .filter(|_| decision.decision_type == DecisionType::Exchange)
+            .ok_or_else(|| rule("project", format!("{project} is not an exchange")))?;
+        if !matches!(decision.settled(), Some(DecisionStatus::Adopted { .. })) {
+            return Err(rule("project", format!("{project} has not been adopted")));
+        }
+        Ok(spec)
     }
 
     pub(crate) fn check_compliance_record(
@@ -208,14 +259,14 @@ impl Register {
 
     pub(crate) fn apply_compliance_record(
         &mut self,
-        context: &Context<'_>,
+        origin: Origin<'_>,
         record: &MeasureCompliance,
     ) {
         if let Some(decision) = self.decisions.get_mut(&record.decision) {
             decision.compliance.push(ComplianceRecord {
-                position: context.position,
-                time: context.time,
-                party: context.state.party.to_string(),
+                position: origin.position,
+                time: origin.time,
+                party: origin.party.to_string(),
                 outcome: record.outcome,
                 note: record.note.clone(),
             });
@@ -243,9 +294,17 @@ impl Register {
         }
     }
 
-    pub(crate) fn apply_proposal(&mut self, context: &Context<'_>, proposal: &DecisionProposed) {
-        let id = DecisionId(context.position);
-        let decision_rule = self.decision_rule(proposal.decision_type);
+    /// Takes a proposal in, endorsed by its own party; returns what it puts
+    /// in force if that endorsement already adopts it.
+    pub(crate) fn propose(
+        &mut self,
+        origin: Origin<'_>,
+        proposal: &DecisionProposed,
+        config: &RegisterConfig,
+        guarantors: usize,
+    ) -> Vec<Effect> {
+        let id = DecisionId(origin.position);
+        let decision_rule = decision_rule(config, proposal.decision_type);
         let mut decision = Decision {
             id,
             decision_type: proposal.decision_type,
@@ -253,11 +312,11 @@ impl Register {
             text: proposal.text.clone(),
             deadline: proposal.deadline,
             references: proposal.references.clone(),
-            proposed_by: context.member.clone(),
-            proposed_time: context.time,
-            party: context.state.party.clone(),
+            proposed_by: origin.member.clone(),
+            proposed_time: origin.time,
+            party: origin.party.clone(),
             votes: BTreeMap::new(),
-            rule: decision_rule.describe(self.guarantors.len()),
+            rule: decision_rule.describe(guarantors),
             measure: proposal.measure.clone(),
             compliance: Vec::new(),
             exchange: proposal.exchange.clone(),
@@ -271,54 +330,97 @@ impl Register {
         let ballot = Ballot {
             vote: Vote::Endorse,
             reason: "proposed it".into(),
-            member: context.member.clone(),
-            position: context.position,
+            member: origin.member.clone(),
+            position: origin.position,
         };
-        decision
-            .votes
-            .insert(context.state.party.to_string(), ballot);
-        self.settle(&mut decision, decision_rule, context);
-        self.enact_if_adopted(&decision, context.position);
+        decision.votes.insert(origin.party.to_string(), ballot);
+        settle(&mut decision, decision_rule, guarantors, origin);
+        let effects = effects_if_adopted(&decision, origin.position);
         self.decisions.insert(id, decision);
+        effects
     }
 
-    pub(crate) fn apply_vote(&mut self, context: &Context<'_>, vote: &DecisionVote) {
+    /// Counts a vote; returns what the decision puts in force if this vote
+    /// adopts it.
+    pub(crate) fn vote(
+        &mut self,
+        origin: Origin<'_>,
+        vote: &DecisionVote,
+        config: &RegisterConfig,
+        guarantors: usize,
+    ) -> Vec<Effect> {
         let Some(mut decision) = self.decisions.remove(&vote.decision) else {
-            return;
+            return Vec::new();
         };
         decision.votes.insert(
-            context.state.party.to_string(),
+            origin.party.to_string(),
             Ballot {
                 vote: vote.vote,
                 reason: vote.reason.clone(),
-                member: context.member.clone(),
-                position: context.position,
+                member: origin.member.clone(),
+                position: origin.position,
             },
         );
-        let decision_rule = self.decision_rule(decision.decision_type);
-        self.settle(&mut decision, decision_rule, context);
-        self.enact_if_adopted(&decision, context.position);
+        let decision_rule = decision_rule(config, decision.decision_type);
+        settle(&mut decision, decision_rule, guarantors, origin);
+        let effects = effects_if_adopted(&decision, origin.position);
         self.decisions.insert(vote.decision, decision);
+        effects
     }
+}
 
-    fn enact_if_adopted(&mut self, decision: &Decision, position: u64) {
-        if decision.settled == Some(DecisionStatus::Adopted { at: position }) {
-            self.enact(decision, position);
+/// Adopted once the rule holds; rejected once it can no longer hold.
+fn settle(
+    decision: &mut Decision,
+    decision_rule: FindingRule,
+    guarantors: usize,
+    origin: Origin<'_>,
+) {
+    let position = origin.position;
+    let endorsing = decision.count(Vote::Endorse);
+    let objecting = decision.count(Vote::Object);
+    if decision_rule.holds(endorsing, guarantors) {
+        decision.settled = Some(DecisionStatus::Adopted { at: position });
+        decision.settled_time = Some(origin.time);
+    } else if !decision_rule.holds(guarantors.saturating_sub(objecting), guarantors) {
+        decision.settled = Some(DecisionStatus::Rejected { at: position });
+        decision.settled_time = Some(origin.time);
+    }
+}
+
+/// What a decision adopted at `position` puts in force, in the order it
+/// takes effect: parameters, criteria, an agreement, a formation's status.
+fn effects_if_adopted(decision: &Decision, position: u64) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if decision.settled != Some(DecisionStatus::Adopted { at: position }) {
+        return effects;
+    }
+    if let Some(parameters) = &decision.parameters {
+        // Checked when proposed; from here on everything derives by them.
+        effects.push(Effect::SetParameters(parameters.clone()));
+    }
+    if let Some(text) = &decision.criteria {
+        // Checked when proposed, so this parses; a later file replaces it.
+        if let Ok(criteria) = Criteria::from_toml(text) {
+            effects.push(Effect::SetCriteria(decision.id, criteria));
         }
     }
-
-    /// Adopted once the rule holds; rejected once it can no longer hold.
-    fn settle(&self, decision: &mut Decision, decision_rule: FindingRule, context: &Context<'_>) {
-        let position = context.position;
-        let guarantors = self.guarantors.len();
-        let endorsing = decision.count(Vote::Endorse);
-        let objecting = decision.count(Vote::Object);
-        if decision_rule.holds(endorsing, guarantors) {
-            decision.settled = Some(DecisionStatus::Adopted { at: position });
-            decision.settled_time = Some(context.time);
-        } else if !decision_rule.holds(guarantors.saturating_sub(objecting), guarantors) {
-            decision.settled = Some(DecisionStatus::Rejected { at: position });
-            decision.settled_time = Some(context.time);
-        }
+    if let Some(spec) = &decision.agreement {
+        effects.push(Effect::PutInForce(Agreement {
+            spec: spec.clone(),
+            decision: decision.id,
+        }));
     }
+    if let Some(change) = &decision.status_change {
+        effects.push(Effect::SetStatus {
+            formation: change.formation.clone(),
+            period: StatusPeriod {
+                status: change.status,
+                valid_from: change.valid_from,
+                reference: format!("decision {}: {}", decision.id, decision.title),
+                recorded_at: position,
+            },
+        });
+    }
+    effects
 }

@@ -10,38 +10,48 @@
 
 mod agreements;
 mod bulletin;
+mod compliance;
 mod criteria;
 mod decisions;
 mod derived;
+mod edition;
+mod effects;
 mod error;
 mod exchange;
 mod export;
 mod findings;
+mod formations;
 mod incidents;
 mod map;
 mod measures;
+mod origin;
 mod register;
+mod reports;
 mod response;
 mod wording;
 mod zones;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
-pub use bulletin::{published_coordinate, Bulletin, Edition, PartyTally, ALL_GUARANTORS};
-pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
+pub use bulletin::{Bulletin, PartyTally, ALL_GUARANTORS};
+pub use compliance::{Compliance, Failure};
+pub use criteria::{Criteria, Criterion, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
+pub use edition::{published_coordinate, Edition};
 pub use error::RegimeError;
 pub use exchange::{
     ExchangeKey, ExchangeList, ExchangeProject, InterviewOutcome, MatchRecord, ProjectPerson,
 };
 pub use export::{acled_csv, incidents_geojson, inter_code, source_scale, ExportLevel};
 pub use findings::{Finding, FindingKind};
+pub use formations::{Formation, StatusPeriod};
 pub use incidents::Incident;
 pub use map::{
     BoundingBox, Cluster, MapFeature, MapFilter, MapFinding, MapIncident, MapIndex, MapSelection,
     MapView, MAX_ZOOM, SEPARATE_FROM_ZOOM,
 };
 pub use measures::Suggestion;
-pub use register::{Formation, Register, Report, StatusPeriod};
+pub use register::Register;
+pub use reports::Report;
 pub use response::{ComplianceLine, ExchangeTally, MeasureLine, ResponseTally};
 pub use truce_model::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};
 pub use wording::Language;

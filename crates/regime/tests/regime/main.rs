@@ -4,4 +4,5 @@
 
 mod agreements;
 mod exchange;
+mod modules;
 mod register;

@@ -270,3 +270,152 @@ impl Calendar {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use truce_model::{MeetingLevel, MeetingStatus};
+
+    use super::*;
+    use crate::origin::Author;
+
+    fn handle(text: &str) -> Handle {
+        Handle::new(text).unwrap()
+    }
+
+    fn meeting(updates: Option<u64>, status: MeetingStatus) -> MeetingRecorded {
+        MeetingRecorded {
+            updates,
+            level: MeetingLevel::Technical,
+            status,
+            place: "Astana".into(),
+            date: "2026-03-10".parse().unwrap(),
+            participants: vec!["east".into(), "west".into()],
+            observers: vec![],
+            agenda: vec!["exchanges".into()],
+            summary: String::new(),
+        }
+    }
+
+    fn version(sha: char, meeting: Option<u64>) -> DocumentVersion {
+        DocumentVersion {
+            document: handle("minutes"),
+            title: "Minutes".into(),
+            sha256: sha.to_string().repeat(64),
+            media_type: "application/pdf".into(),
+            size: 100,
+            meeting,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_meeting_keeps_its_first_position_through_its_updates() {
+        let east = Author::guarantor("east-monitor", "east");
+        let mut calendar = Calendar::default();
+        let unknown = calendar.check_meeting(&meeting(Some(4), MeetingStatus::Held));
+        assert!(matches!(unknown, Err(Rejection::Rule { field, .. }) if field == "updates"));
+        let scheduled = meeting(None, MeetingStatus::Scheduled);
+        calendar.check_meeting(&scheduled).unwrap();
+        calendar.apply_meeting(east.at(4, "2026-03-01T12:00:00Z"), &scheduled);
+        let held = meeting(Some(4), MeetingStatus::Held);
+        calendar.check_meeting(&held).unwrap();
+        calendar.apply_meeting(east.at(9, "2026-03-11T12:00:00Z"), &held);
+        let kept: Vec<_> = calendar.meetings().collect();
+        assert_eq!(kept.len(), 1);
+        assert_eq!((kept[0].id, kept[0].records.clone()), (4, vec![4, 9]));
+        assert_eq!(kept[0].record.status, MeetingStatus::Held);
+    }
+
+    #[test]
+    fn a_document_version_is_recorded_once_and_approved_per_party() {
+        let east = Author::guarantor("east-monitor", "east");
+        let west = Author::guarantor("west-monitor", "west");
+        let mut calendar = Calendar::default();
+        let no_meeting = calendar.check_document_version(&version('a', Some(3)));
+        assert!(matches!(no_meeting, Err(Rejection::Rule { field, .. }) if field == "meeting"));
+        let first = version('a', None);
+        calendar.check_document_version(&first).unwrap();
+        calendar.apply_document_version(east.at(5, "2026-03-01T12:00:00Z"), &first);
+        let again = calendar.check_document_version(&first);
+        assert!(matches!(again, Err(Rejection::Rule { field, .. }) if field == "sha256"));
+        let approval = |sha: char| DocumentApproved {
+            document: handle("minutes"),
+            sha256: sha.to_string().repeat(64),
+        };
+        assert!(calendar.check_approval(&approval('b')).is_err());
+        let elsewhere = DocumentApproved {
+            document: handle("other"),
+            ..approval('a')
+        };
+        assert!(calendar.check_approval(&elsewhere).is_err());
+        calendar.check_approval(&approval('a')).unwrap();
+        calendar.apply_approval(west.at(6, "2026-03-02T12:00:00Z"), &approval('a'));
+        calendar.apply_approval(east.at(7, "2026-03-02T12:00:00Z"), &approval('a'));
+        let document = calendar.document(&handle("minutes")).unwrap();
+        let approvals: Vec<_> = document.versions[0].approvals.iter().collect();
+        assert_eq!(
+            approvals,
+            [(&"east".to_string(), &7), (&"west".to_string(), &6)]
+        );
+    }
+
+    #[test]
+    fn an_agreement_in_force_names_its_clauses_and_its_zones_by_date() {
+        let mut calendar = Calendar::default();
+        let zone = |id: &str, kind, geometry| Zone {
+            id: handle(id),
+            name: id.to_uppercase(),
+            kind,
+            geometry,
+            valid_from: "2026-01-01".parse().unwrap(),
+            valid_to: Some("2026-12-31".parse().unwrap()),
+        };
+        calendar.put_in_force(Agreement {
+            spec: AgreementSpec {
+                id: handle("astana"),
+                title: "Astana memorandum".into(),
+                clauses: vec![Clause {
+                    id: handle("no-shelling"),
+                    text: "No shelling.".into(),
+                }],
+                zones: vec![
+                    zone(
+                        "idlib",
+                        ZoneKind::DeEscalation,
+                        ZoneGeometry::Polygon(vec![vec![
+                            [36.0, 35.5],
+                            [37.0, 35.5],
+                            [37.0, 36.5],
+                            [36.0, 35.5],
+                        ]]),
+                    ),
+                    zone(
+                        "m4",
+                        ZoneKind::SeparationLine,
+                        ZoneGeometry::Line(vec![[36.0, 35.7], [37.0, 35.7]]),
+                    ),
+                ],
+            },
+            decision: DecisionId(8),
+        });
+        assert_eq!(calendar.agreements().count(), 1);
+        assert!(calendar.clause("astana/no-shelling").is_some());
+        assert!(calendar.clause("no-shelling").is_some());
+        assert!(calendar.clause("other/no-shelling").is_none());
+        let hits = calendar.zones_at(36.9, 35.71, "2026-06-01".parse().unwrap());
+        let names: Vec<_> = hits
+            .iter()
+            .map(|h| (h.name.as_str(), h.distance_m.is_some()))
+            .collect();
+        assert_eq!(names, [("IDLIB", false), ("M4", true)]);
+        assert!(calendar
+            .zones_at(36.9, 35.71, "2027-01-01".parse().unwrap())
+            .is_empty());
+        assert!(calendar.adopted_criteria().is_none());
+        let criteria =
+            Criteria::from_toml("[[criterion]]\nid = \"a\"\nkind = \"declared_adherence\"\n")
+                .unwrap();
+        calendar.set_criteria(DecisionId(9), criteria);
+        assert_eq!(calendar.adopted_criteria().unwrap().0, DecisionId(9));
+    }
+}

@@ -424,3 +424,285 @@ fn effects_if_adopted(decision: &Decision, position: u64) -> Vec<Effect> {
     }
     effects
 }
+
+#[cfg(test)]
+mod tests {
+    use truce_model::{FormationId, FormationRegistered, FormationStatus, ListId, PersonRef, Side};
+
+    use super::*;
+    use crate::origin::Author;
+
+    const PROPOSED: &str = "2026-03-01T12:00:00Z";
+    const DEADLINE: &str = "2026-03-08T12:00:00Z";
+
+    fn proposal(decision_type: DecisionType) -> DecisionProposed {
+        DecisionProposed {
+            decision_type,
+            title: "A decision".into(),
+            text: "What it says.".into(),
+            deadline: DEADLINE.parse().unwrap(),
+            references: vec![],
+            measure: None,
+            exchange: None,
+            agreement: None,
+            status: None,
+            criteria: None,
+            parameters: None,
+        }
+    }
+
+    fn vote(decision: DecisionId, vote: Vote) -> DecisionVote {
+        DecisionVote {
+            decision,
+            vote,
+            reason: "as we see it".into(),
+        }
+    }
+
+    fn brigade() -> FormationId {
+        FormationId::new("brigade-1").unwrap()
+    }
+
+    fn designation() -> DecisionProposed {
+        DecisionProposed {
+            status: Some(StatusSpec {
+                formation: brigade(),
+                status: FormationStatus::Excluded,
+                valid_from: "2026-03-01".parse().unwrap(),
+            }),
+            ..proposal(DecisionType::Designation)
+        }
+    }
+
+    /// Three guarantors: east, west and north.
+    fn authors() -> [Author; 3] {
+        ["east", "west", "north"].map(|p| Author::guarantor(&format!("{p}-monitor"), p))
+    }
+
+    #[test]
+    fn a_decision_is_adopted_by_the_vote_that_meets_the_rule_and_returns_what_it_puts_in_force() {
+        let [east, west, north] = authors();
+        let config = RegisterConfig::default();
+        let mut book = Decisions::default();
+        let effects = book.propose(east.at(5, PROPOSED), &designation(), &config, 3);
+        assert!(effects.is_empty());
+        let id = DecisionId(5);
+        let at = |t: &str| t.parse::<Timestamp>().unwrap();
+        assert_eq!(
+            book.get(id).unwrap().status_at(at(PROPOSED)),
+            DecisionStatus::Open
+        );
+        let effects = book.vote(
+            west.at(6, "2026-03-02T12:00:00Z"),
+            &vote(id, Vote::Endorse),
+            &config,
+            3,
+        );
+        assert!(effects.is_empty(), "two of three is not unanimity");
+        let effects = book.vote(
+            north.at(7, "2026-03-03T12:00:00Z"),
+            &vote(id, Vote::Endorse),
+            &config,
+            3,
+        );
+        let decision = book.get(id).unwrap();
+        assert_eq!(decision.settled(), Some(DecisionStatus::Adopted { at: 7 }));
+        assert_eq!(decision.votes.len(), 3);
+        match effects.as_slice() {
+            [Effect::SetStatus { formation, period }] => {
+                assert_eq!(formation, &brigade());
+                assert_eq!(period.status, FormationStatus::Excluded);
+                assert_eq!(period.recorded_at, 7);
+                assert_eq!(period.reference, "decision D-5: A decision");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Settled: no more votes, whatever the time.
+        let late = book.check_vote(&vote(id, Vote::Object), at("2026-03-04T12:00:00Z"));
+        assert!(
+            matches!(late, Err(Rejection::Rule { reason, .. }) if reason.contains("already adopted"))
+        );
+    }
+
+    #[test]
+    fn one_objection_rejects_under_unanimity_and_a_deadline_passed_expires() {
+        let [east, west, _] = authors();
+        let config = RegisterConfig::default();
+        let mut book = Decisions::default();
+        book.propose(east.at(5, PROPOSED), &designation(), &config, 3);
+        let effects = book.vote(
+            west.at(6, "2026-03-02T12:00:00Z"),
+            &vote(DecisionId(5), Vote::Object),
+            &config,
+            3,
+        );
+        assert!(effects.is_empty());
+        let rejected = book.get(DecisionId(5)).unwrap();
+        assert_eq!(rejected.settled(), Some(DecisionStatus::Rejected { at: 6 }));
+        assert_eq!(rejected.dissent().len(), 1);
+        book.propose(east.at(8, PROPOSED), &designation(), &config, 3);
+        let after: Timestamp = "2026-03-09T12:00:00Z".parse().unwrap();
+        assert_eq!(
+            book.get(DecisionId(8)).unwrap().status_at(after),
+            DecisionStatus::Expired
+        );
+        let late = book.check_vote(&vote(DecisionId(8), Vote::Endorse), after);
+        assert!(matches!(late, Err(Rejection::Rule { reason, .. }) if reason.contains("expired")));
+        let unknown = book.check_vote(&vote(DecisionId(99), Vote::Endorse), after);
+        assert!(
+            matches!(unknown, Err(Rejection::Rule { reason, .. }) if reason == "no decision D-99")
+        );
+    }
+
+    #[test]
+    fn an_adopted_decision_returns_parameters_criteria_and_agreement_in_that_order() {
+        let [east, ..] = authors();
+        let mut config = RegisterConfig::default();
+        config
+            .decision_rules
+            .insert(DecisionType::Agreement, FindingRule::AtLeast(1));
+        let criteria = "[[criterion]]\nid = \"adherence\"\nkind = \"declared_adherence\"\n";
+        let carrying = DecisionProposed {
+            parameters: Some(RegisterConfig::default()),
+            criteria: Some(criteria.into()),
+            agreement: Some(AgreementSpec {
+                id: truce_model::Handle::new("astana").unwrap(),
+                title: "Astana memorandum".into(),
+                clauses: vec![],
+                zones: vec![],
+            }),
+            ..proposal(DecisionType::Agreement)
+        };
+        let mut book = Decisions::default();
+        let effects = book.propose(east.at(5, PROPOSED), &carrying, &config, 3);
+        let kinds: Vec<&str> = effects
+            .iter()
+            .map(|e| match e {
+                Effect::SetParameters(_) => "parameters",
+                Effect::SetCriteria(id, _) if *id == DecisionId(5) => "criteria",
+                Effect::PutInForce(a) if a.decision == DecisionId(5) => "agreement",
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(kinds, ["parameters", "criteria", "agreement"]);
+        assert_eq!(book.get(DecisionId(5)).unwrap().rule, "1 of 3 guarantors");
+    }
+
+    #[test]
+    fn proposals_are_checked_against_the_formations_the_ladder_and_the_exchanges() {
+        let [east, ..] = authors();
+        let config = RegisterConfig::default();
+        let mut formations = Formations::default();
+        let time: Timestamp = PROPOSED.parse().unwrap();
+        let book = Decisions::default();
+        let field = |book: &Decisions, p: &DecisionProposed, formations: &Formations| match book
+            .check_proposal(p, time, &config, formations, |_| Ok(()))
+        {
+            Err(Rejection::Rule { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        let past = DecisionProposed {
+            deadline: time,
+            ..designation()
+        };
+        assert_eq!(field(&book, &past, &formations), "deadline");
+        assert_eq!(
+            field(&book, &designation(), &formations),
+            "status.formation"
+        );
+        formations.register(
+            1,
+            &FormationRegistered {
+                formation: brigade(),
+                name: "Brigade".into(),
+                aliases: vec![],
+                side: Side::Opposition,
+            },
+        );
+        book.check_proposal(&designation(), time, &config, &formations, |_| Ok(()))
+            .unwrap();
+        let measure = DecisionProposed {
+            measure: Some(MeasureSpec {
+                formation: brigade(),
+                step: "banishment".into(),
+                comply_by: "2026-04-01".parse().unwrap(),
+            }),
+            ..proposal(DecisionType::Measure)
+        };
+        assert_eq!(field(&book, &measure, &formations), "measure.step");
+        let criteria = DecisionProposed {
+            criteria: Some("[[criterion]]\nid = \"x\"\nkind = \"nonsense\"\n".into()),
+            ..proposal(DecisionType::Criteria)
+        };
+        assert_eq!(field(&book, &criteria, &formations), "criteria");
+
+        // An exchange: its persons are the exchanges part's to check, its
+        // number this part's.
+        let spec = ExchangeSpec {
+            number: 1,
+            place: "Astana".into(),
+            date: "2026-03-20".parse().unwrap(),
+            persons: vec![PersonRef {
+                list: ListId(3),
+                entry: 1,
+            }],
+        };
+        let exchange = DecisionProposed {
+            exchange: Some(spec.clone()),
+            ..proposal(DecisionType::Exchange)
+        };
+        let refused = book.check_proposal(&exchange, time, &config, &formations, |s| {
+            assert_eq!(s, &spec);
+            Err(rule("exchange.persons[0]", "no such list"))
+        });
+        assert!(
+            matches!(refused, Err(Rejection::Rule { field, .. }) if field == "exchange.persons[0]")
+        );
+        let mut book = book;
+        book.propose(east.at(5, PROPOSED), &exchange, &config, 3);
+        assert_eq!(field(&book, &exchange, &formations), "exchange.number");
+        // Not adopted: nothing may happen under it yet.
+        let project = book.adopted_exchange(DecisionId(5));
+        assert!(
+            matches!(project, Err(Rejection::Rule { reason, .. }) if reason.contains("not been adopted"))
+        );
+    }
+
+    #[test]
+    fn compliance_is_recorded_only_for_an_adopted_measure() {
+        let [east, west, north] = authors();
+        let config = RegisterConfig::default();
+        let mut book = Decisions::default();
+        let record = |decision| MeasureCompliance {
+            decision,
+            outcome: ComplianceOutcome::Complied,
+            note: "withdrew its guns".into(),
+        };
+        book.propose(east.at(5, PROPOSED), &designation(), &config, 3);
+        let not_a_measure = book.check_compliance_record(&record(DecisionId(5)));
+        assert!(
+            matches!(not_a_measure, Err(Rejection::Rule { reason, .. }) if reason.contains("not a measure"))
+        );
+        let measure = DecisionProposed {
+            measure: Some(MeasureSpec {
+                formation: brigade(),
+                step: "notice".into(),
+                comply_by: "2026-04-01".parse().unwrap(),
+            }),
+            ..proposal(DecisionType::Measure)
+        };
+        book.propose(east.at(6, PROPOSED), &measure, &config, 3);
+        assert!(book
+            .check_compliance_record(&record(DecisionId(6)))
+            .is_err());
+        for (position, author) in [(7, &west), (8, &north)] {
+            let origin = author.at(position, "2026-03-02T12:00:00Z");
+            book.vote(origin, &vote(DecisionId(6), Vote::Endorse), &config, 3);
+        }
+        book.check_compliance_record(&record(DecisionId(6)))
+            .unwrap();
+        book.apply_compliance_record(west.at(9, "2026-03-05T12:00:00Z"), &record(DecisionId(6)));
+        let kept = &book.get(DecisionId(6)).unwrap().compliance;
+        assert_eq!((kept.len(), kept[0].party.as_str()), (1, "west"));
+    }
+}

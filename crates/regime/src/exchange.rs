@@ -562,3 +562,232 @@ impl ExchangeBook {
             .push(origin.position);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use truce_model::{SealedBox, SealedFor};
+
+    use super::*;
+    use crate::origin::Author;
+
+    const TIME: &str = "2026-03-01T12:00:00Z";
+
+    struct Sides {
+        intermediary: Author,
+        east: Author,
+        west: Author,
+    }
+
+    fn key(byte: u8) -> PublicKeyBytes {
+        PublicKeyBytes([byte; 32])
+    }
+
+    fn sides() -> Sides {
+        Sides {
+            intermediary: Author::new("icrc-delegate", "icrc", Role::Intermediary),
+            east: Author::guarantor("east-monitor", "east"),
+            west: Author::guarantor("west-monitor", "west"),
+        }
+    }
+
+    fn list(
+        direction: ListDirection,
+        digest: &str,
+        prints: &[&str],
+        to: &[u8],
+    ) -> ExchangeListSubmitted {
+        ExchangeListSubmitted {
+            reference: format!("{}-{digest}", direction.as_str()),
+            direction,
+            entries: prints
+                .iter()
+                .map(|p| ListEntry {
+                    category: PersonCategory::Detainee,
+                    fingerprint: p.to_string(),
+                })
+                .collect(),
+            vulnerable: VulnerableCounts::default(),
+            digest: digest.into(),
+            sealed: SealedBox {
+                recipients: to
+                    .iter()
+                    .map(|b| SealedFor {
+                        key: key(*b),
+                        encapsulated: "00".repeat(32),
+                        wrapped_key: "00".repeat(48),
+                    })
+                    .collect(),
+                ciphertext: String::new(),
+            },
+        }
+    }
+
+    /// Keys published (intermediary 1, east 2, west 3), and a list of
+    /// persons held by each side: east's at 10, west's at 11.
+    fn book(sides: &Sides) -> ExchangeBook {
+        let mut book = ExchangeBook::default();
+        for (position, (author, byte)) in
+            [(&sides.intermediary, 1), (&sides.east, 2), (&sides.west, 3)]
+                .into_iter()
+                .enumerate()
+        {
+            let published = ExchangeKeyPublished { key: key(byte) };
+            book.check_exchange_key(&author.member, &published).unwrap();
+            book.apply_exchange_key(author.at(position as u64 + 1, TIME), &published);
+        }
+        let held = list(ListDirection::Held, "e1", &["p1", "p2"], &[1, 2]);
+        book.check_list(&sides.east.member, &held).unwrap();
+        book.apply_list(sides.east.at(10, TIME), &held);
+        let held = list(ListDirection::Held, "w1", &["p1"], &[1, 3]);
+        book.check_list(&sides.west.member, &held).unwrap();
+        book.apply_list(sides.west.at(11, TIME), &held);
+        book
+    }
+
+    fn refusal(result: Result<(), Rejection>) -> (String, String) {
+        match result {
+            Err(Rejection::Rule { field, reason }) => (field, reason),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_list_is_sealed_to_every_intermediary_and_its_submitter_only_and_sent_once() {
+        let sides = sides();
+        let book = book(&sides);
+        let taken = ExchangeKeyPublished { key: key(2) };
+        let (field, _) = refusal(book.check_exchange_key(&sides.west.member, &taken));
+        assert_eq!(field, "key");
+        // A member may publish its own key again.
+        book.check_exchange_key(&sides.east.member, &taken).unwrap();
+        assert_eq!(book.intermediary_keys(), [key(1)]);
+
+        let east = &sides.east.member;
+        let (field, reason) =
+            refusal(book.check_list(east, &list(ListDirection::Sought, "e2", &["q"], &[2])));
+        assert_eq!(field, "sealed.recipients");
+        assert!(reason.contains("icrc-delegate"), "{reason}");
+        let (field, _) =
+            refusal(book.check_list(east, &list(ListDirection::Sought, "e2", &["q"], &[1, 2, 3])));
+        assert_eq!(field, "sealed.recipients[2].key");
+        let (field, _) =
+            refusal(book.check_list(east, &list(ListDirection::Held, "e1", &["q"], &[1, 2])));
+        assert_eq!(field, "digest");
+        let (field, reason) = refusal(book.check_list(
+            east,
+            &list(ListDirection::Held, "e3", &["q", "p2"], &[1, 2]),
+        ));
+        assert_eq!(
+            (field.as_str(), reason.as_str()),
+            ("entries[1]", "this person was already submitted as L-10/2")
+        );
+        // The same fingerprint from another member, or sought rather than held, is another person.
+        book.check_list(east, &list(ListDirection::Sought, "e3", &["p2"], &[1, 2]))
+            .unwrap();
+        assert_eq!(
+            book.known_fingerprint(east, ListDirection::Held, "p2"),
+            Some(PersonRef {
+                list: ListId(10),
+                entry: 2
+            })
+        );
+        let nobody = Author::guarantor("north-monitor", "north");
+        let (_, reason) = refusal(book.check_list(
+            &nobody.member,
+            &list(ListDirection::Held, "n1", &["x"], &[1]),
+        ));
+        assert!(reason.contains("no exchange key"), "{reason}");
+    }
+
+    #[test]
+    fn a_match_pairs_one_sides_sought_with_the_others_held() {
+        let sides = sides();
+        let mut book = book(&sides);
+        let sought = list(ListDirection::Sought, "w2", &["s1"], &[1, 3]);
+        book.apply_list(sides.west.at(12, TIME), &sought);
+        let person = |list, entry| PersonRef {
+            list: ListId(list),
+            entry,
+        };
+        let pair = |sought, held| ExchangeMatch {
+            sought,
+            held,
+            verdict: MatchVerdict::Confirmed,
+            score: 950,
+        };
+        let (field, _) = refusal(book.check_match(&pair(person(12, 1), person(11, 1))));
+        assert_eq!(field, "held");
+        let (field, reason) = refusal(book.check_match(&pair(person(10, 1), person(11, 1))));
+        assert_eq!(field, "sought");
+        assert!(reason.contains("persons held, not sought"), "{reason}");
+        let (_, reason) = refusal(book.check_match(&pair(person(12, 1), person(10, 3))));
+        assert_eq!(reason, "L-10 holds 2 persons");
+        let good = pair(person(12, 1), person(10, 1));
+        book.check_match(&good).unwrap();
+        book.apply_match(sides.intermediary.at(13, TIME), &good);
+        assert_eq!(book.exchange_matches().next().unwrap().position, 13);
+    }
+
+    #[test]
+    fn a_person_is_released_once_and_only_after_an_interview_that_clears_it() {
+        let sides = sides();
+        let mut book = book(&sides);
+        let person = |list, entry| PersonRef {
+            list: ListId(list),
+            entry,
+        };
+        let project = DecisionId(20);
+        let spec = ExchangeSpec {
+            number: 1,
+            place: "Astana".into(),
+            date: "2026-03-20".parse().unwrap(),
+            persons: vec![person(10, 1), person(11, 1)],
+        };
+        book.check_exchange_persons(&spec).unwrap();
+        let release = ExchangeRelease {
+            project,
+            released_at: "2026-03-20T09:00:00Z".parse().unwrap(),
+            persons: vec![person(10, 1)],
+        };
+        let at: Timestamp = "2026-03-20T10:00:00Z".parse().unwrap();
+        let (field, reason) = refusal(book.check_release(&release, &spec, at));
+        assert_eq!(field, "persons[0]");
+        assert!(reason.contains("no interview"), "{reason}");
+        let interview = ExchangeInterview {
+            project,
+            person: person(10, 1),
+            identity_confirmed: true,
+            consents: true,
+            destination_agreed: true,
+            fit_to_travel: true,
+            sealed_notes: None,
+        };
+        book.check_interview(&interview, &spec).unwrap();
+        let outsider = ExchangeInterview {
+            person: person(10, 2),
+            ..interview.clone()
+        };
+        let (_, reason) = refusal(book.check_interview(&outsider, &spec));
+        assert!(reason.contains("is not part of D-20"), "{reason}");
+        book.apply_interview(sides.intermediary.at(21, TIME), &interview);
+        let early = "2026-03-20T08:00:00Z".parse().unwrap();
+        let (field, _) = refusal(book.check_release(&release, &spec, early));
+        assert_eq!(field, "released_at");
+        book.check_release(&release, &spec, at).unwrap();
+        book.apply_release(sides.intermediary.at(22, TIME), &release);
+        let (_, reason) = refusal(book.check_release(&release, &spec, at));
+        assert!(reason.contains("already released in D-20"), "{reason}");
+        let (field, _) = refusal(book.check_exchange_persons(&spec));
+        assert_eq!(field, "exchange.persons[0]");
+
+        let projected = book.project(project, DecisionStatus::Adopted { at: 20 }, &spec);
+        assert_eq!(projected.released(), 1);
+        assert_eq!(projected.releases, [22]);
+        assert_eq!(projected.released_by_party().get("east"), Some(&1));
+        assert_eq!(projected.persons[1].held_by.to_string(), "west");
+        assert_eq!(
+            book.person_released(person(10, 1)).map(|(d, _)| d),
+            Some(project)
+        );
+    }
+}

@@ -28,3 +28,37 @@ impl<'a> Origin<'a> {
         }
     }
 }
+
+/// A member who makes statements in a part's own tests.
+#[cfg(test)]
+pub(crate) struct Author {
+    pub member: MemberName,
+    pub party: Party,
+    pub role: Role,
+}
+
+#[cfg(test)]
+impl Author {
+    pub(crate) fn guarantor(member: &str, party: &str) -> Self {
+        Self::new(member, party, Role::GuarantorMember)
+    }
+
+    pub(crate) fn new(member: &str, party: &str, role: Role) -> Self {
+        Self {
+            member: MemberName::new(member).expect("a member name"),
+            party: Party::new(party).expect("a party"),
+            role,
+        }
+    }
+
+    /// A statement of this member's at `position`, claiming `time`.
+    pub(crate) fn at(&self, position: u64, time: &str) -> Origin<'_> {
+        Origin {
+            position,
+            member: &self.member,
+            party: &self.party,
+            role: self.role,
+            time: time.parse().expect("a timestamp"),
+        }
+    }
+}

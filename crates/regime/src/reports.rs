@@ -489,3 +489,263 @@ fn check_report(
     formations.check_actor(&format!("{prefix}.perpetrator"), &fields.perpetrator)?;
     formations.check_actor(&format!("{prefix}.target"), &fields.target)
 }
+
+#[cfg(test)]
+mod tests {
+    use truce_model::{
+        Actor, Evidence, FormationId, FormationRegistered, GeoPrecision, Location, Position, Side,
+        Source, SourceKind, TimePrecision, ViolationType,
+    };
+
+    use super::*;
+    use crate::origin::Author;
+
+    const DAMASCUS: (f64, f64) = (33.5138, 36.2765);
+    const ALEPPO: (f64, f64) = (36.2021, 37.1343);
+
+    fn shelling(occurred: &str, (lat, lon): (f64, f64)) -> ReportFields {
+        ReportFields {
+            occurred: occurred.parse().unwrap(),
+            time_precision: TimePrecision::Hour,
+            location: Location {
+                lat,
+                lon,
+                precision: GeoPrecision::Exact,
+                place: "outskirts".into(),
+            },
+            violation_type: ViolationType::Shelling,
+            clause: None,
+            perpetrator: Actor::Unknown("artillery".into()),
+            target: Actor::Unknown("residential area".into()),
+            casualties: vec![],
+            sources: vec![Source {
+                kind: SourceKind::OwnObservation,
+                description: "observation post".into(),
+            }],
+            evidence: vec![],
+            narrative: "Mortar fire on the market.".into(),
+            observation: None,
+        }
+    }
+
+    struct Book {
+        reports: Reports,
+        formations: Formations,
+        config: GroupingConfig,
+        guarantors: Vec<Party>,
+        east: Author,
+        west: Author,
+    }
+
+    impl Book {
+        fn new() -> Self {
+            let east = Author::guarantor("east-monitor", "east");
+            let west = Author::guarantor("west-monitor", "west");
+            Self {
+                reports: Reports::default(),
+                formations: Formations::default(),
+                config: GroupingConfig::default(),
+                guarantors: vec![east.party.clone(), west.party.clone()],
+                east,
+                west,
+            }
+        }
+
+        fn by(&self) -> GroupingBy<'_> {
+            GroupingBy {
+                config: &self.config,
+                guarantors: &self.guarantors,
+            }
+        }
+
+        fn file(&mut self, east: bool, position: u64, fields: &ReportFields) -> ReportId {
+            let author = if east { &self.east } else { &self.west };
+            let origin = author.at(position, "2026-03-02T12:00:00Z");
+            let by = GroupingBy {
+                config: &self.config,
+                guarantors: &self.guarantors,
+            };
+            let gazetteer = Gazetteer::syria();
+            self.reports
+                .check_filing(fields, origin.time, &self.formations, gazetteer)
+                .unwrap();
+            self.reports.file(origin, fields, gazetteer, by);
+            ReportId(position)
+        }
+    }
+
+    #[test]
+    fn reports_of_two_guarantors_on_one_event_are_one_incident() {
+        let mut book = Book::new();
+        let mut first = shelling("2026-03-01T10:00", DAMASCUS);
+        first.evidence.push(Evidence {
+            sha256: "ab".repeat(32),
+            media_type: "image/jpeg".into(),
+            bytes: 10,
+            description: "crater".into(),
+        });
+        let a = book.file(true, 10, &first);
+        let b = book.file(false, 11, &shelling("2026-03-01T10:30", DAMASCUS));
+        // The same guarantor twice is two reports of its own, not one event.
+        let c = book.file(true, 12, &shelling("2026-03-01T10:40", ALEPPO));
+        let incidents = book.reports.incidents(book.by());
+        let grouped: Vec<Vec<ReportId>> = incidents.iter().map(|i| i.reports.clone()).collect();
+        assert_eq!(grouped, [vec![a, b], vec![c]]);
+        assert_eq!(book.reports.get(a).unwrap().governorate, "SY-DI");
+        let day: Date = "2026-03-01".parse().unwrap();
+        assert_eq!(book.reports.between(day, day).count(), 3);
+        assert_eq!(
+            book.reports.ids_in("SY-DI", day, day).collect::<Vec<_>>(),
+            [a, b]
+        );
+        assert_eq!(book.reports.latest_date(), Some(day));
+        assert!(book.reports.evidence.contains_key(&"ab".repeat(32)));
+    }
+
+    #[test]
+    fn an_amendment_or_a_withdrawal_regroups_before_anyone_reads() {
+        let mut book = Book::new();
+        let a = book.file(true, 10, &shelling("2026-03-01T10:00", DAMASCUS));
+        let b = book.file(false, 11, &shelling("2026-03-01T10:30", DAMASCUS));
+        let moved = ReportAmended {
+            amends: b,
+            report: shelling("2026-03-01T10:30", ALEPPO),
+            reason: "it was Aleppo".into(),
+        };
+        book.reports
+            .check_amendment(
+                &moved,
+                &book.west.party,
+                "2026-03-02T13:00:00Z".parse().unwrap(),
+                &book.formations,
+                Gazetteer::syria(),
+            )
+            .unwrap();
+        let origin = book.west.at(12, "2026-03-02T13:00:00Z");
+        book.reports.amend(origin, &moved, Gazetteer::syria());
+        assert!(book.reports.grouping.is_stale());
+        // Read before the state is settled: grouped afresh for the read.
+        assert_eq!(book.reports.incidents(book.by()).len(), 2);
+        let day: Date = "2026-03-01".parse().unwrap();
+        assert_eq!(
+            book.reports.ids_in("SY-DI", day, day).collect::<Vec<_>>(),
+            [a]
+        );
+        let by = GroupingBy {
+            config: &book.config,
+            guarantors: &book.guarantors,
+        };
+        book.reports.settle_grouping(by);
+        assert!(!book.reports.grouping.is_stale());
+        let withdrawn = ReportWithdrawn {
+            withdraws: a,
+            reason: "filed twice".into(),
+        };
+        let refused = book.reports.check_withdrawal(&withdrawn, &book.west.party);
+        assert!(matches!(refused, Err(Rejection::Rule { field, .. }) if field == "withdraws"));
+        book.reports
+            .check_withdrawal(&withdrawn, &book.east.party)
+            .unwrap();
+        let origin = book.east.at(13, "2026-03-02T14:00:00Z");
+        book.reports.withdraw(origin, &withdrawn);
+        assert_eq!(book.reports.incidents(book.by()).len(), 1);
+        assert_eq!(book.reports.between(day, day).count(), 1);
+        let again = book.reports.check_link(&IncidentLink {
+            report: b,
+            with: Some(a),
+            reason: "same shell".into(),
+        });
+        assert!(
+            matches!(again, Err(Rejection::Rule { field, reason }) if field == "with" && reason.contains("withdrawn"))
+        );
+    }
+
+    #[test]
+    fn links_join_and_detach_reports_in_record_order() {
+        let mut book = Book::new();
+        let a = book.file(true, 10, &shelling("2026-03-01T10:00", DAMASCUS));
+        let b = book.file(false, 11, &shelling("2026-03-01T10:00", ALEPPO));
+        assert_eq!(book.reports.incidents(book.by()).len(), 2);
+        let link = |with| IncidentLink {
+            report: a,
+            with,
+            reason: "one event".into(),
+        };
+        book.reports.link(&link(Some(b)));
+        assert_eq!(book.reports.incidents(book.by())[0].reports, [a, b]);
+        book.reports.link(&link(None));
+        assert_eq!(book.reports.incidents(book.by()).len(), 2);
+    }
+
+    #[test]
+    fn filings_outside_the_country_in_the_future_or_naming_unknown_formations_are_refused() {
+        let book = Book::new();
+        let time: Timestamp = "2026-03-01T12:00:00Z".parse().unwrap();
+        let check = |fields: &ReportFields, formations: &Formations| match book
+            .reports
+            .check_filing(fields, time, formations, Gazetteer::syria())
+        {
+            Err(Rejection::Rule { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        let formations = Formations::default();
+        let abroad = shelling("2026-03-01T10:00", (48.85, 2.35));
+        assert_eq!(check(&abroad, &formations), "report.location");
+        // 15:00 local time is 12:00 UTC; a quarter of an hour ahead is tolerated.
+        let late = shelling("2026-03-01T15:20", DAMASCUS);
+        assert_eq!(check(&late, &formations), "report.occurred");
+        let brigade = FormationId::new("brigade-1").unwrap();
+        let mut named = shelling("2026-03-01T10:00", DAMASCUS);
+        named.target = Actor::Formation(brigade.clone());
+        assert_eq!(check(&named, &formations), "report.target");
+        let mut known = Formations::default();
+        known.register(
+            1,
+            &FormationRegistered {
+                formation: brigade.clone(),
+                name: "Brigade".into(),
+                aliases: vec![],
+                side: Side::Opposition,
+            },
+        );
+        book.reports
+            .check_filing(&named, time, &known, Gazetteer::syria())
+            .unwrap();
+        let assessment = Assessment {
+            incident: ReportId(99),
+            position: Position::Confirmed,
+            attributed_to: Some(brigade),
+            reason: "seen".into(),
+            references: vec![],
+        };
+        let refused = book.reports.check_assessment(&assessment, &known);
+        assert!(matches!(refused, Err(Rejection::Rule { field, .. }) if field == "incident"));
+    }
+
+    #[test]
+    fn assessments_are_found_by_any_report_they_name_in_record_order() {
+        let mut book = Book::new();
+        let a = book.file(true, 10, &shelling("2026-03-01T10:00", DAMASCUS));
+        let b = book.file(false, 11, &shelling("2026-03-01T10:30", DAMASCUS));
+        let assess = |incident, position| Assessment {
+            incident,
+            position,
+            attributed_to: None,
+            reason: "as seen".into(),
+            references: vec![],
+        };
+        let origin = book.west.at(12, "2026-03-02T12:00:00Z");
+        book.reports.assess(origin, &assess(b, Position::Disputed));
+        let origin = book.east.at(13, "2026-03-02T12:00:00Z");
+        book.reports.assess(origin, &assess(a, Position::Confirmed));
+        let found: Vec<u64> = book
+            .reports
+            .assessments_of(&[a, b])
+            .iter()
+            .map(|e| e.position)
+            .collect();
+        assert_eq!(found, [12, 13]);
+        assert!(book.reports.is_assessed(a));
+        assert!(!book.reports.is_assessed(ReportId(99)));
+    }
+}

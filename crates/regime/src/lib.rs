@@ -6,7 +6,11 @@
 //!
 //! `Register` is both the rules (it implements `truce_record::Rules`, so
 //! the node refuses a report about an unknown formation before storing it)
-//! and the projection (queries and bulletins read it).
+//! and the projection (queries and bulletins read it). It is a thin front
+//! over its parts — formations, reports and incidents, decisions, the
+//! calendar of agreements, exchanges — each of which checks and applies its
+//! own statements; what one part's statement does to another comes back as
+//! effects that the front routes (`register.rs`).
 
 mod agreements;
 mod bulletin;

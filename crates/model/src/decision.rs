@@ -136,6 +136,99 @@ pub struct DecisionProposed {
     pub parameters: Option<crate::RegisterConfig>,
 }
 
+/// What a decision carries besides its text, by its type: a measure, an
+/// exchange, an agreement, a status (designation or reinstatement), a
+/// criteria file or the register's parameters. One at most; format
+/// version 2 writes it as one field (`DecisionProposal`), version 1 wrote
+/// a field for each (`DecisionProposed`), all but one null.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DecisionPayload {
+    Measure(MeasureSpec),
+    Exchange(ExchangeSpec),
+    Agreement(AgreementSpec),
+    Status(StatusSpec),
+    Criteria(String),
+    Parameters(crate::RegisterConfig),
+}
+
+/// A proposal as statement format version 2 writes it: the payload that
+/// goes with its type as one field, so that two payloads cannot be written.
+/// It reads as a `DecisionProposed`, which the rules know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionProposal {
+    pub decision_type: DecisionType,
+    pub title: String,
+    pub text: String,
+    pub deadline: Timestamp,
+    pub references: Vec<u64>,
+    pub payload: Option<DecisionPayload>,
+}
+
+impl From<DecisionProposal> for DecisionProposed {
+    fn from(proposal: DecisionProposal) -> Self {
+        let mut flat = DecisionProposed {
+            decision_type: proposal.decision_type,
+            title: proposal.title,
+            text: proposal.text,
+            deadline: proposal.deadline,
+            references: proposal.references,
+            measure: None,
+            exchange: None,
+            agreement: None,
+            status: None,
+            criteria: None,
+            parameters: None,
+        };
+        match proposal.payload {
+            None => {}
+            Some(DecisionPayload::Measure(m)) => flat.measure = Some(m),
+            Some(DecisionPayload::Exchange(e)) => flat.exchange = Some(e),
+            Some(DecisionPayload::Agreement(a)) => flat.agreement = Some(a),
+            Some(DecisionPayload::Status(s)) => flat.status = Some(s),
+            Some(DecisionPayload::Criteria(c)) => flat.criteria = Some(c),
+            Some(DecisionPayload::Parameters(p)) => flat.parameters = Some(p),
+        }
+        flat
+    }
+}
+
+impl DecisionProposed {
+    /// The payloads it carries, in the order of its fields: at most one in
+    /// a valid proposal, since each goes with a type of its own.
+    pub fn payloads(&self) -> Vec<DecisionPayload> {
+        let mut payloads = Vec::new();
+        payloads.extend(self.measure.clone().map(DecisionPayload::Measure));
+        payloads.extend(self.exchange.clone().map(DecisionPayload::Exchange));
+        payloads.extend(self.agreement.clone().map(DecisionPayload::Agreement));
+        payloads.extend(self.status.clone().map(DecisionPayload::Status));
+        payloads.extend(self.criteria.clone().map(DecisionPayload::Criteria));
+        payloads.extend(self.parameters.clone().map(DecisionPayload::Parameters));
+        payloads
+    }
+
+    /// The proposal as format version 2 writes it; refused when it carries
+    /// more than one payload, which version 2 cannot write.
+    pub fn to_proposal(&self) -> Result<DecisionProposal, ValidationError> {
+        let mut payloads = self.payloads();
+        if payloads.len() > 1 {
+            return Err(ValidationError::new(
+                "payload",
+                "a proposal carries one payload, for its type",
+            ));
+        }
+        Ok(DecisionProposal {
+            decision_type: self.decision_type,
+            title: self.title.clone(),
+            text: self.text.clone(),
+            deadline: self.deadline,
+            references: self.references.clone(),
+            payload: payloads.pop(),
+        })
+    }
+}
+
 /// A step of the graduated ladder applied to a formation, to be complied with by a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

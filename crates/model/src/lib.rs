@@ -24,8 +24,8 @@ pub use agreement::{
     DOCUMENT_MEDIA_TYPES,
 };
 pub use decision::{
-    ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote, MeasureCompliance,
-    MeasureSpec, Vote,
+    ComplianceOutcome, DecisionId, DecisionPayload, DecisionProposal, DecisionProposed,
+    DecisionType, DecisionVote, MeasureCompliance, MeasureSpec, Vote,
 };
 pub use error::ValidationError;
 pub use exchange::{

@@ -9,7 +9,7 @@ pub enum RecordError {
         "statement is not in canonical form: re-encoding its decoded value gives different bytes"
     )]
     NonCanonical,
-    #[error("statement format version {0} is not supported (this build reads version {1})")]
+    #[error("statement format version {0} is not supported (this build reads versions 1 to {1})")]
     UnsupportedVersion(u32, u32),
     #[error("invalid field {0}")]
     Invalid(#[from] ValidationError),

@@ -24,7 +24,9 @@ pub use proof_file::{ForkSide, ProofFile, SplitView};
 pub use registry::{
     Admitted, Context, KeyStatus, MemberState, NoRules, Registry, Rules, MAX_LEAF_BYTES,
 };
-pub use statement::{Body, Candidate, SignedStatement, Statement, FORMAT_VERSION};
+pub use statement::{
+    Body, Candidate, SignedStatement, Statement, FIRST_FORMAT_VERSION, FORMAT_VERSION,
+};
 pub use tlog_tiles::{split_stored_hash_index, stored_hash_count, stored_hash_index, Hash};
 pub use witness::{
     cosignature_verifier_key, CosignatureVerifier, Cosigner, ForkEvidence, WitnessError,

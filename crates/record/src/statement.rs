@@ -2,17 +2,25 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
-    Assessment, ComplaintDeclined, DecisionProposed, DecisionVote, DocumentApproved,
-    DocumentVersion, ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch,
-    ExchangeRelease, FormationRegistered, FormationStatusChanged, Genesis, IncidentLink,
-    KeyRevoked, KeyRotated, Kind, MeasureCompliance, MeetingRecorded, MemberAdmitted, Note,
-    ReportAmended, ReportFiled, ReportWithdrawn, RequestAnswered, RequestMade, Validate,
+    Assessment, ComplaintDeclined, DecisionProposal, DecisionProposed, DecisionVote,
+    DocumentApproved, DocumentVersion, ExchangeInterview, ExchangeKeyPublished,
+    ExchangeListSubmitted, ExchangeMatch, ExchangeRelease, FormationRegistered,
+    FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MeasureCompliance,
+    MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled, ReportWithdrawn,
+    RequestAnswered, RequestMade, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
 
-/// The statement encoding this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest statement encoding this build reads and writes. Version 2
+/// writes a decision's payload as one field (`DecisionProposal`); every
+/// other kind is written as in version 1.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest encoding this build reads, and the one [`Statement::new`]
+/// writes, which every reader of a Record (the browser, older builds)
+/// understands; [`Statement::in_version`] writes a newer one.
+pub const FIRST_FORMAT_VERSION: u32 = 1;
 
 /// What a member says, before signing.
 ///
@@ -127,15 +135,50 @@ impl Body {
     }
 }
 
+/// A proposal in format version 2, as written: the statement's fields in
+/// their order, the body its one kind.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalStatement {
+    v: u32,
+    author: KeyId,
+    seq: u64,
+    time: Timestamp,
+    body: ProposalBody,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum ProposalBody {
+    DecisionProposed(DecisionProposal),
+}
+
 impl Statement {
+    /// A statement in format version 1 ([`FIRST_FORMAT_VERSION`]).
     pub fn new(author: KeyId, seq: u64, time: Timestamp, body: Body) -> Self {
         Self {
-            v: FORMAT_VERSION,
+            v: FIRST_FORMAT_VERSION,
             author,
             seq,
             time,
             body,
         }
+    }
+
+    /// The same statement in format `version`; refused for a version this
+    /// build does not write, or a body that version cannot hold (a
+    /// proposal with more than one payload, from version 2 on).
+    pub fn in_version(mut self, version: u32) -> Result<Self, RecordError> {
+        if !(FIRST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
+            return Err(RecordError::UnsupportedVersion(version, FORMAT_VERSION));
+        }
+        if let (Body::DecisionProposed(proposal), 2..) = (&self.body, version) {
+            proposal
+                .to_proposal()
+                .map_err(|e| e.within("body.decision_proposed"))?;
+        }
+        self.v = version;
+        Ok(self)
     }
 
     pub fn kind(&self) -> Kind {
@@ -144,16 +187,55 @@ impl Statement {
 
     /// The canonical bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
+        if let (Body::DecisionProposed(proposal), 2..) = (&self.body, self.v) {
+            // A proposal with several payloads is refused by validation and
+            // by `in_version`; were one built by hand, the first is written.
+            let mut payloads = proposal.payloads();
+            payloads.truncate(1);
+            let written = ProposalStatement {
+                v: self.v,
+                author: self.author,
+                seq: self.seq,
+                time: self.time,
+                body: ProposalBody::DecisionProposed(DecisionProposal {
+                    decision_type: proposal.decision_type,
+                    title: proposal.title.clone(),
+                    text: proposal.text.clone(),
+                    deadline: proposal.deadline,
+                    references: proposal.references.clone(),
+                    payload: payloads.pop(),
+                }),
+            };
+            return serde_json::to_vec(&written).expect("statements always serialize");
+        }
         serde_json::to_vec(self).expect("statements always serialize")
     }
 
     /// Decodes and insists the bytes are canonical: unknown or duplicate
     /// fields, other whitespace, other escapes or number forms, and other
     /// time formats are all refused, so one statement has exactly one encoding.
+    ///
+    /// Every version from [`FIRST_FORMAT_VERSION`] to [`FORMAT_VERSION`] is
+    /// read; each has its one encoding, so a proposal written in version 1's
+    /// shape under version 2 (or the reverse) is refused.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, RecordError> {
-        let statement: Statement =
-            serde_json::from_slice(bytes).map_err(|e| RecordError::Malformed(e.to_string()))?;
-        if statement.v != FORMAT_VERSION {
+        let statement: Statement = match serde_json::from_slice(bytes) {
+            Ok(statement) => statement,
+            Err(error) => match serde_json::from_slice::<ProposalStatement>(bytes) {
+                Ok(written) if written.v >= 2 => {
+                    let ProposalBody::DecisionProposed(proposal) = written.body;
+                    Statement {
+                        v: written.v,
+                        author: written.author,
+                        seq: written.seq,
+                        time: written.time,
+                        body: Body::DecisionProposed(proposal.into()),
+                    }
+                }
+                _ => return Err(RecordError::Malformed(error.to_string())),
+            },
+        };
+        if !(FIRST_FORMAT_VERSION..=FORMAT_VERSION).contains(&statement.v) {
             return Err(RecordError::UnsupportedVersion(statement.v, FORMAT_VERSION));
         }
         if statement.to_bytes() != bytes {
@@ -460,5 +542,120 @@ mod tests {
         assert!(!SignedStatement::from_leaf(&forged)
             .unwrap()
             .verify(&verifying));
+    }
+
+    fn proposal(decision_type: truce_model::DecisionType) -> DecisionProposed {
+        DecisionProposed {
+            decision_type,
+            title: "Designate brigade-1".into(),
+            text: "It is outside the ceasefire.".into(),
+            deadline: "2026-12-01T10:00:00Z".parse().unwrap(),
+            references: vec![4],
+            measure: None,
+            exchange: None,
+            agreement: None,
+            status: None,
+            criteria: None,
+            parameters: None,
+        }
+    }
+
+    fn designation() -> DecisionProposed {
+        DecisionProposed {
+            status: Some(truce_model::StatusSpec {
+                formation: truce_model::FormationId::new("brigade-1").unwrap(),
+                status: truce_model::FormationStatus::Excluded,
+                valid_from: "2026-11-01".parse().unwrap(),
+            }),
+            ..proposal(truce_model::DecisionType::Designation)
+        }
+    }
+
+    fn proposed(body: DecisionProposed) -> Statement {
+        let key = MemberKey::from_seed([7; 32]);
+        Statement::new(
+            key.key_id(),
+            4,
+            "2026-11-25T10:00:00Z".parse().unwrap(),
+            Body::DecisionProposed(body),
+        )
+    }
+
+    #[test]
+    fn version_2_writes_a_proposals_payload_as_one_field_and_reads_back_the_same() {
+        let v1 = proposed(designation());
+        let v2 = v1.clone().in_version(2).unwrap();
+        let text = String::from_utf8(v2.to_bytes()).unwrap();
+        assert!(text.starts_with("{\"v\":2,"), "{text}");
+        assert!(
+            text.contains(
+                "\"references\":[4],\"payload\":{\"status\":{\"formation\":\"brigade-1\""
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("\"measure\""), "{text}");
+        let decoded = Statement::from_bytes(text.as_bytes()).unwrap();
+        assert_eq!(decoded, v2);
+        assert_eq!(decoded.body, v1.body);
+        // Version 1 is read as before, with its field per payload.
+        let old = String::from_utf8(v1.to_bytes()).unwrap();
+        assert!(old.contains("\"measure\":null"), "{old}");
+        assert_eq!(Statement::from_bytes(old.as_bytes()).unwrap(), v1);
+        // A proposal without a payload, and other kinds, in version 2.
+        let document = proposed(proposal(truce_model::DecisionType::Document));
+        let document = document.in_version(2).unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&document).contains("\"payload\":null"));
+        assert!(Statement::from_bytes(&document).is_ok());
+        let note = note("hello").in_version(2).unwrap().to_bytes();
+        assert_eq!(Statement::from_bytes(&note).unwrap().v, 2);
+    }
+
+    #[test]
+    fn each_version_has_its_one_encoding_of_a_proposal() {
+        let v1 = String::from_utf8(proposed(designation()).to_bytes()).unwrap();
+        let v2 =
+            String::from_utf8(proposed(designation()).in_version(2).unwrap().to_bytes()).unwrap();
+        // Version 1's shape under version 2, and version 2's under 1.
+        let flat_as_2 = v1.replacen("{\"v\":1,", "{\"v\":2,", 1);
+        assert!(matches!(
+            Statement::from_bytes(flat_as_2.as_bytes()),
+            Err(RecordError::NonCanonical)
+        ));
+        let payload_as_1 = v2.replacen("{\"v\":2,", "{\"v\":1,", 1);
+        assert!(matches!(
+            Statement::from_bytes(payload_as_1.as_bytes()),
+            Err(RecordError::Malformed(_))
+        ));
+        let unknown = v2.replacen("{\"v\":2,", "{\"v\":3,", 1);
+        let err = Statement::from_bytes(unknown.as_bytes()).unwrap_err();
+        assert!(
+            matches!(err, RecordError::UnsupportedVersion(3, 2)),
+            "{err}"
+        );
+        assert!(proposed(designation()).in_version(3).is_err());
+        assert!(proposed(designation()).in_version(0).is_err());
+    }
+
+    #[test]
+    fn a_proposal_with_two_payloads_cannot_be_written_in_version_2() {
+        let both = DecisionProposed {
+            criteria: Some("[[criterion]]".into()),
+            ..designation()
+        };
+        let err = proposed(both).in_version(2).unwrap_err();
+        assert!(
+            err.to_string().contains("body.decision_proposed.payload"),
+            "{err}"
+        );
+        // A payload that does not go with the type is refused as in version 1.
+        let wrong = DecisionProposed {
+            decision_type: truce_model::DecisionType::Measure,
+            ..designation()
+        };
+        let bytes = proposed(wrong).in_version(2).unwrap().to_bytes();
+        assert!(matches!(
+            Statement::from_bytes(&bytes),
+            Err(RecordError::Invalid(_))
+        ));
     }
 }

@@ -6,32 +6,15 @@ use std::fmt::Write;
 
 use jiff::civil::Date;
 use serde::Serialize;
-use truce_model::{FormationStatus, Position, PublicViews};
+use truce_model::{FormationStatus, Position};
 
+use crate::edition::{published_coordinate, Edition};
 use crate::findings::{Finding, FindingKind};
-use crate::register::{Register, Report};
+use crate::register::Register;
+use crate::reports::{governorate_name, Report};
 use crate::requests::RequestTally;
 use crate::response::{write_exchanges, write_response, ExchangeTally, ResponseTally};
 use crate::wording::{Language, Words};
-
-/// Who the bulletin is for. The public edition holds counts and findings
-/// only: never narratives, sources, evidence or who filed what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Edition {
-    Internal,
-    Public,
-}
-
-/// A coordinate as `edition` publishes it: as reported for members, as
-/// the mechanism's public views say for the public (the Record's
-/// `public.coordinate_decimals`, 2 by default: about 1 km).
-pub fn published_coordinate(value: f64, edition: Edition, public: &PublicViews) -> f64 {
-    match edition {
-        Edition::Internal => value,
-        Edition::Public => public.coordinate(value),
-    }
-}
 
 impl Register {
     /// [`published_coordinate`] under this Record's public views.
@@ -236,10 +219,7 @@ impl Register {
     }
 
     pub fn governorate_name(&self, code: &str) -> String {
-        self.gazetteer
-            .governorate(code)
-            .map(|g| g.name.clone())
-            .unwrap_or_else(|| code.to_string())
+        governorate_name(self.gazetteer, code)
     }
 
     fn formation_tally(&self, date: Date) -> FormationTally {

@@ -2,19 +2,29 @@
 //! rejects them. A proposal's own party endorses it by proposing; the
 //! latest vote of each guarantor party counts; the outcome is fixed at the
 //! vote that settles it, so it is the same on every node.
+//!
+//! What an adopted decision puts in force elsewhere (a formation's status,
+//! an agreement, criteria, the register's parameters) is returned as
+//! effects, which the register routes to the part concerned.
 
 use std::collections::BTreeMap;
 
+use imbl::OrdMap;
 use jiff::Timestamp;
 use serde::Serialize;
 use truce_model::{
     AgreementSpec, ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote,
-    ExchangeSpec, MeasureCompliance, MeasureSpec, MemberName, Party, StatusSpec, Vote,
+    ExchangeSpec, FindingRule, MeasureCompliance, MeasureSpec, MemberName, Party, RegisterConfig,
+    StatusSpec, Vote,
 };
-use truce_record::{Context, Rejection};
+use truce_record::Rejection;
 
-use crate::register::Register;
-use crate::FindingRule;
+use crate::agreements::Agreement;
+use crate::criteria::Criteria;
+use crate::effects::Effect;
+use crate::error::rule;
+use crate::formations::{Formations, StatusPeriod};
+use crate::origin::Origin;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Ballot {
@@ -122,34 +132,39 @@ impl Decision {
     }
 }
 
-fn rule(field: &str, reason: impl Into<String>) -> Rejection {
-    Rejection::Rule {
-        field: field.to_string(),
-        reason: reason.into(),
-    }
+/// Every decision proposed, by id (the position of its proposal).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Decisions {
+    pub(crate) decisions: OrdMap<DecisionId, Decision>,
 }
 
-impl Register {
-    pub fn decisions(&self) -> impl Iterator<Item = &Decision> {
+/// The rule a decision of this type is adopted by, under `config`.
+fn decision_rule(config: &RegisterConfig, decision_type: DecisionType) -> FindingRule {
+    config
+        .decision_rules
+        .get(&decision_type)
+        .copied()
+        .unwrap_or(FindingRule::Unanimity)
+}
+
+impl Decisions {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Decision> {
         self.decisions.values()
     }
 
-    pub fn decision(&self, id: DecisionId) -> Option<&Decision> {
+    pub(crate) fn get(&self, id: DecisionId) -> Option<&Decision> {
         self.decisions.get(&id)
     }
 
-    fn decision_rule(&self, decision_type: DecisionType) -> FindingRule {
-        self.config
-            .decision_rules
-            .get(&decision_type)
-            .copied()
-            .unwrap_or(FindingRule::Unanimity)
-    }
-
+    /// Checks a proposal; the persons of an exchange are checked by
+    /// `exchange_persons` (the exchanges part) before its number is here.
     pub(crate) fn check_proposal(
         &self,
         proposal: &DecisionProposed,
         time: Timestamp,
+        config: &RegisterConfig,
+        formations: &Formations,
+        exchange_persons: impl FnOnce(&ExchangeSpec) -> Result<(), Rejection>,
     ) -> Result<(), Rejection> {
         if proposal.deadline <= time {
             return Err(rule(
@@ -158,9 +173,9 @@ impl Register {
             ));
         }
         if let Some(measure) = &proposal.measure {
-            self.check_formation("measure.formation", &measure.formation)?;
-            if !self.config.ladder.iter().any(|s| s.id == measure.step) {
-                let steps: Vec<_> = self.config.ladder.iter().map(|s| s.id.as_str()).collect();
+            formations.check_known("measure.formation", &measure.formation)?;
+            if !config.ladder.iter().any(|s| s.id == measure.step) {
+                let steps: Vec<_> = config.ladder.iter().map(|s| s.id.as_str()).collect();
                 return Err(rule(
                     "measure.step",
                     format!(
@@ -172,15 +187,51 @@ impl Register {
             }
         }
         if let Some(exchange) = &proposal.exchange {
-            self.check_exchange_spec(exchange, time)?;
+            exchange_persons(exchange)?;
+            self.check_exchange_number(exchange, time)?;
         }
         if let Some(change) = &proposal.status {
-            self.check_formation("status.formation", &change.formation)?;
+            formations.check_known("status.formation", &change.formation)?;
         }
         if let Some(text) = &proposal.criteria {
-            crate::Criteria::from_toml(text).map_err(|e| rule("criteria", e.to_string()))?;
+            Criteria::from_toml(text).map_err(|e| rule("criteria", e.to_string()))?;
         }
         Ok(())
+    }
+
+    /// An exchange's number is taken while a decision that carries it is
+    /// open or adopted.
+    fn check_exchange_number(&self, spec: &ExchangeSpec, time: Timestamp) -> Result<(), Rejection> {
+        let taken = self.iter().find(|d| {
+            d.exchange.as_ref().is_some_and(|e| e.number == spec.number)
+                && !matches!(
+                    d.status_at(time),
+                    DecisionStatus::Rejected { .. } | DecisionStatus::Expired
+                )
+        });
+        if let Some(other) = taken {
+            return Err(rule(
+                "exchange.number",
+                format!("exchange {} is already {}", spec.number, other.id),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The exchange an adopted decision of type exchange carries.
+    pub(crate) fn adopted_exchange(&self, project: DecisionId) -> Result<&ExchangeSpec, Rejection> {
+        let decision = self
+            .get(project)
+            .ok_or_else(|| rule("project", format!("no decision {project}")))?;
+        let spec = decision
+            .exchange
+            .as_ref()
+            .filter(|_| decision.decision_type == DecisionType::Exchange)
+            .ok_or_else(|| rule("project", format!("{project} is not an exchange")))?;
+        if !matches!(decision.settled(), Some(DecisionStatus::Adopted { .. })) {
+            return Err(rule("project", format!("{project} has not been adopted")));
+        }
+        Ok(spec)
     }
 
     pub(crate) fn check_compliance_record(
@@ -208,14 +259,14 @@ impl Register {
 
     pub(crate) fn apply_compliance_record(
         &mut self,
-        context: &Context<'_>,
+        origin: Origin<'_>,
         record: &MeasureCompliance,
     ) {
         if let Some(decision) = self.decisions.get_mut(&record.decision) {
             decision.compliance.push(ComplianceRecord {
-                position: context.position,
-                time: context.time,
-                party: context.state.party.to_string(),
+                position: origin.position,
+                time: origin.time,
+                party: origin.party.to_string(),
                 outcome: record.outcome,
                 note: record.note.clone(),
             });
@@ -243,9 +294,17 @@ impl Register {
         }
     }
 
-    pub(crate) fn apply_proposal(&mut self, context: &Context<'_>, proposal: &DecisionProposed) {
-        let id = DecisionId(context.position);
-        let decision_rule = self.decision_rule(proposal.decision_type);
+    /// Takes a proposal in, endorsed by its own party; returns what it puts
+    /// in force if that endorsement already adopts it.
+    pub(crate) fn propose(
+        &mut self,
+        origin: Origin<'_>,
+        proposal: &DecisionProposed,
+        config: &RegisterConfig,
+        guarantors: usize,
+    ) -> Vec<Effect> {
+        let id = DecisionId(origin.position);
+        let decision_rule = decision_rule(config, proposal.decision_type);
         let mut decision = Decision {
             id,
             decision_type: proposal.decision_type,
@@ -253,11 +312,11 @@ impl Register {
             text: proposal.text.clone(),
             deadline: proposal.deadline,
             references: proposal.references.clone(),
-            proposed_by: context.member.clone(),
-            proposed_time: context.time,
-            party: context.state.party.clone(),
+            proposed_by: origin.member.clone(),
+            proposed_time: origin.time,
+            party: origin.party.clone(),
             votes: BTreeMap::new(),
-            rule: decision_rule.describe(self.guarantors.len()),
+            rule: decision_rule.describe(guarantors),
             measure: proposal.measure.clone(),
             compliance: Vec::new(),
             exchange: proposal.exchange.clone(),
@@ -271,54 +330,379 @@ impl Register {
         let ballot = Ballot {
             vote: Vote::Endorse,
             reason: "proposed it".into(),
-            member: context.member.clone(),
-            position: context.position,
+            member: origin.member.clone(),
+            position: origin.position,
         };
-        decision
-            .votes
-            .insert(context.state.party.to_string(), ballot);
-        self.settle(&mut decision, decision_rule, context);
-        self.enact_if_adopted(&decision, context.position);
+        decision.votes.insert(origin.party.to_string(), ballot);
+        settle(&mut decision, decision_rule, guarantors, origin);
+        let effects = effects_if_adopted(&decision, origin.position);
         self.decisions.insert(id, decision);
+        effects
     }
 
-    pub(crate) fn apply_vote(&mut self, context: &Context<'_>, vote: &DecisionVote) {
+    /// Counts a vote; returns what the decision puts in force if this vote
+    /// adopts it.
+    pub(crate) fn vote(
+        &mut self,
+        origin: Origin<'_>,
+        vote: &DecisionVote,
+        config: &RegisterConfig,
+        guarantors: usize,
+    ) -> Vec<Effect> {
         let Some(mut decision) = self.decisions.remove(&vote.decision) else {
-            return;
+            return Vec::new();
         };
         decision.votes.insert(
-            context.state.party.to_string(),
+            origin.party.to_string(),
             Ballot {
                 vote: vote.vote,
                 reason: vote.reason.clone(),
-                member: context.member.clone(),
-                position: context.position,
+                member: origin.member.clone(),
+                position: origin.position,
             },
         );
-        let decision_rule = self.decision_rule(decision.decision_type);
-        self.settle(&mut decision, decision_rule, context);
-        self.enact_if_adopted(&decision, context.position);
+        let decision_rule = decision_rule(config, decision.decision_type);
+        settle(&mut decision, decision_rule, guarantors, origin);
+        let effects = effects_if_adopted(&decision, origin.position);
         self.decisions.insert(vote.decision, decision);
+        effects
     }
+}
 
-    fn enact_if_adopted(&mut self, decision: &Decision, position: u64) {
-        if decision.settled == Some(DecisionStatus::Adopted { at: position }) {
-            self.enact(decision, position);
+/// Adopted once the rule holds; rejected once it can no longer hold.
+fn settle(
+    decision: &mut Decision,
+    decision_rule: FindingRule,
+    guarantors: usize,
+    origin: Origin<'_>,
+) {
+    let position = origin.position;
+    let endorsing = decision.count(Vote::Endorse);
+    let objecting = decision.count(Vote::Object);
+    if decision_rule.holds(endorsing, guarantors) {
+        decision.settled = Some(DecisionStatus::Adopted { at: position });
+        decision.settled_time = Some(origin.time);
+    } else if !decision_rule.holds(guarantors.saturating_sub(objecting), guarantors) {
+        decision.settled = Some(DecisionStatus::Rejected { at: position });
+        decision.settled_time = Some(origin.time);
+    }
+}
+
+/// What a decision adopted at `position` puts in force, in the order it
+/// takes effect: parameters, criteria, an agreement, a formation's status.
+fn effects_if_adopted(decision: &Decision, position: u64) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if decision.settled != Some(DecisionStatus::Adopted { at: position }) {
+        return effects;
+    }
+    if let Some(parameters) = &decision.parameters {
+        // Checked when proposed; from here on everything derives by them.
+        effects.push(Effect::SetParameters(parameters.clone()));
+    }
+    if let Some(text) = &decision.criteria {
+        // Checked when proposed, so this parses; a later file replaces it.
+        if let Ok(criteria) = Criteria::from_toml(text) {
+            effects.push(Effect::SetCriteria(decision.id, criteria));
+        }
+    }
+    if let Some(spec) = &decision.agreement {
+        effects.push(Effect::PutInForce(Agreement {
+            spec: spec.clone(),
+            decision: decision.id,
+        }));
+    }
+    if let Some(change) = &decision.status_change {
+        effects.push(Effect::SetStatus {
+            formation: change.formation.clone(),
+            period: StatusPeriod {
+                status: change.status,
+                valid_from: change.valid_from,
+                reference: format!("decision {}: {}", decision.id, decision.title),
+                recorded_at: position,
+            },
+        });
+    }
+    effects
+}
+
+#[cfg(test)]
+mod tests {
+    use truce_model::{FormationId, FormationRegistered, FormationStatus, ListId, PersonRef, Side};
+
+    use super::*;
+    use crate::origin::Author;
+
+    const PROPOSED: &str = "2026-03-01T12:00:00Z";
+    const DEADLINE: &str = "2026-03-08T12:00:00Z";
+
+    fn proposal(decision_type: DecisionType) -> DecisionProposed {
+        DecisionProposed {
+            decision_type,
+            title: "A decision".into(),
+            text: "What it says.".into(),
+            deadline: DEADLINE.parse().unwrap(),
+            references: vec![],
+            measure: None,
+            exchange: None,
+            agreement: None,
+            status: None,
+            criteria: None,
+            parameters: None,
         }
     }
 
-    /// Adopted once the rule holds; rejected once it can no longer hold.
-    fn settle(&self, decision: &mut Decision, decision_rule: FindingRule, context: &Context<'_>) {
-        let position = context.position;
-        let guarantors = self.guarantors.len();
-        let endorsing = decision.count(Vote::Endorse);
-        let objecting = decision.count(Vote::Object);
-        if decision_rule.holds(endorsing, guarantors) {
-            decision.settled = Some(DecisionStatus::Adopted { at: position });
-            decision.settled_time = Some(context.time);
-        } else if !decision_rule.holds(guarantors.saturating_sub(objecting), guarantors) {
-            decision.settled = Some(DecisionStatus::Rejected { at: position });
-            decision.settled_time = Some(context.time);
+    fn vote(decision: DecisionId, vote: Vote) -> DecisionVote {
+        DecisionVote {
+            decision,
+            vote,
+            reason: "as we see it".into(),
         }
+    }
+
+    fn brigade() -> FormationId {
+        FormationId::new("brigade-1").unwrap()
+    }
+
+    fn designation() -> DecisionProposed {
+        DecisionProposed {
+            status: Some(StatusSpec {
+                formation: brigade(),
+                status: FormationStatus::Excluded,
+                valid_from: "2026-03-01".parse().unwrap(),
+            }),
+            ..proposal(DecisionType::Designation)
+        }
+    }
+
+    /// Three guarantors: east, west and north.
+    fn authors() -> [Author; 3] {
+        ["east", "west", "north"].map(|p| Author::guarantor(&format!("{p}-monitor"), p))
+    }
+
+    #[test]
+    fn a_decision_is_adopted_by_the_vote_that_meets_the_rule_and_returns_what_it_puts_in_force() {
+        let [east, west, north] = authors();
+        let config = RegisterConfig::default();
+        let mut book = Decisions::default();
+        let effects = book.propose(east.at(5, PROPOSED), &designation(), &config, 3);
+        assert!(effects.is_empty());
+        let id = DecisionId(5);
+        let at = |t: &str| t.parse::<Timestamp>().unwrap();
+        assert_eq!(
+            book.get(id).unwrap().status_at(at(PROPOSED)),
+            DecisionStatus::Open
+        );
+        let effects = book.vote(
+            west.at(6, "2026-03-02T12:00:00Z"),
+            &vote(id, Vote::Endorse),
+            &config,
+            3,
+        );
+        assert!(effects.is_empty(), "two of three is not unanimity");
+        let effects = book.vote(
+            north.at(7, "2026-03-03T12:00:00Z"),
+            &vote(id, Vote::Endorse),
+            &config,
+            3,
+        );
+        let decision = book.get(id).unwrap();
+        assert_eq!(decision.settled(), Some(DecisionStatus::Adopted { at: 7 }));
+        assert_eq!(decision.votes.len(), 3);
+        match effects.as_slice() {
+            [Effect::SetStatus { formation, period }] => {
+                assert_eq!(formation, &brigade());
+                assert_eq!(period.status, FormationStatus::Excluded);
+                assert_eq!(period.recorded_at, 7);
+                assert_eq!(period.reference, "decision D-5: A decision");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Settled: no more votes, whatever the time.
+        let late = book.check_vote(&vote(id, Vote::Object), at("2026-03-04T12:00:00Z"));
+        assert!(
+            matches!(late, Err(Rejection::Rule { reason, .. }) if reason.contains("already adopted"))
+        );
+    }
+
+    #[test]
+    fn one_objection_rejects_under_unanimity_and_a_deadline_passed_expires() {
+        let [east, west, _] = authors();
+        let config = RegisterConfig::default();
+        let mut book = Decisions::default();
+        book.propose(east.at(5, PROPOSED), &designation(), &config, 3);
+        let effects = book.vote(
+            west.at(6, "2026-03-02T12:00:00Z"),
+            &vote(DecisionId(5), Vote::Object),
+            &config,
+            3,
+        );
+        assert!(effects.is_empty());
+        let rejected = book.get(DecisionId(5)).unwrap();
+        assert_eq!(rejected.settled(), Some(DecisionStatus::Rejected { at: 6 }));
+        assert_eq!(rejected.dissent().len(), 1);
+        book.propose(east.at(8, PROPOSED), &designation(), &config, 3);
+        let after: Timestamp = "2026-03-09T12:00:00Z".parse().unwrap();
+        assert_eq!(
+            book.get(DecisionId(8)).unwrap().status_at(after),
+            DecisionStatus::Expired
+        );
+        let late = book.check_vote(&vote(DecisionId(8), Vote::Endorse), after);
+        assert!(matches!(late, Err(Rejection::Rule { reason, .. }) if reason.contains("expired")));
+        let unknown = book.check_vote(&vote(DecisionId(99), Vote::Endorse), after);
+        assert!(
+            matches!(unknown, Err(Rejection::Rule { reason, .. }) if reason == "no decision D-99")
+        );
+    }
+
+    #[test]
+    fn an_adopted_decision_returns_parameters_criteria_and_agreement_in_that_order() {
+        let [east, ..] = authors();
+        let mut config = RegisterConfig::default();
+        config
+            .decision_rules
+            .insert(DecisionType::Agreement, FindingRule::AtLeast(1));
+        let criteria = "[[criterion]]\nid = \"adherence\"\nkind = \"declared_adherence\"\n";
+        let carrying = DecisionProposed {
+            parameters: Some(RegisterConfig::default()),
+            criteria: Some(criteria.into()),
+            agreement: Some(AgreementSpec {
+                id: truce_model::Handle::new("astana").unwrap(),
+                title: "Astana memorandum".into(),
+                clauses: vec![],
+                zones: vec![],
+            }),
+            ..proposal(DecisionType::Agreement)
+        };
+        let mut book = Decisions::default();
+        let effects = book.propose(east.at(5, PROPOSED), &carrying, &config, 3);
+        let kinds: Vec<&str> = effects
+            .iter()
+            .map(|e| match e {
+                Effect::SetParameters(_) => "parameters",
+                Effect::SetCriteria(id, _) if *id == DecisionId(5) => "criteria",
+                Effect::PutInForce(a) if a.decision == DecisionId(5) => "agreement",
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(kinds, ["parameters", "criteria", "agreement"]);
+        assert_eq!(book.get(DecisionId(5)).unwrap().rule, "1 of 3 guarantors");
+    }
+
+    #[test]
+    fn proposals_are_checked_against_the_formations_the_ladder_and_the_exchanges() {
+        let [east, ..] = authors();
+        let config = RegisterConfig::default();
+        let mut formations = Formations::default();
+        let time: Timestamp = PROPOSED.parse().unwrap();
+        let book = Decisions::default();
+        let field = |book: &Decisions, p: &DecisionProposed, formations: &Formations| match book
+            .check_proposal(p, time, &config, formations, |_| Ok(()))
+        {
+            Err(Rejection::Rule { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        let past = DecisionProposed {
+            deadline: time,
+            ..designation()
+        };
+        assert_eq!(field(&book, &past, &formations), "deadline");
+        assert_eq!(
+            field(&book, &designation(), &formations),
+            "status.formation"
+        );
+        formations.register(
+            1,
+            &FormationRegistered {
+                formation: brigade(),
+                name: "Brigade".into(),
+                aliases: vec![],
+                side: Side::Opposition,
+            },
+        );
+        book.check_proposal(&designation(), time, &config, &formations, |_| Ok(()))
+            .unwrap();
+        let measure = DecisionProposed {
+            measure: Some(MeasureSpec {
+                formation: brigade(),
+                step: "banishment".into(),
+                comply_by: "2026-04-01".parse().unwrap(),
+            }),
+            ..proposal(DecisionType::Measure)
+        };
+        assert_eq!(field(&book, &measure, &formations), "measure.step");
+        let criteria = DecisionProposed {
+            criteria: Some("[[criterion]]\nid = \"x\"\nkind = \"nonsense\"\n".into()),
+            ..proposal(DecisionType::Criteria)
+        };
+        assert_eq!(field(&book, &criteria, &formations), "criteria");
+
+        // An exchange: its persons are the exchanges part's to check, its
+        // number this part's.
+        let spec = ExchangeSpec {
+            number: 1,
+            place: "Astana".into(),
+            date: "2026-03-20".parse().unwrap(),
+            persons: vec![PersonRef {
+                list: ListId(3),
+                entry: 1,
+            }],
+        };
+        let exchange = DecisionProposed {
+            exchange: Some(spec.clone()),
+            ..proposal(DecisionType::Exchange)
+        };
+        let refused = book.check_proposal(&exchange, time, &config, &formations, |s| {
+            assert_eq!(s, &spec);
+            Err(rule("exchange.persons[0]", "no such list"))
+        });
+        assert!(
+            matches!(refused, Err(Rejection::Rule { field, .. }) if field == "exchange.persons[0]")
+        );
+        let mut book = book;
+        book.propose(east.at(5, PROPOSED), &exchange, &config, 3);
+        assert_eq!(field(&book, &exchange, &formations), "exchange.number");
+        // Not adopted: nothing may happen under it yet.
+        let project = book.adopted_exchange(DecisionId(5));
+        assert!(
+            matches!(project, Err(Rejection::Rule { reason, .. }) if reason.contains("not been adopted"))
+        );
+    }
+
+    #[test]
+    fn compliance_is_recorded_only_for_an_adopted_measure() {
+        let [east, west, north] = authors();
+        let config = RegisterConfig::default();
+        let mut book = Decisions::default();
+        let record = |decision| MeasureCompliance {
+            decision,
+            outcome: ComplianceOutcome::Complied,
+            note: "withdrew its guns".into(),
+        };
+        book.propose(east.at(5, PROPOSED), &designation(), &config, 3);
+        let not_a_measure = book.check_compliance_record(&record(DecisionId(5)));
+        assert!(
+            matches!(not_a_measure, Err(Rejection::Rule { reason, .. }) if reason.contains("not a measure"))
+        );
+        let measure = DecisionProposed {
+            measure: Some(MeasureSpec {
+                formation: brigade(),
+                step: "notice".into(),
+                comply_by: "2026-04-01".parse().unwrap(),
+            }),
+            ..proposal(DecisionType::Measure)
+        };
+        book.propose(east.at(6, PROPOSED), &measure, &config, 3);
+        assert!(book
+            .check_compliance_record(&record(DecisionId(6)))
+            .is_err());
+        for (position, author) in [(7, &west), (8, &north)] {
+            let origin = author.at(position, "2026-03-02T12:00:00Z");
+            book.vote(origin, &vote(DecisionId(6), Vote::Endorse), &config, 3);
+        }
+        book.check_compliance_record(&record(DecisionId(6)))
+            .unwrap();
+        book.apply_compliance_record(west.at(9, "2026-03-05T12:00:00Z"), &record(DecisionId(6)));
+        let kept = &book.get(DecisionId(6)).unwrap().compliance;
+        assert_eq!((kept.len(), kept[0].party.as_str()), (1, "west"));
     }
 }

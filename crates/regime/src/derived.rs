@@ -7,7 +7,6 @@ use std::sync::{Arc, OnceLock};
 
 use crate::findings::Finding;
 use crate::map::MapIndex;
-use crate::register::Register;
 
 #[derive(Default)]
 pub(crate) struct Derived {
@@ -33,22 +32,14 @@ impl std::fmt::Debug for Derived {
     }
 }
 
-impl Register {
-    /// Every incident's finding, in order of the incidents' first reports;
-    /// computed once for this state.
-    pub fn all_findings(&self) -> Arc<[Finding]> {
-        self.derived
-            .findings
-            .get_or_init(|| self.findings().into())
-            .clone()
+impl Derived {
+    /// Every finding of this state, computed by `compute` the first time.
+    pub(crate) fn findings(&self, compute: impl FnOnce() -> Vec<Finding>) -> Arc<[Finding]> {
+        self.findings.get_or_init(|| compute().into()).clone()
     }
 
-    /// The map's index of every incident with its finding; built once for
-    /// this state, from the findings above.
-    pub fn map_index(&self) -> Arc<MapIndex> {
-        self.derived
-            .map
-            .get_or_init(|| Arc::new(MapIndex::new(self)))
-            .clone()
+    /// The map's index of this state, built by `build` the first time.
+    pub(crate) fn map(&self, build: impl FnOnce() -> MapIndex) -> Arc<MapIndex> {
+        self.map.get_or_init(|| Arc::new(build())).clone()
     }
 }

@@ -8,3 +8,11 @@ pub enum RegimeError {
     #[error("zones: {field}: {reason}")]
     Zones { field: String, reason: String },
 }
+
+/// A refusal under the register's rules, naming the field at fault.
+pub(crate) fn rule(field: &str, reason: impl Into<String>) -> truce_record::Rejection {
+    truce_record::Rejection::Rule {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}

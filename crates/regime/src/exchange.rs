@@ -12,14 +12,15 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::Serialize;
 use truce_model::{
-    DecisionId, DecisionType, ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted,
-    ExchangeMatch, ExchangeRelease, ExchangeSpec, ListDirection, ListEntry, ListId, MatchVerdict,
-    MemberName, Party, PersonCategory, PersonRef, PublicKeyBytes, Role, VulnerableCounts,
+    DecisionId, ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch,
+    ExchangeRelease, ExchangeSpec, ListDirection, ListEntry, ListId, MatchVerdict, MemberName,
+    Party, PersonCategory, PersonRef, PublicKeyBytes, Role, VulnerableCounts,
 };
-use truce_record::{Context, Rejection};
+use truce_record::Rejection;
 
 use crate::decisions::DecisionStatus;
-use crate::register::Register;
+use crate::error::rule;
+use crate::origin::Origin;
 
 /// A member's published exchange key.
 #[derive(Debug, Clone, Serialize)]
@@ -125,7 +126,9 @@ impl ExchangeProject {
     }
 }
 
-/// Everything the Record says about exchanges, indexed for the rules.
+/// Everything the Record says about exchanges, indexed for the rules: the
+/// exchanges part of the register. A project is a decision (the decisions
+/// part); the register hands this part the adopted project's spec.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ExchangeBook {
     keys: OrdMap<MemberName, ExchangeKey>,
@@ -142,72 +145,50 @@ pub(crate) struct ExchangeBook {
     releases: OrdMap<DecisionId, Vec<u64>>,
 }
 
-fn rule(field: &str, reason: impl Into<String>) -> Rejection {
-    Rejection::Rule {
-        field: field.to_string(),
-        reason: reason.into(),
-    }
-}
-
-impl Register {
-    pub fn exchange_keys(&self) -> impl Iterator<Item = &ExchangeKey> {
-        self.exchange.keys.values()
+impl ExchangeBook {
+    pub(crate) fn exchange_keys(&self) -> impl Iterator<Item = &ExchangeKey> {
+        self.keys.values()
     }
 
     /// The current exchange keys of the intermediaries: every list must be sealed to them.
-    pub fn intermediary_keys(&self) -> Vec<PublicKeyBytes> {
-        self.exchange
-            .keys
+    pub(crate) fn intermediary_keys(&self) -> Vec<PublicKeyBytes> {
+        self.keys
             .values()
             .filter(|k| k.role == Role::Intermediary)
             .map(|k| k.key)
             .collect()
     }
 
-    pub fn exchange_key_of(&self, member: &MemberName) -> Option<&ExchangeKey> {
-        self.exchange.keys.get(member)
+    pub(crate) fn exchange_key_of(&self, member: &MemberName) -> Option<&ExchangeKey> {
+        self.keys.get(member)
     }
 
-    pub fn exchange_lists(&self) -> impl Iterator<Item = &ExchangeList> {
-        self.exchange.lists.values()
+    pub(crate) fn exchange_lists(&self) -> impl Iterator<Item = &ExchangeList> {
+        self.lists.values()
     }
 
-    pub fn exchange_list(&self, id: ListId) -> Option<&ExchangeList> {
-        self.exchange.lists.get(&id)
+    pub(crate) fn exchange_list(&self, id: ListId) -> Option<&ExchangeList> {
+        self.lists.get(&id)
     }
 
     /// Whether `fingerprint` is already on a list of `member`'s in `direction`.
-    pub fn known_fingerprint(
+    pub(crate) fn known_fingerprint(
         &self,
         member: &MemberName,
         direction: ListDirection,
         fingerprint: &str,
     ) -> Option<PersonRef> {
-        self.exchange
-            .fingerprints
+        self.fingerprints
             .get(&(member.clone(), direction, fingerprint.to_string()))
             .copied()
     }
 
-    pub fn exchange_matches(&self) -> impl Iterator<Item = &MatchRecord> {
-        self.exchange.matches.values()
+    pub(crate) fn exchange_matches(&self) -> impl Iterator<Item = &MatchRecord> {
+        self.matches.values()
     }
 
-    /// Every exchange project as of `now`, in Record order.
-    pub fn exchange_projects(&self, now: Timestamp) -> Vec<ExchangeProject> {
-        self.decisions()
-            .filter_map(|d| Some((d, d.exchange.as_ref()?)))
-            .map(|(decision, spec)| self.project(decision.id, decision.status_at(now), spec))
-            .collect()
-    }
-
-    pub fn exchange_project(&self, id: DecisionId, now: Timestamp) -> Option<ExchangeProject> {
-        let decision = self.decision(id)?;
-        let spec = decision.exchange.as_ref()?;
-        Some(self.project(id, decision.status_at(now), spec))
-    }
-
-    fn project(
+    /// Where the persons of a project stand.
+    pub(crate) fn project(
         &self,
         id: DecisionId,
         status: DecisionStatus,
@@ -217,7 +198,7 @@ impl Register {
             .persons
             .iter()
             .map(|person| {
-                let list = self.exchange.lists.get(&person.list);
+                let list = self.lists.get(&person.list);
                 ProjectPerson {
                     person: *person,
                     held_by: list
@@ -227,9 +208,8 @@ impl Register {
                         .and_then(|l| l.person(person.entry))
                         .map(|e| e.category)
                         .unwrap_or(PersonCategory::Detainee),
-                    interview: self.exchange.interviews.get(&(id, *person)).copied(),
+                    interview: self.interviews.get(&(id, *person)).copied(),
                     released_at: self
-                        .exchange
                         .released
                         .get(person)
                         .filter(|(project, _)| *project == id)
@@ -244,27 +224,26 @@ impl Register {
             date: spec.date,
             status,
             persons,
-            releases: self.exchange.releases.get(&id).cloned().unwrap_or_default(),
+            releases: self.releases.get(&id).cloned().unwrap_or_default(),
         }
     }
 
     /// Where a person stands: released by which project, or still open.
-    pub fn person_released(&self, person: PersonRef) -> Option<(DecisionId, Timestamp)> {
-        self.exchange.released.get(&person).copied()
+    pub(crate) fn person_released(&self, person: PersonRef) -> Option<(DecisionId, Timestamp)> {
+        self.released.get(&person).copied()
     }
 
     // ----- rules -----
 
     pub(crate) fn check_exchange_key(
         &self,
-        context: &Context<'_>,
+        member: &MemberName,
         published: &ExchangeKeyPublished,
     ) -> Result<(), Rejection> {
         let taken = self
-            .exchange
             .keys
             .values()
-            .find(|k| k.key == published.key && &k.member != context.member);
+            .find(|k| k.key == published.key && &k.member != member);
         match taken {
             Some(other) => Err(rule(
                 "key",
@@ -276,12 +255,12 @@ impl Register {
 
     pub(crate) fn check_list(
         &self,
-        context: &Context<'_>,
+        member: &MemberName,
         list: &ExchangeListSubmitted,
     ) -> Result<(), Rejection> {
-        self.check_recipients(context.member, list)?;
-        let digest_key = (context.member.clone(), list.digest.clone());
-        if let Some(earlier) = self.exchange.digests.get(&digest_key) {
+        self.check_recipients(member, list)?;
+        let digest_key = (member.clone(), list.digest.clone());
+        if let Some(earlier) = self.digests.get(&digest_key) {
             return Err(rule(
                 "digest",
                 format!("this list was already submitted as {earlier}"),
@@ -289,7 +268,7 @@ impl Register {
         }
         for (i, entry) in list.entries.iter().enumerate() {
             if let Some(earlier) =
-                self.known_fingerprint(context.member, list.direction, &entry.fingerprint)
+                self.known_fingerprint(member, list.direction, &entry.fingerprint)
             {
                 return Err(rule(
                     &format!("entries[{i}]"),
@@ -307,7 +286,7 @@ impl Register {
         member: &MemberName,
         list: &ExchangeListSubmitted,
     ) -> Result<(), Rejection> {
-        let own = self.exchange.keys.get(member).ok_or_else(|| {
+        let own = self.keys.get(member).ok_or_else(|| {
             rule(
                 "sealed.recipients",
                 format!("{member} has published no exchange key; publish one first"),
@@ -345,8 +324,7 @@ impl Register {
     }
 
     fn key_holder(&self, key: &PublicKeyBytes) -> String {
-        self.exchange
-            .keys
+        self.keys
             .values()
             .find(|k| &k.key == key)
             .map(|k| k.member.to_string())
@@ -360,7 +338,6 @@ impl Register {
         direction: ListDirection,
     ) -> Result<&ExchangeList, Rejection> {
         let list = self
-            .exchange
             .lists
             .get(&person.list)
             .ok_or_else(|| rule(field, format!("there is no list {}", person.list)))?;
@@ -399,50 +376,20 @@ impl Register {
         Ok(())
     }
 
-    pub(crate) fn check_exchange_spec(
-        &self,
-        spec: &ExchangeSpec,
-        time: Timestamp,
-    ) -> Result<(), Rejection> {
+    /// The persons of a proposed exchange: each on a list of persons held,
+    /// and not already released. (Its number is the decisions part's.)
+    pub(crate) fn check_exchange_persons(&self, spec: &ExchangeSpec) -> Result<(), Rejection> {
         for (i, person) in spec.persons.iter().enumerate() {
             let field = format!("exchange.persons[{i}]");
             self.check_person(&field, *person, ListDirection::Held)?;
-            if let Some((project, _)) = self.exchange.released.get(person) {
+            if let Some((project, _)) = self.released.get(person) {
                 return Err(rule(
                     &field,
                     format!("{person} was already released in {project}"),
                 ));
             }
         }
-        let taken = self.decisions().find(|d| {
-            d.exchange.as_ref().is_some_and(|e| e.number == spec.number)
-                && !matches!(
-                    d.status_at(time),
-                    DecisionStatus::Rejected { .. } | DecisionStatus::Expired
-                )
-        });
-        if let Some(other) = taken {
-            return Err(rule(
-                "exchange.number",
-                format!("exchange {} is already {}", spec.number, other.id),
-            ));
-        }
         Ok(())
-    }
-
-    fn check_adopted_project(&self, project: DecisionId) -> Result<&ExchangeSpec, Rejection> {
-        let decision = self
-            .decision(project)
-            .ok_or_else(|| rule("project", format!("no decision {project}")))?;
-        let spec = decision
-            .exchange
-            .as_ref()
-            .filter(|_| decision.decision_type == DecisionType::Exchange)
-            .ok_or_else(|| rule("project", format!("{project} is not an exchange")))?;
-        if !matches!(decision.settled(), Some(DecisionStatus::Adopted { .. })) {
-            return Err(rule("project", format!("{project} has not been adopted")));
-        }
-        Ok(spec)
     }
 
     fn check_open_project_person(
@@ -455,7 +402,7 @@ impl Register {
         if !spec.persons.contains(&person) {
             return Err(rule(field, format!("{person} is not part of {project}")));
         }
-        if let Some((by, _)) = self.exchange.released.get(&person) {
+        if let Some((by, _)) = self.released.get(&person) {
             return Err(rule(
                 field,
                 format!("{person} was already released in {by}"),
@@ -464,16 +411,19 @@ impl Register {
         Ok(())
     }
 
-    pub(crate) fn check_interview(&self, interview: &ExchangeInterview) -> Result<(), Rejection> {
-        let spec = self.check_adopted_project(interview.project)?;
+    /// An interview in an adopted project (`spec`, from the decisions part).
+    pub(crate) fn check_interview(
+        &self,
+        interview: &ExchangeInterview,
+        spec: &ExchangeSpec,
+    ) -> Result<(), Rejection> {
         self.check_open_project_person("person", interview.project, spec, interview.person)?;
         if let Some(sealed) = &interview.sealed_notes {
             let intermediaries = self.intermediary_keys();
             let submitter = self
-                .exchange
                 .lists
                 .get(&interview.person.list)
-                .and_then(|l| self.exchange.keys.get(&l.submitted_by))
+                .and_then(|l| self.keys.get(&l.submitted_by))
                 .map(|k| k.key);
             for (i, recipient) in sealed.recipients.iter().enumerate() {
                 if !intermediaries.contains(&recipient.key) && Some(recipient.key) != submitter {
@@ -487,12 +437,13 @@ impl Register {
         Ok(())
     }
 
+    /// A release in an adopted project (`spec`, from the decisions part).
     pub(crate) fn check_release(
         &self,
         release: &ExchangeRelease,
+        spec: &ExchangeSpec,
         time: Timestamp,
     ) -> Result<(), Rejection> {
-        let spec = self.check_adopted_project(release.project)?;
         if release.released_at > time {
             return Err(rule(
                 "released_at",
@@ -506,7 +457,6 @@ impl Register {
             let field = format!("persons[{i}]");
             self.check_open_project_person(&field, release.project, spec, *person)?;
             let cleared = self
-                .exchange
                 .interviews
                 .get(&(release.project, *person))
                 .is_some_and(InterviewOutcome::clears_release);
@@ -526,26 +476,26 @@ impl Register {
 
     pub(crate) fn apply_exchange_key(
         &mut self,
-        context: &Context<'_>,
+        origin: Origin<'_>,
         published: &ExchangeKeyPublished,
     ) {
-        self.exchange.keys.insert(
-            context.member.clone(),
+        self.keys.insert(
+            origin.member.clone(),
             ExchangeKey {
-                member: context.member.clone(),
-                party: context.state.party.clone(),
-                role: context.state.role,
+                member: origin.member.clone(),
+                party: origin.party.clone(),
+                role: origin.role,
                 key: published.key,
-                published_at: context.position,
+                published_at: origin.position,
             },
         );
     }
 
-    pub(crate) fn apply_list(&mut self, context: &Context<'_>, list: &ExchangeListSubmitted) {
-        let id = ListId(context.position);
-        let book = &mut self.exchange;
+    pub(crate) fn apply_list(&mut self, origin: Origin<'_>, list: &ExchangeListSubmitted) {
+        let id = ListId(origin.position);
+        let book = self;
         book.digests
-            .insert((context.member.clone(), list.digest.clone()), id);
+            .insert((origin.member.clone(), list.digest.clone()), id);
         for (i, entry) in list.entries.iter().enumerate() {
             let person = PersonRef {
                 list: id,
@@ -553,7 +503,7 @@ impl Register {
             };
             book.fingerprints.insert(
                 (
-                    context.member.clone(),
+                    origin.member.clone(),
                     list.direction,
                     entry.fingerprint.clone(),
                 ),
@@ -566,8 +516,8 @@ impl Register {
                 id,
                 reference: list.reference.clone(),
                 direction: list.direction,
-                submitted_by: context.member.clone(),
-                party: context.state.party.clone(),
+                submitted_by: origin.member.clone(),
+                party: origin.party.clone(),
                 entries: list.entries.clone(),
                 vulnerable: list.vulnerable,
                 recipients: list.sealed.recipients.iter().map(|r| r.key).collect(),
@@ -575,42 +525,269 @@ impl Register {
         );
     }
 
-    pub(crate) fn apply_match(&mut self, context: &Context<'_>, decided: &ExchangeMatch) {
-        self.exchange.matches.insert(
+    pub(crate) fn apply_match(&mut self, origin: Origin<'_>, decided: &ExchangeMatch) {
+        self.matches.insert(
             (decided.sought, decided.held),
             MatchRecord {
                 sought: decided.sought,
                 held: decided.held,
                 verdict: decided.verdict,
                 score: decided.score,
-                position: context.position,
+                position: origin.position,
             },
         );
     }
 
-    pub(crate) fn apply_interview(&mut self, context: &Context<'_>, interview: &ExchangeInterview) {
-        self.exchange.interviews.insert(
+    pub(crate) fn apply_interview(&mut self, origin: Origin<'_>, interview: &ExchangeInterview) {
+        self.interviews.insert(
             (interview.project, interview.person),
             InterviewOutcome {
                 identity_confirmed: interview.identity_confirmed,
                 consents: interview.consents,
                 destination_agreed: interview.destination_agreed,
                 fit_to_travel: interview.fit_to_travel,
-                position: context.position,
+                position: origin.position,
             },
         );
     }
 
-    pub(crate) fn apply_release(&mut self, context: &Context<'_>, release: &ExchangeRelease) {
+    pub(crate) fn apply_release(&mut self, origin: Origin<'_>, release: &ExchangeRelease) {
         for person in &release.persons {
-            self.exchange
-                .released
+            self.released
                 .insert(*person, (release.project, release.released_at));
         }
-        self.exchange
-            .releases
+        self.releases
             .entry(release.project)
             .or_default()
-            .push(context.position);
+            .push(origin.position);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use truce_model::{SealedBox, SealedFor};
+
+    use super::*;
+    use crate::origin::Author;
+
+    const TIME: &str = "2026-03-01T12:00:00Z";
+
+    struct Sides {
+        intermediary: Author,
+        east: Author,
+        west: Author,
+    }
+
+    fn key(byte: u8) -> PublicKeyBytes {
+        PublicKeyBytes([byte; 32])
+    }
+
+    fn sides() -> Sides {
+        Sides {
+            intermediary: Author::new("icrc-delegate", "icrc", Role::Intermediary),
+            east: Author::guarantor("east-monitor", "east"),
+            west: Author::guarantor("west-monitor", "west"),
+        }
+    }
+
+    fn list(
+        direction: ListDirection,
+        digest: &str,
+        prints: &[&str],
+        to: &[u8],
+    ) -> ExchangeListSubmitted {
+        ExchangeListSubmitted {
+            reference: format!("{}-{digest}", direction.as_str()),
+            direction,
+            entries: prints
+                .iter()
+                .map(|p| ListEntry {
+                    category: PersonCategory::Detainee,
+                    fingerprint: p.to_string(),
+                })
+                .collect(),
+            vulnerable: VulnerableCounts::default(),
+            digest: digest.into(),
+            sealed: SealedBox {
+                recipients: to
+                    .iter()
+                    .map(|b| SealedFor {
+                        key: key(*b),
+                        encapsulated: "00".repeat(32),
+                        wrapped_key: "00".repeat(48),
+                    })
+                    .collect(),
+                ciphertext: String::new(),
+            },
+        }
+    }
+
+    /// Keys published (intermediary 1, east 2, west 3), and a list of
+    /// persons held by each side: east's at 10, west's at 11.
+    fn book(sides: &Sides) -> ExchangeBook {
+        let mut book = ExchangeBook::default();
+        for (position, (author, byte)) in
+            [(&sides.intermediary, 1), (&sides.east, 2), (&sides.west, 3)]
+                .into_iter()
+                .enumerate()
+        {
+            let published = ExchangeKeyPublished { key: key(byte) };
+            book.check_exchange_key(&author.member, &published).unwrap();
+            book.apply_exchange_key(author.at(position as u64 + 1, TIME), &published);
+        }
+        let held = list(ListDirection::Held, "e1", &["p1", "p2"], &[1, 2]);
+        book.check_list(&sides.east.member, &held).unwrap();
+        book.apply_list(sides.east.at(10, TIME), &held);
+        let held = list(ListDirection::Held, "w1", &["p1"], &[1, 3]);
+        book.check_list(&sides.west.member, &held).unwrap();
+        book.apply_list(sides.west.at(11, TIME), &held);
+        book
+    }
+
+    fn refusal(result: Result<(), Rejection>) -> (String, String) {
+        match result {
+            Err(Rejection::Rule { field, reason }) => (field, reason),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_list_is_sealed_to_every_intermediary_and_its_submitter_only_and_sent_once() {
+        let sides = sides();
+        let book = book(&sides);
+        let taken = ExchangeKeyPublished { key: key(2) };
+        let (field, _) = refusal(book.check_exchange_key(&sides.west.member, &taken));
+        assert_eq!(field, "key");
+        // A member may publish its own key again.
+        book.check_exchange_key(&sides.east.member, &taken).unwrap();
+        assert_eq!(book.intermediary_keys(), [key(1)]);
+
+        let east = &sides.east.member;
+        let (field, reason) =
+            refusal(book.check_list(east, &list(ListDirection::Sought, "e2", &["q"], &[2])));
+        assert_eq!(field, "sealed.recipients");
+        assert!(reason.contains("icrc-delegate"), "{reason}");
+        let (field, _) =
+            refusal(book.check_list(east, &list(ListDirection::Sought, "e2", &["q"], &[1, 2, 3])));
+        assert_eq!(field, "sealed.recipients[2].key");
+        let (field, _) =
+            refusal(book.check_list(east, &list(ListDirection::Held, "e1", &["q"], &[1, 2])));
+        assert_eq!(field, "digest");
+        let (field, reason) = refusal(book.check_list(
+            east,
+            &list(ListDirection::Held, "e3", &["q", "p2"], &[1, 2]),
+        ));
+        assert_eq!(
+            (field.as_str(), reason.as_str()),
+            ("entries[1]", "this person was already submitted as L-10/2")
+        );
+        // The same fingerprint from another member, or sought rather than held, is another person.
+        book.check_list(east, &list(ListDirection::Sought, "e3", &["p2"], &[1, 2]))
+            .unwrap();
+        assert_eq!(
+            book.known_fingerprint(east, ListDirection::Held, "p2"),
+            Some(PersonRef {
+                list: ListId(10),
+                entry: 2
+            })
+        );
+        let nobody = Author::guarantor("north-monitor", "north");
+        let (_, reason) = refusal(book.check_list(
+            &nobody.member,
+            &list(ListDirection::Held, "n1", &["x"], &[1]),
+        ));
+        assert!(reason.contains("no exchange key"), "{reason}");
+    }
+
+    #[test]
+    fn a_match_pairs_one_sides_sought_with_the_others_held() {
+        let sides = sides();
+        let mut book = book(&sides);
+        let sought = list(ListDirection::Sought, "w2", &["s1"], &[1, 3]);
+        book.apply_list(sides.west.at(12, TIME), &sought);
+        let person = |list, entry| PersonRef {
+            list: ListId(list),
+            entry,
+        };
+        let pair = |sought, held| ExchangeMatch {
+            sought,
+            held,
+            verdict: MatchVerdict::Confirmed,
+            score: 950,
+        };
+        let (field, _) = refusal(book.check_match(&pair(person(12, 1), person(11, 1))));
+        assert_eq!(field, "held");
+        let (field, reason) = refusal(book.check_match(&pair(person(10, 1), person(11, 1))));
+        assert_eq!(field, "sought");
+        assert!(reason.contains("persons held, not sought"), "{reason}");
+        let (_, reason) = refusal(book.check_match(&pair(person(12, 1), person(10, 3))));
+        assert_eq!(reason, "L-10 holds 2 persons");
+        let good = pair(person(12, 1), person(10, 1));
+        book.check_match(&good).unwrap();
+        book.apply_match(sides.intermediary.at(13, TIME), &good);
+        assert_eq!(book.exchange_matches().next().unwrap().position, 13);
+    }
+
+    #[test]
+    fn a_person_is_released_once_and_only_after_an_interview_that_clears_it() {
+        let sides = sides();
+        let mut book = book(&sides);
+        let person = |list, entry| PersonRef {
+            list: ListId(list),
+            entry,
+        };
+        let project = DecisionId(20);
+        let spec = ExchangeSpec {
+            number: 1,
+            place: "Astana".into(),
+            date: "2026-03-20".parse().unwrap(),
+            persons: vec![person(10, 1), person(11, 1)],
+        };
+        book.check_exchange_persons(&spec).unwrap();
+        let release = ExchangeRelease {
+            project,
+            released_at: "2026-03-20T09:00:00Z".parse().unwrap(),
+            persons: vec![person(10, 1)],
+        };
+        let at: Timestamp = "2026-03-20T10:00:00Z".parse().unwrap();
+        let (field, reason) = refusal(book.check_release(&release, &spec, at));
+        assert_eq!(field, "persons[0]");
+        assert!(reason.contains("no interview"), "{reason}");
+        let interview = ExchangeInterview {
+            project,
+            person: person(10, 1),
+            identity_confirmed: true,
+            consents: true,
+            destination_agreed: true,
+            fit_to_travel: true,
+            sealed_notes: None,
+        };
+        book.check_interview(&interview, &spec).unwrap();
+        let outsider = ExchangeInterview {
+            person: person(10, 2),
+            ..interview.clone()
+        };
+        let (_, reason) = refusal(book.check_interview(&outsider, &spec));
+        assert!(reason.contains("is not part of D-20"), "{reason}");
+        book.apply_interview(sides.intermediary.at(21, TIME), &interview);
+        let early = "2026-03-20T08:00:00Z".parse().unwrap();
+        let (field, _) = refusal(book.check_release(&release, &spec, early));
+        assert_eq!(field, "released_at");
+        book.check_release(&release, &spec, at).unwrap();
+        book.apply_release(sides.intermediary.at(22, TIME), &release);
+        let (_, reason) = refusal(book.check_release(&release, &spec, at));
+        assert!(reason.contains("already released in D-20"), "{reason}");
+        let (field, _) = refusal(book.check_exchange_persons(&spec));
+        assert_eq!(field, "exchange.persons[0]");
+
+        let projected = book.project(project, DecisionStatus::Adopted { at: 20 }, &spec);
+        assert_eq!(projected.released(), 1);
+        assert_eq!(projected.releases, [22]);
+        assert_eq!(projected.released_by_party().get("east"), Some(&1));
+        assert_eq!(projected.persons[1].held_by.to_string(), "west");
+        assert_eq!(
+            book.person_released(person(10, 1)).map(|(d, _)| d),
+            Some(project)
+        );
     }
 }

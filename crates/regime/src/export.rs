@@ -59,9 +59,10 @@ use jiff::civil::Date;
 use serde_json::json;
 use truce_model::{Actor, Outcome, PersonStatus, Side, SourceKind};
 
+use crate::edition::Edition;
 use crate::findings::Finding;
-use crate::register::{Register, Report};
-use crate::Edition;
+use crate::register::Register;
+use crate::reports::Report;
 
 /// One row per incident (ACLED's events) or one per report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

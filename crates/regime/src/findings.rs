@@ -1,15 +1,19 @@
 //! Findings: what the guarantors jointly hold about an incident, under the
 //! configured rule. A strike on a formation excluded from the ceasefire on
 //! that date is not a violation, whatever the positions.
+//!
+//! A finding is judged from the reports part (reports, assessments) and the
+//! formations part (who was excluded when), under the Record's rule.
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
-use truce_model::{FormationId, FormationStatus, Party, Position, ReportId};
+use truce_model::{FindingRule, FormationId, FormationStatus, Party, Position, ReportId};
 
+use crate::formations::Formations;
 use crate::incidents::Incident;
-use crate::register::{Register, Report};
+use crate::reports::{Report, Reports};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "finding")]
@@ -50,17 +54,23 @@ pub struct Finding {
     pub rule: String,
 }
 
-impl Register {
-    pub fn findings(&self) -> Vec<Finding> {
-        self.incidents().iter().map(|i| self.finding(i)).collect()
-    }
+/// What judges an incident: the parts a finding rests on and the rule.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Judge<'a> {
+    pub reports: &'a Reports,
+    pub formations: &'a Formations,
+    pub rule: FindingRule,
+    /// How many guarantor parties there are.
+    pub guarantors: usize,
+}
 
-    pub fn finding(&self, incident: &Incident) -> Finding {
+impl Judge<'_> {
+    pub(crate) fn finding(&self, incident: &Incident) -> Finding {
         // Looked up once: with a million reports each lookup is a cache miss.
         let reports: Vec<&Report> = incident
             .reports
             .iter()
-            .map(|id| &self.reports[id])
+            .map(|id| &self.reports.reports[id])
             .collect();
         let first = reports[0];
         let positions = self.positions(incident, &reports);
@@ -83,7 +93,7 @@ impl Register {
             kind,
             positions,
             dissent,
-            rule: self.config.finding_rule.describe(self.guarantors.len()),
+            rule: self.rule.describe(self.guarantors),
         }
     }
 
@@ -92,7 +102,7 @@ impl Register {
         for report in reports {
             positions.insert(report.party.to_string(), Position::Confirmed);
         }
-        for entry in self.assessments_of(&incident.reports) {
+        for entry in self.reports.assessments_of(&incident.reports) {
             positions.insert(entry.party.to_string(), entry.assessment.position);
         }
         positions
@@ -110,8 +120,8 @@ impl Register {
                 reason,
             };
         }
-        let rule = self.config.finding_rule;
-        let guarantors = self.guarantors.len();
+        let rule = self.rule;
+        let guarantors = self.guarantors;
         let count = |wanted: Position| positions.values().filter(|p| **p == wanted).count();
         if rule.holds(count(Position::NotAViolation), guarantors) {
             return FindingKind::NotAViolation {
@@ -146,7 +156,7 @@ impl Register {
     /// perpetrator every report names.
     fn attribution(&self, incident: &Incident, reports: &[&Report]) -> Option<FormationId> {
         let mut latest: BTreeMap<&Party, &FormationId> = BTreeMap::new();
-        for entry in self.assessments_of(&incident.reports) {
+        for entry in self.reports.assessments_of(&incident.reports) {
             let a = &entry.assessment;
             if a.position == Position::Confirmed {
                 if let Some(f) = &a.attributed_to {

@@ -9,17 +9,16 @@
 //! neighbours in a space-time grid as it is filed. Amendments, withdrawals
 //! and links are rare; they mark the grouping stale, and it is rebuilt from
 //! all reports before readers are given the state (`Rules::settle`).
+//!
+//! The grouping knows reports only by their id and fields; the reports
+//! part (`reports.rs`) keeps it beside the reports.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use imbl::{GenericHashMap, Vector};
 
 use serde::Serialize;
-use truce_model::ReportId;
-
-use crate::register::{Register, Report};
-use crate::GroupingConfig;
+use truce_model::{GroupingConfig, ReportFields, ReportId};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Incident {
@@ -52,9 +51,8 @@ struct Point {
     violation_type: truce_model::ViolationType,
 }
 
-fn minute_of(report: &Report) -> i64 {
-    report
-        .fields
+fn minute_of(fields: &ReportFields) -> i64 {
+    fields
         .occurred
         .to_zoned(jiff::tz::TimeZone::UTC)
         .map(|z| z.timestamp().as_second() / 60)
@@ -183,15 +181,22 @@ impl Grouping {
     }
 
     /// Adds a report and joins it to every matching earlier report.
-    fn add(&mut self, report: &Report, party: usize, config: &GroupingConfig, joinable: bool) {
+    pub(crate) fn add(
+        &mut self,
+        id: ReportId,
+        fields: &ReportFields,
+        party: usize,
+        config: &GroupingConfig,
+        joinable: bool,
+    ) {
         let point = Point {
-            lat: report.fields.location.lat,
-            lon: report.fields.location.lon,
-            minute: minute_of(report),
+            lat: fields.location.lat,
+            lon: fields.location.lon,
+            minute: minute_of(fields),
             party,
-            violation_type: report.fields.violation_type,
+            violation_type: fields.violation_type,
         };
-        let i = self.push(report.id, point);
+        let i = self.push(id, point);
         if !joinable {
             return;
         }
@@ -227,126 +232,53 @@ impl Grouping {
             reports,
         }
     }
-}
 
-impl Register {
-    /// Takes a newly filed report into the grouping.
-    pub(crate) fn group_new_report(&mut self, id: ReportId) {
-        if self.grouping.stale {
-            return;
-        }
-        let report = &self.reports[&id];
-        let party = self.party_index(&report.party);
-        self.grouping
-            .add(report, party, &self.config.grouping, true);
-    }
-
-    /// A small number per filing party, for cheap comparisons.
-    fn party_index(&self, party: &truce_model::Party) -> usize {
-        self.guarantors
-            .iter()
-            .position(|p| p == party)
-            .unwrap_or(usize::MAX)
+    /// Whether the grouping no longer matches the reports.
+    pub(crate) fn is_stale(&self) -> bool {
+        self.stale
     }
 
     /// Marks the grouping for a rebuild before the state is next read.
-    pub(crate) fn regroup_later(&mut self) {
-        self.grouping.stale = true;
+    pub(crate) fn mark_stale(&mut self) {
+        self.stale = true;
     }
 
-    /// Rebuilds a stale grouping, once, before readers see the state.
-    pub(crate) fn settle_grouping(&mut self) {
-        if self.grouping.stale {
-            self.grouping = self.rebuild_grouping();
+    /// Joins the incidents of two reports, where both are grouped.
+    pub(crate) fn join(&mut self, a: ReportId, b: ReportId) {
+        if let (Some(&a), Some(&b)) = (self.index.get(&a), self.index.get(&b)) {
+            self.union(a, b);
         }
-    }
-
-    /// The grouping of the current reports: the kept one, or, on a state
-    /// not settled since an amendment, one built for this read alone.
-    fn grouping(&self) -> Cow<'_, Grouping> {
-        if self.grouping.stale {
-            Cow::Owned(self.rebuild_grouping())
-        } else {
-            Cow::Borrowed(&self.grouping)
-        }
-    }
-
-    fn rebuild_grouping(&self) -> Grouping {
-        let mut grouping = Grouping::default();
-        let (detached, pairs) = self.manual_overrides();
-        for report in self.reports.values().filter(|r| r.is_active()) {
-            let joinable = !detached.contains(&report.id);
-            let party = self.party_index(&report.party);
-            grouping.add(report, party, &self.config.grouping, joinable);
-        }
-        for (a, b) in pairs {
-            if let (Some(&a), Some(&b)) = (grouping.index.get(&a), grouping.index.get(&b)) {
-                grouping.union(a, b);
-            }
-        }
-        grouping
     }
 
     /// All incidents, in order of their first report.
-    pub fn incidents(&self) -> Vec<Incident> {
-        let grouping = self.grouping();
-        let mut roots: Vec<usize> = grouping.members.keys().copied().collect();
+    pub(crate) fn incidents(&self) -> Vec<Incident> {
+        let mut roots: Vec<usize> = self.members.keys().copied().collect();
         roots.sort_unstable();
-        roots.into_iter().map(|r| grouping.incident_at(r)).collect()
+        roots.into_iter().map(|r| self.incident_at(r)).collect()
     }
 
-    /// The incidents computed again from all reports, ignoring the kept
-    /// grouping: what `incidents` must always equal.
-    pub fn incidents_from_scratch(&self) -> Vec<Incident> {
-        let grouping = self.rebuild_grouping();
-        let mut roots: Vec<usize> = grouping.members.keys().copied().collect();
-        roots.sort_unstable();
-        roots.into_iter().map(|r| grouping.incident_at(r)).collect()
-    }
-
-    /// The incident that holds a report, if the report is active.
-    pub fn incident_of(&self, report: ReportId) -> Option<Incident> {
-        let grouping = self.grouping();
-        let i = *grouping.index.get(&report)?;
-        Some(grouping.incident_at(grouping.find(i)))
+    /// The incident that holds a report, if the report is grouped.
+    pub(crate) fn incident_of(&self, report: ReportId) -> Option<Incident> {
+        let i = *self.index.get(&report)?;
+        Some(self.incident_at(self.find(i)))
     }
 
     /// The incidents that hold any of `reports`, in order of their first report.
-    pub fn incidents_of(&self, reports: impl IntoIterator<Item = ReportId>) -> Vec<Incident> {
-        let grouping = self.grouping();
+    pub(crate) fn incidents_of(
+        &self,
+        reports: impl IntoIterator<Item = ReportId>,
+    ) -> Vec<Incident> {
         let roots: BTreeSet<usize> = reports
             .into_iter()
-            .filter_map(|id| grouping.index.get(&id).map(|&i| grouping.find(i)))
+            .filter_map(|id| self.index.get(&id).map(|&i| self.find(i)))
             .collect();
-        roots.into_iter().map(|r| grouping.incident_at(r)).collect()
-    }
-
-    /// Detached reports and linked pairs after all links in Record order:
-    /// a detachment undoes earlier links of that report, a later link
-    /// undoes an earlier detachment.
-    fn manual_overrides(&self) -> (BTreeSet<ReportId>, Vec<(ReportId, ReportId)>) {
-        let mut detached = BTreeSet::new();
-        let mut pairs: Vec<(ReportId, ReportId)> = Vec::new();
-        for link in &self.links {
-            match link.with {
-                Some(with) => {
-                    detached.remove(&link.report);
-                    detached.remove(&with);
-                    pairs.push((link.report, with));
-                }
-                None => {
-                    detached.insert(link.report);
-                    pairs.retain(|&(a, b)| a != link.report && b != link.report);
-                }
-            }
-        }
-        (detached, pairs)
+        roots.into_iter().map(|r| self.incident_at(r)).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::distance_km;
+    use super::*;
 
     #[test]
     fn distance_between_damascus_and_aleppo_is_about_310_km() {

@@ -6,45 +6,59 @@
 //!
 //! `Register` is both the rules (it implements `truce_record::Rules`, so
 //! the node refuses a report about an unknown formation before storing it)
-//! and the projection (queries and bulletins read it).
+//! and the projection (queries and bulletins read it). It is a thin front
+//! over its parts — formations, reports and incidents, decisions, the
+//! calendar of agreements, exchanges — each of which checks and applies its
+//! own statements; what one part's statement does to another comes back as
+//! effects that the front routes (`register.rs`).
 
 mod agreements;
 mod bulletin;
 mod complaints;
+mod compliance;
 mod criteria;
 mod decisions;
 mod derived;
+mod edition;
+mod effects;
 mod error;
 mod exchange;
 mod export;
 mod findings;
+mod formations;
 mod incidents;
 mod map;
 mod measures;
+mod origin;
 mod register;
+mod reports;
 mod requests;
 mod response;
 mod wording;
 mod zones;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
-pub use bulletin::{published_coordinate, Bulletin, Edition, PartyTally, ALL_GUARANTORS};
+pub use bulletin::{Bulletin, PartyTally, ALL_GUARANTORS};
 pub use complaints::{ComplaintBook, ComplaintOutcome, COMPLAINT_MEDIA_TYPE};
-pub use criteria::{Compliance, Criteria, Criterion, Failure, Test};
+pub use compliance::{Compliance, Failure};
+pub use criteria::{Criteria, Criterion, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
+pub use edition::{published_coordinate, Edition};
 pub use error::RegimeError;
 pub use exchange::{
     ExchangeKey, ExchangeList, ExchangeProject, InterviewOutcome, MatchRecord, ProjectPerson,
 };
 pub use export::{acled_csv, incidents_geojson, inter_code, source_scale, ExportLevel};
 pub use findings::{Finding, FindingKind};
+pub use formations::{Formation, StatusPeriod};
 pub use incidents::Incident;
 pub use map::{
     BoundingBox, Cluster, MapFeature, MapFilter, MapFinding, MapIncident, MapIndex, MapSelection,
     MapView, MAX_ZOOM, SEPARATE_FROM_ZOOM,
 };
 pub use measures::Suggestion;
-pub use register::{Formation, Register, Report, StatusPeriod};
+pub use register::Register;
+pub use reports::Report;
 pub use requests::{Answer, Request, RequestBook, RequestState, RequestTally};
 pub use response::{ComplianceLine, ExchangeTally, MeasureLine, ResponseTally};
 pub use truce_model::{default_ladder, FindingRule, GroupingConfig, LadderStep, RegisterConfig};

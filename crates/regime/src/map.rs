@@ -11,9 +11,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use serde_json::{json, Value};
+use truce_gazetteer::Gazetteer;
 use truce_model::{FormationId, Party, Position, PublicViews, ReportId, ViolationType};
 
-use crate::{published_coordinate, Edition, Finding, FindingKind, Register};
+use crate::edition::{published_coordinate, Edition};
+use crate::findings::{Finding, FindingKind};
+use crate::reports::{governorate_name, Reports};
 
 /// From this zoom level on, every incident is shown on its own: cells are
 /// then a few metres wide, and incidents at one spot must stay selectable.
@@ -103,13 +106,18 @@ fn party_bit(guarantors: &[Party], party: &Party) -> u64 {
 }
 
 impl MapIncident {
-    fn of(register: &Register, guarantors: &[Party], finding: &Finding) -> Option<Self> {
+    fn of(
+        reports: &Reports,
+        gazetteer: &Gazetteer,
+        guarantors: &[Party],
+        finding: &Finding,
+    ) -> Option<Self> {
+        let first = reports.get(finding.incident)?;
         let reports: Vec<_> = finding
             .reports
             .iter()
-            .filter_map(|id| register.report(*id))
+            .filter_map(|id| reports.get(*id))
             .collect();
-        let first = register.report(finding.incident)?;
         let mut formations: Vec<FormationId> = reports
             .iter()
             .flat_map(|r| {
@@ -137,7 +145,7 @@ impl MapIncident {
             parties: reports
                 .iter()
                 .fold(0, |bits, r| bits | party_bit(guarantors, &r.party)),
-            governorate: register.governorate_name(&finding.governorate),
+            governorate: governorate_name(gazetteer, &finding.governorate),
             reports: finding.reports.len(),
             place: first.fields.location.place.clone(),
             positions: finding.positions.clone(),
@@ -360,16 +368,21 @@ impl CellRange {
 impl MapIndex {
     /// Every incident of the register, with its finding. It needs every
     /// finding, which is what the map must not compute on each request:
-    /// use [`Register::map_index`], built once per state.
-    pub fn new(register: &Register) -> Self {
-        let guarantors = register.guarantors().to_vec();
-        let incidents = register
-            .all_findings()
+    /// use `Register::map_index`, built once per state.
+    pub(crate) fn new(
+        findings: &[Finding],
+        reports: &Reports,
+        gazetteer: &Gazetteer,
+        guarantors: &[Party],
+        public: PublicViews,
+    ) -> Self {
+        let guarantors = guarantors.to_vec();
+        let incidents = findings
             .iter()
-            .filter_map(|finding| MapIncident::of(register, &guarantors, finding))
+            .filter_map(|finding| MapIncident::of(reports, gazetteer, &guarantors, finding))
             .collect();
         Self {
-            public: register.config().public,
+            public,
             ..Self::from_incidents(incidents, guarantors)
         }
     }

@@ -10,7 +10,8 @@ use serde::Serialize;
 use truce_model::ComplianceOutcome;
 
 use crate::decisions::{Decision, DecisionStatus};
-use crate::register::{local_zone, Register};
+use crate::register::Register;
+use crate::reports::local_zone;
 use crate::wording::Words;
 
 #[derive(Debug, Clone, Serialize)]

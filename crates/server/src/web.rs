@@ -23,7 +23,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use truce_record::{Statement, STATEMENT_CONTEXT};
+use truce_record::{Statement, FIRST_FORMAT_VERSION, STATEMENT_CONTEXT};
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, Resource};
@@ -368,6 +368,17 @@ pub async fn canonical(
         },
     })?;
     let statement = decode_statement(&bytes)?;
+    // The browser writes format version 1, and this formats only that:
+    // a later version's bytes are the writer's own (`Statement::in_version`).
+    if statement.v != FIRST_FORMAT_VERSION {
+        return Err(ServerError::BadRequest {
+            field: Some("statement".into()),
+            reason: format!(
+                "statement format version {} is not formatted here; the browser writes version {FIRST_FORMAT_VERSION}",
+                statement.v
+            ),
+        });
+    }
     let canonical = statement.to_bytes();
     // The same check the node makes on submission: version, canonical form
     // and every field's validation.

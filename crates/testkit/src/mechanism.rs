@@ -55,6 +55,20 @@ impl Mechanism {
     pub fn say_at(&mut self, who: usize, time: Timestamp, body: Body) -> Result<u64, Rejection> {
         let key = self.founders.key(who);
         let statement = Statement::new(key.key_id(), self.seqs[who], time, body);
+        self.admit(who, statement)
+    }
+
+    /// Signs and admits a statement dated now, written in format `version`.
+    pub fn say_in(&mut self, who: usize, version: u32, body: Body) -> Result<u64, Rejection> {
+        let key = self.founders.key(who);
+        let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body)
+            .in_version(version)
+            .expect("a version this build writes");
+        self.admit(who, statement)
+    }
+
+    fn admit(&mut self, who: usize, statement: Statement) -> Result<u64, Rejection> {
+        let key = self.founders.key(who);
         let signed = key.sign(&statement);
         let mut candidate = Candidate::decode(signed.clone()).expect("a canonical statement");
         let admitted = self

@@ -4,4 +4,6 @@
 
 mod agreements;
 mod exchange;
+mod formats;
+mod modules;
 mod register;

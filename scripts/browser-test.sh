@@ -117,6 +117,16 @@ operator_loop() {
         append "$WORK/proposal.json" --key "$DATA/demo-keys/tr-monitor-1.key" >"$TRUCE_CONTROL/propose.log" 2>&1
       touch "$TRUCE_CONTROL/propose.done"
     fi
+    if [ -f "$TRUCE_CONTROL/ask.request" ]; then
+      # Türkiye asks the browser's party (Russia) about an incident.
+      incident=$(cat "$TRUCE_CONTROL/ask.request")
+      rm -f "$TRUCE_CONTROL/ask.request"
+      "$TRUCE" --node "$TRUCE_URL" --token "$(token tr-monitor-1)" --wait 0 \
+        request ask --key "$DATA/demo-keys/tr-monitor-1.key" --to "Russian Federation" \
+        --incident "$incident" --question "Which of your posts observed the shelling, and from what distance?" \
+        --reply-by 48h >"$TRUCE_CONTROL/ask.log" 2>&1
+      touch "$TRUCE_CONTROL/ask.done"
+    fi
     sleep 0.2
   done
 }

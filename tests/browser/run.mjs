@@ -559,6 +559,38 @@ await test("the filed report appears in the register and the bulletin", async ()
 });
 
 
+await test("a request asked in the browser, and one asked of this party answered from its landing page", async () => {
+  assert(browserToken && position, "a report filed from the browser");
+  await login(browserToken);
+  await go("#/incident/" + position);
+  await page.waitForSelector("#ask-form");
+  await page.click("#ask-submit");
+  await page.waitForSelector("#ask-question-error:not(:empty)");
+  await page.selectOption("#ask-to", "Republic of Türkiye");
+  await page.fill("#ask-question", "Did your post south of the town see the same rounds?");
+  await page.click("#ask-submit");
+  await page.waitForSelector("#asked, #ask-result .error", { timeout: 20000 });
+  assert(await page.locator("#asked").count() === 1, await page.textContent("#ask-result"));
+  const asked = await page.getAttribute("#asked", "data-position");
+  fs.writeFileSync(path.join(control, "ask.request"), "R-" + position);
+  const done = path.join(control, "ask.done");
+  for (let i = 0; i < 300 && !fs.existsSync(done); i++) await new Promise((r) => setTimeout(r, 200));
+  assert(fs.existsSync(done), "the other party's request was made: " + (fs.existsSync(path.join(control, "ask.log")) ? fs.readFileSync(path.join(control, "ask.log"), "utf8") : ""));
+  await load("#/awaiting");
+  const item = page.locator("#awaiting-requests li[data-request]").first();
+  await item.waitFor();
+  const theirs = await item.getAttribute("data-request");
+  await item.locator("textarea").fill("Post 7, about two kilometres north; three rounds seen.");
+  await item.locator("button.request-answer-submit").click();
+  await item.locator(".request-answered, .error").first().waitFor({ timeout: 20000 });
+  assert(await item.locator(".request-answered").count() === 1, await item.textContent());
+  await go("#/requests");
+  await page.waitForSelector(`#requests li[data-request="${asked}"]`);
+  assert(await page.getAttribute(`#requests li[data-request="${asked}"]`, "data-state") === "open", "ours waits for Türkiye");
+  assert(await page.getAttribute(`#requests li[data-request="${theirs}"]`, "data-state") === "answered", "theirs is answered");
+  await shot("requests");
+});
+
 await test("a decision proposed and voted in the browser; each decision says why it stands", async () => {
   assert(browserToken, "the browser's key was admitted");
   // Another party proposes a decision (through the node, with its own key).
@@ -775,7 +807,7 @@ await test("every page in each of the five languages: no key missing, no English
   const draft = await page.evaluate(async () => (await (await fetch("/api/v1/drafts?limit=1", { headers: { Authorization: "Bearer " + sessionStorage.getItem("truce.token") } })).json()).items[0]);
   const pages = ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions", "#/decision/" + proposed,
     "#/bulletin", "#/regime", "#/exchanges", "#/review", draft ? "#/review/" + draft.id : null, "#/record", "#/file", "#/join", "#/login",
-    "#/complain", "#/complaints", complained ? "#/complaint/" + complained : null].filter(Boolean);
+    "#/complain", "#/complaints", complained ? "#/complaint/" + complained : null, "#/requests"].filter(Boolean);
   const tables = { en, ru, tr, fa, ar };
   const problems = [];
   for (const [lang, table] of Object.entries(tables)) {
@@ -846,7 +878,7 @@ await test("axe-core finds no WCAG 2.1 A/AA violation on any page", async () => 
   for (const lang of ["en", "ar"]) {
     for (const hash of ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions",
       "#/decision/" + proposed, "#/bulletin", "#/regime", "#/exchanges", "#/review", "#/record", "#/file", "#/join", "#/login",
-      "#/complain", "#/complaints", "#/complaint/" + complained]) {
+      "#/complain", "#/complaints", "#/complaint/" + complained, "#/requests"]) {
       await axePage.goto(`${BASE}/?lang=${lang}${hash}`);
       await axePage.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
       if (hash === "#/map") await axePage.waitForSelector('#map[data-loaded="true"]');

@@ -72,6 +72,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("views/record.js", JS),
     asset!("views/regime.js", JS),
     asset!("views/register.js", JS),
+    asset!("views/requests.js", JS),
     asset!("views/review.js", JS),
     asset!("app.css", CSS),
     asset!("vendor/leaflet/leaflet.js", JS),

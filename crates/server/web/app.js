@@ -29,10 +29,11 @@ const VIEWS = {
   complain: () => import("./views/complaints.js"),
   complaint: () => import("./views/complaints.js"),
   complaints: () => import("./views/complaints.js"),
+  requests: () => import("./views/requests.js"),
 };
-const MEMBER_ROUTES = ["awaiting", "complaints"];
+const MEMBER_ROUTES = ["awaiting", "complaints", "requests"];
 const ROUTES = [
-  ["awaiting", "nav_awaiting"], ["map", "nav_map"], ["register", "nav_register"], ["decisions", "nav_decisions"],
+  ["awaiting", "nav_awaiting"], ["map", "nav_map"], ["register", "nav_register"], ["decisions", "nav_decisions"], ["requests", "nav_requests"],
   ["bulletin", "nav_bulletin"], ["regime", "nav_regime"], ["exchanges", "nav_exchanges"], ["review", "nav_review"],
   ["record", "nav_record"], ["complaints", "nav_complaints"], ["file", "nav_file"], ["complain", "nav_complain"],
   ["join", "nav_join"], ["login", "nav_login"],

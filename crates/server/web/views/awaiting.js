@@ -7,6 +7,8 @@ import { h, data, setView } from "../dom.js";
 import { api, session } from "../api.js";
 import { latestDay, daysBefore, findingCode, govName } from "../shared.js";
 import { findingCell } from "./register.js";
+import { requestItem, answerForm } from "./requests.js";
+import { admittedKey } from "../keystore.js";
 
 const WINDOW_DAYS = 28;
 
@@ -21,10 +23,11 @@ export async function awaiting() {
   const party = await myParty();
   if (!party) return null;
   const latest = await latestDay();
-  const [incidents, decisions, measures] = await Promise.all([
+  const [incidents, decisions, measures, requests] = await Promise.all([
     api("/api/v1/incidents?" + new URLSearchParams({ from: daysBefore(latest, WINDOW_DAYS - 1), to: latest, limit: "1000", sort: "-date" })),
     api("/api/v1/decisions?status=open&limit=1000"),
     api("/api/v1/measures"),
+    api("/api/v1/requests?" + new URLSearchParams({ to: party })),
   ]);
   const today = new Date().toISOString().slice(0, 10);
   return {
@@ -34,14 +37,16 @@ export async function awaiting() {
     measures: measures.measures.filter((m) => m.status === "adopted" && m.measure.comply_by <= today
       && !m.compliance.some((c) => c.party === party)),
     due: measures.due,
+    requests: requests.filter((r) => !r.answer),
   };
 }
 
 export async function awaitingCounts() {
   const a = await awaiting();
   if (!a) return null;
-  const counts = { incidents: a.incidents.length, decisions: a.decisions.length, measures: a.measures.length + a.due.length };
-  counts.total = counts.incidents + counts.decisions + counts.measures;
+  const counts = { incidents: a.incidents.length, decisions: a.decisions.length, measures: a.measures.length + a.due.length,
+    requests: a.requests.length };
+  counts.total = counts.incidents + counts.decisions + counts.measures + counts.requests;
   return counts;
 }
 
@@ -51,8 +56,12 @@ export async function show() {
   if (!a) { setView(t("awaiting_title"), h("p", { id: "awaiting-none" }, t("awaiting_guarantors_only"))); return; }
   const section = (id, title, n, body) => h("section", { id, "aria-labelledby": id + "-title" },
     h("h2", { id: id + "-title" }, title, " ", h("span", { class: "badge", "data-count": n }, num(n))), body);
+  const key = a.requests.length ? await admittedKey() : null;
   setView(t("awaiting_title"),
     h("p", null, t("awaiting_for", { days: WINDOW_DAYS }), " ", data("strong", null, a.party)),
+    section("awaiting-requests", t("awaiting_requests"), a.requests.length, a.requests.length
+      ? h("ul", { class: "cards" }, ...a.requests.map((r) => requestItem(r, key ? answerForm(key, r) : null)))
+      : h("p", null, t("none"))),
     section("awaiting-decisions", t("awaiting_decisions"), a.decisions.length, a.decisions.length
       ? h("ul", null, ...a.decisions.map((d) => h("li", { "data-decision": d.id },
         h("a", { href: "#/decision/" + d.id }, d.name), " — ", h("span", { class: "tag" }, label("decision_type", d.type)), " ",

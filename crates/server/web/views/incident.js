@@ -81,7 +81,10 @@ export async function show(_name, id) {
       a.assessment.reason ? [" — " + t("reason") + ": ", data("span", null, a.assessment.reason)] : null))) : h("p", null, t("none")),
     h("h2", null, t("statement_positions")),
     statementLinks([...incident.report_details.map((r) => r.id), ...incident.assessments.map((a) => a.position)]));
-  main.append(await assessForm(incident.report_details[0] ? incident.report_details[0].id : id));
+  const first = incident.report_details[0] ? incident.report_details[0].id : id;
+  main.append(await assessForm(first));
+  const { askSection } = await import("./requests.js");
+  main.append(await askSection(first));
 }
 
 const POSITIONS = ["confirmed", "cannot_confirm", "disputed", "not_a_violation"];

@@ -1,7 +1,7 @@
 //! Print precision and recall per field on the project's test set:
 //! `cargo run -p truce-extract --example evaluate [-- --failures]`. The
-//! layouts set is scored per language: each field name starts with its
-//! ISO 639-1 code.
+//! layouts sets (bulletins, and news in Russian, Arabic and Turkish) are
+//! scored per language: each field name starts with its ISO 639-1 code.
 
 #[path = "../tests/support/eval.rs"]
 mod eval;
@@ -12,6 +12,7 @@ const HELDOUT_BULLETINS: &str = include_str!("../testdata/heldout_bulletins.toml
 const HELDOUT_NEWS: &str = include_str!("../testdata/heldout_news.toml");
 const LAYOUTS: &str = include_str!("../testdata/layouts.toml");
 const HELDOUT_LAYOUTS: &str = include_str!("../testdata/layouts_heldout.toml");
+const NEWS_LAYOUTS: &str = include_str!("../testdata/news_layouts.toml");
 
 fn main() {
     let failures = std::env::args().any(|a| a == "--failures");
@@ -52,5 +53,16 @@ fn main() {
             }
         }
         println!();
+    }
+    let report = eval::evaluate_news_layouts(NEWS_LAYOUTS);
+    println!(
+        "== news layouts, by language (ru, ar, tr): {} news events",
+        report.news_events
+    );
+    print!("{}", report.table());
+    if failures {
+        for f in &report.failures {
+            println!("  {f}");
+        }
     }
 }

@@ -183,7 +183,7 @@ fn shift(p: Date, days: i64) -> Option<Date> {
 }
 
 /// The weekday on or before `p` (or, looking ahead, after `p`).
-fn nearest_weekday(p: Date, wday: Weekday, ahead: bool) -> Option<Date> {
+pub(crate) fn nearest_weekday(p: Date, wday: Weekday, ahead: bool) -> Option<Date> {
     let today = p.weekday().to_monday_zero_offset();
     let target = wday.to_monday_zero_offset();
     let delta = if ahead {
@@ -201,7 +201,7 @@ fn nearest_weekday(p: Date, wday: Weekday, ahead: bool) -> Option<Date> {
 /// the whole sentence ("refrain from what happened on April 7" has a future
 /// cue and a past date), so it only breaks near ties: it never moves a date
 /// a few weeks from publication by a year.
-fn yearless(p: Date, month: i8, day: i8, future: bool) -> Option<Date> {
+pub(crate) fn yearless(p: Date, month: i8, day: i8, future: bool) -> Option<Date> {
     const WRONG_SIDE_PENALTY_DAYS: i64 = 30;
     (-1..=1)
         .filter_map(|dy| Date::new(p.year() + dy, month, day).ok())

@@ -13,6 +13,7 @@ const HELDOUT_NEWS: &str = include_str!("../testdata/heldout_news.toml");
 const LAYOUTS: &str = include_str!("../testdata/layouts.toml");
 const HELDOUT_LAYOUTS: &str = include_str!("../testdata/layouts_heldout.toml");
 const NEWS_LAYOUTS: &str = include_str!("../testdata/news_layouts.toml");
+const HELDOUT_NEWS_LAYOUTS: &str = include_str!("../testdata/news_layouts_heldout.toml");
 
 fn main() {
     let failures = std::env::args().any(|a| a == "--failures");
@@ -54,15 +55,21 @@ fn main() {
         }
         println!();
     }
-    let report = eval::evaluate_news_layouts(NEWS_LAYOUTS);
-    println!(
-        "== news layouts, by language (ru, ar, tr): {} news events",
-        report.news_events
-    );
-    print!("{}", report.table());
-    if failures {
-        for f in &report.failures {
-            println!("  {f}");
+    for (name, set) in [
+        ("news layouts", NEWS_LAYOUTS),
+        ("held-out news layouts (not tuned on)", HELDOUT_NEWS_LAYOUTS),
+    ] {
+        let report = eval::evaluate_news_layouts(set);
+        println!(
+            "== {name}, by language (ru, ar, tr): {} news events",
+            report.news_events
+        );
+        print!("{}", report.table());
+        if failures {
+            for f in &report.failures {
+                println!("  {f}");
+            }
         }
+        println!();
     }
 }

@@ -136,11 +136,29 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
                 None => break,
             };
             pending = chunks.get(k + 1).map(|&c| scope.spawn(move || work(c)));
-            for (path, outcome) in chunk.iter().zip(read) {
-                let origin = path.display().to_string();
-                match outcome.and_then(|drafts| Ok((batch.add_prepared(&drafts)?, drafts))) {
+            // Ids in the order of the files, then the chunk's drafts written
+            // on every core.
+            let planned: Vec<Result<(std::ops::Range<u64>, Vec<Prepared>)>> = read
+                .into_iter()
+                .map(|outcome| outcome.map(|drafts| (batch.take_ids(drafts.len()), drafts)))
+                .collect();
+            let batch = &batch;
+            let written: Vec<Result<()>> = planned
+                .par_iter()
+                .map(|plan| match plan {
+                    Ok((ids, drafts)) => ids
+                        .clone()
+                        .zip(drafts)
+                        .try_for_each(|(id, draft)| batch.write(id, draft))
+                        .map_err(anyhow::Error::from),
+                    Err(_) => Ok(()),
+                })
+                .collect();
+            for ((path, plan), write) in chunk.iter().zip(planned).zip(written) {
+                match plan.and_then(|plan| write.map(|()| plan)) {
                     Ok((ids, drafts)) => {
-                        for (id, draft) in ids.iter().zip(&drafts) {
+                        let origin = path.display().to_string();
+                        for (id, draft) in ids.zip(&drafts) {
                             writeln!(
                                 out,
                                 "draft {id}: {} candidates from {}",

@@ -626,7 +626,8 @@ impl Batch<'_> {
             let mut text =
                 serde_json::to_vec(&draft).map_err(|e| NodeError::Internal(e.to_string()))?;
             text.push(b'\n');
-            self.write_next(&[&text])?;
+            self.write_at(self.next, &[&text])?;
+            self.next += 1;
             stored.push(draft);
         }
         Ok(stored)
@@ -635,31 +636,44 @@ impl Batch<'_> {
     /// Stores drafts made ready by [`prepare`] (on the threads that read
     /// them), in order; returns their ids.
     pub fn add_prepared(&mut self, drafts: &[Prepared]) -> Result<Vec<u64>, NodeError> {
-        drafts
-            .iter()
-            .map(|draft| {
-                let id = self.next;
-                let mut head = ID_FIELD.to_vec();
-                head.extend_from_slice(id.to_string().as_bytes());
-                match draft.after_id.as_slice() {
-                    // A short draft: its head joined to it, one write.
-                    [one] => {
-                        head.extend_from_slice(one);
-                        self.write_next(&[&head])?;
-                    }
-                    parts => {
-                        let mut all: Vec<&[u8]> = vec![&head];
-                        all.extend(parts.iter().map(Vec::as_slice));
-                        self.write_next(&all)?;
-                    }
-                }
-                Ok(id)
-            })
-            .collect()
+        let ids = self.take_ids(drafts.len());
+        for (id, draft) in ids.clone().zip(drafts) {
+            self.write(id, draft)?;
+        }
+        Ok(ids.collect())
     }
 
-    /// Writes the next draft, whose bytes are `parts` one after the other.
-    fn write_next(&mut self, parts: &[&[u8]]) -> Result<(), NodeError> {
+    /// Takes the ids of the next `n` drafts, to be written with
+    /// [`Batch::write`]: ids follow the order in which they are taken,
+    /// whatever the order the files are written in.
+    pub fn take_ids(&mut self, n: usize) -> std::ops::Range<u64> {
+        let start = self.next;
+        self.next += n as u64;
+        start..self.next
+    }
+
+    /// Writes a prepared draft under an id taken with [`Batch::take_ids`].
+    /// Several threads may write a batch's drafts at once: creating a file
+    /// costs the file system more than reading a short text.
+    pub fn write(&self, id: u64, draft: &Prepared) -> Result<(), NodeError> {
+        let mut head = ID_FIELD.to_vec();
+        head.extend_from_slice(id.to_string().as_bytes());
+        match draft.after_id.as_slice() {
+            // A short draft: its head joined to it, one write.
+            [one] => {
+                head.extend_from_slice(one);
+                self.write_at(id, &[&head])
+            }
+            parts => {
+                let mut all: Vec<&[u8]> = vec![&head];
+                all.extend(parts.iter().map(Vec::as_slice));
+                self.write_at(id, &all)
+            }
+        }
+    }
+
+    /// Writes draft `id`, whose bytes are `parts` one after the other.
+    fn write_at(&self, id: u64, parts: &[&[u8]]) -> Result<(), NodeError> {
         use std::io::Write;
         // Written in place, created only if the id is free (a writer that
         // ignored the lock), so no draft is ever replaced; a temporary file
@@ -669,11 +683,10 @@ impl Batch<'_> {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(self.queue.path(self.next))?;
+            .open(self.queue.path(id))?;
         for part in parts {
             file.write_all(part)?;
         }
-        self.next += 1;
         Ok(())
     }
 
@@ -715,6 +728,42 @@ mod batch_tests {
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
         let limited = DraftQueue::in_data_dir(dir.path()).with_quota(DraftQuota::NODE);
         assert!(limited.batch().is_err());
+    }
+
+    #[test]
+    fn ids_follow_the_order_they_were_taken_in_whatever_order_drafts_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = DraftQueue::in_data_dir(dir.path());
+        let bulletin = b"The Russian side registered 7 cases of firing in Latakia (7).";
+        let mut batch = queue.batch().unwrap();
+        let origins = ["a", "b", "c", "d"];
+        let planned: Vec<(std::ops::Range<u64>, Vec<Prepared>)> = origins
+            .iter()
+            .map(|origin| {
+                let read = read_text(bulletin, Format::Text, None).unwrap();
+                let drafts = prepare(origin, read).unwrap();
+                (batch.take_ids(drafts.len()), drafts)
+            })
+            .collect();
+        // Written last first, from two threads at once.
+        std::thread::scope(|scope| {
+            for half in planned.rchunks(2) {
+                let batch = &batch;
+                scope.spawn(move || {
+                    for (ids, drafts) in half.iter().rev() {
+                        for (id, draft) in ids.clone().zip(drafts) {
+                            batch.write(id, draft).unwrap();
+                        }
+                    }
+                });
+            }
+        });
+        batch.finish().unwrap();
+        assert_eq!(queue.ids(), vec![1, 2, 3, 4]);
+        for (id, origin) in (1..).zip(origins) {
+            let draft = queue.get(id).unwrap();
+            assert_eq!((draft.id, draft.origin.as_str()), (id, origin));
+        }
     }
 
     #[test]

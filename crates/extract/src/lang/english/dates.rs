@@ -25,9 +25,12 @@ pub struct DateMention {
 const MONTH: &str = r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)";
 const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 
+/// ASCII classes and case folding (`-u`): the text is normalised, so its
+/// spaces and digits are ASCII, and the words are English; the automaton is
+/// then a fraction of the Unicode one and runs over every text.
 static DATES: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
-        r"(?xi)
+        r"(?xi-u)
         (?-u:\b)(?:
           (?P<hours>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight|seventy-two)\s+hours)
         | (?P<days>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<dn>day|week|(?:two|three|2|3)\s+days))

@@ -20,10 +20,11 @@ use super::text::{find_ci, starts_with_ci};
 use crate::candidate::{DateRange, Span};
 
 /// "two days before", "a day after", "the day before", "three days later",
-/// "the next day". What follows "before"/"after" is read by hand.
+/// "the next day". What follows "before"/"after" is read by hand. ASCII
+/// classes and case folding, as for the dates: the text is normalised.
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|the)\s+(?P<unit>days?|weeks?)\s+(?P<dir>before|after|ahead\s+of|prior\s+to|later|earlier)|(?:the\s+)?(?P<seq>next|following|previous|preceding)\s+day)(?-u:\b)",
+        r"(?i-u)\b(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|the)\s+(?P<unit>days?|weeks?)\s+(?P<dir>before|after|ahead\s+of|prior\s+to|later|earlier)|(?:the\s+)?(?P<seq>next|following|previous|preceding)\s+day)(?-u:\b)",
     )
     .expect("constant pattern")
 });

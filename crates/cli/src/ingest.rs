@@ -137,14 +137,15 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
             };
             pending = chunks.get(k + 1).map(|&c| scope.spawn(move || work(c)));
             // Ids in the order of the files, then the chunk's drafts written
-            // on every core.
+            // on this thread while the next chunk is read: writers on more
+            // threads would only wait on each other for the directory.
             let planned: Vec<Result<(std::ops::Range<u64>, Vec<Prepared>)>> = read
                 .into_iter()
                 .map(|outcome| outcome.map(|drafts| (batch.take_ids(drafts.len()), drafts)))
                 .collect();
             let batch = &batch;
             let written: Vec<Result<()>> = planned
-                .par_iter()
+                .iter()
                 .map(|plan| match plan {
                     Ok((ids, drafts)) => ids
                         .clone()

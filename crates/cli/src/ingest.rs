@@ -16,7 +16,7 @@ use truce_model::{
     Actor, GeoPrecision, Location as Place, ReportFields, Source, SourceKind, TimePrecision,
     ViolationType,
 };
-use truce_node::drafts::{Draft, DraftQueue};
+use truce_node::drafts::{prepare, Draft, DraftQueue, Prepared};
 
 use crate::terminal::printable;
 
@@ -114,36 +114,71 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
     let (mut drafted, mut failed) = (0, 0);
     let paths = files(&args.paths)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    // Files are read and extracted many at a time, and their drafts written
-    // in the order of the files, so ids follow the order of the arguments.
-    for chunk in paths.chunks(256) {
-        let read: Vec<Result<Read>> = chunk
+    // Files are read, extracted and their drafts serialised many at a time,
+    // the next chunk of files while this one's drafts are written, in the
+    // order of the files, so ids follow the order of the arguments.
+    let work = |chunk: &[PathBuf]| -> Vec<Result<Vec<Prepared>>> {
+        chunk
             .par_iter()
-            .map(|path| read_file(path, format, args.published))
-            .collect();
-        for (path, outcome) in chunk.iter().zip(read) {
-            let origin = path.display().to_string();
-            match outcome.and_then(|read| Ok(batch.add(&origin, read)?)) {
-                Ok(drafts) => {
-                    for draft in &drafts {
-                        writeln!(
-                            out,
-                            "draft {}: {} candidates from {}",
-                            draft.id,
-                            draft.candidates.len(),
-                            printable(&draft.origin)
-                        )?;
+            .map(|path| {
+                let read = read_file(path, format, args.published)?;
+                Ok(prepare(&path.display().to_string(), read)?)
+            })
+            .collect()
+    };
+    let chunks: Vec<&[PathBuf]> = paths.chunks(256).collect();
+    std::thread::scope(|scope| -> Result<()> {
+        let mut pending = chunks.first().map(|&c| scope.spawn(move || work(c)));
+        for (k, &chunk) in chunks.iter().enumerate() {
+            let read = match pending.take().map(|p| p.join()) {
+                Some(Ok(read)) => read,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => break,
+            };
+            pending = chunks.get(k + 1).map(|&c| scope.spawn(move || work(c)));
+            // Ids in the order of the files, then the chunk's drafts written
+            // on this thread while the next chunk is read: writers on more
+            // threads would only wait on each other for the directory.
+            let planned: Vec<Result<(std::ops::Range<u64>, Vec<Prepared>)>> = read
+                .into_iter()
+                .map(|outcome| outcome.map(|drafts| (batch.take_ids(drafts.len()), drafts)))
+                .collect();
+            let batch = &batch;
+            let written: Vec<Result<()>> = planned
+                .iter()
+                .map(|plan| match plan {
+                    Ok((ids, drafts)) => ids
+                        .clone()
+                        .zip(drafts)
+                        .try_for_each(|(id, draft)| batch.write(id, draft))
+                        .map_err(anyhow::Error::from),
+                    Err(_) => Ok(()),
+                })
+                .collect();
+            for ((path, plan), write) in chunk.iter().zip(planned).zip(written) {
+                match plan.and_then(|plan| write.map(|()| plan)) {
+                    Ok((ids, drafts)) => {
+                        let origin = path.display().to_string();
+                        for (id, draft) in ids.zip(&drafts) {
+                            writeln!(
+                                out,
+                                "draft {id}: {} candidates from {}",
+                                draft.candidates,
+                                printable(&origin)
+                            )?;
+                        }
+                        drafted += drafts.len();
                     }
-                    drafted += drafts.len();
-                }
-                Err(error) => {
-                    failed += 1;
-                    out.flush()?;
-                    eprintln!("skipped {}: {error:#}", path.display());
+                    Err(error) => {
+                        failed += 1;
+                        out.flush()?;
+                        eprintln!("skipped {}: {error:#}", path.display());
+                    }
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     batch.finish()?;
     out.flush()?;
     drop(out);

@@ -13,8 +13,9 @@
 //! refuse bad input with an [`ExtractError`] and never panic.
 //!
 //! Languages are modules implementing [`LanguagePack`]. English reads
-//! bulletins and news; Russian, Arabic and Turkish read bulletins, through
-//! one reader driven by a table of patterns per language. Persian is
+//! bulletins and news; Russian, Arabic and Turkish read bulletins and news
+//! through two readers driven by tables of words and patterns per language
+//! (`lang/register.rs` and `lang/news.rs`). Persian is
 //! recognised and refused with [`ExtractError::UnsupportedLanguage`]. Every
 //! text is normalised first ([`normalise`]), and a long one is read in
 //! blocks of paragraphs, so reading time is linear in its length.

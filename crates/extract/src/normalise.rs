@@ -20,29 +20,42 @@ pub fn normalise(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    let mut mapped = String::with_capacity(text.len());
-    let mut changed = false;
-    for c in text.chars() {
-        match map_char(c) {
-            Mapped::Keep => mapped.push(c),
-            Mapped::To(r) => {
-                mapped.push(r);
-                changed = true;
+    // Most texts need little or nothing: the copy starts at the first
+    // character that changes, and the text is not copied at all when none
+    // does.
+    let first_change = text
+        .char_indices()
+        .find(|&(_, c)| !c.is_ascii() && !matches!(map_char(c), Mapped::Keep))
+        .map(|(i, _)| i);
+    let mapped: Cow<'_, str> = match first_change {
+        None => Cow::Borrowed(text),
+        Some(at) => {
+            let mut mapped = String::with_capacity(text.len());
+            mapped.push_str(&text[..at]);
+            for c in text[at..].chars() {
+                match map_char(c) {
+                    Mapped::Keep => mapped.push(c),
+                    Mapped::To(r) => mapped.push(r),
+                    Mapped::Drop => {}
+                }
             }
-            Mapped::Drop => changed = true,
-        }
-    }
-    let composed = match is_nfc_quick(mapped.chars()) {
-        IsNormalized::Yes => None,
-        _ => {
-            let nfc: String = mapped.nfc().collect();
-            (nfc != mapped).then_some(nfc)
+            Cow::Owned(mapped)
         }
     };
-    match composed {
-        Some(nfc) => Cow::Owned(nfc),
-        None if changed => Cow::Owned(mapped),
-        None => Cow::Borrowed(text),
+    // Characters below U+0300 are starters that never compose with what
+    // precedes them: only the others need the quick check. Leaving starters
+    // out can only make the check unsure, never wrongly sure, and an unsure
+    // answer is settled by composing.
+    match is_nfc_quick(mapped.chars().filter(|&c| c >= '\u{300}')) {
+        IsNormalized::Yes => mapped,
+        _ => {
+            let nfc: String = mapped.nfc().collect();
+            if nfc == *mapped {
+                mapped
+            } else {
+                Cow::Owned(nfc)
+            }
+        }
     }
 }
 

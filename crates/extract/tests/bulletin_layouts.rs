@@ -126,3 +126,47 @@ fn a_list_in_the_next_paragraph_belongs_to_the_total_before_it() {
         counts("The Russian side registered 9 ceasefire violations.\n\nIdlib - 2;\nLatakia - 3.");
     assert!(got[0].by_governorate.iter().all(|g| g.count.is_none()));
 }
+
+#[test]
+fn the_russian_reporting_verb_is_read_in_every_gender_and_number() {
+    for verb in [
+        "зафиксировала",
+        "зафиксировали",
+        "зарегистрировала",
+        "зарегистрировали",
+        "выявила",
+        "выявили",
+        "отметила",
+    ] {
+        let text = format!(
+            "Российская часть совместной комиссии {verb} 5 обстрелов в провинциях: Идлиб – 3, \
+             Латакия – 2."
+        );
+        let got = counts(&text);
+        assert_eq!(got.len(), 1, "{verb}: {got:?}");
+        assert_eq!(got[0].side, Guarantor::Russia, "{verb}");
+        assert_eq!(got[0].total, Some(5), "{verb}");
+        assert_eq!(
+            governorates(&got[0]),
+            vec![("SY-ID", Some(3)), ("SY-LA", Some(2))],
+            "{verb}"
+        );
+    }
+}
+
+#[test]
+fn an_arabic_count_in_parentheses_after_a_governorate_is_its_count() {
+    let got = counts(
+        "رصد الجانب الروسي 3 انتهاكات في محافظة إدلب (3)، فيما سجل الجانب التركي 5 انتهاكات في \
+         محافظات حلب (2) واللاذقية (3).",
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].side, Guarantor::Russia);
+    assert_eq!(governorates(&got[0]), vec![("SY-ID", Some(3))]);
+    assert_eq!(got[1].side, Guarantor::Turkey);
+    assert_eq!(got[1].total, Some(5));
+    assert_eq!(
+        governorates(&got[1]),
+        vec![("SY-HL", Some(2)), ("SY-LA", Some(3))]
+    );
+}

@@ -155,3 +155,151 @@ fn the_meeting_held_keeps_its_venue_and_the_next_one_has_none_yet() {
         Some(jiff::civil::date(2017, 5, 2))
     );
 }
+
+// --- Russian, Arabic and Turkish news ---------------------------------------
+
+fn killed(e: &Event) -> u32 {
+    e.casualties
+        .iter()
+        .filter(|c| c.kind == CasualtyKind::Killed)
+        .map(|c| c.count.best)
+        .sum()
+}
+
+fn injured(e: &Event) -> u32 {
+    e.casualties
+        .iter()
+        .filter(|c| c.kind == CasualtyKind::Injured)
+        .map(|c| c.count.best)
+        .sum()
+}
+
+#[test]
+fn the_dead_are_killed_in_each_language_whichever_side_the_number_is_on() {
+    for (text, language) in [
+        (
+            "В Идлибе во вторник в результате обстрела погибли восемь мирных жителей, ещё трое ранены.",
+            "ru",
+        ),
+        (
+            "أسفر قصف مدفعي على بلدة في ريف إدلب يوم الثلاثاء عن مقتل ثمانية مدنيين وإصابة ثلاثة آخرين.",
+            "ar",
+        ),
+        (
+            "İdlib'de salı günü düzenlenen topçu saldırısında sekiz kişi hayatını kaybetti, üç kişi yaralandı.",
+            "tr",
+        ),
+    ] {
+        let got = events(text, (2020, 4, 16));
+        let found = only_events(&got);
+        assert_eq!(found.len(), 1, "{language}: {found:?}");
+        let e = found[0];
+        assert_eq!(killed(e), 8, "{language}: {e:?}");
+        assert_eq!(injured(e), 3, "{language}: {e:?}");
+        assert_eq!(e.event_type.as_str(), "shelling", "{language}");
+        assert_eq!(
+            e.location.as_ref().and_then(|l| l.governorate.as_deref()),
+            Some("SY-ID"),
+            "{language}"
+        );
+        // Tuesday before Thursday 16 April 2020.
+        assert_eq!(
+            e.date.map(|d| d.start),
+            Some(jiff::civil::date(2020, 4, 14)),
+            "{language}"
+        );
+    }
+}
+
+#[test]
+fn the_country_of_a_ban_is_no_party_in_any_language() {
+    for text in [
+        "Боевики «Хайят Тахрир аш-Шам» (запрещена в России) обстреляли позиции сирийской армии в провинции Хама.",
+        "قصف مسلحو هيئة تحرير الشام المحظورة في روسيا مواقع الجيش السوري في ريف حماة.",
+        "Rusya'da yasaklı Heyet Tahrir el-Şam militanları Hama'da rejim mevzilerine roket saldırısı düzenledi.",
+    ] {
+        let got = events(text, (2020, 4, 16));
+        let found = only_events(&got);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        let ids = |a: &Option<truce_extract::Actor>| a.as_ref().map(|a| a.id.clone());
+        assert_eq!(ids(&found[0].actor1).as_deref(), Some("hts"), "{text}");
+        assert_eq!(ids(&found[0].actor2).as_deref(), Some("syria"), "{text}");
+    }
+}
+
+#[test]
+fn political_statements_and_aid_are_not_violations_in_any_language() {
+    for text in [
+        "МИД России назвал удар по авиабазе актом агрессии, нарушающим Устав ООН.",
+        "Российские военные доставили гуманитарную помощь в провинцию Алеппо.",
+        "وأدانت الخارجية السورية العدوان واعتبرته انتهاكا لميثاق الأمم المتحدة.",
+        "دخلت قافلة مساعدات إنسانية إلى ريف حلب.",
+        "Dışişleri Bakanlığı saldırıyı kınadı ve uluslararası hukuka aykırı olduğunu belirtti.",
+        "İdlib'e insani yardım taşıyan konvoy sınırı geçti.",
+    ] {
+        let got = events(text, (2020, 4, 16));
+        assert!(only_events(&got).is_empty(), "{text}: {got:?}");
+    }
+}
+
+#[test]
+fn a_bulletin_register_is_not_also_a_news_event() {
+    for text in [
+        "Российская часть совместной комиссии зафиксировала 5 обстрелов в провинциях: Идлиб – 3, Латакия – 2.",
+        "رصد الجانب الروسي 5 انتهاكات، 3 منها في محافظة إدلب و2 في محافظة اللاذقية.",
+        "Rusya tarafı İdlib'de 3, Lazkiye'de 2 olmak üzere 5 ateşkes ihlali tespit etti.",
+    ] {
+        let got = events(text, (2020, 4, 16));
+        assert!(only_events(&got).is_empty(), "{text}: {got:?}");
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+    }
+}
+
+#[test]
+fn a_lead_and_its_detail_are_one_event_and_dates_take_the_publication_year() {
+    let got = events(
+        "Боевики атаковали позиции сирийской армии в провинции Хама 7 апреля.\n\n\
+         В ходе атаки погибли шесть военнослужащих сирийской армии.",
+        (2019, 4, 10),
+    );
+    let found = only_events(&got);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(killed(found[0]), 6);
+    assert_eq!(
+        found[0].date.map(|d| d.start),
+        Some(jiff::civil::date(2019, 4, 7))
+    );
+    assert_eq!(
+        found[0].actor1.as_ref().map(|a| a.id.as_str()),
+        Some("opposition")
+    );
+    // The dead soldiers are the target's, not a second perpetrator.
+    assert_eq!(
+        found[0].actor2.as_ref().map(|a| a.id.as_str()),
+        Some("syria")
+    );
+}
+
+#[test]
+fn a_strike_by_a_state_outside_the_mechanism_is_that_state_s_strike() {
+    for text in [
+        "Израильские самолеты нанесли ракетный удар по объектам в провинции Хомс 7 апреля.",
+        "وكانت إسرائيل قد شنت في 7 نيسان غارات على مواقع في ريف حمص.",
+        "İsrail savaş uçakları 7 Nisan'da Humus'taki hedeflere hava saldırısı düzenledi.",
+    ] {
+        let got = events(text, (2018, 4, 9));
+        let found = only_events(&got);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert_eq!(found[0].event_type.as_str(), "air_strike", "{text}");
+        assert_eq!(
+            found[0].actor1.as_ref().map(|a| a.id.as_str()),
+            Some("israel"),
+            "{text}"
+        );
+        assert_eq!(
+            found[0].date.map(|d| d.start),
+            Some(jiff::civil::date(2018, 4, 7)),
+            "{text}"
+        );
+    }
+}

@@ -426,6 +426,150 @@ pub fn read_text(
     Ok(read)
 }
 
+/// How a draft's JSON starts: its first field is the id, given only when
+/// it is stored.
+const ID_FIELD: &[u8] = b"{\"id\":";
+
+/// A draft of a batch, serialised but for its id, with what the caller
+/// reports of it. Making it (JSON of a long text's candidates, and freeing
+/// them) is most of the cost of storing a draft, and may run on the thread
+/// that read the text; the batch only writes the bytes.
+pub struct Prepared {
+    /// The JSON after `{"id":<id>`, in parts to be written one after the
+    /// other: a long text's candidates are serialised in pieces, and
+    /// joining them would copy them all once more.
+    after_id: Vec<Vec<u8>>,
+    pub candidates: usize,
+    pub language: String,
+}
+
+/// Candidates serialised on one thread each, in pieces of this many.
+const PREPARE_PIECE: usize = 4096;
+
+/// Drafts shorter than this are written in one piece.
+const ONE_WRITE: usize = 1 << 20;
+
+/// The documents of one input (see [`read_text`]) as drafts of a batch
+/// (`by` none), serialised except for their ids: byte for byte the JSON
+/// [`Batch::add`] writes. The candidates of a long text are serialised in
+/// pieces on several threads, and freed there.
+pub fn prepare(
+    origin: &str,
+    read: Vec<(Document, Vec<Candidate>)>,
+) -> Result<Vec<Prepared>, NodeError> {
+    let internal = |e: serde_json::Error| NodeError::Internal(e.to_string());
+    read.into_iter()
+        .map(|(doc, candidates)| {
+            let count = candidates.len();
+            let language = doc.language.code().to_string();
+            let shell = Draft {
+                id: 0,
+                by: None,
+                origin: origin.to_string(),
+                source: doc.source,
+                published: doc.published,
+                language: language.clone(),
+                text: doc.text,
+                candidates: Vec::new(),
+            };
+            let mut json = serde_json::to_vec(&shell).map_err(internal)?;
+            drop(shell);
+            // `{"id":0,...,"candidates":[]}`: the id is cut off the front
+            // and the candidates go between the brackets at the end.
+            let head = [ID_FIELD, b"0"].concat();
+            if !json.starts_with(&head) || !json.ends_with(b"[]}") {
+                return Err(NodeError::Internal(
+                    "a draft's JSON does not have its usual shape".into(),
+                ));
+            }
+            json.truncate(json.len() - 2);
+            json.drain(..head.len());
+            let pieces = serialise_all(candidates)?;
+            let mut parts = Vec::with_capacity(pieces.len() + 2);
+            if pieces.iter().map(Vec::len).sum::<usize>() < ONE_WRITE {
+                // A short draft is one buffer and one write.
+                for piece in pieces {
+                    json.extend_from_slice(&piece);
+                }
+                json.extend_from_slice(b"]}\n");
+                parts.push(json);
+            } else {
+                parts.push(json);
+                parts.extend(pieces);
+                parts.push(b"]}\n".to_vec());
+            }
+            Ok(Prepared {
+                after_id: parts,
+                candidates: count,
+                language,
+            })
+        })
+        .collect()
+}
+
+/// The candidates' JSON, comma-separated, in pieces in order (to be
+/// written one after the other): on as many threads as the machine has
+/// when there are many.
+fn serialise_all(candidates: Vec<Candidate>) -> Result<Vec<Vec<u8>>, NodeError> {
+    // Every piece but the first starts with the comma before its first
+    // candidate.
+    fn piece(first: bool, candidates: Vec<Candidate>) -> Result<Vec<u8>, NodeError> {
+        let mut out = Vec::with_capacity(candidates.len() * 768);
+        for (i, c) in candidates.iter().enumerate() {
+            if i > 0 || !first {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, c).map_err(|e| NodeError::Internal(e.to_string()))?;
+        }
+        Ok(out)
+    }
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    if candidates.len() <= PREPARE_PIECE {
+        return Ok(vec![piece(true, candidates)?]);
+    }
+    let mut pieces: Vec<Vec<Candidate>> = Vec::new();
+    let mut rest = candidates;
+    while rest.len() > PREPARE_PIECE {
+        let tail = rest.split_off(PREPARE_PIECE);
+        pieces.push(rest);
+        rest = tail;
+    }
+    pieces.push(rest);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(pieces.len());
+    // Pieces dealt round-robin to the threads, put back in order after.
+    let mut shares: Vec<Vec<(usize, Vec<Candidate>)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, p) in pieces.into_iter().enumerate() {
+        shares[i % threads].push((i, p));
+    }
+    let mut done: Vec<(usize, Vec<u8>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    share
+                        .into_iter()
+                        .map(|(i, p)| piece(i == 0, p).map(|json| (i, json)))
+                        .collect::<Result<Vec<_>, NodeError>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| match w.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect::<Result<Vec<_>, NodeError>>()
+            .map(|v| v.into_iter().flatten().collect())
+    })?;
+    done.sort_unstable_by_key(|d| d.0);
+    Ok(done.into_iter().map(|d| d.1).collect())
+}
+
 /// A run of many texts into a queue without quota (the operator's own
 /// `truce ingest`): the queue's lock is held for the whole run, ids follow
 /// on without listing the directory, and the drafts reach the disk in one
@@ -479,22 +623,71 @@ impl Batch<'_> {
                 text: doc.text,
                 candidates,
             };
-            let text =
-                serde_json::to_string(&draft).map_err(|e| NodeError::Internal(e.to_string()))?;
-            // Written in place, created only if the id is free (a writer
-            // that ignored the lock), so no draft is ever replaced; a
-            // temporary file and a link for each draft cost the file system
-            // more than the reading. A draft cut short by a crash before
-            // `finish` is refused when read.
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(self.queue.path(self.next))?;
-            std::io::Write::write_all(&mut file, (text + "\n").as_bytes())?;
+            let mut text =
+                serde_json::to_vec(&draft).map_err(|e| NodeError::Internal(e.to_string()))?;
+            text.push(b'\n');
+            self.write_at(self.next, &[&text])?;
             self.next += 1;
             stored.push(draft);
         }
         Ok(stored)
+    }
+
+    /// Stores drafts made ready by [`prepare`] (on the threads that read
+    /// them), in order; returns their ids.
+    pub fn add_prepared(&mut self, drafts: &[Prepared]) -> Result<Vec<u64>, NodeError> {
+        let ids = self.take_ids(drafts.len());
+        for (id, draft) in ids.clone().zip(drafts) {
+            self.write(id, draft)?;
+        }
+        Ok(ids.collect())
+    }
+
+    /// Takes the ids of the next `n` drafts, to be written with
+    /// [`Batch::write`]: ids follow the order in which they are taken,
+    /// whatever the order the files are written in.
+    pub fn take_ids(&mut self, n: usize) -> std::ops::Range<u64> {
+        let start = self.next;
+        self.next += n as u64;
+        start..self.next
+    }
+
+    /// Writes a prepared draft under an id taken with [`Batch::take_ids`].
+    /// Several threads may write a batch's drafts at once: creating a file
+    /// costs the file system more than reading a short text.
+    pub fn write(&self, id: u64, draft: &Prepared) -> Result<(), NodeError> {
+        let mut head = ID_FIELD.to_vec();
+        head.extend_from_slice(id.to_string().as_bytes());
+        match draft.after_id.as_slice() {
+            // A short draft: its head joined to it, one write.
+            [one] => {
+                head.extend_from_slice(one);
+                self.write_at(id, &[&head])
+            }
+            parts => {
+                let mut all: Vec<&[u8]> = vec![&head];
+                all.extend(parts.iter().map(Vec::as_slice));
+                self.write_at(id, &all)
+            }
+        }
+    }
+
+    /// Writes draft `id`, whose bytes are `parts` one after the other.
+    fn write_at(&self, id: u64, parts: &[&[u8]]) -> Result<(), NodeError> {
+        use std::io::Write;
+        // Written in place, created only if the id is free (a writer that
+        // ignored the lock), so no draft is ever replaced; a temporary file
+        // and a link for each draft cost the file system more than the
+        // reading. A draft cut short by a crash before `finish` is refused
+        // when read.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(self.queue.path(id))?;
+        for part in parts {
+            file.write_all(part)?;
+        }
+        Ok(())
     }
 
     /// Puts the run's drafts on the disk: one sync of the file system that
@@ -535,5 +728,75 @@ mod batch_tests {
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
         let limited = DraftQueue::in_data_dir(dir.path()).with_quota(DraftQuota::NODE);
         assert!(limited.batch().is_err());
+    }
+
+    #[test]
+    fn ids_follow_the_order_they_were_taken_in_whatever_order_drafts_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = DraftQueue::in_data_dir(dir.path());
+        let bulletin = b"The Russian side registered 7 cases of firing in Latakia (7).";
+        let mut batch = queue.batch().unwrap();
+        let origins = ["a", "b", "c", "d"];
+        let planned: Vec<(std::ops::Range<u64>, Vec<Prepared>)> = origins
+            .iter()
+            .map(|origin| {
+                let read = read_text(bulletin, Format::Text, None).unwrap();
+                let drafts = prepare(origin, read).unwrap();
+                (batch.take_ids(drafts.len()), drafts)
+            })
+            .collect();
+        // Written last first, from two threads at once.
+        std::thread::scope(|scope| {
+            for half in planned.rchunks(2) {
+                let batch = &batch;
+                scope.spawn(move || {
+                    for (ids, drafts) in half.iter().rev() {
+                        for (id, draft) in ids.clone().zip(drafts) {
+                            batch.write(id, draft).unwrap();
+                        }
+                    }
+                });
+            }
+        });
+        batch.finish().unwrap();
+        assert_eq!(queue.ids(), vec![1, 2, 3, 4]);
+        for (id, origin) in (1..).zip(origins) {
+            let draft = queue.get(id).unwrap();
+            assert_eq!((draft.id, draft.origin.as_str()), (id, origin));
+        }
+    }
+
+    #[test]
+    fn a_prepared_draft_is_written_as_the_draft_itself() {
+        // Short and long: a long text's candidates are serialised in pieces.
+        // Paragraphs that differ from the one before, so none is read as a
+        // repeat of it.
+        let bulletin = |n: usize| {
+            format!("The Russian side registered {n} cases of firing in Latakia ({n}).\n\n")
+        };
+        let long: String = (0..9000).map(|k| bulletin(k % 50 + 1)).collect();
+        for text in [bulletin(7), long] {
+            let dir = tempfile::tempdir().unwrap();
+            let queue = DraftQueue::in_data_dir(dir.path());
+            let read = read_text(text.as_bytes(), Format::Text, None).unwrap();
+            let mut batch = queue.batch().unwrap();
+            let whole = batch.add("a\"b", read.clone()).unwrap();
+            let prepared = prepare("a\"b", read).unwrap();
+            assert_eq!(prepared[0].candidates, whole[0].candidates.len());
+            let ids = batch.add_prepared(&prepared).unwrap();
+            batch.finish().unwrap();
+            assert_eq!(ids, vec![2]);
+            let file = |id: u64| std::fs::read(queue.path(id)).unwrap();
+            let (first, second) = (file(1), file(2));
+            // The same bytes but for the id.
+            let id_one = br#"{"id":1,"#;
+            let id_two = br#"{"id":2,"#;
+            assert!(first.starts_with(id_one) && second.starts_with(id_two));
+            assert_eq!(first[id_one.len()..], second[id_two.len()..]);
+            let read_back = queue.get(2).unwrap();
+            assert_eq!(read_back.id, 2);
+            assert_eq!(read_back.candidates, whole[0].candidates);
+            assert!(whole[0].candidates.len() > PREPARE_PIECE || text.len() < 1000);
+        }
     }
 }

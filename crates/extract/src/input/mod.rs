@@ -122,7 +122,7 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Result<String, Extr
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// Text where more than 1 in 100 characters is a C0 control (other than

@@ -1,18 +1,23 @@
 //! Arabic: the joint commission's bulletins as SANA, RT and Sputnik Arabic
 //! carry them ("رصد الجانب الروسي 12 انتهاكا، 7 منها في محافظة إدلب و5 في
-//! محافظة اللاذقية"). Arabic-Indic digits are made Latin by normalisation.
+//! محافظة اللاذقية"), and news as SANA, Al Jazeera and RT Arabic write it
+//! ("أسفر القصف عن مقتل ثمانية مدنيين"). Arabic-Indic digits are made Latin
+//! by normalisation.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::news::{NewsRules, Stems};
 use super::register::{self, Inflection, Rules};
 use super::{Language, LanguagePack};
 use crate::candidate::{Candidate, Guarantor};
 use crate::document::Document;
 use crate::locate::Locator;
+use crate::taxonomy::ViolationType;
+use jiff::civil::Weekday;
 
-/// The Arabic language pack (bulletins).
+/// The Arabic language pack (bulletins and news).
 pub struct Arabic;
 
 impl LanguagePack for Arabic {
@@ -21,7 +26,7 @@ impl LanguagePack for Arabic {
     }
 
     fn extract(&self, doc: &Document, locator: &dyn Locator) -> Vec<Candidate> {
-        register::extract(&RULES, doc, locator)
+        register::extract(&RULES, &NEWS, doc, locator)
     }
 }
 
@@ -109,6 +114,7 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
             ))
             .expect("constant pattern"),
         ),
+        count_in_parentheses: true,
         count_after: false,
         conjunctions: &["و", "،", ","],
         number_words: NUMBER_WORDS,
@@ -123,3 +129,247 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
         ],
     }
 });
+
+/// News: the agencies' words for events, casualties and parties. Stems
+/// meet words with their attached conjunctions, prepositions and article.
+pub(crate) static NEWS: NewsRules = NewsRules {
+    stems: Stems::ArabicPrefix,
+    triggers: &[
+        ("غارة", ViolationType::AirStrike),
+        ("غارات", ViolationType::AirStrike),
+        ("قصف جوي", ViolationType::AirStrike),
+        ("ضربة", ViolationType::AirStrike),
+        ("ضربات", ViolationType::AirStrike),
+        ("طيران حربي", ViolationType::AirStrike),
+        ("الطيران الحربي", ViolationType::AirStrike),
+        ("طائرة مسيرة", ViolationType::AirStrike),
+        ("طائرات مسيرة", ViolationType::AirStrike),
+        ("مسيرة", ViolationType::AirStrike),
+        ("قصف", ViolationType::Shelling),
+        ("قصفت", ViolationType::Shelling),
+        ("قذائف", ViolationType::Shelling),
+        ("قذيفة", ViolationType::Shelling),
+        ("مدفعي", ViolationType::Shelling),
+        ("صواريخ", ViolationType::Shelling),
+        ("هجوم", ViolationType::GroundAssault),
+        ("هاجم", ViolationType::GroundAssault),
+        ("اشتباك", ViolationType::GroundAssault),
+        ("اقتحام", ViolationType::GroundAssault),
+        ("اقتحم", ViolationType::GroundAssault),
+        ("قنص", ViolationType::SmallArms),
+        ("قناص", ViolationType::SmallArms),
+        ("رصاص", ViolationType::SmallArms),
+        ("انفجار", ViolationType::Ied),
+        ("عبوة", ViolationType::Ied),
+        ("مفخخ", ViolationType::Ied),
+        ("تفجير", ViolationType::Ied),
+        ("انتحاري", ViolationType::Ied),
+        ("اختطاف", ViolationType::DetentionAbduction),
+        ("خطف", ViolationType::DetentionAbduction),
+        ("اختطف", ViolationType::DetentionAbduction),
+    ],
+    killed: &[
+        "مقتل",
+        "قتل",
+        "قتيل",
+        "قتلى",
+        "استشهاد",
+        "استشهد",
+        "شهيد",
+        "شهداء",
+        "مصرع",
+        "حتف",
+    ],
+    injured: &[
+        "إصابة",
+        "إصابات",
+        "اصابة",
+        "اصابات",
+        "أصيب",
+        "اصيب",
+        "جرح",
+        "جريح",
+        "مصاب",
+    ],
+    at_least: &["لا يقل", "ما لا"],
+    count_first: false,
+    people_numbers: &[],
+    civilians: &[
+        "مدني",
+        "أطفال",
+        "اطفال",
+        "طفل",
+        "نساء",
+        "سكان",
+        "أهالي",
+        "اهالي",
+    ],
+    fighters: &[
+        "مسلح",
+        "عناصر",
+        "جنود",
+        "جندي",
+        "مقاتل",
+        "عسكري",
+        "إرهابي",
+        "ارهابي",
+    ],
+    actors: &[
+        (
+            "russia",
+            "Russia",
+            &[
+                "روسيا",
+                "الروسي",
+                "روسي",
+                "الطيران الروسي",
+                "الطائرات الروسية",
+            ],
+        ),
+        (
+            "turkey",
+            "Turkey",
+            &[
+                "تركيا",
+                "التركي",
+                "تركية",
+                "الجيش التركي",
+                "القوات التركية",
+                "أنقرة",
+            ],
+        ),
+        ("iran", "Iran", &["إيران", "ايران", "الإيراني", "الايراني"]),
+        (
+            "syria",
+            "Syrian government",
+            &[
+                "الجيش السوري",
+                "الجيش العربي السوري",
+                "قوات النظام",
+                "قوات الحكومة",
+                "القوات الحكومية",
+                "النظام السوري",
+                "جيش النظام",
+                "الجيش",
+            ],
+        ),
+        (
+            "usa",
+            "United States",
+            &[
+                "الولايات المتحدة",
+                "الأمريكي",
+                "الأميركي",
+                "واشنطن",
+                "التحالف الدولي",
+            ],
+        ),
+        (
+            "israel",
+            "Israel",
+            &["إسرائيل", "اسرائيل", "الإسرائيلي", "الاسرائيلي"],
+        ),
+        (
+            "hts",
+            "Hayat Tahrir al-Sham",
+            &["هيئة تحرير الشام", "جبهة النصرة", "النصرة"],
+        ),
+        ("isis", "Islamic State", &["داعش", "تنظيم الدولة"]),
+        (
+            "sdf",
+            "Syrian Democratic Forces",
+            &["قسد", "قوات سوريا الديمقراطية"],
+        ),
+        (
+            "opposition",
+            "Armed opposition",
+            &[
+                "المعارضة",
+                "الفصائل",
+                "فصائل",
+                "المسلحين",
+                "مسلحين",
+                "المسلحة",
+                "الإرهابي",
+                "إرهابي",
+                "الارهابي",
+                "ارهابي",
+            ],
+        ),
+    ],
+    target_before: &["على", "ضد", "مواقع", "استهدف", "نقاط", "مقرات"],
+    source_before: &[
+        "وفق",
+        "بحسب",
+        "حسب",
+        "أفاد",
+        "افاد",
+        "ذكر",
+        "قال",
+        "أعلن",
+        "اعلن",
+        "مصادر",
+    ],
+    source_after: &[],
+    target_after: &[],
+    boilerplate: &[
+        "المحظور في روسيا",
+        "محظور في روسيا",
+        "المحظورة في روسيا",
+        "المحظور في الاتحاد",
+    ],
+    statement: &[
+        "عدوان",
+        "العدوان",
+        "أدان",
+        "ادان",
+        "إدانة",
+        "ندد",
+        "ميثاق الأمم",
+        "القانون الدولي",
+        "السيادة",
+    ],
+    not_events: &["مساعدات", "الإنسانية", "الألغام", "حيز التنفيذ", "يسري"],
+    future: &["سوف", "المقرر", "سيعقد", "ستعقد"],
+    yesterday: &["أمس", "امس", "البارحة"],
+    today: &["اليوم"],
+    weekdays: &[
+        ("الاثنين", Weekday::Monday),
+        ("الإثنين", Weekday::Monday),
+        ("الثلاثاء", Weekday::Tuesday),
+        ("الأربعاء", Weekday::Wednesday),
+        ("الاربعاء", Weekday::Wednesday),
+        ("الخميس", Weekday::Thursday),
+        ("الجمعة", Weekday::Friday),
+        ("السبت", Weekday::Saturday),
+        ("الأحد", Weekday::Sunday),
+        ("الاحد", Weekday::Sunday),
+    ],
+    months: &[
+        ("كانون الثاني", 1),
+        ("يناير", 1),
+        ("شباط", 2),
+        ("فبراير", 2),
+        ("آذار", 3),
+        ("مارس", 3),
+        ("نيسان", 4),
+        ("أبريل", 4),
+        ("ابريل", 4),
+        ("أيار", 5),
+        ("مايو", 5),
+        ("حزيران", 6),
+        ("يونيو", 6),
+        ("تموز", 7),
+        ("يوليو", 7),
+        ("آب", 8),
+        ("أغسطس", 8),
+        ("أيلول", 9),
+        ("سبتمبر", 9),
+        ("تشرين الأول", 10),
+        ("أكتوبر", 10),
+        ("تشرين الثاني", 11),
+        ("نوفمبر", 11),
+        ("كانون الأول", 12),
+        ("ديسمبر", 12),
+    ],
+};

@@ -8,7 +8,8 @@
 //! منها في محافظة إدلب", "İdlib'de 5"). What differs is vocabulary, word
 //! order and how a name is inflected; those are the rules, the reading is
 //! shared. A segment runs from a side's mention to the next side mention,
-//! confirmation statement or paragraph end.
+//! confirmation statement or paragraph end. What no bulletin covers is then
+//! read as news (`super::news`).
 
 use std::sync::LazyLock;
 
@@ -62,6 +63,9 @@ pub(crate) struct Rules {
     pub each_before: Option<Regex>,
     /// Whether a count follows the name ("Латакия – 6", "İdlib'de 5").
     pub count_after: bool,
+    /// Whether a count in parentheses follows the name, in a language
+    /// whose counts otherwise come first ("في محافظة إدلب (3)").
+    pub count_in_parentheses: bool,
     /// Words joining a list of names.
     pub conjunctions: &'static [&'static str],
     /// Number words and their values.
@@ -76,13 +80,30 @@ pub(crate) struct Rules {
     pub counter_words: [(&'static [&'static str], &'static [&'static str]); 2],
 }
 
-/// Candidates of `doc` by `rules`.
-pub(crate) fn extract(rules: &Rules, doc: &Document, locator: &dyn Locator) -> Vec<Candidate> {
+/// The governorates named in `text`, in any of their forms.
+pub(crate) fn governorates(rules: &Rules, text: &str) -> Vec<Gov> {
+    matcher(rules).find(text, rules.inflection)
+}
+
+/// Candidates of `doc` by `rules`: its bulletin counts, then its news
+/// events, read from the sentences no bulletin covers.
+pub(crate) fn extract(
+    rules: &Rules,
+    news: &super::news::NewsRules,
+    doc: &Document,
+    locator: &dyn Locator,
+) -> Vec<Candidate> {
+    let (mut out, covered) = bulletins(rules, doc, locator);
+    out.extend(super::news::extract(rules, news, doc, locator, &covered));
+    out
+}
+
+/// Bulletin counts of `doc` by `rules`, and the spans they were read from.
+fn bulletins(rules: &Rules, doc: &Document, locator: &dyn Locator) -> (Vec<Candidate>, Vec<Span>) {
     let text = doc.text.as_str();
-    let names = matcher(rules);
-    let govs = names.find(text, rules.inflection);
+    let govs = governorates(rules, text);
     if govs.is_empty() && !rules.count_noun.is_match(text) {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let sentences = sentences(text);
     let confirm: Vec<(Span, ConfirmationStatus)> = sentences
@@ -139,6 +160,7 @@ pub(crate) fn extract(rules: &Rules, doc: &Document, locator: &dyn Locator) -> V
         })
         .collect();
     let mut counts: Vec<BulletinCount> = Vec::new();
+    let mut covered: Vec<Span> = confirm.iter().map(|c| c.0).collect();
     for (i, &(start, side_end, side)) in starts.iter().enumerate() {
         let next_mention = mentions
             .iter()
@@ -161,6 +183,8 @@ pub(crate) fn extract(rules: &Rules, doc: &Document, locator: &dyn Locator) -> V
         let Some(mut count) = read_segment(rules, text, seg, side, &govs, locator) else {
             continue;
         };
+        // The whole sentence the register starts in is the bulletin's.
+        covered.push(Span::new(sentence_of(&sentences, start).start, end));
         count.evidence.insert(
             0,
             Evidence {
@@ -186,7 +210,7 @@ pub(crate) fn extract(rules: &Rules, doc: &Document, locator: &dyn Locator) -> V
         counts.push(count);
     }
     if counts.is_empty() {
-        return Vec::new();
+        return (Vec::new(), covered);
     }
 
     for (sentence, status, confirmer) in confirmers {
@@ -220,9 +244,13 @@ pub(crate) fn extract(rules: &Rules, doc: &Document, locator: &dyn Locator) -> V
     }
 
     if let Some((counters, spans)) = counters(rules, text, &sentences) {
+        covered.extend(spans.iter().map(|s| sentence_of(&sentences, s.1.start)));
         counters.give_to(&mut counts, &spans);
     }
-    counts.into_iter().map(Candidate::BulletinCount).collect()
+    (
+        counts.into_iter().map(Candidate::BulletinCount).collect(),
+        covered,
+    )
 }
 
 /// A confirmation statement, what it says, and its confirmer (where the
@@ -231,10 +259,10 @@ type Confirming = (Span, ConfirmationStatus, Option<(usize, Guarantor)>);
 
 /// One governorate name found in the text.
 #[derive(Clone, Copy)]
-struct Gov {
-    start: usize,
-    end: usize,
-    code: &'static str,
+pub(crate) struct Gov {
+    pub start: usize,
+    pub end: usize,
+    pub code: &'static str,
 }
 
 /// The governorate names of one language, every form in one automaton.
@@ -396,7 +424,7 @@ fn forms(base: &str, inflection: Inflection) -> Vec<String> {
 }
 
 /// Sentence spans: ends at ". ", "! ", "? ", a newline, or the text's end.
-fn sentences(text: &str) -> Vec<Span> {
+pub(crate) fn sentences(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -580,6 +608,9 @@ fn read_segment(
         let g = govs[i];
         let own_after = if rules.count_after {
             count_after(rules, &body[g.end..])
+        } else if rules.count_in_parentheses {
+            count_after(rules, &body[g.end..])
+                .filter(|_| body[g.end..].trim_start().starts_with('('))
         } else {
             None
         };

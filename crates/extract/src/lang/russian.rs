@@ -1,18 +1,23 @@
 //! Russian: the Reconciliation Centre's own bulletins and the agencies that
 //! carry them ("российской частью … зафиксировано 14 фактов открытия огня в
-//! провинциях: Латакия – 6, Идлиб – 5").
+//! провинциях: Латакия – 6, Идлиб – 5"), and news as TASS, RIA Novosti and
+//! Interfax write it ("в результате обстрела погибли восемь мирных
+//! жителей").
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::news::{NewsRules, Stems};
 use super::register::{self, Inflection, Rules};
 use super::{Language, LanguagePack};
 use crate::candidate::{Candidate, Guarantor};
 use crate::document::Document;
 use crate::locate::Locator;
+use crate::taxonomy::ViolationType;
+use jiff::civil::Weekday;
 
-/// The Russian language pack (bulletins).
+/// The Russian language pack (bulletins and news).
 pub struct Russian;
 
 impl LanguagePack for Russian {
@@ -21,7 +26,7 @@ impl LanguagePack for Russian {
     }
 
     fn extract(&self, doc: &Document, locator: &dyn Locator) -> Vec<Candidate> {
-        register::extract(&RULES, doc, locator)
+        register::extract(&RULES, &NEWS, doc, locator)
     }
 }
 
@@ -111,7 +116,12 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
             (Guarantor::Turkey, side("турецк")),
             (Guarantor::Iran, side("иранск")),
         ],
-        register_verbs: Regex::new(r"(?i)зафиксирован|зарегистрирован|выявлен|отмечен|фиксирует")
+        // Every voice, gender and number of the reporting verbs: "было
+        // зафиксировано", "часть зафиксировала", "представители
+        // зарегистрировали", "сторона выявила", "отметила".
+        register_verbs: Regex::new(
+            r"(?i)зафиксир|зарегистрир|регистрир|выявил|выявлен|отмечен|отметил|фиксиру",
+        )
             .expect("constant pattern"),
         not_confirmed: Regex::new(r"(?i)\bне\s+подтвер").expect("constant pattern"),
         confirmed: Regex::new(r"(?i)\bподтвердил|\bподтвержден").expect("constant pattern"),
@@ -130,6 +140,7 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
             ))
             .expect("constant pattern"),
         ),
+        count_in_parentheses: false,
         count_after: true,
         conjunctions: &["и", ","],
         number_words: NUMBER_WORDS,
@@ -142,3 +153,211 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
         ],
     }
 });
+
+/// News: the agencies' words for events, casualties and parties.
+pub(crate) static NEWS: NewsRules = NewsRules {
+    stems: Stems::Prefix,
+    triggers: &[
+        ("авиаудар", ViolationType::AirStrike),
+        ("авианалет", ViolationType::AirStrike),
+        ("авианалёт", ViolationType::AirStrike),
+        ("авиационн удар", ViolationType::AirStrike),
+        ("ракетн удар", ViolationType::AirStrike),
+        ("удар", ViolationType::AirStrike),
+        ("бомбардир", ViolationType::AirStrike),
+        ("бомбил", ViolationType::AirStrike),
+        ("беспилотник", ViolationType::AirStrike),
+        ("дрон", ViolationType::AirStrike),
+        ("обстрел", ViolationType::Shelling),
+        ("артиллер", ViolationType::Shelling),
+        ("минометн", ViolationType::Shelling),
+        ("миномётн", ViolationType::Shelling),
+        ("снаряд", ViolationType::Shelling),
+        ("рсзо", ViolationType::Shelling),
+        ("наступлени", ViolationType::GroundAssault),
+        ("наступал", ViolationType::GroundAssault),
+        ("атак", ViolationType::GroundAssault),
+        ("штурм", ViolationType::GroundAssault),
+        ("напал", ViolationType::GroundAssault),
+        ("нападени", ViolationType::GroundAssault),
+        ("столкновени", ViolationType::GroundAssault),
+        ("стрелков оружи", ViolationType::SmallArms),
+        ("снайпер", ViolationType::SmallArms),
+        ("перестрелк", ViolationType::SmallArms),
+        ("взрыв", ViolationType::Ied),
+        ("взорвал", ViolationType::Ied),
+        ("подрыв", ViolationType::Ied),
+        ("смертник", ViolationType::Ied),
+        ("самодельн взрывн", ViolationType::Ied),
+        ("сву", ViolationType::Ied),
+        ("похитил", ViolationType::DetentionAbduction),
+        ("похищ", ViolationType::DetentionAbduction),
+    ],
+    killed: &["погиб", "убит", "убиты", "жертв", "скончал"],
+    injured: &["ранен", "ранени", "пострада", "травм"],
+    at_least: &["не менее", "по меньшей", "как минимум", "не меньше"],
+    count_first: false,
+    people_numbers: &[
+        ("двое", 2),
+        ("трое", 3),
+        ("четверо", 4),
+        ("пятеро", 5),
+        ("шестеро", 6),
+        ("семеро", 7),
+        ("восьмеро", 8),
+        ("девятеро", 9),
+        ("десятеро", 10),
+    ],
+    civilians: &[
+        "мирн",
+        "жител",
+        "гражданск",
+        "дет",
+        "женщин",
+        "ребен",
+        "ребён",
+    ],
+    fighters: &["боевик", "военнослужащ", "солдат", "военн", "террорист"],
+    actors: &[
+        (
+            "russia",
+            "Russia",
+            &["российск", "росси", "вкс", "минобороны рф", "москв"],
+        ),
+        ("turkey", "Turkey", &["турецк", "турци", "анкар"]),
+        ("iran", "Iran", &["иранск", "иран"]),
+        (
+            "syria",
+            "Syrian government",
+            &[
+                "сирийск арми",
+                "сирийск военн",
+                "сирийск правительств",
+                "правительственн войск",
+                "правительственн сил",
+                "саа",
+                "арми",
+            ],
+        ),
+        (
+            "usa",
+            "United States",
+            &["сша", "американск", "пентагон", "коалици"],
+        ),
+        ("israel", "Israel", &["израил"]),
+        (
+            "hts",
+            "Hayat Tahrir al-Sham",
+            &[
+                "хайят тахрир аш шам",
+                "хайат тахрир аш шам",
+                "хайят тахрир",
+                "хайат тахрир",
+                "хтш",
+                "джебхат ан нусра",
+                "нуср",
+            ],
+        ),
+        (
+            "isis",
+            "Islamic State",
+            &["игил", "исламск государств", "даиш"],
+        ),
+        (
+            "sdf",
+            "Syrian Democratic Forces",
+            &["сдс", "сирийск демократическ", "курдск формировани"],
+        ),
+        ("fsa", "Free Syrian Army", &["свободн сирийск арми"]),
+        (
+            "opposition",
+            "Armed opposition",
+            &[
+                "боевик",
+                "вооруженн оппозици",
+                "оппозици",
+                "террорист",
+                "незаконн вооруженн",
+            ],
+        ),
+    ],
+    target_before: &["по", "против", "позици", "на", "объект"],
+    source_before: &[
+        "по данным",
+        "по словам",
+        "сообщ",
+        "заяв",
+        "передает",
+        "передаёт",
+        "информаци",
+        "по информации",
+    ],
+    source_after: &[],
+    target_after: &[],
+    boilerplate: &[
+        "запрещен в росси",
+        "запрещён в росси",
+        "запрещенн в росси",
+        "запрещённ в росси",
+        "запрещен в рф",
+        "запрещён в рф",
+        "запрещенн в рф",
+        "запрещённ в рф",
+        "террористическ организаци",
+    ],
+    statement: &[
+        "осуд",
+        "агресси",
+        "устав оон",
+        "международн прав",
+        "призвал",
+        "призыва",
+        "суверенитет",
+        "протест",
+    ],
+    not_events: &[
+        "гуманитарн",
+        "разминир",
+        "обезвред",
+        "вступил в силу",
+        "действует с",
+    ],
+    future: &[
+        "будет",
+        "будут",
+        "планиру",
+        "намерен",
+        "состоится",
+        "пройдет",
+        "пройдёт",
+    ],
+    yesterday: &["вчера", "накануне"],
+    today: &["сегодня"],
+    weekdays: &[
+        ("понедельник", Weekday::Monday),
+        ("вторник", Weekday::Tuesday),
+        ("среду", Weekday::Wednesday),
+        ("среда", Weekday::Wednesday),
+        ("четверг", Weekday::Thursday),
+        ("пятницу", Weekday::Friday),
+        ("пятница", Weekday::Friday),
+        ("субботу", Weekday::Saturday),
+        ("суббота", Weekday::Saturday),
+        ("воскресенье", Weekday::Sunday),
+    ],
+    months: &[
+        ("январ", 1),
+        ("феврал", 2),
+        ("март", 3),
+        ("апрел", 4),
+        ("мая", 5),
+        ("май", 5),
+        ("июн", 6),
+        ("июл", 7),
+        ("август", 8),
+        ("сентябр", 9),
+        ("октябр", 10),
+        ("ноябр", 11),
+        ("декабр", 12),
+    ],
+};

@@ -1,18 +1,22 @@
 //! Turkish: the joint commission's bulletins as Turkish agencies carry them
 //! ("Rusya tarafı İdlib'de 5, Lazkiye'de 3 olmak üzere 8 ateşkes ihlali
-//! tespit etti").
+//! tespit etti"), and news as Anadolu and TRT Haber write it ("saldırıda
+//! sekiz kişi hayatını kaybetti").
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::news::{NewsRules, Stems};
 use super::register::{self, Inflection, Rules};
 use super::{Language, LanguagePack};
 use crate::candidate::{Candidate, Guarantor};
 use crate::document::Document;
 use crate::locate::Locator;
+use crate::taxonomy::ViolationType;
+use jiff::civil::Weekday;
 
-/// The Turkish language pack (bulletins).
+/// The Turkish language pack (bulletins and news).
 pub struct Turkish;
 
 impl LanguagePack for Turkish {
@@ -21,7 +25,7 @@ impl LanguagePack for Turkish {
     }
 
     fn extract(&self, doc: &Document, locator: &dyn Locator) -> Vec<Candidate> {
-        register::extract(&RULES, doc, locator)
+        register::extract(&RULES, &NEWS, doc, locator)
     }
 }
 
@@ -86,6 +90,7 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
         // before it is the total of a sentence, never a place's.
         located_before: Regex::new(r"\A\b\z").expect("constant pattern"),
         each_before: None,
+        count_in_parentheses: false,
         count_after: true,
         conjunctions: &["ve", ","],
         number_words: NUMBER_WORDS,
@@ -98,3 +103,158 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
         ],
     }
 });
+
+/// News: the agencies' words for events, casualties and parties. Words are
+/// read apart from their suffixes after an apostrophe ("İdlib'de" is
+/// "idlib", "de").
+pub(crate) static NEWS: NewsRules = NewsRules {
+    stems: Stems::Prefix,
+    triggers: &[
+        ("hava saldırı", ViolationType::AirStrike),
+        ("hava harekat", ViolationType::AirStrike),
+        ("hava harekât", ViolationType::AirStrike),
+        ("hava bombardıman", ViolationType::AirStrike),
+        ("hava operasyon", ViolationType::AirStrike),
+        ("hava indirme", ViolationType::GroundAssault),
+        ("bombaladı", ViolationType::AirStrike),
+        ("bombalad", ViolationType::AirStrike),
+        ("savaş uçak", ViolationType::AirStrike),
+        ("iha", ViolationType::AirStrike),
+        ("siha", ViolationType::AirStrike),
+        ("füze saldırı", ViolationType::AirStrike),
+        ("topçu", ViolationType::Shelling),
+        ("top atış", ViolationType::Shelling),
+        ("havan", ViolationType::Shelling),
+        ("roket", ViolationType::Shelling),
+        ("bombardıman", ViolationType::Shelling),
+        ("obüs", ViolationType::Shelling),
+        ("saldırı", ViolationType::GroundAssault),
+        ("saldırd", ViolationType::GroundAssault),
+        ("taarruz", ViolationType::GroundAssault),
+        ("çatışma", ViolationType::GroundAssault),
+        ("çatıştı", ViolationType::GroundAssault),
+        ("sızma", ViolationType::GroundAssault),
+        ("keskin nişancı", ViolationType::SmallArms),
+        ("ateş açt", ViolationType::SmallArms),
+        ("ateş açıl", ViolationType::SmallArms),
+        ("patlama", ViolationType::Ied),
+        ("patlay", ViolationType::Ied),
+        ("bombalı", ViolationType::Ied),
+        ("el yapımı", ViolationType::Ied),
+        ("intihar", ViolationType::Ied),
+        ("kaçırıl", ViolationType::DetentionAbduction),
+        ("kaçırd", ViolationType::DetentionAbduction),
+        ("alıkon", ViolationType::DetentionAbduction),
+    ],
+    killed: &[
+        "öldü",
+        "öldürül",
+        "hayatını kaybet",
+        "yaşamını yitir",
+        "can verdi",
+        "şehit",
+    ],
+    injured: &["yaralan", "yaralı"],
+    at_least: &["en az"],
+    count_first: true,
+    people_numbers: &[],
+    civilians: &["sivil", "çocuk", "kadın"],
+    fighters: &["asker", "militan", "terörist", "savaşçı", "muhalif"],
+    actors: &[
+        ("russia", "Russia", &["rus", "moskova"]),
+        ("turkey", "Turkey", &["türk", "tsk", "ankara", "mehmetçik"]),
+        ("iran", "Iran", &["iran"]),
+        (
+            "syria",
+            "Syrian government",
+            &[
+                "suriye ordu",
+                "suriye hükümet",
+                "suriye güç",
+                "rejim",
+                "esad rejim",
+                "esed rejim",
+                "hükümet güç",
+                "şam yönetimi",
+            ],
+        ),
+        ("usa", "United States", &["abd", "amerika", "koalisyon"]),
+        ("israel", "Israel", &["israil"]),
+        (
+            "hts",
+            "Hayat Tahrir al-Sham",
+            &[
+                "heyet tahrir el şam",
+                "heyet tahrir uş şam",
+                "heyet i tahrir el şam",
+                "heyet tahrir",
+                "heyet i tahrir",
+                "htş",
+                "nusra",
+            ],
+        ),
+        ("isis", "Islamic State", &["deaş", "daeş", "ışid", "işid"]),
+        ("sdf", "Syrian Democratic Forces", &["sdg", "ypg", "pkk"]),
+        (
+            "opposition",
+            "Armed opposition",
+            &["muhalif", "silahlı grup", "militan", "terörist"],
+        ),
+    ],
+    target_before: &[],
+    source_before: &[],
+    source_after: &["göre", "açıklama", "açıklamasına"],
+    target_after: &[
+        "mevzi", "hedef", "yönelik", "karşı", "e", "a", "ye", "ya", "ne", "na", "i", "ı", "yi",
+        "yı",
+    ],
+    boilerplate: &["rusya da yasak", "rusya da faaliyet"],
+    statement: &[
+        "kına",
+        "saldırganlık",
+        "bm şart",
+        "uluslararası hukuk",
+        "egemenli",
+        "tepki göster",
+        "çağrı",
+    ],
+    not_events: &[
+        "insani yardım",
+        "yardım",
+        "mayın",
+        "yürürlüğe",
+        "yürürlükte",
+    ],
+    future: &[
+        "yapılacak",
+        "gerçekleştirilecek",
+        "düzenlenecek",
+        "bekleniyor",
+        "planlan",
+    ],
+    yesterday: &["dün"],
+    today: &["bugün"],
+    weekdays: &[
+        ("pazartesi", Weekday::Monday),
+        ("salı", Weekday::Tuesday),
+        ("çarşamba", Weekday::Wednesday),
+        ("perşembe", Weekday::Thursday),
+        ("cuma", Weekday::Friday),
+        ("cumartesi", Weekday::Saturday),
+        ("pazar günü", Weekday::Sunday),
+    ],
+    months: &[
+        ("ocak", 1),
+        ("şubat", 2),
+        ("mart", 3),
+        ("nisan", 4),
+        ("mayıs", 5),
+        ("haziran", 6),
+        ("temmuz", 7),
+        ("ağustos", 8),
+        ("eylül", 9),
+        ("ekim", 10),
+        ("kasım", 11),
+        ("aralık", 12),
+    ],
+};

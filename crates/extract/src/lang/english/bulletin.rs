@@ -272,8 +272,12 @@ pub fn read_bulletins(
     (counts, covered)
 }
 
+/// Whether `at` is inside one of `spans`, which are in text order and do
+/// not overlap (the confirmation statements, one clause of a sentence
+/// each): the one that may hold it is found by bisection.
 fn inside(spans: &[Span], at: usize) -> bool {
-    spans.iter().any(|s| s.start <= at && at < s.end)
+    let i = spans.partition_point(|s| s.start <= at);
+    i > 0 && at < spans[i - 1].end
 }
 
 /// The part of a sentence that speaks of confirmation: the whole sentence,
@@ -498,6 +502,33 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
     // Names and triggers were found once for the whole text; take this
     // segment's, with offsets relative to the segment.
     let in_segment = |s: usize, e: usize| seg.span.start <= s && e <= seg.span.end;
+    // Names, triggers and dates are in text order: the segment's are one
+    // stretch of each, found by bisection rather than by a look at every
+    // one of a long text's for every segment.
+    let stretch = |starts: &dyn Fn(usize) -> usize, len: usize| {
+        let (mut lo, mut hi) = (0, len);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if starts(mid) < seg.span.start {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let first = lo;
+        let (mut lo, mut hi) = (first, len);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if starts(mid) < seg.span.end {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        first..lo
+    };
+    let all_locs = &all_locs[stretch(&|i| all_locs[i].start, all_locs.len())];
+    let all_triggers = &all_triggers[stretch(&|i| all_triggers[i].start, all_triggers.len())];
     let locs: Vec<Located<'l>> = all_locs
         .iter()
         .filter(|l| {
@@ -1104,10 +1135,18 @@ fn period_for(
     let sentence_start = text[..seg.span.start]
         .rfind(['.', '\n', ';'])
         .map_or(0, |p| p + 1);
-    let within = dates
-        .iter()
-        .find(|d| d.span.start >= sentence_start && d.span.start < seg.span.end);
-    let before = || dates.iter().rev().find(|d| d.span.end <= seg.span.start);
+    // Dates are in text order.
+    let from = dates.partition_point(|d| d.span.start < sentence_start);
+    let within = dates[from..]
+        .first()
+        .filter(|d| d.span.start < seg.span.end);
+    let before = || {
+        let upto = dates.partition_point(|d| d.span.start < seg.span.start);
+        dates[..upto]
+            .iter()
+            .rev()
+            .find(|d| d.span.end <= seg.span.start)
+    };
     within.or_else(before).map(|d| (d.range, d.span))
 }
 

@@ -25,9 +25,12 @@ pub struct DateMention {
 const MONTH: &str = r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)";
 const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 
+/// ASCII classes and case folding (`-u`): the text is normalised, so its
+/// spaces and digits are ASCII, and the words are English; the automaton is
+/// then a fraction of the Unicode one and runs over every text.
 static DATES: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
-        r"(?xi)
+        r"(?xi-u)
         (?-u:\b)(?:
           (?P<hours>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight|seventy-two)\s+hours)
         | (?P<days>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<dn>day|week|(?:two|three|2|3)\s+days))
@@ -183,7 +186,7 @@ fn shift(p: Date, days: i64) -> Option<Date> {
 }
 
 /// The weekday on or before `p` (or, looking ahead, after `p`).
-fn nearest_weekday(p: Date, wday: Weekday, ahead: bool) -> Option<Date> {
+pub(crate) fn nearest_weekday(p: Date, wday: Weekday, ahead: bool) -> Option<Date> {
     let today = p.weekday().to_monday_zero_offset();
     let target = wday.to_monday_zero_offset();
     let delta = if ahead {
@@ -201,7 +204,7 @@ fn nearest_weekday(p: Date, wday: Weekday, ahead: bool) -> Option<Date> {
 /// the whole sentence ("refrain from what happened on April 7" has a future
 /// cue and a past date), so it only breaks near ties: it never moves a date
 /// a few weeks from publication by a year.
-fn yearless(p: Date, month: i8, day: i8, future: bool) -> Option<Date> {
+pub(crate) fn yearless(p: Date, month: i8, day: i8, future: bool) -> Option<Date> {
     const WRONG_SIDE_PENALTY_DAYS: i64 = 30;
     (-1..=1)
         .filter_map(|dy| Date::new(p.year() + dy, month, day).ok())

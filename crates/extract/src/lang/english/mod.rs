@@ -17,6 +17,7 @@ use crate::candidate::Candidate;
 use crate::document::Document;
 use crate::locate::Locator;
 
+pub(crate) use dates::{nearest_weekday, yearless};
 pub use numbers::{number_at, quantity_at};
 
 /// The English language pack.

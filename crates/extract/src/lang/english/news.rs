@@ -166,9 +166,21 @@ pub fn read_news(
     found: &Found<'_, '_>,
     skip: &[Span],
 ) -> Vec<Candidate> {
+    // The spans to skip in order of their starts, with the furthest end
+    // reached so far: whether a sentence overlaps one is then a bisection,
+    // not a look at every span for every sentence.
+    let mut skip = skip.to_vec();
+    skip.sort_unstable_by_key(|s| s.start);
+    let reach: Vec<usize> = skip
+        .iter()
+        .scan(0, |end, s| {
+            *end = s.end.max(*end);
+            Some(*end)
+        })
+        .collect();
     let overlaps = |span: &Span| {
-        skip.iter()
-            .any(|s| s.start < span.end && span.start < s.end)
+        let before_end = skip.partition_point(|s| s.start < span.end);
+        before_end > 0 && reach[before_end - 1] > span.start
     };
     // A pure bulletin has nothing left for the news reader.
     if found.sentences.iter().all(overlaps) {
@@ -203,6 +215,14 @@ pub fn read_news(
             future: FUTURE.is_match(body),
         };
         let within = |s: usize, e: usize| span.start <= s && e <= span.end;
+        // Every list found over the text is in text order: the sentence's
+        // own mentions are one stretch of it, found by bisection rather
+        // than by a look at every mention of the text for every sentence.
+        let all_anchored = in_span(&all_anchored, |a| a.span.start, span);
+        let all_locs = in_span(all_locs, |l| l.start, span);
+        let all_actors = in_span(&all_actors, |a| a.start, span);
+        let all_triggers = in_span(all_triggers, |t| t.start, span);
+        let dates = in_span(dates, |d| d.span.start, span);
         let anchored: Vec<&AnchoredDate> = all_anchored
             .iter()
             .filter(|a| within(a.span.start, a.span.end))
@@ -302,6 +322,14 @@ pub fn read_news(
         }
     }
     out
+}
+
+/// The stretch of `items` (in order of their starts) that starts inside
+/// `span`.
+fn in_span<T>(items: &[T], start: impl Fn(&T) -> usize, span: Span) -> &[T] {
+    let from = items.partition_point(|i| start(i) < span.start);
+    let to = from + items[from..].partition_point(|i| start(i) < span.end);
+    &items[from..to]
 }
 
 /// The sentence's main trigger: a specific violent word, else a generic

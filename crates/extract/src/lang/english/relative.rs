@@ -16,14 +16,15 @@ use regex::{Captures, Regex};
 
 use super::dates::DateMention;
 use super::numbers::number_at;
-use super::text::starts_with_ci;
+use super::text::{find_ci, starts_with_ci};
 use crate::candidate::{DateRange, Span};
 
 /// "two days before", "a day after", "the day before", "three days later",
-/// "the next day". What follows "before"/"after" is read by hand.
+/// "the next day". What follows "before"/"after" is read by hand. ASCII
+/// classes and case folding, as for the dates: the text is normalised.
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|the)\s+(?P<unit>days?|weeks?)\s+(?P<dir>before|after|ahead\s+of|prior\s+to|later|earlier)|(?:the\s+)?(?P<seq>next|following|previous|preceding)\s+day)(?-u:\b)",
+        r"(?i-u)\b(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|the)\s+(?P<unit>days?|weeks?)\s+(?P<dir>before|after|ahead\s+of|prior\s+to|later|earlier)|(?:the\s+)?(?P<seq>next|following|previous|preceding)\s+day)(?-u:\b)",
     )
     .expect("constant pattern")
 });
@@ -257,13 +258,37 @@ fn date_of_anchor<'d>(
     if let Some(d) = date_after(text, phrase.span.end, dates) {
         return Some(d);
     }
+    // Other mentions are looked for near the expression, in the article it
+    // belongs to: searching a whole long text for each expression would
+    // make reading time grow with the square of its length.
+    let (from, to) = window(text, phrase.span, ANCHOR_REACH);
+    let near = &text[from..to];
+    let skip = Span::new(phrase.span.start - from, phrase.span.end - from);
     let mentions: Vec<usize> = match phrase.venue {
-        Some(v) => venue_mentions(text, &text[v.start..v.end], phrase.span),
-        None => key_mentions(text, &text[phrase.key.start..phrase.key.end], phrase.span),
+        Some(v) => venue_mentions(near, &text[v.start..v.end], skip),
+        None => key_mentions(near, &text[phrase.key.start..phrase.key.end], skip),
     };
+    let mentions = mentions.into_iter().map(|end| end + from);
     mentions
         .into_iter()
         .find_map(|end| date_after(text, end, dates))
+}
+
+/// How far from a relative expression other mentions of its anchor event
+/// are looked for, in bytes either side.
+const ANCHOR_REACH: usize = 4096;
+
+/// The stretch of `text` within `reach` bytes of `span`, on char boundaries.
+fn window(text: &str, span: Span, reach: usize) -> (usize, usize) {
+    let mut from = span.start.saturating_sub(reach);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = span.end.saturating_add(reach).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    (from, to)
 }
 
 /// A dated mention right after `at`: within [`DATE_REACH`] bytes, in the
@@ -326,14 +351,17 @@ fn following_words_end(text: &str, at: usize, n: usize) -> usize {
 
 /// Ends of the other mentions of "ministerial meeting" and the like.
 fn key_mentions(text: &str, key: &str, skip: Span) -> Vec<usize> {
-    let lower = text.to_ascii_lowercase();
-    let key = key.to_ascii_lowercase();
-    lower
-        .match_indices(&key)
-        .map(|(start, _)| (start, start + key.len()))
-        .filter(|&(start, end)| !(skip.start <= start && end <= skip.end))
-        .map(|(_, end)| end)
-        .collect()
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(p) = find_ci(&text[at..], key) {
+        let (start, end) = (at + p, at + p + key.len());
+        if !(skip.start <= start && end <= skip.end) {
+            out.push(end);
+        }
+        // The key starts with an ASCII letter: one byte on is a boundary.
+        at = start + 1;
+    }
+    out
 }
 
 #[cfg(test)]

@@ -95,11 +95,18 @@ pub fn ends_with_ci(s: &str, suffix: &str) -> bool {
 /// case. Always a char boundary, since the match starts with an ASCII byte.
 pub fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, pat) = (haystack.as_bytes(), needle.as_bytes());
-    let first = pat.first()?.to_ascii_lowercase();
+    let first = *pat.first()?;
     let last_start = hay.len().checked_sub(pat.len())?;
-    (0..=last_start).find(|&i| {
-        hay[i].to_ascii_lowercase() == first && hay[i..i + pat.len()].eq_ignore_ascii_case(pat)
-    })
+    // Candidates are found by their first byte in either case with memchr,
+    // which looks at many bytes at once; this runs over whole sentences and
+    // paragraphs, many times a text.
+    let candidates = &hay[..last_start + 1];
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        candidates,
+    )
+    .find(|&i| hay[i..i + pat.len()].eq_ignore_ascii_case(pat))
 }
 
 /// Whether `needle` occurs in `haystack`, ignoring ASCII case.

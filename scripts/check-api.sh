@@ -41,10 +41,13 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { cat "$work/serve.log" >&2; exit 1; }
 
+# The live stream (/api/v1/events) is left out: it answers as a stream that
+# never ends; crates/server/tests/server/events.rs drives it over a socket.
 run() {
   "$venv/bin/schemathesis" run "$url/api/v1/openapi.json" --url "$url" \
     --include-method GET --max-examples 25 --max-time 90 --generation-deterministic \
-    --exclude-checks positive_data_acceptance --no-color --warnings off "$@"
+    --exclude-checks positive_data_acceptance --no-color --warnings off \
+    --exclude-path /api/v1/events "$@"
 }
 echo "schemathesis: the public's reads"
 run

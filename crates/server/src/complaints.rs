@@ -9,7 +9,7 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,7 @@ use truce_regime::COMPLAINT_MEDIA_TYPE;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Resource};
+use crate::query::{self, Query};
 use crate::{AppState, ErrorBody, ServerError};
 
 /// Complaints the node takes at once, from everyone together…
@@ -138,9 +139,9 @@ pub async fn complaint_status(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ComplaintsQuery {
-    /// Only those no guarantor has taken up or declined.
-    #[serde(default)]
-    waiting: bool,
+    /// `true`: only those no guarantor has taken up or declined.
+    #[param(value_type = Option<bool>)]
+    waiting: Option<String>,
 }
 
 /// Every complaint kept, with what the Record says of it.
@@ -151,6 +152,7 @@ pub struct ComplaintsQuery {
     params(ComplaintsQuery),
     responses(
         (status = 200, body = [ComplaintView]),
+        (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody),
     ),
@@ -162,12 +164,13 @@ pub async fn list_complaints(
     Query(query): Query<ComplaintsQuery>,
 ) -> Result<Json<Vec<ComplaintView>>, ServerError> {
     caller.require(Resource::Complaints)?;
+    let waiting = query::parse::<bool>("waiting", query.waiting.as_deref())?.unwrap_or(false);
     let complaints = state.complaints.clone();
     let kept = blocking(move || complaints.list()).await?;
     Ok(Json(truce_query::complaints(
         &state.ledger.rules(),
         kept,
-        query.waiting,
+        waiting,
     )))
 }
 

@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::Stream;
@@ -22,6 +22,7 @@ use truce_store::Ledger;
 use utoipa::IntoParams;
 
 use crate::auth::{Allowed, LiveEventsGate};
+use crate::query::{self, Query};
 use crate::{AppState, ErrorBody, ServerError};
 
 /// Entries read from the store at a time while a stream catches up.
@@ -35,12 +36,13 @@ pub struct EventsQuery {
     /// Resume after this position (the `id` of the last event received);
     /// the `Last-Event-ID` header does the same and wins. Without either,
     /// the stream starts with the next statement admitted.
-    after: Option<u64>,
+    #[param(value_type = Option<u64>)]
+    after: Option<String>,
     /// Every admitted statement, not only what concerns the caller's party
     /// (a guarantor member receives, by default, the reports, assessments,
     /// proposals and votes of the other parties and the decisions settled).
-    #[serde(default)]
-    all: bool,
+    #[param(value_type = Option<bool>)]
+    all: Option<String>,
 }
 
 /// The live stream of admitted statements.
@@ -74,10 +76,11 @@ pub async fn events(
                     ServerError::bad("Last-Event-ID", "must be a position in the Record")
                 })?,
         ),
-        None => query.after,
+        None => query::parse::<u64>("after", query.after.as_deref())?,
     };
+    let all = query::parse::<bool>("all", query.all.as_deref())?.unwrap_or(false);
     let scope = match &caller.member {
-        Some(member) if !query.all => state
+        Some(member) if !all => state
             .ledger
             .with_registry(|r| {
                 r.member(member)

@@ -7,3 +7,4 @@ mod exchange;
 mod formats;
 mod modules;
 mod register;
+mod settling;

@@ -533,7 +533,7 @@ fn check_coordinates(field: &str, lat: f64, lon: f64) -> Result<(), ValidationEr
     Ok(())
 }
 
-fn non_empty(field: &str, value: &str, max_chars: usize) -> Result<(), ValidationError> {
+pub(crate) fn non_empty(field: &str, value: &str, max_chars: usize) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));
     }

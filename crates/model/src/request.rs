@@ -75,17 +75,7 @@ impl Validate for RequestAnswered {
 }
 
 fn text(field: &str, value: &str) -> Result<(), ValidationError> {
-    if value.trim().is_empty() {
-        return Err(ValidationError::new(field, "must not be empty"));
-    }
-    let chars = value.chars().count();
-    if chars > MAX_REQUEST_CHARS {
-        return Err(ValidationError::new(
-            field,
-            format!("{chars} characters; at most {MAX_REQUEST_CHARS}"),
-        ));
-    }
-    Ok(())
+    crate::register::non_empty(field, value, MAX_REQUEST_CHARS)
 }
 
 #[cfg(test)]

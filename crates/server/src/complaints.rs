@@ -20,6 +20,7 @@ use truce_regime::COMPLAINT_MEDIA_TYPE;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Resource};
+use crate::evidence::blocking;
 use crate::query::{self, Query};
 use crate::{AppState, ErrorBody, ServerError};
 
@@ -56,15 +57,6 @@ impl Allowance {
     }
 }
 
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, truce_node::NodeError> + Send + 'static,
-) -> Result<T, ServerError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ServerError::Internal(format!("complaints: {e}")))?
-        .map_err(ServerError::from)
-}
-
 /// Send a complaint: no account needed.
 #[utoipa::path(
     post,
@@ -82,11 +74,7 @@ pub async fn submit_complaint(
     State(state): State<AppState>,
     Json(form): Json<ComplaintForm>,
 ) -> Result<(StatusCode, Json<ComplaintStatus>), ServerError> {
-    if let Some(mirror) = &state.mirror {
-        return Err(ServerError::ReadOnly {
-            origin: mirror.origin.clone(),
-        });
-    }
+    state.refuse_writes_on_a_mirror()?;
     state
         .complaint_allowance
         .lock()
@@ -205,11 +193,7 @@ pub async fn complaint_evidence(
     Path(reference): Path<String>,
 ) -> Result<(StatusCode, Json<ComplaintEvidence>), ServerError> {
     caller.require(Resource::EvidenceUpload)?;
-    if let Some(mirror) = &state.mirror {
-        return Err(ServerError::ReadOnly {
-            origin: mirror.origin.clone(),
-        });
-    }
+    state.refuse_writes_on_a_mirror()?;
     let kept = kept(&state, reference).await?;
     if state
         .ledger

@@ -94,11 +94,7 @@ pub async fn upload_evidence(
         )));
     }
     caller.require(Resource::EvidenceUpload)?;
-    if let Some(mirror) = &state.mirror {
-        return Err(ServerError::ReadOnly {
-            origin: mirror.origin.clone(),
-        });
-    }
+    state.refuse_writes_on_a_mirror()?;
     if !state.ledger.is_writer() {
         return Err(ServerError::ReadOnly {
             origin: "the node that this copy was taken from".into(),
@@ -158,12 +154,13 @@ async fn write(mut upload: Upload, chunk: Vec<u8>) -> Result<Upload, ServerError
     blocking(move || upload.write(&chunk).map(|()| upload)).await
 }
 
-async fn blocking<T: Send + 'static>(
+/// Runs file work of the node's on a blocking thread.
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, NodeError> + Send + 'static,
 ) -> Result<T, ServerError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| ServerError::Internal(format!("storing evidence: {e}")))?
+        .map_err(|e| ServerError::Internal(format!("the node's files: {e}")))?
         .map_err(ServerError::from)
 }
 

@@ -84,11 +84,7 @@ pub async fn request_to_join(
     headers: HeaderMap,
     Json(body): Json<NewJoinRequest>,
 ) -> Result<(StatusCode, Json<JoinRequestView>), ServerError> {
-    if let Some(mirror) = &state.mirror {
-        return Err(ServerError::ReadOnly {
-            origin: mirror.origin.clone(),
-        });
-    }
+    state.refuse_writes_on_a_mirror()?;
     // The token of a member not yet admitted reads nothing, so it is looked
     // up here rather than through `Caller`, which refuses it.
     let secret = headers

@@ -197,6 +197,17 @@ impl AppState {
         self
     }
 
+    /// A mirror's copy of the Record is not its own: what would write to
+    /// it (statements, uploads, joins, complaints) is sent to the node.
+    pub(crate) fn refuse_writes_on_a_mirror(&self) -> Result<(), ServerError> {
+        match &self.mirror {
+            Some(mirror) => Err(ServerError::ReadOnly {
+                origin: mirror.origin.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

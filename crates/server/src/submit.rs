@@ -76,11 +76,7 @@ pub async fn submit(
     State(state): State<AppState>,
     body: Result<Json<Submission>, JsonRejection>,
 ) -> Result<(StatusCode, Json<SubmitReceipt>), ServerError> {
-    if let Some(mirror) = &state.mirror {
-        return Err(ServerError::ReadOnly {
-            origin: mirror.origin.clone(),
-        });
-    }
+    state.refuse_writes_on_a_mirror()?;
     let Json(submission) = body.map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ServerError::TooLarge(e.body_text()),
         _ => ServerError::BadRequest {

@@ -334,6 +334,30 @@ fn summary(body: &Body) -> String {
             r.question
         ),
         Body::RequestAnswered(a) => format!("answers {}: {}", a.request, a.answer),
+        Body::CaseOpened(c) => format!(
+            "opens a case on {}: {}",
+            match &c.about {
+                truce_model::CaseSubject::Incident(id) => id.to_string(),
+                truce_model::CaseSubject::Complaint(sha256) =>
+                    format!("complaint {}", &sha256[..12]),
+            },
+            c.question
+        ),
+        Body::CaseTasked(t) => format!("tasks {} with {}", t.team, t.case),
+        Body::CaseVisited(v) => format!(
+            "visit for {} at {} on {}: {}",
+            v.case, v.place.name, v.visited_at, v.summary
+        ),
+        Body::CasePosition(p) => format!(
+            "holds {} a {}{}: {}",
+            p.case,
+            p.severity,
+            p.responsible
+                .as_ref()
+                .map(|f| format!(" by {f}"))
+                .unwrap_or_default(),
+            p.reason
+        ),
         Body::ComplaintDeclined(d) => {
             format!("declines complaint {}: {}", &d.complaint[..12], d.reason)
         }

@@ -1,6 +1,7 @@
 //! `truce`: the command-line tool of the joint record of a ceasefire mechanism.
 
 mod agreements;
+mod cases;
 mod commands;
 mod complaints;
 mod decide;
@@ -187,6 +188,13 @@ enum Command {
     Request(requests::RequestCommand),
     /// Requests for clarification: who asked whom, by when, the answers.
     Requests(requests::RequestsArgs),
+    /// Verification cases: open one on an incident or a complaint, task a
+    /// team, record the visit, state your party's position and severity.
+    #[command(subcommand)]
+    Case(cases::CaseCommand),
+    /// Verification cases, the latest first, with the step awaited and
+    /// whether it is overdue.
+    Cases(cases::CasesArgs),
     /// Record whether a formation complied with an adopted measure.
     Comply(decide::ComplyArgs),
     /// Each formation's compliance with a criteria file, as of a date.
@@ -289,6 +297,7 @@ fn main() -> ExitCode {
             Command::Formation(f) if !matches!(f, register::FormationCommand::List { .. }) => {
                 location
             }
+            Command::Case(c) if !matches!(c, cases::CaseCommand::Show { .. }) => location,
             Command::Init(_)
             | Command::Serve(_)
             | Command::Mirror(_)
@@ -326,6 +335,8 @@ fn main() -> ExitCode {
             Command::Comply(args) => decide::comply(&location, args).await,
             Command::Request(command) => requests::run(&location, command).await,
             Command::Requests(args) => requests::list(&location, args).await,
+            Command::Case(command) => cases::run(&location, command).await,
+            Command::Cases(args) => cases::list(&location, args).await,
             Command::Agreements(args) => agreements::agreements(&location, args).await,
             Command::Meeting(command) => agreements::meeting(&location, command).await,
             Command::Document(command) => agreements::document(&location, command).await,

@@ -389,7 +389,10 @@ fn parse_source(text: &str) -> Result<Source> {
 
 /// Stores each evidence file where the report is filed (the data
 /// directory's blob store, or the node's through `--node`) and describes it.
-async fn evidence_files(location: &Location, paths: &[PathBuf]) -> Result<Vec<Evidence>> {
+pub(crate) async fn evidence_files(
+    location: &Location,
+    paths: &[PathBuf],
+) -> Result<Vec<Evidence>> {
     let mut evidence = Vec::with_capacity(paths.len());
     for path in paths {
         let bytes = std::fs::metadata(path)

@@ -192,6 +192,8 @@ pub fn filed_as(kind: Kind, position: u64) -> String {
         Kind::DecisionProposed => format!("decision D-{position}"),
         Kind::ExchangeListSubmitted => format!("list L-{position}"),
         Kind::MeetingRecorded => format!("meeting M-{position}"),
+        Kind::RequestMade => format!("request Q-{position}"),
+        Kind::CaseOpened => format!("case V-{position}"),
         other => format!("{other}"),
     }
 }

@@ -35,10 +35,14 @@ pub enum Kind {
     ComplaintDeclined,
     RequestMade,
     RequestAnswered,
+    CaseOpened,
+    CaseTasked,
+    CaseVisited,
+    CasePosition,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 30] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -65,6 +69,10 @@ impl Kind {
         Kind::ComplaintDeclined,
         Kind::RequestMade,
         Kind::RequestAnswered,
+        Kind::CaseOpened,
+        Kind::CaseTasked,
+        Kind::CaseVisited,
+        Kind::CasePosition,
     ];
 
     /// The name used on the wire and in listings.
@@ -96,6 +104,10 @@ impl Kind {
             Kind::ComplaintDeclined => "complaint_declined",
             Kind::RequestMade => "request_made",
             Kind::RequestAnswered => "request_answered",
+            Kind::CaseOpened => "case_opened",
+            Kind::CaseTasked => "case_tasked",
+            Kind::CaseVisited => "case_visited",
+            Kind::CasePosition => "case_position",
         }
     }
 
@@ -122,7 +134,11 @@ impl Kind {
             | Kind::MeasureCompliance
             | Kind::ExchangeListSubmitted
             | Kind::ComplaintDeclined
-            | Kind::RequestMade => role == Role::GuarantorMember,
+            | Kind::RequestMade
+            | Kind::CaseOpened
+            | Kind::CaseTasked
+            | Kind::CaseVisited
+            | Kind::CasePosition => role == Role::GuarantorMember,
             // The party asked answers through whichever member speaks for it.
             Kind::RequestAnswered => role != Role::Intermediary,
             // Those who receive sealed lists publish the key they are sealed to.

@@ -9,6 +9,7 @@
 #[macro_use]
 mod names;
 mod agreement;
+mod case;
 mod decision;
 mod error;
 mod exchange;
@@ -22,6 +23,10 @@ pub use agreement::{
     document_media_type_of_extension, AgreementSpec, Clause, DocumentApproved, DocumentVersion,
     Handle, MeetingLevel, MeetingRecorded, MeetingStatus, StatusSpec, Zone, ZoneGeometry, ZoneKind,
     DOCUMENT_MEDIA_TYPES,
+};
+pub use case::{
+    CaseDeadlines, CaseId, CaseOpened, CasePosition, CaseSubject, CaseTasked, CaseVisited,
+    Severity, VisitPlace, MAX_CASE_NAME_CHARS, MAX_CASE_TEXT_CHARS,
 };
 pub use decision::{
     ComplianceOutcome, DecisionId, DecisionPayload, DecisionProposal, DecisionProposed,

@@ -11,7 +11,7 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{DecisionType, Validate, ValidationError};
+use crate::{CaseDeadlines, DecisionType, Validate, ValidationError};
 
 /// When reports of different guarantors are taken to describe one event.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -81,6 +81,10 @@ pub struct RegisterConfig {
     /// the default, so Records founded before it encode as they did.
     #[serde(default, skip_serializing_if = "PublicViews::is_default")]
     pub public: PublicViews,
+    /// How long each step of a verification case may take; left out of the
+    /// encoding while it is the default, as `public` is.
+    #[serde(default, skip_serializing_if = "CaseDeadlines::is_default")]
+    pub cases: CaseDeadlines,
 }
 
 /// What the public may know, one setting applied alike by every public
@@ -142,8 +146,9 @@ fn default_utc_offset() -> i16 {
 }
 
 /// One step of the graduated measures: suggested once a formation has this
-/// many confirmed violations in the window, or when the step before it was
-/// not complied with by its date.
+/// many confirmed violations in the window, or as many serious or minor
+/// violations found by closed verification cases, or when the step before
+/// it was not complied with by its date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LadderStep {
@@ -153,24 +158,38 @@ pub struct LadderStep {
     pub days: i64,
     /// Days the formation is given to comply.
     pub comply_within_days: i64,
+    /// Serious violations found by cases that reach this step; none when
+    /// absent (and absent from the encoding, so earlier Records read alike).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serious_violations: Option<usize>,
+    /// Minor violations found by cases that reach this step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor_violations: Option<usize>,
 }
 
 /// notice → joint démarche → public statement → suspension of benefits →
 /// referral for exclusion.
 pub fn default_ladder() -> Vec<LadderStep> {
-    let step = |id: &str, name: &str, confirmed_violations, comply_within_days| LadderStep {
+    let step = |id: &str,
+                name: &str,
+                confirmed_violations,
+                (serious, minor): (usize, usize),
+                comply_within_days| LadderStep {
         id: id.into(),
         name: name.into(),
         confirmed_violations,
         days: 30,
         comply_within_days,
+        serious_violations: Some(serious),
+        minor_violations: Some(minor),
     };
+    // One serious violation weighs as much as three minor ones.
     vec![
-        step("notice", "Notice", 1, 14),
-        step("joint-demarche", "Joint démarche", 3, 14),
-        step("public-statement", "Public statement", 5, 14),
-        step("suspension", "Suspension of benefits", 8, 30),
-        step("referral", "Referral for exclusion", 12, 30),
+        step("notice", "Notice", 1, (1, 2), 14),
+        step("joint-demarche", "Joint démarche", 3, (2, 5), 14),
+        step("public-statement", "Public statement", 5, (3, 8), 14),
+        step("suspension", "Suspension of benefits", 8, (5, 12), 30),
+        step("referral", "Referral for exclusion", 12, (7, 18), 30),
     ]
 }
 
@@ -184,6 +203,7 @@ impl Default for RegisterConfig {
             utc_offset_minutes: default_utc_offset(),
             max_clock_skew_seconds: default_clock_skew(),
             public: PublicViews::default(),
+            cases: CaseDeadlines::default(),
         }
     }
 }
@@ -229,6 +249,7 @@ impl Validate for RegisterConfig {
         if !(-720..=840).contains(&self.utc_offset_minutes) {
             return Err(bad("utc_offset_minutes", "must be -720 to 840"));
         }
+        self.cases.validate()?;
         let mut ids = std::collections::HashSet::new();
         for (i, step) in self.ladder.iter().enumerate() {
             if step.id.trim().is_empty() || !ids.insert(step.id.as_str()) {

@@ -490,7 +490,7 @@ impl Validate for ReportFields {
     }
 }
 
-fn check_evidence(i: usize, e: &Evidence) -> Result<(), ValidationError> {
+pub(crate) fn check_evidence(i: usize, e: &Evidence) -> Result<(), ValidationError> {
     let field = |name: &str| format!("evidence[{i}].{name}");
     let hex = e.sha256.len() == 64
         && e.sha256
@@ -517,7 +517,7 @@ fn check_evidence(i: usize, e: &Evidence) -> Result<(), ValidationError> {
     Ok(())
 }
 
-fn check_coordinates(field: &str, lat: f64, lon: f64) -> Result<(), ValidationError> {
+pub(crate) fn check_coordinates(field: &str, lat: f64, lon: f64) -> Result<(), ValidationError> {
     if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
         return Err(ValidationError::new(
             format!("{field}.lat"),

@@ -23,6 +23,9 @@ pub struct ComplaintView {
     pub status: String,
     /// The report that took it up.
     pub report: Option<String>,
+    /// The verification case that took it up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
     /// The party that took it up or declined it.
     pub party: Option<String>,
     /// Why it was declined.
@@ -44,20 +47,26 @@ pub struct ComplaintStatus {
 fn status_name(outcome: Option<&ComplaintOutcome>) -> &'static str {
     match outcome {
         None => "waiting",
-        Some(ComplaintOutcome::Adopted { .. }) => "adopted",
+        Some(ComplaintOutcome::Adopted { .. } | ComplaintOutcome::CaseOpened { .. }) => "adopted",
         Some(ComplaintOutcome::Declined { .. }) => "declined",
     }
 }
 
 pub fn complaint_view(register: &Register, kept: Kept) -> ComplaintView {
     let outcome = register.complaint_outcome(&kept.sha256);
-    let (report, party, reason) = match outcome {
-        None => (None, None, None),
-        Some(ComplaintOutcome::Adopted { report, party }) => {
-            (Some(report.to_string()), Some(party.to_string()), None)
+    let (report, case, party, reason) = match outcome {
+        None => (None, None, None, None),
+        Some(ComplaintOutcome::Adopted { report, party }) => (
+            Some(report.to_string()),
+            None,
+            Some(party.to_string()),
+            None,
+        ),
+        Some(ComplaintOutcome::CaseOpened { case, party }) => {
+            (None, Some(case.to_string()), Some(party.to_string()), None)
         }
         Some(ComplaintOutcome::Declined { party, reason, .. }) => {
-            (None, Some(party.to_string()), Some(reason.clone()))
+            (None, None, Some(party.to_string()), Some(reason.clone()))
         }
     };
     let form = kept.complaint.form;
@@ -72,6 +81,7 @@ pub fn complaint_view(register: &Register, kept: Kept) -> ComplaintView {
         contact: form.contact,
         sha256: kept.sha256,
         report,
+        case,
         party,
         reason,
     }

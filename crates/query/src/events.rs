@@ -232,6 +232,70 @@ pub fn events_of(
                 asker,
             )]
         }
+        Body::CaseOpened(opened) => {
+            let id = truce_model::CaseId(position);
+            let about = match &opened.about {
+                truce_model::CaseSubject::Incident(report) => format!("incident {report}"),
+                truce_model::CaseSubject::Complaint(sha256) => {
+                    format!("a complaint ({}…)", &sha256[..12])
+                }
+            };
+            vec![event(
+                kind,
+                Some(id.to_string()),
+                format!("{id}: {by} opens a case on {about}: {}", opened.question),
+                every_guarantor,
+            )]
+        }
+        Body::CaseTasked(tasked) => vec![event(
+            kind,
+            Some(tasked.case.to_string()),
+            format!("{}: {} tasked by {by}", tasked.case, tasked.team),
+            every_guarantor,
+        )],
+        Body::CaseVisited(visited) => vec![event(
+            kind,
+            Some(visited.case.to_string()),
+            format!(
+                "{}: visit to {} on {}, {} interviews",
+                visited.case, visited.place.name, visited.visited_at, visited.interviews
+            ),
+            every_guarantor,
+        )],
+        Body::CasePosition(stated) => {
+            let id = stated.case;
+            let mut events = vec![event(
+                kind,
+                Some(id.to_string()),
+                format!(
+                    "{id}: {by} holds it a {}",
+                    stated.severity.as_str().replace('_', " ")
+                ),
+                others,
+            )];
+            let closure = register
+                .cases()
+                .get(id)
+                .and_then(|case| case.closed.as_ref())
+                .filter(|closed| closed.position == position);
+            if let Some(closed) = closure {
+                events.push(event(
+                    "case_closed",
+                    Some(id.to_string()),
+                    format!(
+                        "{id} closed: {}{}",
+                        closed.severity.as_str().replace('_', " "),
+                        closed
+                            .responsible
+                            .as_ref()
+                            .map(|f| format!(" by {f}"))
+                            .unwrap_or_default()
+                    ),
+                    every_guarantor,
+                ));
+            }
+            events
+        }
         Body::ComplaintDeclined(declined) => vec![event(
             kind,
             None,

@@ -10,6 +10,7 @@
 //! only combinations that no parser can rule out alone.
 
 mod bulletin;
+mod cases;
 mod complaints;
 mod decisions;
 mod events;
@@ -20,6 +21,10 @@ mod requests;
 mod response;
 
 pub use bulletin::{bulletin_series, BulletinDays, BulletinSeries, Edition, SeriesRow};
+pub use cases::{
+    case, cases, CaseFilter, CaseFindingView, CasePositionView, CaseView, TaskView,
+    VisitEvidenceView, VisitView,
+};
 pub use complaints::{
     complaint_status, complaint_view, complaints, ComplaintStatus, ComplaintView,
 };

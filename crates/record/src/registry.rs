@@ -385,7 +385,11 @@ impl Registry {
             | Body::DocumentApproved(_)
             | Body::ComplaintDeclined(_)
             | Body::RequestMade(_)
-            | Body::RequestAnswered(_) => Ok(()),
+            | Body::RequestAnswered(_)
+            | Body::CaseOpened(_)
+            | Body::CaseTasked(_)
+            | Body::CaseVisited(_)
+            | Body::CasePosition(_) => Ok(()),
         }
     }
 

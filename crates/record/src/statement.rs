@@ -2,12 +2,12 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
-    Assessment, ComplaintDeclined, DecisionProposal, DecisionProposed, DecisionVote,
-    DocumentApproved, DocumentVersion, ExchangeInterview, ExchangeKeyPublished,
-    ExchangeListSubmitted, ExchangeMatch, ExchangeRelease, FormationRegistered,
-    FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MeasureCompliance,
-    MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled, ReportWithdrawn,
-    RequestAnswered, RequestMade, Validate,
+    Assessment, CaseOpened, CasePosition, CaseTasked, CaseVisited, ComplaintDeclined,
+    DecisionProposal, DecisionProposed, DecisionVote, DocumentApproved, DocumentVersion,
+    ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease,
+    FormationRegistered, FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated,
+    Kind, MeasureCompliance, MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled,
+    ReportWithdrawn, RequestAnswered, RequestMade, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -68,6 +68,10 @@ pub enum Body {
     ComplaintDeclined(ComplaintDeclined),
     RequestMade(RequestMade),
     RequestAnswered(RequestAnswered),
+    CaseOpened(CaseOpened),
+    CaseTasked(CaseTasked),
+    CaseVisited(CaseVisited),
+    CasePosition(CasePosition),
 }
 
 impl Body {
@@ -99,6 +103,10 @@ impl Body {
             Body::ComplaintDeclined(_) => Kind::ComplaintDeclined,
             Body::RequestMade(_) => Kind::RequestMade,
             Body::RequestAnswered(_) => Kind::RequestAnswered,
+            Body::CaseOpened(_) => Kind::CaseOpened,
+            Body::CaseTasked(_) => Kind::CaseTasked,
+            Body::CaseVisited(_) => Kind::CaseVisited,
+            Body::CasePosition(_) => Kind::CasePosition,
         }
     }
 
@@ -130,6 +138,10 @@ impl Body {
             Body::ComplaintDeclined(b) => b.validate(),
             Body::RequestMade(b) => b.validate(),
             Body::RequestAnswered(b) => b.validate(),
+            Body::CaseOpened(b) => b.validate(),
+            Body::CaseTasked(b) => b.validate(),
+            Body::CaseVisited(b) => b.validate(),
+            Body::CasePosition(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use truce_model::{FormationStatus, Position};
 
+use crate::cases::CaseTally;
 use crate::edition::{published_coordinate, Edition};
 use crate::findings::{Finding, FindingKind};
 use crate::register::Register;
@@ -101,6 +102,9 @@ pub struct Bulletin {
     /// absent while there are none.
     #[serde(skip_serializing_if = "RequestTally::is_empty")]
     pub requests: RequestTally,
+    /// Verification cases in the period; absent while there are none.
+    #[serde(skip_serializing_if = "CaseTally::is_empty")]
+    pub cases: CaseTally,
     /// Internal edition only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reports: Option<Vec<ReportLine>>,
@@ -134,6 +138,10 @@ impl Register {
             response: self.response_tally(from, to, edition == Edition::Internal),
             exchanges: self.exchange_tallies(from, to),
             requests: self.requests.tally(crate::response::period(from, to).1),
+            cases: {
+                let (start, end) = crate::response::period(from, to);
+                self.cases.tally(start, end)
+            },
             reports: (edition == Edition::Internal)
                 .then(|| self.report_lines(&reports, &finding_of)),
         }
@@ -358,6 +366,25 @@ impl Bulletin {
                     r.answered_late
                 )
             );
+        }
+        if !self.cases.is_empty() {
+            let c = &self.cases;
+            let _ = writeln!(
+                text,
+                "{}",
+                words.cases(c.opened, c.closed, c.open, c.overdue)
+            );
+            // Mildest first, as the scale reads.
+            let by_severity: Vec<(&str, usize)> = truce_model::Severity::ALL
+                .iter()
+                .filter_map(|s| Some((s.as_str(), *c.by_severity.get(s.as_str())?)))
+                .collect();
+            if !by_severity.is_empty() {
+                let _ = writeln!(text, "{}", words.case_findings(&by_severity));
+            }
+            if let Some(days) = c.median_days_to_finding {
+                let _ = writeln!(text, "{}", words.median_to_finding(days));
+            }
         }
         if let Some(lines) = &self.reports {
             let _ = writeln!(text, "\n{}", words.reports());

@@ -6,7 +6,7 @@
 
 use imbl::OrdMap;
 use serde::Serialize;
-use truce_model::{ComplaintDeclined, MemberName, Party, ReportFields, ReportId};
+use truce_model::{CaseId, ComplaintDeclined, MemberName, Party, ReportFields, ReportId};
 use truce_record::Rejection;
 
 /// The media type under which a report's evidence names a complaint.
@@ -18,6 +18,8 @@ pub const COMPLAINT_MEDIA_TYPE: &str = "application/vnd.truce.complaint+json";
 pub enum ComplaintOutcome {
     /// A guarantor filed a report from it.
     Adopted { report: ReportId, party: Party },
+    /// A guarantor opened a verification case on it.
+    CaseOpened { case: CaseId, party: Party },
     Declined {
         position: u64,
         member: MemberName,
@@ -39,16 +41,29 @@ impl ComplaintBook {
 
     /// A complaint is answered once: declined or taken up, not both.
     pub fn check_decline(&self, declined: &ComplaintDeclined) -> Result<(), Rejection> {
-        match self.answered.get(&declined.complaint) {
+        self.check_unanswered("complaint", &declined.complaint)
+    }
+
+    /// A case opened on a complaint takes it up: only one not answered yet.
+    pub fn check_case(&self, sha256: &str) -> Result<(), Rejection> {
+        self.check_unanswered("about.complaint", sha256)
+    }
+
+    fn check_unanswered(&self, field: &str, sha256: &str) -> Result<(), Rejection> {
+        match self.answered.get(sha256) {
             None => Ok(()),
+            Some(ComplaintOutcome::CaseOpened { case, .. }) => Err(Rejection::Rule {
+                field: field.into(),
+                reason: format!("it was taken up already by case {case}"),
+            }),
             Some(ComplaintOutcome::Adopted { report, .. }) => Err(Rejection::Rule {
-                field: "complaint".into(),
+                field: field.into(),
                 reason: format!("it was taken up already as report {report}"),
             }),
             Some(ComplaintOutcome::Declined {
                 position, party, ..
             }) => Err(Rejection::Rule {
-                field: "complaint".into(),
+                field: field.into(),
                 reason: format!("{party} declined it already (at position {position})"),
             }),
         }
@@ -70,6 +85,15 @@ impl ComplaintBook {
                 reason: declined.reason.clone(),
             },
         );
+    }
+
+    pub fn note_case(&mut self, case: CaseId, party: &Party, sha256: &str) {
+        self.answered
+            .entry(sha256.to_string())
+            .or_insert_with(|| ComplaintOutcome::CaseOpened {
+                case,
+                party: party.clone(),
+            });
     }
 
     /// Notes the complaints a report (as filed or amended) names; the first

@@ -14,6 +14,7 @@
 
 mod agreements;
 mod bulletin;
+mod cases;
 mod complaints;
 mod compliance;
 mod criteria;
@@ -39,6 +40,9 @@ mod zones;
 
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
 pub use bulletin::{Bulletin, PartyTally, ALL_GUARANTORS};
+pub use cases::{
+    Case, CaseBook, CaseDue, CaseStep, CaseTally, Closure, PartyPosition, Tasking, Visit,
+};
 pub use complaints::{ComplaintBook, ComplaintOutcome, COMPLAINT_MEDIA_TYPE};
 pub use compliance::{Compliance, Failure};
 pub use criteria::{Criteria, Criterion, Test};

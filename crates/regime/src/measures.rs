@@ -7,7 +7,7 @@
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::Serialize;
-use truce_model::{ComplianceOutcome, FormationId, ReportId};
+use truce_model::{CaseId, ComplianceOutcome, FormationId, ReportId, Severity};
 
 use crate::decisions::{Decision, DecisionStatus};
 use crate::register::Register;
@@ -22,6 +22,9 @@ pub struct Suggestion {
     pub reason: String,
     /// The confirmed violations behind it (their reports).
     pub evidence: Vec<ReportId>,
+    /// The verification cases behind it that found a minor or serious
+    /// violation by the formation in the step's window.
+    pub cases: Vec<CaseId>,
 }
 
 impl Register {
@@ -35,6 +38,28 @@ impl Register {
                 .as_ref()
                 .is_some_and(|m| &m.formation == formation)
         })
+    }
+
+    /// Cases closed from `from` to `to` (by the day of their finding)
+    /// that hold `formation` responsible for a violation of `severity`.
+    fn cases_finding(
+        &self,
+        formation: &FormationId,
+        severity: Severity,
+        from: Date,
+        to: Date,
+    ) -> Vec<CaseId> {
+        self.cases
+            .iter()
+            .filter(|case| {
+                case.closed.as_ref().is_some_and(|closed| {
+                    closed.severity == severity
+                        && closed.responsible.as_ref() == Some(formation)
+                        && (from..=to).contains(&self.config.day_of(closed.time))
+                })
+            })
+            .map(|case| case.id)
+            .collect()
     }
 
     fn step_index(&self, step: &str) -> Option<usize> {
@@ -107,11 +132,31 @@ impl Register {
                 (date > measure.comply_by && !complied)
                     .then(|| format!("{} was not complied with by {}", last.id, measure.comply_by))
             });
+            let serious =
+                self.cases_finding(&formation.id, Severity::SeriousViolation, window_from, date);
+            let minor =
+                self.cases_finding(&formation.id, Severity::MinorViolation, window_from, date);
+            let reached = |found: usize, threshold: Option<usize>| {
+                threshold.is_some_and(|t| t > 0 && found >= t)
+            };
+            let window = format!("in the {} days to {date}", step.days);
             let reason = match overdue {
                 Some(reason) => reason,
-                None if count >= step.confirmed_violations && step.confirmed_violations > 0 => format!(
-                    "{count} confirmed violations attributed to it in the {} days to {date} (threshold {})",
-                    step.days, step.confirmed_violations
+                None if count >= step.confirmed_violations && step.confirmed_violations > 0 => {
+                    format!(
+                        "{count} confirmed violations attributed to it {window} (threshold {})",
+                        step.confirmed_violations
+                    )
+                }
+                None if reached(serious.len(), step.serious_violations) => format!(
+                    "{} serious violations found by verification cases {window} (threshold {})",
+                    serious.len(),
+                    step.serious_violations.unwrap_or_default()
+                ),
+                None if reached(minor.len(), step.minor_violations) => format!(
+                    "{} minor violations found by verification cases {window} (threshold {})",
+                    minor.len(),
+                    step.minor_violations.unwrap_or_default()
                 ),
                 None => continue,
             };
@@ -123,6 +168,7 @@ impl Register {
                 step: step.clone(),
                 reason,
                 evidence,
+                cases: serious.into_iter().chain(minor).collect(),
             });
         }
         suggestions

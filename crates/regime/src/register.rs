@@ -25,6 +25,7 @@ use truce_model::{
 use truce_record::{Body, Context, Rejection, Rules, Statement};
 
 use crate::agreements::{Agreement, Calendar, Document, Meeting, ZoneHit};
+use crate::cases::CaseBook;
 use crate::complaints::{ComplaintBook, ComplaintOutcome};
 use crate::criteria::Criteria;
 use crate::decisions::{Decision, Decisions};
@@ -60,6 +61,8 @@ pub struct Register {
     pub(crate) complaints: ComplaintBook,
     /// Requests for clarification between the parties.
     pub(crate) requests: RequestBook,
+    /// Verification cases.
+    pub(crate) cases: CaseBook,
     /// What readers derive from this state, computed at most once per copy.
     pub(crate) derived: Derived,
 }
@@ -78,6 +81,7 @@ impl Register {
             calendar: Calendar::default(),
             complaints: ComplaintBook::default(),
             requests: RequestBook::default(),
+            cases: CaseBook::default(),
             derived: Derived::default(),
         }
     }
@@ -205,6 +209,25 @@ impl Rules for Register {
                     .check_request(r, party, context.registry, time)
             }
             Body::RequestAnswered(a) => self.requests.check_answer(a, party),
+            Body::CaseOpened(opened) => {
+                match &opened.about {
+                    truce_model::CaseSubject::Incident(report) => {
+                        reports.check_active_report("about.incident", *report)?;
+                    }
+                    truce_model::CaseSubject::Complaint(sha256) => {
+                        self.complaints.check_case(sha256)?;
+                    }
+                }
+                self.cases.check_opening(opened)
+            }
+            Body::CaseTasked(tasked) => self.cases.check_tasking(tasked),
+            Body::CaseVisited(visited) => self.cases.check_visit(visited, time),
+            Body::CasePosition(stated) => {
+                if let Some(formation) = &stated.responsible {
+                    formations.check_known("responsible", formation)?;
+                }
+                self.cases.check_position(stated)
+            }
             _ => Ok(()),
         }
     }
@@ -334,6 +357,54 @@ impl Rules for Register {
                     .answer(position, context.member, a, statement.time);
                 Vec::new()
             }
+            Body::CaseOpened(opened) => {
+                let party = &context.state.party;
+                self.cases.open(
+                    position,
+                    context.member,
+                    party,
+                    opened,
+                    statement.time,
+                    self.config.cases,
+                );
+                if let truce_model::CaseSubject::Complaint(sha256) = &opened.about {
+                    self.complaints
+                        .note_case(truce_model::CaseId(position), party, sha256);
+                }
+                Vec::new()
+            }
+            Body::CaseTasked(tasked) => {
+                self.cases.task(
+                    position,
+                    context.member,
+                    &context.state.party,
+                    tasked,
+                    statement.time,
+                );
+                Vec::new()
+            }
+            Body::CaseVisited(visited) => {
+                self.cases.visit(
+                    position,
+                    context.member,
+                    &context.state.party,
+                    visited,
+                    statement.time,
+                );
+                Vec::new()
+            }
+            Body::CasePosition(stated) => {
+                self.cases.take_position(
+                    position,
+                    context.member,
+                    &context.state.party,
+                    stated,
+                    statement.time,
+                    self.config.finding_rule,
+                    guarantors,
+                );
+                Vec::new()
+            }
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => Vec::new(),
         };
         self.route(effects);
@@ -394,14 +465,24 @@ impl Register {
         &self.requests
     }
 
+    /// Verification cases.
+    pub fn cases(&self) -> &CaseBook {
+        &self.cases
+    }
+
     pub fn names_evidence(&self, sha256: &str) -> bool {
-        self.reports.evidence.contains_key(sha256)
+        self.evidence_media_type(sha256).is_some()
     }
 
     /// The media type the Record gives the evidence file with this SHA-256
-    /// (as first named), if the Record names it.
+    /// (as a report first named it, else a case's visit), if the Record
+    /// names it.
     pub fn evidence_media_type(&self, sha256: &str) -> Option<&str> {
-        self.reports.evidence.get(sha256).map(String::as_str)
+        self.reports
+            .evidence
+            .get(sha256)
+            .map(String::as_str)
+            .or_else(|| self.cases.evidence_media_type(sha256))
     }
 
     /// The latest day on which an active report places an event.

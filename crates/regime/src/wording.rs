@@ -394,6 +394,106 @@ impl Words {
         }
     }
 
+    /// Verification cases in the period: opened and closed in it, and
+    /// those open at its end with how many of them were overdue.
+    pub fn cases(&self, opened: usize, closed: usize, open: usize, overdue: usize) -> String {
+        match self.0 {
+            Language::En => format!(
+                "Verification cases: {opened} opened, {closed} closed; {open} open, of which {overdue} overdue."
+            ),
+            Language::Ru => format!(
+                "Дела о проверке: открыто — {opened}, закрыто — {closed}; не закрыто — {open}, из них просрочено — {overdue}."
+            ),
+            Language::Tr => format!(
+                "Doğrulama dosyaları: {opened} açıldı, {closed} kapandı; {open} açık, bunlardan {overdue} tanesinin süresi geçti."
+            ),
+            Language::Fa => format!(
+                "پرونده‌های راستی‌آزمایی: {opened} گشوده، {closed} بسته؛ {open} باز، از آن میان {overdue} دیرکرده."
+            ),
+            Language::Ar => format!(
+                "قضايا التحقق: فُتح {opened}، أُغلق {closed}؛ ما زال مفتوحًا {open}، منها متأخرة {overdue}."
+            ),
+        }
+    }
+
+    /// The severities the closed cases found, each with its count.
+    pub fn case_findings(&self, by_severity: &[(&str, usize)]) -> String {
+        let list: Vec<String> = by_severity
+            .iter()
+            .map(|(severity, n)| format!("{}: {n}", self.severity(severity)))
+            .collect();
+        let (label, separator) = match self.0 {
+            Language::En => ("Findings of closed cases", ", "),
+            Language::Ru => ("Заключения по закрытым делам", ", "),
+            Language::Tr => ("Kapanan dosyaların tespitleri", ", "),
+            Language::Fa => ("یافته‌های پرونده‌های بسته", "، "),
+            Language::Ar => ("نتائج القضايا المغلقة", "، "),
+        };
+        format!("{label} — {}.", list.join(separator))
+    }
+
+    /// Median days from a case's opening to its finding.
+    pub fn median_to_finding(&self, days: f64) -> String {
+        let days = format!("{days:.1}");
+        match self.0 {
+            Language::En => format!("Median time to finding: {days} days."),
+            Language::Ru => format!("Медианный срок до заключения (сут.): {days}."),
+            Language::Tr => format!("Tespite kadar medyan süre: {days} gün."),
+            Language::Fa => format!("میانهٔ زمان تا یافته: {days} روز."),
+            Language::Ar => format!("الوسيط حتى النتيجة (بالأيام): {days}."),
+        }
+    }
+
+    /// A severity of the mechanism's scale, by its name.
+    pub fn severity<'a>(&self, name: &'a str) -> &'a str {
+        let index = match name {
+            "not_an_incident" => 0,
+            "relevant_incident" => 1,
+            "not_a_violation" => 2,
+            "minor_violation" => 3,
+            "serious_violation" => 4,
+            _ => return name,
+        };
+        let words: [&'static str; 5] = match self.0 {
+            Language::En => [
+                "not an incident",
+                "relevant incident",
+                "not a violation",
+                "minor violation",
+                "serious violation",
+            ],
+            Language::Ru => [
+                "не инцидент",
+                "значимый инцидент",
+                "не нарушение",
+                "незначительное нарушение",
+                "серьёзное нарушение",
+            ],
+            Language::Tr => [
+                "olay değil",
+                "ilgili olay",
+                "ihlal değil",
+                "hafif ihlal",
+                "ciddi ihlal",
+            ],
+            Language::Fa => [
+                "رویداد نیست",
+                "رویداد مرتبط",
+                "نقض نیست",
+                "نقض جزئی",
+                "نقض جدی",
+            ],
+            Language::Ar => [
+                "ليس حادثًا",
+                "حادث ذو صلة",
+                "ليس خرقًا",
+                "خرق طفيف",
+                "خرق جسيم",
+            ],
+        };
+        words[index]
+    }
+
     pub fn held_by(&self, n: usize, party: &str) -> String {
         match self.0 {
             Language::En => format!("{n} held by {party}"),
@@ -441,6 +541,21 @@ mod tests {
             for language in &Language::ALL[1..] {
                 let words = Words(*language).violation_type(t.as_str());
                 assert_ne!(words, t.as_str(), "{t:?} in {language:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_severity_has_words_in_every_language() {
+        for severity in truce_model::Severity::ALL {
+            let name = severity.as_str();
+            assert_eq!(Words(Language::En).severity(name), name.replace('_', " "));
+            for language in &Language::ALL[1..] {
+                assert_ne!(
+                    Words(*language).severity(name),
+                    name,
+                    "{name} in {language:?}"
+                );
             }
         }
     }

@@ -102,6 +102,8 @@ pub enum Resource {
     Complaints,
     /// Requests for clarification between the parties, and their answers.
     Requests,
+    /// Verification cases: tasks, visits, positions, findings.
+    Cases,
 }
 
 impl Resource {
@@ -128,7 +130,8 @@ impl Resource {
             | Resource::Evidence
             | Resource::LiveEvents
             | Resource::Complaints
-            | Resource::Requests => Access::Observer,
+            | Resource::Requests
+            | Resource::Cases => Access::Observer,
             Resource::EvidenceUpload => Access::Guarantor,
         }
     }

@@ -23,6 +23,7 @@
 
 mod agreements;
 pub mod auth;
+mod cases;
 mod complaints;
 mod conn;
 mod decisions;
@@ -324,6 +325,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::complaint_evidence))
         .routes(routes!(requests::list_requests))
         .routes(routes!(requests::get_request))
+        .routes(routes!(cases::list_cases))
+        .routes(routes!(cases::get_case))
 }
 
 /// Routes outside the API's body limit: they stream their bodies and hold

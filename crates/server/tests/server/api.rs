@@ -941,12 +941,14 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/complaints/{reference}/evidence",
         "/api/v1/requests",
         "/api/v1/requests/{id}",
+        "/api/v1/cases",
+        "/api/v1/cases/{id}",
         "/healthz",
         "/readyz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 47, "{paths:?}");
+    assert_eq!(paths.len(), 49, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

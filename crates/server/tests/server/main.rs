@@ -4,6 +4,7 @@
 //! the live stream, numbers at their limits and the web interface's files.
 
 mod api;
+mod cases;
 mod common;
 mod complaints;
 mod documents;

@@ -127,6 +127,17 @@ operator_loop() {
         --reply-by 48h >"$TRUCE_CONTROL/ask.log" 2>&1
       touch "$TRUCE_CONTROL/ask.done"
     fi
+    if [ -f "$TRUCE_CONTROL/case.positions" ]; then
+      # Türkiye and Iran state their positions on the browser's case.
+      case_id=$(cat "$TRUCE_CONTROL/case.positions")
+      rm -f "$TRUCE_CONTROL/case.positions"
+      for member in tr-monitor-1 ir-monitor-1; do
+        "$TRUCE" --node "$TRUCE_URL" --token "$(token $member)" --wait 0 \
+          case position "$case_id" --key "$DATA/demo-keys/$member.key" --severity minor_violation \
+          --reason "Two rounds on the market street; no one was hurt." >>"$TRUCE_CONTROL/case.log" 2>&1
+      done
+      touch "$TRUCE_CONTROL/case.done"
+    fi
     sleep 0.2
   done
 }

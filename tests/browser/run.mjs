@@ -591,6 +591,59 @@ await test("a request asked in the browser, and one asked of this party answered
   await shot("requests");
 });
 
+let caseId = null;
+await test("a verification case opened, tasked, visited and closed: the browser's party with the other two through the CLI", async () => {
+  assert(browserToken && position, "a report filed from the browser");
+  await login(browserToken);
+  await go("#/incident/" + position);
+  await page.waitForSelector("#case-open-form");
+  await page.click("#case-open-form-submit");
+  await page.waitForSelector("#case-open-form-result .error");
+  await page.fill("#case-question", "Were the rounds fired from the positions west of the town?");
+  await page.click("#case-open-form-submit");
+  await page.waitForSelector("#case-open-form-result .ok, #case-open-form-result .error", { timeout: 20000 });
+  caseId = await page.getAttribute("#case-open-form-result .ok", "data-position");
+  assert(caseId, await page.textContent("#case-open-form-result"));
+  await go("#/case/" + caseId);
+  await page.waitForSelector("#case-task-form");
+  assert(await page.locator("#case-visit-form").count() === 0, "no visit before a team is tasked");
+  await page.fill("#case-team", "Joint team Idlib-1");
+  await page.fill("#case-instructions", "Photograph the impact points and interview the shop owners.");
+  await page.click("#case-task-form-submit");
+  await page.waitForSelector("#case-task-form-result .ok", { timeout: 20000 });
+  await load("#/case/" + caseId);
+  await page.waitForSelector("#case-visit-form");
+  await page.fill("#visit-place", "Market street");
+  await page.fill("#visit-lat", "35.93");
+  await page.fill("#visit-lon", "36.63");
+  await page.fill("#visit-who", "Team lead, interpreter");
+  await page.fill("#visit-interviews", "3");
+  await page.fill("#visit-summary", "Two impact points on the market street; three shop owners heard the rounds.");
+  await page.click("#case-visit-form-submit");
+  await page.waitForSelector("#case-visit-form-result .ok, #case-visit-form-result .error", { timeout: 20000 });
+  assert(await page.locator("#case-visit-form-result .ok").count() === 1, await page.textContent("#case-visit-form-result"));
+  await load("#/case/" + caseId);
+  await page.waitForSelector("#case-position-form");
+  await page.selectOption("#case-severity", "minor_violation");
+  await page.fill("#case-reason", "Impact points match the report; no one was hurt.");
+  await page.click("#case-position-form-submit");
+  await page.waitForSelector("#case-position-form-result .ok, #case-position-form-result .error", { timeout: 20000 });
+  assert(await page.locator("#case-position-form-result .ok").count() === 1, await page.textContent("#case-position-form-result"));
+  fs.writeFileSync(path.join(control, "case.positions"), "V-" + caseId);
+  const done = path.join(control, "case.done");
+  for (let i = 0; i < 300 && !fs.existsSync(done); i++) await new Promise((r) => setTimeout(r, 200));
+  assert(fs.existsSync(done), "the other parties' positions: " + (fs.existsSync(path.join(control, "case.log")) ? fs.readFileSync(path.join(control, "case.log"), "utf8") : ""));
+  await load("#/case/" + caseId);
+  await page.waitForSelector("#case-finding");
+  assert(await page.getAttribute("#case-finding [data-severity]", "data-severity") === "minor_violation", await page.textContent("#case-finding"));
+  assert(await page.locator("#case-positions tr[data-party]").count() === 3, "three parties' positions");
+  assert(await page.locator("#case-position-form").count() === 0, "a closed case takes no more positions");
+  await shot("case-closed");
+  await go("#/cases?step=closed");
+  await page.waitForSelector(`#cases li[data-case="${caseId}"]`);
+  await shot("cases");
+});
+
 await test("a decision proposed and voted in the browser; each decision says why it stands", async () => {
   assert(browserToken, "the browser's key was admitted");
   // Another party proposes a decision (through the node, with its own key).
@@ -807,7 +860,8 @@ await test("every page in each of the five languages: no key missing, no English
   const draft = await page.evaluate(async () => (await (await fetch("/api/v1/drafts?limit=1", { headers: { Authorization: "Bearer " + sessionStorage.getItem("truce.token") } })).json()).items[0]);
   const pages = ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions", "#/decision/" + proposed,
     "#/bulletin", "#/regime", "#/exchanges", "#/review", draft ? "#/review/" + draft.id : null, "#/record", "#/file", "#/join", "#/login",
-    "#/complain", "#/complaints", complained ? "#/complaint/" + complained : null, "#/requests"].filter(Boolean);
+    "#/complain", "#/complaints", complained ? "#/complaint/" + complained : null, "#/requests", "#/cases",
+    caseId ? "#/case/" + caseId : null].filter(Boolean);
   const tables = { en, ru, tr, fa, ar };
   const problems = [];
   for (const [lang, table] of Object.entries(tables)) {
@@ -878,7 +932,7 @@ await test("axe-core finds no WCAG 2.1 A/AA violation on any page", async () => 
   for (const lang of ["en", "ar"]) {
     for (const hash of ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions",
       "#/decision/" + proposed, "#/bulletin", "#/regime", "#/exchanges", "#/review", "#/record", "#/file", "#/join", "#/login",
-      "#/complain", "#/complaints", "#/complaint/" + complained, "#/requests"]) {
+      "#/complain", "#/complaints", "#/complaint/" + complained, "#/requests", "#/cases", "#/case/" + caseId]) {
       await axePage.goto(`${BASE}/?lang=${lang}${hash}`);
       await axePage.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
       if (hash === "#/map") await axePage.waitForSelector('#map[data-loaded="true"]');

@@ -63,6 +63,12 @@ pub async fn run(location: &Location, command: ComplaintsCommand) -> Result<Exit
             for view in views {
                 let answer = match (view.status.as_str(), &view.report, &view.reason) {
                     ("adopted", Some(report), _) => format!("adopted as {report}"),
+                    ("adopted", None, _) if view.case.is_some() => {
+                        format!(
+                            "adopted by case {}",
+                            view.case.as_deref().unwrap_or_default()
+                        )
+                    }
                     ("declined", _, Some(reason)) => format!("declined: {}", printable(reason)),
                     (status, ..) => status.to_string(),
                 };

@@ -370,7 +370,12 @@ pub async fn measures(location: &Location, args: MeasuresArgs) -> Result<ExitCod
         view.date
     );
     for suggestion in &view.due {
-        let evidence: Vec<String> = suggestion.evidence.iter().map(|r| r.to_string()).collect();
+        let evidence: Vec<String> = suggestion
+            .evidence
+            .iter()
+            .map(|r| r.to_string())
+            .chain(suggestion.cases.iter().map(|c| c.to_string()))
+            .collect();
         println!(
             "  {} for {}, comply by {}: {} [{}]",
             suggestion.step.name,

@@ -212,6 +212,7 @@ async fn build(location: &Location, days: i64) -> Result<()> {
     build_decisions(&mut script).await?;
     build_exchange(&mut script, &dir).await?;
     build_agreements(&mut script, &location.data_dir).await?;
+    crate::demo_cases::build(&mut script, &location.data_dir).await?;
     ledger.close().await;
     write_mechanism_file(&dir, &mechanism)?;
     Ok(())
@@ -280,9 +281,9 @@ async fn build_decisions(script: &mut Script<'_>) -> Result<()> {
     Ok(())
 }
 
-const RU: usize = 1;
-const TR: usize = 2;
-const IR: usize = 3;
+pub(crate) const RU: usize = 1;
+pub(crate) const TR: usize = 2;
+pub(crate) const IR: usize = 3;
 const ICRC: usize = 5;
 
 /// An exchange from lists to release: Türkiye seeks 200 persons, Russia
@@ -563,7 +564,7 @@ const NOTES_BEFORE_ROTATION: [(usize, &str); 4] = [
     (4, "A UN expert delegation attended the trilateral meetings in Tehran as observers and offered technical assistance."),
 ];
 
-struct Script<'a> {
+pub(crate) struct Script<'a> {
     ledger: &'a Ledger<truce_regime::Register>,
     keys: Vec<MemberKey>,
     seqs: [u64; 6],
@@ -571,7 +572,7 @@ struct Script<'a> {
 
 impl Script<'_> {
     /// Appends a statement by member `who`; returns its position.
-    async fn say(&mut self, who: usize, body: Body) -> Result<u64> {
+    pub(crate) async fn say(&mut self, who: usize, body: Body) -> Result<u64> {
         let key = &self.keys[who];
         let statement = Statement::new(key.key_id(), self.seqs[who], Timestamp::now(), body);
         let receipt = self.ledger.append(key.sign(&statement)).await?;

@@ -614,3 +614,37 @@ pub const REGULATION_DRAFTS: [&str; 2] = [
 
 /// The criteria the demo's guarantors adopt: the project's example file.
 pub const CRITERIA: &str = include_str!("../../../data/criteria/example.toml");
+
+/// The report the demo's verification case follows: rockets on the
+/// eastern quarter of Maarrat al-Nu'man at 21:40 local time on `day`, seen
+/// from a Russian post.
+pub fn case_report(day: Date) -> anyhow::Result<ReportFields> {
+    Ok(ReportFields {
+        occurred: day.at(21, 40, 0, 0),
+        time_precision: TimePrecision::Hour,
+        location: Location {
+            lat: 35.6473,
+            lon: 36.6740,
+            precision: GeoPrecision::Near,
+            place: "Maarrat al-Nu'man".into(),
+        },
+        violation_type: ViolationType::Shelling,
+        clause: None,
+        perpetrator: Actor::Unknown("rocket artillery to the south".into()),
+        target: Actor::Unknown("residential quarter and a clinic".into()),
+        casualties: vec![Casualties {
+            outcome: Outcome::Injured,
+            status: PersonStatus::Civilian,
+            low: 2,
+            best: 3,
+            high: 3,
+        }],
+        sources: vec![Source {
+            kind: SourceKind::OwnObservation,
+            description: "Russian observation post south of the town".into(),
+        }],
+        evidence: vec![],
+        narrative: "Three rockets fell on the eastern quarter; a clinic's wall was damaged and three civilians were injured.".into(),
+        observation: None,
+    })
+}

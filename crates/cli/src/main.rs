@@ -6,6 +6,7 @@ mod commands;
 mod complaints;
 mod decide;
 mod demo;
+mod demo_cases;
 mod demo_data;
 mod exchange;
 mod ingest;

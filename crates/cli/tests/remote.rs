@@ -656,3 +656,179 @@ async fn a_request_is_asked_and_answered_from_the_command_line() {
     let none = node.ok(&["requests", "--state", "overdue"]);
     assert!(none.trim().is_empty(), "{none}");
 }
+
+/// A verification case from the command line, each party with its own key
+/// through the node: opened on an incident, tasked, visited with a
+/// team's notes uploaded as evidence (which the node then serves, since the
+/// Record names it), and closed by the three parties' positions.
+#[tokio::test]
+async fn a_case_goes_from_opening_to_finding_from_the_command_line() {
+    let node = demo(false).await.unwrap();
+    let served = serve(&node);
+    let url = format!("http://{}", served.address);
+    let token = |member: &str| token_for(&node, member);
+    let key = |member: &str| {
+        node.keys()
+            .join(format!("{member}.key"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let (status, body) = http(
+        &served.address,
+        "GET",
+        "/api/v1/reports?limit=1",
+        Some(&token("ru-monitor-1")),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let reports: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let incident = reports["items"][0]["name"].as_str().unwrap().to_string();
+    let as_member = |member: &str, args: &[&str]| {
+        let mut all = vec![
+            "--node".to_string(),
+            url.clone(),
+            "--token".to_string(),
+            token(member),
+            "case".to_string(),
+        ];
+        all.extend(args.iter().map(|a| a.to_string()));
+        all.push("--key".into());
+        all.push(key(member));
+        all
+    };
+    let run = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        node.truce(&refs)
+    };
+    let opened = run(as_member(
+        "ru-monitor-1",
+        &[
+            "open",
+            "--incident",
+            &incident,
+            "--question",
+            "Did the rounds come from the positions west of the town?",
+        ],
+    ));
+    let said = String::from_utf8_lossy(&opened.stdout).to_string();
+    assert!(
+        opened.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    let case = said
+        .split("case ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_string();
+    assert!(case.starts_with("V-"), "{said}");
+
+    // No visit before a team is tasked: refused, with the reason.
+    let photo = node.dir.path().join("visit-notes.txt");
+    let notes = "Impact point 1: 35.9301 N 36.6312 E, crater 40 cm, facing west.";
+    std::fs::write(&photo, notes).unwrap();
+    let visit_args = [
+        "visit",
+        &case,
+        "--place",
+        "Market street",
+        "--lat",
+        "35.93",
+        "--lon",
+        "36.63",
+        "--who",
+        "team lead",
+        "--who",
+        "interpreter",
+        "--interviews",
+        "3",
+        "--evidence",
+        photo.to_str().unwrap(),
+        "--summary",
+        "Two impact points; three shop owners heard the rounds.",
+    ];
+    let early = run(as_member("ir-monitor-1", &visit_args));
+    assert!(!early.status.success());
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("no team tasked"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    let tasked = run(as_member(
+        "tr-monitor-1",
+        &[
+            "task",
+            &case,
+            "--team",
+            "Joint team Idlib-1",
+            "--instructions",
+            "Photograph the impact points, interview the shop owners.",
+        ],
+    ));
+    assert!(
+        tasked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tasked.stderr)
+    );
+    let visited = run(as_member("ir-monitor-1", &visit_args));
+    assert!(
+        visited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&visited.stderr)
+    );
+
+    let bad = run(as_member(
+        "ru-monitor-1",
+        &["position", &case, "--severity", "grave", "--reason", "?"],
+    ));
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("serious_violation"),
+        "the refusal lists the scale: {}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    for member in ["ru-monitor-1", "tr-monitor-1", "ir-monitor-1"] {
+        let stated = run(as_member(
+            member,
+            &[
+                "position",
+                &case,
+                "--severity",
+                "relevant_incident",
+                "--reason",
+                "Rounds landed, but on an empty street and from no known position.",
+            ],
+        ));
+        assert!(
+            stated.status.success(),
+            "{}",
+            String::from_utf8_lossy(&stated.stderr)
+        );
+    }
+
+    // The node's copy, read by the CLI: closed, with the visit and its evidence.
+    let listed = node.ok(&["cases", "--step", "closed"]);
+    assert!(listed.contains(&case), "{listed}");
+    assert!(listed.contains("relevant_incident"), "{listed}");
+    let shown = node.ok(&["case", "show", &case, "--json"]);
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["finding"]["severity"], "relevant_incident");
+    assert_eq!(shown["visits"][0]["team_members"][1], "interpreter");
+    let sha256 = shown["visits"][0]["evidence"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, photo_back) = http(
+        &served.address,
+        "GET",
+        &format!("/api/v1/evidence/{sha256}"),
+        Some(&token("ru-monitor-1")),
+        None,
+    );
+    assert_eq!(
+        status, 200,
+        "the node serves the visit's evidence: {photo_back}"
+    );
+}

@@ -140,25 +140,32 @@ impl Register {
                 threshold.is_some_and(|t| t > 0 && found >= t)
             };
             let window = format!("in the {} days to {date}", step.days);
-            let reason = match overdue {
-                Some(reason) => reason,
-                None if count >= step.confirmed_violations && step.confirmed_violations > 0 => {
-                    format!(
-                        "{count} confirmed violations attributed to it {window} (threshold {})",
-                        step.confirmed_violations
-                    )
-                }
-                None if reached(serious.len(), step.serious_violations) => format!(
+            // Every threshold reached is named, so the proposal says all it rests on.
+            let mut reached_by = Vec::new();
+            if count >= step.confirmed_violations && step.confirmed_violations > 0 {
+                reached_by.push(format!(
+                    "{count} confirmed violations attributed to it {window} (threshold {})",
+                    step.confirmed_violations
+                ));
+            }
+            if reached(serious.len(), step.serious_violations) {
+                reached_by.push(format!(
                     "{} serious violations found by verification cases {window} (threshold {})",
                     serious.len(),
                     step.serious_violations.unwrap_or_default()
-                ),
-                None if reached(minor.len(), step.minor_violations) => format!(
+                ));
+            }
+            if reached(minor.len(), step.minor_violations) {
+                reached_by.push(format!(
                     "{} minor violations found by verification cases {window} (threshold {})",
                     minor.len(),
                     step.minor_violations.unwrap_or_default()
-                ),
-                None => continue,
+                ));
+            }
+            let reason = match overdue {
+                Some(reason) => reason,
+                None if reached_by.is_empty() => continue,
+                None => reached_by.join("; "),
             };
             suggestions.push(Suggestion {
                 formation: formation.id.clone(),

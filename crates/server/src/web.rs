@@ -61,6 +61,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("lang/ar.js", JS),
     asset!("views/awaiting.js", JS),
     asset!("views/bulletin.js", JS),
+    asset!("views/cases.js", JS),
     asset!("views/complaints.js", JS),
     asset!("views/decisions.js", JS),
     asset!("views/exchanges.js", JS),

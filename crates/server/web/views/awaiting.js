@@ -23,11 +23,12 @@ export async function awaiting() {
   const party = await myParty();
   if (!party) return null;
   const latest = await latestDay();
-  const [incidents, decisions, measures, requests] = await Promise.all([
+  const [incidents, decisions, measures, requests, cases] = await Promise.all([
     api("/api/v1/incidents?" + new URLSearchParams({ from: daysBefore(latest, WINDOW_DAYS - 1), to: latest, limit: "1000", sort: "-date" })),
     api("/api/v1/decisions?status=open&limit=1000"),
     api("/api/v1/measures"),
     api("/api/v1/requests?" + new URLSearchParams({ to: party })),
+    api("/api/v1/cases?step=visited"),
   ]);
   const today = new Date().toISOString().slice(0, 10);
   return {
@@ -38,6 +39,7 @@ export async function awaiting() {
       && !m.compliance.some((c) => c.party === party)),
     due: measures.due,
     requests: requests.filter((r) => !r.answer),
+    cases: cases.filter((c) => !c.positions.some((p) => p.party === party)),
   };
 }
 
@@ -45,8 +47,8 @@ export async function awaitingCounts() {
   const a = await awaiting();
   if (!a) return null;
   const counts = { incidents: a.incidents.length, decisions: a.decisions.length, measures: a.measures.length + a.due.length,
-    requests: a.requests.length };
-  counts.total = counts.incidents + counts.decisions + counts.measures + counts.requests;
+    requests: a.requests.length, cases: a.cases.length };
+  counts.total = counts.incidents + counts.decisions + counts.measures + counts.requests + counts.cases;
   return counts;
 }
 
@@ -61,6 +63,11 @@ export async function show() {
     h("p", null, t("awaiting_for", { days: WINDOW_DAYS }), " ", data("strong", null, a.party)),
     section("awaiting-requests", t("awaiting_requests"), a.requests.length, a.requests.length
       ? h("ul", { class: "cards" }, ...a.requests.map((r) => requestItem(r, key ? answerForm(key, r) : null)))
+      : h("p", null, t("none"))),
+    section("awaiting-cases", t("awaiting_cases"), a.cases.length, a.cases.length
+      ? h("ul", null, ...a.cases.map((c) => h("li", { "data-case": c.position },
+        h("a", { href: "#/case/" + c.position }, c.id), c.overdue ? [" ", h("span", { class: "tag overdue" }, t("case_overdue"))] : null,
+        " — ", data("span", null, c.question))))
       : h("p", null, t("none"))),
     section("awaiting-decisions", t("awaiting_decisions"), a.decisions.length, a.decisions.length
       ? h("ul", null, ...a.decisions.map((d) => h("li", { "data-decision": d.id },

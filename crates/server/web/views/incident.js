@@ -85,6 +85,8 @@ export async function show(_name, id) {
   main.append(await assessForm(first));
   const { askSection } = await import("./requests.js");
   main.append(await askSection(first));
+  const { incidentCases } = await import("./cases.js");
+  main.append(await incidentCases(first));
 }
 
 const POSITIONS = ["confirmed", "cannot_confirm", "disputed", "not_a_violation"];

@@ -1,0 +1,186 @@
+//! The demo's follow-up of allegations: complaints from outside the
+//! mechanism (one taken up by a verification case, one declined, one left
+//! waiting), a case on a report from allegation to an endorsed finding
+//! with its severity, and a request for clarification answered late.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+use jiff::{SignedDuration, Timestamp};
+use truce_model::{
+    Actor, CaseId, CaseOpened, CasePosition, CaseSubject, CaseTasked, CaseVisited,
+    ComplaintDeclined, FormationId, Party, ReportId, RequestAnswered, RequestId, RequestMade,
+    RequestSubject, Severity, VisitPlace,
+};
+use truce_node::complaints::{ComplaintBox, ComplaintForm};
+use truce_record::Body;
+
+use crate::demo::{Script, IR, RU, TR};
+use crate::demo_data;
+
+/// Complaints as residents and organisations send them: what happened,
+/// where and when, in their own words.
+fn complaints(today: jiff::civil::Date) -> Result<[ComplaintForm; 3]> {
+    let day = |n: i64| today.checked_sub(jiff::Span::new().days(n));
+    Ok([
+        ComplaintForm {
+            text: "Yesterday after the evening prayer shells fell on the vegetable market in Kafr Nabl. A stall burned and two men were hurt. The firing came from the hills to the west. We ask the guarantors to come and see.".into(),
+            place: Some("Kafr Nabl".into()),
+            occurred: Some(day(1)?),
+            from: Some("a resident".into()),
+            contact: Some("via the local council".into()),
+        },
+        ComplaintForm {
+            text: "Our convoy of four trucks with flour was stopped at the checkpoint on the road to Saraqib and sent back. No reason was given.".into(),
+            place: Some("Saraqib road".into()),
+            occurred: Some(day(3)?),
+            from: Some("a relief organisation".into()),
+            contact: None,
+        },
+        ComplaintForm {
+            text: "Gunfire at night near the school in Jisr al-Shughur, the children are afraid to go to class.".into(),
+            place: Some("Jisr al-Shughur".into()),
+            occurred: Some(day(2)?),
+            from: Some("a teacher".into()),
+            contact: None,
+        },
+    ])
+}
+
+pub async fn build(script: &mut Script<'_>, data_dir: &Path) -> Result<()> {
+    let today = jiff::Zoned::now().date();
+    let inbox = ComplaintBox::new(data_dir);
+    let [market, convoy, school] = complaints(today)?;
+    let market = inbox.submit(market, Timestamp::now())?;
+    let convoy = inbox.submit(convoy, Timestamp::now())?;
+    inbox.submit(school, Timestamp::now())?;
+
+    // Türkiye opens a case on the market complaint, which takes it up.
+    let on_complaint = script
+        .say(
+            TR,
+            Body::CaseOpened(CaseOpened {
+                about: CaseSubject::Complaint(market.sha256.clone()),
+                question: "Was the Kafr Nabl market shelled, and from where?".into(),
+            }),
+        )
+        .await?;
+    // Russia declines the convoy complaint: a matter for the humanitarian
+    // task force, not the ceasefire register.
+    script
+        .say(
+            RU,
+            Body::ComplaintDeclined(ComplaintDeclined {
+                complaint: convoy.sha256.clone(),
+                reason: "Access of aid convoys is for the humanitarian task force; no fire was reported.".into(),
+            }),
+        )
+        .await?;
+
+    // A case from allegation to finding: Russia's report of shelling by a
+    // formation inside the ceasefire, tasked, visited, and held a serious
+    // violation by all three guarantors.
+    let saa = FormationId::new("saa")?;
+    let mut report = demo_data::case_report(today.yesterday()?)?;
+    report.perpetrator = Actor::Formation(saa.clone());
+    let report = ReportId(script.say(RU, demo_data::filed(report)).await?);
+    let case = CaseId(
+        script
+            .say(
+                RU,
+                Body::CaseOpened(CaseOpened {
+                    about: CaseSubject::Incident(report),
+                    question: "Did the shells on Maarrat al-Nu'man come from the army positions to the south?".into(),
+                }),
+            )
+            .await?,
+    );
+    script
+        .say(
+            TR,
+            Body::CaseTasked(CaseTasked {
+                case,
+                team: "Joint team Idlib-2".into(),
+                instructions: "Visit the impact points, measure the craters' direction, interview residents and the hospital.".into(),
+            }),
+        )
+        .await?;
+    script
+        .say(
+            IR,
+            Body::CaseVisited(CaseVisited {
+                case,
+                visited_at: Timestamp::now(),
+                place: VisitPlace {
+                    name: "Maarrat al-Nu'man, eastern quarter".into(),
+                    lat: 35.6473,
+                    lon: 36.6740,
+                },
+                team_members: vec!["Team leader (Iran)".into(), "Officer (Türkiye)".into(), "Officer (Russian Federation)".into()],
+                interviews: 6,
+                evidence: vec![],
+                summary: "Three craters oriented north-south; fragments of 122 mm rockets; a clinic's wall damaged; six residents interviewed.".into(),
+            }),
+        )
+        .await?;
+    for (who, severity) in [
+        (RU, Severity::SeriousViolation),
+        (TR, Severity::SeriousViolation),
+        (IR, Severity::MinorViolation),
+        (IR, Severity::SeriousViolation),
+    ] {
+        script
+            .say(
+                who,
+                Body::CasePosition(CasePosition {
+                    case,
+                    severity,
+                    responsible: Some(saa.clone()),
+                    reason: match severity {
+                        Severity::MinorViolation => "No one was killed; the clinic was empty.",
+                        _ => "Rockets on a residential quarter with a clinic, from positions inside the ceasefire.",
+                    }
+                    .into(),
+                }),
+            )
+            .await?;
+    }
+    // The complaint's case is tasked but not yet visited: it stays open.
+    script
+        .say(
+            IR,
+            Body::CaseTasked(CaseTasked {
+                case: CaseId(on_complaint),
+                team: "Observation post 9 (Türkiye)".into(),
+                instructions: "Speak with the local council and the market traders.".into(),
+            }),
+        )
+        .await?;
+
+    // Russia asks Türkiye about the report with a short date; Türkiye
+    // answers after it, so the answer is kept and counted late.
+    let asked = script
+        .say(
+            RU,
+            Body::RequestMade(RequestMade {
+                to: Party::new("Republic of Türkiye")?,
+                about: RequestSubject::Incident(report),
+                question: "Which of your observation posts saw the rockets on Maarrat al-Nu'man, and at what time?".into(),
+                reply_by: Timestamp::now() + SignedDuration::from_secs(2),
+            }),
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    script
+        .say(
+            TR,
+            Body::RequestAnswered(RequestAnswered {
+                request: RequestId(asked),
+                answer: "Post 7 heard three launches at about 21:40 local time, bearing south."
+                    .into(),
+            }),
+        )
+        .await?;
+    Ok(())
+}

@@ -543,6 +543,7 @@ pub fn memorandum() -> truce_model::AgreementSpec {
     let clause = |id: &str, text: &str| Clause {
         id: handle(id),
         text: text.into(),
+        prohibits: None,
     };
     AgreementSpec {
         id: handle("memorandum-2017"),

@@ -9,7 +9,7 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{FormationId, FormationStatus, Validate, ValidationError};
+use crate::{FormationId, FormationStatus, Validate, ValidationError, ViolationType};
 
 checked_string!(
     /// A short handle for an agreement, a clause, a zone or a document, such
@@ -45,6 +45,23 @@ pub struct Clause {
     pub id: Handle,
     /// The clause as the parties wrote it.
     pub text: String,
+    /// When the clause prohibits an act the base types do not name
+    /// (recruiting children, blocking aid…): the act, and the base type it
+    /// is a kind of, so that exports and the reader keep working. A report
+    /// names the act by citing the clause. Absent from the encoding when
+    /// none, so agreements adopted before read alike.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prohibits: Option<ProhibitedAct>,
+}
+
+/// An act the agreement prohibits, mapped to one of the base violation types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProhibitedAct {
+    /// A short name, as bulletins list it ("Recruitment of children").
+    pub name: String,
+    /// The base type reports of this act must carry.
+    pub base_type: ViolationType,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -179,6 +196,15 @@ impl Validate for AgreementSpec {
                     format!("clauses[{i}].text"),
                     "must not be empty",
                 ));
+            }
+            if let Some(act) = &clause.prohibits {
+                let name = act.name.trim();
+                if name.is_empty() || name.chars().count() > 200 {
+                    return Err(ValidationError::new(
+                        format!("clauses[{i}].prohibits.name"),
+                        "must be 1 to 200 characters",
+                    ));
+                }
             }
         }
         let mut zone_ids = HashSet::new();
@@ -436,6 +462,7 @@ mod tests {
             clauses: vec![Clause {
                 id: Handle::new("art-1").unwrap(),
                 text: "The parties cease hostilities in the areas.".into(),
+                prohibits: None,
             }],
             zones,
         }

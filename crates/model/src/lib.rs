@@ -21,8 +21,8 @@ mod request;
 
 pub use agreement::{
     document_media_type_of_extension, AgreementSpec, Clause, DocumentApproved, DocumentVersion,
-    Handle, MeetingLevel, MeetingRecorded, MeetingStatus, StatusSpec, Zone, ZoneGeometry, ZoneKind,
-    DOCUMENT_MEDIA_TYPES,
+    Handle, MeetingLevel, MeetingRecorded, MeetingStatus, ProhibitedAct, StatusSpec, Zone,
+    ZoneGeometry, ZoneKind, DOCUMENT_MEDIA_TYPES,
 };
 pub use case::{
     CaseDeadlines, CaseId, CaseOpened, CasePosition, CaseSubject, CaseTasked, CaseVisited,

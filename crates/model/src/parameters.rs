@@ -165,6 +165,10 @@ pub struct LadderStep {
     /// Minor violations found by cases that reach this step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minor_violations: Option<usize>,
+    /// Confirmed violations of acts an agreement prohibits (reports citing
+    /// the clause) that reach this step; none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prohibited_acts: Option<usize>,
 }
 
 /// notice → joint démarche → public statement → suspension of benefits →
@@ -182,6 +186,7 @@ pub fn default_ladder() -> Vec<LadderStep> {
         comply_within_days,
         serious_violations: Some(serious),
         minor_violations: Some(minor),
+        prohibited_acts: None,
     };
     // One serious violation weighs as much as three minor ones.
     vec![

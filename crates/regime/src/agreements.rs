@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use truce_model::{
     AgreementSpec, Clause, DecisionId, DocumentApproved, DocumentVersion, Handle, MeetingRecorded,
-    MemberName, Zone, ZoneGeometry, ZoneKind,
+    MemberName, ProhibitedAct, ReportFields, Zone, ZoneGeometry, ZoneKind,
 };
 use truce_record::Rejection;
 
@@ -130,6 +130,39 @@ impl Calendar {
             .filter(|a| agreement.is_none_or(|id| a.spec.id.as_str() == id))
             .flat_map(|a| a.spec.clauses.iter().map(move |c| (&a.spec.id, c)))
             .find(|(_, c)| c.id.as_str() == clause)
+    }
+
+    /// A report that cites a clause prohibiting an act must carry the
+    /// act's base type; citing any other clause, or one the Record does
+    /// not know, is the filer's own affair.
+    pub(crate) fn check_act(&self, field: &str, fields: &ReportFields) -> Result<(), Rejection> {
+        let Some(reference) = &fields.clause else {
+            return Ok(());
+        };
+        let Some((agreement, clause)) = self.clause(reference) else {
+            return Ok(());
+        };
+        match &clause.prohibits {
+            Some(act) if act.base_type != fields.violation_type => Err(rule(
+                field,
+                format!(
+                    "{agreement}/{} prohibits {}, a kind of {}; the report says {}",
+                    clause.id,
+                    act.name,
+                    act.base_type.as_str(),
+                    fields.violation_type.as_str()
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The act a report names by citing its clause, as `agreement/clause`
+    /// with the act's name.
+    pub(crate) fn act_of(&self, fields: &ReportFields) -> Option<(String, &ProhibitedAct)> {
+        let (agreement, clause) = self.clause(fields.clause.as_deref()?)?;
+        let act = clause.prohibits.as_ref()?;
+        Some((format!("{agreement}/{}", clause.id), act))
     }
 
     /// The zones in force on `date` that hold the point, or whose line it is near.
@@ -377,6 +410,7 @@ mod tests {
                 clauses: vec![Clause {
                     id: handle("no-shelling"),
                     text: "No shelling.".into(),
+                    prohibits: None,
                 }],
                 zones: vec![
                     zone(

@@ -59,6 +59,10 @@ pub struct FindingsTally {
     pub attributed: BTreeMap<String, usize>,
     /// Not a violation because the target was excluded, per formation hit.
     pub excluded_targets: BTreeMap<String, usize>,
+    /// Confirmed violations of an act an agreement prohibits, per act
+    /// (`agreement/clause: name`); absent while there are none.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub prohibited_acts: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,7 +137,10 @@ impl Register {
             } else {
                 vec![self.all_guarantors_tally(&reports)]
             },
-            findings: tally_findings(&findings),
+            findings: FindingsTally {
+                prohibited_acts: self.prohibited_acts_confirmed(&findings),
+                ..tally_findings(&findings)
+            },
             formations: self.formation_tally(to),
             response: self.response_tally(from, to, edition == Edition::Internal),
             exchanges: self.exchange_tallies(from, to),
@@ -287,6 +294,28 @@ impl Register {
     }
 }
 
+impl Register {
+    /// Confirmed violations per prohibited act, by the act the incident's
+    /// first report citing one names.
+    fn prohibited_acts_confirmed(&self, findings: &[Finding]) -> BTreeMap<String, usize> {
+        let mut acts = BTreeMap::new();
+        for finding in findings {
+            if !matches!(finding.kind, FindingKind::ConfirmedViolation { .. }) {
+                continue;
+            }
+            let act = finding
+                .reports
+                .iter()
+                .filter_map(|id| self.report(*id))
+                .find_map(|report| self.act_of(report));
+            if let Some((clause, name)) = act {
+                *acts.entry(format!("{clause}: {name}")).or_default() += 1;
+            }
+        }
+        acts
+    }
+}
+
 fn tally_findings(findings: &[Finding]) -> FindingsTally {
     let mut tally = FindingsTally {
         confirmed: 0,
@@ -294,6 +323,7 @@ fn tally_findings(findings: &[Finding]) -> FindingsTally {
         unconfirmed: 0,
         attributed: BTreeMap::new(),
         excluded_targets: BTreeMap::new(),
+        prohibited_acts: BTreeMap::new(),
     };
     for finding in findings {
         match &finding.kind {
@@ -346,6 +376,15 @@ impl Bulletin {
             let _ = writeln!(text, "{}\n", party_sentence(&words, tally));
         }
         let _ = writeln!(text, "{}\n", findings_sentence(&words, &self.findings));
+        if !self.findings.prohibited_acts.is_empty() {
+            let acts: Vec<(&str, usize)> = self
+                .findings
+                .prohibited_acts
+                .iter()
+                .map(|(act, n)| (act.as_str(), *n))
+                .collect();
+            let _ = writeln!(text, "{}\n", words.prohibited_acts(&acts));
+        }
         let f = &self.formations;
         let _ = writeln!(
             text,

@@ -62,6 +62,14 @@ impl Register {
             .collect()
     }
 
+    /// Whether any of the reports cites a clause that prohibits an act.
+    fn names_an_act(&self, reports: &[ReportId]) -> bool {
+        reports
+            .iter()
+            .filter_map(|id| self.report(*id))
+            .any(|report| self.act_of(report).is_some())
+    }
+
     fn step_index(&self, step: &str) -> Option<usize> {
         self.config.ladder.iter().position(|s| s.id == step)
     }
@@ -123,6 +131,12 @@ impl Register {
                     .filter(|(day, _, _)| (window_from..=date).contains(day))
                     .count()
             });
+            let acts = confirmed.get(&formation.id).map_or(0, |v| {
+                v.iter()
+                    .filter(|(day, _, _)| (window_from..=date).contains(day))
+                    .filter(|(_, _, reports)| self.names_an_act(reports))
+                    .count()
+            });
             let overdue = adopted.last().and_then(|last| {
                 let measure = last.measure.as_ref()?;
                 let complied = last
@@ -146,6 +160,12 @@ impl Register {
                 reached_by.push(format!(
                     "{count} confirmed violations attributed to it {window} (threshold {})",
                     step.confirmed_violations
+                ));
+            }
+            if reached(acts, step.prohibited_acts) {
+                reached_by.push(format!(
+                    "{acts} confirmed violations of prohibited acts {window} (threshold {})",
+                    step.prohibited_acts.unwrap_or_default()
                 ));
             }
             if reached(serious.len(), step.serious_violations) {

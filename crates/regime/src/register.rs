@@ -165,10 +165,12 @@ impl Rules for Register {
             Body::FormationRegistered(f) => formations.check_registration(f),
             Body::FormationStatusChanged(s) => formations.check_status_change(s),
             Body::ReportFiled(r) => {
-                reports.check_filing(&r.report, time, formations, self.gazetteer)
+                reports.check_filing(&r.report, time, formations, self.gazetteer)?;
+                self.calendar.check_act("report.clause", &r.report)
             }
             Body::ReportAmended(a) => {
-                reports.check_amendment(a, party, time, formations, self.gazetteer)
+                reports.check_amendment(a, party, time, formations, self.gazetteer)?;
+                self.calendar.check_act("report.clause", &a.report)
             }
             Body::ReportWithdrawn(w) => reports.check_withdrawal(w, party),
             Body::IncidentLinked(l) => reports.check_link(l),
@@ -603,6 +605,14 @@ impl Register {
     /// A clause by `agreement/clause` or by its bare id when only one agreement has it.
     pub fn clause(&self, reference: &str) -> Option<(&Handle, &Clause)> {
         self.calendar.clause(reference)
+    }
+
+    /// The prohibited act a report names (by citing the clause that
+    /// prohibits it): `agreement/clause` and the act's name.
+    pub fn act_of(&self, report: &Report) -> Option<(String, String)> {
+        self.calendar
+            .act_of(&report.fields)
+            .map(|(clause, act)| (clause, act.name.clone()))
     }
 
     /// The zones in force on `date` that hold the point, or whose line it is near.

@@ -432,6 +432,19 @@ impl Words {
         format!("{label} — {}.", list.join(separator))
     }
 
+    /// Confirmed violations of acts the agreements prohibit, per act.
+    pub fn prohibited_acts(&self, acts: &[(&str, usize)]) -> String {
+        let list: Vec<String> = acts.iter().map(|(act, n)| format!("{act} ({n})")).collect();
+        let (label, separator) = match self.0 {
+            Language::En => ("Confirmed violations of prohibited acts", "; "),
+            Language::Ru => ("Подтверждённые нарушения запретов соглашений", "; "),
+            Language::Tr => ("Yasaklanan eylemlere ilişkin teyitli ihlaller", "; "),
+            Language::Fa => ("نقض‌های تأییدشدهٔ کارهای ممنوع", "؛ "),
+            Language::Ar => ("الخروق المؤكدة للأفعال المحظورة", "؛ "),
+        };
+        format!("{label}: {}.", list.join(separator))
+    }
+
     /// Median days from a case's opening to its finding.
     pub fn median_to_finding(&self, days: f64) -> String {
         let days = format!("{days:.1}");

@@ -69,6 +69,7 @@ fn memorandum() -> AgreementSpec {
         clauses: vec![Clause {
             id: handle("art-1"),
             text: "Hostilities cease within the areas.".into(),
+            prohibits: None,
         }],
         zones: vec![
             Zone {

@@ -986,6 +986,7 @@ async fn criteria_and_agreements_in_force_are_read_by_role() {
         clauses: vec![Clause {
             id: handle("art-1"),
             text: "Hostilities cease.".into(),
+            prohibits: None,
         }],
         zones: vec![Zone {
             id: handle("north"),

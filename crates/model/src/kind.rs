@@ -35,10 +35,13 @@ pub enum Kind {
     ComplaintDeclined,
     RequestMade,
     RequestAnswered,
+    AccessRestricted,
+    AssetRegistered,
+    AssetStatus,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 29] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -65,6 +68,9 @@ impl Kind {
         Kind::ComplaintDeclined,
         Kind::RequestMade,
         Kind::RequestAnswered,
+        Kind::AccessRestricted,
+        Kind::AssetRegistered,
+        Kind::AssetStatus,
     ];
 
     /// The name used on the wire and in listings.
@@ -96,6 +102,9 @@ impl Kind {
             Kind::ComplaintDeclined => "complaint_declined",
             Kind::RequestMade => "request_made",
             Kind::RequestAnswered => "request_answered",
+            Kind::AccessRestricted => "access_restricted",
+            Kind::AssetRegistered => "asset_registered",
+            Kind::AssetStatus => "asset_status",
         }
     }
 
@@ -122,7 +131,11 @@ impl Kind {
             | Kind::MeasureCompliance
             | Kind::ExchangeListSubmitted
             | Kind::ComplaintDeclined
-            | Kind::RequestMade => role == Role::GuarantorMember,
+            | Kind::RequestMade
+            // What the monitors could see is the guarantors' to say.
+            | Kind::AccessRestricted
+            | Kind::AssetRegistered
+            | Kind::AssetStatus => role == Role::GuarantorMember,
             // The party asked answers through whichever member speaks for it.
             Kind::RequestAnswered => role != Role::Intermediary,
             // Those who receive sealed lists publish the key they are sealed to.

@@ -385,7 +385,10 @@ impl Registry {
             | Body::DocumentApproved(_)
             | Body::ComplaintDeclined(_)
             | Body::RequestMade(_)
-            | Body::RequestAnswered(_) => Ok(()),
+            | Body::RequestAnswered(_)
+            | Body::AccessRestricted(_)
+            | Body::AssetRegistered(_)
+            | Body::AssetStatus(_) => Ok(()),
         }
     }
 

@@ -2,12 +2,12 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
-    Assessment, ComplaintDeclined, DecisionProposal, DecisionProposed, DecisionVote,
-    DocumentApproved, DocumentVersion, ExchangeInterview, ExchangeKeyPublished,
-    ExchangeListSubmitted, ExchangeMatch, ExchangeRelease, FormationRegistered,
-    FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MeasureCompliance,
-    MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled, ReportWithdrawn,
-    RequestAnswered, RequestMade, Validate,
+    AccessRestricted, Assessment, AssetRegistered, AssetStatusChanged, ComplaintDeclined,
+    DecisionProposal, DecisionProposed, DecisionVote, DocumentApproved, DocumentVersion,
+    ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease,
+    FormationRegistered, FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated,
+    Kind, MeasureCompliance, MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled,
+    ReportWithdrawn, RequestAnswered, RequestMade, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -68,6 +68,9 @@ pub enum Body {
     ComplaintDeclined(ComplaintDeclined),
     RequestMade(RequestMade),
     RequestAnswered(RequestAnswered),
+    AccessRestricted(AccessRestricted),
+    AssetRegistered(AssetRegistered),
+    AssetStatus(AssetStatusChanged),
 }
 
 impl Body {
@@ -99,6 +102,9 @@ impl Body {
             Body::ComplaintDeclined(_) => Kind::ComplaintDeclined,
             Body::RequestMade(_) => Kind::RequestMade,
             Body::RequestAnswered(_) => Kind::RequestAnswered,
+            Body::AccessRestricted(_) => Kind::AccessRestricted,
+            Body::AssetRegistered(_) => Kind::AssetRegistered,
+            Body::AssetStatus(_) => Kind::AssetStatus,
         }
     }
 
@@ -130,6 +136,9 @@ impl Body {
             Body::ComplaintDeclined(b) => b.validate(),
             Body::RequestMade(b) => b.validate(),
             Body::RequestAnswered(b) => b.validate(),
+            Body::AccessRestricted(b) => b.validate(),
+            Body::AssetRegistered(b) => b.validate(),
+            Body::AssetStatus(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

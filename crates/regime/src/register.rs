@@ -10,7 +10,9 @@
 //! that span parts (findings, the map, bulletins, compliance, measures) are
 //! made here or in modules that read the front. Complaints from outside
 //! the mechanism (`complaints.rs`) and requests for clarification
-//! (`requests.rs`) are parts of their own too.
+//! (`requests.rs`) are parts of their own too, and so are restrictions of
+//! the monitors' access (`access.rs`) and their assets' coverage
+//! (`coverage.rs`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -24,8 +26,10 @@ use truce_model::{
 };
 use truce_record::{Body, Context, Rejection, Rules, Statement};
 
+use crate::access::AccessBook;
 use crate::agreements::{Agreement, Calendar, Document, Meeting, ZoneHit};
 use crate::complaints::{ComplaintBook, ComplaintOutcome};
+use crate::coverage::CoverageBook;
 use crate::criteria::Criteria;
 use crate::decisions::{Decision, Decisions};
 use crate::derived::Derived;
@@ -60,6 +64,10 @@ pub struct Register {
     pub(crate) complaints: ComplaintBook,
     /// Requests for clarification between the parties.
     pub(crate) requests: RequestBook,
+    /// Denials and restrictions of the monitors' access.
+    pub(crate) access: AccessBook,
+    /// The monitoring assets and when each was working.
+    pub(crate) coverage: CoverageBook,
     /// What readers derive from this state, computed at most once per copy.
     pub(crate) derived: Derived,
 }
@@ -78,6 +86,8 @@ impl Register {
             calendar: Calendar::default(),
             complaints: ComplaintBook::default(),
             requests: RequestBook::default(),
+            access: AccessBook::default(),
+            coverage: CoverageBook::default(),
             derived: Derived::default(),
         }
     }
@@ -205,6 +215,9 @@ impl Rules for Register {
                     .check_request(r, party, context.registry, time)
             }
             Body::RequestAnswered(a) => self.requests.check_answer(a, party),
+            Body::AccessRestricted(r) => self.access.check(r, time, formations, self.gazetteer),
+            Body::AssetRegistered(a) => self.coverage.check_registration(a, time, self.gazetteer),
+            Body::AssetStatus(s) => self.coverage.check_status(s, party, time),
             _ => Ok(()),
         }
     }
@@ -334,6 +347,18 @@ impl Rules for Register {
                     .answer(position, context.member, a, statement.time);
                 Vec::new()
             }
+            Body::AccessRestricted(r) => {
+                self.access.apply(origin, r, self.gazetteer);
+                Vec::new()
+            }
+            Body::AssetRegistered(a) => {
+                self.coverage.register(origin, a, self.gazetteer);
+                Vec::new()
+            }
+            Body::AssetStatus(s) => {
+                self.coverage.change_status(position, s);
+                Vec::new()
+            }
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => Vec::new(),
         };
         self.route(effects);
@@ -392,6 +417,16 @@ impl Register {
     /// Requests for clarification between the parties.
     pub fn requests(&self) -> &RequestBook {
         &self.requests
+    }
+
+    /// Denials and restrictions of the monitors' access.
+    pub fn access(&self) -> &AccessBook {
+        &self.access
+    }
+
+    /// The monitoring assets and when each was working.
+    pub fn coverage(&self) -> &CoverageBook {
+        &self.coverage
     }
 
     pub fn names_evidence(&self, sha256: &str) -> bool {

@@ -3,6 +3,7 @@
 //! exchanges, each on a mechanism from the test kit.
 
 mod agreements;
+mod coverage;
 mod exchange;
 mod formats;
 mod modules;

@@ -102,6 +102,14 @@ pub enum Resource {
     Complaints,
     /// Requests for clarification between the parties, and their answers.
     Requests,
+    /// Each governorate's observation state on a day: what the public map
+    /// shows beside the incidents.
+    Coverage,
+    /// The monitoring assets, where they stand and when each was down.
+    Assets,
+    /// Restrictions of the monitors' access, with the member who recorded
+    /// each and the exact point.
+    Access,
 }
 
 impl Resource {
@@ -113,7 +121,8 @@ impl Resource {
             | Resource::PublicFindings
             | Resource::PublicBulletin
             | Resource::RedactedReports
-            | Resource::AdoptedDecisions => Access::Public,
+            | Resource::AdoptedDecisions
+            | Resource::Coverage => Access::Public,
             Resource::Ingest => Access::Guarantor,
             // Observers read everything a guarantor reads, until the
             // mechanism decides otherwise: change it here and nowhere else.
@@ -128,7 +137,9 @@ impl Resource {
             | Resource::Evidence
             | Resource::LiveEvents
             | Resource::Complaints
-            | Resource::Requests => Access::Observer,
+            | Resource::Requests
+            | Resource::Assets
+            | Resource::Access => Access::Observer,
             Resource::EvidenceUpload => Access::Guarantor,
         }
     }

@@ -21,6 +21,7 @@
 //! # }
 //! ```
 
+mod access;
 mod agreements;
 pub mod auth;
 mod complaints;
@@ -324,6 +325,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::complaint_evidence))
         .routes(routes!(requests::list_requests))
         .routes(routes!(requests::get_request))
+        .routes(routes!(access::list_access))
+        .routes(routes!(access::get_access))
+        .routes(routes!(access::coverage))
 }
 
 /// Routes outside the API's body limit: they stream their bodies and hold

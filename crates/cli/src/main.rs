@@ -1,5 +1,6 @@
 //! `truce`: the command-line tool of the joint record of a ceasefire mechanism.
 
+mod access;
 mod agreements;
 mod commands;
 mod complaints;
@@ -187,6 +188,13 @@ enum Command {
     Request(requests::RequestCommand),
     /// Requests for clarification: who asked whom, by when, the answers.
     Requests(requests::RequestsArgs),
+    /// Denials and restrictions of the monitors' access: record one, or list them.
+    #[command(subcommand)]
+    Access(access::AccessCommand),
+    /// The monitoring assets and what they could see: register an asset,
+    /// say it is working or down, show each governorate observed or not.
+    #[command(subcommand)]
+    Coverage(access::CoverageCommand),
     /// Record whether a formation complied with an adopted measure.
     Comply(decide::ComplyArgs),
     /// Each formation's compliance with a criteria file, as of a date.
@@ -289,6 +297,8 @@ fn main() -> ExitCode {
             Command::Formation(f) if !matches!(f, register::FormationCommand::List { .. }) => {
                 location
             }
+            Command::Access(a) if !matches!(a, access::AccessCommand::List { .. }) => location,
+            Command::Coverage(c) if !matches!(c, access::CoverageCommand::Show { .. }) => location,
             Command::Init(_)
             | Command::Serve(_)
             | Command::Mirror(_)
@@ -326,6 +336,8 @@ fn main() -> ExitCode {
             Command::Comply(args) => decide::comply(&location, args).await,
             Command::Request(command) => requests::run(&location, command).await,
             Command::Requests(args) => requests::list(&location, args).await,
+            Command::Access(command) => access::access(&location, command).await,
+            Command::Coverage(command) => access::coverage(&location, command).await,
             Command::Agreements(args) => agreements::agreements(&location, args).await,
             Command::Meeting(command) => agreements::meeting(&location, command).await,
             Command::Document(command) => agreements::document(&location, command).await,

@@ -161,6 +161,10 @@ pub struct AssetView {
 pub struct CoverageView {
     /// The mechanism's day.
     pub day: String,
+    /// Whether the Record names any asset or restriction of access at all:
+    /// without either, "not observed" everywhere says only that the
+    /// mechanism does not record coverage, and the map leaves it out.
+    pub tracked: bool,
     /// Every governorate, observed or not that day.
     pub governorates: Vec<GovernorateStateView>,
     /// Members only; empty for the public.
@@ -227,6 +231,7 @@ pub fn coverage(
     };
     CoverageView {
         day: day.to_string(),
+        tracked: !register.coverage().is_empty() || !register.access().is_empty(),
         governorates,
         assets,
     }

@@ -59,6 +59,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("lang/tr.js", JS),
     asset!("lang/fa.js", JS),
     asset!("lang/ar.js", JS),
+    asset!("views/access.js", JS),
     asset!("views/awaiting.js", JS),
     asset!("views/bulletin.js", JS),
     asset!("views/complaints.js", JS),

@@ -30,10 +30,11 @@ const VIEWS = {
   complaint: () => import("./views/complaints.js"),
   complaints: () => import("./views/complaints.js"),
   requests: () => import("./views/requests.js"),
+  access: () => import("./views/access.js"),
 };
 const MEMBER_ROUTES = ["awaiting", "complaints", "requests"];
 const ROUTES = [
-  ["awaiting", "nav_awaiting"], ["map", "nav_map"], ["register", "nav_register"], ["decisions", "nav_decisions"], ["requests", "nav_requests"],
+  ["awaiting", "nav_awaiting"], ["map", "nav_map"], ["register", "nav_register"], ["decisions", "nav_decisions"], ["requests", "nav_requests"], ["access", "nav_access"],
   ["bulletin", "nav_bulletin"], ["regime", "nav_regime"], ["exchanges", "nav_exchanges"], ["review", "nav_review"],
   ["record", "nav_record"], ["complaints", "nav_complaints"], ["file", "nav_file"], ["complain", "nav_complain"],
   ["join", "nav_join"], ["login", "nav_login"],

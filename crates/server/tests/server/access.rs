@@ -89,6 +89,7 @@ async fn an_asset_down_for_a_day_makes_its_governorate_not_observed_and_denials_
     assert_eq!(state_of(&public, "SY-ID")["reports"], 1);
     assert_eq!(state_of(&public, "SY-HL")["state"], "not_observed");
     assert_eq!(public["assets"].as_array().unwrap().len(), 0);
+    assert_eq!(public["tracked"], true);
 
     // Down for all of the day; only its own party says so.
     let signed = node.sign(TR, status(AssetStatus::Down, start));

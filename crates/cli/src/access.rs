@@ -381,3 +381,22 @@ async fn show(location: &Location, day: Option<Date>, json: bool) -> Result<Exit
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_times_read_as_the_help_says() {
+        assert_eq!(duration("5h").unwrap(), SignedDuration::from_hours(5));
+        assert_eq!(duration("90m").unwrap(), SignedDuration::from_mins(90));
+        assert_eq!(duration("2d").unwrap(), SignedDuration::from_hours(48));
+        for bad in ["5", "h", "0h", "-3h", "5w", ""] {
+            let refused = duration(bad).unwrap_err().to_string();
+            assert!(refused.contains("--for"), "{bad}: {refused}");
+        }
+        assert!(time("from", "2026-12-01T06:00:00Z").is_ok());
+        let refused = time("from", "yesterday").unwrap_err().to_string();
+        assert!(refused.contains("--from yesterday"), "{refused}");
+    }
+}

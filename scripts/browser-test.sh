@@ -58,6 +58,8 @@ trap cleanup EXIT INT TERM
 DATA=$WORK/data
 export TRUCE_DATA=$DATA
 "$TRUCE" --data-dir "$DATA" demo --days 4 --no-serve >"$WORK/demo.log"
+# The day the coverage test speaks of: yesterday, the mechanism's day (UTC+3).
+export TRUCE_COVERAGE_DAY=$(TZ=Etc/GMT-3 date -d yesterday +%F)
 token() { "$TRUCE" --data-dir "$DATA" token create --member "$1" | tail -n 1; }
 export TRUCE_OBSERVER_TOKEN=$(token un-expert-1)
 export TRUCE_GUARANTOR_CLI_TOKEN=$(token ru-monitor-1)
@@ -116,6 +118,25 @@ operator_loop() {
       "$TRUCE" --node "$TRUCE_URL" --token "$(token tr-monitor-1)" --wait 0 \
         append "$WORK/proposal.json" --key "$DATA/demo-keys/tr-monitor-1.key" >"$TRUCE_CONTROL/propose.log" 2>&1
       touch "$TRUCE_CONTROL/propose.done"
+    fi
+    if [ -f "$TRUCE_CONTROL/coverage.request" ]; then
+      # Russia's post covering Idlib and Hama, down all of that day, and a
+      # patrol denied near Khan Shaykhun that day, filed through the node.
+      rm -f "$TRUCE_CONTROL/coverage.request"
+      day_start=$(date -d "$TRUCE_COVERAGE_DAY 00:00 +0300" +%s)
+      utc() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+      ru=("$TRUCE" --node "$TRUCE_URL" --token "$(token ru-monitor-1)" --wait 0)
+      key=$DATA/demo-keys/ru-monitor-1.key
+      {
+        "${ru[@]}" coverage asset add --key "$key" op-7 --kind post --name "Observation post 7" \
+          --governorate SY-ID --governorate SY-HM --working-from "$(utc $((day_start - 172800)))" &&
+        "${ru[@]}" coverage set --key "$key" op-7 down --from "$(utc "$day_start")" &&
+        "${ru[@]}" coverage set --key "$key" op-7 working --from "$(utc $((day_start + 86400)))" &&
+        "${ru[@]}" access report --key "$key" --by-party "Syrian Arab Army" --lat 35.44 --lon 36.65 \
+          --kind denial --from "$(utc $((day_start + 21600)))" --for 5h \
+          --prevented "The patrol to the southern outskirts of Khan Shaykhun"
+      } >"$TRUCE_CONTROL/coverage.log" 2>&1
+      touch "$TRUCE_CONTROL/coverage.done"
     fi
     if [ -f "$TRUCE_CONTROL/ask.request" ]; then
       # Türkiye asks the browser's party (Russia) about an incident.

@@ -644,6 +644,34 @@ await test("a verification case opened, tasked, visited and closed: the browser'
   await shot("cases");
 });
 
+await test("access and coverage: the map greys the governorates not observed, the access page tells why", async () => {
+  const day = process.env.TRUCE_COVERAGE_DAY;
+  assert(day, "the script names the day");
+  // Russia registers a post, down all that day, and a denied patrol (through the node).
+  fs.writeFileSync(path.join(control, "coverage.request"), day);
+  const done = path.join(control, "coverage.done");
+  for (let i = 0; i < 300 && !fs.existsSync(done); i++) await new Promise((r) => setTimeout(r, 200));
+  const log = path.join(control, "coverage.log");
+  assert(fs.existsSync(done), "coverage and access recorded: " + (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : ""));
+  await logout();
+  await load("#/map");
+  await page.waitForSelector('#map[data-loaded="true"]');
+  await page.waitForSelector("#map[data-not-observed]");
+  assert(await page.isVisible("#legend-not-observed"), "the legend names the grey");
+  assert((await page.textContent("#map-not-observed")).trim().length > 0, "the text alternative names them");
+  await go("#/access?day=" + day);
+  assert(await page.getAttribute('#coverage-governorates tr[data-governorate="SY-ID"]', "data-state") === "not_observed",
+    "Idlib was not observed the day its post was down");
+  assert(await page.locator("#access-list").count() === 0, "the public sees no restrictions of access");
+  await login(process.env.TRUCE_OBSERVER_TOKEN);
+  await go("#/access?day=" + day);
+  await page.waitForSelector('#access-list tr[data-kind="denial"]');
+  assert(await page.getAttribute('#assets tr[data-asset="op-7"]', "data-status") === "down", "the post was down at the day's end");
+  await go("#/access?day=" + day + "&kind=jamming");
+  await page.waitForSelector("#access-none");
+  await shot("access");
+});
+
 await test("a decision proposed and voted in the browser; each decision says why it stands", async () => {
   assert(browserToken, "the browser's key was admitted");
   // Another party proposes a decision (through the node, with its own key).
@@ -861,7 +889,7 @@ await test("every page in each of the five languages: no key missing, no English
   const pages = ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions", "#/decision/" + proposed,
     "#/bulletin", "#/regime", "#/exchanges", "#/review", draft ? "#/review/" + draft.id : null, "#/record", "#/file", "#/join", "#/login",
     "#/complain", "#/complaints", complained ? "#/complaint/" + complained : null, "#/requests", "#/cases",
-    caseId ? "#/case/" + caseId : null].filter(Boolean);
+    caseId ? "#/case/" + caseId : null, "#/access"].filter(Boolean);
   const tables = { en, ru, tr, fa, ar };
   const problems = [];
   for (const [lang, table] of Object.entries(tables)) {
@@ -932,7 +960,7 @@ await test("axe-core finds no WCAG 2.1 A/AA violation on any page", async () => 
   for (const lang of ["en", "ar"]) {
     for (const hash of ["#/awaiting", "#/map", "#/register", "#/register?tab=incidents", "#/incident/" + position, "#/decisions",
       "#/decision/" + proposed, "#/bulletin", "#/regime", "#/exchanges", "#/review", "#/record", "#/file", "#/join", "#/login",
-      "#/complain", "#/complaints", "#/complaint/" + complained, "#/requests", "#/cases", "#/case/" + caseId]) {
+      "#/complain", "#/complaints", "#/complaint/" + complained, "#/requests", "#/cases", "#/case/" + caseId, "#/access"]) {
       await axePage.goto(`${BASE}/?lang=${lang}${hash}`);
       await axePage.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
       if (hash === "#/map") await axePage.waitForSelector('#map[data-loaded="true"]');

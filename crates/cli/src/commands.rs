@@ -358,6 +358,22 @@ fn summary(body: &Body) -> String {
                 .unwrap_or_default(),
             p.reason
         ),
+        Body::AccessRestricted(r) => format!(
+            "{} of access by {}, {} to {}: {}",
+            r.kind.as_str(),
+            r.by,
+            r.from,
+            r.until,
+            r.prevented
+        ),
+        Body::AssetRegistered(a) => format!(
+            "registers {} {} ({}), working from {}",
+            a.kind.as_str(),
+            a.asset,
+            a.name,
+            a.working_from
+        ),
+        Body::AssetStatus(s) => format!("{} {} from {}", s.asset, s.status.as_str(), s.from),
         Body::ComplaintDeclined(d) => {
             format!("declines complaint {}: {}", &d.complaint[..12], d.reason)
         }

@@ -1,5 +1,6 @@
 //! `truce`: the command-line tool of the joint record of a ceasefire mechanism.
 
+mod access;
 mod agreements;
 mod cases;
 mod commands;
@@ -196,6 +197,13 @@ enum Command {
     /// Verification cases, the latest first, with the step awaited and
     /// whether it is overdue.
     Cases(cases::CasesArgs),
+    /// Denials and restrictions of the monitors' access: record one, or list them.
+    #[command(subcommand)]
+    Access(access::AccessCommand),
+    /// The monitoring assets and what they could see: register an asset,
+    /// say it is working or down, show each governorate observed or not.
+    #[command(subcommand)]
+    Coverage(access::CoverageCommand),
     /// Record whether a formation complied with an adopted measure.
     Comply(decide::ComplyArgs),
     /// Each formation's compliance with a criteria file, as of a date.
@@ -299,6 +307,8 @@ fn main() -> ExitCode {
                 location
             }
             Command::Case(c) if !matches!(c, cases::CaseCommand::Show { .. }) => location,
+            Command::Access(a) if !matches!(a, access::AccessCommand::List { .. }) => location,
+            Command::Coverage(c) if !matches!(c, access::CoverageCommand::Show { .. }) => location,
             Command::Init(_)
             | Command::Serve(_)
             | Command::Mirror(_)
@@ -338,6 +348,8 @@ fn main() -> ExitCode {
             Command::Requests(args) => requests::list(&location, args).await,
             Command::Case(command) => cases::run(&location, command).await,
             Command::Cases(args) => cases::list(&location, args).await,
+            Command::Access(command) => access::access(&location, command).await,
+            Command::Coverage(command) => access::coverage(&location, command).await,
             Command::Agreements(args) => agreements::agreements(&location, args).await,
             Command::Meeting(command) => agreements::meeting(&location, command).await,
             Command::Document(command) => agreements::document(&location, command).await,

@@ -39,10 +39,13 @@ pub enum Kind {
     CaseTasked,
     CaseVisited,
     CasePosition,
+    AccessRestricted,
+    AssetRegistered,
+    AssetStatus,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 30] = [
+    pub const ALL: [Kind; 33] = [
         Kind::Genesis,
         Kind::MemberAdmitted,
         Kind::KeyRotated,
@@ -73,6 +76,9 @@ impl Kind {
         Kind::CaseTasked,
         Kind::CaseVisited,
         Kind::CasePosition,
+        Kind::AccessRestricted,
+        Kind::AssetRegistered,
+        Kind::AssetStatus,
     ];
 
     /// The name used on the wire and in listings.
@@ -108,6 +114,9 @@ impl Kind {
             Kind::CaseTasked => "case_tasked",
             Kind::CaseVisited => "case_visited",
             Kind::CasePosition => "case_position",
+            Kind::AccessRestricted => "access_restricted",
+            Kind::AssetRegistered => "asset_registered",
+            Kind::AssetStatus => "asset_status",
         }
     }
 
@@ -138,7 +147,11 @@ impl Kind {
             | Kind::CaseOpened
             | Kind::CaseTasked
             | Kind::CaseVisited
-            | Kind::CasePosition => role == Role::GuarantorMember,
+            | Kind::CasePosition
+            // What the monitors could see is the guarantors' to say.
+            | Kind::AccessRestricted
+            | Kind::AssetRegistered
+            | Kind::AssetStatus => role == Role::GuarantorMember,
             // The party asked answers through whichever member speaks for it.
             Kind::RequestAnswered => role != Role::Intermediary,
             // Those who receive sealed lists publish the key they are sealed to.

@@ -8,6 +8,7 @@
 // First, so that its `checked_string!` serves the modules below.
 #[macro_use]
 mod names;
+mod access;
 mod agreement;
 mod case;
 mod decision;
@@ -19,6 +20,11 @@ mod parameters;
 mod register;
 mod request;
 
+pub use access::{
+    AccessActor, AccessId, AccessKind, AccessPlace, AccessRestricted, AssetId, AssetKind,
+    AssetRegistered, AssetStatus, AssetStatusChanged, Covers, Point, MAX_ASSET_NAME_CHARS,
+    MAX_PREVENTED_CHARS,
+};
 pub use agreement::{
     document_media_type_of_extension, AgreementSpec, Clause, DocumentApproved, DocumentVersion,
     Handle, MeetingLevel, MeetingRecorded, MeetingStatus, ProhibitedAct, StatusSpec, Zone,

@@ -296,6 +296,33 @@ pub fn events_of(
             }
             events
         }
+        Body::AccessRestricted(restricted) => {
+            let id = truce_model::AccessId(position);
+            vec![event(
+                kind,
+                Some(id.to_string()),
+                format!(
+                    "{id}: {} by {} recorded by {by}, {} to {}: {}",
+                    restricted.kind.as_str(),
+                    restricted.by,
+                    restricted.from,
+                    restricted.until,
+                    restricted.prevented
+                ),
+                others,
+            )]
+        }
+        Body::AssetStatus(changed) => vec![event(
+            kind,
+            Some(changed.asset.to_string()),
+            format!(
+                "monitoring asset {} {} from {}",
+                changed.asset,
+                changed.status.as_str(),
+                changed.from
+            ),
+            others,
+        )],
         Body::ComplaintDeclined(declined) => vec![event(
             kind,
             None,

@@ -9,6 +9,7 @@
 //! caller's (query strings, command-line flags); the typed filters refuse
 //! only combinations that no parser can rule out alone.
 
+mod access;
 mod bulletin;
 mod cases;
 mod complaints;
@@ -20,6 +21,10 @@ mod reports;
 mod requests;
 mod response;
 
+pub use access::{
+    access, access_one, coverage, AccessFilter, AccessView, AssetStatusView, AssetView,
+    CoverageView, GovernorateStateView,
+};
 pub use bulletin::{bulletin_series, BulletinDays, BulletinSeries, Edition, SeriesRow};
 pub use cases::{
     case, cases, CaseFilter, CaseFindingView, CasePositionView, CaseView, TaskView,

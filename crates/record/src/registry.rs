@@ -389,7 +389,10 @@ impl Registry {
             | Body::CaseOpened(_)
             | Body::CaseTasked(_)
             | Body::CaseVisited(_)
-            | Body::CasePosition(_) => Ok(()),
+            | Body::CasePosition(_)
+            | Body::AccessRestricted(_)
+            | Body::AssetRegistered(_)
+            | Body::AssetStatus(_) => Ok(()),
         }
     }
 

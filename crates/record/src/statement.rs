@@ -2,12 +2,13 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use truce_model::{
-    Assessment, CaseOpened, CasePosition, CaseTasked, CaseVisited, ComplaintDeclined,
-    DecisionProposal, DecisionProposed, DecisionVote, DocumentApproved, DocumentVersion,
-    ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch, ExchangeRelease,
-    FormationRegistered, FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated,
-    Kind, MeasureCompliance, MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled,
-    ReportWithdrawn, RequestAnswered, RequestMade, Validate,
+    AccessRestricted, Assessment, AssetRegistered, AssetStatusChanged, CaseOpened, CasePosition,
+    CaseTasked, CaseVisited, ComplaintDeclined, DecisionProposal, DecisionProposed, DecisionVote,
+    DocumentApproved, DocumentVersion, ExchangeInterview, ExchangeKeyPublished,
+    ExchangeListSubmitted, ExchangeMatch, ExchangeRelease, FormationRegistered,
+    FormationStatusChanged, Genesis, IncidentLink, KeyRevoked, KeyRotated, Kind, MeasureCompliance,
+    MeetingRecorded, MemberAdmitted, Note, ReportAmended, ReportFiled, ReportWithdrawn,
+    RequestAnswered, RequestMade, Validate,
 };
 
 use crate::{KeyId, RecordError, STATEMENT_CONTEXT};
@@ -72,6 +73,9 @@ pub enum Body {
     CaseTasked(CaseTasked),
     CaseVisited(CaseVisited),
     CasePosition(CasePosition),
+    AccessRestricted(AccessRestricted),
+    AssetRegistered(AssetRegistered),
+    AssetStatus(AssetStatusChanged),
 }
 
 impl Body {
@@ -107,6 +111,9 @@ impl Body {
             Body::CaseTasked(_) => Kind::CaseTasked,
             Body::CaseVisited(_) => Kind::CaseVisited,
             Body::CasePosition(_) => Kind::CasePosition,
+            Body::AccessRestricted(_) => Kind::AccessRestricted,
+            Body::AssetRegistered(_) => Kind::AssetRegistered,
+            Body::AssetStatus(_) => Kind::AssetStatus,
         }
     }
 
@@ -142,6 +149,9 @@ impl Body {
             Body::CaseTasked(b) => b.validate(),
             Body::CaseVisited(b) => b.validate(),
             Body::CasePosition(b) => b.validate(),
+            Body::AccessRestricted(b) => b.validate(),
+            Body::AssetRegistered(b) => b.validate(),
+            Body::AssetStatus(b) => b.validate(),
         };
         result.map_err(|e| e.within(&format!("body.{}", self.kind())))
     }

@@ -11,6 +11,7 @@ use truce_model::{FormationStatus, Position};
 use crate::cases::CaseTally;
 use crate::edition::{published_coordinate, Edition};
 use crate::findings::{Finding, FindingKind};
+use crate::observation::CoverageTally;
 use crate::register::Register;
 use crate::reports::{governorate_name, Report};
 use crate::requests::RequestTally;
@@ -109,6 +110,11 @@ pub struct Bulletin {
     /// Verification cases in the period; absent while there are none.
     #[serde(skip_serializing_if = "CaseTally::is_empty")]
     pub cases: CaseTally,
+    /// What the monitors could see each day, and the restrictions of their
+    /// access per party; absent while the Record names no asset or
+    /// restriction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageTally>,
     /// Internal edition only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reports: Option<Vec<ReportLine>>,
@@ -149,6 +155,7 @@ impl Register {
                 let (start, end) = crate::response::period(from, to);
                 self.cases.tally(start, end)
             },
+            coverage: self.coverage_tally(from, to),
             reports: (edition == Edition::Internal)
                 .then(|| self.report_lines(&reports, &finding_of)),
         }
@@ -425,6 +432,9 @@ impl Bulletin {
                 let _ = writeln!(text, "{}", words.median_to_finding(days));
             }
         }
+        if let Some(coverage) = &self.coverage {
+            write_coverage(&mut text, &words, coverage);
+        }
         if let Some(lines) = &self.reports {
             let _ = writeln!(text, "\n{}", words.reports());
             for line in lines {
@@ -449,6 +459,47 @@ impl Bulletin {
             }
         }
         text
+    }
+}
+
+/// Each day's governorates not observed and those observed with no
+/// report, then the restrictions of access per party.
+fn write_coverage(text: &mut String, words: &Words, coverage: &CoverageTally) {
+    let names = |list: &[crate::observation::Named]| {
+        list.iter()
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for day in &coverage.days {
+        let date = day.day.to_string();
+        if !day.not_observed.is_empty() {
+            let _ = writeln!(
+                text,
+                "{}",
+                words.not_observed(&date, &names(&day.not_observed))
+            );
+        }
+        if !day.no_violation_observed.is_empty() {
+            let _ = writeln!(
+                text,
+                "{}",
+                words.no_violation_observed(&date, &names(&day.no_violation_observed))
+            );
+        }
+    }
+    for tally in &coverage.access {
+        let _ = writeln!(
+            text,
+            "{}",
+            words.access(
+                &tally.by,
+                tally.denial,
+                tally.restriction,
+                tally.threat,
+                tally.jamming
+            )
+        );
     }
 }
 

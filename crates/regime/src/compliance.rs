@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use serde::Serialize;
-use truce_model::{FormationId, FormationStatus, ReportId, ViolationType};
+use truce_model::{AccessId, AccessKind, FormationId, FormationStatus, ReportId, ViolationType};
 
 use crate::criteria::{Criteria, Test};
 use crate::findings::FindingKind;
@@ -28,6 +28,9 @@ pub struct Failure {
     pub reason: String,
     /// The reports (and, for violations, the incidents they belong to) behind it.
     pub evidence: Vec<ReportId>,
+    /// The restrictions of access behind it, for a criterion that counts them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<AccessId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,21 +144,29 @@ impl Register {
                 failed.insert(&criterion.id);
                 continue;
             }
+            let no_access = Vec::new;
             let outcome = match &criterion.test {
-                Test::DeclaredAdherence => self.adherence(formation, date),
+                Test::DeclaredAdherence => self
+                    .adherence(formation, date)
+                    .map(|(reason, evidence)| (reason, evidence, no_access())),
                 Test::NoConfirmedViolations { types, days, max } => {
                     violations(confirmed.get(formation), types, *days, *max, date)
+                        .map(|(reason, evidence)| (reason, evidence, no_access()))
                 }
-                Test::NoCoLocationWithExcluded { km, days } => {
-                    self.co_location(formation, *km, *days, date, &positions[days])
-                }
+                Test::NoCoLocationWithExcluded { km, days } => self
+                    .co_location(formation, *km, *days, date, &positions[days])
+                    .map(|(reason, evidence)| (reason, evidence, no_access())),
+                Test::NoAccessDenials { kinds, days, max } => self
+                    .access_denials(formation, kinds, *days, *max, date)
+                    .map(|(reason, access)| (reason, Vec::new(), access)),
             };
-            if let Some((reason, evidence)) = outcome {
+            if let Some((reason, evidence, access)) = outcome {
                 failed.insert(&criterion.id);
                 failures.push(Failure {
                     criterion: criterion.id.clone(),
                     reason,
                     evidence,
+                    access,
                 });
             }
         }
@@ -186,6 +197,35 @@ impl Register {
                 Vec::new(),
             )),
         }
+    }
+
+    /// More than `max` restrictions of access of `kinds` by the formation
+    /// that began in the `days` days to `date` (the mechanism's days).
+    fn access_denials(
+        &self,
+        formation: &FormationId,
+        kinds: &[AccessKind],
+        days: i64,
+        max: usize,
+        date: Date,
+    ) -> Option<(String, Vec<AccessId>)> {
+        let from = date.checked_sub(days.days()).unwrap_or(Date::MIN);
+        let (start, _) = crate::coverage::day_bounds(&self.config, from);
+        let (_, end) = crate::coverage::day_bounds(&self.config, date);
+        let counted: Vec<AccessId> = self
+            .access
+            .by_formation(formation, kinds, start, end)
+            .map(|r| r.id)
+            .collect();
+        (counted.len() > max).then(|| {
+            (
+                format!(
+                    "{} restrictions of the monitors' access by it in the {days} days to {date} (at most {max} allowed)",
+                    counted.len()
+                ),
+                counted,
+            )
+        })
     }
 
     /// Its reported positions (as perpetrator) near an excluded formation's

@@ -17,6 +17,13 @@
 //! requires = ["adherence"]             # judged only where these pass
 //!
 //! [[criterion]]
+//! id = "let-monitors-through"
+//! kind = "no_access_denials"
+//! kinds = ["denial", "jamming"]        # all kinds when left out
+//! days = 30
+//! max = 0
+//!
+//! [[criterion]]
 //! id = "apart-from-excluded"
 //! kind = "no_co_location_with_excluded"
 //! km = 5.0
@@ -29,7 +36,7 @@
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
-use truce_model::ViolationType;
+use truce_model::{AccessKind, ViolationType};
 
 use crate::error::RegimeError;
 
@@ -47,6 +54,13 @@ pub enum Test {
     /// None of its reported positions within `km` of an excluded formation's
     /// in the last `days`.
     NoCoLocationWithExcluded { km: f64, days: i64 },
+    /// At most `max` restrictions of the monitors' access of these kinds
+    /// (all when empty) recorded against it as beginning in the last `days`.
+    NoAccessDenials {
+        kinds: Vec<AccessKind>,
+        days: i64,
+        max: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,6 +82,7 @@ struct WrittenCriterion {
     days: Option<i64>,
     max: Option<usize>,
     km: Option<f64>,
+    kinds: Option<Vec<AccessKind>>,
 }
 
 impl WrittenCriterion {
@@ -92,10 +107,12 @@ impl WrittenCriterion {
                 unused(self.days.is_some(), "days")?;
                 unused(self.max.is_some(), "max")?;
                 unused(self.km.is_some(), "km")?;
+                unused(self.kinds.is_some(), "kinds")?;
                 Test::DeclaredAdherence
             }
             "no_confirmed_violations" => {
                 unused(self.km.is_some(), "km")?;
+                unused(self.kinds.is_some(), "kinds")?;
                 Test::NoConfirmedViolations {
                     types: self.types.clone().unwrap_or_default(),
                     days: needs(self.days, "days")?,
@@ -105,16 +122,26 @@ impl WrittenCriterion {
             "no_co_location_with_excluded" => {
                 unused(self.types.is_some(), "types")?;
                 unused(self.max.is_some(), "max")?;
+                unused(self.kinds.is_some(), "kinds")?;
                 Test::NoCoLocationWithExcluded {
                     km: self.km.ok_or_else(|| bad(field("km"), "is required for this kind"))?,
                     days: needs(self.days, "days")?,
+                }
+            }
+            "no_access_denials" => {
+                unused(self.types.is_some(), "types")?;
+                unused(self.km.is_some(), "km")?;
+                Test::NoAccessDenials {
+                    kinds: self.kinds.clone().unwrap_or_default(),
+                    days: needs(self.days, "days")?,
+                    max: self.max.unwrap_or(0),
                 }
             }
             other => {
                 return Err(bad(
                     field("kind"),
                     format!(
-                        "unknown kind {other:?}; one of declared_adherence, no_confirmed_violations, no_co_location_with_excluded"
+                        "unknown kind {other:?}; one of declared_adherence, no_confirmed_violations, no_co_location_with_excluded, no_access_denials"
                     ),
                 ))
             }
@@ -212,6 +239,10 @@ fn check_thresholds(criterion: &Criterion) -> Result<(), RegimeError> {
             Err(bad(field("km"), "must be above 0 and at most 100"))
         }
         Test::NoCoLocationWithExcluded { .. } => Ok(()),
+        Test::NoAccessDenials { days, .. } if !days_ok(*days) => {
+            Err(bad(field("days"), "must be 1 to 3650"))
+        }
+        Test::NoAccessDenials { .. } => Ok(()),
     }
 }
 

@@ -12,11 +12,13 @@
 //! own statements; what one part's statement does to another comes back as
 //! effects that the front routes (`register.rs`).
 
+mod access;
 mod agreements;
 mod bulletin;
 mod cases;
 mod complaints;
 mod compliance;
+mod coverage;
 mod criteria;
 mod decisions;
 mod derived;
@@ -30,6 +32,7 @@ mod formations;
 mod incidents;
 mod map;
 mod measures;
+mod observation;
 mod origin;
 mod register;
 mod reports;
@@ -38,6 +41,7 @@ mod response;
 mod wording;
 mod zones;
 
+pub use access::{AccessBook, AccessTally, Restriction};
 pub use agreements::{Agreement, Document, Meeting, Version, ZoneHit};
 pub use bulletin::{Bulletin, PartyTally, ALL_GUARANTORS};
 pub use cases::{
@@ -45,6 +49,7 @@ pub use cases::{
 };
 pub use complaints::{ComplaintBook, ComplaintOutcome, COMPLAINT_MEDIA_TYPE};
 pub use compliance::{Compliance, Failure};
+pub use coverage::{day_bounds, Asset, CoverageBook, Observation, StatusFrom};
 pub use criteria::{Criteria, Criterion, Test};
 pub use decisions::{Ballot, ComplianceRecord, Decision, DecisionStatus};
 pub use edition::{published_coordinate, Edition};
@@ -61,6 +66,7 @@ pub use map::{
     MapView, MAX_ZOOM, SEPARATE_FROM_ZOOM,
 };
 pub use measures::Suggestion;
+pub use observation::{CoverageTally, DayObservation, GovernorateObservation, Named};
 pub use register::Register;
 pub use reports::Report;
 pub use requests::{Answer, Request, RequestBook, RequestState, RequestTally};

@@ -10,7 +10,9 @@
 //! that span parts (findings, the map, bulletins, compliance, measures) are
 //! made here or in modules that read the front. Complaints from outside
 //! the mechanism (`complaints.rs`) and requests for clarification
-//! (`requests.rs`) are parts of their own too.
+//! (`requests.rs`) are parts of their own too, and so are restrictions of
+//! the monitors' access (`access.rs`) and their assets' coverage
+//! (`coverage.rs`).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -24,9 +26,11 @@ use truce_model::{
 };
 use truce_record::{Body, Context, Rejection, Rules, Statement};
 
+use crate::access::AccessBook;
 use crate::agreements::{Agreement, Calendar, Document, Meeting, ZoneHit};
 use crate::cases::CaseBook;
 use crate::complaints::{ComplaintBook, ComplaintOutcome};
+use crate::coverage::CoverageBook;
 use crate::criteria::Criteria;
 use crate::decisions::{Decision, Decisions};
 use crate::derived::Derived;
@@ -63,6 +67,10 @@ pub struct Register {
     pub(crate) requests: RequestBook,
     /// Verification cases.
     pub(crate) cases: CaseBook,
+    /// Denials and restrictions of the monitors' access.
+    pub(crate) access: AccessBook,
+    /// The monitoring assets and when each was working.
+    pub(crate) coverage: CoverageBook,
     /// What readers derive from this state, computed at most once per copy.
     pub(crate) derived: Derived,
 }
@@ -82,6 +90,8 @@ impl Register {
             complaints: ComplaintBook::default(),
             requests: RequestBook::default(),
             cases: CaseBook::default(),
+            access: AccessBook::default(),
+            coverage: CoverageBook::default(),
             derived: Derived::default(),
         }
     }
@@ -230,6 +240,9 @@ impl Rules for Register {
                 }
                 self.cases.check_position(stated)
             }
+            Body::AccessRestricted(r) => self.access.check(r, time, formations, self.gazetteer),
+            Body::AssetRegistered(a) => self.coverage.check_registration(a, time, self.gazetteer),
+            Body::AssetStatus(s) => self.coverage.check_status(s, party, time),
             _ => Ok(()),
         }
     }
@@ -407,6 +420,18 @@ impl Rules for Register {
                 );
                 Vec::new()
             }
+            Body::AccessRestricted(r) => {
+                self.access.apply(origin, r, self.gazetteer);
+                Vec::new()
+            }
+            Body::AssetRegistered(a) => {
+                self.coverage.register(origin, a, self.gazetteer);
+                Vec::new()
+            }
+            Body::AssetStatus(s) => {
+                self.coverage.change_status(position, s);
+                Vec::new()
+            }
             Body::KeyRotated(_) | Body::KeyRevoked(_) | Body::Note(_) => Vec::new(),
         };
         self.route(effects);
@@ -470,6 +495,16 @@ impl Register {
     /// Verification cases.
     pub fn cases(&self) -> &CaseBook {
         &self.cases
+    }
+
+    /// Denials and restrictions of the monitors' access.
+    pub fn access(&self) -> &AccessBook {
+        &self.access
+    }
+
+    /// The monitoring assets and when each was working.
+    pub fn coverage(&self) -> &CoverageBook {
+        &self.coverage
     }
 
     pub fn names_evidence(&self, sha256: &str) -> bool {

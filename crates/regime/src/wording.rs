@@ -416,6 +416,56 @@ impl Words {
         }
     }
 
+    /// The governorates no working asset could see on `day`.
+    pub fn not_observed(&self, day: &str, governorates: &str) -> String {
+        match self.0 {
+            Language::En => format!("{day}, not observed: {governorates}."),
+            Language::Ru => format!("{day}, наблюдение не велось: {governorates}."),
+            Language::Tr => format!("{day}, gözlem yapılamadı: {governorates}."),
+            Language::Fa => format!("{day}، مشاهده نشد: {governorates}."),
+            Language::Ar => format!("{day}، لم تتم المراقبة: {governorates}."),
+        }
+    }
+
+    /// The governorates watched all or part of `day` with no report.
+    pub fn no_violation_observed(&self, day: &str, governorates: &str) -> String {
+        match self.0 {
+            Language::En => format!("{day}, no violation observed: {governorates}."),
+            Language::Ru => format!("{day}, нарушений не выявлено: {governorates}."),
+            Language::Tr => format!("{day}, ihlal gözlenmedi: {governorates}."),
+            Language::Fa => format!("{day}، نقضی مشاهده نشد: {governorates}."),
+            Language::Ar => format!("{day}، لم يُرصد أي خرق: {governorates}."),
+        }
+    }
+
+    /// Restrictions of the monitors' access by one party or formation.
+    pub fn access(
+        &self,
+        by: &str,
+        denial: usize,
+        restriction: usize,
+        threat: usize,
+        jamming: usize,
+    ) -> String {
+        match self.0 {
+            Language::En => format!(
+                "Access of the monitors, {by}: {denial} denied, {restriction} restricted, {threat} threatened, {jamming} jammed."
+            ),
+            Language::Ru => format!(
+                "Доступ наблюдателей, {by}: отказано — {denial}, ограничено — {restriction}, угрозы — {threat}, глушение — {jamming}."
+            ),
+            Language::Tr => format!(
+                "Gözlemcilerin erişimi, {by}: {denial} engelleme, {restriction} kısıtlama, {threat} tehdit, {jamming} sinyal karıştırma."
+            ),
+            Language::Fa => format!(
+                "دسترسی ناظران، {by}: {denial} منع، {restriction} محدودیت، {threat} تهدید، {jamming} اخلال."
+            ),
+            Language::Ar => format!(
+                "وصول المراقبين، {by}: منع {denial}، تقييد {restriction}، تهديد {threat}، تشويش {jamming}."
+            ),
+        }
+    }
+
     /// The severities the closed cases found, each with its count.
     pub fn case_findings(&self, by_severity: &[(&str, usize)]) -> String {
         let list: Vec<String> = by_severity

@@ -104,6 +104,14 @@ pub enum Resource {
     Requests,
     /// Verification cases: tasks, visits, positions, findings.
     Cases,
+    /// Each governorate's observation state on a day: what the public map
+    /// shows beside the incidents.
+    Coverage,
+    /// The monitoring assets, where they stand and when each was down.
+    Assets,
+    /// Restrictions of the monitors' access, with the member who recorded
+    /// each and the exact point.
+    Access,
 }
 
 impl Resource {
@@ -115,7 +123,8 @@ impl Resource {
             | Resource::PublicFindings
             | Resource::PublicBulletin
             | Resource::RedactedReports
-            | Resource::AdoptedDecisions => Access::Public,
+            | Resource::AdoptedDecisions
+            | Resource::Coverage => Access::Public,
             Resource::Ingest => Access::Guarantor,
             // Observers read everything a guarantor reads, until the
             // mechanism decides otherwise: change it here and nowhere else.
@@ -131,7 +140,9 @@ impl Resource {
             | Resource::LiveEvents
             | Resource::Complaints
             | Resource::Requests
-            | Resource::Cases => Access::Observer,
+            | Resource::Cases
+            | Resource::Assets
+            | Resource::Access => Access::Observer,
             Resource::EvidenceUpload => Access::Guarantor,
         }
     }

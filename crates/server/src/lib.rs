@@ -21,6 +21,7 @@
 //! # }
 //! ```
 
+mod access;
 mod agreements;
 pub mod auth;
 mod cases;
@@ -327,6 +328,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::get_request))
         .routes(routes!(cases::list_cases))
         .routes(routes!(cases::get_case))
+        .routes(routes!(access::list_access))
+        .routes(routes!(access::get_access))
+        .routes(routes!(access::coverage))
 }
 
 /// Routes outside the API's body limit: they stream their bodies and hold

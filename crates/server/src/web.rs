@@ -59,6 +59,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     asset!("lang/tr.js", JS),
     asset!("lang/fa.js", JS),
     asset!("lang/ar.js", JS),
+    asset!("views/access.js", JS),
     asset!("views/awaiting.js", JS),
     asset!("views/bulletin.js", JS),
     asset!("views/cases.js", JS),
@@ -247,6 +248,10 @@ pub struct Vocabulary {
     /// A guarantor's vote on a decision.
     pub votes: Vec<String>,
     pub person_categories: Vec<String>,
+    /// Kinds of restriction of the monitors' access, e.g. `denial`.
+    pub access_kinds: Vec<String>,
+    /// Kinds of monitoring asset, e.g. `post`.
+    pub asset_kinds: Vec<String>,
     /// Steps of the graduated measures ladder in force, in order.
     pub measure_steps: Vec<MeasureStep>,
 }
@@ -301,6 +306,8 @@ pub async fn vocabulary(
             .collect(),
         votes: words(&[Vote::Endorse, Vote::Object]),
         person_categories: words(&PersonCategory::ALL),
+        access_kinds: words(&truce_model::AccessKind::ALL),
+        asset_kinds: words(&truce_model::AssetKind::ALL),
         measure_steps: register
             .config()
             .ladder

@@ -32,10 +32,12 @@ const VIEWS = {
   requests: () => import("./views/requests.js"),
   cases: () => import("./views/cases.js"),
   case: () => import("./views/cases.js"),
+  access: () => import("./views/access.js"),
 };
 const MEMBER_ROUTES = ["awaiting", "complaints", "requests", "cases"];
 const ROUTES = [
   ["awaiting", "nav_awaiting"], ["map", "nav_map"], ["register", "nav_register"], ["decisions", "nav_decisions"], ["requests", "nav_requests"], ["cases", "nav_cases"],
+  ["access", "nav_access"],
   ["bulletin", "nav_bulletin"], ["regime", "nav_regime"], ["exchanges", "nav_exchanges"], ["review", "nav_review"],
   ["record", "nav_record"], ["complaints", "nav_complaints"], ["file", "nav_file"], ["complain", "nav_complain"],
   ["join", "nav_join"], ["login", "nav_login"],

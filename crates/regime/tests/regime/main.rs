@@ -4,6 +4,7 @@
 
 mod agreements;
 mod cases;
+mod coverage;
 mod exchange;
 mod formats;
 mod modules;

@@ -315,6 +315,10 @@ async fn every_route_for_every_role() {
         (format!("/api/v1/decisions/D-{adopted}"), ALL),
         (format!("/api/v1/decisions/{adopted}"), ALL),
         (format!("/api/v1/decisions/D-{open}"), TOKEN),
+        ("/api/v1/access".into(), TOKEN),
+        (format!("/api/v1/access?day={day}&kind=denial"), TOKEN),
+        ("/api/v1/coverage".into(), ALL),
+        (format!("/api/v1/coverage?day={day}"), ALL),
     ];
     for (uri, expected) in &table {
         for (who, status) in EVERYONE.iter().zip(expected) {
@@ -943,12 +947,15 @@ fn the_openapi_document_lists_every_route() {
         "/api/v1/requests/{id}",
         "/api/v1/cases",
         "/api/v1/cases/{id}",
+        "/api/v1/access",
+        "/api/v1/access/{id}",
+        "/api/v1/coverage",
         "/healthz",
         "/readyz",
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
-    assert_eq!(paths.len(), 49, "{paths:?}");
+    assert_eq!(paths.len(), 52, "{paths:?}");
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
 }

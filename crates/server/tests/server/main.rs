@@ -3,6 +3,7 @@
 //! public edition, evidence, exchanges, documents, drafts, tiles, time,
 //! the live stream, numbers at their limits and the web interface's files.
 
+mod access;
 mod api;
 mod cases;
 mod common;

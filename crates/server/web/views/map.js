@@ -143,12 +143,14 @@ export async function show() {
     h("button", { type: "submit" }, t("apply")));
   const legend = h("ul", { class: "legend", "aria-label": t("map_legend") },
     ...vocab.findings.map((code) => h("li", null, h("span", { class: "swatch " + (FINDINGS[code] || {}).cls, "aria-hidden": "true" }), label("finding", code))),
-    h("li", null, h("span", { class: "swatch zone", "aria-hidden": "true" }), t("legend_zone")));
+    h("li", null, h("span", { class: "swatch zone", "aria-hidden": "true" }), t("legend_zone")),
+    h("li", { id: "legend-not-observed", hidden: true }, h("span", { class: "swatch not-observed", "aria-hidden": "true" }), t("legend_not_observed")));
   const count = h("p", { id: "map-count", "aria-live": "polite" });
   const mapDiv = h("div", { id: "map", role: "region", "aria-label": t("map_title"), tabindex: "-1" });
   const tableHolder = h("div", { class: "table-wrap" });
   const table = h("details", { id: "map-table-view" }, h("summary", null, t("map_table")), tableHolder);
-  setView(t("map_title"), h("p", null, t("map_help")), form, legend, mapDiv, count, table);
+  const observation = h("p", { id: "map-not-observed", "aria-live": "polite" });
+  setView(t("map_title"), h("p", null, t("map_help")), form, legend, mapDiv, count, observation, table);
   window.truceLeaveMap();
   const map = L.map(mapDiv, { zoomSnap: 1, attributionControl: false });
   mapInstance = map;
@@ -169,6 +171,28 @@ export async function show() {
       mapDiv.dataset.zones = String(zones.features.length);
     }
   } catch (e) { /* the map stands without zones */ }
+  // Governorates no working asset could see on the last day shown, greyed
+  // and hatched under the incidents: "not observed" is not "no violation".
+  const unseen = L.layerGroup().addTo(map);
+  const governorates = await admin1();
+  async function loadCoverage() {
+    let coverage;
+    try { coverage = await api("/api/v1/coverage?day=" + encodeURIComponent(to.value)); } catch (e) { return; }
+    unseen.clearLayers();
+    const codes = new Set(coverage.governorates.filter((g) => g.state === "not_observed").map((g) => g.code));
+    legend.querySelector("#legend-not-observed").hidden = !coverage.tracked;
+    if (!coverage.tracked) { observation.textContent = ""; return; }
+    const features = governorates.features.filter((f) => codes.has(f.properties.code));
+    L.geoJSON({ type: "FeatureCollection", features }, {
+      style: { color: "#555", weight: 1, fillColor: "#6b6b6b", fillOpacity: 0.45, dashArray: "4 4", className: "not-observed" },
+      interactive: false,
+    }).addTo(unseen);
+    mapDiv.dataset.notObserved = String(features.length);
+    const names = coverage.governorates.filter((g) => codes.has(g.code)).map((g) => govName(g.code, g.name));
+    observation.replaceChildren(names.length
+      ? t("map_not_observed", { day: date(coverage.day), names: names.join(", ") })
+      : t("map_all_observed", { day: date(coverage.day) }));
+  }
   const markers = L.layerGroup().addTo(map);
   let generation = 0;
   let inFlight = null;
@@ -213,6 +237,6 @@ export async function show() {
   let timer = null;
   // moveend also follows every zoom; wait for the map to settle.
   map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(load, 150); });
-  form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); load(); });
-  await load();
+  form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); load(); loadCoverage(); });
+  await Promise.all([load(), loadCoverage()]);
 }

@@ -1,7 +1,9 @@
 //! The demo's follow-up of allegations: complaints from outside the
 //! mechanism (one taken up by a verification case, one declined, one left
 //! waiting), a case on a report from allegation to an endorsed finding
-//! with its severity, and a request for clarification answered late.
+//! with its severity, a request for clarification answered late, a convoy
+//! turned back (the agreement's own prohibited act, confirmed), and a
+//! patrol denied access.
 
 use std::path::Path;
 use std::time::Duration;
@@ -9,9 +11,10 @@ use std::time::Duration;
 use anyhow::Result;
 use jiff::{SignedDuration, Timestamp};
 use truce_model::{
-    Actor, CaseId, CaseOpened, CasePosition, CaseSubject, CaseTasked, CaseVisited,
-    ComplaintDeclined, FormationId, Party, ReportId, RequestAnswered, RequestId, RequestMade,
-    RequestSubject, Severity, VisitPlace,
+    AccessActor, AccessKind, AccessPlace, AccessRestricted, Actor, Assessment, CaseId, CaseOpened,
+    CasePosition, CaseSubject, CaseTasked, CaseVisited, ComplaintDeclined, FormationId, Party,
+    Point, Position, ReportFields, ReportId, RequestAnswered, RequestId, RequestMade,
+    RequestSubject, Severity, ViolationType, VisitPlace,
 };
 use truce_node::complaints::{ComplaintBox, ComplaintForm};
 use truce_record::Body;
@@ -53,8 +56,8 @@ pub async fn build(script: &mut Script<'_>, data_dir: &Path) -> Result<()> {
     let inbox = ComplaintBox::new(data_dir);
     let [market, convoy, school] = complaints(today)?;
     let market = inbox.submit(market, Timestamp::now())?;
-    let convoy = inbox.submit(convoy, Timestamp::now())?;
-    inbox.submit(school, Timestamp::now())?;
+    inbox.submit(convoy, Timestamp::now())?;
+    let school = inbox.submit(school, Timestamp::now())?;
 
     // Türkiye opens a case on the market complaint, which takes it up.
     let on_complaint = script
@@ -66,14 +69,14 @@ pub async fn build(script: &mut Script<'_>, data_dir: &Path) -> Result<()> {
             }),
         )
         .await?;
-    // Russia declines the convoy complaint: a matter for the humanitarian
-    // task force, not the ceasefire register.
+    // Russia declines the school complaint: no place or hour to verify,
+    // and the post in the town heard nothing.
     script
         .say(
             RU,
             Body::ComplaintDeclined(ComplaintDeclined {
-                complaint: convoy.sha256.clone(),
-                reason: "Access of aid convoys is for the humanitarian task force; no fire was reported.".into(),
+                complaint: school.sha256.clone(),
+                reason: "No place or hour precise enough to verify; the observation post in the town reported no fire that week.".into(),
             }),
         )
         .await?;
@@ -179,6 +182,62 @@ pub async fn build(script: &mut Script<'_>, data_dir: &Path) -> Result<()> {
                 request: RequestId(asked),
                 answer: "Post 7 heard three launches at about 21:40 local time, bearing south."
                     .into(),
+            }),
+        )
+        .await?;
+    convoy_and_patrol(script, today).await
+}
+
+/// A flour convoy turned back at a checkpoint, reported as the
+/// agreement's prohibited act (art-5, a kind of obstruction) and confirmed
+/// by the other two guarantors; and a joint patrol denied the road.
+async fn convoy_and_patrol(script: &mut Script<'_>, today: jiff::civil::Date) -> Result<()> {
+    let saa = FormationId::new("saa")?;
+    let turned_back = ReportFields {
+        occurred: today.yesterday()?.at(10, 15, 0, 0),
+        location: truce_model::Location {
+            lat: 35.8640,
+            lon: 36.7960,
+            precision: truce_model::GeoPrecision::Near,
+            place: "Saraqib".into(),
+        },
+        violation_type: ViolationType::Obstruction,
+        clause: Some("memorandum-2017/art-5".into()),
+        perpetrator: Actor::Formation(saa.clone()),
+        target: Actor::Unknown("a convoy of four flour trucks".into()),
+        casualties: vec![],
+        narrative: "The convoy was stopped at the checkpoint on the Saraqib road and sent back; no reason was given.".into(),
+        ..demo_data::case_report(today.yesterday()?)?
+    };
+    let report = ReportId(script.say(RU, demo_data::filed(turned_back)).await?);
+    for who in [TR, IR] {
+        script
+            .say(
+                who,
+                Body::Assessment(Assessment {
+                    incident: report,
+                    position: Position::Confirmed,
+                    attributed_to: Some(saa.clone()),
+                    reason: "The convoy's drivers and our liaison officer confirm it.".into(),
+                    references: vec![],
+                }),
+            )
+            .await?;
+    }
+    let now = Timestamp::now();
+    script
+        .say(
+            TR,
+            Body::AccessRestricted(AccessRestricted {
+                by: AccessActor::Formation(saa),
+                at: AccessPlace::Point(Point {
+                    lat: 35.8640,
+                    lon: 36.7960,
+                }),
+                kind: AccessKind::Denial,
+                from: now - SignedDuration::from_hours(3),
+                until: now - SignedDuration::from_hours(1),
+                prevented: "The joint patrol to the checkpoint on the Saraqib road".into(),
             }),
         )
         .await?;

@@ -553,6 +553,13 @@ pub fn memorandum() -> truce_model::AgreementSpec {
             clause("art-2", "Humanitarian access to the areas is unhindered; the wounded and sick may leave for treatment."),
             clause("art-3", "Security zones along the edges of the areas keep the parties apart; checkpoints and observation posts are set up there."),
             clause("art-4", "The guarantors keep fighting the groups excluded from the ceasefire, inside and outside the areas."),
+            Clause {
+                prohibits: Some(truce_model::ProhibitedAct {
+                    name: "Blocking humanitarian aid".into(),
+                    base_type: ViolationType::Obstruction,
+                }),
+                ..clause("art-5", "No party turns back, delays or seizes humanitarian convoys bound for the areas.")
+            },
         ],
         zones: vec![Zone {
             id: handle("idlib-area"),

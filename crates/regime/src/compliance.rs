@@ -94,6 +94,20 @@ impl Register {
         }
     }
 
+    /// Whether any of the reports cites one of the clauses in `acts`
+    /// (`agreement/clause`, or the bare clause id) that prohibits an act.
+    fn cites_any_act(&self, reports: &[ReportId], acts: &[String]) -> bool {
+        reports
+            .iter()
+            .filter_map(|id| self.report(*id))
+            .filter_map(|report| self.act_of(report))
+            .any(|(clause, _)| {
+                acts.iter().any(|act| {
+                    clause == *act || clause.rsplit_once('/').is_some_and(|(_, bare)| bare == act)
+                })
+            })
+    }
+
     /// Confirmed violations with events from `from` to `to`, by the
     /// formation they are attributed to.
     pub(crate) fn confirmed_violations(&self, from: Date, to: Date) -> ConfirmedByFormation {
@@ -149,8 +163,26 @@ impl Register {
                 Test::DeclaredAdherence => self
                     .adherence(formation, date)
                     .map(|(reason, evidence)| (reason, evidence, no_access())),
-                Test::NoConfirmedViolations { types, days, max } => {
-                    violations(confirmed.get(formation), types, *days, *max, date)
+                Test::NoConfirmedViolations {
+                    types,
+                    acts,
+                    days,
+                    max,
+                } => {
+                    let citing: Vec<ConfirmedViolation>;
+                    let counted = if acts.is_empty() {
+                        confirmed.get(formation)
+                    } else {
+                        citing = confirmed
+                            .get(formation)
+                            .into_iter()
+                            .flatten()
+                            .filter(|(_, _, reports)| self.cites_any_act(reports, acts))
+                            .cloned()
+                            .collect();
+                        Some(&citing)
+                    };
+                    violations(counted, types, *days, *max, date)
                         .map(|(reason, evidence)| (reason, evidence, no_access()))
                 }
                 Test::NoCoLocationWithExcluded { km, days } => self

@@ -45,9 +45,14 @@ use crate::error::RegimeError;
 pub enum Test {
     /// The formation's status on the date is "joined".
     DeclaredAdherence,
-    /// At most `max` confirmed violations attributed to it in the last `days`.
+    /// At most `max` confirmed violations attributed to it in the last
+    /// `days`: of these types (all when empty), and, when `acts` names
+    /// clauses that prohibit acts (`agreement/clause` or the bare clause
+    /// id), only those whose reports cite one of them.
     NoConfirmedViolations {
         types: Vec<ViolationType>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        acts: Vec<String>,
         days: i64,
         max: usize,
     },
@@ -79,6 +84,7 @@ struct WrittenCriterion {
     #[serde(default)]
     requires: Vec<String>,
     types: Option<Vec<ViolationType>>,
+    acts: Option<Vec<String>>,
     days: Option<i64>,
     max: Option<usize>,
     km: Option<f64>,
@@ -108,6 +114,7 @@ impl WrittenCriterion {
                 unused(self.max.is_some(), "max")?;
                 unused(self.km.is_some(), "km")?;
                 unused(self.kinds.is_some(), "kinds")?;
+                unused(self.acts.is_some(), "acts")?;
                 Test::DeclaredAdherence
             }
             "no_confirmed_violations" => {
@@ -115,11 +122,13 @@ impl WrittenCriterion {
                 unused(self.kinds.is_some(), "kinds")?;
                 Test::NoConfirmedViolations {
                     types: self.types.clone().unwrap_or_default(),
+                    acts: self.acts.clone().unwrap_or_default(),
                     days: needs(self.days, "days")?,
                     max: self.max.unwrap_or(0),
                 }
             }
             "no_co_location_with_excluded" => {
+                unused(self.acts.is_some(), "acts")?;
                 unused(self.types.is_some(), "types")?;
                 unused(self.max.is_some(), "max")?;
                 unused(self.kinds.is_some(), "kinds")?;
@@ -129,6 +138,7 @@ impl WrittenCriterion {
                 }
             }
             "no_access_denials" => {
+                unused(self.acts.is_some(), "acts")?;
                 unused(self.types.is_some(), "types")?;
                 unused(self.km.is_some(), "km")?;
                 Test::NoAccessDenials {

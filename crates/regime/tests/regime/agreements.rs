@@ -336,3 +336,141 @@ fn criteria_are_adopted_by_decision_and_a_bad_file_is_refused_with_its_line() {
     assert_eq!(decision, id);
     assert_eq!(criteria.criteria.len(), 1);
 }
+
+/// An agreement's own prohibited act: a clause that prohibits blocking
+/// aid, a kind of obstruction. A report citing it must be an obstruction;
+/// once confirmed, the bulletin counts it by act, a criterion may count
+/// only such violations, and a ladder step may have a threshold of them.
+#[test]
+fn a_prohibited_act_is_cited_by_its_clause_and_counted_by_bulletin_criteria_and_ladder() {
+    use truce_model::{
+        Actor, Assessment, FormationStatusChanged, Position, ReportFields, ReportFiled,
+        ViolationType,
+    };
+    use truce_regime::{Criteria, Edition, Language, RegisterConfig};
+    use truce_testkit::reports;
+
+    let mut config = RegisterConfig::default();
+    // Only the act counts towards the notice here.
+    config.ladder[0].confirmed_violations = 99;
+    config.ladder[0].prohibited_acts = Some(1);
+    let mut m = Mechanism::with_config(config);
+    let mut agreement = memorandum();
+    agreement.clauses.push(Clause {
+        id: handle("art-9"),
+        text: "The parties shall not impede humanitarian convoys.".into(),
+        prohibits: Some(truce_model::ProhibitedAct {
+            name: "Blocking humanitarian aid".into(),
+            base_type: ViolationType::Obstruction,
+        }),
+    });
+    let decision = m.propose(DecisionType::Agreement, Some(agreement), None, vec![]);
+    m.vote(TR, decision, Vote::Endorse);
+    m.vote(IR, decision, Vote::Endorse);
+    let saa = FormationId::new("saa").unwrap();
+    m.say(
+        RU,
+        Body::FormationRegistered(FormationRegistered {
+            formation: saa.clone(),
+            name: "Syrian Arab Army".into(),
+            aliases: vec![],
+            side: Side::Government,
+        }),
+    )
+    .unwrap();
+    m.say(
+        RU,
+        Body::FormationStatusChanged(FormationStatusChanged {
+            formation: saa.clone(),
+            status: FormationStatus::Joined,
+            valid_from: "2016-12-30".parse().unwrap(),
+            reference: "Ankara agreement".into(),
+        }),
+    )
+    .unwrap();
+    let blocked = |violation_type| ReportFields {
+        violation_type,
+        clause: Some("art-9".into()),
+        perpetrator: Actor::Formation(saa.clone()),
+        narrative: "A convoy of flour was turned back at the checkpoint.".into(),
+        ..reports::near_khan_shaykhun("2026-11-20T09:00".parse().unwrap(), 0.0)
+    };
+    match m.say(
+        RU,
+        Body::ReportFiled(ReportFiled {
+            report: blocked(ViolationType::Shelling),
+        }),
+    ) {
+        Err(Rejection::Rule { field, reason }) => {
+            assert_eq!(field, "report.clause");
+            assert!(reason.contains("a kind of obstruction"), "{reason}");
+        }
+        other => panic!("a shelling cannot cite the aid clause: {other:?}"),
+    }
+    let report = truce_model::ReportId(
+        m.say(
+            RU,
+            Body::ReportFiled(ReportFiled {
+                report: blocked(ViolationType::Obstruction),
+            }),
+        )
+        .unwrap(),
+    );
+    for who in [TR, IR] {
+        m.say(
+            who,
+            Body::Assessment(Assessment {
+                incident: report,
+                position: Position::Confirmed,
+                attributed_to: Some(saa.clone()),
+                reason: "seen by our post".into(),
+                references: vec![],
+            }),
+        )
+        .unwrap();
+    }
+    let day = "2026-11-20".parse().unwrap();
+    let bulletin = m.register.bulletin("Test", day, day, Edition::Public);
+    let act = "memorandum-2017/art-9: Blocking humanitarian aid";
+    assert_eq!(bulletin.findings.prohibited_acts.get(act), Some(&1));
+    let text = bulletin.to_text_in(Language::En);
+    assert!(
+        text.contains(&format!(
+            "Confirmed violations of prohibited acts: {act} (1)."
+        )),
+        "{text}"
+    );
+
+    let criterion = |acts: &str| {
+        Criteria::from_toml(&format!(
+            "[[criterion]]\nid = \"aid\"\nkind = \"no_confirmed_violations\"\ndays = 30\nacts = [{acts}]\n"
+        ))
+        .unwrap()
+    };
+    let on = "2026-11-21".parse().unwrap();
+    let failing = m.register.compliance(&criterion("\"art-9\""), on);
+    let saa_line = |lines: Vec<truce_regime::Compliance>| {
+        lines.into_iter().find(|c| c.formation == saa).unwrap()
+    };
+    assert!(!saa_line(failing).complies, "the act was confirmed");
+    let other_act = m
+        .register
+        .compliance(&criterion("\"memorandum-2017/art-1\""), on);
+    assert!(saa_line(other_act).complies, "art-1 prohibits no act");
+    let refused = Criteria::from_toml(
+        "[[criterion]]\nid = \"x\"\nkind = \"declared_adherence\"\nacts = [\"art-9\"]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(refused.contains("acts"), "{refused}");
+
+    let suggested = m.register.suggested_measures(on);
+    let notice = suggested.iter().find(|s| s.formation == saa).unwrap();
+    assert!(
+        notice
+            .reason
+            .contains("1 confirmed violations of prohibited acts"),
+        "{}",
+        notice.reason
+    );
+}

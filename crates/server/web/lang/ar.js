@@ -592,4 +592,6 @@ export default {
   legend_not_observed: "غير مُراقَبة في آخر يوم معروض",
   map_not_observed: "غير مُراقَبة في {day}: {names}.",
   map_all_observed: "رُوقبت كل المحافظات في {day}.",
+  prohibited_act: "فعل محظور:",
+  prohibited_act_base: "نوع من {type}؛ يستشهد تقرير عنه بهذا البند",
 };

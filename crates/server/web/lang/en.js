@@ -594,4 +594,6 @@ export default {
   legend_not_observed: "not observed on the last day shown",
   map_not_observed: "Not observed on {day}: {names}.",
   map_all_observed: "Every governorate was observed on {day}.",
+  prohibited_act: "Prohibited act:",
+  prohibited_act_base: "a kind of {type}; a report of it cites this clause",
 };

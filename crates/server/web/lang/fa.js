@@ -592,4 +592,6 @@ export default {
   legend_not_observed: "در آخرین روز نمایش‌داده‌شده مشاهده نشد",
   map_not_observed: "مشاهده‌نشده در {day}: {names}.",
   map_all_observed: "همهٔ استان‌ها در {day} مشاهده شدند.",
+  prohibited_act: "کار ممنوع:",
+  prohibited_act_base: "گونه‌ای از {type}؛ گزارش آن به این بند استناد می‌کند",
 };

@@ -592,4 +592,6 @@ export default {
   legend_not_observed: "не наблюдалась в последний показанный день",
   map_not_observed: "Не наблюдались {day}: {names}.",
   map_all_observed: "Все мухафазы наблюдались {day}.",
+  prohibited_act: "Запрещённое действие:",
+  prohibited_act_base: "разновидность: {type}; сообщение о нём ссылается на этот пункт",
 };

@@ -592,4 +592,6 @@ export default {
   legend_not_observed: "gösterilen son günde gözlenmedi",
   map_not_observed: "{day} tarihinde gözlenmeyenler: {names}.",
   map_all_observed: "{day} tarihinde tüm vilayetler gözlendi.",
+  prohibited_act: "Yasaklanan eylem:",
+  prohibited_act_base: "bir tür {type}; bu eyleme ilişkin rapor bu maddeyi anar",
 };

@@ -10,7 +10,9 @@ export async function show() {
   const sections = [h("h2", null, t("regime_agreements")), agreements.length === 0 ? h("p", null, t("none")) :
     h("div", { id: "agreements" }, ...agreements.map((a) => h("section", { class: "card" },
       h("h3", null, data("span", null, a.spec.title), " (" + a.spec.id + ", D-" + a.decision + ")"),
-      h("ul", null, ...a.spec.clauses.map((c) => h("li", null, h("strong", null, c.id + ": "), data("span", null, c.text)))),
+      h("ul", null, ...a.spec.clauses.map((c) => h("li", { "data-clause": c.id }, h("strong", null, c.id + ": "), data("span", null, c.text),
+        c.prohibits ? h("p", { class: "prohibited-act", "data-base-type": c.prohibits.base_type },
+          t("prohibited_act"), " ", data("strong", null, c.prohibits.name), " — ", t("prohibited_act_base", { type: label("type", c.prohibits.base_type) })) : null))),
       a.spec.zones.length ? h("p", null, t("regime_zones") + ": ", ...a.spec.zones.map((z, i) => [i ? "; " : "",
         data("span", null, z.name), " (" + t("zone_" + z.kind) + ", " + t("from") + " " + date(z.valid_from) + (z.valid_to ? " " + t("to") + " " + date(z.valid_to) : "") + ")"])) : null)))];
   if (session.access === "public") {

@@ -180,6 +180,11 @@ impl Drop for Slot {
 /// Serves `app` on `listener` (over TLS when `tls` is given) until
 /// `shutdown` completes; then takes no more connections, drops those that
 /// have not sent a request, and finishes the requests in flight.
+/// The address a request's connection came from, put into each request's
+/// extensions: what the complaints' per-address allowance counts by.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddress(pub std::net::IpAddr);
+
 pub async fn serve_connections(
     listener: tokio::net::TcpListener,
     tls: Option<TlsAcceptor>,
@@ -198,9 +203,9 @@ pub async fn serve_connections(
     let (stopping, stop) = tokio::sync::watch::channel(());
     tokio::pin!(shutdown);
     loop {
-        let tcp = tokio::select! {
+        let (tcp, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((tcp, _)) => tcp,
+                Ok((tcp, peer)) => (tcp, peer.ip()),
                 Err(e) => {
                     accept_failed(e).await;
                     continue;
@@ -237,12 +242,14 @@ pub async fn serve_connections(
             tokio::pin!(waiting);
             let served = async {
                 match tls {
-                    None => serve_one(tcp, app, slot.clone(), watcher).await,
+                    None => serve_one(tcp, peer, app, slot.clone(), watcher).await,
                     Some(acceptor) => {
                         let handshake =
                             tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
                         match handshake.await {
-                            Ok(Ok(stream)) => serve_one(stream, app, slot.clone(), watcher).await,
+                            Ok(Ok(stream)) => {
+                                serve_one(stream, peer, app, slot.clone(), watcher).await
+                            }
                             Ok(Err(e)) => tracing::debug!("TLS handshake refused: {e}"),
                             Err(_) => tracing::debug!(
                                 "TLS handshake not done within {HANDSHAKE_TIMEOUT:?}"
@@ -284,6 +291,7 @@ impl Slot {
 
 async fn serve_one<S>(
     stream: S,
+    peer: std::net::IpAddr,
     app: Router,
     slot: Arc<Slot>,
     watcher: hyper_util::server::graceful::Watcher,
@@ -291,8 +299,9 @@ async fn serve_one<S>(
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = TowerToHyperService::new(app);
-    let service = hyper::service::service_fn(move |request| {
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
         slot.started();
+        request.extensions_mut().insert(PeerAddress(peer));
         hyper::service::Service::call(&service, request)
     });
     let connection = hyper::server::conn::http1::Builder::new()

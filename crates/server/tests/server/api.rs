@@ -265,6 +265,17 @@ async fn every_route_for_every_role() {
     vote(&mut node, TR, adopted, Vote::Endorse, "").await;
     vote(&mut node, IR, adopted, Vote::Endorse, "").await;
     let open = propose(&mut node, TR, DecisionType::Designation, "Designate").await;
+    let case = node
+        .say(
+            TR,
+            truce_record::Body::CaseOpened(truce_model::CaseOpened {
+                about: truce_model::CaseSubject::Incident(truce_model::ReportId(ru_report)),
+                question: "Was it shelling from the west?".into(),
+            }),
+        )
+        .await["position"]
+        .as_u64()
+        .unwrap();
     const ALL: [StatusCode; 3] = [StatusCode::OK; 3];
     const TOKEN: [StatusCode; 3] = [StatusCode::UNAUTHORIZED, StatusCode::OK, StatusCode::OK];
     let table: Vec<(String, [StatusCode; 3])> = vec![
@@ -317,6 +328,11 @@ async fn every_route_for_every_role() {
         (format!("/api/v1/decisions/D-{open}"), TOKEN),
         ("/api/v1/access".into(), TOKEN),
         (format!("/api/v1/access?day={day}&kind=denial"), TOKEN),
+        ("/api/v1/cases".into(), TOKEN),
+        ("/api/v1/cases?step=opened&overdue=false".into(), TOKEN),
+        (format!("/api/v1/cases/V-{case}"), TOKEN),
+        (format!("/api/v1/cases?incident=R-{ru_report}"), TOKEN),
+        ("/api/v1/requests".into(), TOKEN),
         ("/api/v1/coverage".into(), ALL),
         (format!("/api/v1/coverage?day={day}"), ALL),
     ];

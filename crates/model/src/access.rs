@@ -174,50 +174,24 @@ impl Validate for AccessRestricted {
     }
 }
 
-/// A monitoring asset's handle, such as `op-7` or `uav-north`: lower-case
-/// letters, digits and '-', 1 to 64 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AssetId(String);
-
-impl AssetId {
-    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
-        let value = value.into();
-        let valid = !value.is_empty()
-            && value.len() <= 64
-            && value
+checked_string!(
+    /// A monitoring asset's handle, such as `op-7` or `uav-north`:
+    /// lower-case letters, digits and '-', 1 to 64 characters.
+    AssetId,
+    "asset",
+    |s| {
+        let valid = !s.is_empty()
+            && s.len() <= 64
+            && s
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !valid {
-            return Err(ValidationError::new(
-                "asset",
-                format!("{value:?} must be 1 to 64 lower-case letters, digits or '-'"),
-            ));
+        if valid {
+            Ok(())
+        } else {
+            Err(format!("{s:?} must be 1 to 64 lower-case letters, digits or '-'"))
         }
-        Ok(Self(value))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AssetId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for AssetId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for AssetId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        AssetId::new(String::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -10,50 +10,24 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{Validate, ValidationError};
 
-/// A formation's handle, such as `hts` or `jaysh-al-islam`: lower-case
-/// letters, digits and '-', 1 to 64 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FormationId(String);
-
-impl FormationId {
-    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
-        let value = value.into();
-        let valid = !value.is_empty()
-            && value.len() <= 64
-            && value
+checked_string!(
+    /// A formation's handle, such as `hts` or `jaysh-al-islam`: lower-case
+    /// letters, digits and '-', 1 to 64 characters.
+    FormationId,
+    "formation",
+    |s| {
+        let valid = !s.is_empty()
+            && s.len() <= 64
+            && s
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !valid {
-            return Err(ValidationError::new(
-                "formation",
-                format!("{value:?} must be 1 to 64 lower-case letters, digits or '-'"),
-            ));
+        if valid {
+            Ok(())
+        } else {
+            Err(format!("{s:?} must be 1 to 64 lower-case letters, digits or '-'"))
         }
-        Ok(Self(value))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for FormationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for FormationId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for FormationId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        FormationId::new(String::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
+);
 
 /// A report is named by the position of the statement that filed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -15,15 +15,16 @@ let lastSeen = null;
 
 function link(subject) {
   if (!subject) return null;
-  const match = /^([RDQV])-(\d+)$/.exec(subject);
+  const match = /^([RDQVA])-(\d+)$/.exec(subject);
   if (!match) return null;
+  if (match[1] === "A") return "#/access";
   return { R: "#/incident/", D: "#/decision/", Q: "#/requests?", V: "#/case/" }[match[1]] + (match[1] === "Q" ? "" : match[2]);
 }
 
 function describe(event) {
   const known = ["report_filed", "report_amended", "report_withdrawn", "assessment",
     "decision_proposed", "decision_vote", "decision_adopted", "decision_rejected", "request_made", "request_answered",
-    "case_opened", "case_tasked", "case_visited", "case_position", "case_closed"];
+    "case_opened", "case_tasked", "case_visited", "case_position", "case_closed", "access_restricted", "asset_status"];
   const key = known.includes(event.kind) ? "live_" + event.kind : "live_other";
   return t(key, { subject: event.subject || "", party: event.party, kind: event.kind.replaceAll("_", " ") });
 }

@@ -594,4 +594,6 @@ export default {
   map_all_observed: "رُوقبت كل المحافظات في {day}.",
   prohibited_act: "فعل محظور:",
   prohibited_act_base: "نوع من {type}؛ يستشهد تقرير عنه بهذا البند",
+  live_access_restricted: "{subject}: تقييد وصول المراقبين، سجّله {party}",
+  live_asset_status: "{subject}: تغيّرت حالة وسيلة مراقبة ({party})",
 };

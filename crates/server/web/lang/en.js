@@ -596,4 +596,6 @@ export default {
   map_all_observed: "Every governorate was observed on {day}.",
   prohibited_act: "Prohibited act:",
   prohibited_act_base: "a kind of {type}; a report of it cites this clause",
+  live_access_restricted: "{subject}: monitors' access restricted, recorded by {party}",
+  live_asset_status: "{subject}: a monitoring asset's status changed ({party})",
 };

@@ -594,4 +594,6 @@ export default {
   map_all_observed: "همهٔ استان‌ها در {day} مشاهده شدند.",
   prohibited_act: "کار ممنوع:",
   prohibited_act_base: "گونه‌ای از {type}؛ گزارش آن به این بند استناد می‌کند",
+  live_access_restricted: "{subject}: دسترسی ناظران محدود شد؛ ثبت به دست {party}",
+  live_asset_status: "{subject}: وضعیت یک ابزار پایش تغییر کرد ({party})",
 };

@@ -594,4 +594,6 @@ export default {
   map_all_observed: "Все мухафазы наблюдались {day}.",
   prohibited_act: "Запрещённое действие:",
   prohibited_act_base: "разновидность: {type}; сообщение о нём ссылается на этот пункт",
+  live_access_restricted: "{subject}: ограничение доступа наблюдателей, записано стороной {party}",
+  live_asset_status: "{subject}: изменилось состояние средства наблюдения ({party})",
 };

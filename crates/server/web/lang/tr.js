@@ -594,4 +594,6 @@ export default {
   map_all_observed: "{day} tarihinde tüm vilayetler gözlendi.",
   prohibited_act: "Yasaklanan eylem:",
   prohibited_act_base: "bir tür {type}; bu eyleme ilişkin rapor bu maddeyi anar",
+  live_access_restricted: "{subject}: gözlemcilerin erişimi kısıtlandı, {party} kaydetti",
+  live_asset_status: "{subject}: bir gözlem aracının durumu değişti ({party})",
 };

@@ -341,6 +341,8 @@ pub(super) struct Writer {
     dirty: bool,
     /// Texts written since the last commit (not yet in the index).
     pending_texts: HashMap<String, Body>,
+    /// Short records not yet written to the file.
+    buffer: Vec<u8>,
 }
 
 impl Writer {
@@ -363,6 +365,7 @@ impl Writer {
             len,
             dirty: false,
             pending_texts: HashMap::new(),
+            buffer: Vec::new(),
         })
     }
 
@@ -385,6 +388,18 @@ impl Writer {
         Ok(self.file.as_mut().expect("opened above"))
     }
 
+    /// Writes out the records gathered in the buffer.
+    fn flush(&mut self) -> Result<(), NodeError> {
+        if !self.buffer.is_empty() {
+            let Writer { file, buffer, .. } = self;
+            if let Some(file) = file.as_mut() {
+                file.write_all(buffer)?;
+            }
+            buffer.clear();
+        }
+        Ok(())
+    }
+
     /// Whether a text with this hash is stored or on its way.
     pub fn has_text(&self, sha256: &str) -> bool {
         self.index.texts.contains_key(sha256) || self.pending_texts.contains_key(sha256)
@@ -400,18 +415,28 @@ impl Writer {
         body_crc: u32,
     ) -> Result<Body, NodeError> {
         let body_len: u64 = parts.iter().map(|p| p.len() as u64).sum();
-        let mut head = record_head(kind, meta, body_len, body_crc);
+        let head = record_head(kind, meta, body_len, body_crc);
         let start = self.len;
         let offset = start + head.len() as u64;
         let segment = self.segment;
-        let file = self.file()?;
+        self.file()?;
+        let Writer { file, buffer, .. } = self;
+        let file = file.as_mut().expect("opened above");
         if body_len < (1 << 20) {
-            // A short record in one write.
+            // Short records are gathered and written a megabyte at a time.
+            buffer.extend_from_slice(&head);
             for part in parts {
-                head.extend_from_slice(part);
+                buffer.extend_from_slice(part);
             }
-            file.write_all(&head)?;
+            if buffer.len() >= 1 << 20 {
+                file.write_all(buffer)?;
+                buffer.clear();
+            }
         } else {
+            if !buffer.is_empty() {
+                file.write_all(buffer)?;
+                buffer.clear();
+            }
             file.write_all(&head)?;
             for part in parts {
                 file.write_all(part)?;
@@ -479,8 +504,10 @@ impl Writer {
         if !self.dirty {
             return Ok(());
         }
+        self.flush()?;
         self.file()?.sync_data()?;
         self.append(Kind::Commit, &[], &[], crc32fast::hash(&[]))?;
+        self.flush()?;
         self.file()?.sync_data()?;
         self.dirty = false;
         for (hash, body) in self.pending_texts.drain() {

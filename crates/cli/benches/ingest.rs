@@ -2,7 +2,9 @@
 //! of input: on one large file and on a directory of many small ones, with
 //! the reader alone (read + extract, in this process, on the same inputs)
 //! as the ceiling. `cargo bench -p truce-cli --bench ingest`.
-//! TRUCE_BENCH_LARGE_MB and TRUCE_BENCH_SMALL_FILES change the sizes.
+//! TRUCE_BENCH_LARGE_MB and TRUCE_BENCH_SMALL_FILES change the sizes;
+//! TRUCE_BENCH_BASELINE names another `truce` binary (an earlier build) to
+//! run on the same inputs in the same run, for a before and after.
 //! Each figure is given per second of wall time and per second of CPU time
 //! (user and system, all threads): on a shared machine wall time measures
 //! the neighbours too, CPU time does not.
@@ -60,16 +62,20 @@ fn large_text(texts: &[String], bytes: usize) -> String {
     out
 }
 
-/// `files` texts of four test texts each, the size of a typical article.
+/// `files` texts of four test texts each, the size of a typical article,
+/// each ending in a line of its own so that no two are the same text (the
+/// queue stores a text once).
 fn small_texts(texts: &[String], files: usize) -> Vec<String> {
     let mut cycle = texts.iter().cycle();
     (0..files)
-        .map(|_| {
-            (0..4)
+        .map(|i| {
+            let mut text = (0..4)
                 .filter_map(|_| cycle.next())
                 .map(String::as_str)
                 .collect::<Vec<_>>()
-                .join("\n\n")
+                .join("\n\n");
+            text.push_str(&format!("\n\nItem {i}."));
+            text
         })
         .collect()
 }
@@ -99,9 +105,17 @@ struct Took {
 }
 
 fn ingest(data_dir: &Path, input: &Path) -> Took {
+    ingest_with(Path::new(env!("CARGO_BIN_EXE_truce")), data_dir, input)
+}
+
+fn ingest_with(truce: &Path, data_dir: &Path, input: &Path) -> Took {
+    // The inputs just written, and the drafts of the run before, go to the
+    // disk first: otherwise whichever command runs first pays for them.
+    // SAFETY: sync takes no arguments and cannot fail.
+    unsafe { libc::sync() };
     let cpu_start = cpu_seconds(true);
     let start = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_truce"))
+    let output = Command::new(truce)
         .args(["--data-dir"])
         .arg(data_dir)
         .arg("ingest")
@@ -172,9 +186,21 @@ fn main() {
     let large = large_text(&texts, env_number("TRUCE_BENCH_LARGE_MB", 19) << 20);
     let large_path = dir.path().join("large.txt");
     std::fs::write(&large_path, &large).expect("write");
+    // The reader's tables are built once per process: built here, before
+    // the first figure, so that the first reader-alone figure does not pay
+    // for them and the others not.
+    reader_only(&[&small_texts(&texts, 8).join("\n\n")]);
+    let baseline = std::env::var_os("TRUCE_BENCH_BASELINE").map(std::path::PathBuf::from);
+    let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average before: {}", load().trim());
     let command = ingest(&dir.path().join("data-large"), &large_path);
     let reader = reader_only(&[&large]);
     report("one large file", large.len(), command, reader);
+    if let Some(truce) = &baseline {
+        let before = ingest_with(truce, &dir.path().join("base-large"), &large_path);
+        let reader = reader_only(&[&large]);
+        report("  baseline", large.len(), before, reader);
+    }
 
     let small = small_texts(&texts, env_number("TRUCE_BENCH_SMALL_FILES", 14_500));
     let small_dir = dir.path().join("small");
@@ -192,4 +218,10 @@ fn main() {
         command,
         reader,
     );
+    if let Some(truce) = &baseline {
+        let before = ingest_with(truce, &dir.path().join("base-small"), &small_dir);
+        let reader = reader_only(&inputs);
+        report("  baseline", bytes, before, reader);
+    }
+    println!("load average after: {}", load().trim());
 }

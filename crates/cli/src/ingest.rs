@@ -65,16 +65,7 @@ fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("reading {}", path.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    !p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                })
-                .collect();
-            entries.sort();
-            out.extend(files(&entries)?);
+            add_directory(path, &mut out)?;
         } else {
             out.push(path.clone());
         }
@@ -82,13 +73,48 @@ fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The files under `dir`, in order, hidden ones left out. An entry's type
+/// comes with the listing: asking the file system about each of many small
+/// files again cost more than reading some of them.
+fn add_directory(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| {
+            let e = e.ok()?;
+            if e.file_name().to_string_lossy().starts_with('.') {
+                return None;
+            }
+            let path = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if t.is_symlink() => path.is_dir(),
+                Ok(t) => t.is_dir(),
+                Err(_) => path.is_dir(),
+            };
+            Some((path, is_dir))
+        })
+        .collect();
+    entries.sort();
+    for (path, is_dir) in entries {
+        if is_dir {
+            add_directory(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 fn read_input(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+        std::io::stdin().read_to_end(&mut bytes)?;
         return Ok(bytes);
     }
-    let size = std::fs::metadata(path)
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let size = file
+        .metadata()
         .with_context(|| format!("reading {}", path.display()))?
         .len();
     if size > truce_extract::MAX_INPUT_BYTES as u64 {
@@ -98,7 +124,10 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
             truce_extract::MAX_INPUT_BYTES
         );
     }
-    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok(bytes)
 }
 
 pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
@@ -127,6 +156,11 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
             .collect()
     };
     let chunks: Vec<&[PathBuf]> = paths.chunks(256).collect();
+    // A draft is told of only once it is durable: the lines of the chunks
+    // written since the last commit wait for the next one, which comes
+    // every second or so (two syncs each), and at the end.
+    let mut told: Vec<String> = Vec::new();
+    let mut last_commit = std::time::Instant::now();
     std::thread::scope(|scope| -> Result<()> {
         let mut pending = chunks.first().map(|&c| scope.spawn(move || work(c)));
         for (k, &chunk) in chunks.iter().enumerate() {
@@ -137,35 +171,27 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
             };
             pending = chunks.get(k + 1).map(|&c| scope.spawn(move || work(c)));
             // Ids in the order of the files, then the chunk's drafts written
-            // on this thread while the next chunk is read: writers on more
-            // threads would only wait on each other for the directory.
+            // on this thread while the next chunk is read.
             let planned: Vec<Result<(std::ops::Range<u64>, Vec<Prepared>)>> = read
                 .into_iter()
                 .map(|outcome| outcome.map(|drafts| (batch.take_ids(drafts.len()), drafts)))
                 .collect();
-            let batch = &batch;
-            let written: Vec<Result<()>> = planned
-                .iter()
-                .map(|plan| match plan {
-                    Ok((ids, drafts)) => ids
-                        .clone()
-                        .zip(drafts)
-                        .try_for_each(|(id, draft)| batch.write(id, draft))
-                        .map_err(anyhow::Error::from),
-                    Err(_) => Ok(()),
-                })
-                .collect();
-            for ((path, plan), write) in chunk.iter().zip(planned).zip(written) {
-                match plan.and_then(|plan| write.map(|()| plan)) {
+            for (path, plan) in chunk.iter().zip(planned) {
+                let written = plan.and_then(|(ids, drafts)| {
+                    for (id, draft) in ids.clone().zip(&drafts) {
+                        batch.write(id, draft)?;
+                    }
+                    Ok((ids, drafts))
+                });
+                match written {
                     Ok((ids, drafts)) => {
                         let origin = path.display().to_string();
                         for (id, draft) in ids.zip(&drafts) {
-                            writeln!(
-                                out,
+                            told.push(format!(
                                 "draft {id}: {} candidates from {}",
                                 draft.candidates,
                                 printable(&origin)
-                            )?;
+                            ));
                         }
                         drafted += drafts.len();
                     }
@@ -175,6 +201,14 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
                         eprintln!("skipped {}: {error:#}", path.display());
                     }
                 }
+            }
+            if pending.is_none() || last_commit.elapsed() >= std::time::Duration::from_secs(1) {
+                batch.commit()?;
+                last_commit = std::time::Instant::now();
+                for line in told.drain(..) {
+                    writeln!(out, "{line}")?;
+                }
+                out.flush()?;
             }
         }
         Ok(())

@@ -77,6 +77,26 @@ proptest! {
     }
 }
 
+/// Found by the extract fuzz target: a Turkish suffix after an apostrophe
+/// ran over the next governorate's name ("İdlib'Halep"), two mentions
+/// overlapped, and the gap between them was sliced backwards.
+#[test]
+fn a_turkish_suffix_running_into_the_next_name_does_not_panic() {
+    for (bytes, format) in [
+        (&b"Rus taraf\xc4\xb1 \xc4\xb0dlib'Halep tespit."[..], Format::Html),
+        (
+            "Rus tarafı son 24 saatte Halep ve İdlib'Halep ve İdlib'de yedi ateşkes ihlali tespit etti."
+                .as_bytes(),
+            Format::Text,
+        ),
+    ] {
+        for doc in read(bytes, format).unwrap() {
+            let cands = extract(&doc).unwrap();
+            let _ = render_evidence(&doc.text, &cands);
+        }
+    }
+}
+
 #[test]
 fn malformed_html_is_refused_by_name() {
     let err = read(

@@ -1,18 +1,28 @@
 //! The review queue: texts read by `truce-extract`, kept as unsigned drafts
-//! in the node's data directory (`drafts/NNNNNN.json`) with the source text
-//! and the evidence spans of every candidate, in compact JSON: a long text
-//! has tens of thousands of candidates, and indenting them multiplied the
-//! bytes written. Nothing here is ever filed: a member turns a candidate
-//! into a report, checks it, and signs it.
+//! in the node's data directory with the source text and the evidence spans
+//! of every candidate. Nothing here is ever filed: a member turns a
+//! candidate into a report, checks it, and signs it.
+//!
+//! On disk (`log.rs`): append-only segment files, many drafts to a file,
+//! each text stored once and named by its SHA-256, and a commit record
+//! after each group of drafts, so that one sync makes a whole run's chunk
+//! durable rather than one sync (or one file) per draft. A queue written
+//! by earlier versions, one `NNNNNN.json` file per draft with
+//! `owners.tsv` naming uploaders, is still read, listed and discarded from;
+//! new drafts go to the segments, with ids after the old ones.
+
+mod log;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use truce_extract::{Candidate, Document, Format};
 
 use crate::NodeError;
+use log::{DraftEntry, DraftMeta, Index, Writer};
 
 /// One ingested document and what was read from it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,18 +105,16 @@ struct Usage {
     bytes: u64,
 }
 
-/// Drafts as files in one directory, numbered in order; `owners.tsv`
-/// beside them says whose upload each came from. Adding and discarding
-/// take the directory's lock, so quotas hold under concurrent ingests.
+/// The drafts of one directory. Adding and discarding take the
+/// directory's lock, so ids are never shared and quotas hold under
+/// concurrent ingests; reading takes no lock and sees only committed
+/// drafts.
 pub struct DraftQueue {
     dir: PathBuf,
     quota: DraftQuota,
-    /// One more than the last id this queue stored, 0 before it stored
-    /// any: where the next add starts looking for a free id, so a run
-    /// that adds thousands of drafts does not list the directory for each.
-    /// Taking an id stays atomic (a hard link that fails if it is taken);
-    /// a stale hint only costs a few more tries.
-    next_hint: AtomicU64,
+    /// The segments as last scanned by this value (a queue is opened per
+    /// request on the node, and a listing reads many drafts).
+    index: Mutex<Option<Arc<Index>>>,
 }
 
 const OWNERS_FILE: &str = "owners.tsv";
@@ -117,7 +125,7 @@ impl DraftQueue {
         Self {
             dir: data_dir.join("drafts"),
             quota: DraftQuota::NONE,
-            next_hint: AtomicU64::new(0),
+            index: Mutex::new(None),
         }
     }
 
@@ -126,13 +134,13 @@ impl DraftQueue {
         self
     }
 
-    fn path(&self, id: u64) -> PathBuf {
+    /// A draft of the earlier format: one file each.
+    fn legacy_path(&self, id: u64) -> PathBuf {
         self.dir.join(format!("{id:06}.json"))
     }
 
-    /// Ids of the drafts waiting, in order.
-    pub fn ids(&self) -> Vec<u64> {
-        let mut ids: Vec<u64> = std::fs::read_dir(&self.dir)
+    fn legacy_ids(&self) -> Vec<u64> {
+        std::fs::read_dir(&self.dir)
             .map(|entries| {
                 entries
                     .filter_map(|e| {
@@ -145,8 +153,31 @@ impl DraftQueue {
                     })
                     .collect()
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    fn index(&self) -> Result<Arc<Index>, NodeError> {
+        let mut cached = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(index) = cached.as_ref() {
+            return Ok(index.clone());
+        }
+        let index = Arc::new(Index::scan(&self.dir)?);
+        *cached = Some(index.clone());
+        Ok(index)
+    }
+
+    fn forget_index(&self) {
+        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Ids of the drafts waiting, in order.
+    pub fn ids(&self) -> Vec<u64> {
+        let mut ids = self.legacy_ids();
+        if let Ok(index) = self.index() {
+            ids.extend(index.drafts.keys().copied());
+        }
         ids.sort_unstable();
+        ids.dedup();
         ids
     }
 
@@ -157,14 +188,18 @@ impl DraftQueue {
         offset: usize,
         limit: usize,
     ) -> Result<(usize, Vec<DraftSummary>), NodeError> {
+        let index = self.index()?;
         let ids = self.ids();
         let page = ids
             .iter()
             .skip(offset)
             .take(limit)
             .map(|&id| {
+                if let Some(entry) = index.drafts.get(&id) {
+                    return Ok(summary(&index, entry));
+                }
                 let draft = self.get(id)?;
-                let bytes = std::fs::metadata(self.path(id)).map_or(0, |m| m.len());
+                let bytes = std::fs::metadata(self.legacy_path(id)).map_or(0, |m| m.len());
                 Ok(DraftSummary {
                     id,
                     by: draft.by,
@@ -180,9 +215,7 @@ impl DraftQueue {
     }
 
     /// Stores the candidates read from each document as drafts, all or
-    /// none, within the quota. Ids are taken atomically: each draft is
-    /// written whole and synced to a file of its own, then linked to the
-    /// next free id, which fails if that id is taken.
+    /// none, within the quota, durable when it returns.
     pub fn add_all(
         &self,
         by: Option<&str>,
@@ -194,10 +227,23 @@ impl DraftQueue {
         }
         std::fs::create_dir_all(&self.dir)?;
         let _lock = DirLock::take(&self.dir.join(LOCK_FILE))?;
-        let drafts: Vec<Draft> = read
-            .into_iter()
-            .map(|(doc, candidates)| Draft {
-                id: 0,
+        self.forget_index();
+        let mut writer = Writer::open(&self.dir)?;
+        let prepared = prepare(origin, read.clone())?;
+        if self.quota != DraftQuota::NONE {
+            let adding = Usage {
+                drafts: prepared.len(),
+                bytes: prepared.iter().map(Prepared::bytes).sum(),
+            };
+            let (total, mine) = self.usage(&writer.index, by)?;
+            self.check_quota(by, total, mine, adding)?;
+        }
+        let first = self.next_id(&writer.index);
+        let mut stored = Vec::with_capacity(read.len());
+        for ((id, (doc, candidates)), draft) in (first..).zip(read).zip(&prepared) {
+            write_prepared(&mut writer, id, by, draft)?;
+            stored.push(Draft {
+                id,
                 by: by.map(str::to_string),
                 origin: origin.to_string(),
                 source: doc.source,
@@ -205,62 +251,17 @@ impl DraftQueue {
                 language: doc.language.code().to_string(),
                 text: doc.text,
                 candidates,
-            })
-            .collect();
-        // Without a quota (the operator's own `truce ingest`) there is
-        // nothing to weigh, and weighing lists and measures every draft in
-        // the queue, for every file of a run.
-        if self.quota != DraftQuota::NONE {
-            let mut adding = Usage {
-                drafts: drafts.len(),
-                bytes: 0,
-            };
-            for draft in &drafts {
-                let text =
-                    serde_json::to_string(draft).map_err(|e| NodeError::Internal(e.to_string()))?;
-                adding.bytes += text.len() as u64 + 16;
-            }
-            let (total, mine) = self.usage(by)?;
-            self.check_quota(by, total, mine, adding)?;
+            });
         }
-        let hint = self.next_hint.load(Ordering::Relaxed);
-        let mut next = if hint > 0 {
-            hint
-        } else {
-            self.ids().last().map_or(1, |last| last + 1)
-        };
-        let mut stored = Vec::with_capacity(drafts.len());
-        for mut draft in drafts {
-            let temporary = tempfile::Builder::new()
-                .prefix(".draft-")
-                .suffix(".tmp")
-                .tempfile_in(&self.dir)?;
-            let mut written = None;
-            let id = loop {
-                // The id is inside the file: written again only when the
-                // one it was written for turned out to be taken.
-                if written != Some(next) {
-                    draft.id = next;
-                    let text = serde_json::to_string(&draft)
-                        .map_err(|e| NodeError::Internal(e.to_string()))?;
-                    std::fs::write(temporary.path(), text + "\n")?;
-                    temporary.as_file().sync_all()?;
-                    written = Some(next);
-                }
-                match std::fs::hard_link(temporary.path(), self.path(next)) {
-                    Ok(()) => break next,
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => next += 1,
-                    Err(e) => return Err(e.into()),
-                }
-            };
-            next = id + 1;
-            self.next_hint.store(next, Ordering::Relaxed);
-            if let Some(member) = by {
-                self.append_owner(id, member)?;
-            }
-            stored.push(draft);
-        }
+        writer.commit()?;
+        self.forget_index();
         Ok(stored)
+    }
+
+    /// The id after every draft this queue has held, of either format.
+    fn next_id(&self, index: &Index) -> u64 {
+        let legacy = self.legacy_ids().into_iter().max().unwrap_or(0);
+        legacy.max(index.max_id) + 1
     }
 
     fn check_quota(
@@ -298,74 +299,107 @@ impl DraftQueue {
     }
 
     /// Drafts and bytes in the queue, in all and of `member`.
-    fn usage(&self, member: Option<&str>) -> Result<(Usage, Usage), NodeError> {
-        let owners = self.owners()?;
+    fn usage(&self, index: &Index, member: Option<&str>) -> Result<(Usage, Usage), NodeError> {
         let mut total = Usage::default();
         let mut mine = Usage::default();
-        for id in self.ids() {
-            let bytes = std::fs::metadata(self.path(id)).map_or(0, |m| m.len());
+        let mut count = |by: Option<&str>, bytes: u64| {
             total.drafts += 1;
             total.bytes += bytes;
-            if member.is_some() && owners.get(&id).map(String::as_str) == member {
+            if member.is_some() && by == member {
                 mine.drafts += 1;
                 mine.bytes += bytes;
+            }
+        };
+        for entry in index.drafts.values() {
+            count(entry.meta.by.as_deref(), entry_bytes(index, entry));
+        }
+        let legacy = self.legacy_ids();
+        if !legacy.is_empty() {
+            let owners = log::read_owners(&self.dir)?;
+            for id in legacy {
+                let bytes = std::fs::metadata(self.legacy_path(id)).map_or(0, |m| m.len());
+                count(owners.get(&id).map(String::as_str), bytes);
             }
         }
         Ok((total, mine))
     }
 
-    fn owners(&self) -> Result<std::collections::HashMap<u64, String>, NodeError> {
-        let text = match std::fs::read_to_string(self.dir.join(OWNERS_FILE)) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(e.into()),
-        };
-        Ok(text
-            .lines()
-            .filter_map(|line| {
-                let (id, member) = line.split_once('\t')?;
-                Some((id.parse().ok()?, member.to_string()))
-            })
-            .collect())
-    }
-
-    fn append_owner(&self, id: u64, member: &str) -> Result<(), NodeError> {
-        use std::io::Write;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.dir.join(OWNERS_FILE))?;
-        file.write_all(format!("{id}\t{member}\n").as_bytes())?;
-        file.sync_all()?;
-        Ok(())
-    }
-
     pub fn get(&self, id: u64) -> Result<Draft, NodeError> {
-        let text = std::fs::read_to_string(self.path(id))
-            .map_err(|_| NodeError::NotFound(format!("no draft {id}")))?;
-        serde_json::from_str(&text).map_err(|e| NodeError::Internal(format!("draft {id}: {e}")))
+        let index = self.index()?;
+        let Some(entry) = index.drafts.get(&id) else {
+            let text = std::fs::read_to_string(self.legacy_path(id))
+                .map_err(|_| NodeError::NotFound(format!("no draft {id}")))?;
+            return serde_json::from_str(&text)
+                .map_err(|e| NodeError::Internal(format!("draft {id}: {e}")));
+        };
+        let text_at = index.texts.get(&entry.meta.text).ok_or_else(|| {
+            NodeError::Internal(format!("draft {id}: its text is not in the queue"))
+        })?;
+        let candidates = log::read_body(&self.dir, &entry.body)?;
+        let candidates: Vec<Candidate> = serde_json::from_slice(&candidates)
+            .map_err(|e| NodeError::Internal(format!("draft {id}: {e}")))?;
+        let text = String::from_utf8(log::read_body(&self.dir, text_at)?)
+            .map_err(|e| NodeError::Internal(format!("draft {id}: {e}")))?;
+        let meta = &entry.meta;
+        Ok(Draft {
+            id,
+            by: meta.by.clone(),
+            origin: meta.origin.clone(),
+            source: meta.source.clone(),
+            published: meta.published,
+            language: meta.language.clone(),
+            text,
+            candidates,
+        })
     }
 
     pub fn discard(&self, id: u64) -> Result<(), NodeError> {
         std::fs::create_dir_all(&self.dir)?;
         let _lock = DirLock::take(&self.dir.join(LOCK_FILE))?;
-        std::fs::remove_file(self.path(id))
+        self.forget_index();
+        let mut writer = Writer::open(&self.dir)?;
+        if writer.index.drafts.contains_key(&id) {
+            writer.discard(id)?;
+            self.forget_index();
+            return Ok(());
+        }
+        std::fs::remove_file(self.legacy_path(id))
             .map_err(|_| NodeError::NotFound(format!("no draft {id}")))?;
-        let owners = self.owners()?;
+        // Listed as discarded too, so that its id is never given again.
+        writer.discard(id)?;
+        let owners = log::read_owners(&self.dir)?;
         if owners.contains_key(&id) {
-            let kept: String = self
-                .ids()
+            let mut ids = self.legacy_ids();
+            ids.sort_unstable();
+            let kept: String = ids
                 .into_iter()
                 .filter_map(|i| owners.get(&i).map(|m| format!("{i}\t{m}\n")))
                 .collect();
-            let temporary = tempfile::NamedTempFile::new_in(&self.dir)?;
-            std::fs::write(temporary.path(), kept)?;
-            temporary.as_file().sync_all()?;
-            temporary
-                .persist(self.dir.join(OWNERS_FILE))
-                .map_err(|e| NodeError::Io(e.error))?;
+            crate::files::write_private(&self.dir, OWNERS_FILE, kept.as_bytes())?;
         }
         Ok(())
+    }
+}
+
+/// Bytes a draft of the segments takes: its record and its text.
+fn entry_bytes(index: &Index, entry: &DraftEntry) -> u64 {
+    let text = index
+        .texts
+        .get(&entry.meta.text)
+        .map_or(0, |t| t.len + log::HEAD as u64 + 100);
+    entry.record_bytes + text
+}
+
+fn summary(index: &Index, entry: &DraftEntry) -> DraftSummary {
+    let meta = &entry.meta;
+    DraftSummary {
+        id: meta.id,
+        by: meta.by.clone(),
+        origin: meta.origin.clone(),
+        published: meta.published,
+        language: meta.language.clone(),
+        candidates: meta.candidates,
+        bytes: entry_bytes(index, entry),
     }
 }
 
@@ -426,85 +460,92 @@ pub fn read_text(
     Ok(read)
 }
 
-/// How a draft's JSON starts: its first field is the id, given only when
-/// it is stored.
-const ID_FIELD: &[u8] = b"{\"id\":";
-
-/// A draft of a batch, serialised but for its id, with what the caller
-/// reports of it. Making it (JSON of a long text's candidates, and freeing
-/// them) is most of the cost of storing a draft, and may run on the thread
-/// that read the text; the batch only writes the bytes.
+/// A draft made ready to store (on the thread that read its text): its
+/// text's SHA-256 and its candidates serialised, in pieces, with their
+/// CRC. Serialising a long text's candidates, and freeing them, is most
+/// of the cost of storing a draft; the queue only writes the bytes.
 pub struct Prepared {
-    /// The JSON after `{"id":<id>`, in parts to be written one after the
-    /// other: a long text's candidates are serialised in pieces, and
-    /// joining them would copy them all once more.
-    after_id: Vec<Vec<u8>>,
+    origin: String,
+    source: Option<String>,
+    published: Option<Date>,
+    text: String,
+    sha256: String,
+    /// The candidates as one JSON array, in pieces to be written one after
+    /// the other: joining a long text's would copy them all once more.
+    body: Vec<Vec<u8>>,
+    body_crc: u32,
     pub candidates: usize,
     pub language: String,
+}
+
+impl Prepared {
+    /// About the bytes it will take in the queue.
+    fn bytes(&self) -> u64 {
+        let body: usize = self.body.iter().map(Vec::len).sum();
+        (body + self.text.len() + self.origin.len() + 2 * log::HEAD + 400) as u64
+    }
 }
 
 /// Candidates serialised on one thread each, in pieces of this many.
 const PREPARE_PIECE: usize = 4096;
 
-/// Drafts shorter than this are written in one piece.
-const ONE_WRITE: usize = 1 << 20;
-
-/// The documents of one input (see [`read_text`]) as drafts of a batch
-/// (`by` none), serialised except for their ids: byte for byte the JSON
-/// [`Batch::add`] writes. The candidates of a long text are serialised in
-/// pieces on several threads, and freed there.
+/// The documents of one input (see [`read_text`]) made ready to store.
+/// The candidates of a long text are serialised in pieces on several
+/// threads, and freed there.
 pub fn prepare(
     origin: &str,
     read: Vec<(Document, Vec<Candidate>)>,
 ) -> Result<Vec<Prepared>, NodeError> {
-    let internal = |e: serde_json::Error| NodeError::Internal(e.to_string());
     read.into_iter()
         .map(|(doc, candidates)| {
             let count = candidates.len();
-            let language = doc.language.code().to_string();
-            let shell = Draft {
-                id: 0,
-                by: None,
+            let sha256 = hex::encode(Sha256::digest(doc.text.as_bytes()));
+            let mut body = vec![b"[".to_vec()];
+            body.extend(serialise_all(candidates)?);
+            body.push(b"]".to_vec());
+            let mut crc = crc32fast::Hasher::new();
+            for piece in &body {
+                crc.update(piece);
+            }
+            Ok(Prepared {
                 origin: origin.to_string(),
                 source: doc.source,
                 published: doc.published,
-                language: language.clone(),
                 text: doc.text,
-                candidates: Vec::new(),
-            };
-            let mut json = serde_json::to_vec(&shell).map_err(internal)?;
-            drop(shell);
-            // `{"id":0,...,"candidates":[]}`: the id is cut off the front
-            // and the candidates go between the brackets at the end.
-            let head = [ID_FIELD, b"0"].concat();
-            if !json.starts_with(&head) || !json.ends_with(b"[]}") {
-                return Err(NodeError::Internal(
-                    "a draft's JSON does not have its usual shape".into(),
-                ));
-            }
-            json.truncate(json.len() - 2);
-            json.drain(..head.len());
-            let pieces = serialise_all(candidates)?;
-            let mut parts = Vec::with_capacity(pieces.len() + 2);
-            if pieces.iter().map(Vec::len).sum::<usize>() < ONE_WRITE {
-                // A short draft is one buffer and one write.
-                for piece in pieces {
-                    json.extend_from_slice(&piece);
-                }
-                json.extend_from_slice(b"]}\n");
-                parts.push(json);
-            } else {
-                parts.push(json);
-                parts.extend(pieces);
-                parts.push(b"]}\n".to_vec());
-            }
-            Ok(Prepared {
-                after_id: parts,
+                sha256,
+                body,
+                body_crc: crc.finalize(),
                 candidates: count,
-                language,
+                language: doc.language.code().to_string(),
             })
         })
         .collect()
+}
+
+/// Writes a prepared draft as draft `id` (its text first, unless the queue
+/// holds it already); visible at the writer's next commit.
+fn write_prepared(
+    writer: &mut Writer,
+    id: u64,
+    by: Option<&str>,
+    draft: &Prepared,
+) -> Result<(), NodeError> {
+    if !writer.has_text(&draft.sha256) {
+        writer.append_text(&draft.sha256, &draft.text)?;
+    }
+    let meta = DraftMeta {
+        id,
+        by: by.map(str::to_string),
+        origin: draft.origin.clone(),
+        source: draft.source.clone(),
+        published: draft.published,
+        language: draft.language.clone(),
+        text: draft.sha256.clone(),
+        candidates: draft.candidates,
+    };
+    let parts: Vec<&[u8]> = draft.body.iter().map(Vec::as_slice).collect();
+    writer.append_draft(&meta, &parts, draft.body_crc)?;
+    Ok(())
 }
 
 /// The candidates' JSON, comma-separated, in pieces in order (to be
@@ -529,14 +570,14 @@ fn serialise_all(candidates: Vec<Candidate>) -> Result<Vec<Vec<u8>>, NodeError> 
     if candidates.len() <= PREPARE_PIECE {
         return Ok(vec![piece(true, candidates)?]);
     }
+    // Taken from the front, each candidate moved once: splitting the tail
+    // off again and again copied the rest of a long text's candidates for
+    // every piece.
     let mut pieces: Vec<Vec<Candidate>> = Vec::new();
-    let mut rest = candidates;
-    while rest.len() > PREPARE_PIECE {
-        let tail = rest.split_off(PREPARE_PIECE);
-        pieces.push(rest);
-        rest = tail;
+    let mut rest = candidates.into_iter();
+    while rest.len() > 0 {
+        pieces.push(rest.by_ref().take(PREPARE_PIECE).collect());
     }
-    pieces.push(rest);
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(pieces.len());
@@ -572,21 +613,20 @@ fn serialise_all(candidates: Vec<Candidate>) -> Result<Vec<Vec<u8>>, NodeError> 
 
 /// A run of many texts into a queue without quota (the operator's own
 /// `truce ingest`): the queue's lock is held for the whole run, ids follow
-/// on without listing the directory, and the drafts reach the disk in one
-/// sync at [`Batch::finish`] rather than one each. A sync costs
-/// milliseconds on a common disk, which was most of a directory run's time.
-/// Until `finish` returns, a crash may lose drafts of the run, never those
-/// of earlier runs; a draft that is lost or cut short is refused when read,
-/// never read wrong.
+/// on, and drafts are appended to the segments and made durable together
+/// at each [`Batch::commit`] (two syncs) rather than one file and one sync
+/// each. Drafts written since the last commit are lost by a crash, never
+/// read half-written; those of earlier commits are never touched.
 pub struct Batch<'q> {
     queue: &'q DraftQueue,
     _lock: DirLock,
+    writer: Mutex<Writer>,
     next: u64,
 }
 
 impl DraftQueue {
     /// Starts a batch; refused for a queue with a quota, whose every add
-    /// must be weighed and durable on its own.
+    /// must be weighed.
     pub fn batch(&self) -> Result<Batch<'_>, NodeError> {
         if self.quota != DraftQuota::NONE {
             return Err(NodeError::Internal(
@@ -595,26 +635,37 @@ impl DraftQueue {
         }
         std::fs::create_dir_all(&self.dir)?;
         let lock = DirLock::take(&self.dir.join(LOCK_FILE))?;
-        let next = self.ids().last().map_or(1, |last| last + 1);
+        self.forget_index();
+        let writer = Writer::open(&self.dir)?;
+        let next = self.next_id(&writer.index);
         Ok(Batch {
             queue: self,
             _lock: lock,
+            writer: Mutex::new(writer),
             next,
         })
     }
 }
 
 impl Batch<'_> {
-    /// Stores the candidates read from each document of one input as drafts.
+    fn writer(&self) -> std::sync::MutexGuard<'_, Writer> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stores the candidates read from each document of one input as
+    /// drafts, visible at the next commit.
     pub fn add(
         &mut self,
         origin: &str,
         read: Vec<(Document, Vec<Candidate>)>,
     ) -> Result<Vec<Draft>, NodeError> {
-        let mut stored = Vec::with_capacity(read.len());
-        for (doc, candidates) in read {
-            let draft = Draft {
-                id: self.next,
+        let prepared = prepare(origin, read.clone())?;
+        let ids = self.add_prepared(&prepared)?;
+        Ok(read
+            .into_iter()
+            .zip(ids)
+            .map(|((doc, candidates), id)| Draft {
+                id,
                 by: None,
                 origin: origin.to_string(),
                 source: doc.source,
@@ -622,15 +673,8 @@ impl Batch<'_> {
                 language: doc.language.code().to_string(),
                 text: doc.text,
                 candidates,
-            };
-            let mut text =
-                serde_json::to_vec(&draft).map_err(|e| NodeError::Internal(e.to_string()))?;
-            text.push(b'\n');
-            self.write_at(self.next, &[&text])?;
-            self.next += 1;
-            stored.push(draft);
-        }
-        Ok(stored)
+            })
+            .collect())
     }
 
     /// Stores drafts made ready by [`prepare`] (on the threads that read
@@ -645,61 +689,30 @@ impl Batch<'_> {
 
     /// Takes the ids of the next `n` drafts, to be written with
     /// [`Batch::write`]: ids follow the order in which they are taken,
-    /// whatever the order the files are written in.
+    /// whatever the order the drafts are written in.
     pub fn take_ids(&mut self, n: usize) -> std::ops::Range<u64> {
         let start = self.next;
         self.next += n as u64;
         start..self.next
     }
 
-    /// Writes a prepared draft under an id taken with [`Batch::take_ids`].
-    /// Several threads may write a batch's drafts at once: creating a file
-    /// costs the file system more than reading a short text.
+    /// Writes a prepared draft under an id taken with [`Batch::take_ids`];
+    /// from any thread.
     pub fn write(&self, id: u64, draft: &Prepared) -> Result<(), NodeError> {
-        let mut head = ID_FIELD.to_vec();
-        head.extend_from_slice(id.to_string().as_bytes());
-        match draft.after_id.as_slice() {
-            // A short draft: its head joined to it, one write.
-            [one] => {
-                head.extend_from_slice(one);
-                self.write_at(id, &[&head])
-            }
-            parts => {
-                let mut all: Vec<&[u8]> = vec![&head];
-                all.extend(parts.iter().map(Vec::as_slice));
-                self.write_at(id, &all)
-            }
-        }
+        write_prepared(&mut self.writer(), id, None, draft)
     }
 
-    /// Writes draft `id`, whose bytes are `parts` one after the other.
-    fn write_at(&self, id: u64, parts: &[&[u8]]) -> Result<(), NodeError> {
-        use std::io::Write;
-        // Written in place, created only if the id is free (a writer that
-        // ignored the lock), so no draft is ever replaced; a temporary file
-        // and a link for each draft cost the file system more than the
-        // reading. A draft cut short by a crash before `finish` is refused
-        // when read.
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(self.queue.path(id))?;
-        for part in parts {
-            file.write_all(part)?;
-        }
+    /// Makes the drafts written so far durable and visible: call it before
+    /// telling anyone of them.
+    pub fn commit(&self) -> Result<(), NodeError> {
+        self.writer().commit()?;
+        self.queue.forget_index();
         Ok(())
     }
 
-    /// Puts the run's drafts on the disk: one sync of the file system that
-    /// holds the queue.
+    /// Commits what is left.
     pub fn finish(self) -> Result<(), NodeError> {
-        use std::os::fd::AsRawFd;
-        let dir = std::fs::File::open(&self.queue.dir)?;
-        // SAFETY: syncfs on a descriptor this function owns.
-        if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
-            return Err(std::io::Error::last_os_error().into());
-        }
-        Ok(())
+        self.commit()
     }
 }
 
@@ -767,7 +780,7 @@ mod batch_tests {
     }
 
     #[test]
-    fn a_prepared_draft_is_written_as_the_draft_itself() {
+    fn a_prepared_draft_reads_back_as_the_draft_itself() {
         // Short and long: a long text's candidates are serialised in pieces.
         // Paragraphs that differ from the one before, so none is read as a
         // repeat of it.
@@ -786,17 +799,231 @@ mod batch_tests {
             let ids = batch.add_prepared(&prepared).unwrap();
             batch.finish().unwrap();
             assert_eq!(ids, vec![2]);
-            let file = |id: u64| std::fs::read(queue.path(id)).unwrap();
-            let (first, second) = (file(1), file(2));
-            // The same bytes but for the id.
-            let id_one = br#"{"id":1,"#;
-            let id_two = br#"{"id":2,"#;
-            assert!(first.starts_with(id_one) && second.starts_with(id_two));
-            assert_eq!(first[id_one.len()..], second[id_two.len()..]);
-            let read_back = queue.get(2).unwrap();
-            assert_eq!(read_back.id, 2);
-            assert_eq!(read_back.candidates, whole[0].candidates);
+            for id in [1, 2] {
+                let read_back = queue.get(id).unwrap();
+                assert_eq!(read_back.id, id);
+                assert_eq!(read_back.origin, "a\"b");
+                assert_eq!(read_back.text, whole[0].text);
+                assert_eq!(read_back.candidates, whole[0].candidates);
+            }
             assert!(whole[0].candidates.len() > PREPARE_PIECE || text.len() < 1000);
         }
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+
+    const BULLETIN: &[u8] = b"The Russian side registered 7 cases of firing in Latakia (7).";
+
+    fn bulletin(n: u32) -> Vec<u8> {
+        format!("The Russian side registered {n} cases of firing in Latakia ({n}).").into_bytes()
+    }
+
+    fn segments(dir: &Path) -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join("drafts"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "log"))
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn many_drafts_share_a_segment_and_a_text_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = DraftQueue::in_data_dir(dir.path());
+        let mut batch = queue.batch().unwrap();
+        for origin in ["a", "b", "c"] {
+            batch
+                .add(origin, read_text(BULLETIN, Format::Text, None).unwrap())
+                .unwrap();
+        }
+        batch.finish().unwrap();
+        assert_eq!(segments(dir.path()).len(), 1);
+        let bytes = std::fs::read(&segments(dir.path())[0]).unwrap();
+        let times = bytes
+            .windows(BULLETIN.len())
+            .filter(|w| *w == BULLETIN)
+            .count();
+        assert_eq!(times, 1, "the text is stored once");
+        assert_eq!(queue.ids(), vec![1, 2, 3]);
+        for id in 1..=3 {
+            assert_eq!(queue.get(id).unwrap().text.as_bytes(), BULLETIN);
+        }
+        let (total, page) = queue.summaries(1, 5).unwrap();
+        assert_eq!(
+            (total, page.len(), page[0].id, page[0].candidates),
+            (3, 2, 2, 1)
+        );
+        assert_eq!(page[0].origin, "b");
+    }
+
+    #[test]
+    fn drafts_written_but_not_committed_are_never_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = DraftQueue::in_data_dir(dir.path());
+        ingest(&queue, None, "first", &bulletin(1), Format::Text, None).unwrap();
+        {
+            let mut batch = queue.batch().unwrap();
+            let read = read_text(&bulletin(2), Format::Text, None).unwrap();
+            batch
+                .add_prepared(&prepare("second", read).unwrap())
+                .unwrap();
+            // Dropped without a commit: as if the process had died here.
+        }
+        let reopened = DraftQueue::in_data_dir(dir.path());
+        assert_eq!(reopened.ids(), vec![1]);
+        // The next run reuses the id nobody was told of.
+        ingest(&reopened, None, "third", &bulletin(3), Format::Text, None).unwrap();
+        assert_eq!(reopened.ids(), vec![1, 2]);
+        assert_eq!(reopened.get(2).unwrap().origin, "third");
+    }
+
+    /// A crash mid-write leaves a segment cut anywhere: every cut of the
+    /// last group's records loses that group only, never an earlier draft,
+    /// and the queue takes new drafts after it.
+    #[test]
+    fn a_segment_cut_short_anywhere_keeps_every_earlier_draft() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = DraftQueue::in_data_dir(dir.path());
+        ingest(&queue, None, "first", &bulletin(1), Format::Text, None).unwrap();
+        ingest(&queue, None, "second", &bulletin(2), Format::Text, None).unwrap();
+        let segment = segments(dir.path()).remove(0);
+        let whole = std::fs::read(&segment).unwrap();
+        let first_len = {
+            let copy = tempfile::tempdir().unwrap();
+            let q = DraftQueue::in_data_dir(copy.path());
+            ingest(&q, None, "first", &bulletin(1), Format::Text, None).unwrap();
+            std::fs::read(&segments(copy.path())[0]).unwrap().len()
+        };
+        for cut in (first_len..whole.len()).step_by(7) {
+            let copy = tempfile::tempdir().unwrap();
+            std::fs::create_dir(copy.path().join("drafts")).unwrap();
+            let name = segment.file_name().unwrap();
+            std::fs::write(copy.path().join("drafts").join(name), &whole[..cut]).unwrap();
+            let q = DraftQueue::in_data_dir(copy.path());
+            assert_eq!(q.ids(), vec![1], "cut at {cut}");
+            assert_eq!(q.get(1).unwrap().origin, "first");
+            ingest(&q, None, "after", &bulletin(3), Format::Text, None).unwrap();
+            let q = DraftQueue::in_data_dir(copy.path());
+            assert_eq!(q.ids(), vec![1, 2], "cut at {cut}");
+            assert_eq!(q.get(2).unwrap().origin, "after");
+            assert_eq!(q.get(1).unwrap().origin, "first");
+        }
+        // A damaged byte inside a committed draft's candidates is refused
+        // when that draft is read, never read wrong.
+        let mut damaged = whole.clone();
+        let at = first_len + (whole.len() - first_len) / 2;
+        damaged[at] ^= 0x20;
+        std::fs::write(&segment, &damaged).unwrap();
+        let q = DraftQueue::in_data_dir(dir.path());
+        assert!(q.get(1).is_ok());
+        assert!(q.ids() == vec![1] || q.get(2).is_err());
+    }
+
+    /// A queue written by the earlier version, one file per draft and
+    /// `owners.tsv`, is read as it is; new drafts follow its ids; its
+    /// drafts count towards quotas and can be discarded.
+    #[test]
+    fn a_queue_of_one_file_per_draft_is_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = dir.path().join("drafts");
+        std::fs::create_dir(&drafts).unwrap();
+        let read = read_text(&bulletin(4), Format::Text, None).unwrap();
+        let (doc, candidates) = read[0].clone();
+        for id in [3u64, 7] {
+            let old = Draft {
+                id,
+                by: Some("ru-monitor".into()),
+                origin: format!("upload {id}"),
+                source: None,
+                published: None,
+                language: doc.language.code().to_string(),
+                text: doc.text.clone(),
+                candidates: candidates.clone(),
+            };
+            let json = serde_json::to_string(&old).unwrap();
+            std::fs::write(drafts.join(format!("{id:06}.json")), json + "\n").unwrap();
+        }
+        std::fs::write(drafts.join(OWNERS_FILE), "3\tru-monitor\n7\tru-monitor\n").unwrap();
+        let queue = DraftQueue::in_data_dir(dir.path());
+        assert_eq!(queue.ids(), vec![3, 7]);
+        assert_eq!(queue.get(7).unwrap().origin, "upload 7");
+        let (total, page) = queue.summaries(0, 10).unwrap();
+        assert_eq!((total, page[1].candidates), (2, candidates.len()));
+
+        let limited = DraftQueue::in_data_dir(dir.path()).with_quota(DraftQuota {
+            member_drafts: 3,
+            ..DraftQuota::NODE
+        });
+        let added = ingest(
+            &limited,
+            Some("ru-monitor"),
+            "new",
+            &bulletin(5),
+            Format::Text,
+            None,
+        )
+        .unwrap();
+        assert_eq!(added[0].id, 8);
+        assert!(matches!(
+            ingest(
+                &limited,
+                Some("ru-monitor"),
+                "new",
+                &bulletin(6),
+                Format::Text,
+                None
+            ),
+            Err(NodeError::OverQuota(_))
+        ));
+        limited.discard(3).unwrap();
+        assert_eq!(limited.ids(), vec![7, 8]);
+        let owners = std::fs::read_to_string(drafts.join(OWNERS_FILE)).unwrap();
+        assert_eq!(owners, "7\tru-monitor\n");
+        assert_eq!(limited.get(8).unwrap().by.as_deref(), Some("ru-monitor"));
+        ingest(
+            &limited,
+            Some("ru-monitor"),
+            "new",
+            &bulletin(6),
+            Format::Text,
+            None,
+        )
+        .unwrap();
+        assert_eq!(limited.ids(), vec![7, 8, 9]);
+    }
+
+    #[test]
+    fn discarding_every_draft_of_a_segment_removes_it_and_ids_are_not_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = DraftQueue::in_data_dir(dir.path());
+        ingest(&queue, None, "a", &bulletin(1), Format::Text, None).unwrap();
+        ingest(&queue, None, "b", &bulletin(2), Format::Text, None).unwrap();
+        // A second segment, as after a crash left the first with a tail.
+        let first = segments(dir.path()).remove(0);
+        let mut tail = std::fs::OpenOptions::new()
+            .append(true)
+            .open(first)
+            .unwrap();
+        std::io::Write::write_all(&mut tail, b"TRQ1").unwrap();
+        ingest(&queue, None, "c", &bulletin(1), Format::Text, None).unwrap();
+        assert_eq!(segments(dir.path()).len(), 2);
+        queue.discard(1).unwrap();
+        assert!(matches!(queue.discard(1), Err(NodeError::NotFound(_))));
+        assert_eq!(segments(dir.path()).len(), 2, "draft 2 still needs it");
+        queue.discard(2).unwrap();
+        // Draft 3 shares draft 1's text, which lies in the first segment.
+        assert_eq!(segments(dir.path()).len(), 2);
+        assert_eq!(queue.get(3).unwrap().text.as_bytes(), bulletin(1));
+        queue.discard(3).unwrap();
+        assert_eq!(segments(dir.path()).len(), 1);
+        assert!(queue.ids().is_empty());
+        let again = ingest(&queue, None, "d", &bulletin(2), Format::Text, None).unwrap();
+        assert_eq!(again[0].id, 4);
+        assert_eq!(DraftQueue::in_data_dir(dir.path()).ids(), vec![4]);
     }
 }

@@ -1,7 +1,8 @@
 //! The review queue: texts read by `truce-extract`, kept as unsigned drafts
-//! in the node's data directory (`drafts/NNNNNN.json`) with the source text
-//! and the evidence spans of every candidate. Nothing here is ever filed:
-//! a member turns a candidate into a report, checks it, and signs it.
+//! in the node's data directory (`drafts/`, see `truce_node::drafts`) with
+//! the source text and the evidence spans of every candidate. Nothing here
+//! is ever filed: a member turns a candidate into a report, checks it, and
+//! signs it.
 
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, Query, State};

@@ -151,6 +151,12 @@ pub(crate) static NEWS: NewsRules = NewsRules {
         ("قذيفة", ViolationType::Shelling),
         ("مدفعي", ViolationType::Shelling),
         ("صواريخ", ViolationType::Shelling),
+        // A missile attack is a strike ("هجوما صاروخيا"), whoever makes it.
+        ("هجوم صاروخي", ViolationType::AirStrike),
+        ("هجمات صاروخي", ViolationType::AirStrike),
+        ("هجوم بالصواريخ", ViolationType::AirStrike),
+        ("هجوم جوي", ViolationType::AirStrike),
+        ("هجوم بطائرات", ViolationType::AirStrike),
         ("هجوم", ViolationType::GroundAssault),
         ("هاجم", ViolationType::GroundAssault),
         ("اشتباك", ViolationType::GroundAssault),
@@ -192,6 +198,7 @@ pub(crate) static NEWS: NewsRules = NewsRules {
         "مصاب",
     ],
     at_least: &["لا يقل", "ما لا"],
+    including: &["بينهم", "منهم", "من بينهم", "بينهن"],
     count_first: false,
     people_numbers: &[],
     civilians: &[
@@ -260,6 +267,8 @@ pub(crate) static NEWS: NewsRules = NewsRules {
                 "الولايات المتحدة",
                 "الأمريكي",
                 "الأميركي",
+                "أمريكي",
+                "أميركي",
                 "واشنطن",
                 "التحالف الدولي",
             ],
@@ -297,6 +306,7 @@ pub(crate) static NEWS: NewsRules = NewsRules {
             ],
         ),
     ],
+    syria: &["سوريا", "سورية"],
     target_before: &["على", "ضد", "مواقع", "استهدف", "نقاط", "مقرات"],
     source_before: &[
         "وفق",

@@ -201,7 +201,17 @@ pub fn detect(text: &str) -> Language {
             'Ґ', 'Ў', 'Ђ', 'Ј', 'Љ', 'Њ', 'Ћ', 'Џ', 'Ѓ', 'Ќ', 'Ѕ',
         ]);
         let russian = count(&['ы', 'Ы', 'э', 'Э', 'ё', 'Ё']);
-        let hard_sign = count(&['ъ', 'Ъ']);
+        // Russian writes ъ only before е, ё, ю, я ("по объектам",
+        // "объявил"); Bulgarian's vowel ъ stands before consonants ("във",
+        // "път").
+        let hard_sign = sample
+            .chars()
+            .zip(sample.chars().skip(1).chain([' ']))
+            .filter(|&(c, next)| {
+                matches!(c, 'ъ' | 'Ъ')
+                    && !matches!(next, 'е' | 'ё' | 'ю' | 'я' | 'Е' | 'Ё' | 'Ю' | 'Я')
+            })
+            .count();
         if foreign == 0 && (russian > 0 || hard_sign * 100 < cyrillic) {
             return Language::Ru;
         }
@@ -374,6 +384,11 @@ mod tests {
         // Short Russian news that the statistical model takes for Bulgarian.
         assert_eq!(
             detect("Боевики «Хайят Тахрир аш-Шам» (запрещена в России) обстреляли позиции сирийской армии в провинции Хама."),
+            Language::Ru
+        );
+        // "по объектам": a Russian ъ before a vowel letter, not Bulgarian's.
+        assert_eq!(
+            detect("Американская авиация в пятницу нанесла удар по объектам на востоке Сирии."),
             Language::Ru
         );
         assert_eq!(

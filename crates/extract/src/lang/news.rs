@@ -42,7 +42,9 @@ pub(crate) type ActorEntry = (&'static str, &'static str, &'static [&'static str
 
 /// Everything language-specific about reading the news. Word entries are
 /// lower-case stems; an entry of several words matches that many words in
-/// a row.
+/// a row. A part that ends in `$` is a whole word, not a stem: Turkish
+/// "hava$ saldırı" (air strike) must not meet "havan saldırısı" (a mortar
+/// attack).
 pub(crate) struct NewsRules {
     pub stems: Stems,
     /// Event words and their type. At one place the longer entry wins.
@@ -51,6 +53,9 @@ pub(crate) struct NewsRules {
     pub injured: &'static [&'static str],
     /// Words before a number that make it a lower bound ("не менее").
     pub at_least: &'static [&'static str],
+    /// Words that name a part of the count before them ("пять человек, в
+    /// том числе двое детей"): the count before is the toll.
+    pub including: &'static [&'static str],
     /// Whether a casualty count comes before its verb (Turkish "sekiz kişi
     /// hayatını kaybetti") rather than after it.
     pub count_first: bool,
@@ -59,6 +64,9 @@ pub(crate) struct NewsRules {
     pub civilians: &'static [&'static str],
     pub fighters: &'static [&'static str],
     pub actors: &'static [ActorEntry],
+    /// Words that name Syria itself ("Сирии", "سوريا", "Suriye"): the
+    /// country struck by a state outside the mechanism.
+    pub syria: &'static [&'static str],
     /// Words right before an actor that make it the target ("по позициям",
     /// "على مواقع").
     pub target_before: &'static [&'static str],
@@ -158,7 +166,11 @@ impl NewsRules {
         let mut n = 0;
         for part in entry.split(' ') {
             let w = words.get(i + n)?;
-            if !self.meets(&w.lower, part) {
+            let met = match part.strip_suffix('$') {
+                Some(whole) => self.is(&w.lower, whole),
+                None => self.meets(&w.lower, part),
+            };
+            if !met {
                 return None;
             }
             n += 1;
@@ -320,7 +332,32 @@ pub(crate) fn extract(
             continue;
         };
         let _ = t_start;
-        let (actor1, actor2) = (parties.by, parties.target);
+        let (actor1, mut actor2) = (parties.by, parties.target);
+        // A strike by a state outside the mechanism on a place in Syria, or
+        // on Syria named: the country struck is its target.
+        if actor2.is_none()
+            && kind == ViolationType::AirStrike
+            && actor1
+                .as_ref()
+                .is_some_and(|a| OUTSIDE_STRIKERS.contains(&a.0.id.as_str()))
+        {
+            let named = (0..words.len())
+                .find(|&i| usable[i] && news.any_at(&words, i, news.syria).is_some())
+                .map(|i| Span::new(words[i].start, words[i].end));
+            let located = location
+                .as_ref()
+                .filter(|l| l.0.governorate.is_some())
+                .map(|l| l.1);
+            if let Some(span) = named.or(located) {
+                actor2 = Some((
+                    Actor {
+                        id: "syria".into(),
+                        name: "Syrian government".into(),
+                    },
+                    span,
+                ));
+            }
+        }
         let mut evidence = vec![Evidence {
             field: "type".into(),
             span: Span::new(words[t_start].start, words[t_end - 1].end),
@@ -474,9 +511,14 @@ fn casualties(
                 // "7 апреля" is a date, not a count.
                 && news.month_at(words, k + 1).is_none()
         });
-        let Some(k) = found else {
+        let Some(mut k) = found else {
             continue;
         };
+        // A count right after "в том числе", "بينهم", "aralarında" is a
+        // part of the count before it, which is the toll.
+        if let Some(head) = head_count(rules, news, text, words, k, &used) {
+            k = head;
+        }
         used[k] = true;
         numbers.push(k);
         let Some(count) = number_word(rules, news, &words[k], text) else {
@@ -513,6 +555,26 @@ fn casualties(
         ));
     }
     (out, numbers)
+}
+
+/// Where the number at `k` follows a word that names a part ("в том
+/// числе двое"), the number before that word ("пять человек"), if any.
+fn head_count(
+    rules: &Rules,
+    news: &NewsRules,
+    text: &str,
+    words: &[Word],
+    k: usize,
+    used: &[bool],
+) -> Option<usize> {
+    let (start, _) = (k.saturating_sub(4)..k)
+        .filter_map(|j| news.any_at(words, j, news.including).map(|n| (j, n)))
+        .find(|&(j, n)| j + n == k || j + n + 1 == k)?;
+    (start.saturating_sub(4)..start).rev().find(|&j| {
+        !used[j]
+            && number_word(rules, news, &words[j], text).is_some()
+            && news.month_at(words, j + 1).is_none()
+    })
 }
 
 fn add_casualties(event: &mut Event, casualties: Vec<(Casualty, Span)>) {
@@ -639,6 +701,10 @@ struct Parties {
     target: Option<(Actor, Span)>,
     spans: Vec<Span>,
 }
+
+/// States outside the ceasefire mechanism whose strikes hit Syria (as in
+/// the English reader).
+const OUTSIDE_STRIKERS: &[&str] = &["usa", "israel"];
 
 /// The actor id of the armed groups named by a generic word.
 const GENERIC: &str = "opposition";

@@ -316,11 +316,15 @@ impl Matcher {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
+        // A Turkish suffix taken into a mention ("İdlib'Halep", without a
+        // space) may run over the next name: a mention starts after the end
+        // of the one before it, or is not one.
+        let mut last_end = 0;
         automaton
             .find_iter(text)
             .filter_map(|m| {
                 let (start, end) = (m.start(), m.end());
-                if !starts_word(text, start, inflection) {
+                if start < last_end || !starts_word(text, start, inflection) {
                     return None;
                 }
                 let after = text[end..].chars().next();
@@ -341,6 +345,7 @@ impl Matcher {
                     }
                     Some(_) => return None,
                 };
+                last_end = end;
                 Some(Gov {
                     start,
                     end,
@@ -599,8 +604,8 @@ fn read_segment(
     };
     let joined = |i: usize| -> bool {
         govs.get(i + 1).is_some_and(|next| {
-            let gap = body[govs[i].end..next.start].trim();
-            rules.conjunctions.contains(&gap)
+            body.get(govs[i].end..next.start)
+                .is_some_and(|gap| rules.conjunctions.contains(&gap.trim()))
         })
     };
     let mut i = 0;

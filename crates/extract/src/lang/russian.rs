@@ -163,6 +163,10 @@ pub(crate) static NEWS: NewsRules = NewsRules {
         ("авианалёт", ViolationType::AirStrike),
         ("авиационн удар", ViolationType::AirStrike),
         ("ракетн удар", ViolationType::AirStrike),
+        // A missile attack is a strike, not a ground assault.
+        ("ракетн атак", ViolationType::AirStrike),
+        ("атак беспилотник", ViolationType::AirStrike),
+        ("атак дрон", ViolationType::AirStrike),
         ("удар", ViolationType::AirStrike),
         ("бомбардир", ViolationType::AirStrike),
         ("бомбил", ViolationType::AirStrike),
@@ -196,6 +200,13 @@ pub(crate) static NEWS: NewsRules = NewsRules {
     killed: &["погиб", "убит", "убиты", "жертв", "скончал"],
     injured: &["ранен", "ранени", "пострада", "травм"],
     at_least: &["не менее", "по меньшей", "как минимум", "не меньше"],
+    including: &[
+        "в том числе",
+        "включая",
+        "среди них",
+        "из них",
+        "из которых",
+    ],
     count_first: false,
     people_numbers: &[
         ("двое", 2),
@@ -281,6 +292,7 @@ pub(crate) static NEWS: NewsRules = NewsRules {
             ],
         ),
     ],
+    syria: &["сири"],
     target_before: &["по", "против", "позици", "на", "объект"],
     source_before: &[
         "по данным",

@@ -373,6 +373,32 @@ fn an_arabic_missile_attack_is_a_strike() {
     assert_eq!(found[0].event_type.as_str(), "air_strike", "{found:?}");
 }
 
+/// SANA calls an Israeli strike a "missile aggression" ("عدوان صاروخي
+/// إسرائيلي"): that is the strike itself, with Syria struck, while a
+/// ministry condemning "the aggression" is still a statement. The
+/// sentences follow the layout of SANA's reports of strikes near Damascus
+/// and of the Foreign Ministry's statements on them (sana.sy).
+#[test]
+fn a_missile_aggression_is_a_strike_and_its_condemnation_a_statement() {
+    let got = events(
+        "تصدت وسائط دفاعنا الجوي فجر اليوم لعدوان صاروخي إسرائيلي استهدف عددا من النقاط في ريف دمشق.",
+        (2021, 2, 15),
+    );
+    let found = only_events(&got);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].event_type.as_str(), "air_strike", "{found:?}");
+    assert_eq!(
+        found[0].actor2.as_ref().map(|a| a.id.as_str()),
+        Some("syria"),
+        "{found:?}"
+    );
+    let got = events(
+        "وأدانت وزارة الخارجية العدوان الصاروخي الإسرائيلي على ريف دمشق واعتبرته خرقا للقانون الدولي.",
+        (2021, 2, 15),
+    );
+    assert!(only_events(&got).is_empty(), "{got:?}");
+}
+
 /// "havan" (mortar) begins with "hava" (air): a mortar attack is shelling,
 /// never an air strike, while "hava saldırısı" stays one. The sentences
 /// follow the layout of Anadolu Agency's reports of mortar fire on towns

@@ -157,6 +157,11 @@ pub(crate) static NEWS: NewsRules = NewsRules {
         ("هجوم بالصواريخ", ViolationType::AirStrike),
         ("هجوم جوي", ViolationType::AirStrike),
         ("هجوم بطائرات", ViolationType::AirStrike),
+        // SANA names a strike an aggression by its weapon ("عدوان صاروخي
+        // إسرائيلي"): the aggression so named is the strike, not a word of
+        // a statement.
+        ("عدوان صاروخي", ViolationType::AirStrike),
+        ("عدوان جوي", ViolationType::AirStrike),
         ("هجوم", ViolationType::GroundAssault),
         ("هاجم", ViolationType::GroundAssault),
         ("اشتباك", ViolationType::GroundAssault),

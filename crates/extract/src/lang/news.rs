@@ -316,7 +316,15 @@ pub(crate) fn extract(
         if let Some(l) = &location {
             para_loc = Some(l.clone());
         }
-        let statement = news.any_in(&words, news.statement).is_some();
+        // A statement word that begins a longer event phrase ("عدوان
+        // صاروخي", a missile strike) names the event, not a statement.
+        let statement = (0..words.len()).any(|i| {
+            news.any_at(&words, i, news.statement).is_some()
+                && !news
+                    .triggers
+                    .iter()
+                    .any(|(phrase, _)| news.meets_at(&words, i, phrase).is_some_and(|n| n > 1))
+        });
         let not_event = news.any_in(&words, news.not_events).is_some();
         let trigger = if statement || not_event || future {
             None

@@ -179,18 +179,7 @@ checked_string!(
     /// lower-case letters, digits and '-', 1 to 64 characters.
     AssetId,
     "asset",
-    |s| {
-        let valid = !s.is_empty()
-            && s.len() <= 64
-            && s
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if valid {
-            Ok(())
-        } else {
-            Err(format!("{s:?} must be 1 to 64 lower-case letters, digits or '-'"))
-        }
-    }
+    crate::names::slug
 );
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -40,7 +40,7 @@ impl std::str::FromStr for CaseId {
 }
 
 /// What a case verifies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum CaseSubject {
     /// The incident that holds this report.

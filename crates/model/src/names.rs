@@ -57,6 +57,22 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// A handle of lower-case letters, digits and '-', 1 to 64 characters: a
+/// formation's or a monitoring asset's.
+pub(crate) fn slug(s: &str) -> Result<(), String> {
+    let valid = !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "{s:?} must be 1 to 64 lower-case letters, digits or '-'"
+        ))
+    }
+}
+
 /// Declares a validated string newtype that checks itself when deserialized,
 /// so an invalid value can never sit inside a decoded statement.
 macro_rules! checked_string {

@@ -15,18 +15,7 @@ checked_string!(
     /// letters, digits and '-', 1 to 64 characters.
     FormationId,
     "formation",
-    |s| {
-        let valid = !s.is_empty()
-            && s.len() <= 64
-            && s
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if valid {
-            Ok(())
-        } else {
-            Err(format!("{s:?} must be 1 to 64 lower-case letters, digits or '-'"))
-        }
-    }
+    crate::names::slug
 );
 
 /// A report is named by the position of the statement that filed it.

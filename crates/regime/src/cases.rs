@@ -204,6 +204,9 @@ pub struct CaseBook {
     cases: OrdMap<CaseId, Case>,
     /// The media type of every evidence file a visit names, by SHA-256.
     evidence: OrdMap<String, String>,
+    /// The case still open on each subject: what a new opening is checked
+    /// against without a pass over every case.
+    open: OrdMap<CaseSubject, CaseId>,
 }
 
 impl CaseBook {
@@ -222,9 +225,7 @@ impl CaseBook {
 
     /// The case still open on the same subject, if any.
     fn open_on(&self, about: &CaseSubject) -> Option<&Case> {
-        self.cases
-            .values()
-            .find(|c| &c.about == about && c.closed.is_none())
+        self.open.get(about).and_then(|id| self.cases.get(id))
     }
 
     /// One open case per subject; whether the subject exists is the
@@ -246,6 +247,7 @@ impl CaseBook {
         deadlines: CaseDeadlines,
     ) {
         let id = CaseId(position);
+        self.open.insert(opened.about.clone(), id);
         self.cases.insert(
             id,
             Case {
@@ -407,6 +409,7 @@ impl CaseBook {
             }
         }
         if finding_rule.holds(endorsed_by.len(), guarantors) {
+            self.open.remove(&case.about);
             case.closed = Some(Closure {
                 position,
                 time,

@@ -14,7 +14,7 @@ use truce_query::{CaseFilter, CaseView};
 use utoipa::IntoParams;
 
 use crate::auth::{Caller, Resource};
-use crate::query::Query;
+use crate::query::{self, Query};
 use crate::{AppState, ErrorBody, ServerError};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -49,29 +49,8 @@ pub async fn list_cases(
     Query(q): Query<CaseQuery>,
 ) -> Result<Json<Vec<CaseView>>, ServerError> {
     caller.require(Resource::Cases)?;
-    let overdue = match q.overdue.as_deref() {
-        None => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(other) => {
-            return Err(ServerError::bad(
-                "overdue",
-                format!("{other:?} is not true or false"),
-            ))
-        }
-    };
-    let incident = q
-        .incident
-        .as_deref()
-        .map(|text| {
-            text.parse().map_err(|_| {
-                ServerError::bad(
-                    "incident",
-                    format!("{text:?} is not a report id such as R-12"),
-                )
-            })
-        })
-        .transpose()?;
+    let overdue = query::parse::<bool>("overdue", q.overdue.as_deref())?;
+    let incident = query::parse("incident", q.incident.as_deref())?;
     let filter = CaseFilter {
         step: q.step.as_deref().map(CaseFilter::step_named).transpose()?,
         overdue,

@@ -4,10 +4,12 @@
 //! statement by statement in memory ([`mechanism`]), a founded Record on a
 //! SQLite file ([`ledger`]), one deterministic
 //! generator ([`rng`]), persons for exchange lists ([`persons`]), the
-//! members' exchange keys ([`exchange`]) and witnesses ([`witnesses`]).
+//! members' exchange keys ([`exchange`]), witnesses ([`witnesses`]) and
+//! the reading of raw HTTP answers ([`http`]).
 
 pub mod exchange;
 pub mod founders;
+pub mod http;
 pub mod ledger;
 pub mod mechanism;
 pub mod persons;

@@ -261,26 +261,11 @@ pub fn http_bytes(
         .iter()
         .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
     {
-        dechunk_bytes(rest)
+        truce_testkit::http::dechunk(rest)
     } else {
         rest.to_vec()
     };
     (status, headers, body)
-}
-
-fn dechunk_bytes(mut rest: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(line) = rest.windows(2).position(|w| w == b"\r\n") {
-        let size =
-            usize::from_str_radix(String::from_utf8_lossy(&rest[..line]).trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        let start = line + 2;
-        out.extend_from_slice(&rest[start..start + size]);
-        rest = &rest[start + size + 2..];
-    }
-    out
 }
 
 pub fn member_key(path: &Path) -> truce_record::MemberKey {

@@ -384,26 +384,11 @@ pub async fn http(
         .iter()
         .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
     {
-        body = dechunk(&body);
+        body = truce_testkit::http::dechunk(&body);
     }
     RawAnswer {
         status,
         headers,
         body,
     }
-}
-
-fn dechunk(mut rest: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(line) = rest.windows(2).position(|w| w == b"\r\n") {
-        let size =
-            usize::from_str_radix(String::from_utf8_lossy(&rest[..line]).trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        let start = line + 2;
-        out.extend_from_slice(&rest[start..start + size]);
-        rest = &rest[start + size + 2..];
-    }
-    out
 }

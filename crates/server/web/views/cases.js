@@ -117,7 +117,9 @@ async function caseForms(c) {
         field("visit-who", "case_who", who), h("span", { id: "visit-who-hint", class: "hint" }, t("case_who_hint")),
         field("visit-interviews", "case_interviews", interviews), field("visit-summary", "case_summary", summary)], t("case_visit"),
       () => required([place, "case_place"], [lat, "case_lat"], [lon, "case_lon"], [who, "case_who"], [summary, "case_summary"]),
-      () => ({ case_visited: { case: c.position, visited_at: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      // To the millisecond: whole seconds could fall before an opening signed
+      // earlier in the same second. The node gives the canonical form.
+      () => ({ case_visited: { case: c.position, visited_at: new Date().toISOString(),
         place: { name: place.value.trim(), lat: Number(lat.value), lon: Number(lon.value) },
         team_members: who.value.split(",").map((s) => s.trim()).filter(Boolean), interviews: Number(interviews.value || 0),
         evidence: [], summary: summary.value.trim() } }),

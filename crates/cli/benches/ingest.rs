@@ -2,7 +2,9 @@
 //! of input: on one large file and on a directory of many small ones, with
 //! the reader alone (read + extract, in this process, on the same inputs)
 //! as the ceiling. `cargo bench -p truce-cli --bench ingest`.
-//! TRUCE_BENCH_LARGE_MB and TRUCE_BENCH_SMALL_FILES change the sizes;
+//! TRUCE_BENCH_LARGE_MB, TRUCE_BENCH_SMALL_FILES and TRUCE_BENCH_SMALL_BYTES
+//! (the least size of a small file) change the sizes: by default 19 MiB in
+//! one file, and 14,500 files of about 1.4 kB each, 20 MB in all;
 //! TRUCE_BENCH_BASELINE names another `truce` binary (an earlier build) to
 //! run on the same inputs in the same run, for a before and after.
 //! Each figure is given per second of wall time and per second of CPU time
@@ -62,18 +64,21 @@ fn large_text(texts: &[String], bytes: usize) -> String {
     out
 }
 
-/// `files` texts of four test texts each, the size of a typical article,
-/// each ending in a line of its own so that no two are the same text (the
-/// queue stores a text once).
-fn small_texts(texts: &[String], files: usize) -> Vec<String> {
+/// `files` texts of test texts in turn, each of at least `bytes` bytes
+/// (the size of a typical article), ending in a line of its own so that no
+/// two are the same text (the queue stores a text once).
+fn small_texts(texts: &[String], files: usize, bytes: usize) -> Vec<String> {
     let mut cycle = texts.iter().cycle();
     (0..files)
         .map(|i| {
-            let mut text = (0..4)
-                .filter_map(|_| cycle.next())
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join("\n\n");
+            let mut text = String::with_capacity(bytes + 2048);
+            while text.len() < bytes {
+                let Some(next) = cycle.next() else { break };
+                if !text.is_empty() {
+                    text.push_str("\n\n");
+                }
+                text.push_str(next);
+            }
             text.push_str(&format!("\n\nItem {i}."));
             text
         })
@@ -181,35 +186,49 @@ fn report(name: &str, bytes: usize, command: Took, reader: Took) {
 
 fn main() {
     let texts = texts();
-    let dir = tempfile::tempdir().expect("temporary directory");
+    let temporary = tempfile::tempdir().expect("temporary directory");
+    // TRUCE_BENCH_KEEP keeps the inputs and data directories, to profile
+    // the command on them afterwards.
+    let (_temporary, dir) = if std::env::var_os("TRUCE_BENCH_KEEP").is_some() {
+        let kept = temporary.keep();
+        println!("inputs kept in {}", kept.display());
+        (None, kept)
+    } else {
+        let path = temporary.path().to_path_buf();
+        (Some(temporary), path)
+    };
 
     let large = large_text(&texts, env_number("TRUCE_BENCH_LARGE_MB", 19) << 20);
-    let large_path = dir.path().join("large.txt");
+    let large_path = dir.join("large.txt");
     std::fs::write(&large_path, &large).expect("write");
     // The reader's tables are built once per process: built here, before
     // the first figure, so that the first reader-alone figure does not pay
     // for them and the others not.
-    reader_only(&[&small_texts(&texts, 8).join("\n\n")]);
+    reader_only(&[&small_texts(&texts, 8, 4096).join("\n\n")]);
     let baseline = std::env::var_os("TRUCE_BENCH_BASELINE").map(std::path::PathBuf::from);
     let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("load average before: {}", load().trim());
-    let command = ingest(&dir.path().join("data-large"), &large_path);
+    let command = ingest(&dir.join("data-large"), &large_path);
     let reader = reader_only(&[&large]);
     report("one large file", large.len(), command, reader);
     if let Some(truce) = &baseline {
-        let before = ingest_with(truce, &dir.path().join("base-large"), &large_path);
+        let before = ingest_with(truce, &dir.join("base-large"), &large_path);
         let reader = reader_only(&[&large]);
         report("  baseline", large.len(), before, reader);
     }
 
-    let small = small_texts(&texts, env_number("TRUCE_BENCH_SMALL_FILES", 14_500));
-    let small_dir = dir.path().join("small");
+    let small = small_texts(
+        &texts,
+        env_number("TRUCE_BENCH_SMALL_FILES", 14_500),
+        env_number("TRUCE_BENCH_SMALL_BYTES", 1_380),
+    );
+    let small_dir = dir.join("small");
     std::fs::create_dir(&small_dir).expect("mkdir");
     for (i, t) in small.iter().enumerate() {
         std::fs::write(small_dir.join(format!("{i:06}.txt")), t).expect("write");
     }
     let bytes: usize = small.iter().map(String::len).sum();
-    let command = ingest(&dir.path().join("data-small"), &small_dir);
+    let command = ingest(&dir.join("data-small"), &small_dir);
     let inputs: Vec<&str> = small.iter().map(String::as_str).collect();
     let reader = reader_only(&inputs);
     report(
@@ -219,7 +238,7 @@ fn main() {
         reader,
     );
     if let Some(truce) = &baseline {
-        let before = ingest_with(truce, &dir.path().join("base-small"), &small_dir);
+        let before = ingest_with(truce, &dir.join("base-small"), &small_dir);
         let reader = reader_only(&inputs);
         report("  baseline", bytes, before, reader);
     }

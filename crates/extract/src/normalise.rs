@@ -20,33 +20,13 @@ pub fn normalise(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    // Most texts need little or nothing: the copy starts at the first
-    // character that changes, and the text is not copied at all when none
-    // does.
-    let first_change = text
-        .char_indices()
-        .find(|&(_, c)| !c.is_ascii() && !matches!(map_char(c), Mapped::Keep))
-        .map(|(i, _)| i);
-    let mapped: Cow<'_, str> = match first_change {
-        None => Cow::Borrowed(text),
-        Some(at) => {
-            let mut mapped = String::with_capacity(text.len());
-            mapped.push_str(&text[..at]);
-            for c in text[at..].chars() {
-                match map_char(c) {
-                    Mapped::Keep => mapped.push(c),
-                    Mapped::To(r) => mapped.push(r),
-                    Mapped::Drop => {}
-                }
-            }
-            Cow::Owned(mapped)
-        }
-    };
-    // Characters below U+0300 are starters that never compose with what
-    // precedes them: only the others need the quick check. Leaving starters
-    // out can only make the check unsure, never wrongly sure, and an unsure
-    // answer is settled by composing.
-    match is_nfc_quick(mapped.chars().filter(|&c| c >= '\u{300}')) {
+    let mapped = map_all(text);
+    // Characters below U+0300, and the Cyrillic and Arabic letters, are
+    // starters that never compose with what precedes them: only the others
+    // need the quick check. Leaving starters out can only make the check
+    // unsure, never wrongly sure, and an unsure answer is settled by
+    // composing.
+    match is_nfc_quick(non_ascii(&mapped).filter(|&c| !is_plain_starter(c))) {
         IsNormalized::Yes => mapped,
         _ => {
             let nfc: String = mapped.nfc().collect();
@@ -57,6 +37,62 @@ pub fn normalise(text: &str) -> Cow<'_, str> {
             }
         }
     }
+}
+
+/// `text` with every character [`map_char`] changes changed. Texts are
+/// mostly ASCII, which needs no change: runs of it are skipped a byte at a
+/// time and copied whole, and nothing is copied until a character changes
+/// (on a long text the work per character was most of the reading time).
+fn map_all(text: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    // `text[..copied]` is in `out` already.
+    let mut copied = 0;
+    for (at, c) in non_ascii_indices(text) {
+        let mapped = map_char(c);
+        if matches!(mapped, Mapped::Keep) {
+            continue;
+        }
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(&text[copied..at]);
+        if let Mapped::To(r) = mapped {
+            out.push(r);
+        }
+        copied = at + c.len_utf8();
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// The non-ASCII characters of `text` and where they start.
+fn non_ascii_indices(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        at += text
+            .as_bytes()
+            .get(at..)?
+            .iter()
+            .position(|b| !b.is_ascii())?;
+        let c = text[at..].chars().next()?;
+        let found = (at, c);
+        at += c.len_utf8();
+        Some(found)
+    })
+}
+
+/// Letters with no decomposition and no combining class, in the scripts
+/// the readers see most (the Cyrillic and Arabic combining marks and the
+/// Arabic harakat lie outside these ranges).
+fn is_plain_starter(c: char) -> bool {
+    matches!(c, '\0'..='\u{2FF}' | '\u{0400}'..='\u{0482}' | '\u{048A}'..='\u{04FF}' | '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
+}
+
+fn non_ascii(text: &str) -> impl Iterator<Item = char> + '_ {
+    non_ascii_indices(text).map(|(_, c)| c)
 }
 
 enum Mapped {
@@ -134,5 +170,17 @@ mod tests {
         assert_eq!(normalise("I\u{307}dlib e\u{301}"), "İdlib é");
         let composed = "Халеб İdlib";
         assert!(matches!(normalise(composed), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn text_around_a_change_is_kept_byte_for_byte() {
+        assert_eq!(normalise("a\u{2013}b"), "a-b");
+        assert_eq!(normalise("\u{2013}"), "-");
+        assert_eq!(
+            normalise("Хомс \u{2013} 2, Хама\u{a0}\u{2013} 3."),
+            "Хомс - 2, Хама - 3."
+        );
+        assert_eq!(normalise("\u{feff}Idlib"), "Idlib");
+        assert_eq!(normalise("end\u{200b}"), "end");
     }
 }

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::news::{NewsRules, Stems};
+use super::pattern::Pattern;
 use super::register::{self, Inflection, Rules};
 use super::{Language, LanguagePack};
 use crate::candidate::{Candidate, Guarantor};
@@ -82,9 +83,8 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let num = format!(r"\d+|{}", words.join("|"));
     let noun = r"(?:انتهاك\w*|خرق\w*|خروقات|اختراق\w*|حالات|حالة)";
-    let side = |adjective: &str| {
-        Regex::new(&format!(r"(?:الجانب|الطرف|الوفد)\s+{adjective}")).expect("constant pattern")
-    };
+    let side =
+        |adjective: &str| Pattern::anywhere(&format!(r"(?:الجانب|الطرف|الوفد)\s+{adjective}"));
     Rules {
         code: "ar",
         inflection: Inflection::Arabic,
@@ -92,27 +92,25 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
             (Guarantor::Russia, side("الروسي")),
             (
                 Guarantor::Russia,
-                Regex::new(r"وزارة\s+الدفاع\s+الروسية|مركز\s+المصالحة\s+الروسي")
-                    .expect("constant pattern"),
+                Pattern::anywhere(r"وزارة\s+الدفاع\s+الروسية|مركز\s+المصالحة\s+الروسي"),
             ),
             (Guarantor::Turkey, side("التركي")),
             (Guarantor::Iran, side("الإيراني")),
         ],
         register_verbs: Regex::new(r"رصد|سجل|سجّل|تسجيل|رصدت|سجلت").expect("constant pattern"),
-        not_confirmed: Regex::new(r"لم\s+(?:ي|ت)ؤكد|لم\s+يتم\s+تأكيد|لم\s+يتأكد|غير\s+مؤكدة")
-            .expect("constant pattern"),
-        confirmed: Regex::new(r"(?:^|\s)(?:و)?أكد\s+(?:الجانب|الطرف)").expect("constant pattern"),
+        not_confirmed: Pattern::anywhere(
+            r"لم\s+(?:ي|ت)ؤكد|لم\s+يتم\s+تأكيد|لم\s+يتأكد|غير\s+مؤكدة",
+        ),
+        confirmed: Pattern::anywhere(r"(?:^|\s)(?:و)?أكد\s+(?:الجانب|الطرف)"),
         count_noun: Regex::new(&format!("^{noun}")).expect("constant pattern"),
         counting_nouns: DUALS,
-        located_before: Regex::new(&format!(
+        located_before: Pattern::anywhere(&format!(
             r"(?:{noun}\s+)?(?P<num>{num})\s+(?:{noun}\s+)?(?:منها\s+)?(?:في|ب)\s*(?:(?:محافظة|محافظتي|مدينة|منطقة)\s+)?$"
-        ))
-        .expect("constant pattern"),
+        )),
         each_before: Some(
-            Regex::new(&format!(
+            Pattern::anywhere(&format!(
                 r"(?P<num>{num})\s+(?:{noun}\s+)?(?:منها\s+)?في\s+كل\s+من\s+(?:(?:محافظتي|محافظات)\s+)?$"
-            ))
-            .expect("constant pattern"),
+            )),
         ),
         count_in_parentheses: true,
         count_after: false,

@@ -11,6 +11,7 @@
 mod arabic;
 pub mod english;
 mod news;
+mod pattern;
 mod register;
 mod russian;
 mod turkish;
@@ -158,10 +159,28 @@ pub fn detect(text: &str) -> Language {
     }
     let (mut latin, mut cyrillic, mut arabic, mut persian_marks, mut turkish_marks) =
         (0usize, 0usize, 0usize, 0usize, 0usize);
+    // What tells Russian from the other Cyrillic languages (see below),
+    // counted in the same pass: this runs on every document.
+    let (mut foreign, mut russian, mut hard_sign, mut after_hard_sign) =
+        (0usize, 0usize, 0usize, false);
     for c in sample.chars() {
+        if after_hard_sign {
+            hard_sign += usize::from(!matches!(c, 'е' | 'ё' | 'ю' | 'я' | 'Е' | 'Ё' | 'Ю' | 'Я'));
+            after_hard_sign = false;
+        }
         match c {
             'a'..='z' | 'A'..='Z' => latin += 1,
-            '\u{0400}'..='\u{04FF}' => cyrillic += 1,
+            '\u{0400}'..='\u{04FF}' => {
+                cyrillic += 1;
+                match c {
+                    'і' | 'ї' | 'є' | 'ґ' | 'ў' | 'ђ' | 'ј' | 'љ' | 'њ' | 'ћ' | 'џ' | 'ѓ' | 'ќ'
+                    | 'ѕ' | 'І' | 'Ї' | 'Є' | 'Ґ' | 'Ў' | 'Ђ' | 'Ј' | 'Љ' | 'Њ' | 'Ћ' | 'Џ'
+                    | 'Ѓ' | 'Ќ' | 'Ѕ' => foreign += 1,
+                    'ы' | 'Ы' | 'э' | 'Э' | 'ё' | 'Ё' => russian += 1,
+                    'ъ' | 'Ъ' => after_hard_sign = true,
+                    _ => {}
+                }
+            }
             // Letters only Persian uses (pe, che, zhe, gaf, Persian kaf/yeh).
             '\u{067E}' | '\u{0686}' | '\u{0698}' | '\u{06AF}' | '\u{06A9}' | '\u{06CC}' => {
                 arabic += 1;
@@ -176,6 +195,7 @@ pub fn detect(text: &str) -> Language {
             _ => {}
         }
     }
+    hard_sign += usize::from(after_hard_sign);
     let letters = latin + cyrillic + arabic;
     if letters < 8 {
         return Language::Unknown;
@@ -192,35 +212,21 @@ pub fn detect(text: &str) -> Language {
         // Russian unless letters of another Cyrillic language say
         // otherwise: a short Russian news item comes back from the
         // statistical model as Bulgarian. Ukrainian, Belarusian, Serbian and
-        // Macedonian have letters Russian lacks; Bulgarian writes ъ as a
-        // vowel, several times a sentence, where Russian has it rarely
-        // ("объект") and has ы and э, which Bulgarian lacks.
-        let count = |set: &[char]| sample.chars().filter(|c| set.contains(c)).count();
-        let foreign = count(&[
-            'і', 'ї', 'є', 'ґ', 'ў', 'ђ', 'ј', 'љ', 'њ', 'ћ', 'џ', 'ѓ', 'ќ', 'ѕ', 'І', 'Ї', 'Є',
-            'Ґ', 'Ў', 'Ђ', 'Ј', 'Љ', 'Њ', 'Ћ', 'Џ', 'Ѓ', 'Ќ', 'Ѕ',
-        ]);
-        let russian = count(&['ы', 'Ы', 'э', 'Э', 'ё', 'Ё']);
-        // Russian writes ъ only before е, ё, ю, я ("по объектам",
-        // "объявил"); Bulgarian's vowel ъ stands before consonants ("във",
-        // "път").
-        let hard_sign = sample
-            .chars()
-            .zip(sample.chars().skip(1).chain([' ']))
-            .filter(|&(c, next)| {
-                matches!(c, 'ъ' | 'Ъ')
-                    && !matches!(next, 'е' | 'ё' | 'ю' | 'я' | 'Е' | 'Ё' | 'Ю' | 'Я')
-            })
-            .count();
+        // Macedonian have letters Russian lacks (`foreign`); Bulgarian
+        // writes ъ as a vowel, several times a sentence, where Russian has
+        // it rarely and only before е, ё, ю, я ("по объектам", "объявил"),
+        // and Russian has ы and э, which Bulgarian lacks.
         if foreign == 0 && (russian > 0 || hard_sign * 100 < cyrillic) {
             return Language::Ru;
         }
         return whatlang_code(sample).unwrap_or(Language::Ru);
     }
+    // Words split at ASCII non-letters: the words counted are ASCII ones,
+    // and a non-ASCII letter only keeps its word from being one of them.
     let (words, english, turkish) = tally_words(
         sample
-            .split(|c: char| !c.is_alphabetic())
-            .map(str::as_bytes),
+            .as_bytes()
+            .split(|b| b.is_ascii() && !b.is_ascii_alphabetic()),
     );
     // One word in ten is a function word in any English prose; headline-like
     // ASCII text ("Heavy clashes broke out between SDF fighters ...") may

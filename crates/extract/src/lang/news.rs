@@ -100,6 +100,32 @@ struct Word {
     start: usize,
     end: usize,
     lower: String,
+    /// The letters an entry that meets the word may begin with: its own
+    /// first letter, and in Arabic the first letter after each prefix it
+    /// has ('\0' where there are fewer). Every entry of every list is
+    /// tried at every word of a sentence; this turns most away at once.
+    starts: [char; 5],
+}
+
+impl Word {
+    fn new(start: usize, end: usize, lower: String, stems: Stems) -> Word {
+        let mut starts = ['\0'; 5];
+        starts[0] = lower.chars().next().unwrap_or('\0');
+        if stems == Stems::ArabicPrefix {
+            let after_prefixes = ARABIC_PREFIXES
+                .iter()
+                .filter_map(|p| lower.strip_prefix(p)?.chars().next());
+            for (slot, c) in starts[1..].iter_mut().zip(after_prefixes) {
+                *slot = c;
+            }
+        }
+        Word {
+            start,
+            end,
+            lower,
+            starts,
+        }
+    }
 }
 
 /// Arabic attached prefixes, longest first.
@@ -118,7 +144,7 @@ fn lower(word: &str) -> String {
     out
 }
 
-fn words(text: &str, span: Span) -> Vec<Word> {
+fn words(text: &str, span: Span, stems: Stems) -> Vec<Word> {
     let body = &text[span.start..span.end];
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
@@ -131,13 +157,9 @@ fn words(text: &str, span: Span) -> Vec<Word> {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 let w = &body[s..i];
-                out.push(Word {
-                    start: span.start + s,
-                    end: span.start + i,
-                    // Turkish words are read without the suffix after an
-                    // apostrophe's stem: "Nisan'da" is the word "nisan".
-                    lower: lower(w),
-                });
+                // Turkish words are read without the suffix after an
+                // apostrophe's stem: "Nisan'da" is the word "nisan".
+                out.push(Word::new(span.start + s, span.start + i, lower(w), stems));
                 start = None;
             }
             _ => {}
@@ -163,6 +185,12 @@ impl NewsRules {
     /// Whether the words from `i` on meet the entry `entry` (words of
     /// stems separated by spaces); how many words it takes.
     fn meets_at(&self, words: &[Word], i: usize, entry: &str) -> Option<usize> {
+        // Every word of every list is tried at every word of a sentence:
+        // the entry's first letter turns most of them away before the
+        // entry is cut into its words.
+        if !words.get(i)?.starts.contains(&entry.chars().next()?) {
+            return None;
+        }
         let mut n = 0;
         for part in entry.split(' ') {
             let w = words.get(i + n)?;
@@ -292,7 +320,7 @@ pub(crate) fn extract(
         {
             continue;
         }
-        let words = words(text, span);
+        let words = words(text, span, news.stems);
         if words.is_empty() {
             continue;
         }

@@ -17,6 +17,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use jiff::ToSpan;
 use regex::Regex;
 
+use super::pattern::Pattern;
+
 use crate::candidate::{
     BulletinCount, Candidate, CombinedCount, Confidence, Confirmation, ConfirmationStatus,
     Counters, DateRange, Evidence, GovernorateCount, Guarantor, Span,
@@ -42,14 +44,14 @@ pub(crate) struct Rules {
     pub code: &'static str,
     pub inflection: Inflection,
     /// A mention of each side as the owner or confirmer of a register.
-    pub sides: Vec<(Guarantor, Regex)>,
+    pub sides: Vec<(Guarantor, Pattern)>,
     /// A registering verb or noun; a side mention heads a register only in
     /// a sentence that has one.
     pub register_verbs: Regex,
     /// A statement that counts were not confirmed.
-    pub not_confirmed: Regex,
+    pub not_confirmed: Pattern,
     /// A statement that counts were confirmed (checked after the negative).
-    pub confirmed: Regex,
+    pub confirmed: Pattern,
     /// Matches at the start of the text after a number: the number counts
     /// violations ("нарушений", "انتهاكا", "ateşkes ihlali").
     pub count_noun: Regex,
@@ -57,10 +59,10 @@ pub(crate) struct Rules {
     pub counting_nouns: &'static [(&'static str, u32)],
     /// Ends right before a governorate: the count located there
     /// ("пять в провинции ", "7 منها في محافظة "), in group `num`.
-    pub located_before: Regex,
+    pub located_before: Pattern,
     /// Ends right before a list of governorates that each get the count
     /// ("2 في كل من "), in group `num`.
-    pub each_before: Option<Regex>,
+    pub each_before: Option<Pattern>,
     /// Whether a count follows the name ("Латакия – 6", "İdlib'de 5").
     pub count_after: bool,
     /// Whether a count in parentheses follows the name, in a language
@@ -464,6 +466,18 @@ fn number_at(rules: &Rules, s: &str) -> Option<(u32, usize)> {
     if digits > 0 {
         return Some((s[..digits].parse().ok()?, digits));
     }
+    // Asked at the start of every word of a bulletin: most words begin
+    // with a letter no number word begins with, and are turned away before
+    // they are measured and lower-cased.
+    let first = s.chars().next()?.to_lowercase().next()?;
+    if !rules
+        .number_words
+        .iter()
+        .chain(rules.counting_nouns)
+        .any(|(w, _)| w.starts_with(first))
+    {
+        return None;
+    }
     let word_len = s
         .char_indices()
         .find(|(_, c)| !c.is_alphabetic())
@@ -486,31 +500,34 @@ fn number_at(rules: &Rules, s: &str) -> Option<(u32, usize)> {
 fn count_phrases(rules: &Rules, body: &str) -> Vec<(u32, usize, usize)> {
     let mut out = Vec::new();
     let mut at = 0;
+    // Whether the character before `at` is part of a word.
+    let mut in_word = false;
     while at < body.len() {
-        let c = body[at..].chars().next().map_or(1, char::len_utf8);
-        let at_word_start = at == 0
-            || !body[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|p| p.is_alphanumeric());
+        let Some(here) = body[at..].chars().next() else {
+            break;
+        };
+        let c = here.len_utf8();
+        let at_word_start = !in_word;
+        in_word = here.is_alphanumeric();
         if at_word_start {
             if let Some((n, len)) = number_at(rules, &body[at..]) {
                 let word = &body[at..at + len];
+                let mut read = len;
                 if rules.counting_nouns.iter().any(|(w, _)| *w == word) {
                     out.push((n, at, at + len));
-                    at += len;
-                    continue;
-                }
-                let rest = &body[at + len..];
-                let gap = rest.len() - rest.trim_start().len();
-                if gap > 0 {
-                    if let Some(m) = rules.count_noun.find(rest.trim_start()) {
+                } else {
+                    let rest = &body[at + len..];
+                    let gap = rest.len() - rest.trim_start().len();
+                    if let Some(m) = rules.count_noun.find(rest.trim_start()).filter(|_| gap > 0) {
                         out.push((n, at, at + len + gap + m.end()));
-                        at += len + gap + m.end();
-                        continue;
+                        read = len + gap + m.end();
                     }
                 }
-                at += len;
+                at += read;
+                in_word = body[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
                 continue;
             }
         }
@@ -521,7 +538,12 @@ fn count_phrases(rules: &Rules, body: &str) -> Vec<(u32, usize, usize)> {
 
 /// The count located before a governorate by `re` (anchored at the end of
 /// a window before the name): value and start of the number.
-fn count_before(rules: &Rules, re: &Regex, body: &str, name_start: usize) -> Option<(u32, usize)> {
+fn count_before(
+    rules: &Rules,
+    re: &Pattern,
+    body: &str,
+    name_start: usize,
+) -> Option<(u32, usize)> {
     let mut window_start = name_start.saturating_sub(160);
     while !body.is_char_boundary(window_start) {
         window_start += 1;

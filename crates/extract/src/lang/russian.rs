@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::news::{NewsRules, Stems};
+use super::pattern::Pattern;
 use super::register::{self, Inflection, Rules};
 use super::{Language, LanguagePack};
 use crate::candidate::{Candidate, Guarantor};
@@ -98,10 +99,9 @@ fn number_pattern() -> String {
 pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let num = number_pattern();
     let side = |adjective: &str| {
-        Regex::new(&format!(
-            r"(?i)\b{adjective}(?:ой|ая|ий|ую|ого|ие|их|ими)\s+(?:сторон|част|делегаци|представител)\w*"
+        Pattern::word(&format!(
+            r"(?i){adjective}(?:ой|ая|ий|ую|ого|ие|их|ими)\s+(?:сторон|част|делегаци|представител)\w*"
         ))
-        .expect("constant pattern")
     };
     Rules {
         code: "ru",
@@ -110,8 +110,7 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
             (Guarantor::Russia, side("российск")),
             (
                 Guarantor::Russia,
-                Regex::new(r"(?i)\bминобороны\s+россии|\bцентр\w*\s+по\s+примирению")
-                    .expect("constant pattern"),
+                Pattern::word(r"(?i)минобороны\s+россии|центр\w*\s+по\s+примирению"),
             ),
             (Guarantor::Turkey, side("турецк")),
             (Guarantor::Iran, side("иранск")),
@@ -123,22 +122,20 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
             r"(?i)зафиксир|зарегистрир|регистрир|выявил|выявлен|отмечен|отметил|фиксиру",
         )
             .expect("constant pattern"),
-        not_confirmed: Regex::new(r"(?i)\bне\s+подтвер").expect("constant pattern"),
-        confirmed: Regex::new(r"(?i)\bподтвердил|\bподтвержден").expect("constant pattern"),
+        not_confirmed: Pattern::word(r"(?i)не\s+подтвер"),
+        confirmed: Pattern::word(r"(?i)подтвердил|подтвержден"),
         count_noun: Regex::new(
             r"(?i)^(?:(?:ранее\s+)?(?:факт\w*\s+открытия\s+огня|факт\w*\s+нарушени\w*|факт\w*|нарушени\w*|обстрел\w*|случа\w*))",
         )
         .expect("constant pattern"),
         counting_nouns: &[],
-        located_before: Regex::new(&format!(
-            r"(?i)\b(?P<num>{num})\s+(?:(?:факт\w*|нарушени\w*|обстрел\w*|случа\w*)\s+)?(?:открытия\s+огня\s+)?(?:в|во)\s+(?:(?:провинци\w*|мухафаз\w*|район\w*)\s+)?$"
-        ))
-        .expect("constant pattern"),
+        located_before: Pattern::word(&format!(
+            r"(?i)(?P<num>{num})\s+(?:(?:факт\w*|нарушени\w*|обстрел\w*|случа\w*)\s+)?(?:открытия\s+огня\s+)?(?:в|во)\s+(?:(?:провинци\w*|мухафаз\w*|район\w*)\s+)?$"
+        )),
         each_before: Some(
-            Regex::new(&format!(
-                r"(?i)\bпо\s+(?P<num>{num})\s+(?:\w+\s+)?в\s+(?:(?:каждой\s+из\s+)?провинци\w*\s+)?$"
-            ))
-            .expect("constant pattern"),
+            Pattern::word(&format!(
+                r"(?i)по\s+(?P<num>{num})\s+(?:\w+\s+)?в\s+(?:(?:каждой\s+из\s+)?провинци\w*\s+)?$"
+            )),
         ),
         count_in_parentheses: false,
         count_after: true,

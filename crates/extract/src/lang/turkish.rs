@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::news::{NewsRules, Stems};
+use super::pattern::Pattern;
 use super::register::{self, Inflection, Rules};
 use super::{Language, LanguagePack};
 use crate::candidate::{Candidate, Guarantor};
@@ -63,9 +64,7 @@ const VARIANTS: &[(&str, &str)] = &[
 ];
 
 pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    let side = |names: &str| {
-        Regex::new(&format!(r"\b(?:{names})\s+taraf(?:ı|ının|ınca|ına)")).expect("constant pattern")
-    };
+    let side = |names: &str| Pattern::word(&format!(r"(?:{names})\s+taraf(?:ı|ının|ınca|ına)"));
     Rules {
         code: "tr",
         inflection: Inflection::Turkish,
@@ -73,22 +72,21 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
             (Guarantor::Russia, side("Rusya|Rus")),
             (
                 Guarantor::Russia,
-                Regex::new(r"\bRusya\s+Savunma\s+Bakanlığı").expect("constant pattern"),
+                Pattern::word(r"Rusya\s+Savunma\s+Bakanlığı"),
             ),
             (Guarantor::Turkey, side("Türk|Türkiye")),
             (Guarantor::Iran, side("İran")),
         ],
         register_verbs: Regex::new(r"(?i)tespit|saptad|kaydett|kaydedil|belirled")
             .expect("constant pattern"),
-        not_confirmed: Regex::new(r"doğrulanmad|teyit\s+edilmed|doğrulamad|teyit\s+etmed")
-            .expect("constant pattern"),
-        confirmed: Regex::new(r"doğruland|teyit\s+etti|doğruladı").expect("constant pattern"),
+        not_confirmed: Pattern::anywhere(r"doğrulanmad|teyit\s+edilmed|doğrulamad|teyit\s+etmed"),
+        confirmed: Pattern::anywhere(r"doğruland|teyit\s+etti|doğruladı"),
         count_noun: Regex::new(r"^(?:ateşkes\s+ihlal\w*|ihlal\w*|olay\w*|saldırı\w*)")
             .expect("constant pattern"),
         counting_nouns: &[],
         // Turkish puts the count after the place ("İdlib'de 5"); a count
         // before it is the total of a sentence, never a place's.
-        located_before: Regex::new(r"\A\b\z").expect("constant pattern"),
+        located_before: Pattern::anywhere(r"\A\b\z"),
         each_before: None,
         count_in_parentheses: false,
         count_after: true,

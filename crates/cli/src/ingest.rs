@@ -144,7 +144,7 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
     let paths = files(&args.paths)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     // Files are read, extracted and their drafts serialised many at a time,
-    // the next chunk of files while this one's drafts are written, in the
+    // the next chunks of files while this one's drafts are written, in the
     // order of the files, so ids follow the order of the arguments.
     let work = |chunk: &[PathBuf]| -> Vec<Result<Vec<Prepared>>> {
         chunk
@@ -162,14 +162,18 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
     let mut told: Vec<String> = Vec::new();
     let mut last_commit = std::time::Instant::now();
     std::thread::scope(|scope| -> Result<()> {
-        let mut pending = chunks.first().map(|&c| scope.spawn(move || work(c)));
-        for (k, &chunk) in chunks.iter().enumerate() {
-            let read = match pending.take().map(|p| p.join()) {
+        // Two chunks are read ahead of the one being written: with only
+        // one, the readers stood idle while a commit waited for the disk.
+        let mut ahead = chunks.iter().map(|&c| move || work(c));
+        let mut pending: std::collections::VecDeque<_> =
+            ahead.by_ref().take(2).map(|w| scope.spawn(w)).collect();
+        for &chunk in &chunks {
+            let read = match pending.pop_front().map(|p| p.join()) {
                 Some(Ok(read)) => read,
                 Some(Err(panic)) => std::panic::resume_unwind(panic),
                 None => break,
             };
-            pending = chunks.get(k + 1).map(|&c| scope.spawn(move || work(c)));
+            pending.extend(ahead.next().map(|w| scope.spawn(w)));
             // Ids in the order of the files, then the chunk's drafts written
             // on this thread while the next chunk is read.
             let planned: Vec<Result<(std::ops::Range<u64>, Vec<Prepared>)>> = read
@@ -202,7 +206,7 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
                     }
                 }
             }
-            if pending.is_none() || last_commit.elapsed() >= std::time::Duration::from_secs(1) {
+            if pending.is_empty() || last_commit.elapsed() >= std::time::Duration::from_secs(1) {
                 batch.commit()?;
                 last_commit = std::time::Instant::now();
                 for line in told.drain(..) {

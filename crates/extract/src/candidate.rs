@@ -1,6 +1,8 @@
 //! Candidate reports: what extraction proposes for a person to review.
 //! Every value carries the byte spans of the text it was read from.
 
+use std::borrow::Cow;
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -20,11 +22,62 @@ impl Span {
 }
 
 /// Where one field's value was read: a label ("total", "governorate:SY-LA")
-/// and a span.
+/// and a span. The labels are nearly all constants, and a long text has
+/// hundreds of thousands of them: they are not copied for each.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
-    pub field: String,
+    pub field: Cow<'static, str>,
     pub span: Span,
+}
+
+impl Evidence {
+    /// The label of a governorate's count, "governorate:SY-ID".
+    pub fn governorate_label(code: &str) -> Cow<'static, str> {
+        const LABELS: [&str; 14] = [
+            "governorate:SY-DI",
+            "governorate:SY-DR",
+            "governorate:SY-DY",
+            "governorate:SY-HA",
+            "governorate:SY-HI",
+            "governorate:SY-HL",
+            "governorate:SY-HM",
+            "governorate:SY-ID",
+            "governorate:SY-LA",
+            "governorate:SY-QU",
+            "governorate:SY-RA",
+            "governorate:SY-RD",
+            "governorate:SY-SU",
+            "governorate:SY-TA",
+        ];
+        constant_label(&LABELS, "governorate:", code)
+    }
+
+    /// The label of a type of violation named in a bulletin, "type:shelling".
+    pub fn type_label(violation: ViolationType) -> Cow<'static, str> {
+        const LABELS: [&str; 9] = [
+            "type:shelling",
+            "type:air_strike",
+            "type:ground_assault",
+            "type:small_arms",
+            "type:ied",
+            "type:forces_movement",
+            "type:obstruction",
+            "type:detention_abduction",
+            "type:other",
+        ];
+        constant_label(&LABELS, "type:", violation.as_str())
+    }
+}
+
+/// `prefix` + `name`, one of `labels` where it is there.
+fn constant_label(labels: &[&'static str], prefix: &str, name: &str) -> Cow<'static, str> {
+    labels
+        .iter()
+        .find(|l| l.strip_prefix(prefix) == Some(name))
+        .map_or_else(
+            || Cow::Owned([prefix, name].concat()),
+            |l| Cow::Borrowed(*l),
+        )
 }
 
 /// How sure the extractor is, 0 to 1. Clamped on construction so a bad

@@ -87,13 +87,23 @@ pub fn extract_with(doc: &Document, locator: &dyn Locator) -> Result<Vec<Candida
         }
         candidates
     };
-    Ok(in_parallel(&parts, read).into_iter().flatten().collect())
+    // Moved into a vector of the right size at once: growing it as they
+    // come copied a long text's candidates several times over.
+    let read = in_parallel(&parts, read);
+    let mut candidates = Vec::with_capacity(read.iter().map(Vec::len).sum());
+    for part in read {
+        candidates.extend(part);
+    }
+    Ok(candidates)
 }
 
 /// `f` of every item, in order, on as many threads as the machine offers:
 /// the blocks of a long text are independent. Plain scoped threads taking
 /// the next item from a shared counter, so the crate needs no thread pool.
-fn in_parallel<T: Sync + Copy, R: Send>(items: &[T], f: impl Fn(T) -> R + Sync) -> Vec<R> {
+pub(crate) fn in_parallel<T: Sync + Copy, R: Send>(
+    items: &[T],
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(items.len());

@@ -20,6 +20,43 @@ pub fn normalise(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
+    if text.len() > 2 * PART_BYTES {
+        return in_parts(text);
+    }
+    normalise_part(text)
+}
+
+/// A text longer than twice this is normalised in parts of about this
+/// size, on as many threads as the machine has: on one thread it held up
+/// the reading of a long text.
+const PART_BYTES: usize = 1 << 20;
+
+/// `text` normalised part by part, each part ending after a line break:
+/// no character is mapped, composed or reordered across one, so the parts
+/// come out as the whole would.
+fn in_parts(text: &str) -> Cow<'_, str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let end = text
+            .get(start + PART_BYTES..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |p| start + PART_BYTES + p + 1);
+        parts.push(&text[start..end]);
+        start = end;
+    }
+    let normalised = crate::in_parallel(&parts, normalise_part);
+    if normalised.iter().all(|p| matches!(p, Cow::Borrowed(_))) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for part in &normalised {
+        out.push_str(part);
+    }
+    Cow::Owned(out)
+}
+
+fn normalise_part(text: &str) -> Cow<'_, str> {
     let mapped = map_all(text);
     // Characters below U+0300, and the Cyrillic and Arabic letters, are
     // starters that never compose with what precedes them: only the others
@@ -170,6 +207,20 @@ mod tests {
         assert_eq!(normalise("I\u{307}dlib e\u{301}"), "İdlib é");
         let composed = "Халеб İdlib";
         assert!(matches!(normalise(composed), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_long_text_comes_out_in_parts_as_it_would_whole() {
+        let line = "Idlib \u{2013} 3, e\u{301}t\u{e9} \u{201C}Хама\u{201D}\u{a0}ан\u{640}تهاك\n";
+        let text = line.repeat(3 * PART_BYTES / line.len());
+        let whole = normalise_part(&text);
+        assert!(text.len() > 2 * PART_BYTES);
+        assert_eq!(normalise(&text), whole);
+        let composed = whole.into_owned();
+        assert!(matches!(normalise(&composed), Cow::Borrowed(_)));
+        // One line longer than a part is one part.
+        let one_line = "e\u{301}".repeat(3 * PART_BYTES / 3);
+        assert_eq!(normalise(&one_line), "é".repeat(PART_BYTES));
     }
 
     #[test]

@@ -489,6 +489,9 @@ impl Prepared {
 /// Candidates serialised on one thread each, in pieces of this many.
 const PREPARE_PIECE: usize = 4096;
 
+/// A text longer than this is hashed on a thread of its own.
+const HASH_APART_BYTES: usize = 256 << 10;
+
 /// The documents of one input (see [`read_text`]) made ready to store.
 /// The candidates of a long text are serialised in pieces on several
 /// threads, and freed there.
@@ -499,14 +502,29 @@ pub fn prepare(
     read.into_iter()
         .map(|(doc, candidates)| {
             let count = candidates.len();
-            let sha256 = hex::encode(Sha256::digest(doc.text.as_bytes()));
+            let digest = || hex::encode(Sha256::digest(doc.text.as_bytes()));
+            // A long text is hashed while its candidates are serialised.
+            let (sha256, serialised) = if doc.text.len() > HASH_APART_BYTES {
+                std::thread::scope(|scope| {
+                    let hashing = scope.spawn(digest);
+                    let serialised = serialise_all(candidates);
+                    let sha256 = hashing
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    (sha256, serialised)
+                })
+            } else {
+                (digest(), serialise_all(candidates))
+            };
             let mut body = vec![b"[".to_vec()];
-            body.extend(serialise_all(candidates)?);
-            body.push(b"]".to_vec());
             let mut crc = crc32fast::Hasher::new();
-            for piece in &body {
-                crc.update(piece);
+            crc.update(b"[");
+            for (piece, piece_crc) in serialised? {
+                body.push(piece);
+                crc.combine(&piece_crc);
             }
+            body.push(b"]".to_vec());
+            crc.update(b"]");
             Ok(Prepared {
                 origin: origin.to_string(),
                 source: doc.source,
@@ -549,12 +567,12 @@ fn write_prepared(
 }
 
 /// The candidates' JSON, comma-separated, in pieces in order (to be
-/// written one after the other): on as many threads as the machine has
-/// when there are many.
-fn serialise_all(candidates: Vec<Candidate>) -> Result<Vec<Vec<u8>>, NodeError> {
+/// written one after the other), each with its CRC: on as many threads as
+/// the machine has when there are many.
+fn serialise_all(candidates: Vec<Candidate>) -> Result<Vec<Piece>, NodeError> {
     // Every piece but the first starts with the comma before its first
     // candidate.
-    fn piece(first: bool, candidates: Vec<Candidate>) -> Result<Vec<u8>, NodeError> {
+    fn piece(first: bool, candidates: Vec<Candidate>) -> Result<Piece, NodeError> {
         let mut out = Vec::with_capacity(candidates.len() * 768);
         for (i, c) in candidates.iter().enumerate() {
             if i > 0 || !first {
@@ -562,7 +580,9 @@ fn serialise_all(candidates: Vec<Candidate>) -> Result<Vec<Vec<u8>>, NodeError> 
             }
             serde_json::to_writer(&mut out, c).map_err(|e| NodeError::Internal(e.to_string()))?;
         }
-        Ok(out)
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&out);
+        Ok((out, crc))
     }
     if candidates.is_empty() {
         return Ok(Vec::new());
@@ -586,7 +606,7 @@ fn serialise_all(candidates: Vec<Candidate>) -> Result<Vec<Vec<u8>>, NodeError> 
     for (i, p) in pieces.into_iter().enumerate() {
         shares[i % threads].push((i, p));
     }
-    let mut done: Vec<(usize, Vec<u8>)> = std::thread::scope(|scope| {
+    let mut done: Vec<(usize, Piece)> = std::thread::scope(|scope| {
         let workers: Vec<_> = shares
             .into_iter()
             .map(|share| {
@@ -610,6 +630,9 @@ fn serialise_all(candidates: Vec<Candidate>) -> Result<Vec<Vec<u8>>, NodeError> 
     done.sort_unstable_by_key(|d| d.0);
     Ok(done.into_iter().map(|d| d.1).collect())
 }
+
+/// Some candidates' JSON and its CRC.
+type Piece = (Vec<u8>, crc32fast::Hasher);
 
 /// A run of many texts into a queue without quota (the operator's own
 /// `truce ingest`): the queue's lock is held for the whole run, ids follow
@@ -806,7 +829,10 @@ mod batch_tests {
                 assert_eq!(read_back.text, whole[0].text);
                 assert_eq!(read_back.candidates, whole[0].candidates);
             }
-            assert!(whole[0].candidates.len() > PREPARE_PIECE || text.len() < 1000);
+            assert!(
+                (whole[0].candidates.len() > PREPARE_PIECE && text.len() > HASH_APART_BYTES)
+                    || text.len() < 1000
+            );
         }
     }
 }

@@ -137,6 +137,14 @@ fn is_turkish_word(lower: &[u8]) -> bool {
     )
 }
 
+/// Whether `c` is a letter or a digit: the basic Cyrillic and Arabic
+/// letters are answered without the Unicode tables, which every character
+/// of a Russian or Arabic text asked.
+pub(crate) fn is_word_letter(c: char) -> bool {
+    matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
+        || c.is_alphanumeric()
+}
+
 /// Detect the language of `text` from a bounded sample.
 pub fn detect(text: &str) -> Language {
     let sample = prefix(text, SAMPLE_BYTES);
@@ -163,13 +171,26 @@ pub fn detect(text: &str) -> Language {
     // counted in the same pass: this runs on every document.
     let (mut foreign, mut russian, mut hard_sign, mut after_hard_sign) =
         (0usize, 0usize, 0usize, false);
-    for c in sample.chars() {
+    let mut at = 0;
+    while let Some(&byte) = sample.as_bytes().get(at) {
+        // ASCII, most of any text that gets here, a byte at a time.
+        let c = if byte.is_ascii() {
+            at += 1;
+            char::from(byte)
+        } else {
+            let Some(c) = sample[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            c
+        };
         if after_hard_sign {
             hard_sign += usize::from(!matches!(c, 'е' | 'ё' | 'ю' | 'я' | 'Е' | 'Ё' | 'Ю' | 'Я'));
             after_hard_sign = false;
         }
         match c {
             'a'..='z' | 'A'..='Z' => latin += 1,
+            c if c.is_ascii() => {}
             '\u{0400}'..='\u{04FF}' => {
                 cyrillic += 1;
                 match c {

@@ -152,7 +152,7 @@ fn words(text: &str, span: Span, stems: Stems) -> Vec<Word> {
         .char_indices()
         .chain(std::iter::once((body.len(), ' ')))
     {
-        let inside = c.is_alphanumeric();
+        let inside = super::is_word_letter(c);
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {

@@ -508,7 +508,7 @@ fn count_phrases(rules: &Rules, body: &str) -> Vec<(u32, usize, usize)> {
         };
         let c = here.len_utf8();
         let at_word_start = !in_word;
-        in_word = here.is_alphanumeric();
+        in_word = super::is_word_letter(here);
         if at_word_start {
             if let Some((n, len)) = number_at(rules, &body[at..]) {
                 let word = &body[at..at + len];
@@ -527,7 +527,7 @@ fn count_phrases(rules: &Rules, body: &str) -> Vec<(u32, usize, usize)> {
                 in_word = body[..at]
                     .chars()
                     .next_back()
-                    .is_some_and(char::is_alphanumeric);
+                    .is_some_and(super::is_word_letter);
                 continue;
             }
         }
@@ -620,7 +620,7 @@ fn read_segment(
             None => by_code.push((code, n)),
         }
         ev.push(Evidence {
-            field: ["governorate:", code].concat(),
+            field: Evidence::governorate_label(code),
             span,
         });
     };
@@ -763,7 +763,7 @@ fn read_segment(
         .into_iter()
         .map(|(codes, count, span)| {
             evidence.push(Evidence {
-                field: ["combined:", &codes.join("+")].concat(),
+                field: ["combined:", &codes.join("+")].concat().into(),
                 span,
             });
             CombinedCount {

@@ -679,7 +679,7 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
         let count = if lone { total } else { count };
         for span in governorate_spans(&mentions, code) {
             evidence.push(Evidence {
-                field: ["governorate:", code].concat(),
+                field: Evidence::governorate_label(code),
                 span,
             });
         }
@@ -695,7 +695,7 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
         .into_iter()
         .map(|(codes, count, span)| {
             evidence.push(Evidence {
-                field: ["combined:", &codes.join("+")].concat(),
+                field: ["combined:", &codes.join("+")].concat().into(),
                 span,
             });
             CombinedCount {
@@ -719,7 +719,7 @@ fn read_segment<'l>(text: &str, seg: &Segment, found: &Found<'_, 'l>) -> Option<
                 continue;
             }
             evidence.push(Evidence {
-                field: ["type:", v.as_str()].concat(),
+                field: Evidence::type_label(v),
                 span: Span::new(off + t.start, off + t.end),
             });
             if !violation_types.contains(&v) {

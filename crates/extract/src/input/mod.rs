@@ -185,7 +185,13 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Guess the format from the first element.
 fn sniff(text: &str) -> Format {
-    let head = crate::lang::prefix(text.trim_start(), 2048).to_ascii_lowercase();
+    let head = crate::lang::prefix(text.trim_start(), 2048);
+    // Every marker below is a tag: text without a '<' (most bulletins) is
+    // done with one byte scan instead of a lower-cased copy and ten searches.
+    if !head.contains('<') {
+        return Format::Text;
+    }
+    let head = head.to_ascii_lowercase();
     if head.contains("<rss") || head.contains("<rdf:rdf") {
         return Format::Rss;
     }

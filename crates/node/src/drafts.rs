@@ -140,20 +140,7 @@ impl DraftQueue {
     }
 
     fn legacy_ids(&self) -> Vec<u64> {
-        std::fs::read_dir(&self.dir)
-            .map(|entries| {
-                entries
-                    .filter_map(|e| {
-                        e.ok()?
-                            .file_name()
-                            .to_str()?
-                            .strip_suffix(".json")?
-                            .parse()
-                            .ok()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        log::numbered_files(&self.dir, "", ".json")
     }
 
     fn index(&self) -> Result<Arc<Index>, NodeError> {

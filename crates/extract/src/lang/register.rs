@@ -518,7 +518,8 @@ fn count_phrases(rules: &Rules, body: &str) -> Vec<(u32, usize, usize)> {
                 } else {
                     let rest = &body[at + len..];
                     let gap = rest.len() - rest.trim_start().len();
-                    if let Some(m) = rules.count_noun.find(rest.trim_start()).filter(|_| gap > 0) {
+                    let noun = (gap > 0).then(|| rules.count_noun.find(rest.trim_start()));
+                    if let Some(m) = noun.flatten() {
                         out.push((n, at, at + len + gap + m.end()));
                         read = len + gap + m.end();
                     }

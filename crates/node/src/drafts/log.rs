@@ -123,15 +123,25 @@ pub(super) fn segment_path(dir: &Path, n: u32) -> PathBuf {
 }
 
 fn segment_numbers(dir: &Path) -> Vec<u32> {
-    let mut numbers: Vec<u32> = std::fs::read_dir(dir)
+    numbered_files(dir, "segment-", ".log")
+}
+
+/// The numbers of the files in `dir` named `prefix`, a number, `suffix`,
+/// in order; none where the directory cannot be read.
+pub(super) fn numbered_files<N: std::str::FromStr + Ord>(
+    dir: &Path,
+    prefix: &str,
+    suffix: &str,
+) -> Vec<N> {
+    let mut numbers: Vec<N> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(|e| {
                     e.ok()?
                         .file_name()
                         .to_str()?
-                        .strip_prefix("segment-")?
-                        .strip_suffix(".log")?
+                        .strip_prefix(prefix)?
+                        .strip_suffix(suffix)?
                         .parse()
                         .ok()
                 })

@@ -209,6 +209,48 @@ fn main() {
         started.elapsed().as_secs_f64() * 1e3
     );
 
+    // What the first map view after an append pays: every finding of the
+    // state and the map's index of them, first for the state as filed,
+    // then again after one more report.
+    let derive = |register: &Register| {
+        let t = Instant::now();
+        let findings = register.all_findings().len();
+        let findings_ms = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        let mapped = register.map_index().len();
+        let map_ms = t.elapsed().as_secs_f64() * 1e3;
+        (findings, findings_ms, mapped, map_ms)
+    };
+    let (findings, findings_ms, mapped, map_ms) = derive(&register);
+    println!(
+        "every finding ({findings}) and the map's index ({mapped}) of a state: {findings_ms:.1} ms + {map_ms:.1} ms"
+    );
+    let mut one_more = register.clone();
+    let mut one_more_registry = registry.clone();
+    let last = register
+        .report_ids_in(
+            "SY-ID",
+            first_day,
+            first_day.checked_add((days as i64).days()).unwrap(),
+        )
+        .last();
+    if let Some(report) = last.and_then(|id| register.report(id)) {
+        let again = Body::ReportFiled(ReportFiled {
+            report: report.fields.clone(),
+        });
+        admit(
+            &mut one_more_registry,
+            &mut one_more,
+            founders.key(2),
+            seqs[2],
+            again,
+        );
+    }
+    let (findings, findings_ms, mapped, map_ms) = derive(&one_more);
+    println!(
+        "the same after one more report ({findings} findings, {mapped} on the map): {findings_ms:.1} ms + {map_ms:.1} ms"
+    );
+
     let samples: usize = std::env::var("TRUCE_BENCH_SAMPLES")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -387,6 +387,7 @@ pub fn findings(
     let all = register.all_findings();
     let matching: Vec<&Finding> = all
         .iter()
+        .map(|f| &**f)
         .filter(|f| filter.days.contains(f.date))
         .filter(|f| {
             filter

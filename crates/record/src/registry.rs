@@ -86,6 +86,14 @@ pub trait Rules: Send + Sync {
     /// it: a copy is never changed again, so whatever a reader would
     /// otherwise compute and keep (an index marked stale) is done here, once.
     fn settle(&mut self) {}
+    /// The copy readers are given, once `settle` has run. A plain copy,
+    /// unless the state shares with its snapshots what readers derive.
+    fn snapshot(&self) -> Self
+    where
+        Self: Sized + Clone,
+    {
+        self.clone()
+    }
 }
 
 /// Membership rules only.

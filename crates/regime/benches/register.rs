@@ -14,7 +14,7 @@ use truce_model::{
     GeoPrecision, Location, Position, ReportFields, ReportFiled, ReportId, Side, Source,
     SourceKind, TimePrecision, ViolationType,
 };
-use truce_record::{Body, Candidate, MemberKey, Registry, SignedStatement, Statement};
+use truce_record::{Body, Candidate, MemberKey, Registry, Rules, SignedStatement, Statement};
 use truce_regime::{Criteria, Edition, Register, RegisterConfig};
 use truce_testkit::{Founders, Rng};
 
@@ -225,7 +225,7 @@ fn main() {
     println!(
         "every finding ({findings}) and the map's index ({mapped}) of a state: {findings_ms:.1} ms + {map_ms:.1} ms"
     );
-    let mut one_more = register.clone();
+    let mut one_more = register.snapshot();
     let mut one_more_registry = registry.clone();
     let last = register
         .report_ids_in(

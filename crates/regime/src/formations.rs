@@ -46,6 +46,9 @@ impl Formation {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Formations {
     pub(crate) formations: OrdMap<FormationId, Formation>,
+    /// Counts the changes taken in: what is derived from the formations
+    /// (every finding) is good only while it stays the same.
+    revision: u64,
 }
 
 impl Formations {
@@ -91,7 +94,13 @@ impl Formations {
         self.check_known("formation", &s.formation)
     }
 
+    /// The number of changes taken in so far.
+    pub(crate) fn revision(&self) -> u64 {
+        self.revision
+    }
+
     pub(crate) fn register(&mut self, position: u64, f: &FormationRegistered) {
+        self.revision += 1;
         self.formations.insert(
             f.formation.clone(),
             Formation {
@@ -120,6 +129,7 @@ impl Formations {
     /// Records a status from its date on, whether stated directly or by an
     /// adopted designation or reinstatement.
     pub(crate) fn add_status_period(&mut self, formation: &FormationId, period: StatusPeriod) {
+        self.revision += 1;
         if let Some(formation) = self.formations.get_mut(formation) {
             formation.statuses.push(period);
             // Stable: statements for the same date keep Record order.

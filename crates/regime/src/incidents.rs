@@ -145,7 +145,8 @@ pub(crate) struct Grouping {
     points: Vector<Point>,
     index: FastMap<ReportId, usize>,
     parent: Vector<usize>,
-    members: FastMap<usize, Vec<usize>>,
+    /// Each root's reports, by id: listing incidents then reads no index.
+    members: FastMap<usize, Vec<ReportId>>,
     grid: CellMap,
     /// Set when the grouping no longer matches the reports.
     stale: bool,
@@ -176,7 +177,7 @@ impl Grouping {
         self.points.push_back(point);
         self.index.insert(id, i);
         self.parent.push_back(i);
-        self.members.insert(i, vec![i]);
+        self.members.insert(i, vec![id]);
         i
     }
 
@@ -225,8 +226,12 @@ impl Grouping {
     }
 
     fn incident_at(&self, root: usize) -> Incident {
-        let mut reports: Vec<ReportId> = self.members[&root].iter().map(|&m| self.ids[m]).collect();
-        reports.sort();
+        self.incident_of_members(root, &self.members[&root])
+    }
+
+    fn incident_of_members(&self, root: usize, members: &[ReportId]) -> Incident {
+        let mut reports = members.to_vec();
+        reports.sort_unstable();
         Incident {
             id: self.ids[root],
             reports,
@@ -252,9 +257,16 @@ impl Grouping {
 
     /// All incidents, in order of their first report.
     pub(crate) fn incidents(&self) -> Vec<Incident> {
-        let mut roots: Vec<usize> = self.members.keys().copied().collect();
-        roots.sort_unstable();
-        roots.into_iter().map(|r| self.incident_at(r)).collect()
+        let mut roots: Vec<(usize, &Vec<ReportId>)> = self
+            .members
+            .iter()
+            .map(|(root, members)| (*root, members))
+            .collect();
+        roots.sort_unstable_by_key(|(root, _)| *root);
+        roots
+            .into_iter()
+            .map(|(root, members)| self.incident_of_members(root, members))
+            .collect()
     }
 
     /// The incident that holds a report, if the report is grouped.

@@ -62,8 +62,8 @@ pub use findings::{Finding, FindingKind};
 pub use formations::{Formation, StatusPeriod};
 pub use incidents::Incident;
 pub use map::{
-    BoundingBox, Cluster, MapFeature, MapFilter, MapFinding, MapIncident, MapIndex, MapSelection,
-    MapView, MAX_ZOOM, SEPARATE_FROM_ZOOM,
+    BoundingBox, Cluster, MapDetails, MapFeature, MapFilter, MapFinding, MapIncident, MapIndex,
+    MapSelection, MapView, MAX_ZOOM, SEPARATE_FROM_ZOOM,
 };
 pub use measures::Suggestion;
 pub use observation::{CoverageTally, DayObservation, GovernorateObservation, Named};

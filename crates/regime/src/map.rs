@@ -8,6 +8,7 @@
 //! Pure: the same register and the same view give the same features.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde_json::{json, Value};
@@ -60,7 +61,10 @@ impl From<&FindingKind> for MapFinding {
     }
 }
 
-/// What the map needs of one incident.
+/// What the map needs of one incident. What every view scans sits in the
+/// struct, so that the index is one run of memory; what only a filter on a
+/// formation or a point shown on its own reads sits behind one shared
+/// pointer, so that a copy for the next state costs no allocation.
 #[derive(Debug, Clone)]
 pub struct MapIncident {
     /// The incident, named by its first report.
@@ -75,14 +79,21 @@ pub struct MapIncident {
     /// The types of all its reports, one bit per `ViolationType::ALL`: the
     /// type filter matches an incident if any of its reports matches.
     pub types: u16,
-    /// Formations named as perpetrator or target in any of its reports.
-    pub formations: Vec<FormationId>,
     /// The guarantor parties that filed its reports, one bit per guarantor
     /// in `MapIndex::guarantors` order.
     pub parties: u64,
+    pub reports: usize,
+    pub details: Arc<MapDetails>,
+}
+
+/// What a view reads of an incident only when it shows it on its own, or
+/// filters on a formation.
+#[derive(Debug)]
+pub struct MapDetails {
+    /// Formations named as perpetrator or target in any of its reports.
+    pub formations: Vec<FormationId>,
     /// The governorate's name.
     pub governorate: String,
-    pub reports: usize,
     /// Internal edition only: the first report's place and each guarantor's position.
     pub place: String,
     pub positions: BTreeMap<String, Position>,
@@ -106,7 +117,7 @@ fn party_bit(guarantors: &[Party], party: &Party) -> u64 {
 }
 
 impl MapIncident {
-    fn of(
+    pub(crate) fn of(
         reports: &Reports,
         gazetteer: &Gazetteer,
         guarantors: &[Party],
@@ -141,14 +152,16 @@ impl MapIncident {
             types: reports
                 .iter()
                 .fold(0, |bits, r| bits | type_bit(r.fields.violation_type)),
-            formations,
             parties: reports
                 .iter()
                 .fold(0, |bits, r| bits | party_bit(guarantors, &r.party)),
-            governorate: governorate_name(gazetteer, &finding.governorate),
             reports: finding.reports.len(),
-            place: first.fields.location.place.clone(),
-            positions: finding.positions.clone(),
+            details: Arc::new(MapDetails {
+                formations,
+                governorate: governorate_name(gazetteer, &finding.governorate),
+                place: first.fields.location.place.clone(),
+                positions: finding.positions.clone(),
+            }),
         })
     }
 }
@@ -370,31 +383,22 @@ impl MapIndex {
     /// finding, which is what the map must not compute on each request:
     /// use `Register::map_index`, built once per state.
     pub(crate) fn new(
-        findings: &[Finding],
-        reports: &Reports,
-        gazetteer: &Gazetteer,
-        guarantors: &[Party],
+        mut incidents: Vec<MapIncident>,
+        guarantors: Vec<Party>,
         public: PublicViews,
     ) -> Self {
-        let guarantors = guarantors.to_vec();
-        let incidents = findings
-            .iter()
-            .filter_map(|finding| MapIncident::of(reports, gazetteer, &guarantors, finding))
-            .collect();
+        // Ids are unique, so the order is total.
+        incidents.sort_unstable_by_key(|i| (i.date, i.incident));
         Self {
+            incidents,
+            guarantors,
             public,
-            ..Self::from_incidents(incidents, guarantors)
         }
     }
 
     /// An index of given incidents (for tests and measures).
-    pub fn from_incidents(mut incidents: Vec<MapIncident>, guarantors: Vec<Party>) -> Self {
-        incidents.sort_by_key(|i| (i.date, i.incident));
-        Self {
-            incidents,
-            guarantors,
-            public: PublicViews::default(),
-        }
+    pub fn from_incidents(incidents: Vec<MapIncident>, guarantors: Vec<Party>) -> Self {
+        Self::new(incidents, guarantors, PublicViews::default())
     }
 
     pub fn len(&self) -> usize {
@@ -427,7 +431,7 @@ impl MapIndex {
                 && filter
                     .formation
                     .as_ref()
-                    .is_none_or(|f| incident.formations.contains(f))
+                    .is_none_or(|f| incident.details.formations.contains(f))
         })
     }
 
@@ -547,13 +551,13 @@ fn incident_feature(incident: &MapIncident, edition: Edition, public: &PublicVie
         "incident": incident.incident.to_string(),
         "date": incident.date.to_string(),
         "type": incident.violation_type.as_str(),
-        "governorate": incident.governorate,
+        "governorate": incident.details.governorate,
         "finding": incident.finding.label(),
         "reports": incident.reports,
     });
     if edition == Edition::Internal {
-        properties["place"] = json!(incident.place);
-        properties["positions"] = json!(incident.positions);
+        properties["place"] = json!(incident.details.place);
+        properties["positions"] = json!(incident.details.positions);
     }
     json!({
         "type": "Feature",
@@ -614,12 +618,14 @@ mod tests {
                     finding: MapFinding::ALL[i % 3],
                     violation_type,
                     types: type_bit(violation_type),
-                    formations: Vec::new(),
                     parties: 1 << (i % 3),
-                    governorate: "Aleppo".into(),
                     reports: 1,
-                    place: format!("place {i}"),
-                    positions: BTreeMap::new(),
+                    details: Arc::new(MapDetails {
+                        formations: Vec::new(),
+                        governorate: "Aleppo".into(),
+                        place: format!("place {i}"),
+                        positions: BTreeMap::new(),
+                    }),
                 }
             })
             .collect()

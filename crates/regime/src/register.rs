@@ -33,13 +33,13 @@ use crate::complaints::{ComplaintBook, ComplaintOutcome};
 use crate::coverage::CoverageBook;
 use crate::criteria::Criteria;
 use crate::decisions::{Decision, Decisions};
-use crate::derived::Derived;
+use crate::derived::{Derived, JudgedUnder};
 use crate::effects::Effect;
 use crate::exchange::{ExchangeBook, ExchangeKey, ExchangeList, ExchangeProject, MatchRecord};
 use crate::findings::{Finding, Judge};
 use crate::formations::{Formation, Formations};
 use crate::incidents::Incident;
-use crate::map::MapIndex;
+use crate::map::{MapIncident, MapIndex};
 use crate::origin::Origin;
 use crate::reports::{AssessmentEntry, GroupingBy, Report, Reports};
 use crate::requests::RequestBook;
@@ -146,6 +146,15 @@ impl Register {
 impl Rules for Register {
     fn fresh(&self) -> Self {
         Register::new(self.initial_config.clone(), self.gazetteer)
+    }
+
+    /// Shares with the snapshot, and with the states that follow this one,
+    /// what readers derive and is still good (see `derived`).
+    fn snapshot(&self) -> Self {
+        Self {
+            derived: self.derived.next_state(),
+            ..self.clone()
+        }
     }
 
     fn check_arrival(&self, statement: &Statement, now: Timestamp) -> Result<(), Rejection> {
@@ -257,8 +266,8 @@ impl Rules for Register {
 
     fn apply(&mut self, context: &Context<'_>, statement: &Statement) {
         // Whatever was derived from the state before this statement is
-        // derived again from the state after it.
-        self.derived = Default::default();
+        // derived again from the state after it, reusing what it can.
+        self.derived = self.derived.next_state();
         let origin = Origin::of(context);
         let position = context.position;
         let guarantors = self.guarantors.len();
@@ -603,23 +612,31 @@ impl Register {
     }
 
     /// Every incident's finding, in order of the incidents' first reports;
-    /// computed once for this state.
-    pub fn all_findings(&self) -> Arc<[Finding]> {
-        self.derived.findings(|| self.findings())
+    /// derived once for this state, judging again only the incidents that
+    /// changed since the states before it were read.
+    pub fn all_findings(&self) -> Arc<[Arc<Finding>]> {
+        let judge = self.judge();
+        let under = JudgedUnder {
+            formations: self.formations.revision(),
+            guarantors: self.guarantors.len(),
+            rule: self.config.finding_rule,
+        };
+        self.derived.findings(
+            under,
+            || self.incidents(),
+            |incident| self.reports.revision_of(&incident.reports),
+            |incident| judge.finding(incident),
+        )
     }
 
     /// The map's index of every incident with its finding; built once for
     /// this state, from the findings above.
     pub fn map_index(&self) -> Arc<MapIndex> {
-        self.derived.map(|| {
-            MapIndex::new(
-                &self.all_findings(),
-                &self.reports,
-                self.gazetteer,
-                &self.guarantors,
-                self.config.public,
-            )
-        })
+        self.derived.map(
+            &self.all_findings(),
+            |finding| MapIncident::of(&self.reports, self.gazetteer, &self.guarantors, finding),
+            |points| MapIndex::new(points, self.guarantors.clone(), self.config.public),
+        )
     }
 }
 

@@ -142,6 +142,30 @@ impl Reports {
         indexes.into_iter().map(|i| &self.assessments[i]).collect()
     }
 
+    /// The latest position at which any of `reports` was filed, amended or
+    /// assessed: a finding judged from these reports stays right while this
+    /// and the reports' list stay the same (a withdrawal takes the report
+    /// out of its incident's list).
+    pub(crate) fn revision_of(&self, reports: &[ReportId]) -> u64 {
+        reports
+            .iter()
+            .map(|id| {
+                let changed = self
+                    .reports
+                    .get(id)
+                    .and_then(|r| r.amendments.last().copied())
+                    .unwrap_or(id.0);
+                let assessed = self
+                    .assessments_by_report
+                    .get(id)
+                    .and_then(|indexes| indexes.last())
+                    .map_or(0, |&i| self.assessments[i].position);
+                changed.max(assessed)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Whether any assessment names the report.
     pub(crate) fn is_assessed(&self, report: ReportId) -> bool {
         self.assessments_by_report.contains_key(&report)

@@ -758,7 +758,7 @@ impl<R: Rules + Clone + 'static> Writer<R> {
         let error = match outcome {
             Ok(checkpoint) => {
                 self.working.settle();
-                let snapshot = Arc::new(self.working.clone());
+                let snapshot = Arc::new(self.working.snapshot());
                 let mut view = self.view.write().expect("view lock");
                 view.registry = registry;
                 view.checkpoint = Some(checkpoint);
@@ -923,7 +923,7 @@ async fn load<R: Rules + Clone>(store: &Store, mut rules: R) -> Result<(View<R>,
         registry,
         log,
         checkpoint,
-        rules: Arc::new(rules.clone()),
+        rules: Arc::new(rules.snapshot()),
     };
     Ok((view, rules))
 }

@@ -5,6 +5,7 @@
 mod agreements;
 mod cases;
 mod coverage;
+mod derived;
 mod exchange;
 mod formats;
 mod modules;

@@ -70,7 +70,7 @@ impl Judge<'_> {
         let reports: Vec<&Report> = incident
             .reports
             .iter()
-            .map(|id| &self.reports.reports[id])
+            .map(|id| &*self.reports.reports[id])
             .collect();
         let first = reports[0];
         let positions = self.positions(incident, &reports);

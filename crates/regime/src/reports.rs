@@ -17,6 +17,7 @@ use truce_model::{
 use truce_record::Rejection;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::error::rule;
 use crate::formations::Formations;
@@ -105,7 +106,10 @@ pub(crate) fn governorate_name(gazetteer: &Gazetteer, code: &str) -> String {
 /// come: the indexes, the grouping and the evidence files named.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Reports {
-    pub(crate) reports: OrdMap<ReportId, Report>,
+    /// Each report behind its own pointer: a tree node then holds pointers
+    /// only, so a node the writer copies after publishing a snapshot copies
+    /// no report, and a half-full node wastes pointers, not reports.
+    pub(crate) reports: OrdMap<ReportId, Arc<Report>>,
     pub(crate) links: Vector<Link>,
     pub(crate) assessments: Vector<AssessmentEntry>,
     /// Indexes into `assessments` by the report each names.
@@ -123,11 +127,11 @@ pub(crate) struct Reports {
 
 impl Reports {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Report> {
-        self.reports.values()
+        self.reports.values().map(|report| &**report)
     }
 
     pub(crate) fn get(&self, id: ReportId) -> Option<&Report> {
-        self.reports.get(&id)
+        self.reports.get(&id).map(|report| &**report)
     }
 
     /// Assessments naming any report of `reports`, in Record order.
@@ -173,8 +177,7 @@ impl Reports {
 
     /// The latest day on which an active report places an event.
     pub(crate) fn latest_date(&self) -> Option<Date> {
-        self.reports
-            .values()
+        self.iter()
             .filter(|r| r.is_active())
             .map(Report::date)
             .max()
@@ -199,7 +202,7 @@ impl Reports {
         self.by_date
             .range(from..=to)
             .flat_map(|(_, ids)| ids.iter())
-            .filter_map(|id| self.reports.get(id))
+            .filter_map(|id| self.get(*id))
     }
 
     // ----- rules -----
@@ -309,7 +312,7 @@ impl Reports {
         };
         let id = report.id;
         self.index_report(&report);
-        self.reports.insert(id, report);
+        self.reports.insert(id, Arc::new(report));
         self.group_new_report(id, by);
     }
 
@@ -323,6 +326,7 @@ impl Reports {
         let governorate = resolve_governorate(gazetteer, &amended.report);
         self.unindex_report(amended.amends);
         if let Some(report) = self.reports.get_mut(&amended.amends) {
+            let report = Arc::make_mut(report);
             report.fields = amended.report.clone();
             report.governorate = governorate;
             report.amendments.push(origin.position);
@@ -337,6 +341,7 @@ impl Reports {
     pub(crate) fn withdraw(&mut self, origin: Origin<'_>, withdrawn: &ReportWithdrawn) {
         self.unindex_report(withdrawn.withdraws);
         if let Some(report) = self.reports.get_mut(&withdrawn.withdraws) {
+            let report = Arc::make_mut(report);
             report.withdrawn = Some(withdrawn.reason.clone());
             report.updated = origin.time;
         }

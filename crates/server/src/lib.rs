@@ -364,6 +364,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The whole API with its layers, ready to serve.
 pub fn router(state: AppState) -> Router {
+    // Every finding and the map's index of the state at start, derived on
+    // a read thread before anyone asks: later states reuse what did not
+    // change, so no map view pays for the whole register.
+    let ledger = state.ledger.clone();
+    state.reads.ahead(move || {
+        ledger.rules().map_index();
+    });
     let (routes, _) = api().split_for_parts();
     let routes = routes.route_layer(axum::middleware::from_fn_with_state(
         state.reads.clone(),

@@ -70,6 +70,17 @@ impl ReadPool {
     }
 }
 
+impl ReadPool {
+    /// Runs `job` on a read thread when one is free, without waiting for
+    /// it: work done ahead of reads, which is left undone if no read
+    /// thread could be started.
+    pub(crate) fn ahead(&self, job: impl FnOnce() + Send + 'static) {
+        if self.jobs.send(Box::new(job)).is_err() {
+            tracing::debug!("no read thread to prepare reads ahead");
+        }
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn lower_own_priority() {
     // SAFETY: both calls only read or set this thread's own scheduling

@@ -950,7 +950,10 @@ async fn rebuild(
             if page.is_empty() {
                 return Err(StoreError::Corrupt(format!("entry {fetched} is missing")));
             }
-            fetched += page.len() as u64;
+            // Where the next page starts even if this one skips a
+            // position: the entry that follows it is named missing when it
+            // is admitted.
+            fetched = page.last().map_or(fetched, |entry| entry.position + 1);
             page
         } else {
             Vec::new()

@@ -41,6 +41,40 @@ async fn appends_survive_reopening(store: Store) {
     ledger.close().await;
 }
 
+/// Opening decodes the stored entries on several threads while it admits
+/// them in order: an entry missing from the store is still named by its
+/// position, and nothing is opened.
+async fn a_missing_entry_stops_the_opening(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let ru = &fixture.guarantors[0].key;
+    for seq in 0..5 {
+        ledger
+            .append(note(ru, seq, "shelling near Idlib"))
+            .await
+            .unwrap();
+    }
+    ledger.close().await;
+    let store = reopen(&store).await;
+    let delete = "DELETE FROM entries WHERE position = 3";
+    match &store {
+        Store::Sqlite(pool) => sqlx::query(delete).execute(pool).await.map(drop),
+        Store::Postgres(pool) => sqlx::query(delete).execute(pool).await.map(drop),
+    }
+    .unwrap();
+    let error = Ledger::open(store, fixture.signer())
+        .await
+        .err()
+        .expect("a Record with a hole does not open")
+        .to_string();
+    assert!(error.contains("entry 3 is missing"), "{error}");
+}
+
+mod a_missing_entry_stops_the_opening {
+    use super::common;
+    on_both_backends!(a_missing_entry_stops_the_opening);
+}
+
 /// A second connection to the same database, as a restarted node would open.
 async fn reopen(store: &Store) -> Store {
     match store {

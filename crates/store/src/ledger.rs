@@ -930,10 +930,6 @@ async fn load<R: Rules + Clone>(store: &Store, mut rules: R) -> Result<(View<R>,
 
 /// Rebuilds membership, the rules' state and the tree from the stored
 /// entries up to `covered`, recomputing every leaf hash from the bytes.
-///
-/// Decoding an entry and hashing it depend on no entry before it: a page
-/// is decoded on every core while the page before it is admitted, which
-/// only one thread can do, in order.
 async fn rebuild(
     store: &Store,
     covered: u64,
@@ -941,79 +937,39 @@ async fn rebuild(
 ) -> Result<(Registry, MerkleLog), StoreError> {
     let mut registry = Registry::new();
     let mut log = MerkleLog::new();
-    let mut fetched = 0;
-    let mut decoded: Vec<Decoded> = Vec::new();
     while registry.size() < covered {
-        let want = REPLAY_PAGE.min(covered - fetched);
-        let page = if want > 0 {
-            let page = store.entries(fetched, want).await?;
-            if page.is_empty() {
-                return Err(StoreError::Corrupt(format!("entry {fetched} is missing")));
-            }
-            // Where the next page starts even if this one skips a
-            // position: the entry that follows it is named missing when it
-            // is admitted.
-            fetched = page.last().map_or(fetched, |entry| entry.position + 1);
-            page
-        } else {
-            Vec::new()
-        };
-        let admitting = std::mem::take(&mut decoded);
-        let (next, admitted) = rayon::join(
-            || decode_page(page),
-            || -> Result<(), StoreError> {
-                for entry in admitting {
-                    log.append(admit_decoded(&mut registry, rules, entry)?);
-                }
-                Ok(())
-            },
-        );
-        admitted?;
-        decoded = next;
-        if decoded.is_empty() && registry.size() < covered {
+        let want = REPLAY_PAGE.min(covered - registry.size());
+        let page = store.entries(registry.size(), want).await?;
+        if page.is_empty() {
             return Err(StoreError::Corrupt(format!(
                 "entry {} is missing",
                 registry.size()
             )));
         }
+        for entry in page {
+            log.append(readmit(&mut registry, rules, &entry)?);
+        }
     }
     Ok((registry, log))
 }
 
-/// A stored entry read for admission: its position, and its leaf hash and
-/// statement unless its bytes are unreadable.
-type Decoded = (u64, Result<(Hash, Candidate), StoreError>);
-
-fn decode_page(page: Vec<StoredEntry>) -> Vec<Decoded> {
-    use rayon::prelude::*;
-    page.into_par_iter()
-        .map(|entry| (entry.position, decode_stored(&entry)))
-        .collect()
-}
-
-fn decode_stored(entry: &StoredEntry) -> Result<(Hash, Candidate), StoreError> {
-    let signed = crate::verify::signed_statement(entry)?;
-    let leaf = signed.leaf_hash();
-    let candidate = Candidate::decode(signed)
-        .map_err(|e| StoreError::Corrupt(format!("entry {}: {e}", entry.position)))?
-        .assume_signature_checked();
-    Ok((leaf, candidate))
-}
-
-/// Admits a decoded entry of this store again (its signature was checked
-/// before it was stored, so it is not checked again) and returns its leaf
-/// hash. An entry out of place is reported before one that is unreadable,
-/// as one at a time would.
-fn admit_decoded(
+/// Admits an entry of this store again (its signature was checked before
+/// it was stored, so it is not checked again) and returns its leaf hash,
+/// computed from its bytes.
+fn readmit(
     registry: &mut Registry,
     rules: &mut dyn Rules,
-    (stored_at, decoded): Decoded,
+    entry: &StoredEntry,
 ) -> Result<Hash, StoreError> {
     let position = registry.size();
-    if stored_at != position {
+    if entry.position != position {
         return Err(StoreError::Corrupt(format!("entry {position} is missing")));
     }
-    let (leaf, mut candidate) = decoded?;
+    let signed = crate::verify::signed_statement(entry)?;
+    let leaf = signed.leaf_hash();
+    let mut candidate = Candidate::decode(signed)
+        .map_err(|e| StoreError::Corrupt(format!("entry {position}: {e}")))?
+        .assume_signature_checked();
     registry
         .admit_with(&mut candidate, rules)
         .map_err(|rejection| StoreError::Replay {
@@ -1021,16 +977,6 @@ fn admit_decoded(
             rejection,
         })?;
     Ok(leaf)
-}
-
-/// Admits an entry of this store again and returns its leaf hash: one
-/// entry of a page, decoded and admitted at once.
-fn readmit(
-    registry: &mut Registry,
-    rules: &mut dyn Rules,
-    entry: &StoredEntry,
-) -> Result<Hash, StoreError> {
-    admit_decoded(registry, rules, (entry.position, decode_stored(entry)))
 }
 
 /// Names what differs between the stored entries and the signed root: the

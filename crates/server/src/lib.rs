@@ -364,9 +364,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The whole API with its layers, ready to serve.
 pub fn router(state: AppState) -> Router {
-    // Every finding and the map's index of the state at start, derived on
-    // a read thread before anyone asks: later states reuse what did not
-    // change, so no map view pays for the whole register.
+    // Every finding and the map's index of the state at start, derived
+    // before anyone asks, beside the reads: later states reuse what did
+    // not change, so no map view pays for the whole register.
     let ledger = state.ledger.clone();
     state.reads.ahead(move || {
         ledger.rules().map_index();

@@ -71,12 +71,19 @@ impl ReadPool {
 }
 
 impl ReadPool {
-    /// Runs `job` on a read thread when one is free, without waiting for
-    /// it: work done ahead of reads, which is left undone if no read
-    /// thread could be started.
+    /// Runs `job` ahead of the reads that will need what it derives, on a
+    /// thread of its own at the read threads' priority: reads do not wait
+    /// behind it, and statements still come first. Left undone if no
+    /// thread can be started.
     pub(crate) fn ahead(&self, job: impl FnOnce() + Send + 'static) {
-        if self.jobs.send(Box::new(job)).is_err() {
-            tracing::debug!("no read thread to prepare reads ahead");
+        let spawned = std::thread::Builder::new()
+            .name("truce-ahead".into())
+            .spawn(move || {
+                lower_own_priority();
+                job();
+            });
+        if let Err(error) = spawned {
+            tracing::debug!(%error, "reads are not prepared ahead");
         }
     }
 }

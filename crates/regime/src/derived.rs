@@ -11,7 +11,7 @@
 //!
 //! The memo's keys are Record positions, which name one statement only
 //! along one history. It is therefore shared only between a state and the
-//! snapshots it publishes (`Register::snapshot`); any other copy starts
+//! snapshots it publishes (`Rules::snapshot`); any other copy starts
 //! with a memo of its own, and a state rebuilt after a failed commit is a
 //! fresh one.
 

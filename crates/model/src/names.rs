@@ -78,15 +78,18 @@ pub(crate) fn slug(s: &str) -> Result<(), String> {
 macro_rules! checked_string {
     ($(#[$doc:meta])* $name:ident, $field:literal, $check:expr) => {
         $(#[$doc])*
+        ///
+        /// Shared, not copied, when cloned: a register holds the same few
+        /// names (the filing member, its party) once per report.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(std::sync::Arc<str>);
 
         impl $name {
             pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
                 let value = value.into();
                 let check: fn(&str) -> Result<(), String> = $check;
                 check(&value).map_err(|reason| ValidationError::new($field, reason))?;
-                Ok(Self(value))
+                Ok(Self(value.into()))
             }
 
             pub fn as_str(&self) -> &str {

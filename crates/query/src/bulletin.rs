@@ -111,7 +111,7 @@ pub fn bulletin_series(
             continue;
         };
         let counts = rows
-            .entry(report.governorate.clone())
+            .entry(report.governorate.to_string())
             .or_insert_with(|| vec![0; days.len()]);
         if let Some(count) = counts.get_mut(index) {
             *count += 1;

@@ -95,10 +95,7 @@ pub fn events_of(
     match &statement.body {
         Body::ReportFiled(filed) => {
             let id = ReportId(position);
-            let place = register
-                .report(id)
-                .map(|r| r.governorate.clone())
-                .unwrap_or_default();
+            let place = register.report(id).map_or("", |r| r.governorate);
             vec![event(
                 kind,
                 Some(id.to_string()),

@@ -127,8 +127,8 @@ fn report_view(
         party: register
             .tells_filing_party(edition)
             .then(|| report.party.to_string()),
-        governorate: report.governorate.clone(),
-        governorate_name: register.governorate_name(&report.governorate),
+        governorate: report.governorate.to_string(),
+        governorate_name: register.governorate_name(report.governorate),
         incident: finding.map(|f| f.incident.0),
         finding: finding.map(|f| f.kind.label().to_string()),
         amendments: report.amendments.clone(),
@@ -169,7 +169,7 @@ impl ReportFilter {
             && self
                 .governorate
                 .as_ref()
-                .is_none_or(|g| &report.governorate == g)
+                .is_none_or(|g| report.governorate == g)
             && self
                 .violation_type
                 .is_none_or(|t| fields.violation_type == t)

@@ -168,7 +168,7 @@ impl Register {
         let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
         for report in reports {
             *by_governorate
-                .entry(report.governorate.clone())
+                .entry(report.governorate.to_string())
                 .or_default() += 1;
             *by_type
                 .entry(report.fields.violation_type.as_str().to_string())
@@ -202,7 +202,7 @@ impl Register {
                     .collect();
                 for report in &own {
                     *by_governorate
-                        .entry(report.governorate.clone())
+                        .entry(report.governorate.to_string())
                         .or_default() += 1;
                     *by_type
                         .entry(report.fields.violation_type.as_str().to_string())
@@ -264,7 +264,7 @@ impl Register {
                 report: r.id.to_string(),
                 party: r.party.to_string(),
                 occurred: r.fields.occurred.strftime("%Y-%m-%d %H:%M").to_string(),
-                governorate: self.governorate_name(&r.governorate),
+                governorate: self.governorate_name(r.governorate),
                 place: r.fields.location.place.clone(),
                 violation_type: r.fields.violation_type.as_str().to_string(),
                 finding: finding_of

@@ -309,7 +309,7 @@ fn write_row(
         "760".into(),
         "Middle East".into(),
         "Syria".into(),
-        register.governorate_name(&first.governorate),
+        register.governorate_name(first.governorate),
         String::new(),
         String::new(),
         private(location.place.clone()),

@@ -89,7 +89,7 @@ impl Judge<'_> {
             incident: incident.id,
             reports: incident.reports.clone(),
             date: first.date(),
-            governorate: first.governorate.clone(),
+            governorate: first.governorate.to_string(),
             kind,
             positions,
             dissent,

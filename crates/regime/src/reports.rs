@@ -39,8 +39,9 @@ pub struct Report {
     pub filed_by: MemberName,
     pub party: Party,
     pub fields: ReportFields,
-    /// ISO code of the governorate that holds the point.
-    pub governorate: String,
+    /// ISO code of the governorate that holds the point: the gazetteer's
+    /// own, not a copy per report.
+    pub governorate: &'static str,
     /// Positions of the amendments, in order.
     pub amendments: Vec<u64>,
     pub withdrawn: Option<String>,
@@ -117,7 +118,7 @@ pub(crate) struct Reports {
     /// Active reports by the day of the event.
     pub(crate) by_date: OrdMap<Date, Vec<ReportId>>,
     /// Active reports by governorate, then day.
-    pub(crate) by_governorate: HashMap<String, OrdMap<Date, Vec<ReportId>>>,
+    pub(crate) by_governorate: HashMap<&'static str, OrdMap<Date, Vec<ReportId>>>,
     pub(crate) grouping: Grouping,
     /// Every evidence file an admitted report or amendment named (versions
     /// later amended away and withdrawn reports included), by SHA-256, with
@@ -296,7 +297,7 @@ impl Reports {
         &mut self,
         origin: Origin<'_>,
         fields: &ReportFields,
-        gazetteer: &Gazetteer,
+        gazetteer: &'static Gazetteer,
         by: GroupingBy<'_>,
     ) {
         self.note_evidence(fields);
@@ -320,7 +321,7 @@ impl Reports {
         &mut self,
         origin: Origin<'_>,
         amended: &ReportAmended,
-        gazetteer: &Gazetteer,
+        gazetteer: &'static Gazetteer,
     ) {
         self.note_evidence(&amended.report);
         let governorate = resolve_governorate(gazetteer, &amended.report);
@@ -381,7 +382,7 @@ impl Reports {
         let date = report.date();
         self.by_date.entry(date).or_default().push(report.id);
         self.by_governorate
-            .entry(report.governorate.clone())
+            .entry(report.governorate)
             .or_default()
             .entry(date)
             .or_default()
@@ -398,7 +399,7 @@ impl Reports {
         }
         if let Some(ids) = self
             .by_governorate
-            .get_mut(&report.governorate)
+            .get_mut(report.governorate)
             .and_then(|days| days.get_mut(&date))
         {
             ids.retain(|r| *r != id);
@@ -482,11 +483,10 @@ impl Reports {
     }
 }
 
-fn resolve_governorate(gazetteer: &Gazetteer, fields: &ReportFields) -> String {
+fn resolve_governorate(gazetteer: &'static Gazetteer, fields: &ReportFields) -> &'static str {
     gazetteer
         .governorate_at(fields.location.lon, fields.location.lat)
-        .map(|g| g.code.clone())
-        .unwrap_or_default()
+        .map_or("", |g| g.code.as_str())
 }
 
 fn check_report(

@@ -1,6 +1,7 @@
 //! Reports, incidents with their findings, and formations.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -384,7 +385,23 @@ pub fn findings(
     paging: Paging,
     audience: Audience,
 ) -> Page<FindingView> {
-    let all = register.all_findings();
+    let all: Arc<[Arc<Finding>]> = match (&filter.governorate, register.derived_findings()) {
+        (_, Some(all)) => all,
+        // Nobody derived every finding of this state (a command run once):
+        // judge only the incidents with a report in the governorate on
+        // those days, which hold every incident the filter keeps below.
+        (Some(governorate), None) => {
+            let ids: Vec<ReportId> = register
+                .report_ids_in(governorate, filter.days.from, filter.days.to)
+                .collect();
+            register
+                .incidents_of(ids)
+                .iter()
+                .map(|incident| Arc::new(register.finding(incident)))
+                .collect()
+        }
+        (None, None) => register.all_findings(),
+    };
     let matching: Vec<&Finding> = all
         .iter()
         .map(|f| &**f)

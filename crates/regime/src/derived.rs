@@ -156,6 +156,11 @@ impl Derived {
             .clone()
     }
 
+    /// Every finding of this state, if a reader has derived them already.
+    pub(crate) fn findings_if_derived(&self) -> Option<Arc<[Arc<Finding>]>> {
+        self.findings.get().cloned()
+    }
+
     /// The map's index of this state, from its `findings`: each point is
     /// taken from the memo while its finding is the one memoised, built by
     /// `point` otherwise; `index` orders them.

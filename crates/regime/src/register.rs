@@ -629,6 +629,12 @@ impl Register {
         )
     }
 
+    /// Every incident's finding if a reader of this state has derived them
+    /// (see `all_findings`); a one-off read of a few may judge just those.
+    pub fn derived_findings(&self) -> Option<Arc<[Arc<Finding>]>> {
+        self.derived.findings_if_derived()
+    }
+
     /// The map's index of every incident with its finding; built once for
     /// this state, from the findings above.
     pub fn map_index(&self) -> Arc<MapIndex> {

@@ -368,7 +368,7 @@ pub fn router(state: AppState) -> Router {
     // before anyone asks, beside the reads: later states reuse what did
     // not change, so no map view pays for the whole register.
     let ledger = state.ledger.clone();
-    state.reads.ahead(move || {
+    reads::ahead(move || {
         ledger.rules().map_index();
     });
     let (routes, _) = api().split_for_parts();

@@ -70,21 +70,19 @@ impl ReadPool {
     }
 }
 
-impl ReadPool {
-    /// Runs `job` ahead of the reads that will need what it derives, on a
-    /// thread of its own at the read threads' priority: reads do not wait
-    /// behind it, and statements still come first. Left undone if no
-    /// thread can be started.
-    pub(crate) fn ahead(&self, job: impl FnOnce() + Send + 'static) {
-        let spawned = std::thread::Builder::new()
-            .name("truce-ahead".into())
-            .spawn(move || {
-                lower_own_priority();
-                job();
-            });
-        if let Err(error) = spawned {
-            tracing::debug!(%error, "reads are not prepared ahead");
-        }
+/// Runs `job` ahead of the reads that will need what it derives, on a
+/// thread of its own at the read threads' priority: reads do not wait
+/// behind it, and statements still come first. Left undone if no thread
+/// can be started.
+pub(crate) fn ahead(job: impl FnOnce() + Send + 'static) {
+    let spawned = std::thread::Builder::new()
+        .name("truce-ahead".into())
+        .spawn(move || {
+            lower_own_priority();
+            job();
+        });
+    if let Err(error) = spawned {
+        tracing::debug!(%error, "reads are not prepared ahead");
     }
 }
 

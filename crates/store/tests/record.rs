@@ -41,9 +41,8 @@ async fn appends_survive_reopening(store: Store) {
     ledger.close().await;
 }
 
-/// Opening decodes the stored entries on several threads while it admits
-/// them in order: an entry missing from the store is still named by its
-/// position, and nothing is opened.
+/// An entry missing from the store is named by its position, and nothing
+/// is opened.
 async fn a_missing_entry_stops_the_opening(store: Store) {
     let fixture = Fixture::new();
     let ledger = founded(store.clone(), &fixture).await;
@@ -73,6 +72,61 @@ async fn a_missing_entry_stops_the_opening(store: Store) {
 mod a_missing_entry_stops_the_opening {
     use super::common;
     on_both_backends!(a_missing_entry_stops_the_opening);
+}
+
+/// Opening reads its own entries without encoding each again to compare:
+/// an entry stored in other bytes that decode to the same statement (not
+/// the canonical encoding) is still caught, by the root, and named.
+async fn an_entry_in_other_bytes_stops_the_opening(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let ru = &fixture.guarantors[0].key;
+    for seq in 0..5 {
+        ledger
+            .append(note(ru, seq, "shelling near Idlib"))
+            .await
+            .unwrap();
+    }
+    ledger.close().await;
+    let store = reopen(&store).await;
+    let select = "SELECT statement FROM entries WHERE position = 3";
+    let update = "UPDATE entries SET statement = $1 WHERE position = 3";
+    let stored: Vec<u8> = match &store {
+        Store::Sqlite(pool) => sqlx::query_scalar(select).fetch_one(pool).await,
+        Store::Postgres(pool) => sqlx::query_scalar(select).fetch_one(pool).await,
+    }
+    .unwrap();
+    // The same statement, with a space after its opening brace.
+    let mut spaced = b"{ ".to_vec();
+    spaced.extend_from_slice(&stored[1..]);
+    truce_record::Statement::from_stored_bytes(&spaced).expect("still the same statement");
+    match &store {
+        Store::Sqlite(pool) => sqlx::query(update)
+            .bind(&spaced)
+            .execute(pool)
+            .await
+            .map(drop),
+        Store::Postgres(pool) => sqlx::query(update)
+            .bind(&spaced)
+            .execute(pool)
+            .await
+            .map(drop),
+    }
+    .unwrap();
+    let error = Ledger::open(store, fixture.signer())
+        .await
+        .err()
+        .expect("a Record with a changed entry does not open")
+        .to_string();
+    assert!(
+        error.contains("entry 3: its bytes do not hash to the leaf"),
+        "{error}"
+    );
+}
+
+mod an_entry_in_other_bytes_stops_the_opening {
+    use super::common;
+    on_both_backends!(an_entry_in_other_bytes_stops_the_opening);
 }
 
 /// A second connection to the same database, as a restarted node would open.

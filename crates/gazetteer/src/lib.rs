@@ -39,6 +39,7 @@
 
 mod admin1;
 mod error;
+mod inside;
 mod matcher;
 mod names;
 mod tsv;
@@ -48,7 +49,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use geo::coordinate_position::CoordPos;
-use geo::{BoundingRect, Coord, CoordinatePosition, Rect};
+use geo::{BoundingRect, Coord, Rect};
 
 pub use error::GazetteerError;
 use matcher::{Entry, Matcher, TargetIndex};
@@ -136,6 +137,9 @@ pub struct Gazetteer {
     governorates: Vec<Governorate>,
     /// Bounding box of each governorate, same order: a cheap test before the polygon.
     boxes: Vec<Rect<f64>>,
+    /// Each governorate's boundary with its edges filed by latitude, same
+    /// order: the point test then reads a few dozen edges, not thousands.
+    banded: Vec<inside::Boundary>,
     places: Vec<Place>,
     governorate_keys: HashMap<String, usize>,
     place_keys: HashMap<String, Vec<usize>>,
@@ -197,9 +201,14 @@ impl Gazetteer {
                 reason: "a governorate has an empty boundary".into(),
             })?;
         let bounds = union_bounds(&boxes);
+        let banded = governorates
+            .iter()
+            .map(|g| inside::Boundary::new(&g.boundary))
+            .collect();
         Ok(Gazetteer {
             governorates,
             boxes,
+            banded,
             places,
             governorate_keys,
             place_keys,
@@ -228,11 +237,11 @@ impl Gazetteer {
         let point = Coord { x: lon, y: lat };
         self.governorates
             .iter()
-            .zip(&self.boxes)
+            .zip(self.boxes.iter().zip(&self.banded))
             // Not `intersects`: that works out the boundary's bounding box
             // again on every call, which was most of the time spent here.
-            .find(|(g, b)| {
-                in_box(b, point) && g.boundary.coordinate_position(&point) != CoordPos::Outside
+            .find(|(_, (b, banded))| {
+                in_box(b, point) && banded.position(point) != CoordPos::Outside
             })
             .map(|(g, _)| g)
     }

@@ -469,3 +469,53 @@ fn every_searchable_place_is_found_by_its_name() {
         assert!(ok, "place {i} {} -> {:?}", p.name, m.target);
     }
 }
+
+/// The point test files each boundary's edges by latitude; it must answer
+/// as the plain test over every edge (`geo`'s) does, on the real
+/// boundaries: on a grid over the country and a margin around it, and on
+/// every vertex and the middle of every edge, where a point is on a
+/// boundary or between two governorates.
+#[test]
+fn the_banded_point_test_agrees_with_the_plain_one_everywhere() {
+    use geo::coordinate_position::CoordPos;
+    use geo::{Coord, CoordinatePosition};
+    let plain = |lon: f64, lat: f64| {
+        let point = Coord { x: lon, y: lat };
+        syria()
+            .governorates()
+            .iter()
+            .find(|g| g.boundary.coordinate_position(&point) != CoordPos::Outside)
+            .map(|g| g.code.as_str())
+    };
+    let (west, south, east, north) = syria().bounds();
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    let steps = 300;
+    for i in 0..=steps {
+        for j in 0..=steps {
+            let lon = west - 0.2 + (east - west + 0.4) * f64::from(i) / f64::from(steps);
+            let lat = south - 0.2 + (north - south + 0.4) * f64::from(j) / f64::from(steps);
+            points.push((lon, lat));
+        }
+    }
+    for g in syria().governorates() {
+        for polygon in &g.boundary.0 {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                for line in ring.lines() {
+                    points.push((line.start.x, line.start.y));
+                    points.push((
+                        (line.start.x + line.end.x) / 2.0,
+                        (line.start.y + line.end.y) / 2.0,
+                    ));
+                }
+            }
+        }
+    }
+    let mut inside = 0;
+    for &(lon, lat) in &points {
+        let banded = code_at(lon, lat);
+        assert_eq!(banded, plain(lon, lat), "at {lon}, {lat}");
+        inside += usize::from(banded.is_some());
+    }
+    // The grid is not all outside (a test that finds nothing proves nothing).
+    assert!(inside > points.len() / 3, "{inside} of {}", points.len());
+}

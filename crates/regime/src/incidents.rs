@@ -40,14 +40,14 @@ pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 type Cell = (i64, i64, i64);
 
-/// What grouping needs of a report, kept beside the union-find so that
-/// comparing two reports touches no map.
+/// What grouping compares of two reports, kept in the grid's cells.
 #[derive(Debug, Clone, Copy)]
 struct Point {
     lat: f64,
     lon: f64,
     minute: i64,
-    party: usize,
+    /// The filing party's index among the Record's parties.
+    party: u32,
     violation_type: truce_model::ViolationType,
 }
 
@@ -98,27 +98,48 @@ pub(crate) type FastMap<K, V> = GenericHashMap<
     imbl::shared_ptr::DefaultSharedPtr,
 >;
 
-type CellMap = FastMap<Cell, Vec<usize>>;
+/// Each cell's reports, with what grouping compares of them, so that
+/// scanning a cell reads one list and looks nothing up.
+type CellMap = FastMap<Cell, Vec<(usize, Point)>>;
 
-/// Grid cell of a report: space in cells about one grouping distance wide,
-/// time in buckets one window long. Matching reports are always in
-/// neighbouring cells, so only those are compared.
-fn cell(point: &Point, config: &GroupingConfig) -> Cell {
-    // One degree of latitude is about 111 km. A degree of longitude shrinks
-    // with latitude; cells twice as wide in longitude stay at least one
-    // grouping distance wide up to 60 degrees.
+/// Grid cell of a report: space in cells about two grouping distances
+/// wide, time in buckets two windows long. A matching report is then in
+/// the report's own cell or in the one neighbour, per dimension, on the
+/// side of the cell's middle the report lies: eight cells to read, not the
+/// twenty-seven of cells one distance wide.
+fn cell(point: &Point, config: &GroupingConfig) -> (Cell, Cell) {
+    // One degree of latitude is about 111 km (111.19 for the radius the
+    // distance uses, so a match is always a little nearer than `degrees`).
+    // A degree of longitude shrinks with latitude; spans twice as wide in
+    // longitude stay at least one grouping distance wide up to 60 degrees.
     let degrees = (config.max_distance_km / 111.0).max(1e-6);
     let window = (config.window_hours * 60).max(1);
-    (
-        (point.lat / degrees).floor() as i64,
-        (point.lon / (2.0 * degrees)).floor() as i64,
-        point.minute.div_euclid(window),
-    )
+    let along = |value: f64, span: f64| {
+        let at = value / (2.0 * span);
+        let base = at.floor();
+        let side = if at - base < 0.5 { -1 } else { 1 };
+        (base as i64, side)
+    };
+    let (lat, lat_side) = along(point.lat, degrees);
+    let (lon, lon_side) = along(point.lon, 2.0 * degrees);
+    let time = point.minute.div_euclid(2 * window);
+    let time_side = if point.minute.rem_euclid(2 * window) < window {
+        -1
+    } else {
+        1
+    };
+    ((lat, lon, time), (lat_side, lon_side, time_side))
 }
 
-fn neighbours((lat, lon, time): Cell) -> impl Iterator<Item = Cell> {
-    (-1..=1).flat_map(move |a| {
-        (-1..=1).flat_map(move |b| (-1..=1).map(move |c| (lat + a, lon + b, time + c)))
+/// The report's own cell and the seven that hold every report near enough
+/// to match it.
+fn neighbours(((lat, lon, time), (a, b, c)): (Cell, Cell)) -> impl Iterator<Item = Cell> {
+    [0, a].into_iter().flat_map(move |a| {
+        [0, b].into_iter().flat_map(move |b| {
+            [0, c]
+                .into_iter()
+                .map(move |c| (lat + a, lon + b, time + c))
+        })
     })
 }
 
@@ -132,8 +153,8 @@ fn same_event(config: &GroupingConfig, a: &Point, b: &Point) -> bool {
 /// An incident spans at most one window around its first report: without
 /// this, reports of one town on consecutive days would chain into a single
 /// incident covering months.
-fn within_window(config: &GroupingConfig, point: &Point, first: &Point) -> bool {
-    (point.minute - first.minute).abs() <= config.window_hours * 60
+fn within_window(config: &GroupingConfig, point: &Point, first_minute: i64) -> bool {
+    (point.minute - first_minute).abs() <= config.window_hours * 60
 }
 
 /// Union-find over the grouped reports, with each root's members. The
@@ -142,7 +163,8 @@ fn within_window(config: &GroupingConfig, point: &Point, first: &Point) -> bool 
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Grouping {
     ids: Vector<ReportId>,
-    points: Vector<Point>,
+    /// Each report's minute: a component's window is its first report's.
+    minutes: Vector<i64>,
     index: FastMap<ReportId, usize>,
     parent: Vector<usize>,
     /// Each root's reports, by id: listing incidents then reads no index.
@@ -174,7 +196,7 @@ impl Grouping {
     fn push(&mut self, id: ReportId, point: Point) -> usize {
         let i = self.ids.len();
         self.ids.push_back(id);
-        self.points.push_back(point);
+        self.minutes.push_back(point.minute);
         self.index.insert(id, i);
         self.parent.push_back(i);
         self.members.insert(i, vec![id]);
@@ -194,9 +216,14 @@ impl Grouping {
             lat: fields.location.lat,
             lon: fields.location.lon,
             minute: minute_of(fields),
-            party,
+            // A Record has a handful of parties, never four billion.
+            party: party as u32,
             violation_type: fields.violation_type,
         };
+        self.add_point(id, point, config, joinable);
+    }
+
+    fn add_point(&mut self, id: ReportId, point: Point, config: &GroupingConfig, joinable: bool) {
         let i = self.push(id, point);
         if !joinable {
             return;
@@ -207,19 +234,20 @@ impl Grouping {
             let Some(candidates) = self.grid.get(&neighbour) else {
                 continue;
             };
-            for &j in candidates {
-                // One match per component is enough: where many reports of
-                // one event crowd a cell, skip the rest of its component.
-                let root = self.find(j);
-                if !joined.contains(&root)
-                    && within_window(config, &point, &self.points[root])
-                    && same_event(config, &point, &self.points[j])
-                {
+            for (j, other) in candidates {
+                // The comparison first, on the point kept in the cell: the
+                // union-find is walked only for a report that matches.
+                if !same_event(config, &point, other) {
+                    continue;
+                }
+                // One match per component is enough.
+                let root = self.find(*j);
+                if !joined.contains(&root) && within_window(config, &point, self.minutes[root]) {
                     joined.push(root);
                 }
             }
         }
-        self.grid.entry(here).or_default().push(i);
+        self.grid.entry(here.0).or_default().push((i, point));
         for root in joined {
             self.union(i, root);
         }
@@ -291,6 +319,91 @@ impl Grouping {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use truce_model::ViolationType;
+
+    /// The rule as the module's doc states it, over every pair: a report
+    /// joins each incident (as incidents stand before it) one of whose
+    /// reports it matches, within the window of that incident's first.
+    fn grouped_pair_by_pair(points: &[Point], config: &GroupingConfig) -> Vec<usize> {
+        let mut parent: Vec<usize> = Vec::new();
+        fn find(parent: &[usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                i = parent[i];
+            }
+            i
+        }
+        for (i, point) in points.iter().enumerate() {
+            parent.push(i);
+            let mut joined = Vec::new();
+            for (j, other) in points[..i].iter().enumerate() {
+                let root = find(&parent, j);
+                if same_event(config, point, other)
+                    && !joined.contains(&root)
+                    && within_window(config, point, points[root].minute)
+                {
+                    joined.push(root);
+                }
+            }
+            for root in joined {
+                let own = find(&parent, i);
+                let (low, high) = (own.min(root), own.max(root));
+                parent[high] = low;
+            }
+        }
+        (0..points.len()).map(|i| find(&parent, i)).collect()
+    }
+
+    /// The grid reads eight cells two distances (and two windows) wide; it
+    /// must find every match the pair-by-pair rule finds, at the edges of
+    /// cells and at exactly one window apart (times on the hour).
+    #[test]
+    fn the_grid_groups_as_comparing_every_pair_does() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        let types = [
+            ViolationType::Shelling,
+            ViolationType::AirStrike,
+            ViolationType::Obstruction,
+        ];
+        for (config, spread_km) in [
+            (GroupingConfig::default(), 30.0),
+            (
+                GroupingConfig {
+                    max_distance_km: 1.0,
+                    window_hours: 1,
+                },
+                5.0,
+            ),
+        ] {
+            let mut grouped_somewhere = false;
+            for _ in 0..40 {
+                let degrees = spread_km / 111.0;
+                let points: Vec<Point> = (0..250)
+                    .map(|_| Point {
+                        lat: 35.0 + degrees * next(10_000) as f64 / 10_000.0,
+                        lon: 36.5 + degrees * next(10_000) as f64 / 10_000.0,
+                        minute: 60 * next(3 * config.window_hours as u64 + 1) as i64,
+                        party: next(3) as u32,
+                        violation_type: types[next(3) as usize],
+                    })
+                    .collect();
+                let mut grouping = Grouping::default();
+                for (i, point) in points.iter().enumerate() {
+                    grouping.add_point(ReportId(i as u64), *point, &config, true);
+                }
+                let roots: Vec<usize> = (0..points.len()).map(|i| grouping.find(i)).collect();
+                let expected = grouped_pair_by_pair(&points, &config);
+                assert_eq!(roots, expected, "{config:?}");
+                grouped_somewhere |= roots.iter().enumerate().any(|(i, r)| i != *r);
+            }
+            assert!(grouped_somewhere, "no report grouped under {config:?}");
+        }
+    }
 
     #[test]
     fn distance_between_damascus_and_aleppo_is_about_310_km() {

@@ -162,12 +162,14 @@ fn within_window(config: &GroupingConfig, point: &Point, first_minute: i64) -> b
 /// named by its first report on every node.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Grouping {
+    /// Reports are taken in Record order, so their ids ascend: a report's
+    /// index is found by bisection, with no map to keep.
     ids: Vector<ReportId>,
     /// Each report's minute: a component's window is its first report's.
     minutes: Vector<i64>,
-    index: FastMap<ReportId, usize>,
     parent: Vector<usize>,
-    /// Each root's reports, by id: listing incidents then reads no index.
+    /// The reports, by id, of each root with more than one; a report alone
+    /// is its own member. Listing incidents then reads no index.
     members: FastMap<usize, Vec<ReportId>>,
     grid: CellMap,
     /// Set when the grouping no longer matches the reports.
@@ -189,18 +191,32 @@ impl Grouping {
         }
         let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
         self.parent[child] = root;
-        let moved = self.members.remove(&child).unwrap_or_default();
-        self.members.entry(root).or_default().extend(moved);
+        let moved = self
+            .members
+            .remove(&child)
+            .unwrap_or_else(|| vec![self.ids[child]]);
+        let first = self.ids[root];
+        self.members
+            .entry(root)
+            .or_insert_with(|| vec![first])
+            .extend(moved);
     }
 
     fn push(&mut self, id: ReportId, point: Point) -> usize {
+        debug_assert!(
+            self.ids.last().is_none_or(|last| *last < id),
+            "reports are grouped in Record order"
+        );
         let i = self.ids.len();
         self.ids.push_back(id);
         self.minutes.push_back(point.minute);
-        self.index.insert(id, i);
         self.parent.push_back(i);
-        self.members.insert(i, vec![id]);
         i
+    }
+
+    /// The index of a grouped report.
+    fn index_of(&self, id: ReportId) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
     }
 
     /// Adds a report and joins it to every matching earlier report.
@@ -254,7 +270,10 @@ impl Grouping {
     }
 
     fn incident_at(&self, root: usize) -> Incident {
-        self.incident_of_members(root, &self.members[&root])
+        match self.members.get(&root) {
+            Some(members) => self.incident_of_members(root, members),
+            None => self.incident_of_members(root, &[self.ids[root]]),
+        }
     }
 
     fn incident_of_members(&self, root: usize, members: &[ReportId]) -> Incident {
@@ -278,28 +297,34 @@ impl Grouping {
 
     /// Joins the incidents of two reports, where both are grouped.
     pub(crate) fn join(&mut self, a: ReportId, b: ReportId) {
-        if let (Some(&a), Some(&b)) = (self.index.get(&a), self.index.get(&b)) {
+        if let (Some(a), Some(b)) = (self.index_of(a), self.index_of(b)) {
             self.union(a, b);
         }
     }
 
     /// All incidents, in order of their first report.
     pub(crate) fn incidents(&self) -> Vec<Incident> {
-        let mut roots: Vec<(usize, &Vec<ReportId>)> = self
+        let mut grouped: Vec<(usize, &Vec<ReportId>)> = self
             .members
             .iter()
             .map(|(root, members)| (*root, members))
             .collect();
-        roots.sort_unstable_by_key(|(root, _)| *root);
-        roots
-            .into_iter()
-            .map(|(root, members)| self.incident_of_members(root, members))
+        grouped.sort_unstable_by_key(|(root, _)| *root);
+        let mut grouped = grouped.into_iter().peekable();
+        self.parent
+            .iter()
+            .enumerate()
+            .filter(|(i, parent)| *i == **parent)
+            .map(|(root, _)| match grouped.next_if(|(r, _)| *r == root) {
+                Some((_, members)) => self.incident_of_members(root, members),
+                None => self.incident_of_members(root, &[self.ids[root]]),
+            })
             .collect()
     }
 
     /// The incident that holds a report, if the report is grouped.
     pub(crate) fn incident_of(&self, report: ReportId) -> Option<Incident> {
-        let i = *self.index.get(&report)?;
+        let i = self.index_of(report)?;
         Some(self.incident_at(self.find(i)))
     }
 
@@ -310,7 +335,7 @@ impl Grouping {
     ) -> Vec<Incident> {
         let roots: BTreeSet<usize> = reports
             .into_iter()
-            .filter_map(|id| self.index.get(&id).map(|&i| self.find(i)))
+            .filter_map(|id| self.index_of(id).map(|i| self.find(i)))
             .collect();
         roots.into_iter().map(|r| self.incident_at(r)).collect()
     }
@@ -399,6 +424,30 @@ mod tests {
                 let roots: Vec<usize> = (0..points.len()).map(|i| grouping.find(i)).collect();
                 let expected = grouped_pair_by_pair(&points, &config);
                 assert_eq!(roots, expected, "{config:?}");
+                // Listed as incidents: one per root, its reports in order.
+                let mut by_root: std::collections::BTreeMap<usize, Vec<ReportId>> =
+                    std::collections::BTreeMap::new();
+                for (i, root) in expected.iter().enumerate() {
+                    by_root.entry(*root).or_default().push(ReportId(i as u64));
+                }
+                let listed: Vec<(ReportId, Vec<ReportId>)> = grouping
+                    .incidents()
+                    .into_iter()
+                    .map(|incident| (incident.id, incident.reports))
+                    .collect();
+                let expected_incidents: Vec<(ReportId, Vec<ReportId>)> = by_root
+                    .into_iter()
+                    .map(|(root, reports)| (ReportId(root as u64), reports))
+                    .collect();
+                assert_eq!(listed, expected_incidents, "{config:?}");
+                let some = ReportId(points.len() as u64 / 2);
+                assert_eq!(
+                    grouping.incident_of(some).map(|incident| incident.reports),
+                    expected_incidents
+                        .iter()
+                        .find(|(_, reports)| reports.contains(&some))
+                        .map(|(_, reports)| reports.clone()),
+                );
                 grouped_somewhere |= roots.iter().enumerate().any(|(i, r)| i != *r);
             }
             assert!(grouped_somewhere, "no report grouped under {config:?}");

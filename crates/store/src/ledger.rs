@@ -943,18 +943,42 @@ async fn rebuild(
 ) -> Result<(Registry, MerkleLog), StoreError> {
     let mut registry = Registry::new();
     let mut log = MerkleLog::new();
-    while registry.size() < covered {
-        let want = REPLAY_PAGE.min(covered - registry.size());
-        let page = store.entries(registry.size(), want).await?;
+    // The next page is read while this one is admitted: on a runtime with
+    // worker threads the database's time leaves the path admission waits
+    // on. A page cut short leaves its first missing entry to be named by
+    // `readmit`, which finds the next page starting past it.
+    let fetch = |from: u64| {
+        let store = store.clone();
+        let want = REPLAY_PAGE.min(covered - from);
+        tokio::spawn(async move { store.entries(from, want).await })
+    };
+    let mut next = (covered > 0).then(|| fetch(0));
+    let mut requested = 0;
+    while let Some(reading) = next.take() {
+        let page = match reading.await {
+            Ok(page) => page?,
+            Err(stopped) if stopped.is_panic() => std::panic::resume_unwind(stopped.into_panic()),
+            Err(_) => return Err(StoreError::Stopped),
+        };
         if page.is_empty() {
             return Err(StoreError::Corrupt(format!(
                 "entry {} is missing",
                 registry.size()
             )));
         }
+        requested += REPLAY_PAGE.min(covered - requested);
+        if requested < covered {
+            next = Some(fetch(requested));
+        }
         for entry in page {
             log.append(readmit(&mut registry, rules, &entry)?);
         }
+    }
+    if registry.size() < covered {
+        return Err(StoreError::Corrupt(format!(
+            "entry {} is missing",
+            registry.size()
+        )));
     }
     Ok((registry, log))
 }

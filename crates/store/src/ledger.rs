@@ -334,7 +334,12 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
         // which a command that ends just after does not wait for.
         let view = Arc::clone(&self.view);
         drop(self);
-        std::thread::spawn(move || drop(view));
+        let freeing = std::thread::Builder::new().name("truce-free".into());
+        // Where no thread is to be had, the closure, and the state with it,
+        // is dropped here.
+        if let Err(not_started) = freeing.spawn(move || drop(view)) {
+            tracing::debug!("the state is freed on this thread: {not_started}");
+        }
     }
 }
 

@@ -45,16 +45,7 @@ async fn appends_survive_reopening(store: Store) {
 /// is opened: the last entry, then also one in the middle.
 async fn a_missing_entry_stops_the_opening(store: Store) {
     let fixture = Fixture::new();
-    let ledger = founded(store.clone(), &fixture).await;
-    let ru = &fixture.guarantors[0].key;
-    for seq in 0..5 {
-        ledger
-            .append(note(ru, seq, "shelling near Idlib"))
-            .await
-            .unwrap();
-    }
-    ledger.close().await;
-    let store = reopen(&store).await;
+    let store = five_notes_reopened(&store, &fixture).await;
     for missing in [5, 3] {
         let delete = format!("DELETE FROM entries WHERE position = {missing}");
         match &store {
@@ -84,16 +75,7 @@ mod a_missing_entry_stops_the_opening {
 /// the canonical encoding) is still caught, by the root, and named.
 async fn an_entry_in_other_bytes_stops_the_opening(store: Store) {
     let fixture = Fixture::new();
-    let ledger = founded(store.clone(), &fixture).await;
-    let ru = &fixture.guarantors[0].key;
-    for seq in 0..5 {
-        ledger
-            .append(note(ru, seq, "shelling near Idlib"))
-            .await
-            .unwrap();
-    }
-    ledger.close().await;
-    let store = reopen(&store).await;
+    let store = five_notes_reopened(&store, &fixture).await;
     let select = "SELECT statement FROM entries WHERE position = 3";
     let update = "UPDATE entries SET statement = $1 WHERE position = 3";
     let stored: Vec<u8> = match &store {
@@ -132,6 +114,21 @@ async fn an_entry_in_other_bytes_stops_the_opening(store: Store) {
 mod an_entry_in_other_bytes_stops_the_opening {
     use super::common;
     on_both_backends!(an_entry_in_other_bytes_stops_the_opening);
+}
+
+/// A Record of the genesis and five notes, closed, and the store opened
+/// again on a new connection, to be changed underneath.
+async fn five_notes_reopened(store: &Store, fixture: &Fixture) -> Store {
+    let ledger = founded(store.clone(), fixture).await;
+    let ru = &fixture.guarantors[0].key;
+    for seq in 0..5 {
+        ledger
+            .append(note(ru, seq, "shelling near Idlib"))
+            .await
+            .unwrap();
+    }
+    ledger.close().await;
+    reopen(store).await
 }
 
 /// A second connection to the same database, as a restarted node would open.

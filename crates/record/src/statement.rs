@@ -253,7 +253,7 @@ impl Statement {
     /// Decodes bytes that were found canonical when they were appended, and
     /// that the caller checks against a signed root by hashing them: any
     /// changed byte makes that root differ, so encoding the statement again
-    /// to compare (a third of the cost of reading a stored entry) proves
+    /// to compare (nearly half the cost of decoding one) proves
     /// nothing more.
     pub fn from_stored_bytes(bytes: &[u8]) -> Result<Self, RecordError> {
         let statement = Self::parse(bytes)?;

@@ -171,12 +171,20 @@ pub struct Served {
     pub url: String,
     /// Drains the server's output, so that its writes never hit a closed pipe.
     pub _output: std::thread::JoinHandle<()>,
+    /// The server's log (its standard error), shown when a test fails.
+    pub log: tempfile::NamedTempFile,
 }
 
 impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
-        let _ = self.child.wait();
+        let status = self.child.wait();
+        // A test that fails with the server in hand shows what the server
+        // said, and how it ended: a node that stopped on its own says why.
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+            eprintln!("--- truce serve ({status:?}) said:\n{log}--- end of its log");
+        }
     }
 }
 
@@ -381,8 +389,9 @@ pub fn serve_with(node: &Node, port: u16, extra: &[String]) -> Served {
         .arg(node.data_dir())
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stdout(Stdio::piped());
+    let log = tempfile::NamedTempFile::new().unwrap();
+    command.stderr(log.reopen().unwrap());
     if let Some(url) = &node.database {
         command.arg("--database").arg(url);
     }
@@ -401,6 +410,7 @@ pub fn serve_with(node: &Node, port: u16, extra: &[String]) -> Served {
         address,
         url,
         _output: output,
+        log,
     }
 }
 

@@ -9,6 +9,8 @@
 //!   `costs::measured` (for `valgrind --tool=callgrind
 //!   --collect-atstart=no --toggle-collect=costs::measured`), after a
 //!   first pass that builds the reader's tables.
+//! - `files DIR [THREADS]`: every file of a directory read once, on one
+//!   thread or THREADS, in MB/s (the reader's share of `truce ingest DIR`).
 //! - `dump`: the candidates of every text of every test set as JSON, a line
 //!   each: two builds that read alike print the same.
 
@@ -95,6 +97,40 @@ fn main() {
                 let json = serde_json::to_string(&candidates(&text)).expect("serialises");
                 println!("{name} {json}");
             }
+        }
+        "files" => {
+            // The files of a directory (a kept input of the ingest bench),
+            // read once each on this thread: the reader's share of what
+            // `truce ingest` spends on them.
+            let dir = std::env::args().nth(2).expect("costs files DIR");
+            let mut paths: Vec<_> = std::fs::read_dir(&dir)
+                .expect("a directory")
+                .map(|e| e.expect("an entry").path())
+                .collect();
+            paths.sort();
+            let docs: Vec<String> = paths
+                .iter()
+                .map(|p| std::fs::read_to_string(p).expect("a text file"))
+                .collect();
+            read("the tables are built here");
+            let bytes: usize = docs.iter().map(String::len).sum();
+            let threads: usize = std::env::args()
+                .nth(3)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            let start = Instant::now();
+            let share = docs.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                for part in docs.chunks(share) {
+                    scope.spawn(|| measured(part));
+                }
+            });
+            let seconds = start.elapsed().as_secs_f64();
+            println!(
+                "{} files, {bytes} B: {seconds:.2} s, {:.1} MB/s on {threads} threads",
+                docs.len(),
+                bytes as f64 / seconds / 1e6
+            );
         }
         "profile" => {
             let docs = documents(&texts, 9);

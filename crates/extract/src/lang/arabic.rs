@@ -81,8 +81,11 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
     // Longest first: "ثلاثة" before "ثلاث".
     let mut words = words;
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let num = format!(r"\d+|{}", words.join("|"));
-    let noun = r"(?:انتهاك\w*|خرق\w*|خروقات|اختراق\w*|حالات|حالة)";
+    // Digits are ASCII once the text is normalised, and the nouns' endings
+    // Arabic letters: the small classes keep the automata small, and the
+    // count before a governorate is found on every name of a bulletin.
+    let num = format!(r"[0-9]+|{}", words.join("|"));
+    let noun = r"(?:انتهاك\p{Arabic}*|خرق\p{Arabic}*|خروقات|اختراق\p{Arabic}*|حالات|حالة)";
     let side =
         |adjective: &str| Pattern::anywhere(&format!(r"(?:الجانب|الطرف|الوفد)\s+{adjective}"));
     Rules {
@@ -116,6 +119,7 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
         count_after: false,
         conjunctions: &["و", "،", ","],
         number_words: NUMBER_WORDS,
+        number_leads: register::leads(&[NUMBER_WORDS, DUALS]),
         variants: VARIANTS,
         past_day: Regex::new(
             r"خلال\s+(?:الساعات\s+)?(?:الأربع\s+والعشرين|الـ?\s*24|24)\s+(?:ساعة\s+)?(?:الماضية|الأخيرة)|خلال\s+اليوم\s+الماضي",

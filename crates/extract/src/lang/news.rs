@@ -17,7 +17,7 @@
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 
-use super::register::{self, Rules};
+use super::register::{self, lead, Rules};
 use crate::candidate::{
     Actor, Candidate, Casualty, CasualtyGroup, CasualtyKind, Confidence, DateRange, Estimate,
     Event, Evidence, Location, Span,
@@ -102,21 +102,22 @@ struct Word {
     lower: String,
     /// The letters an entry that meets the word may begin with: its own
     /// first letter, and in Arabic the first letter after each prefix it
-    /// has ('\0' where there are fewer). Every entry of every list is
-    /// tried at every word of a sentence; this turns most away at once.
-    starts: [char; 5],
+    /// has (0 where there are fewer), each as its [`lead`]. Every entry of
+    /// every list is tried at every word of a sentence; this turns most
+    /// away at once, without decoding the entry.
+    starts: [u16; 5],
 }
 
 impl Word {
     fn new(start: usize, end: usize, lower: String, stems: Stems) -> Word {
-        let mut starts = ['\0'; 5];
-        starts[0] = lower.chars().next().unwrap_or('\0');
+        let mut starts = [0; 5];
+        starts[0] = lead(&lower);
         if stems == Stems::ArabicPrefix {
             let after_prefixes = ARABIC_PREFIXES
                 .iter()
-                .filter_map(|p| lower.strip_prefix(p)?.chars().next());
-            for (slot, c) in starts[1..].iter_mut().zip(after_prefixes) {
-                *slot = c;
+                .filter_map(|p| lower.strip_prefix(p).filter(|rest| !rest.is_empty()));
+            for (slot, rest) in starts[1..].iter_mut().zip(after_prefixes) {
+                *slot = lead(rest);
             }
         }
         Word {
@@ -188,7 +189,7 @@ impl NewsRules {
         // Every word of every list is tried at every word of a sentence:
         // the entry's first letter turns most of them away before the
         // entry is cut into its words.
-        if !words.get(i)?.starts.contains(&entry.chars().next()?) {
+        if entry.is_empty() || !words.get(i)?.starts.contains(&lead(entry)) {
             return None;
         }
         let mut n = 0;

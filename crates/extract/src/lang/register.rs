@@ -72,6 +72,9 @@ pub(crate) struct Rules {
     pub conjunctions: &'static [&'static str],
     /// Number words and their values.
     pub number_words: &'static [(&'static str, u32)],
+    /// The first letters of the number words and counting nouns, as
+    /// [`lead`]s: every word of a bulletin is asked whether it is one.
+    pub number_leads: Vec<u16>,
     /// Spellings the press uses besides the gazetteer's, by governorate.
     pub variants: &'static [(&'static str, &'static str)],
     /// "over the past 24 hours": the register covers the day before
@@ -471,16 +474,14 @@ fn number_at(rules: &Rules, s: &str) -> Option<(u32, usize)> {
     // they are measured and lower-cased.
     let first = s.chars().next()?.to_lowercase().next()?;
     if !rules
-        .number_words
-        .iter()
-        .chain(rules.counting_nouns)
-        .any(|(w, _)| w.starts_with(first))
+        .number_leads
+        .contains(&lead(first.encode_utf8(&mut [0; 4])))
     {
         return None;
     }
     let word_len = s
         .char_indices()
-        .find(|(_, c)| !c.is_alphabetic())
+        .find(|&(_, c)| !is_letter(c))
         .map_or(s.len(), |(i, _)| i);
     let word = &s[..word_len];
     if word.is_empty() {
@@ -493,6 +494,35 @@ fn number_at(rules: &Rules, s: &str) -> Option<(u32, usize)> {
         .chain(rules.counting_nouns)
         .find(|(w, _)| *w == lower)
         .map(|(_, n)| (*n, word_len))
+}
+
+/// `char::is_alphabetic`, with the basic Cyrillic and Arabic letters
+/// answered without the Unicode tables.
+fn is_letter(c: char) -> bool {
+    matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
+        || c.is_alphabetic()
+}
+
+/// The first one or two bytes of the first letter of `s`: two letters
+/// that differ here differ.
+pub(crate) fn lead(s: &str) -> u16 {
+    match s.as_bytes() {
+        [] => 0,
+        [first, ..] if first.is_ascii() => u16::from(*first),
+        [first, second, ..] => u16::from_le_bytes([*first, *second]),
+        [first] => u16::from(*first),
+    }
+}
+
+/// The [`lead`]s of the words of `lists`, for [`Rules::number_leads`].
+pub(crate) fn leads(lists: &[&[(&str, u32)]]) -> Vec<u16> {
+    let mut out: Vec<u16> = lists
+        .iter()
+        .flat_map(|list| list.iter().map(|(word, _)| lead(word)))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Count phrases in `body`: a number followed by a violation noun, or a
@@ -821,6 +851,11 @@ fn counters(
     });
     for s in clauses {
         let sentence = &text[s.start..s.end];
+        // A counter is the last number of its clause: a clause without a
+        // digit has none, and is not lower-cased to be searched.
+        if !sentence.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
         let lower = sentence.to_lowercase();
         let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
         for (k, (subject, topic)) in rules.counter_words.iter().enumerate() {
@@ -880,7 +915,27 @@ fn last_number(s: &str) -> Option<(u32, usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{forms, last_number, Inflection};
+    use super::{forms, last_number, lead, Inflection};
+
+    #[test]
+    fn a_lead_tells_first_letters_apart() {
+        // Words that begin alike share a lead, whatever follows.
+        assert_eq!(lead("пять"), lead("п"));
+        assert_eq!(lead("خمسة"), lead("خ"));
+        assert_eq!(lead("one"), lead("o"));
+        // Words that begin with other letters do not, in every script,
+        // including letters whose encodings share a first byte.
+        for (a, b) in [
+            ("пять", "два"),
+            ("с", "т"),
+            ("خمسة", "ثلاثة"),
+            ("one", "two"),
+            ("ş", "ü"),
+        ] {
+            assert_ne!(lead(a), lead(b), "{a} and {b}");
+        }
+        assert_eq!(lead(""), 0);
+    }
 
     #[test]
     fn names_take_their_inflected_forms() {

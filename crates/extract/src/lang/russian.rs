@@ -91,9 +91,13 @@ const VARIANTS: &[(&str, &str)] = &[
     ("SY-DY", "Дейр-Эз-Зор"),
 ];
 
+/// Digits are ASCII once the text is normalised: the small class, like
+/// `\p{Cyrillic}` for word endings in the patterns below, keeps the
+/// automata small, and the count before a governorate is found on every
+/// name of a bulletin.
 fn number_pattern() -> String {
     let words: Vec<&str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
-    format!(r"\d+|{}", words.join("|"))
+    format!(r"[0-9]+|{}", words.join("|"))
 }
 
 pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
@@ -130,17 +134,18 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
         .expect("constant pattern"),
         counting_nouns: &[],
         located_before: Pattern::word(&format!(
-            r"(?i)(?P<num>{num})\s+(?:(?:факт\w*|нарушени\w*|обстрел\w*|случа\w*)\s+)?(?:открытия\s+огня\s+)?(?:в|во)\s+(?:(?:провинци\w*|мухафаз\w*|район\w*)\s+)?$"
+            r"(?i)(?P<num>{num})\s+(?:(?:факт\p{{Cyrillic}}*|нарушени\p{{Cyrillic}}*|обстрел\p{{Cyrillic}}*|случа\p{{Cyrillic}}*)\s+)?(?:открытия\s+огня\s+)?(?:в|во)\s+(?:(?:провинци\p{{Cyrillic}}*|мухафаз\p{{Cyrillic}}*|район\p{{Cyrillic}}*)\s+)?$"
         )),
         each_before: Some(
             Pattern::word(&format!(
-                r"(?i)по\s+(?P<num>{num})\s+(?:\w+\s+)?в\s+(?:(?:каждой\s+из\s+)?провинци\w*\s+)?$"
+                r"(?i)по\s+(?P<num>{num})\s+(?:\p{{Cyrillic}}+\s+)?в\s+(?:(?:каждой\s+из\s+)?провинци\p{{Cyrillic}}*\s+)?$"
             )),
         ),
         count_in_parentheses: false,
         count_after: true,
         conjunctions: &["и", ","],
         number_words: NUMBER_WORDS,
+        number_leads: register::leads(&[NUMBER_WORDS, &[]]),
         variants: VARIANTS,
         past_day: Regex::new(r"(?i)за\s+(?:прошедшие\s+|последние\s+|минувшие\s+)?сутки")
             .expect("constant pattern"),

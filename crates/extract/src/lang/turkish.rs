@@ -92,6 +92,7 @@ pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
         count_after: true,
         conjunctions: &["ve", ","],
         number_words: NUMBER_WORDS,
+        number_leads: register::leads(&[NUMBER_WORDS, &[]]),
         variants: VARIANTS,
         past_day: Regex::new(r"(?i)son\s+24\s+saat|son\s+bir\s+gün|son\s+24\s+saatte")
             .expect("constant pattern"),

@@ -139,9 +139,12 @@ fn count_phrases(body: &str) -> Vec<CountPhrase> {
 }
 
 /// The words before a governorate that make a count "located" there.
+/// ASCII classes and case folding (`-u`), as in the date pattern: the text
+/// is normalised and the words are English, and the automaton that finds
+/// the count's group is then a fraction of the Unicode one.
 static LOCATED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?P<num>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:(?:such\s+)?(?:ceasefire\s+)?(?:cases?|violations?|incidents?|instances?|times|air\s*strikes?|strikes?)\s+)?(?:of\s+[a-z][a-z -]{0,30}?\s+)?(?:(?:were|was)\s+(?:registered|recorded)\s+)?(?:in|near|around)\s+(?:the\s+)?(?:(?:provinces?|governorates?|regions?|areas?|city|town|village)\s+of\s+)?$",
+        r"(?i-u)\b(?P<num>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:(?:such\s+)?(?:ceasefire\s+)?(?:cases?|violations?|incidents?|instances?|times|air\s*strikes?|strikes?)\s+)?(?:of\s+[a-z][a-z -]{0,30}?\s+)?(?:(?:were|was)\s+(?:registered|recorded)\s+)?(?:in|near|around)\s+(?:the\s+)?(?:(?:provinces?|governorates?|regions?|areas?|city|town|village)\s+of\s+)?$",
     )
     .expect("constant pattern")
 });
@@ -149,7 +152,7 @@ static LOCATED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// The words before a list whose names each get the count: "one each in".
 static EACH_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?P<num>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:(?:cases?|violations?|incidents?)\s+)?each\s+in\s+(?:the\s+)?(?:(?:provinces?|governorates?)\s+of\s+)?$",
+        r"(?i-u)\b(?P<num>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:(?:cases?|violations?|incidents?)\s+)?each\s+in\s+(?:the\s+)?(?:(?:provinces?|governorates?)\s+of\s+)?$",
     )
     .expect("constant pattern")
 });
@@ -164,7 +167,7 @@ static EXCLUDED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "3 of them", "two of which": how many a confirmation statement concerns.
 static OF_THEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?P<num>\d+|[a-z]+)\s+of\s+(?:them|which|these|those|the\s+(?:violations|cases|incidents))(?-u:\b)")
+    Regex::new(r"(?i-u)\b(?P<num>\d+|[a-z]+)\s+of\s+(?:them|which|these|those|the\s+(?:violations|cases|incidents))(?-u:\b)")
         .expect("constant pattern")
 });
 

@@ -25,24 +25,55 @@ pub struct DateMention {
 const MONTH: &str = r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)";
 const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 
+/// The letters (lower case) and digits each of [`forms`] can begin with,
+/// in the same order: a found expression is matched again only by the
+/// forms that can begin as it does.
+const FORM_STARTS: [&[u8]; 8] = [
+    b"odifw",
+    b"odifw",
+    b"tyle",
+    b"aotfs0123456789",
+    b"olntmwfs",
+    b"0123456789",
+    b"jfmasond",
+    b"0123456789",
+];
+
+/// The forms of a date expression, each a named group that [`resolve`]
+/// reads, in the order the pattern tries them.
+fn forms() -> [String; 8] {
+    [
+        r"(?P<hours>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight|seventy-two)\s+hours)".to_string(),
+        r"(?P<days>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<dn>day|week|(?:two|three|2|3)\s+days))".to_string(),
+        r"(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning|earlier\s+today)".to_string(),
+        r"(?P<ago>(?P<an>a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)\s+ago)".to_string(),
+        format!(r"(?P<wd>(?:(?P<wdq>on|last|next|this)\s+)?(?P<wday>{WEEKDAY})\b)"),
+        format!(r"(?P<dm>(?P<dmd>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<dmm>{MONTH})(?:,?\s+(?P<dmy>\d{{4}}))?\b)"),
+        format!(r"(?P<md>(?P<mdm>{MONTH})\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdy>\d{{4}}))?)"),
+        r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))".to_string(),
+    ]
+}
+
 /// ASCII classes and case folding (`-u`): the text is normalised, so its
 /// spaces and digits are ASCII, and the words are English; the automaton is
 /// then a fraction of the Unicode one and runs over every text.
 static DATES: LazyLock<Regex> = LazyLock::new(|| {
-    let pattern = format!(
-        r"(?xi-u)
-        (?-u:\b)(?:
-          (?P<hours>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight|seventy-two)\s+hours)
-        | (?P<days>(?:over|during|in|for|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<dn>day|week|(?:two|three|2|3)\s+days))
-        | (?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning|earlier\s+today)
-        | (?P<ago>(?P<an>a|one|two|three|four|five|six|seven|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+ago)
-        | (?P<wd>(?:(?P<wdq>on|last|next|this)\s+)?(?P<wday>{WEEKDAY})(?-u:\b))
-        | (?P<dm>(?P<dmd>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<dmm>{MONTH})(?:,?\s+(?P<dmy>\d{{4}}))?(?-u:\b))
-        | (?P<md>(?P<mdm>{MONTH})\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<mdy>\d{{4}}))?)
-        | (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))
-        )"
-    );
-    Regex::new(&pattern).expect("date pattern is a constant and valid")
+    Regex::new(&format!(r"(?i-u)\b(?:{})", forms().join("|")))
+        .expect("date pattern is a constant and valid")
+});
+
+/// Each form alone, to match a whole expression that [`DATES`] found:
+/// finding where the groups of that one form lie costs a fraction of
+/// finding them with every form in the automaton (most of the reader's
+/// time on dates went there). The forms cannot match the same words, so
+/// the one that matches the whole expression is the one [`DATES`] took.
+static FORMS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    forms()
+        .iter()
+        .map(|form| {
+            Regex::new(&format!(r"(?i-u)^(?:{form})$")).expect("date form is a constant and valid")
+        })
+        .collect()
 });
 
 /// All date expressions in `text`. `future` says the surrounding clause
@@ -55,9 +86,15 @@ pub fn find_dates(
     future: impl Fn(usize) -> bool,
 ) -> Vec<DateMention> {
     DATES
-        .captures_iter(text)
-        .filter_map(|c| {
-            let m = c.get(0)?;
+        .find_iter(text)
+        .filter_map(|m| {
+            let first = m.as_str().as_bytes().first()?.to_ascii_lowercase();
+            let c = FORMS
+                .iter()
+                .zip(FORM_STARTS)
+                .filter(|(_, starts)| starts.contains(&first))
+                .find_map(|(form, _)| form.captures(m.as_str()))
+                .or_else(|| DATES.captures_at(text, m.start()))?;
             let span = Span::new(m.start(), m.end());
             let (range, absolute) = resolve(&c, published, || future(m.start()))?;
             Some(DateMention {
@@ -253,6 +290,49 @@ mod tests {
         find_dates(text, Some(p), |_| future)
             .first()
             .and_then(|m| m.range)
+    }
+
+    #[test]
+    fn each_expression_is_matched_again_by_one_form_only() {
+        let expressions = [
+            "over the past 24 hours",
+            "in the last three days",
+            "the day before yesterday",
+            "last night",
+            "two weeks ago",
+            "12 days ago",
+            "on Saturday",
+            "last Monday",
+            "14th of March, 2017",
+            "3 Dec",
+            "April 7th, 2018",
+            "Sept. 30",
+            "2017-04-15",
+        ];
+        for expression in expressions {
+            let found = DATES.find(expression).expect("a date expression");
+            assert_eq!(found.as_str(), expression);
+            let matching: Vec<usize> = (0..FORMS.len())
+                .filter(|&i| FORMS[i].is_match(expression))
+                .collect();
+            assert_eq!(matching.len(), 1, "{expression}: forms {matching:?}");
+            let first = expression.as_bytes()[0].to_ascii_lowercase();
+            assert!(
+                FORM_STARTS[matching[0]].contains(&first),
+                "{expression}: form {} does not list its first letter",
+                matching[0]
+            );
+            // The form's groups are the whole pattern's.
+            let whole = DATES.captures(expression).expect("captures");
+            let alone = FORMS[matching[0]].captures(expression).expect("captures");
+            for name in DATES.capture_names().flatten() {
+                assert_eq!(
+                    whole.name(name).map(|m| m.as_str()),
+                    alone.name(name).map(|m| m.as_str()),
+                    "{expression}: group {name}"
+                );
+            }
+        }
     }
 
     #[test]

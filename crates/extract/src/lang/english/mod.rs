@@ -34,10 +34,14 @@ impl LanguagePack for English {
         // One pass of the date pattern over the whole text; a mention asks
         // whether its own sentence looks ahead (only sentences with a date
         // are ever checked).
+        // The sentences are in order and apart: the one holding `at` is
+        // found by bisection.
         let is_future = |at: usize| {
-            sentence_spans
-                .iter()
-                .find(|s| s.start <= at && at < s.end)
+            let after = sentence_spans.partition_point(|s| s.start <= at);
+            after
+                .checked_sub(1)
+                .map(|i| sentence_spans[i])
+                .filter(|s| at < s.end)
                 .is_some_and(|s| news::is_future(&text[s.start..s.end]))
         };
         let dates = dates::find_dates(text, doc.published, is_future);

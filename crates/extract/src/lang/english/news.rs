@@ -27,10 +27,11 @@ const QUANT: &str = r"(?:(?:at\s+least|more\s+than|up\s+to|about|around|nearly|s
 const GROUP: &str = r"(?:civilians?|people|persons|children|women|fighters|soldiers|militants|rebels|troops|members|servicemen|combatants|residents|others|policemen|personnel|gunmen|insurgents)";
 
 /// "12 civilians were killed", "3 dead", "five soldiers, including an
-/// officer, were wounded".
+/// officer, were wounded". ASCII classes (`-u`), as in the bulletin's
+/// count patterns.
 static CASUALTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?-u:\b)(?P<q>{QUANT})\s+(?:(?:of\s+)?(?P<grp>{GROUP})(?-u:\b)[^.;]{{0,60}}?|(?:were\s+|have\s+been\s+|had\s+been\s+|was\s+)?)(?:\s*(?:were|have\s+been|had\s+been|was|are)\s+)?(?P<kind>killed|dead|died|wounded|injured|hurt)(?-u:\b)"
+        r"(?i-u)\b(?P<q>{QUANT})\s+(?:(?:of\s+)?(?P<grp>{GROUP})\b(?u:[^.;]){{0,60}}?|(?:were\s+|have\s+been\s+|had\s+been\s+|was\s+)?)(?:\s*(?:were|have\s+been|had\s+been|was|are)\s+)?(?P<kind>killed|dead|died|wounded|injured|hurt)\b"
     ))
     .expect("constant pattern")
 });
@@ -38,7 +39,7 @@ static CASUALTY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// "killing 12 civilians", "wounding at least five".
 static CASUALTY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?-u:\b)(?P<kind>killing|killed|wounding|wounded|injuring|injured)\s+(?P<q>{QUANT})(?:\s+(?P<grp>{GROUP}))?(?-u:\b)"
+        r"(?i-u)\b(?P<kind>killing|killed|wounding|wounded|injuring|injured)\s+(?P<q>{QUANT})(?:\s+(?P<grp>{GROUP}))?\b"
     ))
     .expect("constant pattern")
 });

@@ -145,6 +145,17 @@ pub(crate) fn is_word_letter(c: char) -> bool {
         || c.is_alphanumeric()
 }
 
+/// Where the paragraph holding `at` begins: after the last blank line
+/// before it, or at the start. Asked for every sentence, so the line
+/// breaks are found with `memchr` rather than a substring searcher built
+/// each time.
+pub(crate) fn paragraph_start(text: &str, at: usize) -> usize {
+    let before = &text.as_bytes()[..at];
+    memchr::memrchr_iter(b'\n', before)
+        .find(|&i| i > 0 && before[i - 1] == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
 /// Detect the language of `text` from a bounded sample.
 pub fn detect(text: &str) -> Language {
     let sample = prefix(text, SAMPLE_BYTES);
@@ -397,6 +408,16 @@ pub(crate) fn prefix(text: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paragraph_begins_after_the_last_blank_line() {
+        let text = "Head.\n\nFirst. Second.\nStill first.\n\n\nNext.";
+        for (at, start) in [(0, 0), (3, 0), (7, 7), (14, 7), (30, 7), (36, 36), (40, 37)] {
+            assert_eq!(paragraph_start(text, at), start, "at {at}");
+            let by_search = text[..at].rfind("\n\n").map_or(0, |p| p + 2);
+            assert_eq!(paragraph_start(text, at), by_search, "at {at}");
+        }
+    }
 
     #[test]
     fn detects_the_five_languages() {

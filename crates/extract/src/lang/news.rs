@@ -308,7 +308,7 @@ pub(crate) fn extract(
     let mut para_loc: Option<(Location, Span)> = None;
     let mut last_event: Option<usize> = None;
     for &span in &sentences {
-        let paragraph = text[..span.start].rfind("\n\n").map_or(0, |p| p + 2);
+        let paragraph = crate::lang::paragraph_start(text, span.start);
         if paragraph != last_para {
             last_para = paragraph;
             para_date = None;

@@ -199,7 +199,7 @@ fn bulletins(rules: &Rules, doc: &Document, locator: &dyn Locator) -> (Vec<Candi
         );
         if let Some(published) = doc.published {
             let sentence = sentence_of(&sentences, start);
-            let para_start = text[..sentence.start].rfind("\n\n").map_or(0, |p| p + 2);
+            let para_start = super::paragraph_start(text, sentence.start);
             if let Some(m) = rules.past_day.find(&text[para_start..end]) {
                 let day_before = published.checked_sub(1.day()).unwrap_or(published);
                 count.period = Some(DateRange {

@@ -203,7 +203,7 @@ pub fn read_news(
         if overlaps(&span) {
             continue;
         }
-        let para = text[..span.start].rfind("\n\n").map_or(0, |p| p + 2);
+        let para = crate::lang::paragraph_start(text, span.start);
         if para != last_para {
             last_para = para;
             para_loc = None;

@@ -16,7 +16,18 @@ pub fn sentences(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
+    // Only these bytes can end a sentence: the text between them is
+    // skipped with `memchr` (every text is split into sentences).
+    let mut next_bang = memchr::memchr(b'!', bytes);
+    loop {
+        if next_bang.is_some_and(|at| at < i) {
+            next_bang = memchr::memchr(b'!', &bytes[i..]).map(|p| i + p);
+        }
+        let next = memchr::memchr3(b'.', b'?', b'\n', &bytes[i..]).map(|p| i + p);
+        match next.into_iter().chain(next_bang).min() {
+            Some(at) => i = at,
+            None => break,
+        }
         let b = bytes[i];
         let ends = match b {
             b'.' | b'!' | b'?' => {

@@ -101,8 +101,40 @@ impl Confidence {
 /// An inclusive range of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateRange {
+    #[serde(serialize_with = "iso_day")]
     pub start: Date,
+    #[serde(serialize_with = "iso_day")]
     pub end: Date,
+}
+
+/// A day as jiff writes it ("2020-04-14"), written here for years of four
+/// digits: jiff's own goes through `fmt`, and every candidate of every
+/// draft stored has a day or two (other years are left to jiff).
+fn iso_day<S: serde::Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+    let Ok(year) = u16::try_from(date.year()) else {
+        return date.serialize(serializer);
+    };
+    if year > 9999 {
+        return date.serialize(serializer);
+    }
+    let digit = |n: u16| b'0' + (n % 10) as u8;
+    let (month, day) = (date.month().unsigned_abs(), date.day().unsigned_abs());
+    let text = [
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        b'0' + month / 10,
+        b'0' + month % 10,
+        b'-',
+        b'0' + day / 10,
+        b'0' + day % 10,
+    ];
+    match std::str::from_utf8(&text) {
+        Ok(text) => serializer.serialize_str(text),
+        Err(_) => date.serialize(serializer),
+    }
 }
 
 impl DateRange {
@@ -372,6 +404,35 @@ impl Candidate {
             Candidate::BulletinCount(b) => &b.evidence,
             Candidate::Event(e) => &e.evidence,
             Candidate::Meeting(m) => &m.evidence,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DateRange;
+    use jiff::civil::date;
+
+    #[test]
+    fn days_are_written_as_jiff_writes_them() {
+        for year in [-9999, -1, 0, 1, 9, 99, 999, 1000, 2016, 2020, 9999] {
+            for (month, day) in [(1, 1), (2, 29), (4, 14), (9, 30), (10, 5), (12, 31)] {
+                let Ok(day) = jiff::civil::Date::new(year, month, day) else {
+                    continue;
+                };
+                let range = DateRange {
+                    start: day,
+                    end: date(2020, 4, 14),
+                };
+                let written = serde_json::to_string(&range).expect("serialises");
+                assert_eq!(
+                    written,
+                    format!(r#"{{"start":"{day}","end":"2020-04-14"}}"#),
+                    "{day}"
+                );
+                let read: DateRange = serde_json::from_str(&written).expect("reads back");
+                assert_eq!(read, range);
+            }
         }
     }
 }

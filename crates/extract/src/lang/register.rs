@@ -503,8 +503,9 @@ fn is_letter(c: char) -> bool {
         || c.is_alphabetic()
 }
 
-/// The first one or two bytes of the first letter of `s`: two letters
-/// that differ here differ.
+/// The first one or two bytes of the first letter of `s`, as a filter:
+/// letters whose leads differ are different letters (letters of three or
+/// four bytes may share one, and are told apart by the full comparison).
 pub(crate) fn lead(s: &str) -> u16 {
     match s.as_bytes() {
         [] => 0,

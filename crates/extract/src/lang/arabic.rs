@@ -4,7 +4,7 @@
 //! ("أسفر القصف عن مقتل ثمانية مدنيين"). Arabic-Indic digits are made Latin
 //! by normalisation.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -389,4 +389,5 @@ pub(crate) static NEWS: NewsRules = NewsRules {
         ("كانون الأول", 12),
         ("ديسمبر", 12),
     ],
+    filed: OnceLock::new(),
 };

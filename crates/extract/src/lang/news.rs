@@ -14,6 +14,8 @@
 //! event make one event, and repeats of an event later in the text are
 //! merged into it.
 
+use std::sync::OnceLock;
+
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 
@@ -93,6 +95,103 @@ pub(crate) struct NewsRules {
     pub weekdays: &'static [(&'static str, Weekday)],
     /// Month names (genitive forms too) and their numbers.
     pub months: &'static [(&'static str, i8)],
+    /// The event words and the actors' names filed by first letter, on
+    /// first use (`OnceLock::new()` in each table).
+    pub filed: OnceLock<Filed>,
+}
+
+/// The lists of a [`NewsRules`], tried at every word of a sentence, with
+/// their entries filed by the [`lead`] of their first letter: a word is
+/// met only by the entries filed under its own letters.
+pub(crate) struct Filed {
+    /// (lead, index into `triggers`).
+    triggers: Vec<(u16, usize)>,
+    /// (lead, (index into `actors`, index into its aliases)).
+    aliases: Vec<(u16, (usize, usize))>,
+    future: FiledList,
+    statement: FiledList,
+    not_events: FiledList,
+    syria: FiledList,
+    boilerplate: FiledList,
+    killed: FiledList,
+    injured: FiledList,
+    at_least: FiledList,
+    civilians: FiledList,
+    fighters: FiledList,
+    including: FiledList,
+    source_before: FiledList,
+    target_before: FiledList,
+}
+
+impl Filed {
+    fn of(news: &NewsRules) -> Filed {
+        let mut triggers: Vec<(u16, usize)> = news
+            .triggers
+            .iter()
+            .enumerate()
+            .map(|(k, (stem, _))| (lead(stem), k))
+            .collect();
+        triggers.sort_unstable();
+        let mut aliases: Vec<(u16, (usize, usize))> = news
+            .actors
+            .iter()
+            .enumerate()
+            .flat_map(|(a, (_, _, names))| {
+                names
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, name)| (lead(name), (a, k)))
+            })
+            .collect();
+        aliases.sort_unstable();
+        Filed {
+            triggers,
+            aliases,
+            future: FiledList::of(news.future),
+            statement: FiledList::of(news.statement),
+            not_events: FiledList::of(news.not_events),
+            syria: FiledList::of(news.syria),
+            boilerplate: FiledList::of(news.boilerplate),
+            killed: FiledList::of(news.killed),
+            injured: FiledList::of(news.injured),
+            at_least: FiledList::of(news.at_least),
+            civilians: FiledList::of(news.civilians),
+            fighters: FiledList::of(news.fighters),
+            including: FiledList::of(news.including),
+            source_before: FiledList::of(news.source_before),
+            target_before: FiledList::of(news.target_before),
+        }
+    }
+}
+
+/// A word list with its entries filed by [`lead`].
+struct FiledList {
+    entries: &'static [&'static str],
+    filed: Vec<(u16, usize)>,
+}
+
+impl FiledList {
+    fn of(entries: &'static [&'static str]) -> FiledList {
+        let mut filed: Vec<(u16, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(k, entry)| (lead(entry), k))
+            .collect();
+        filed.sort_unstable();
+        FiledList { entries, filed }
+    }
+}
+
+/// What `filed` holds under the leads of `word`, in the lists' order.
+fn filed_under<T: Copy + Ord>(filed: &[(u16, T)], word: &Word, out: &mut Vec<T>) {
+    out.clear();
+    // 0 fills the unused places of `starts`; no entry is empty.
+    for &at in word.starts.iter().filter(|&&at| at != 0) {
+        let from = filed.partition_point(|e| e.0 < at);
+        out.extend(filed[from..].iter().take_while(|e| e.0 == at).map(|e| e.1));
+    }
+    out.sort_unstable();
+    out.dedup();
 }
 
 /// One word of the text: where it is and its lower-case form.
@@ -170,6 +269,10 @@ fn words(text: &str, span: Span, stems: Stems) -> Vec<Word> {
 }
 
 impl NewsRules {
+    fn filed(&self) -> &Filed {
+        self.filed.get_or_init(|| Filed::of(self))
+    }
+
     /// Whether `word` (lower-case) meets the stem `stem`.
     fn meets(&self, word: &str, stem: &str) -> bool {
         match self.stems {
@@ -208,8 +311,18 @@ impl NewsRules {
     }
 
     /// The first entry of `list` met at `i`, longest first: words taken.
-    fn any_at(&self, words: &[Word], i: usize, list: &[&str]) -> Option<usize> {
-        list.iter().filter_map(|e| self.meets_at(words, i, e)).max()
+    fn any_at(&self, words: &[Word], i: usize, list: &FiledList) -> Option<usize> {
+        let word = words.get(i)?;
+        // 0 fills the unused places of `starts`; no entry is empty.
+        word.starts
+            .iter()
+            .filter(|&&at| at != 0)
+            .flat_map(|&at| {
+                let from = list.filed.partition_point(|e| e.0 < at);
+                list.filed[from..].iter().take_while(move |e| e.0 == at)
+            })
+            .filter_map(|&(_, k)| self.meets_at(words, i, list.entries[k]))
+            .max()
     }
 
     /// Whether `word` is `entry` itself (with Arabic prefixes taken off):
@@ -245,7 +358,7 @@ impl NewsRules {
         })
     }
 
-    fn any_in(&self, words: &[Word], list: &[&str]) -> Option<usize> {
+    fn any_in(&self, words: &[Word], list: &FiledList) -> Option<usize> {
         (0..words.len()).find(|&i| self.any_at(words, i, list).is_some())
     }
 }
@@ -327,7 +440,7 @@ pub(crate) fn extract(
         }
         let masked = boilerplate(news, &words);
         let usable: Vec<bool> = (0..words.len()).map(|i| !masked[i]).collect();
-        let future = news.any_in(&words, news.future).is_some();
+        let future = news.any_in(&words, &news.filed().future).is_some();
         let date = sentence_date(rules, news, text, &words, doc.published, future);
         if let Some(d) = date {
             para_date = Some(d);
@@ -348,13 +461,13 @@ pub(crate) fn extract(
         // A statement word that begins a longer event phrase ("عدوان
         // صاروخي", a missile strike) names the event, not a statement.
         let statement = (0..words.len()).any(|i| {
-            news.any_at(&words, i, news.statement).is_some()
+            news.any_at(&words, i, &news.filed().statement).is_some()
                 && !news
                     .triggers
                     .iter()
                     .any(|(phrase, _)| news.meets_at(&words, i, phrase).is_some_and(|n| n > 1))
         });
-        let not_event = news.any_in(&words, news.not_events).is_some();
+        let not_event = news.any_in(&words, &news.filed().not_events).is_some();
         let trigger = if statement || not_event || future {
             None
         } else {
@@ -379,7 +492,7 @@ pub(crate) fn extract(
                 .is_some_and(|a| OUTSIDE_STRIKERS.contains(&a.0.id.as_str()))
         {
             let named = (0..words.len())
-                .find(|&i| usable[i] && news.any_at(&words, i, news.syria).is_some())
+                .find(|&i| usable[i] && news.any_at(&words, i, &news.filed().syria).is_some())
                 .map(|i| Span::new(words[i].start, words[i].end));
             let located = location
                 .as_ref()
@@ -484,7 +597,7 @@ pub(crate) fn extract(
 fn boilerplate(news: &NewsRules, words: &[Word]) -> Vec<bool> {
     let mut masked = vec![false; words.len()];
     for i in 0..words.len() {
-        if let Some(n) = news.any_at(words, i, news.boilerplate) {
+        if let Some(n) = news.any_at(words, i, &news.filed().boilerplate) {
             // The organisation named with it is kept; the country that
             // banned it is masked ("banned in Russia" names no target).
             for m in masked.iter_mut().skip(i).take(n) {
@@ -501,11 +614,15 @@ fn trigger(
     words: &[Word],
     usable: &[bool],
 ) -> Option<(ViolationType, usize, usize)> {
+    let mut filed = Vec::new();
     for (i, _) in usable.iter().enumerate().filter(|u| *u.1) {
-        let best = news
-            .triggers
+        filed_under(&news.filed().triggers, &words[i], &mut filed);
+        let best = filed
             .iter()
-            .filter_map(|(stem, kind)| news.meets_at(words, i, stem).map(|n| (n, *kind)))
+            .filter_map(|&k| {
+                let (stem, kind) = news.triggers[k];
+                news.meets_at(words, i, stem).map(|n| (n, kind))
+            })
             .max_by_key(|(n, _)| *n);
         if let Some((n, kind)) = best {
             return Some((kind, i, i + n));
@@ -528,8 +645,8 @@ fn casualties(
     let mut used = vec![false; words.len()];
     for (i, _) in usable.iter().enumerate().filter(|u| *u.1) {
         let (kind, n) = match (
-            news.any_at(words, i, news.killed),
-            news.any_at(words, i, news.injured),
+            news.any_at(words, i, &news.filed().killed),
+            news.any_at(words, i, &news.filed().injured),
         ) {
             (Some(n), _) => (CasualtyKind::Killed, n),
             (None, Some(n)) => (CasualtyKind::Injured, n),
@@ -561,17 +678,17 @@ fn casualties(
         let Some(count) = number_word(rules, news, &words[k], text) else {
             continue;
         };
-        let lower_bound =
-            (k.saturating_sub(3)..k).any(|j| news.any_at(words, j, news.at_least).is_some());
+        let lower_bound = (k.saturating_sub(3)..k)
+            .any(|j| news.any_at(words, j, &news.filed().at_least).is_some());
         let around = i.min(k).saturating_sub(2)..(i.max(k) + 3).min(words.len());
         let group = if around
             .clone()
-            .any(|j| news.any_at(words, j, news.civilians).is_some())
+            .any(|j| news.any_at(words, j, &news.filed().civilians).is_some())
         {
             CasualtyGroup::Civilians
         } else if around
             .clone()
-            .any(|j| news.any_at(words, j, news.fighters).is_some())
+            .any(|j| news.any_at(words, j, &news.filed().fighters).is_some())
         {
             CasualtyGroup::Fighters
         } else {
@@ -605,7 +722,10 @@ fn head_count(
     used: &[bool],
 ) -> Option<usize> {
     let (start, _) = (k.saturating_sub(4)..k)
-        .filter_map(|j| news.any_at(words, j, news.including).map(|n| (j, n)))
+        .filter_map(|j| {
+            news.any_at(words, j, &news.filed().including)
+                .map(|n| (j, n))
+        })
         .find(|&(j, n)| j + n == k || j + n + 1 == k)?;
     (start.saturating_sub(4)..start).rev().find(|&j| {
         !used[j]
@@ -646,6 +766,7 @@ fn actors(
     victims: &[usize],
 ) -> Parties {
     let mut named: Vec<(usize, usize, Actor, Span, bool)> = Vec::new();
+    let mut filed = Vec::new();
     let mut i = 0;
     while i < words.len() {
         if !usable[i] {
@@ -653,24 +774,30 @@ fn actors(
             continue;
         }
         // The longest name at a place: "الجيش التركي" is Turkey's army,
-        // not the Syrian "الجيش".
-        let found = news
-            .actors
-            .iter()
-            .filter_map(|(id, name, aliases)| {
-                news.any_at(words, i, aliases).map(|n| (n, *id, *name))
+        // not the Syrian "الجيش". Each actor that has a name filed under
+        // the word's letters, in the list's order, with its longest match.
+        filed_under(&news.filed().aliases, &words[i], &mut filed);
+        let found = filed
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter_map(|names| {
+                let (id, name, aliases) = news.actors[names[0].0];
+                names
+                    .iter()
+                    .filter_map(|&(_, k)| news.meets_at(words, i, aliases[k]))
+                    .max()
+                    .map(|n| (n, id, name))
             })
             .max_by_key(|f| f.0);
         let Some((n, id, name)) = found else {
             i += 1;
             continue;
         };
-        let near_before = |list: &[&str], reach: usize| {
+        let near_before = |list: &FiledList, reach: usize| {
             (i.saturating_sub(reach)..i).any(|j| news.any_at(words, j, list).is_some())
         };
         // "по данным Минобороны России", "بحسب مصادر", "… göre": who says
         // so, not who did it.
-        let source = near_before(news.source_before, 3)
+        let source = near_before(&news.filed().source_before, 3)
             || words
                 .get(i + n..(i + n + 3).min(words.len()))
                 .is_some_and(|after| {
@@ -682,7 +809,7 @@ fn actors(
             i += n;
             continue;
         }
-        let is_target = near_before(news.target_before, 2)
+        let is_target = near_before(&news.filed().target_before, 2)
             || victims.iter().any(|&k| k < i && i <= k + 3)
             || words.get(i + n).is_some_and(|w| {
                 // A case ending after an apostrophe is a word of its own
@@ -888,4 +1015,71 @@ fn absorb(into: &mut Event, other: Event) {
         }
     }
     into.evidence.extend(spans);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{words, NewsRules, Span};
+
+    /// Every list entry as a text of its own, in each language: the filed
+    /// lists meet it as going through the whole list does.
+    #[test]
+    fn filed_lists_meet_words_as_the_whole_lists_do() {
+        let tables: [&NewsRules; 3] = [
+            &crate::lang::russian::NEWS,
+            &crate::lang::arabic::NEWS,
+            &crate::lang::turkish::NEWS,
+        ];
+        for news in tables {
+            let filed = news.filed();
+            let lists = [
+                (&filed.killed, news.killed),
+                (&filed.injured, news.injured),
+                (&filed.boilerplate, news.boilerplate),
+                (&filed.statement, news.statement),
+                (&filed.fighters, news.fighters),
+                (&filed.syria, news.syria),
+                (&filed.future, news.future),
+            ];
+            let aliases: Vec<&str> = news
+                .actors
+                .iter()
+                .flat_map(|a| a.2.iter().copied())
+                .collect();
+            let triggers: Vec<&str> = news.triggers.iter().map(|t| t.0).collect();
+            let texts = lists
+                .iter()
+                .flat_map(|(_, whole)| whole.iter())
+                .chain(&aliases)
+                .chain(&triggers);
+            let mut checked = 0;
+            for entry in texts {
+                // An Arabic entry is also tried with a prefix on its word.
+                for text in [
+                    entry.replace('$', ""),
+                    format!("و{}", entry.replace('$', "")),
+                ] {
+                    let found = words(&text, Span::new(0, text.len()), news.stems);
+                    if found.is_empty() {
+                        continue;
+                    }
+                    for (filed_list, whole) in &lists {
+                        let plain = whole
+                            .iter()
+                            .filter_map(|e| news.meets_at(&found, 0, e))
+                            .max();
+                        assert_eq!(news.any_at(&found, 0, filed_list), plain, "{text}");
+                    }
+                    let mut under = Vec::new();
+                    super::filed_under(&filed.triggers, &found[0], &mut under);
+                    let plain: Vec<usize> = (0..news.triggers.len())
+                        .filter(|&k| news.meets_at(&found, 0, news.triggers[k].0).is_some())
+                        .collect();
+                    assert!(plain.iter().all(|k| under.contains(k)), "{text}");
+                    checked += 1;
+                }
+            }
+            assert!(checked > 50, "only {checked} entries tried");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! Interfax write it ("в результате обстрела погибли восемь мирных
 //! жителей").
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -374,4 +374,5 @@ pub(crate) static NEWS: NewsRules = NewsRules {
         ("ноябр", 11),
         ("декабр", 12),
     ],
+    filed: OnceLock::new(),
 };

@@ -3,7 +3,7 @@
 //! tespit etti"), and news as Anadolu and TRT Haber write it ("saldırıda
 //! sekiz kişi hayatını kaybetti").
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -260,4 +260,5 @@ pub(crate) static NEWS: NewsRules = NewsRules {
         ("kasım", 11),
         ("aralık", 12),
     ],
+    filed: OnceLock::new(),
 };

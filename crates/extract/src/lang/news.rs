@@ -185,13 +185,25 @@ impl FiledList {
 /// What `filed` holds under the leads of `word`, in the lists' order.
 fn filed_under<T: Copy + Ord>(filed: &[(u16, T)], word: &Word, out: &mut Vec<T>) {
     out.clear();
-    // 0 fills the unused places of `starts`; no entry is empty.
-    for &at in word.starts.iter().filter(|&&at| at != 0) {
-        let from = filed.partition_point(|e| e.0 < at);
-        out.extend(filed[from..].iter().take_while(|e| e.0 == at).map(|e| e.1));
-    }
+    out.extend(filed_at(filed, word));
     out.sort_unstable();
     out.dedup();
+}
+
+/// What `filed` holds under each of the leads of `word`, lead by lead.
+fn filed_at<'f, T: Copy>(filed: &'f [(u16, T)], word: &Word) -> impl Iterator<Item = T> + 'f {
+    let starts = word.starts;
+    // 0 fills the unused places of `starts`; no entry is empty.
+    starts
+        .into_iter()
+        .filter(|&at| at != 0)
+        .flat_map(move |at| {
+            let from = filed.partition_point(|e| e.0 < at);
+            filed[from..]
+                .iter()
+                .take_while(move |e| e.0 == at)
+                .map(|e| e.1)
+        })
 }
 
 /// One word of the text: where it is and its lower-case form.
@@ -312,16 +324,8 @@ impl NewsRules {
 
     /// The first entry of `list` met at `i`, longest first: words taken.
     fn any_at(&self, words: &[Word], i: usize, list: &FiledList) -> Option<usize> {
-        let word = words.get(i)?;
-        // 0 fills the unused places of `starts`; no entry is empty.
-        word.starts
-            .iter()
-            .filter(|&&at| at != 0)
-            .flat_map(|&at| {
-                let from = list.filed.partition_point(|e| e.0 < at);
-                list.filed[from..].iter().take_while(move |e| e.0 == at)
-            })
-            .filter_map(|&(_, k)| self.meets_at(words, i, list.entries[k]))
+        filed_at(&list.filed, words.get(i)?)
+            .filter_map(|k| self.meets_at(words, i, list.entries[k]))
             .max()
     }
 

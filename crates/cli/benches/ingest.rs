@@ -17,6 +17,11 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
+// The reader alone runs in this process: on the allocator the `truce`
+// binary runs on, or the ceiling would measure another program.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Deserialize)]
 struct Set {
     case: Vec<Case>,

@@ -249,6 +249,11 @@ enum Command {
     Stress(stress::StressArgs),
 }
 
+/// The reader and the node allocate many small, short-lived values from
+/// several threads at once, which mimalloc serves from per-thread pages.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Die quietly when the reader of our output goes away (`truce log | head`),
     // as command-line tools do, instead of panicking on a broken pipe.

@@ -22,6 +22,10 @@ use truce_model::Note;
 use truce_record::{check_inclusion, Body, MemberKey, SignedStatement};
 use truce_store::{replay, Ledger};
 
+// The node's append path on the allocator the `truce` binary runs on.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const STATEMENT_BYTES: usize = 500;
 
 fn main() {

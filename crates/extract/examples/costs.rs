@@ -16,6 +16,10 @@
 
 use std::time::Instant;
 
+// The reader as `truce ingest` runs it: on the binary's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(serde::Deserialize)]
 struct Set {
     case: Vec<Case>,

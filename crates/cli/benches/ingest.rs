@@ -7,6 +7,9 @@
 //! one file, and 14,500 files of about 1.4 kB each, 20 MB in all;
 //! TRUCE_BENCH_BASELINE names another `truce` binary (an earlier build) to
 //! run on the same inputs in the same run, for a before and after.
+//! Each figure is the median of TRUCE_BENCH_RUNS runs (default 3), the
+//! builds taking turns, with the fastest and slowest wall times beside it:
+//! on a shared machine one run can be a tenth off either way.
 //! Each figure is given per second of wall time and per second of CPU time
 //! (user and system, all threads): on a shared machine wall time measures
 //! the neighbours too, CPU time does not.
@@ -109,9 +112,27 @@ fn cpu_seconds(children: bool) -> f64 {
 }
 
 /// Wall and CPU seconds of `f`.
+#[derive(Clone, Copy)]
 struct Took {
     wall: f64,
     cpu: f64,
+}
+
+/// Several runs of one measure: the median by wall time (its own CPU
+/// time with it), and the fastest and slowest wall times.
+struct Runs {
+    median: Took,
+    fastest: f64,
+    slowest: f64,
+}
+
+fn runs(mut took: Vec<Took>) -> Runs {
+    took.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+    Runs {
+        median: took[took.len() / 2],
+        fastest: took[0].wall,
+        slowest: took[took.len() - 1].wall,
+    }
 }
 
 fn ingest(data_dir: &Path, input: &Path) -> Took {
@@ -119,6 +140,11 @@ fn ingest(data_dir: &Path, input: &Path) -> Took {
 }
 
 fn ingest_with(truce: &Path, data_dir: &Path, input: &Path) -> Took {
+    // Each run starts from an empty queue; the last run's stays (for
+    // TRUCE_BENCH_KEEP).
+    if data_dir.exists() {
+        std::fs::remove_dir_all(data_dir).expect("remove the last run's data directory");
+    }
     // The inputs just written, and the drafts of the run before, go to the
     // disk first: otherwise whichever command runs first pays for them.
     // SAFETY: sync takes no arguments and cannot fail.
@@ -173,20 +199,50 @@ fn reader_only(inputs: &[&str]) -> Took {
     }
 }
 
-fn report(name: &str, bytes: usize, command: Took, reader: Took) {
+fn report(name: &str, bytes: usize, command: Runs, reader: Option<Runs>) {
     let mb = bytes as f64 / 1e6;
+    let rate = |runs: &Runs| {
+        format!(
+            "{:>5.1} MB/s wall ({:.2} s; {:.2}-{:.2}), {:>5.1} MB/s CPU ({:.2} s)",
+            mb / runs.median.wall,
+            runs.median.wall,
+            runs.fastest,
+            runs.slowest,
+            mb / runs.median.cpu,
+            runs.median.cpu,
+        )
+    };
+    let reader = reader.map_or(String::new(), |r| format!("; reader alone {}", rate(&r)));
     println!(
-        "{name:<18} {mb:>5.1} MB: truce ingest {:>5.1} MB/s wall ({:.2} s), {:>5.1} MB/s CPU ({:.2} s); \
-         reader alone {:>5.1} MB/s wall ({:.2} s), {:>5.1} MB/s CPU ({:.2} s)",
-        mb / command.wall,
-        command.wall,
-        mb / command.cpu,
-        command.cpu,
-        mb / reader.wall,
-        reader.wall,
-        mb / reader.cpu,
-        reader.cpu,
+        "{name:<18} {mb:>5.1} MB: truce ingest {}{reader}",
+        rate(&command)
     );
+}
+
+/// `input` through the command (and the baseline's) and `texts` through the
+/// reader alone, `count` times each, taking turns.
+fn measure(
+    name: &str,
+    data_dir: &Path,
+    input: &Path,
+    texts: &[&str],
+    baseline: Option<&Path>,
+    count: usize,
+) {
+    std::fs::create_dir_all(data_dir).expect("a directory for the data directories");
+    let (mut command, mut reader, mut before) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..count {
+        command.push(ingest(&data_dir.join("data"), input));
+        reader.push(reader_only(texts));
+        if let Some(truce) = baseline {
+            before.push(ingest_with(truce, &data_dir.join("base"), input));
+        }
+    }
+    let bytes = texts.iter().map(|t| t.len()).sum();
+    report(name, bytes, runs(command), Some(runs(reader)));
+    if baseline.is_some() {
+        report("  baseline", bytes, runs(before), None);
+    }
 }
 
 fn main() {
@@ -211,16 +267,18 @@ fn main() {
     // for them and the others not.
     reader_only(&[&small_texts(&texts, 8, 4096).join("\n\n")]);
     let baseline = std::env::var_os("TRUCE_BENCH_BASELINE").map(std::path::PathBuf::from);
+    let count = env_number("TRUCE_BENCH_RUNS", 3).max(1);
     let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("load average before: {}", load().trim());
-    let command = ingest(&dir.join("data-large"), &large_path);
-    let reader = reader_only(&[&large]);
-    report("one large file", large.len(), command, reader);
-    if let Some(truce) = &baseline {
-        let before = ingest_with(truce, &dir.join("base-large"), &large_path);
-        let reader = reader_only(&[&large]);
-        report("  baseline", large.len(), before, reader);
-    }
+    println!("median of {count} runs each; fastest-slowest wall time in brackets");
+    measure(
+        "one large file",
+        &dir.join("large"),
+        &large_path,
+        &[&large],
+        baseline.as_deref(),
+        count,
+    );
 
     let small = small_texts(
         &texts,
@@ -232,20 +290,14 @@ fn main() {
     for (i, t) in small.iter().enumerate() {
         std::fs::write(small_dir.join(format!("{i:06}.txt")), t).expect("write");
     }
-    let bytes: usize = small.iter().map(String::len).sum();
-    let command = ingest(&dir.join("data-small"), &small_dir);
     let inputs: Vec<&str> = small.iter().map(String::as_str).collect();
-    let reader = reader_only(&inputs);
-    report(
+    measure(
         &format!("{} small files", small.len()),
-        bytes,
-        command,
-        reader,
+        &dir.join("many"),
+        &small_dir,
+        &inputs,
+        baseline.as_deref(),
+        count,
     );
-    if let Some(truce) = &baseline {
-        let before = ingest_with(truce, &dir.join("base-small"), &small_dir);
-        let reader = reader_only(&inputs);
-        report("  baseline", bytes, before, reader);
-    }
     println!("load average after: {}", load().trim());
 }

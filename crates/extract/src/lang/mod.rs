@@ -156,18 +156,41 @@ pub(crate) fn paragraph_start(text: &str, at: usize) -> usize {
         .map_or(0, |i| i + 1)
 }
 
+/// Where the first paragraph break ("\n\n") of `text` begins. Asked of
+/// every register and paragraph of a bulletin: the line breaks are found
+/// with `memchr` rather than a substring searcher built each time.
+pub(crate) fn paragraph_break(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\n', bytes).find(|&i| bytes.get(i + 1) == Some(&b'\n'))
+}
+
+/// How many paragraph breaks `text` holds, counted as `str::matches`
+/// counts "\n\n" (a run of three line breaks is one), and no further than
+/// `most + 1`.
+pub(crate) fn paragraph_breaks(text: &str, most: usize) -> usize {
+    let (mut count, mut from) = (0, 0);
+    while count <= most {
+        let Some(at) = paragraph_break(&text[from..]) else {
+            break;
+        };
+        count += 1;
+        from += at + 2;
+    }
+    count
+}
+
 /// Detect the language of `text` from a bounded sample.
 pub fn detect(text: &str) -> Language {
     let sample = prefix(text, SAMPLE_BYTES);
     // Fast path for the common case, plain ASCII text: only Latin letters
     // are possible, so the per-character script count can be skipped.
     if sample.is_ascii() {
-        let letters = sample.bytes().filter(u8::is_ascii_alphabetic).count();
-        if letters < 8 {
+        // Words are runs of letters, so their lengths add up to the letters.
+        let tally = tally_words(sample.as_bytes(), u8::is_ascii_alphabetic);
+        let (words, english) = (tally.words, tally.english);
+        if tally.letters < 8 {
             return Language::Unknown;
         }
-        let (words, english, _) =
-            tally_words(sample.as_bytes().split(|b| !b.is_ascii_alphabetic()));
         if words >= 3 && english * 20 >= words {
             return Language::En;
         }
@@ -255,11 +278,14 @@ pub fn detect(text: &str) -> Language {
     }
     // Words split at ASCII non-letters: the words counted are ASCII ones,
     // and a non-ASCII letter only keeps its word from being one of them.
-    let (words, english, turkish) = tally_words(
-        sample
-            .as_bytes()
-            .split(|b| b.is_ascii() && !b.is_ascii_alphabetic()),
-    );
+    let Tally {
+        words,
+        english,
+        turkish,
+        ..
+    } = tally_words(sample.as_bytes(), |b| {
+        !b.is_ascii() || b.is_ascii_alphabetic()
+    });
     // One word in ten is a function word in any English prose; headline-like
     // ASCII text ("Heavy clashes broke out between SDF fighters ...") may
     // have half that. whatlang is the fallback only because it costs about
@@ -276,16 +302,42 @@ pub fn detect(text: &str) -> Language {
     whatlang_code(sample).unwrap_or(Language::Unknown)
 }
 
-/// Count words, English function words and Turkish function words among
-/// `pieces` (empty pieces are skipped). ASCII text is split on bytes, which
-/// costs a fraction of decoding chars. Words are lower-cased into a stack
-/// buffer: this runs on every document, and allocation would dominate for
-/// short bulletins.
-fn tally_words<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> (usize, usize, usize) {
-    let (mut words, mut english, mut turkish) = (0, 0, 0);
+/// What [`tally_words`] counts.
+struct Tally {
+    words: usize,
+    /// The bytes of all words.
+    letters: usize,
+    english: usize,
+    turkish: usize,
+}
+
+/// Count the words of `bytes` (runs of bytes `in_word` takes), English
+/// function words and Turkish function words among them. ASCII text is
+/// split on bytes, which costs a fraction of decoding chars, in one loop
+/// rather than a split iterator (this runs on every document). Words are
+/// lower-cased into a stack buffer: allocation would dominate for short
+/// bulletins.
+fn tally_words(bytes: &[u8], in_word: impl Fn(&u8) -> bool) -> Tally {
+    let mut tally = Tally {
+        words: 0,
+        letters: 0,
+        english: 0,
+        turkish: 0,
+    };
     let mut buf = [0u8; 12];
-    for word in pieces.filter(|w| !w.is_empty()) {
-        words += 1;
+    let mut at = 0;
+    while at < bytes.len() {
+        if !in_word(&bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && in_word(&bytes[at]) {
+            at += 1;
+        }
+        let word = &bytes[start..at];
+        tally.words += 1;
+        tally.letters += word.len();
         if word.len() > buf.len() {
             continue;
         }
@@ -293,10 +345,10 @@ fn tally_words<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> (usize, usize, usi
             *b = w.to_ascii_lowercase();
         }
         let lower = &buf[..word.len()];
-        english += usize::from(is_english_word(lower));
-        turkish += usize::from(is_turkish_word(lower));
+        tally.english += usize::from(is_english_word(lower));
+        tally.turkish += usize::from(is_turkish_word(lower));
     }
-    (words, english, turkish)
+    tally
 }
 
 fn whatlang_code(sample: &str) -> Option<Language> {
@@ -416,6 +468,25 @@ mod tests {
             assert_eq!(paragraph_start(text, at), start, "at {at}");
             let by_search = text[..at].rfind("\n\n").map_or(0, |p| p + 2);
             assert_eq!(paragraph_start(text, at), by_search, "at {at}");
+        }
+    }
+
+    #[test]
+    fn paragraph_breaks_are_found_and_counted_as_the_substring_search_does() {
+        let text = "Head\n\nOne.\nStill one.\n\n\nTwo.\n\n\n\nThree.\n\n";
+        // Every stretch of the text, so that breaks are cut at either end.
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                let part = &text[start..end];
+                assert_eq!(paragraph_break(part), part.find("\n\n"), "{start}..{end}");
+                for most in 0..4 {
+                    assert_eq!(
+                        paragraph_breaks(part, most),
+                        part.matches("\n\n").take(most + 1).count(),
+                        "{start}..{end}, at most {most}"
+                    );
+                }
+            }
         }
     }
 

@@ -173,7 +173,7 @@ fn bulletins(rules: &Rules, doc: &Document, locator: &dyn Locator) -> (Vec<Candi
             .map_or(text.len(), |m| m.0);
         let next_start = starts.get(i + 1).map_or(text.len(), |s| s.0);
         let mut end = next_mention.min(next_start);
-        if let Some(p) = text[start..end].find("\n\n") {
+        if let Some(p) = super::paragraph_break(&text[start..end]) {
             end = start + p;
         }
         // A confirmation statement after the register ends it; one the

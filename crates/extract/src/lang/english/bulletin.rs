@@ -24,6 +24,7 @@ use crate::candidate::{
     BulletinCount, CombinedCount, Confidence, Confirmation, ConfirmationStatus, Counters,
     DateRange, Evidence, GovernorateCount, Guarantor, Span,
 };
+use crate::lang::{paragraph_break, paragraph_breaks};
 use crate::locate::{Located, LocatedKind, Locator};
 use crate::taxonomy::EventType;
 
@@ -351,13 +352,13 @@ fn find_segments(
     // another paragraph they start a segment of their own (a summary, then
     // the detail), merged afterwards when they agree.
     starts.dedup_by(|later, earlier| {
-        later.2 == earlier.2 && !text[earlier.0..later.0].contains("\n\n")
+        later.2 == earlier.2 && paragraph_break(&text[earlier.0..later.0]).is_none()
     });
     let headline_end = headline_end(text);
     let mut segments = Vec::new();
     for (i, &(start, _, side, side_span)) in starts.iter().enumerate() {
         let next = starts.get(i + 1).map_or(text.len(), |s| s.0);
-        let end = text[start..next].find("\n\n").map_or(next, |p| start + p);
+        let end = paragraph_break(&text[start..next]).map_or(next, |p| start + p);
         segments.push(Segment {
             side,
             side_span,
@@ -452,7 +453,7 @@ fn heads_ministry_report(text: &str, side_end: usize) -> bool {
 fn headline_end(text: &str) -> Option<usize> {
     let lead = text.len() - text.trim_start().len();
     let first = &text[lead..];
-    let end = first.find("\n\n")?;
+    let end = paragraph_break(first)?;
     let line = first[..end].trim_end();
     (line.len() <= 200 && !line.contains('\n') && !line.ends_with(['.', '"', ':']))
         .then_some(lead + end)
@@ -780,7 +781,7 @@ fn next_paragraph_end(text: &str, end: usize, limit: usize) -> Option<usize> {
     let rest = text.get(end..limit)?;
     let body = rest.strip_prefix("\n\n")?;
     let start = end + 2;
-    let stop = body.find("\n\n").map_or(limit, |p| start + p);
+    let stop = paragraph_break(body).map_or(limit, |p| start + p);
     (stop > start).then_some(stop)
 }
 
@@ -808,11 +809,7 @@ fn merge_repeats(
         let mergeable = latest.filter(|&at| {
             let (a, b) = (segments[kept[at].0].span.end, segments[i].span.start);
             a <= b
-                && text[a..b]
-                    .matches("\n\n")
-                    .take(REPEAT_PARAGRAPHS + 1)
-                    .count()
-                    <= REPEAT_PARAGRAPHS
+                && paragraph_breaks(&text[a..b], REPEAT_PARAGRAPHS) <= REPEAT_PARAGRAPHS
                 && agree(&kept[at].1, &count)
         });
         match mergeable {

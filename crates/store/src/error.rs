@@ -4,6 +4,9 @@ use truce_record::{RecordError, Rejection};
 pub enum StoreError {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A page of entries read without sqlx (see `bulk.rs`) could not be.
+    #[error("database: {0}")]
+    Bulk(String),
     #[error("database migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("the Record changed underneath this node (expected {expected} entries, found {found}); another process is appending — retry")]

@@ -948,14 +948,24 @@ async fn rebuild(
 ) -> Result<(Registry, MerkleLog), StoreError> {
     let mut registry = Registry::new();
     let mut log = MerkleLog::new();
-    // The next page is read while this one is admitted: on a runtime with
-    // worker threads the database's time leaves the path admission waits
-    // on. A page cut short leaves its first missing entry to be named by
-    // `readmit`, which finds the next page starting past it.
+    // The next page is read, decoded and hashed while this one is
+    // admitted: only admission must go in order, so the database's time
+    // and the decoding (on all cores) leave the path it waits on. A page
+    // cut short leaves its first missing entry to be named by
+    // `admit_ready`, which finds the next page starting past it.
     let fetch = |from: u64| {
         let store = store.clone();
         let want = REPLAY_PAGE.min(covered - from);
-        tokio::spawn(async move { store.entries(from, want).await })
+        tokio::spawn(async move {
+            let page = store.entries_in_bulk(from, want).await?;
+            match tokio::task::spawn_blocking(move || ready_page(page)).await {
+                Ok(ready) => Ok(ready),
+                Err(stopped) if stopped.is_panic() => {
+                    std::panic::resume_unwind(stopped.into_panic())
+                }
+                Err(_) => Err(StoreError::Stopped),
+            }
+        })
     };
     let mut next = (covered > 0).then(|| fetch(0));
     let mut requested = 0;
@@ -975,8 +985,8 @@ async fn rebuild(
         if requested < covered {
             next = Some(fetch(requested));
         }
-        for entry in page {
-            log.append(readmit(&mut registry, rules, &entry)?);
+        for (position, ready) in page {
+            log.append(admit_ready(&mut registry, rules, position, ready)?);
         }
     }
     if registry.size() < covered {
@@ -997,14 +1007,49 @@ fn readmit(
     rules: &mut dyn Rules,
     entry: &StoredEntry,
 ) -> Result<Hash, StoreError> {
-    let position = registry.size();
-    if entry.position != position {
-        return Err(StoreError::Corrupt(format!("entry {position} is missing")));
-    }
-    let signed = crate::verify::signed_statement(entry)?;
+    let ready = crate::verify::signed_statement(entry)
+        .and_then(|signed| ready_to_admit(entry.position, signed));
+    admit_ready(registry, rules, entry.position, ready)
+}
+
+/// A stored entry's leaf hash, computed from its bytes, and its statement
+/// decoded: what admitting it again needs, made ready on any thread.
+type Ready = Result<(Hash, Candidate), StoreError>;
+
+/// A page of stored entries made ready to admit, on all cores, in order.
+fn ready_page(page: Vec<StoredEntry>) -> Vec<(u64, Ready)> {
+    use rayon::prelude::*;
+    page.into_par_iter()
+        .map(|entry| {
+            let position = entry.position;
+            let ready =
+                crate::verify::signed_statement_from(position, entry.statement, &entry.signature)
+                    .and_then(|signed| ready_to_admit(position, signed));
+            (position, ready)
+        })
+        .collect()
+}
+
+fn ready_to_admit(position: u64, signed: SignedStatement) -> Ready {
     let leaf = signed.leaf_hash();
-    let mut candidate = Candidate::decode_stored(signed)
+    let candidate = Candidate::decode_stored(signed)
         .map_err(|e| StoreError::Corrupt(format!("entry {position}: {e}")))?;
+    Ok((leaf, candidate))
+}
+
+/// Admits the entry stored at `position`, made ready by [`ready_page`] or
+/// [`readmit`]; a gap before it is named as the entry missing.
+fn admit_ready(
+    registry: &mut Registry,
+    rules: &mut dyn Rules,
+    position: u64,
+    ready: Ready,
+) -> Result<Hash, StoreError> {
+    let next = registry.size();
+    if position != next {
+        return Err(StoreError::Corrupt(format!("entry {next} is missing")));
+    }
+    let (leaf, mut candidate) = ready?;
     registry
         .admit_with(&mut candidate, rules)
         .map_err(|rejection| StoreError::Replay {

@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod backend;
+mod bulk;
 mod error;
 mod ledger;
 mod store;

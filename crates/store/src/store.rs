@@ -131,6 +131,31 @@ impl Store {
         dispatch!(self, entries(from, limit))
     }
 
+    /// Entries as [`Store::entries`] returns them, for reading a whole
+    /// Record in order: a SQLite file's are read on a blocking thread
+    /// through a connection of their own (see `bulk.rs`).
+    pub async fn entries_in_bulk(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        match self {
+            Store::Sqlite(pool) => {
+                let path = pool.connect_options().get_filename().to_path_buf();
+                let reading =
+                    tokio::task::spawn_blocking(move || crate::bulk::entries(&path, from, limit));
+                match reading.await {
+                    Ok(page) => page,
+                    Err(stopped) if stopped.is_panic() => {
+                        std::panic::resume_unwind(stopped.into_panic())
+                    }
+                    Err(_) => Err(StoreError::Stopped),
+                }
+            }
+            Store::Postgres(_) => self.entries(from, limit).await,
+        }
+    }
+
     /// Every stored tree hash, in stored-index order, with its index.
     pub async fn tree_hashes(&self) -> Result<Vec<(u64, Hash)>, StoreError> {
         dispatch!(self, tree_hashes())

@@ -72,14 +72,22 @@ fn entry_problem(position: u64, reason: impl ToString) -> ReplayProblem {
 }
 
 pub(crate) fn signed_statement(entry: &StoredEntry) -> Result<SignedStatement, StoreError> {
-    let signature: [u8; 64] = entry.signature.as_slice().try_into().map_err(|_| {
+    signed_statement_from(entry.position, entry.statement.clone(), &entry.signature)
+}
+
+/// The signed statement of the entry at `position`, taking its bytes.
+pub(crate) fn signed_statement_from(
+    position: u64,
+    statement: Vec<u8>,
+    signature: &[u8],
+) -> Result<SignedStatement, StoreError> {
+    let signature: [u8; 64] = signature.try_into().map_err(|_| {
         StoreError::Corrupt(format!(
-            "entry {}: signature of {} bytes",
-            entry.position,
-            entry.signature.len()
+            "entry {position}: signature of {} bytes",
+            signature.len()
         ))
     })?;
-    Ok(SignedStatement::new(entry.statement.clone(), signature))
+    Ok(SignedStatement::new(statement, signature))
 }
 
 /// Replays the whole Record in `store`. `progress` is called with the
@@ -103,7 +111,7 @@ pub async fn replay_with(
     let mut log = MerkleLog::new();
     let mut times = ClaimedTimes::default();
     while registry.size() < total {
-        let page = store.entries(registry.size(), PAGE).await?;
+        let page = store.entries_in_bulk(registry.size(), PAGE).await?;
         if page.is_empty() {
             return Err(entry_problem(registry.size(), "is missing"));
         }

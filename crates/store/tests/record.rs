@@ -116,6 +116,48 @@ mod an_entry_in_other_bytes_stops_the_opening {
     on_both_backends!(an_entry_in_other_bytes_stops_the_opening);
 }
 
+/// Reading a whole Record in bulk (opening, `truce verify`) gives the
+/// entries a page read gives, in order, wherever it starts and stops; a
+/// missing entry is a gap in what it returns, as in a page.
+async fn bulk_reads_are_page_reads(store: Store) {
+    let fixture = Fixture::new();
+    let store = five_notes_reopened(&store, &fixture).await;
+    let ranges = [
+        (0, 6),
+        (0, 100),
+        (2, 3),
+        (5, 1),
+        (6, 10),
+        (0, 0),
+        (u64::MAX, 5),
+    ];
+    for (from, limit) in ranges {
+        let paged = store.entries(from, limit).await.unwrap();
+        let bulk = store.entries_in_bulk(from, limit).await.unwrap();
+        assert_eq!(bulk, paged, "entries {from}, at most {limit}");
+    }
+    assert_eq!(store.entries_in_bulk(0, 100).await.unwrap().len(), 6);
+    let delete = "DELETE FROM entries WHERE position = 2";
+    match &store {
+        Store::Sqlite(pool) => sqlx::query(delete).execute(pool).await.map(drop),
+        Store::Postgres(pool) => sqlx::query(delete).execute(pool).await.map(drop),
+    }
+    .unwrap();
+    let positions: Vec<u64> = store
+        .entries_in_bulk(0, 4)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.position)
+        .collect();
+    assert_eq!(positions, [0, 1, 3, 4]);
+}
+
+mod bulk_reads_are_page_reads {
+    use super::common;
+    on_both_backends!(bulk_reads_are_page_reads);
+}
+
 /// A Record of the genesis and five notes, closed, and the store opened
 /// again on a new connection, to be changed underneath.
 async fn five_notes_reopened(store: &Store, fixture: &Fixture) -> Store {

@@ -177,7 +177,7 @@ pub async fn log(location: &Location, args: LogArgs) -> Result<ExitCode> {
             );
         }
     }
-    let ledger = location.open_ledger().await?;
+    let ledger = location.open_record().await?;
     let registry = ledger.registry();
     let entries = ledger.store().entries(args.from, args.limit).await?;
     let end = entries.last().map_or(args.from, |e| e.position + 1);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use truce_client::Trust;
 use truce_gazetteer::Gazetteer;
-use truce_record::{CheckpointSigner, Registry};
+use truce_record::{CheckpointSigner, NoRules, Registry};
 use truce_regime::{Register, RegisterConfig};
 use truce_store::{Ledger, Store};
 
@@ -137,6 +137,19 @@ impl Location {
     pub async fn open_ledger(&self) -> Result<Ledger<Register>> {
         let store = self.open_nonempty_store().await?;
         Ledger::open_reader(store, new_register())
+            .await
+            .with_context(|| format!("opening the Record in {}", self.describe()))
+    }
+
+    /// Opens the Record as [`Location::open_ledger`] does, checking every
+    /// leaf hash against the latest signed checkpoint and the membership
+    /// rules, but without projecting the register: for commands that read
+    /// entries, members and the tree only (the log, proofs, the policy, a
+    /// witness), which then open a large Record several times sooner.
+    /// `truce verify` checks the register's rules as well.
+    pub async fn open_record(&self) -> Result<Ledger<NoRules>> {
+        let store = self.open_nonempty_store().await?;
+        Ledger::open_reader(store, NoRules)
             .await
             .with_context(|| format!("opening the Record in {}", self.describe()))
     }

@@ -22,7 +22,7 @@ pub struct PolicyArgs {
 }
 
 pub async fn run(location: &Location, args: PolicyArgs) -> Result<ExitCode> {
-    let ledger = location.open_ledger().await?;
+    let ledger = location.open_record().await?;
     let genesis = ledger
         .registry()
         .genesis()

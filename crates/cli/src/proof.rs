@@ -12,7 +12,7 @@ use clap::Subcommand;
 use truce_record::{
     check_consistency, check_inclusion, Hash, Policy, SignedCheckpoint, SignedStatement, Statement,
 };
-use truce_record::{ForkSide, ProofFile};
+use truce_record::{ForkSide, NoRules, ProofFile};
 use truce_store::Ledger;
 
 use crate::node::Location;
@@ -66,7 +66,7 @@ pub async fn run(location: &Location, command: ProofCommand) -> Result<ExitCode>
             out,
             format,
         } => {
-            let ledger = location.open_ledger().await?;
+            let ledger = location.open_record().await?;
             let file = inclusion(&ledger, position, size).await;
             ledger.close().await;
             let file = file?;
@@ -76,7 +76,7 @@ pub async fn run(location: &Location, command: ProofCommand) -> Result<ExitCode>
             write(out, &file)
         }
         ProofCommand::Consistency { old, new, out } => {
-            let ledger = location.open_ledger().await?;
+            let ledger = location.open_record().await?;
             let file = consistency(&ledger, old, new).await;
             ledger.close().await;
             write(out, &file?)
@@ -112,10 +112,7 @@ pub async fn run(location: &Location, command: ProofCommand) -> Result<ExitCode>
     }
 }
 
-async fn checkpoint_note(
-    ledger: &Ledger<truce_regime::Register>,
-    size: Option<u64>,
-) -> Result<SignedCheckpoint> {
+async fn checkpoint_note(ledger: &Ledger<NoRules>, size: Option<u64>) -> Result<SignedCheckpoint> {
     let latest = ledger
         .checkpoint()
         .context("the Record has no checkpoint")?;
@@ -141,7 +138,7 @@ async fn checkpoint_note(
 }
 
 async fn inclusion(
-    ledger: &Ledger<truce_regime::Register>,
+    ledger: &Ledger<NoRules>,
     position: u64,
     size: Option<u64>,
 ) -> Result<ProofFile> {
@@ -163,11 +160,7 @@ async fn inclusion(
     })
 }
 
-async fn consistency(
-    ledger: &Ledger<truce_regime::Register>,
-    old: u64,
-    new: Option<u64>,
-) -> Result<ProofFile> {
+async fn consistency(ledger: &Ledger<NoRules>, old: u64, new: Option<u64>) -> Result<ProofFile> {
     let new_checkpoint = checkpoint_note(ledger, new).await?;
     let old_checkpoint = checkpoint_note(ledger, Some(old)).await?;
     let proof = ledger.prove_consistency(old, new_checkpoint.size())?;

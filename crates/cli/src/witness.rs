@@ -142,7 +142,7 @@ async fn cosign(
 ) -> Result<ExitCode> {
     let cosigner = keyfile::read_witness_key(key)?;
     let saved = read_state(state_dir)?;
-    let ledger = location.open_ledger().await?;
+    let ledger = location.open_record().await?;
     let genesis = ledger.registry().genesis().cloned().expect("founded");
     if !genesis
         .witnesses
@@ -223,7 +223,7 @@ async fn cosign(
 }
 
 async fn count_cosigners(
-    ledger: &truce_store::Ledger<truce_regime::Register>,
+    ledger: &truce_store::Ledger<truce_record::NoRules>,
     witnesses: &[truce_model::Witness],
     checkpoint: &SignedCheckpoint,
 ) -> Result<usize> {

@@ -3,8 +3,9 @@
 //! 1,000,000), a data directory is filled with that many report statements
 //! by 16 guarantor members, spread over the country's towns and over
 //! months; then the real `truce` binary is timed as a user runs it:
-//! `truce serve` until `/readyz` answers, and `truce bulletin` and
-//! `truce incidents` on the directory, each with its peak resident memory.
+//! `truce serve` until `/readyz` answers, and `truce bulletin`,
+//! `truce incidents` and `truce log` on the directory, each with its peak
+//! resident memory.
 //! `TRUCE_BENCH_KEEP=DIR` fills DIR with the first size and keeps it, to
 //! profile a command on it.
 
@@ -124,6 +125,7 @@ fn measure(dir: &Path, size: usize) {
     for args in [
         &["bulletin"][..],
         &["incidents", "--governorate", "SY-ID"][..],
+        &["log", "--from", "0", "--limit", "20"][..],
     ] {
         let (took, kib) = run(dir, args);
         println!(

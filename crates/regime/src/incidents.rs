@@ -15,7 +15,9 @@
 
 use std::collections::BTreeSet;
 
-use imbl::{GenericHashMap, Vector};
+use imbl::GenericHashMap;
+
+use crate::chunked::Chunked;
 
 use serde::Serialize;
 use truce_model::{GroupingConfig, ReportFields, ReportId};
@@ -164,10 +166,10 @@ fn within_window(config: &GroupingConfig, point: &Point, first_minute: i64) -> b
 pub(crate) struct Grouping {
     /// Reports are taken in Record order, so their ids ascend: a report's
     /// index is found by bisection, with no map to keep.
-    ids: Vector<ReportId>,
+    ids: Chunked<ReportId>,
     /// Each report's minute: a component's window is its first report's.
-    minutes: Vector<i64>,
-    parent: Vector<usize>,
+    minutes: Chunked<i64>,
+    parent: Chunked<usize>,
     /// The reports, by id, of each root with more than one; a report alone
     /// is its own member. Listing incidents then reads no index.
     members: FastMap<usize, Vec<ReportId>>,
@@ -190,7 +192,7 @@ impl Grouping {
             return;
         }
         let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        self.parent[child] = root;
+        self.parent.set(child, root);
         let moved = self
             .members
             .remove(&child)
@@ -208,9 +210,9 @@ impl Grouping {
             "reports are grouped in Record order"
         );
         let i = self.ids.len();
-        self.ids.push_back(id);
-        self.minutes.push_back(point.minute);
-        self.parent.push_back(i);
+        self.ids.push(id);
+        self.minutes.push(point.minute);
+        self.parent.push(i);
         i
     }
 

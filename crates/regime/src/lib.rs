@@ -16,6 +16,7 @@ mod access;
 mod agreements;
 mod bulletin;
 mod cases;
+mod chunked;
 mod complaints;
 mod compliance;
 mod coverage;

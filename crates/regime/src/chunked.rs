@@ -1,0 +1,121 @@
+//! A vector that copies of a state share, for the grouping's per-report
+//! columns: elements live in chunks of fixed size behind `Arc`s, so a copy
+//! costs one pointer per chunk, a write after a copy copies one chunk, and
+//! reading an element is two loads. imbl's `Vector` walked a tree for each
+//! read, and grouping a million reports reads these columns tens of
+//! millions of times.
+
+use std::ops::Index;
+use std::sync::Arc;
+
+/// Elements per chunk: a write after a copy copies this many.
+const CHUNK: usize = 1024;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Chunked<T> {
+    chunks: Vec<Arc<Vec<T>>>,
+    len: usize,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Self {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Clone> Chunked<T> {
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn push(&mut self, value: T) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+        }
+        if let Some(last) = self.chunks.last_mut() {
+            Arc::make_mut(last).push(value);
+        }
+        self.len += 1;
+    }
+
+    pub(crate) fn set(&mut self, at: usize, value: T) {
+        assert!(at < self.len, "index {at} of {}", self.len);
+        Arc::make_mut(&mut self.chunks[at / CHUNK])[at % CHUNK] = value;
+    }
+
+    pub(crate) fn last(&self) -> Option<&T> {
+        self.len.checked_sub(1).map(|at| &self[at])
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flat_map(|chunk| chunk.iter())
+    }
+}
+
+impl<T: Clone + Ord> Chunked<T> {
+    /// As `slice::binary_search`, over elements in ascending order.
+    pub(crate) fn binary_search(&self, wanted: &T) -> Result<usize, usize> {
+        let (mut low, mut high) = (0, self.len);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self[middle].cmp(wanted) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Ok(middle),
+            }
+        }
+        Err(low)
+    }
+}
+
+impl<T> Index<usize> for Chunked<T> {
+    type Output = T;
+
+    fn index(&self, at: usize) -> &T {
+        assert!(at < self.len, "index {at} of {}", self.len);
+        &self.chunks[at / CHUNK][at % CHUNK]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_writes_and_searches_as_a_vec_does_and_a_copy_keeps_its_own() {
+        let mut chunked = Chunked::default();
+        let mut plain = Vec::new();
+        for i in 0..(3 * CHUNK + 17) {
+            chunked.push(2 * i);
+            plain.push(2 * i);
+        }
+        assert_eq!(chunked.len(), plain.len());
+        assert!(chunked.iter().eq(plain.iter()));
+        assert_eq!(chunked.last(), plain.last());
+        for wanted in [
+            0,
+            1,
+            2,
+            2 * CHUNK,
+            2 * CHUNK + 1,
+            6 * CHUNK + 32,
+            10 * CHUNK,
+        ] {
+            assert_eq!(chunked.binary_search(&wanted), plain.binary_search(&wanted));
+        }
+        let copy = chunked.clone();
+        for at in [0, CHUNK - 1, CHUNK, 3 * CHUNK + 16] {
+            chunked.set(at, 1);
+            plain[at] = 1;
+        }
+        chunked.push(7);
+        plain.push(7);
+        assert!(chunked.iter().eq(plain.iter()));
+        assert_eq!(copy.len(), 3 * CHUNK + 17);
+        assert!(copy.iter().enumerate().all(|(i, v)| *v == 2 * i));
+        assert!(Chunked::<u8>::default().last().is_none());
+    }
+}

@@ -1,7 +1,7 @@
 //! Reading a whole SQLite Record in order, page by page, for opening it and
 //! for `truce verify`. sqlx hands each row from the connection's thread to
 //! the caller through a channel, copying every value twice on the way; for
-//! a million entries that was most of the time opening took. Here a
+//! a large Record that was much of the time opening took. Here a
 //! connection of its own reads a page on the calling (blocking) thread,
 //! copying each value once. Nothing is written through it.
 
@@ -10,16 +10,15 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use crate::store::{lookup_i64, to_u64};
 use crate::{StoreError, StoredEntry};
 
 /// Entries from position `from` on, at most `limit` of them, in order.
 pub(crate) fn entries(path: &Path, from: u64, limit: u64) -> Result<Vec<StoredEntry>, StoreError> {
-    let (Ok(from), limit) = (
-        i64::try_from(from),
-        i64::try_from(limit).unwrap_or(i64::MAX),
-    ) else {
+    let Some(from) = lookup_i64(from) else {
         return Ok(Vec::new());
     };
+    let limit = lookup_i64(limit).unwrap_or(i64::MAX);
     let failed = |e: rusqlite::Error| StoreError::Bulk(e.to_string());
     // Opened as the pool opens it (read and write, never created), so a WAL
     // file and its index are used as they are; `query_only` refuses writes.
@@ -43,11 +42,8 @@ pub(crate) fn entries(path: &Path, from: u64, limit: u64) -> Result<Vec<StoredEn
     let mut rows = statement.query((from, limit)).map_err(failed)?;
     let mut page = Vec::with_capacity(usize::try_from(limit).unwrap_or(0).min(1 << 16));
     while let Some(row) = rows.next().map_err(failed)? {
-        let position: i64 = row.get(0).map_err(failed)?;
         page.push(StoredEntry {
-            position: u64::try_from(position).map_err(|_| {
-                StoreError::Corrupt(format!("an entry stored at position {position}"))
-            })?,
+            position: to_u64(row.get(0).map_err(failed)?)?,
             statement: row.get(1).map_err(failed)?,
             signature: row.get(2).map_err(failed)?,
         });

@@ -958,13 +958,7 @@ async fn rebuild(
         let want = REPLAY_PAGE.min(covered - from);
         tokio::spawn(async move {
             let page = store.entries_in_bulk(from, want).await?;
-            match tokio::task::spawn_blocking(move || ready_page(page)).await {
-                Ok(ready) => Ok(ready),
-                Err(stopped) if stopped.is_panic() => {
-                    std::panic::resume_unwind(stopped.into_panic())
-                }
-                Err(_) => Err(StoreError::Stopped),
-            }
+            crate::store::blocking(move || ready_page(page)).await
         })
     };
     let mut next = (covered > 0).then(|| fetch(0));

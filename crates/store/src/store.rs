@@ -142,15 +142,7 @@ impl Store {
         match self {
             Store::Sqlite(pool) => {
                 let path = pool.connect_options().get_filename().to_path_buf();
-                let reading =
-                    tokio::task::spawn_blocking(move || crate::bulk::entries(&path, from, limit));
-                match reading.await {
-                    Ok(page) => page,
-                    Err(stopped) if stopped.is_panic() => {
-                        std::panic::resume_unwind(stopped.into_panic())
-                    }
-                    Err(_) => Err(StoreError::Stopped),
-                }
+                blocking(move || crate::bulk::entries(&path, from, limit)).await?
             }
             Store::Postgres(_) => self.entries(from, limit).await,
         }
@@ -220,6 +212,17 @@ pub(crate) fn to_i64(value: u64) -> Result<i64, StoreError> {
 }
 
 /// For lookups: a number no stored row can hold finds nothing.
+/// Runs `work` on a blocking thread; a panic there goes on here.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, StoreError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => Ok(done),
+        Err(stopped) if stopped.is_panic() => std::panic::resume_unwind(stopped.into_panic()),
+        Err(_) => Err(StoreError::Stopped),
+    }
+}
+
 pub(crate) fn lookup_i64(value: u64) -> Option<i64> {
     i64::try_from(value).ok()
 }

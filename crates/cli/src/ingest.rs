@@ -151,6 +151,9 @@ pub fn ingest(location: &Location, args: IngestArgs) -> Result<ExitCode> {
         FormatArg::Rss => Format::Rss,
         FormatArg::Atom => Format::Atom,
     };
+    // The reader's tables are built while the files are listed and the
+    // queue opened, on the cores those leave idle.
+    std::thread::spawn(truce_extract::build_tables);
     let queue = DraftQueue::in_data_dir(&location.data_dir);
     let mut batch = queue.batch()?;
     let (mut drafted, mut failed) = (0, 0);

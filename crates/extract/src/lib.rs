@@ -42,7 +42,7 @@ pub use candidate::{
 pub use document::Document;
 pub use error::ExtractError;
 pub use input::{html_to_text, read, Format, MAX_INPUT_BYTES};
-pub use lang::{Language, LanguagePack};
+pub use lang::{build_tables, Language, LanguagePack};
 pub use locate::{Located, Locator};
 pub use normalise::normalise;
 pub use render::render_evidence;

@@ -199,6 +199,18 @@ pub(crate) fn apply_variants(
         common_word: vec![false; places.len()],
         not_in_text: vec![false; places.len()],
     };
+    // The places by governorate and folded name, folded once: a row asks
+    // for its place by a name folded the same way.
+    let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, place) in places.iter().enumerate() {
+        by_name
+            .entry((
+                place.governorate.clone(),
+                names::key(&place.name, Kind::Place),
+            ))
+            .or_default()
+            .push(i);
+    }
     for row in &table.rows {
         let [kind, code, target, variant] = cols.map(|i| row.fields[i]);
         let err = |reason: String| tsv_error(VARIANTS, row.line, reason);
@@ -215,7 +227,7 @@ pub(crate) fn apply_variants(
                     .map_err(err)?;
             }
             "place" | "common-word" | "not-in-text" => {
-                let place = find_place(places, code, target).map_err(err)?;
+                let place = find_place(&by_name, code, target).map_err(err)?;
                 match kind {
                     "place" if variant.is_empty() => return Err(err("empty variant".into())),
                     "place" => places[place].variants.push(variant.to_string()),
@@ -259,19 +271,18 @@ fn add_governorate_variant(
 }
 
 /// The one place of governorate `code` whose name folds like `target`.
-fn find_place(places: &[Place], code: &str, target: &str) -> Result<usize, String> {
+fn find_place(
+    by_name: &HashMap<(String, String), Vec<usize>>,
+    code: &str,
+    target: &str,
+) -> Result<usize, String> {
     if target.is_empty() {
         return Err("a place row names its place in `target`".into());
     }
     let want = names::key(target, Kind::Place);
-    let mut hits = places
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.governorate == code && names::key(&p.name, Kind::Place) == want)
-        .map(|(i, _)| i);
-    match (hits.next(), hits.next()) {
-        (Some(i), None) => Ok(i),
-        (None, _) => Err(format!("no place named `{target}` in {code} in places.tsv")),
-        (Some(_), Some(_)) => Err(format!("`{target}` names several places in {code}")),
+    match by_name.get(&(code.to_string(), want)).map(Vec::as_slice) {
+        Some(&[i]) => Ok(i),
+        None | Some(&[]) => Err(format!("no place named `{target}` in {code} in places.tsv")),
+        Some(_) => Err(format!("`{target}` names several places in {code}")),
     }
 }

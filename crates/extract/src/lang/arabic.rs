@@ -76,6 +76,11 @@ const VARIANTS: &[(&str, &str)] = &[
     ("SY-RD", "الغوطة الشرقية"),
 ];
 
+/// Builds the tables now rather than on first use.
+pub(crate) fn build_tables() {
+    register::build_tables(&RULES, &NEWS);
+}
+
 pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let words: Vec<&str> = NUMBER_WORDS.iter().chain(DUALS).map(|(w, _)| *w).collect();
     // Longest first: "ثلاثة" before "ثلاث".

@@ -80,6 +80,20 @@ pub fn pack_for(lang: &Language) -> Option<&'static dyn LanguagePack> {
     }
 }
 
+/// Builds every language's tables and the gazetteer now, each on a thread
+/// of its own, rather than on first use. A run over many texts would
+/// otherwise build them one after the other on whichever thread first
+/// needs each, while the threads that need them too wait.
+pub fn build_tables() {
+    std::thread::scope(|scope| {
+        scope.spawn(crate::locate::default_locator);
+        scope.spawn(english::build_tables);
+        scope.spawn(russian::build_tables);
+        scope.spawn(arabic::build_tables);
+        scope.spawn(turkish::build_tables);
+    });
+}
+
 /// How many bytes of a text detection looks at; enough for a stable answer,
 /// small enough that detection never dominates throughput.
 const SAMPLE_BYTES: usize = 4096;

@@ -281,6 +281,11 @@ fn words(text: &str, span: Span, stems: Stems) -> Vec<Word> {
 }
 
 impl NewsRules {
+    /// Files the words now rather than on first use.
+    pub(crate) fn build_tables(&self) {
+        self.filed();
+    }
+
     fn filed(&self) -> &Filed {
         self.filed.get_or_init(|| Filed::of(self))
     }

@@ -280,6 +280,13 @@ static RU: LazyLock<Matcher> = LazyLock::new(|| Matcher::new(&super::russian::RU
 static AR: LazyLock<Matcher> = LazyLock::new(|| Matcher::new(&super::arabic::RULES));
 static TR: LazyLock<Matcher> = LazyLock::new(|| Matcher::new(&super::turkish::RULES));
 
+/// Builds a language's tables now rather than on first use: its rules
+/// first, then its place names, which wait for the gazetteer.
+pub(crate) fn build_tables(rules: &LazyLock<Rules>, news: &super::news::NewsRules) {
+    news.build_tables();
+    matcher(rules);
+}
+
 fn matcher(rules: &Rules) -> &'static Matcher {
     match rules.inflection {
         Inflection::Russian => &RU,

@@ -100,6 +100,11 @@ fn number_pattern() -> String {
     format!(r"[0-9]+|{}", words.join("|"))
 }
 
+/// Builds the tables now rather than on first use.
+pub(crate) fn build_tables() {
+    register::build_tables(&RULES, &NEWS);
+}
+
 pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let num = number_pattern();
     let side = |adjective: &str| {

@@ -63,6 +63,11 @@ const VARIANTS: &[(&str, &str)] = &[
     ("SY-LA", "Lazkiye"),
 ];
 
+/// Builds the tables now rather than on first use.
+pub(crate) fn build_tables() {
+    register::build_tables(&RULES, &NEWS);
+}
+
 pub(crate) static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let side = |names: &str| Pattern::word(&format!(r"(?:{names})\s+taraf(?:ı|ının|ınca|ına)"));
     Rules {

@@ -354,6 +354,11 @@ fn names_a_ban(before: &str) -> bool {
         .any(|w| super::text::ends_with_ci(rest.trim_end(), w))
 }
 
+/// Builds the actors' index now rather than on first use.
+pub(super) fn build_tables() {
+    LazyLock::force(&INDEX);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1216,6 +1216,20 @@ fn attach_confirmations(
     }
 }
 
+/// Builds this module's patterns now rather than on first use.
+pub(super) fn build_tables() {
+    LazyLock::force(&COUNT_NOUNS);
+    for pattern in [
+        &LOCATED_BEFORE,
+        &EACH_BEFORE,
+        &EXCLUDED,
+        &OF_THEM,
+        &NEGATION,
+    ] {
+        LazyLock::force(pattern);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

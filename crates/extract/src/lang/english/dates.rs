@@ -281,6 +281,12 @@ fn month_number(s: &str) -> Option<i8> {
     months.iter().position(|m| *m == key).map(|i| i as i8 + 1)
 }
 
+/// Builds the date patterns now rather than on first use.
+pub(super) fn build_tables() {
+    LazyLock::force(&DATES);
+    LazyLock::force(&FORMS);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

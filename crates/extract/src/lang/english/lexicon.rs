@@ -352,3 +352,8 @@ pub fn find_triggers(text: &str) -> Vec<Trigger> {
         })
         .collect()
 }
+
+/// Builds the triggers' index now rather than on first use.
+pub(super) fn build_tables() {
+    LazyLock::force(&INDEX);
+}

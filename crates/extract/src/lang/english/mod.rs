@@ -23,6 +23,17 @@ pub use numbers::{number_at, quantity_at};
 /// The English language pack.
 pub struct English;
 
+/// Builds the English patterns and indexes now rather than on first use.
+pub(crate) fn build_tables() {
+    actors::build_tables();
+    bulletin::build_tables();
+    dates::build_tables();
+    lexicon::build_tables();
+    news::build_tables();
+    relative::build_tables();
+    sides::build_tables();
+}
+
 impl LanguagePack for English {
     fn language(&self) -> Language {
         Language::En

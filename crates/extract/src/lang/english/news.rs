@@ -930,3 +930,17 @@ fn same_event(a: &Candidate, b: &Candidate) -> bool {
         _ => false,
     }
 }
+
+/// Builds this module's patterns now rather than on first use.
+pub(super) fn build_tables() {
+    for pattern in [
+        &CASUALTY_AFTER,
+        &CASUALTY_BEFORE,
+        &FUTURE,
+        &STATEMENT_CUES,
+        &RECENT,
+        &EARLIER_MEETING,
+    ] {
+        LazyLock::force(pattern);
+    }
+}

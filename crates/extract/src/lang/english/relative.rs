@@ -364,6 +364,11 @@ fn key_mentions(text: &str, key: &str, skip: Span) -> Vec<usize> {
     out
 }
 
+/// Builds the pattern now rather than on first use.
+pub(super) fn build_tables() {
+    LazyLock::force(&RELATIVE);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,11 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+/// Builds the side words' automaton now rather than on first use.
+pub(super) fn build_tables() {
+    LazyLock::force(&VOCABULARY);
+}
+
 #[cfg(test)]
 use super::text::contains_ci;
 use super::text::{ends_with_ci, is_ascii_word, starts_with_ci};

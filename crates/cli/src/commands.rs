@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use serde_json::json;
 use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
-use truce_store::{replay_with, Ledger, ReplayReport};
+use truce_store::{replay_with, Ledger, ReplayReport, SavedCheck};
 
 use crate::keyfile;
 use crate::mechanism::{MechanismFile, EXAMPLE};
@@ -179,7 +179,7 @@ pub async fn log(location: &Location, args: LogArgs) -> Result<ExitCode> {
     }
     let ledger = location.open_record().await?;
     let registry = ledger.registry();
-    let entries = ledger.store().entries(args.from, args.limit).await?;
+    let entries = ledger.committed_entries(args.from, args.limit).await?;
     let end = entries.last().map_or(args.from, |e| e.position + 1);
     let remaining = ledger.size().saturating_sub(end);
     for entry in entries {
@@ -428,7 +428,8 @@ pub async fn verify(location: &Location, args: VerifyArgs) -> Result<ExitCode> {
     store.close().await;
     match outcome {
         Ok(report) => {
-            print_report(location, &report, args.json);
+            let saved = check_saved_membership(location, &report);
+            print_report(location, &report, &saved, args.json);
             Ok(ExitCode::SUCCESS)
         }
         Err(problem) => {
@@ -442,7 +443,34 @@ pub async fn verify(location: &Location, args: VerifyArgs) -> Result<ExitCode> {
     }
 }
 
-fn print_report(location: &Location, report: &ReplayReport, as_json: bool) {
+/// Compares the membership state saved for reads with the one the replay
+/// derived, and saves the derived one unless they are the same; says what
+/// it found. A saved state that differs is no fault of the Record, but the
+/// reads that started from it may have named members wrongly.
+fn check_saved_membership(location: &Location, report: &ReplayReport) -> String {
+    let path = location.saved_membership_path();
+    let (mut said, replace) = match report.check_saved(&path) {
+        SavedCheck::None => ("none was saved; saved now".to_string(), true),
+        SavedCheck::Matches { size } => (format!("saved at {size} entries, the same"), false),
+        SavedCheck::Earlier { size } => (
+            format!("saved at {size} entries, its tree the same; replaced by this one"),
+            true,
+        ),
+        SavedCheck::Differs { size, what } => (
+            format!("saved at {size} entries, NOT THE SAME ({what}); replaced by this one"),
+            true,
+        ),
+        SavedCheck::Unusable(why) => (format!("not usable ({why}); replaced by this one"), true),
+    };
+    if replace {
+        if let Err(e) = report.save_membership(&path) {
+            said = format!("{said}, but {e}");
+        }
+    }
+    said
+}
+
+fn print_report(location: &Location, report: &ReplayReport, saved: &str, as_json: bool) {
     let node_key = report
         .registry
         .genesis()
@@ -460,6 +488,7 @@ fn print_report(location: &Location, report: &ReplayReport, as_json: bool) {
                 "quorum": report.quorum,
                 "final": report.is_final(),
                 "node_key": node_key,
+                "saved_membership": saved,
             })
         );
         return;
@@ -489,4 +518,5 @@ fn print_report(location: &Location, report: &ReplayReport, as_json: bool) {
             report.cosigned_by.join(", ")
         }
     );
+    println!("  membership state for reads: {saved}");
 }

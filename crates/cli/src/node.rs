@@ -8,7 +8,11 @@ use truce_client::Trust;
 use truce_gazetteer::Gazetteer;
 use truce_record::{CheckpointSigner, NoRules, Registry};
 use truce_regime::{Register, RegisterConfig};
-use truce_store::{Ledger, Store};
+use truce_store::{Ledger, SavedUse, Store};
+
+/// How many entries a read replays past the saved membership state before
+/// it saves a new one: saving costs about as much as replaying this many.
+const SAVE_AFTER_ENTRIES: u64 = 10_000;
 
 use crate::keyfile;
 
@@ -149,9 +153,31 @@ impl Location {
     /// `truce verify` checks the register's rules as well.
     pub async fn open_record(&self) -> Result<Ledger<NoRules>> {
         let store = self.open_nonempty_store().await?;
-        Ledger::open_reader(store, NoRules)
+        let saved = self.saved_membership_path();
+        let (ledger, used) = Ledger::open_saved(store, &saved)
             .await
-            .with_context(|| format!("opening the Record in {}", self.describe()))
+            .with_context(|| format!("opening the Record in {}", self.describe()))?;
+        let stale = match &used {
+            SavedUse::Loaded { replayed, .. } => *replayed >= SAVE_AFTER_ENTRIES,
+            SavedUse::Derived { unused } => {
+                tracing::debug!(file = %saved.display(), "not opened from the saved membership state: {unused}");
+                true
+            }
+        };
+        if stale {
+            // A read-only copy of a Record cannot keep one; it still reads.
+            if let Err(e) = ledger.save_membership(&saved) {
+                tracing::warn!("the next read will replay the whole Record again: {e}");
+            }
+        }
+        Ok(ledger)
+    }
+
+    /// The membership state and tree saved beside the Record, from which
+    /// the commands that need no more than membership open
+    /// ([`Location::open_record`]).
+    pub fn saved_membership_path(&self) -> PathBuf {
+        self.data_dir.join("membership.saved")
     }
 
     /// Opens the Record to append to it, for the holder of the writer lock:

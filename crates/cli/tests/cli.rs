@@ -37,6 +37,7 @@ on_both_backends!(
     swapped_rows_are_named,
     a_replaced_checkpoint_is_named,
     acknowledged_statements_survive_kill_9,
+    reads_start_from_the_saved_membership_state_and_show_only_signed_entries,
 );
 
 async fn one_changed_byte_is_named(node: Node) {
@@ -81,6 +82,61 @@ async fn a_replaced_checkpoint_is_named(node: Node) {
     let (passed, report) = node.verify();
     assert!(!passed);
     assert!(report.contains("checkpoint of size 1"), "{report}");
+}
+
+async fn reads_start_from_the_saved_membership_state_and_show_only_signed_entries(node: Node) {
+    // `truce verify` (run by the demo's setup) saved the state it derived.
+    let saved = node.data_dir().join("membership.saved");
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
+    assert!(
+        report.contains("membership state for reads: saved at"),
+        "{report}"
+    );
+    assert!(report.contains("entries, the same"), "{report}");
+    let listed = node.ok(&["log", "--json", "--limit", "1000000"]);
+
+    let mut bytes = std::fs::read(&saved).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(&saved, &bytes).unwrap();
+    assert_eq!(node.ok(&["log", "--json", "--limit", "1000000"]), listed);
+    // The read replaced the damaged file with the state it derived.
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
+    assert!(report.contains("entries, the same"), "{report}");
+    std::fs::write(&saved, &bytes).unwrap();
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
+    assert!(report.contains("not usable (its digest"), "{report}");
+
+    // An entry changed under the saved state: the read that starts from
+    // the state does not read it again, but it shows no entry it has not
+    // checked against the signed tree.
+    let mut statement = node.statement_at(3).await;
+    let at = statement.windows(6).position(|w| w == b"Tehran").unwrap();
+    statement[at] = b't';
+    node.sql(&format!(
+        "UPDATE entries SET statement = {} WHERE position = 3",
+        blob_literal(&statement, node.database.is_some())
+    ))
+    .await;
+    assert!(
+        node.ok(&["log", "--from", "0", "--limit", "3"])
+            .lines()
+            .count()
+            >= 3
+    );
+    let shown = node.truce(&["log", "--from", "3", "--limit", "1"]);
+    assert!(!shown.status.success());
+    let message = String::from_utf8_lossy(&shown.stderr);
+    assert!(
+        message.contains("entry 3 is not the entry the signed Record holds"),
+        "{message}"
+    );
+    let (passed, report) = node.verify();
+    assert!(!passed);
+    assert!(report.contains("entry 3:"), "{report}");
 }
 
 async fn acknowledged_statements_survive_kill_9(node: Node) {

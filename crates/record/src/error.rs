@@ -23,6 +23,8 @@ pub enum RecordError {
     Checkpoint(String),
     #[error("proof: {0}")]
     Proof(String),
+    #[error("saved state: {0}")]
+    Saved(String),
 }
 
 /// Why the admission rules refused a statement at a position in the Record.

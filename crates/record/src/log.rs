@@ -72,6 +72,12 @@ impl MerkleLog {
         self.size
     }
 
+    /// Every stored hash, in index order, as [`MerkleLog::from_stored`]
+    /// takes them back.
+    pub fn stored_hashes(&self) -> &[Hash] {
+        &self.hashes
+    }
+
     /// Appends an entry by its leaf hash; returns the index of the first new
     /// stored hash and the new hashes, which the store must persist.
     pub fn append(&mut self, leaf_hash: Hash) -> (u64, Vec<Hash>) {

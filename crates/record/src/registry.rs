@@ -4,12 +4,14 @@ use std::collections::HashMap;
 
 use ed25519_dalek::VerifyingKey;
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 use truce_model::{FoundingMember, Genesis, Kind, MemberName, Party, PublicKeyBytes, Role};
 
-use crate::{strong_verifying_key, Body, Candidate, KeyId, Rejection, Statement};
+use crate::{strong_verifying_key, Body, Candidate, KeyId, RecordError, Rejection, Statement};
 
 /// Where a key stands at the current position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum KeyStatus {
     Active,
     /// Replaced by the member's rotation at this entry.
@@ -30,7 +32,7 @@ struct KeyRecord {
 }
 
 /// A member as the Record has it at the current position.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberState {
     pub party: Party,
     pub role: Role,
@@ -128,9 +130,76 @@ pub struct Registry {
     size: u64,
 }
 
+/// The membership state in the form it is saved in beside a Record:
+/// plain data in a fixed order, so that two equal states save alike.
+#[derive(Serialize, Deserialize)]
+struct SavedRegistry {
+    genesis: Option<Genesis>,
+    keys: Vec<SavedKey>,
+    members: Vec<(MemberName, MemberState)>,
+    size: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedKey {
+    member: MemberName,
+    public: PublicKeyBytes,
+    status: KeyStatus,
+}
+
 impl Registry {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The state as bytes to save, read back by [`Registry::from_saved`].
+    /// Equal states give equal bytes.
+    pub fn to_saved(&self) -> Vec<u8> {
+        let mut keys: Vec<SavedKey> = self
+            .keys
+            .values()
+            .map(|k| SavedKey {
+                member: k.member.clone(),
+                public: PublicKeyBytes(k.public.to_bytes()),
+                status: k.status,
+            })
+            .collect();
+        keys.sort_by_key(|k| k.public);
+        let mut members: Vec<(MemberName, MemberState)> = self
+            .members
+            .iter()
+            .map(|(name, state)| (name.clone(), state.clone()))
+            .collect();
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        let saved = SavedRegistry {
+            genesis: self.genesis.clone(),
+            keys,
+            members,
+            size: self.size,
+        };
+        serde_json::to_vec(&saved).expect("the membership state serialises")
+    }
+
+    /// The state saved by [`Registry::to_saved`]. Every key must still be
+    /// a strong Ed25519 key, as it was when it was admitted.
+    pub fn from_saved(bytes: &[u8]) -> Result<Registry, RecordError> {
+        let saved: SavedRegistry = serde_json::from_slice(bytes)
+            .map_err(|e| RecordError::Saved(format!("membership state: {e}")))?;
+        let mut keys = HashMap::with_capacity(saved.keys.len());
+        for key in saved.keys {
+            let record = KeyRecord {
+                member: key.member,
+                public: strong_verifying_key(&key.public)?,
+                status: key.status,
+            };
+            keys.insert(KeyId::of(&key.public), record);
+        }
+        Ok(Registry {
+            genesis: saved.genesis,
+            keys,
+            members: saved.members.into_iter().collect(),
+            size: saved.size,
+        })
     }
 
     /// Number of entries admitted so far: the position of the next one.
@@ -523,6 +592,43 @@ mod tests {
             text: "calm".into(),
             refers_to: vec![],
         })
+    }
+
+    #[test]
+    fn a_saved_state_reads_back_and_admits_as_the_original_does() {
+        let (mut registry, keys) = founded();
+        registry
+            .admit(&mut candidate(&keys.monitor, 0, note()))
+            .unwrap();
+        let revoke_own = Body::KeyRevoked(KeyRevoked {
+            member: MemberName::new("tr-1").unwrap(),
+            public_key: keys.monitor.public_key(),
+            reason: "lost".into(),
+        });
+        registry
+            .admit(&mut candidate(&keys.monitor, 1, revoke_own))
+            .unwrap();
+        let saved = registry.to_saved();
+        let mut read = Registry::from_saved(&saved).unwrap();
+        assert_eq!(read.to_saved(), saved);
+        assert_eq!(read.size(), registry.size());
+        assert_eq!(
+            read.genesis().map(|g| &g.mechanism),
+            registry.genesis().map(|g| &g.mechanism)
+        );
+        // The sequence and the revocation carried over: the operator's next
+        // statement is seq 1, and the revoked key may no longer sign.
+        for state in [&mut registry, &mut read] {
+            assert!(matches!(
+                state.admit(&mut candidate(&keys.monitor, 2, note())),
+                Err(Rejection::RevokedKey { at: 2, .. })
+            ));
+            state
+                .admit(&mut candidate(&keys.operator, 1, note()))
+                .unwrap();
+        }
+        assert_eq!(read.to_saved(), registry.to_saved());
+        assert!(Registry::from_saved(&saved[..saved.len() - 1]).is_err());
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub enum StoreError {
     Record(#[from] RecordError),
     #[error("the node has stopped")]
     Stopped,
+    /// The saved membership state and tree could not be written.
+    #[error("saving the membership state: {0}")]
+    Saved(String),
     /// A position, size or count beyond what the database's 64-bit signed
     /// integers hold (no Record reaches it).
     #[error("{0} is beyond the largest position a Record can hold")]

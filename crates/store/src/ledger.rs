@@ -1,6 +1,7 @@
 //! The node: admits statements in Record order and makes them durable in
 //! group commits, one signed checkpoint per commit.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -12,6 +13,7 @@ use truce_record::{
     Rules, SignedCheckpoint, SignedStatement, VerifyingKey,
 };
 
+use crate::saved::{self, Saved};
 use crate::{Batch, EntryRow, Store, StoreError, StoredEntry};
 
 /// Largest number of statements in one commit. Bounds the latency of a
@@ -121,6 +123,43 @@ impl Ledger<NoRules> {
     pub async fn open(store: Store, signer: CheckpointSigner) -> Result<Self, StoreError> {
         Self::open_with(store, signer, NoRules).await
     }
+
+    /// Opens the Record in `store` for reading, under the membership rules
+    /// alone, starting from the membership state and tree saved at `path`
+    /// (see [`Ledger::save_membership`]) where one fits: only the entries
+    /// after it are read and admitted, and their tree must still end at the
+    /// root of the latest signed checkpoint. The saved state's own entries
+    /// are not read again; `replay` reads them all. A saved state that
+    /// cannot be used (none, damaged, of another version or another
+    /// Record) costs a full replay, as [`Ledger::open_reader`] does.
+    pub async fn open_saved(store: Store, path: &Path) -> Result<(Self, SavedUse), StoreError> {
+        let unused = match saved::read(path) {
+            Ok(Some(start)) => {
+                let size = start.registry.size();
+                match load_from(&store, NoRules, start).await {
+                    Ok((view, _)) => {
+                        let replayed = view.registry.size() - size;
+                        let ledger = Self::reading(store, view).await?;
+                        return Ok((ledger, SavedUse::Loaded { size, replayed }));
+                    }
+                    Err(e) => format!("it does not fit this Record: {e}"),
+                }
+            }
+            Ok(None) => "none is saved".to_string(),
+            Err(unusable) => unusable,
+        };
+        let ledger = Self::open_reader(store, NoRules).await?;
+        Ok((ledger, SavedUse::Derived { unused }))
+    }
+}
+
+/// How [`Ledger::open_saved`] came by its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SavedUse {
+    /// From the saved state of `size` entries, and `replayed` entries after it.
+    Loaded { size: u64, replayed: u64 },
+    /// From every entry; why the saved state was not used.
+    Derived { unused: String },
 }
 
 impl<R: Rules + Clone + 'static> Ledger<R> {
@@ -173,6 +212,10 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
     /// the entries were stored).
     pub async fn open_reader(store: Store, rules: R) -> Result<Self, StoreError> {
         let (view, _) = load(&store, rules).await?;
+        Self::reading(store, view).await
+    }
+
+    async fn reading(store: Store, view: View<R>) -> Result<Self, StoreError> {
         let stored = store.size().await?;
         let (committed, _) = watch::channel(view.registry.size());
         Ok(Self {
@@ -185,6 +228,13 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
             readiness: Arc::new(Mutex::new(Readiness::ReadOnly)),
             stored: AtomicU64::new(stored),
         })
+    }
+
+    /// Saves the committed membership state and tree to `path`, for
+    /// [`Ledger::open_saved`] to start from.
+    pub fn save_membership(&self, path: &Path) -> Result<(), StoreError> {
+        let (registry, log) = self.read(|v| (v.registry.clone(), v.log.clone()));
+        saved::save(path, &registry, &log)
     }
 
     /// Whether the writer can commit now; see [`Readiness`].
@@ -284,6 +334,30 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
                 .then(|| v.log.leaf_hash_at(position))
                 .flatten()
         })
+    }
+
+    /// Committed entries from `from`, at most `limit`, each checked against
+    /// the committed tree: its leaf hash, computed from its bytes, must be
+    /// the one the tree holds at its position, and the tree's root is the
+    /// signed checkpoint's. A read shows no entry that the signed Record
+    /// does not hold, whatever it opened from.
+    pub async fn committed_entries(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let limit = limit.min(self.size().saturating_sub(from));
+        let entries = self.store.entries(from, limit).await?;
+        for entry in &entries {
+            let signed = crate::verify::signed_statement(entry)?;
+            if self.leaf_hash(entry.position) != Some(signed.leaf_hash()) {
+                return Err(StoreError::Corrupt(format!(
+                    "entry {} is not the entry the signed Record holds at its position",
+                    entry.position
+                )));
+            }
+        }
+        Ok(entries)
     }
 
     pub fn root_at(&self, size: u64) -> Result<Hash, RecordError> {
@@ -899,10 +973,30 @@ fn entry_row(position: u64, kind: &'static str, candidate: &Candidate) -> EntryR
 /// [`Ledger::open_reader`] for what is checked.
 /// The Record as the store holds it up to its latest checkpoint: the view
 /// readers are given, and the rules' state for a writer to go on from.
-async fn load<R: Rules + Clone>(store: &Store, mut rules: R) -> Result<(View<R>, R), StoreError> {
+async fn load<R: Rules + Clone>(store: &Store, rules: R) -> Result<(View<R>, R), StoreError> {
+    load_from(
+        store,
+        rules,
+        Saved {
+            registry: Registry::new(),
+            log: MerkleLog::new(),
+        },
+    )
+    .await
+}
+
+/// Loads the Record onto `start`, the membership state and tree of its
+/// first entries (none, or a saved state), replaying the entries after it.
+/// The tree must end with the root of the latest signed checkpoint, which
+/// holds a saved state to the Record it claims to be of.
+async fn load_from<R: Rules + Clone>(
+    store: &Store,
+    mut rules: R,
+    start: Saved,
+) -> Result<(View<R>, R), StoreError> {
     let latest = store.latest_checkpoint().await?;
     let covered = latest.as_ref().map_or(0, |(size, _)| *size);
-    let (registry, log) = rebuild(store, covered, &mut rules).await?;
+    let (registry, log) = rebuild(store, covered, &mut rules, start).await?;
     let checkpoint = match (&latest, registry.genesis()) {
         (None, None) => None,
         (None, Some(_)) => {
@@ -945,9 +1039,18 @@ async fn rebuild(
     store: &Store,
     covered: u64,
     rules: &mut dyn Rules,
+    start: Saved,
 ) -> Result<(Registry, MerkleLog), StoreError> {
-    let mut registry = Registry::new();
-    let mut log = MerkleLog::new();
+    let Saved {
+        mut registry,
+        mut log,
+    } = start;
+    if registry.size() > covered {
+        return Err(StoreError::Corrupt(format!(
+            "a state of {} entries was to be continued, but the latest checkpoint covers {covered}",
+            registry.size()
+        )));
+    }
     // The next page is read, decoded and hashed while this one is
     // admitted: only admission must go in order, so the database's time
     // and the decoding (on all cores) leave the path it waits on. A page
@@ -961,8 +1064,8 @@ async fn rebuild(
             crate::store::blocking(move || ready_page(page)).await
         })
     };
-    let mut next = (covered > 0).then(|| fetch(0));
-    let mut requested = 0;
+    let mut requested = registry.size();
+    let mut next = (covered > requested).then(|| fetch(requested));
     while let Some(reading) = next.take() {
         let page = match reading.await {
             Ok(page) => page?,

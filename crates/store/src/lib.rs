@@ -12,12 +12,14 @@ mod backend;
 mod bulk;
 mod error;
 mod ledger;
+mod saved;
 mod store;
 mod verify;
 
 pub use error::StoreError;
 pub use ledger::{
-    AppendError, FollowError, Inconsistency, Ledger, Pending, Readiness, Receipt, Step, RETRY_AFTER,
+    AppendError, FollowError, Inconsistency, Ledger, Pending, Readiness, Receipt, SavedUse, Step,
+    RETRY_AFTER,
 };
 pub use store::{Batch, EntryRow, Store, StoredEntry};
-pub use verify::{replay, replay_with, ReplayProblem, ReplayReport};
+pub use verify::{replay, replay_with, ReplayProblem, ReplayReport, SavedCheck};

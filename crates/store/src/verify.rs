@@ -3,6 +3,7 @@
 //! Nothing the store says about itself is trusted.
 
 use std::fmt;
+use std::path::Path;
 
 use rayon::prelude::*;
 use truce_record::{
@@ -10,7 +11,7 @@ use truce_record::{
     Rules, SignedCheckpoint, SignedStatement,
 };
 
-use crate::{Store, StoreError, StoredEntry};
+use crate::{saved, Store, StoreError, StoredEntry};
 
 const PAGE: u64 = 20_000;
 
@@ -25,6 +26,8 @@ pub struct ReplayReport {
     pub cosigned_by: Vec<String>,
     pub quorum: u32,
     pub registry: Registry,
+    /// The tree derived from every entry.
+    pub log: MerkleLog,
 }
 
 impl ReplayReport {
@@ -32,6 +35,60 @@ impl ReplayReport {
     pub fn is_final(&self) -> bool {
         self.latest_checkpoint.is_some() && self.cosigned_by.len() as u32 >= self.quorum
     }
+
+    /// How the membership state and tree saved at `path` (see
+    /// `Ledger::open_saved`) compare with what this replay derived.
+    pub fn check_saved(&self, path: &Path) -> SavedCheck {
+        let saved = match saved::read(path) {
+            Ok(Some(saved)) => saved,
+            Ok(None) => return SavedCheck::None,
+            Err(unusable) => return SavedCheck::Unusable(unusable),
+        };
+        let size = saved.log.size();
+        if size > self.entries {
+            return SavedCheck::Differs {
+                size,
+                what: format!("it is of {size} entries; the Record holds {}", self.entries),
+            };
+        }
+        if self.log.root_at(size).ok() != Some(saved.log.root()) {
+            return SavedCheck::Differs {
+                size,
+                what: "its tree is not the tree of the Record's first entries".into(),
+            };
+        }
+        if size < self.entries {
+            return SavedCheck::Earlier { size };
+        }
+        if saved.registry.to_saved() != self.registry.to_saved() {
+            return SavedCheck::Differs {
+                size,
+                what: "its membership state is not the one the entries make".into(),
+            };
+        }
+        SavedCheck::Matches { size }
+    }
+
+    /// Saves the membership state and tree this replay derived to `path`.
+    pub fn save_membership(&self, path: &Path) -> Result<(), StoreError> {
+        saved::save(path, &self.registry, &self.log)
+    }
+}
+
+/// What [`ReplayReport::check_saved`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SavedCheck {
+    /// Nothing is saved.
+    None,
+    /// Saved at the Record's size, and the same as derived.
+    Matches { size: u64 },
+    /// Saved at an earlier size: its tree is the tree of the Record's first
+    /// `size` entries; its membership state, of that size, is not compared.
+    Earlier { size: u64 },
+    /// Not what the entries make.
+    Differs { size: u64, what: String },
+    /// Not readable as a saved state of this version.
+    Unusable(String),
 }
 
 /// The first thing found wrong, with the entry or checkpoint it concerns.
@@ -155,6 +212,7 @@ pub async fn replay_with(
         cosigned_by,
         quorum: genesis.witness_quorum,
         registry,
+        log,
     })
 }
 

@@ -7,7 +7,7 @@ mod common;
 use common::{founded, note, sign, Fixture};
 use truce_model::{KeyRevoked, KeyRotated, MemberName};
 use truce_record::{check_inclusion, Body, MemberKey, Rejection, SignedStatement};
-use truce_store::{replay, AppendError, Ledger, Store};
+use truce_store::{replay, AppendError, Ledger, SavedUse, Store};
 
 fn refused(result: Result<truce_store::Receipt, AppendError>) -> Rejection {
     match result {
@@ -156,6 +156,109 @@ async fn bulk_reads_are_page_reads(store: Store) {
 mod bulk_reads_are_page_reads {
     use super::common;
     on_both_backends!(bulk_reads_are_page_reads);
+}
+
+/// A read opens from the saved membership state and tree, replaying only
+/// the entries after it, to the state a full replay derives; a saved state
+/// that is damaged or of another Record costs a full replay, not a wrong
+/// answer.
+async fn a_saved_membership_state_spares_the_replay_of_its_entries(store: Store) {
+    let fixture = Fixture::new();
+    let saved_dir = tempfile::tempdir().unwrap();
+    let saved = saved_dir.path().join("membership");
+    let ledger = founded(store.clone(), &fixture).await;
+    let ru = &fixture.guarantors[0].key;
+    for seq in 0..3 {
+        ledger
+            .append(note(ru, seq, "shelling near Idlib"))
+            .await
+            .unwrap();
+    }
+    ledger.save_membership(&saved).unwrap();
+    for seq in 3..5 {
+        ledger.append(note(ru, seq, "calm in Hama")).await.unwrap();
+    }
+    ledger.close().await;
+    let store = reopen(&store).await;
+
+    let full = Ledger::open_reader(store.clone(), truce_record::NoRules)
+        .await
+        .unwrap();
+    let (opened, used) = Ledger::open_saved(store.clone(), &saved).await.unwrap();
+    assert_eq!(
+        used,
+        SavedUse::Loaded {
+            size: 4,
+            replayed: 2
+        }
+    );
+    assert_eq!(opened.size(), 6);
+    assert_eq!(opened.registry().to_saved(), full.registry().to_saved());
+    assert_eq!(opened.root_at(6).unwrap(), full.root_at(6).unwrap());
+    for position in 0..6 {
+        assert_eq!(opened.leaf_hash(position), full.leaf_hash(position));
+    }
+    // The next statement is admitted as after a full replay: the saved
+    // state carried the member's sequence.
+    assert_eq!(
+        opened
+            .registry()
+            .member(&MemberName::new("ru-1").unwrap())
+            .unwrap()
+            .next_seq,
+        5
+    );
+
+    // Saved again at the end, nothing is left to replay.
+    opened.save_membership(&saved).unwrap();
+    let (_, used) = Ledger::open_saved(store.clone(), &saved).await.unwrap();
+    assert_eq!(
+        used,
+        SavedUse::Loaded {
+            size: 6,
+            replayed: 0
+        }
+    );
+
+    // One byte changed: the digest no longer holds.
+    let mut bytes = std::fs::read(&saved).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&saved, &bytes).unwrap();
+    let (damaged, used) = Ledger::open_saved(store.clone(), &saved).await.unwrap();
+    assert!(
+        matches!(&used, SavedUse::Derived { unused } if unused.contains("digest")),
+        "{used:?}"
+    );
+    assert_eq!(damaged.registry().to_saved(), full.registry().to_saved());
+
+    // The saved state of another Record: its tree does not end at this
+    // Record's checkpoint.
+    let (other_store, _other_dir) = common::sqlite_store().await;
+    let other_fixture = Fixture::new();
+    let other = founded(other_store, &other_fixture).await;
+    other
+        .append(note(&other_fixture.guarantors[0].key, 0, "another Record"))
+        .await
+        .unwrap();
+    other.save_membership(&saved).unwrap();
+    other.close().await;
+    let (refitted, used) = Ledger::open_saved(store.clone(), &saved).await.unwrap();
+    assert!(
+        matches!(&used, SavedUse::Derived { unused } if unused.contains("does not fit")),
+        "{used:?}"
+    );
+    assert_eq!(refitted.root_at(6).unwrap(), full.root_at(6).unwrap());
+
+    // None saved.
+    std::fs::remove_file(&saved).unwrap();
+    let (_, used) = Ledger::open_saved(store, &saved).await.unwrap();
+    assert!(matches!(used, SavedUse::Derived { .. }));
+}
+
+mod a_saved_membership_state_spares_the_replay_of_its_entries {
+    use super::common;
+    on_both_backends!(a_saved_membership_state_spares_the_replay_of_its_entries);
 }
 
 /// A Record of the genesis and five notes, closed, and the store opened

@@ -5,7 +5,9 @@
 //! months; then the real `truce` binary is timed as a user runs it:
 //! `truce serve` until `/readyz` answers, and `truce bulletin`,
 //! `truce incidents` and `truce log` on the directory, each with its peak
-//! resident memory.
+//! resident memory; `truce log` twice, the first time with no saved
+//! membership state (it replays every entry and saves one), the second
+//! from the state the first saved.
 //! `TRUCE_BENCH_KEEP=DIR` fills DIR with the first size and keeps it, to
 //! profile a command on it.
 
@@ -125,11 +127,23 @@ fn measure(dir: &Path, size: usize) {
     for args in [
         &["bulletin"][..],
         &["incidents", "--governorate", "SY-ID"][..],
-        &["log", "--from", "0", "--limit", "20"][..],
     ] {
         let (took, kib) = run(dir, args);
         println!(
             "{size} reports: `truce {}` in {:.2} s, peak RSS {:.0} MiB",
+            args.join(" "),
+            took.as_secs_f64(),
+            kib as f64 / 1024.0
+        );
+    }
+    // Without a saved membership state the read replays every entry and
+    // saves one; the next read starts from it.
+    let _ = std::fs::remove_file(dir.join("membership.saved"));
+    for how in ["replaying every entry, then saving", "from the saved state"] {
+        let args = ["log", "--from", "0", "--limit", "20"];
+        let (took, kib) = run(dir, &args);
+        println!(
+            "{size} reports: `truce {}` ({how}) in {:.3} s, peak RSS {:.0} MiB",
             args.join(" "),
             took.as_secs_f64(),
             kib as f64 / 1024.0

@@ -168,6 +168,10 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         task.abort();
         let _ = task.await;
     }
+    // The reads that need only membership start from this state next.
+    if let Err(e) = ledger.save_membership(&location.saved_membership_path()) {
+        tracing::warn!("the next read will replay the whole Record again: {e}");
+    }
     if let Ok(ledger) = Arc::try_unwrap(ledger) {
         ledger.close().await;
     }

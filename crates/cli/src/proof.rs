@@ -145,8 +145,7 @@ async fn inclusion(
     let checkpoint = checkpoint_note(ledger, size).await?;
     let proof = ledger.prove_inclusion(position, checkpoint.size())?;
     let entry = ledger
-        .store()
-        .entries(position, 1)
+        .committed_entries(position, 1)
         .await?
         .pop()
         .filter(|e| e.position == position)

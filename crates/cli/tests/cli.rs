@@ -134,6 +134,10 @@ async fn reads_start_from_the_saved_membership_state_and_show_only_signed_entrie
         message.contains("entry 3 is not the entry the signed Record holds"),
         "{message}"
     );
+    let proved = node.truce(&["proof", "inclusion", "3"]);
+    assert!(!proved.status.success());
+    let message = String::from_utf8_lossy(&proved.stderr);
+    assert!(message.contains("entry 3 is not the entry"), "{message}");
     let (passed, report) = node.verify();
     assert!(!passed);
     assert!(report.contains("entry 3:"), "{report}");

@@ -987,6 +987,8 @@ async fn load<R: Rules + Clone>(store: &Store, rules: R) -> Result<(View<R>, R),
 
 /// Loads the Record onto `start`, the membership state and tree of its
 /// first entries (none, or a saved state), replaying the entries after it.
+/// Only the membership rules start from a saved state: no other rules'
+/// state is saved, so they start from none.
 /// The tree must end with the root of the latest signed checkpoint, which
 /// holds a saved state to the Record it claims to be of.
 async fn load_from<R: Rules + Clone>(

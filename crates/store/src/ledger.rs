@@ -233,8 +233,8 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
     /// Saves the committed membership state and tree to `path`, for
     /// [`Ledger::open_saved`] to start from.
     pub fn save_membership(&self, path: &Path) -> Result<(), StoreError> {
-        let (registry, log) = self.read(|v| (v.registry.clone(), v.log.clone()));
-        saved::save(path, &registry, &log)
+        let bytes = self.read(|v| saved::encode(&v.registry, &v.log));
+        saved::write(path, &bytes)
     }
 
     /// Whether the writer can commit now; see [`Readiness`].

@@ -33,11 +33,10 @@ pub(crate) struct Saved {
     pub(crate) log: MerkleLog,
 }
 
-/// Saves `registry` and `log` (of the same size) to `path`, replacing what
-/// was there only once the new file is durable: a reader sees the old
-/// file or the new one, never a part.
-pub(crate) fn save(path: &Path, registry: &Registry, log: &MerkleLog) -> Result<(), StoreError> {
-    let failed = |e: std::io::Error| StoreError::Saved(format!("{}: {e}", path.display()));
+/// The file's bytes for `registry` and `log` (of the same size), to be
+/// written with [`write`]: encoding needs only a look at the state, so a
+/// caller holding it under a lock encodes there and writes after.
+pub(crate) fn encode(registry: &Registry, log: &MerkleLog) -> Vec<u8> {
     let registry_bytes = registry.to_saved();
     let hashes = log.stored_hashes();
     let mut bytes =
@@ -54,7 +53,14 @@ pub(crate) fn save(path: &Path, registry: &Registry, log: &MerkleLog) -> Result<
     }
     let digest = Sha256::digest(&bytes);
     bytes.extend_from_slice(&digest);
+    bytes
+}
 
+/// Writes a file [`encode`] made to `path`, replacing what was there only
+/// once the new file is durable: a reader sees the old file or the new
+/// one, never a part.
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let failed = |e: std::io::Error| StoreError::Saved(format!("{}: {e}", path.display()));
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(failed)?;
     let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
@@ -64,7 +70,7 @@ pub(crate) fn save(path: &Path, registry: &Registry, log: &MerkleLog) -> Result<
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&temporary)?;
-        file.write_all(&bytes)?;
+        file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&temporary, path)?;
         std::fs::File::open(dir)?.sync_all()
@@ -161,7 +167,7 @@ mod tests {
 
     fn saved_bytes(dir: &Path) -> Vec<u8> {
         let path = dir.join("membership");
-        save(&path, &Registry::new(), &MerkleLog::new()).unwrap();
+        write(&path, &encode(&Registry::new(), &MerkleLog::new())).unwrap();
         std::fs::read(path).unwrap()
     }
 

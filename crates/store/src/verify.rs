@@ -71,7 +71,7 @@ impl ReplayReport {
 
     /// Saves the membership state and tree this replay derived to `path`.
     pub fn save_membership(&self, path: &Path) -> Result<(), StoreError> {
-        saved::save(path, &self.registry, &self.log)
+        saved::write(path, &saved::encode(&self.registry, &self.log))
     }
 }
 

@@ -255,13 +255,6 @@ enum Command {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // Die quietly when the reader of our output goes away (`truce log | head`),
-    // as command-line tools do, instead of panicking on a broken pipe.
-    // SAFETY: restoring the default disposition of one signal at start-up,
-    // before any thread exists.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     // Everything truce writes (the database and its journal, tokens,
     // drafts, evidence, witness state) is the owner's alone: files 0600,
     // folders 0700. SAFETY: one process-wide setting, before any thread.
@@ -273,6 +266,18 @@ fn main() -> ExitCode {
         &cli.command,
         Command::Serve(_) | Command::Mirror(_) | Command::Demo(_) | Command::Witness(_)
     );
+    if !serving {
+        // Die quietly when the reader of our output goes away (`truce log |
+        // head`), as command-line tools do, instead of panicking on a broken
+        // pipe. Not for the commands that serve: a client that resets its
+        // connection while the node writes to it (some socket writes carry
+        // no MSG_NOSIGNAL) would end the node.
+        // SAFETY: restoring the default disposition of one signal at
+        // start-up, before any thread exists.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     start_logging(cli.log_format, serving);
     // Absolute from here on, so every path the CLI prints (keys, evidence,
     // commands to try) works from any directory.

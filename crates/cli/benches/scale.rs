@@ -3,11 +3,12 @@
 //! 1,000,000), a data directory is filled with that many report statements
 //! by 16 guarantor members, spread over the country's towns and over
 //! months; then the real `truce` binary is timed as a user runs it:
-//! `truce serve` until `/readyz` answers, and `truce bulletin`,
-//! `truce incidents` and `truce log` on the directory, each with its peak
-//! resident memory; `truce log` twice, the first time with no saved
-//! membership state (it replays every entry and saves one), the second
-//! from the state the first saved.
+//! `truce serve` until `/readyz` answers, twice: the first start replays
+//! every entry, the second begins from the state the first saved when it
+//! stopped; then `truce bulletin`, `truce incidents` and `truce log` on the
+//! directory, each with its peak resident memory; `truce bulletin` and
+//! `truce log` twice more, the first time with no saved state (they replay
+//! every entry and save one), the second from the state the first saved.
 //! `TRUCE_BENCH_KEEP=DIR` fills DIR with the first size and keeps it, to
 //! profile a command on it.
 
@@ -115,14 +116,24 @@ fn write_private(path: &Path, text: &str) {
 
 fn measure(dir: &Path, size: usize) {
     let statements = size as f64 + 1.0;
-    let (ready, at_ready_kib, serve_kib) = serve_until_ready(dir);
+    // The first start replays every entry; the node saves its state when
+    // it stops, and the next start begins from that.
+    for how in ["replaying every entry", "from the saved state"] {
+        let (ready, at_ready_kib, serve_kib) = serve_until_ready(dir);
+        println!(
+            "{size} reports: node ready ({how}) in {:.2} s, peak RSS {:.0} MiB once settled \
+             ({:.0} MiB when ready) = {:.2} KB per statement",
+            ready.as_secs_f64(),
+            serve_kib as f64 / 1024.0,
+            at_ready_kib as f64 / 1024.0,
+            serve_kib as f64 * 1.024 / statements
+        );
+    }
+    let saved_bytes = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
     println!(
-        "{size} reports: node ready in {:.2} s, peak RSS {:.0} MiB once settled \
-         ({:.0} MiB when ready) = {:.2} KB per statement",
-        ready.as_secs_f64(),
-        serve_kib as f64 / 1024.0,
-        at_ready_kib as f64 / 1024.0,
-        serve_kib as f64 * 1.024 / statements
+        "{size} reports: saved states: register {:.1} MB, membership {:.1} MB",
+        saved_bytes("register.saved") as f64 / 1e6,
+        saved_bytes("membership.saved") as f64 / 1e6
     );
     for args in [
         &["bulletin"][..],
@@ -130,24 +141,31 @@ fn measure(dir: &Path, size: usize) {
     ] {
         let (took, kib) = run(dir, args);
         println!(
-            "{size} reports: `truce {}` in {:.2} s, peak RSS {:.0} MiB",
+            "{size} reports: `truce {}` (from the saved state) in {:.2} s, peak RSS {:.0} MiB",
             args.join(" "),
             took.as_secs_f64(),
             kib as f64 / 1024.0
         );
     }
-    // Without a saved membership state the read replays every entry and
-    // saves one; the next read starts from it.
-    let _ = std::fs::remove_file(dir.join("membership.saved"));
-    for how in ["replaying every entry, then saving", "from the saved state"] {
-        let args = ["log", "--from", "0", "--limit", "20"];
-        let (took, kib) = run(dir, &args);
-        println!(
-            "{size} reports: `truce {}` ({how}) in {:.3} s, peak RSS {:.0} MiB",
-            args.join(" "),
-            took.as_secs_f64(),
-            kib as f64 / 1024.0
-        );
+    // Without a saved state a read replays every entry and saves one; the
+    // next read starts from it.
+    for (saved, args) in [
+        ("register.saved", &["bulletin"][..]),
+        (
+            "membership.saved",
+            &["log", "--from", "0", "--limit", "20"][..],
+        ),
+    ] {
+        let _ = std::fs::remove_file(dir.join(saved));
+        for how in ["replaying every entry, then saving", "from the saved state"] {
+            let (took, kib) = run(dir, args);
+            println!(
+                "{size} reports: `truce {}` ({how}) in {:.3} s, peak RSS {:.0} MiB",
+                args.join(" "),
+                took.as_secs_f64(),
+                kib as f64 / 1024.0
+            );
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -7,7 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use serde_json::json;
-use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, Statement};
+use truce_record::{Body, CheckpointSigner, Cosigner, MemberKey, NoRules, Rules, Statement};
 use truce_store::{replay_with, Ledger, ReplayReport, SavedCheck};
 
 use crate::keyfile;
@@ -424,11 +424,16 @@ pub async fn verify(location: &Location, args: VerifyArgs) -> Result<ExitCode> {
     );
     let mut register = new_register();
     let outcome = replay_with(&store, &mut register, &|done, _| bar.set_position(done)).await;
+    // The saved state is of a settled register: compared settled.
+    register.settle();
     bar.finish_and_clear();
     store.close().await;
     match outcome {
         Ok(report) => {
-            let saved = check_saved_membership(location, &report);
+            let saved = SavedStates {
+                membership: check_saved(&location.saved_membership_path(), &report, &NoRules),
+                register: check_saved(&location.saved_register_path(), &report, &register),
+            };
             print_report(location, &report, &saved, args.json);
             Ok(ExitCode::SUCCESS)
         }
@@ -443,13 +448,19 @@ pub async fn verify(location: &Location, args: VerifyArgs) -> Result<ExitCode> {
     }
 }
 
-/// Compares the membership state saved for reads with the one the replay
-/// derived, and saves the derived one unless they are the same; says what
-/// it found. A saved state that differs is no fault of the Record, but the
-/// reads that started from it may have named members wrongly.
-fn check_saved_membership(location: &Location, report: &ReplayReport) -> String {
-    let path = location.saved_membership_path();
-    let (mut said, replace) = match report.check_saved(&path) {
+/// What `truce verify` found of the states saved for opening.
+struct SavedStates {
+    membership: String,
+    register: String,
+}
+
+/// Compares the state saved at `path` (membership, tree and `rules`' state)
+/// with the one the replay derived, and saves the derived one unless they
+/// are the same; says what it found. A saved state that differs is no
+/// fault of the Record, but the reads that started from it may have
+/// answered wrongly.
+fn check_saved<R: Rules>(path: &Path, report: &ReplayReport, rules: &R) -> String {
+    let (mut said, replace) = match report.check_saved(path, rules) {
         SavedCheck::None => ("none was saved; saved now".to_string(), true),
         SavedCheck::Matches { size } => (format!("saved at {size} entries, the same"), false),
         SavedCheck::Earlier { size } => (
@@ -463,14 +474,14 @@ fn check_saved_membership(location: &Location, report: &ReplayReport) -> String 
         SavedCheck::Unusable(why) => (format!("not usable ({why}); replaced by this one"), true),
     };
     if replace {
-        if let Err(e) = report.save_membership(&path) {
+        if let Err(e) = report.save_state(path, rules) {
             said = format!("{said}, but {e}");
         }
     }
     said
 }
 
-fn print_report(location: &Location, report: &ReplayReport, saved: &str, as_json: bool) {
+fn print_report(location: &Location, report: &ReplayReport, saved: &SavedStates, as_json: bool) {
     let node_key = report
         .registry
         .genesis()
@@ -488,7 +499,8 @@ fn print_report(location: &Location, report: &ReplayReport, saved: &str, as_json
                 "quorum": report.quorum,
                 "final": report.is_final(),
                 "node_key": node_key,
-                "saved_membership": saved,
+                "saved_membership": saved.membership,
+                "saved_register": saved.register,
             })
         );
         return;
@@ -518,5 +530,9 @@ fn print_report(location: &Location, report: &ReplayReport, saved: &str, as_json
             report.cosigned_by.join(", ")
         }
     );
-    println!("  membership state for reads: {saved}");
+    println!("  membership state for reads: {}", saved.membership);
+    println!(
+        "  register state for the node and reads: {}",
+        saved.register
+    );
 }

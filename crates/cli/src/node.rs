@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use truce_client::Trust;
 use truce_gazetteer::Gazetteer;
-use truce_record::{CheckpointSigner, NoRules, Registry};
+use truce_record::{CheckpointSigner, NoRules, Registry, Rules};
 use truce_regime::{Register, RegisterConfig};
 use truce_store::{Ledger, SavedUse, Store};
 
-/// How many entries a read replays past the saved membership state before
-/// it saves a new one: saving costs about as much as replaying this many.
+/// How many entries a read replays past a saved state before it saves a
+/// new one: at least this many, and at least a tenth of the state's own
+/// entries, since saving costs about as much as replaying that many.
 const SAVE_AFTER_ENTRIES: u64 = 10_000;
 
 use crate::keyfile;
@@ -140,9 +141,12 @@ impl Location {
     /// meanwhile.
     pub async fn open_ledger(&self) -> Result<Ledger<Register>> {
         let store = self.open_nonempty_store().await?;
-        Ledger::open_reader(store, new_register())
+        let path = self.saved_register_path();
+        let (ledger, used) = Ledger::open_saved(store, new_register(), &path)
             .await
-            .with_context(|| format!("opening the Record in {}", self.describe()))
+            .with_context(|| format!("opening the Record in {}", self.describe()))?;
+        keep_saved(&ledger, &path, &used);
+        Ok(ledger)
     }
 
     /// Opens the Record as [`Location::open_ledger`] does, checking every
@@ -153,23 +157,11 @@ impl Location {
     /// `truce verify` checks the register's rules as well.
     pub async fn open_record(&self) -> Result<Ledger<NoRules>> {
         let store = self.open_nonempty_store().await?;
-        let saved = self.saved_membership_path();
-        let (ledger, used) = Ledger::open_saved(store, &saved)
+        let path = self.saved_membership_path();
+        let (ledger, used) = Ledger::open_saved(store, NoRules, &path)
             .await
             .with_context(|| format!("opening the Record in {}", self.describe()))?;
-        let stale = match &used {
-            SavedUse::Loaded { replayed, .. } => *replayed >= SAVE_AFTER_ENTRIES,
-            SavedUse::Derived { unused } => {
-                tracing::debug!(file = %saved.display(), "not opened from the saved membership state: {unused}");
-                true
-            }
-        };
-        if stale {
-            // A read-only copy of a Record cannot keep one; it still reads.
-            if let Err(e) = ledger.save_membership(&saved) {
-                tracing::warn!("the next read will replay the whole Record again: {e}");
-            }
-        }
+        keep_saved(&ledger, &path, &used);
         Ok(ledger)
     }
 
@@ -180,21 +172,48 @@ impl Location {
         self.data_dir.join("membership.saved")
     }
 
+    /// The register's state saved beside the Record with the membership
+    /// state and tree of the same entries, from which the node and the
+    /// commands that read the register open ([`Location::open_ledger`]).
+    pub fn saved_register_path(&self) -> PathBuf {
+        self.data_dir.join("register.saved")
+    }
+
     /// Opens the Record to append to it, for the holder of the writer lock:
     /// with the node key where the directory has one (a node), else to
     /// read and follow (a mirror, a copy).
-    pub async fn open_ledger_to_write(&self, _writing: &DirLock) -> Result<Ledger<Register>> {
+    pub async fn open_ledger_to_write(&self, writing: &DirLock) -> Result<Ledger<Register>> {
+        Ok(self.open_node(writing).await?.0)
+    }
+
+    /// Opens the Record as [`Location::open_ledger_to_write`] does; says
+    /// how it came by its state.
+    pub async fn open_node(&self, _writing: &DirLock) -> Result<(Ledger<Register>, SavedUse)> {
         let signer = self
             .node_key_path()
             .exists()
             .then(|| self.node_key())
             .transpose()?;
         let store = self.open_nonempty_store().await?;
+        let path = self.saved_register_path();
         let opened = match signer {
-            Some(signer) => Ledger::open_with(store, signer, new_register()).await,
-            None => Ledger::open_reader(store, new_register()).await,
+            Some(signer) => Ledger::open_saved_to_write(store, signer, new_register(), &path).await,
+            None => Ledger::open_saved(store, new_register(), &path).await,
         };
-        opened.with_context(|| format!("opening the Record in {}", self.describe()))
+        let (ledger, used) =
+            opened.with_context(|| format!("opening the Record in {}", self.describe()))?;
+        match &used {
+            SavedUse::Loaded { size, replayed } => tracing::info!(
+                saved_at = size,
+                replayed,
+                "opened from the register's saved state"
+            ),
+            SavedUse::Derived { unused } => tracing::info!(
+                file = %path.display(),
+                "opened by replaying every entry; the saved state was not used: {unused}"
+            ),
+        }
+        Ok((ledger, used))
     }
 
     async fn open_nonempty_store(&self) -> Result<Store> {
@@ -345,6 +364,30 @@ pub struct MirrorFile {
 
 /// Name of the mirror's file inside its data directory.
 pub const MIRROR_FILE: &str = "mirror.json";
+
+/// Saves the state a read opened with, when it replayed every entry or
+/// many past the saved state, so that the next read replays few. A
+/// read-only copy of a Record cannot keep one; it still reads.
+fn keep_saved<R: Rules + Clone + 'static>(ledger: &Ledger<R>, path: &Path, used: &SavedUse) {
+    let stale = match used {
+        SavedUse::Loaded { size, replayed } => *replayed >= save_after(*size),
+        SavedUse::Derived { unused } => {
+            tracing::debug!(file = %path.display(), "not opened from the saved state: {unused}");
+            true
+        }
+    };
+    if stale {
+        if let Err(e) = ledger.save_state(path) {
+            tracing::warn!("the next read will replay the whole Record again: {e}");
+        }
+    }
+}
+
+/// How many entries past a state saved at `size` make it worth saving
+/// again.
+pub fn save_after(size: u64) -> u64 {
+    SAVE_AFTER_ENTRIES.max(size / 10)
+}
 
 /// The register every command applies: default grouping and unanimity.
 pub fn new_register() -> Register {

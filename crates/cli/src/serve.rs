@@ -12,6 +12,8 @@ use truce_model::{MemberName, Role};
 use truce_server::AppState;
 
 use crate::node::Location;
+use truce_regime::Register;
+use truce_store::{Ledger, SavedUse};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -91,7 +93,8 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
             );
         }
     }
-    let ledger = Arc::new(location.open_ledger_to_write(&lock).await?);
+    let (ledger, opened) = location.open_node(&lock).await?;
+    let ledger = Arc::new(ledger);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -153,7 +156,51 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
     // A mirror takes no uploads: its copy of the Record is not its own.
     let sweeping =
         (state.mirror.is_none() && ledger.is_writer()).then(|| tokio::spawn(sweep(state.clone())));
-    truce_server::serve_limited(listener, tls, limits, state).await?;
+    let saver = Arc::new(StateSaver {
+        ledger: ledger.clone(),
+        register: location.saved_register_path(),
+        membership: location.saved_membership_path(),
+        one_at_a_time: std::sync::Mutex::new(()),
+    });
+    // A node opened from a saved state has not read the entries that state
+    // stands for: it checks them now, while it serves, and stops if one no
+    // longer hashes to its leaf in the signed tree.
+    let (found, stop) = tokio::sync::oneshot::channel::<anyhow::Error>();
+    let checking = match opened {
+        SavedUse::Loaded { size, .. } => {
+            let ledger = ledger.clone();
+            Some(tokio::spawn(async move {
+                match ledger.check_stored_entries(size).await {
+                    Ok(()) => tracing::info!(
+                        entries = size,
+                        "the entries behind the saved state still hash to the signed tree"
+                    ),
+                    Err(e) => {
+                        let _ = found.send(anyhow::Error::new(e).context(
+                            "the stored entries are not those the saved state was derived from",
+                        ));
+                    }
+                }
+            }))
+        }
+        SavedUse::Derived { .. } => None,
+    };
+    let (stopped, mut stop_reason) = tokio::sync::oneshot::channel::<anyhow::Error>();
+    let stop = async move {
+        if let Ok(reason) = stop.await {
+            let _ = stopped.send(reason);
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let saving = tokio::spawn(saver.clone().keep_saved(opened));
+    truce_server::serve_limited(listener, tls, limits, state, stop).await?;
+    saving.abort();
+    let _ = saving.await;
+    if let Some(task) = checking {
+        task.abort();
+        let _ = task.await;
+    }
     if let Some(task) = sweeping {
         task.abort();
         let _ = task.await;
@@ -168,16 +215,106 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         task.abort();
         let _ = task.await;
     }
-    // The reads that need only membership start from this state next.
-    if let Err(e) = ledger.save_membership(&location.saved_membership_path()) {
-        tracing::warn!("the next read will replay the whole Record again: {e}");
+    // Sent before the server was told to stop, so there by now if at all.
+    if let Ok(reason) = stop_reason.try_recv() {
+        // Nothing is to start from a state whose entries changed: the next
+        // start, and every read, replay the entries and name the change.
+        saver.discard();
+        drop(saver);
+        if let Ok(ledger) = Arc::try_unwrap(ledger) {
+            ledger.close().await;
+        }
+        drop(lock);
+        return Err(reason);
     }
+    // The next start, and the reads, begin from this state.
+    saver.save().await;
+    drop(saver);
     if let Ok(ledger) = Arc::try_unwrap(ledger) {
         ledger.close().await;
     }
     drop(lock);
     println!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Saves the node's state beside the Record (`register.saved`, and the
+/// membership alone in `membership.saved`) as the Record grows, and when
+/// the node stops: a start after a crash then replays only what came
+/// after the last save.
+struct StateSaver {
+    ledger: Arc<Ledger<Register>>,
+    register: std::path::PathBuf,
+    membership: std::path::PathBuf,
+    /// A save at stop waits for one under way, which goes on even when the
+    /// task that started it is stopped.
+    one_at_a_time: std::sync::Mutex<()>,
+}
+
+impl StateSaver {
+    /// Saves now, from the snapshot readers hold: appends go on meanwhile.
+    async fn save(self: &Arc<Self>) -> Option<u64> {
+        let saver = self.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            let _one = saver
+                .one_at_a_time
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let size = saver.ledger.size();
+            saver
+                .ledger
+                .save_state(&saver.register)
+                .and_then(|()| saver.ledger.save_membership(&saver.membership))
+                .map(|()| size)
+        })
+        .await;
+        match saved {
+            Ok(Ok(size)) => {
+                tracing::info!(size, "saved the node's state for the next start");
+                Some(size)
+            }
+            Ok(Err(e)) => {
+                tracing::warn!("the next start will replay the whole Record again: {e}");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Removes the saved states (waiting for a save under way).
+    fn discard(&self) {
+        let _one = self
+            .one_at_a_time
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for path in [&self.register, &self.membership] {
+            if let Err(e) = std::fs::remove_file(path) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!("{}: {e}", path.display());
+                }
+            }
+        }
+    }
+
+    /// Saves whenever the Record has grown by a tenth, and by at least
+    /// 10,000 entries, past the state saved last (at once when the node
+    /// opened without one, or replayed that many past it).
+    async fn keep_saved(self: Arc<Self>, opened: SavedUse) {
+        let mut saved_at = match opened {
+            SavedUse::Loaded { size, .. } => size,
+            SavedUse::Derived { .. } => 0,
+        };
+        let mut sizes = self.ledger.watch_size();
+        loop {
+            let size = *sizes.borrow_and_update();
+            if size >= saved_at + crate::node::save_after(saved_at) {
+                saved_at = self.save().await.unwrap_or(size);
+            }
+            if sizes.changed().await.is_err() {
+                return;
+            }
+        }
+    }
 }
 
 /// Removes evidence files no statement names, at start and every 10 minutes.

@@ -38,6 +38,7 @@ on_both_backends!(
     a_replaced_checkpoint_is_named,
     acknowledged_statements_survive_kill_9,
     reads_start_from_the_saved_membership_state_and_show_only_signed_entries,
+    register_reads_start_from_the_saved_register_state_and_answer_as_a_replay,
 );
 
 /// "Tehran" in entry 3's statement becomes "tehran", in the database.
@@ -113,7 +114,7 @@ async fn reads_start_from_the_saved_membership_state_and_show_only_signed_entrie
     std::fs::write(&saved, &bytes).unwrap();
     let (passed, report) = node.verify();
     assert!(passed, "{report}");
-    assert!(report.contains("not usable (its digest"), "{report}");
+    assert!(report.contains("not usable (its checksum"), "{report}");
 
     // An entry changed under the saved state: the read that starts from
     // the state does not read it again, but it shows no entry it has not
@@ -139,6 +140,71 @@ async fn reads_start_from_the_saved_membership_state_and_show_only_signed_entrie
     let (passed, report) = node.verify();
     assert!(!passed);
     assert!(report.contains("entry 3:"), "{report}");
+}
+
+/// The line of `truce verify`'s report on the saved register state.
+fn saved_register_line(report: &str) -> &str {
+    report
+        .lines()
+        .find(|l| l.contains("register state for the node and reads:"))
+        .unwrap_or_else(|| panic!("{report}"))
+}
+
+async fn register_reads_start_from_the_saved_register_state_and_answer_as_a_replay(node: Node) {
+    let saved = node.data_dir().join("register.saved");
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
+    assert!(
+        saved_register_line(&report).contains("entries, the same"),
+        "{report}"
+    );
+    let reads: [&[&str]; 6] = [
+        &["bulletin", "--format", "json"],
+        &["incidents"],
+        &["cases", "--json"],
+        &["decisions"],
+        &["measures"],
+        &["exchange", "projects"],
+    ];
+    let from_saved: Vec<String> = reads.iter().map(|args| node.ok(args)).collect();
+
+    // With nothing saved, each read replays every entry: the same answers.
+    for (args, answer) in reads.iter().zip(&from_saved) {
+        std::fs::remove_file(&saved).unwrap();
+        assert_eq!(&node.ok(args), answer, "{args:?}");
+        assert!(saved.exists(), "the read saved the state it derived");
+    }
+
+    // A damaged file costs a replay, not a wrong answer, and is replaced.
+    let mut bytes = std::fs::read(&saved).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(&saved, &bytes).unwrap();
+    assert_eq!(node.ok(reads[0]), from_saved[0]);
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
+    assert!(
+        saved_register_line(&report).contains("entries, the same"),
+        "{report}"
+    );
+    std::fs::write(&saved, &bytes).unwrap();
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
+    assert!(
+        saved_register_line(&report).contains("not usable (its checksum"),
+        "{report}"
+    );
+
+    // The membership state's file holds no register state: refused as one.
+    std::fs::copy(node.data_dir().join("membership.saved"), &saved).unwrap();
+    assert_eq!(node.ok(reads[1]), from_saved[1]);
+    std::fs::copy(node.data_dir().join("membership.saved"), &saved).unwrap();
+    let (passed, report) = node.verify();
+    assert!(passed, "{report}");
+    assert!(
+        saved_register_line(&report).contains("no register state is saved with it"),
+        "{report}"
+    );
 }
 
 async fn acknowledged_statements_survive_kill_9(node: Node) {

@@ -169,9 +169,15 @@ async fn a_commit_that_fails_is_retried_without_a_restart() {
     assert!(served.terminate(Duration::from_secs(30)).success());
     let (ok, report) = node.verify();
     assert!(ok, "{report}");
-    // The node saved the membership state it stopped with, the two notes
-    // included, for the reads after it.
-    assert!(report.contains("entries, the same"), "{report}");
+    // The node saved the membership and register states it stopped with,
+    // the two notes included, for the next start and the reads.
+    for saved in [
+        "membership state for reads:",
+        "register state for the node and reads:",
+    ] {
+        let line = report.lines().find(|l| l.contains(saved)).unwrap();
+        assert!(line.contains("entries, the same"), "{report}");
+    }
 }
 
 /// A small tmpfs mounted over a folder, unmounted when dropped.

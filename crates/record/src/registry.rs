@@ -96,6 +96,34 @@ pub trait Rules: Send + Sync {
     {
         self.clone()
     }
+    /// This state as blobs of bytes to keep beside the Record, for
+    /// [`Rules::restore`] to read back instead of replaying the entries it
+    /// was derived from; made as they are asked for, so that a large state
+    /// is never in memory twice. None for rules whose state is not worth
+    /// saving.
+    fn to_saved(&self) -> Box<dyn Iterator<Item = Vec<u8>> + '_> {
+        Box::new(std::iter::empty())
+    }
+    /// The state `to_saved` wrote, its blobs given in order as they are
+    /// read, for rules made as these were; or why they cannot be used.
+    fn restore(&self, saved: &mut (dyn Iterator<Item = Vec<u8>> + Send)) -> Result<Self, String>
+    where
+        Self: Sized,
+    {
+        match saved.next() {
+            None => Ok(self.fresh()),
+            Some(_) => Err("these rules keep no saved state".into()),
+        }
+    }
+    /// Whether `other` holds the same state: how a saved state read back is
+    /// checked against one derived from every entry. Rules that save no
+    /// state have none to differ in; rules that save one must say.
+    fn same_state(&self, _other: &Self) -> bool
+    where
+        Self: Sized,
+    {
+        true
+    }
 }
 
 /// Membership rules only.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use imbl::OrdMap;
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_gazetteer::Gazetteer;
 use truce_model::{
     AccessActor, AccessId, AccessKind, AccessPlace, AccessRestricted, FormationId, MemberName,
@@ -30,7 +30,7 @@ pub(crate) const LONGEST_DAYS: i64 = 90;
 const FUTURE_TOLERANCE_SECONDS: i64 = 15 * 60;
 
 /// One restriction as the Record holds it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Restriction {
     pub id: AccessId,
     /// The guarantor's member who recorded it, and its party.
@@ -76,7 +76,7 @@ impl AccessTally {
 }
 
 /// Every restriction of access, by id (the position that recorded it).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccessBook {
     restrictions: OrdMap<AccessId, Restriction>,
 }

@@ -11,7 +11,7 @@ use imbl::OrdMap;
 
 use geo::{Contains, Coord, Distance, Haversine, LineString, Point, Polygon};
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_model::{
     AgreementSpec, Clause, DecisionId, DocumentApproved, DocumentVersion, Handle, MeetingRecorded,
     MemberName, ProhibitedAct, ReportFields, Zone, ZoneGeometry, ZoneKind,
@@ -25,7 +25,7 @@ use crate::origin::Origin;
 /// How close to a separation line a point is "at the line".
 const NEAR_LINE_METRES: f64 = 2_000.0;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Agreement {
     pub spec: AgreementSpec,
     pub decision: DecisionId,
@@ -42,7 +42,7 @@ pub struct ZoneHit {
     pub distance_m: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Meeting {
     /// Position of its first record.
     pub id: u64,
@@ -51,7 +51,7 @@ pub struct Meeting {
     pub records: Vec<u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Version {
     pub version: DocumentVersion,
     pub position: u64,
@@ -60,13 +60,13 @@ pub struct Version {
     pub approvals: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Document {
     pub id: Handle,
     pub versions: Vec<Version>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Calendar {
     agreements: OrdMap<Handle, Agreement>,
     /// The criteria in force and the decision that adopted them.

@@ -9,14 +9,14 @@ use std::collections::BTreeMap;
 
 use imbl::OrdMap;
 use jiff::{SignedDuration, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_model::{
     CaseDeadlines, CaseId, CaseOpened, CasePosition, CaseSubject, CaseTasked, CaseVisited,
     Evidence, FindingRule, FormationId, MemberName, Party, Severity, VisitPlace,
 };
 use truce_record::Rejection;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Tasking {
     pub position: u64,
     pub member: MemberName,
@@ -26,7 +26,7 @@ pub struct Tasking {
     pub time: Timestamp,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Visit {
     pub position: u64,
     pub member: MemberName,
@@ -41,7 +41,7 @@ pub struct Visit {
 }
 
 /// A guarantor party's standing position on a case: its latest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct PartyPosition {
     pub position: u64,
     pub member: MemberName,
@@ -52,7 +52,7 @@ pub struct PartyPosition {
 }
 
 /// The finding a case closed with, and who endorsed it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Closure {
     /// The position that made the rule hold.
     pub position: u64,
@@ -66,7 +66,7 @@ pub struct Closure {
 }
 
 /// When each step is due.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Deserialize)]
 pub struct CaseDue {
     pub task_by: Timestamp,
     pub visit_by: Timestamp,
@@ -88,7 +88,7 @@ impl CaseDue {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Case {
     pub id: CaseId,
     pub opened_by: MemberName,
@@ -199,7 +199,7 @@ fn rule(field: &str, reason: impl Into<String>) -> Rejection {
 }
 
 /// Every case, by id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaseBook {
     cases: OrdMap<CaseId, Case>,
     /// The media type of every evidence file a visit names, by SHA-256.

@@ -8,6 +8,8 @@
 use std::ops::Index;
 use std::sync::Arc;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 /// Elements per chunk: a write after a copy copies this many.
 const CHUNK: usize = 1024;
 
@@ -68,6 +70,39 @@ impl<T: Clone + Ord> Chunked<T> {
             }
         }
         Err(low)
+    }
+}
+
+impl<T: PartialEq> PartialEq for Chunked<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len
+            && self
+                .chunks
+                .iter()
+                .flat_map(|chunk| chunk.iter())
+                .eq(other.chunks.iter().flat_map(|chunk| chunk.iter()))
+    }
+}
+
+/// Saved as one sequence: the chunks are how copies share, not data.
+impl<T: Serialize> Serialize for Chunked<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.chunks.iter().flat_map(|chunk| chunk.iter()))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunked<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let all = Vec::<T>::deserialize(deserializer)?;
+        let len = all.len();
+        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
+        let mut elements = all.into_iter();
+        while elements.len() > 0 {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            chunk.extend(elements.by_ref().take(CHUNK));
+            chunks.push(Arc::new(chunk));
+        }
+        Ok(Self { chunks, len })
     }
 }
 

@@ -5,7 +5,7 @@
 //! themselves are the node's, not the Record's; here they are only hashes.
 
 use imbl::OrdMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_model::{CaseId, ComplaintDeclined, MemberName, Party, ReportFields, ReportId};
 use truce_record::Rejection;
 
@@ -13,7 +13,7 @@ use truce_record::Rejection;
 pub const COMPLAINT_MEDIA_TYPE: &str = "application/vnd.truce.complaint+json";
 
 /// Where a complaint stands in the Record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ComplaintOutcome {
     /// A guarantor filed a report from it.
@@ -29,7 +29,7 @@ pub enum ComplaintOutcome {
 }
 
 /// The complaints the Record has answered, by the SHA-256 of their text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ComplaintBook {
     answered: OrdMap<String, ComplaintOutcome>,
 }

@@ -10,7 +10,7 @@ use imbl::OrdMap;
 use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_gazetteer::Gazetteer;
 use truce_model::{
     AssetId, AssetKind, AssetRegistered, AssetStatus, AssetStatusChanged, Covers, MemberName,
@@ -27,14 +27,14 @@ use crate::origin::Origin;
 const FUTURE_TOLERANCE_SECONDS: i64 = 15 * 60;
 
 /// A status from a time on, and the position that recorded it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct StatusFrom {
     pub status: AssetStatus,
     pub from: Timestamp,
     pub position: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Asset {
     pub id: AssetId,
     pub kind: AssetKind,
@@ -96,7 +96,7 @@ impl Observation {
 }
 
 /// Every monitoring asset, by its handle.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CoverageBook {
     assets: OrdMap<AssetId, Asset>,
 }

@@ -40,7 +40,7 @@ use truce_model::{AccessKind, ViolationType};
 
 use crate::error::RegimeError;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Test {
     /// The formation's status on the date is "joined".
@@ -51,7 +51,7 @@ pub enum Test {
     /// id), only those whose reports cite one of them.
     NoConfirmedViolations {
         types: Vec<ViolationType>,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         acts: Vec<String>,
         days: i64,
         max: usize,
@@ -68,7 +68,7 @@ pub enum Test {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criterion {
     pub id: String,
     pub requires: Vec<String>,
@@ -171,7 +171,7 @@ struct CriteriaFile {
 }
 
 /// Checked criteria, in an order where every criterion follows those it requires.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criteria {
     pub criteria: Vec<Criterion>,
 }

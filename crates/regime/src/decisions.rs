@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use imbl::OrdMap;
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_model::{
     AgreementSpec, ComplianceOutcome, DecisionId, DecisionProposed, DecisionType, DecisionVote,
     ExchangeSpec, FindingRule, MeasureCompliance, MeasureSpec, MemberName, Party, RegisterConfig,
@@ -26,7 +26,7 @@ use crate::error::rule;
 use crate::formations::{Formations, StatusPeriod};
 use crate::origin::Origin;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Ballot {
     pub vote: Vote,
     pub reason: String,
@@ -35,7 +35,7 @@ pub struct Ballot {
     pub position: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum DecisionStatus {
     Open,
@@ -61,7 +61,7 @@ impl DecisionStatus {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Decision {
     pub id: DecisionId,
     pub decision_type: DecisionType,
@@ -94,7 +94,7 @@ pub struct Decision {
     settled: Option<DecisionStatus>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct ComplianceRecord {
     pub position: u64,
     pub time: Timestamp,
@@ -133,7 +133,7 @@ impl Decision {
 }
 
 /// Every decision proposed, by id (the position of its proposal).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Decisions {
     pub(crate) decisions: OrdMap<DecisionId, Decision>,
 }

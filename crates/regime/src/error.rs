@@ -7,6 +7,9 @@ pub enum RegimeError {
     /// feature and member, `features[2].properties.kind`.
     #[error("zones: {field}: {reason}")]
     Zones { field: String, reason: String },
+    /// A saved register state that cannot be read back: the reason.
+    #[error("saved register state: {0}")]
+    Saved(String),
 }
 
 /// A refusal under the register's rules, naming the field at fault.

@@ -10,7 +10,7 @@ use imbl::{HashMap, OrdMap};
 
 use jiff::civil::Date;
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_model::{
     DecisionId, ExchangeInterview, ExchangeKeyPublished, ExchangeListSubmitted, ExchangeMatch,
     ExchangeRelease, ExchangeSpec, ListDirection, ListEntry, ListId, MatchVerdict, MemberName,
@@ -23,7 +23,7 @@ use crate::error::rule;
 use crate::origin::Origin;
 
 /// A member's published exchange key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct ExchangeKey {
     pub member: MemberName,
     pub party: Party,
@@ -33,7 +33,7 @@ pub struct ExchangeKey {
 }
 
 /// A list as every member sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct ExchangeList {
     pub id: ListId,
     pub reference: String,
@@ -60,7 +60,7 @@ impl ExchangeList {
 }
 
 /// The intermediary's latest verdict on one pair.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct MatchRecord {
     pub sought: PersonRef,
     pub held: PersonRef,
@@ -80,7 +80,7 @@ pub struct ProjectPerson {
     pub released_at: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Deserialize)]
 pub struct InterviewOutcome {
     pub identity_confirmed: bool,
     pub consents: bool,
@@ -129,7 +129,7 @@ impl ExchangeProject {
 /// Everything the Record says about exchanges, indexed for the rules: the
 /// exchanges part of the register. A project is a decision (the decisions
 /// part); the register hands this part the adopted project's spec.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ExchangeBook {
     keys: OrdMap<MemberName, ExchangeKey>,
     lists: OrdMap<ListId, ExchangeList>,

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use imbl::OrdMap;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_model::{
     Actor, FormationId, FormationRegistered, FormationStatus, FormationStatusChanged, Side,
 };
@@ -15,7 +15,7 @@ use truce_record::Rejection;
 
 use crate::error::rule;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct StatusPeriod {
     pub status: FormationStatus,
     pub valid_from: Date,
@@ -24,7 +24,7 @@ pub struct StatusPeriod {
     pub recorded_at: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Formation {
     pub id: FormationId,
     pub name: String,
@@ -43,7 +43,7 @@ impl Formation {
 }
 
 /// Every registered formation, by id.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Formations {
     pub(crate) formations: OrdMap<FormationId, Formation>,
     /// Counts the changes taken in: what is derived from the formations

@@ -19,7 +19,7 @@ use imbl::GenericHashMap;
 
 use crate::chunked::Chunked;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_model::{GroupingConfig, ReportFields, ReportId};
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,7 +43,7 @@ pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 type Cell = (i64, i64, i64);
 
 /// What grouping compares of two reports, kept in the grid's cells.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 struct Point {
     lat: f64,
     lon: f64,
@@ -162,7 +162,7 @@ fn within_window(config: &GroupingConfig, point: &Point, first_minute: i64) -> b
 /// Union-find over the grouped reports, with each root's members. The
 /// smaller index (the earlier report) is always the root, so a component is
 /// named by its first report on every node.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Grouping {
     /// Reports are taken in Record order, so their ids ascend: a report's
     /// index is found by bisection, with no map to keep.

@@ -39,6 +39,7 @@ mod register;
 mod reports;
 mod requests;
 mod response;
+mod saved;
 mod wording;
 mod zones;
 

@@ -157,6 +157,18 @@ impl Rules for Register {
         }
     }
 
+    fn to_saved(&self) -> Box<dyn Iterator<Item = Vec<u8>> + '_> {
+        Box::new(Register::to_saved(self))
+    }
+
+    fn restore(&self, saved: &mut (dyn Iterator<Item = Vec<u8>> + Send)) -> Result<Self, String> {
+        self.from_saved(saved).map_err(|e| e.to_string())
+    }
+
+    fn same_state(&self, other: &Self) -> bool {
+        self == other
+    }
+
     fn check_arrival(&self, statement: &Statement, now: Timestamp) -> Result<(), Rejection> {
         let skew = self.config.max_clock_skew_seconds;
         let off = statement.time.as_second() - now.as_second();

@@ -7,7 +7,7 @@ use imbl::{HashMap, OrdMap, Vector};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use truce_gazetteer::Gazetteer;
 use truce_model::{
@@ -33,7 +33,7 @@ pub(crate) fn local_zone() -> TimeZone {
 /// for clocks that run a little fast.
 const FUTURE_TOLERANCE_MINUTES: i64 = 15;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub id: ReportId,
     pub filed_by: MemberName,
@@ -61,7 +61,7 @@ impl Report {
 }
 
 /// A guarantor's position as the Record has it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct AssessmentEntry {
     pub position: u64,
     pub member: MemberName,
@@ -70,7 +70,7 @@ pub struct AssessmentEntry {
 }
 
 /// A member's override of the automatic grouping.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Link {
     pub report: ReportId,
     pub with: Option<ReportId>,
@@ -105,7 +105,7 @@ pub(crate) fn governorate_name(gazetteer: &Gazetteer, code: &str) -> String {
 
 /// Reports, assessments and links, with what is derived from them as they
 /// come: the indexes, the grouping and the evidence files named.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Reports {
     /// Each report behind its own pointer: a tree node then holds pointers
     /// only, so a node the writer copies after publishing a snapshot copies
@@ -126,7 +126,196 @@ pub(crate) struct Reports {
     pub(crate) evidence: HashMap<String, String>,
 }
 
+/// A report as saved beside the Record (`Register::to_saved`), with its
+/// governorate's code and the time it last changed, which the report's own
+/// form (the API's) leaves out. Written as an array, fields in this order,
+/// so [`SavedReport`] must keep the same order.
+#[derive(Serialize)]
+pub(crate) struct SavedReportRef<'a> {
+    id: ReportId,
+    filed_by: &'a MemberName,
+    party: &'a Party,
+    fields: &'a ReportFields,
+    governorate: &'a str,
+    amendments: &'a [u64],
+    withdrawn: &'a Option<String>,
+    /// Seconds and nanoseconds: read back several times sooner than text.
+    updated: (i64, i32),
+}
+
+/// [`SavedReportRef`] read back. The names are borrowed from the blob and
+/// made once per run ([`Names`]): a register read back then shares them
+/// between its reports, as one derived from the entries does.
+#[derive(Deserialize)]
+pub(crate) struct SavedReport<'a> {
+    id: ReportId,
+    filed_by: &'a str,
+    party: &'a str,
+    fields: ReportFields,
+    governorate: &'a str,
+    amendments: Vec<u64>,
+    withdrawn: Option<String>,
+    updated: (i64, i32),
+}
+
+/// The members' and parties' names met in one run of saved reports.
+#[derive(Default)]
+pub(crate) struct Names<'a> {
+    members: std::collections::HashMap<&'a str, MemberName>,
+    parties: std::collections::HashMap<&'a str, Party>,
+}
+
+impl<'a> Names<'a> {
+    fn member(&mut self, name: &'a str) -> Result<MemberName, String> {
+        if let Some(known) = self.members.get(name) {
+            return Ok(known.clone());
+        }
+        let made = MemberName::new(name).map_err(|e| e.to_string())?;
+        self.members.insert(name, made.clone());
+        Ok(made)
+    }
+
+    fn party(&mut self, name: &'a str) -> Result<Party, String> {
+        if let Some(known) = self.parties.get(name) {
+            return Ok(known.clone());
+        }
+        let made = Party::new(name).map_err(|e| e.to_string())?;
+        self.parties.insert(name, made.clone());
+        Ok(made)
+    }
+}
+
+/// Reports in order, saved as one blob.
+pub(crate) struct SavedRun<'a>(pub &'a [&'a Report]);
+
+impl Serialize for SavedRun<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|report| SavedReportRef::of(report)))
+    }
+}
+
+impl<'a> SavedReportRef<'a> {
+    fn of(report: &'a Report) -> Self {
+        Self {
+            id: report.id,
+            filed_by: &report.filed_by,
+            party: &report.party,
+            fields: &report.fields,
+            governorate: report.governorate,
+            amendments: &report.amendments,
+            withdrawn: &report.withdrawn,
+            updated: (
+                report.updated.as_second(),
+                report.updated.subsec_nanosecond(),
+            ),
+        }
+    }
+}
+
+impl<'a> SavedReport<'a> {
+    pub(crate) fn restore(
+        self,
+        gazetteer: &'static Gazetteer,
+        names: &mut Names<'a>,
+    ) -> Result<(ReportId, Arc<Report>), String> {
+        let (seconds, nanoseconds) = self.updated;
+        let updated = Timestamp::new(seconds, nanoseconds)
+            .map_err(|e| format!("report {}: its time: {e}", self.id.0))?;
+        let report = Report {
+            id: self.id,
+            filed_by: names.member(self.filed_by)?,
+            party: names.party(self.party)?,
+            fields: self.fields,
+            governorate: governorate_code(gazetteer, self.governorate)?,
+            amendments: self.amendments,
+            withdrawn: self.withdrawn,
+            updated,
+        };
+        Ok((report.id, Arc::new(report)))
+    }
+}
+
+/// The reports part but its reports, as saved (written as an array: the
+/// field order is the format, the same in [`SavedIndexes`]).
+#[derive(Serialize)]
+pub(crate) struct SavedIndexesRef<'a> {
+    links: &'a Vector<Link>,
+    assessments: &'a Vector<AssessmentEntry>,
+    assessments_by_report: &'a FastMap<ReportId, Vec<usize>>,
+    by_date: &'a OrdMap<Date, Vec<ReportId>>,
+    by_governorate: &'a HashMap<&'static str, OrdMap<Date, Vec<ReportId>>>,
+    grouping: &'a Grouping,
+    evidence: &'a HashMap<String, String>,
+}
+
+/// [`SavedIndexesRef`] read back.
+#[derive(Deserialize)]
+pub(crate) struct SavedIndexes {
+    links: Vector<Link>,
+    assessments: Vector<AssessmentEntry>,
+    assessments_by_report: FastMap<ReportId, Vec<usize>>,
+    by_date: OrdMap<Date, Vec<ReportId>>,
+    by_governorate: std::collections::HashMap<String, OrdMap<Date, Vec<ReportId>>>,
+    grouping: Grouping,
+    evidence: HashMap<String, String>,
+}
+
+/// A governorate code as the gazetteer holds it: the empty code is a
+/// point outside every governorate.
+fn governorate_code(gazetteer: &'static Gazetteer, code: &str) -> Result<&'static str, String> {
+    if code.is_empty() {
+        return Ok("");
+    }
+    gazetteer
+        .governorate(code)
+        .map(|g| g.code.as_str())
+        .ok_or_else(|| format!("governorate {code:?} is not in the gazetteer"))
+}
+
 impl Reports {
+    /// The reports in order, to be saved in runs ([`SavedRun`]).
+    pub(crate) fn in_order(&self) -> Vec<&Report> {
+        self.reports.values().map(|report| &**report).collect()
+    }
+
+    /// The rest of the part, as saved.
+    pub(crate) fn saved_indexes(&self) -> SavedIndexesRef<'_> {
+        SavedIndexesRef {
+            links: &self.links,
+            assessments: &self.assessments,
+            assessments_by_report: &self.assessments_by_report,
+            by_date: &self.by_date,
+            by_governorate: &self.by_governorate,
+            grouping: &self.grouping,
+            evidence: &self.evidence,
+        }
+    }
+
+    /// The part read back from its reports (read back in runs, in order)
+    /// and the rest.
+    pub(crate) fn restore(
+        reports: Vec<Vec<(ReportId, Arc<Report>)>>,
+        indexes: SavedIndexes,
+        gazetteer: &'static Gazetteer,
+    ) -> Result<Reports, String> {
+        let reports = reports.into_iter().flatten().collect();
+        let by_governorate = indexes
+            .by_governorate
+            .into_iter()
+            .map(|(code, days)| Ok((governorate_code(gazetteer, &code)?, days)))
+            .collect::<Result<_, String>>()?;
+        Ok(Reports {
+            reports,
+            links: indexes.links,
+            assessments: indexes.assessments,
+            assessments_by_report: indexes.assessments_by_report,
+            by_date: indexes.by_date,
+            by_governorate,
+            grouping: indexes.grouping,
+            evidence: indexes.evidence,
+        })
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Report> {
         self.reports.values().map(|report| &**report)
     }

@@ -5,14 +5,14 @@
 
 use imbl::OrdMap;
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_model::{MemberName, Party, RequestAnswered, RequestId, RequestMade, RequestSubject};
 use truce_record::{Registry, Rejection};
 
 /// The longest a party may be given to answer.
 const LONGEST_WAIT_DAYS: i64 = 90;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Answer {
     pub position: u64,
     pub member: MemberName,
@@ -21,7 +21,7 @@ pub struct Answer {
     pub time: Timestamp,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
 pub struct Request {
     pub id: RequestId,
     pub asked_by: MemberName,
@@ -83,7 +83,7 @@ fn rule(field: &str, reason: impl Into<String>) -> Rejection {
 }
 
 /// Every request, by id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RequestBook {
     requests: OrdMap<RequestId, Request>,
 }

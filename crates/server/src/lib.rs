@@ -416,15 +416,23 @@ pub async fn serve_tls(
 }
 
 /// As [`serve`] (over TLS when `tls` is given), holding connections to
-/// `limits`: what `truce serve` runs.
+/// `limits`, and stopping as well when `stop` completes (the node found it
+/// cannot go on): what `truce serve` runs.
 pub async fn serve_limited(
     listener: tokio::net::TcpListener,
     tls: Option<Arc<rustls::ServerConfig>>,
     limits: Limits,
     state: AppState,
+    stop: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let tls = tls.map(tokio_rustls::TlsAcceptor::from);
-    let shutdown = ending_streams(&state, shutdown_signal());
+    let stopping = async move {
+        tokio::select! {
+            () = shutdown_signal() => {},
+            () = stop => {},
+        }
+    };
+    let shutdown = ending_streams(&state, stopping);
     conn::serve_connections(listener, tls, router(state), limits, shutdown).await
 }
 

@@ -123,34 +123,6 @@ impl Ledger<NoRules> {
     pub async fn open(store: Store, signer: CheckpointSigner) -> Result<Self, StoreError> {
         Self::open_with(store, signer, NoRules).await
     }
-
-    /// Opens the Record in `store` for reading, under the membership rules
-    /// alone, starting from the membership state and tree saved at `path`
-    /// (see [`Ledger::save_membership`]) where one fits: only the entries
-    /// after it are read and admitted, and their tree must still end at the
-    /// root of the latest signed checkpoint. The saved state's own entries
-    /// are not read again; `replay` reads them all. A saved state that
-    /// cannot be used (none, damaged, of another version or another
-    /// Record) costs a full replay, as [`Ledger::open_reader`] does.
-    pub async fn open_saved(store: Store, path: &Path) -> Result<(Self, SavedUse), StoreError> {
-        let unused = match saved::read(path) {
-            Ok(Some(start)) => {
-                let size = start.registry.size();
-                match load_from(&store, NoRules, start).await {
-                    Ok((view, _)) => {
-                        let replayed = view.registry.size() - size;
-                        let ledger = Self::reading(store, view).await?;
-                        return Ok((ledger, SavedUse::Loaded { size, replayed }));
-                    }
-                    Err(e) => format!("it does not fit this Record: {e}"),
-                }
-            }
-            Ok(None) => "none is saved".to_string(),
-            Err(unusable) => unusable,
-        };
-        let ledger = Self::open_reader(store, NoRules).await?;
-        Ok((ledger, SavedUse::Derived { unused }))
-    }
 }
 
 /// How [`Ledger::open_saved`] came by its state.
@@ -170,7 +142,67 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
         signer: CheckpointSigner,
         rules: R,
     ) -> Result<Self, StoreError> {
-        let mut ledger = Self::open_reader(store, rules).await?;
+        let ledger = Self::open_reader(store, rules).await?;
+        ledger.start_writing(signer)
+    }
+
+    /// Opens the Record in `store` to append to it, as
+    /// [`Ledger::open_with`] does, but starting from the state saved at
+    /// `path` where one fits (see [`Ledger::open_saved`]).
+    pub async fn open_saved_to_write(
+        store: Store,
+        signer: CheckpointSigner,
+        rules: R,
+        path: &Path,
+    ) -> Result<(Self, SavedUse), StoreError> {
+        let (ledger, used) = Self::open_saved(store, rules, path).await?;
+        Ok((ledger.start_writing(signer)?, used))
+    }
+
+    /// Opens the Record in `store` for reading, starting from the
+    /// membership state, the tree and the rules' state saved at `path`
+    /// (see [`Ledger::save_state`]) where they fit: only the entries after
+    /// them are read and admitted, and the tree they complete must still
+    /// end at the root of the latest signed checkpoint, which is what ties
+    /// the saved state to this Record. The saved state's own entries are
+    /// not read again; `replay` reads them all. A saved state that cannot
+    /// be used (none, damaged, of another format or another Record, or
+    /// rules' state the rules cannot read) costs a full replay, as
+    /// [`Ledger::open_reader`] does.
+    pub async fn open_saved(
+        store: Store,
+        rules: R,
+        path: &Path,
+    ) -> Result<(Self, SavedUse), StoreError> {
+        let unused = match saved::open(path) {
+            Ok(Some(mut opened)) => {
+                let restored = rules.restore(&mut opened.blobs());
+                match (opened.finish(), restored) {
+                    (Err(unusable), _) => unusable,
+                    (Ok(_), Err(why)) => format!("its rules' state cannot be used: {why}"),
+                    (Ok(start), Ok(restored)) => {
+                        let size = start.registry.size();
+                        match load_from(&store, restored, start).await {
+                            Ok((view, _)) => {
+                                let replayed = view.registry.size() - size;
+                                let ledger = Self::reading(store, view).await?;
+                                return Ok((ledger, SavedUse::Loaded { size, replayed }));
+                            }
+                            Err(e) => format!("it does not fit this Record: {e}"),
+                        }
+                    }
+                }
+            }
+            Ok(None) => "none is saved".to_string(),
+            Err(unusable) => unusable,
+        };
+        let ledger = Self::open_reader(store, rules).await?;
+        Ok((ledger, SavedUse::Derived { unused }))
+    }
+
+    /// Starts the writer of a ledger just opened, with the node key.
+    fn start_writing(mut self, signer: CheckpointSigner) -> Result<Self, StoreError> {
+        let ledger = &mut self;
         if ledger.stored.load(Ordering::SeqCst) != ledger.size() {
             return Err(StoreError::Corrupt(format!(
                 "the store holds {} entries but its latest checkpoint covers {}",
@@ -200,7 +232,7 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
         *ledger.readiness.lock().expect("readiness lock") = Readiness::Ready;
         ledger.writer = Some(tokio::spawn(writer.run(queue)));
         ledger.requests = Some(requests);
-        Ok(ledger)
+        Ok(self)
     }
 
     /// Opens the Record in `store` for reading, with no node key: a mirror,
@@ -230,11 +262,22 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
         })
     }
 
-    /// Saves the committed membership state and tree to `path`, for
-    /// [`Ledger::open_saved`] to start from.
+    /// Saves the committed membership state and tree alone to `path`, for
+    /// [`Ledger::open_saved`] under the membership rules alone.
     pub fn save_membership(&self, path: &Path) -> Result<(), StoreError> {
-        let bytes = self.read(|v| saved::encode(&v.registry, &v.log));
-        saved::write(path, &bytes)
+        let unsealed = self.read(|v| saved::encode(&v.registry, &v.log));
+        saved::write(path, &unsealed, &mut std::iter::empty())
+    }
+
+    /// Saves the committed membership state, tree and rules' state to
+    /// `path`, for [`Ledger::open_saved`] to start from. The rules' state is
+    /// written from the snapshot readers hold, so the writer goes on
+    /// meanwhile.
+    pub fn save_state(&self, path: &Path) -> Result<(), StoreError> {
+        let (unsealed, rules) =
+            self.read(|v| (saved::encode(&v.registry, &v.log), v.rules.clone()));
+        let mut blobs = rules.to_saved();
+        saved::write(path, &unsealed, &mut blobs)
     }
 
     /// Whether the writer can commit now; see [`Readiness`].
@@ -358,6 +401,53 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
             }
         }
         Ok(entries)
+    }
+
+    /// Checks that the stored entries below `until` (those a saved state
+    /// stood in for when the Record was opened, see
+    /// [`Ledger::open_saved`]) still hash to the leaves of the signed tree,
+    /// a page at a time, hashing on all cores: what opening from every
+    /// entry checks first, done after a node opened from a saved state.
+    /// Names the first entry whose bytes changed, or that is missing.
+    pub async fn check_stored_entries(&self, until: u64) -> Result<(), StoreError> {
+        let until = until.min(self.size());
+        let mut from = 0;
+        while from < until {
+            let page = self
+                .store
+                .entries_in_bulk(from, REPLAY_PAGE.min(until - from))
+                .await?;
+            if page.is_empty() {
+                return Err(StoreError::Corrupt(format!("entry {from} is missing")));
+            }
+            let hashed = crate::store::blocking(move || {
+                use rayon::prelude::*;
+                page.into_par_iter()
+                    .map(|entry| {
+                        let position = entry.position;
+                        let signed = crate::verify::signed_statement_from(
+                            position,
+                            entry.statement,
+                            &entry.signature,
+                        );
+                        (position, signed.map(|signed| signed.leaf_hash()))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await?;
+            for (position, leaf) in hashed {
+                if position != from {
+                    return Err(StoreError::Corrupt(format!("entry {from} is missing")));
+                }
+                if self.leaf_hash(position) != Some(leaf?) {
+                    return Err(StoreError::Corrupt(format!(
+                        "entry {position}: its bytes do not hash to the leaf the Record holds"
+                    )));
+                }
+                from += 1;
+            }
+        }
+        Ok(())
     }
 
     pub fn root_at(&self, size: u64) -> Result<Hash, RecordError> {
@@ -986,9 +1076,8 @@ async fn load<R: Rules + Clone>(store: &Store, rules: R) -> Result<(View<R>, R),
 }
 
 /// Loads the Record onto `start`, the membership state and tree of its
-/// first entries (none, or a saved state), replaying the entries after it.
-/// Only the membership rules start from a saved state: no other rules'
-/// state is saved, so they start from none.
+/// first entries (none, or a saved state), and `rules` in the state of the
+/// same entries, replaying the entries after them.
 /// The tree must end with the root of the latest signed checkpoint, which
 /// holds a saved state to the Record it claims to be of.
 async fn load_from<R: Rules + Clone>(

@@ -6,8 +6,9 @@
 //! `Ledger` is the node: it admits statements, groups concurrent appends
 //! into one durable commit, and signs a checkpoint for each commit.
 //! `replay` re-checks a whole Record from its bytes, trusting nothing stored.
-//! The membership state and tree may be saved beside a Record (`saved.rs`)
-//! for reads to start from (`Ledger::open_saved`).
+//! The membership state, the tree and the rules' state may be saved beside
+//! a Record (`saved.rs`) for a node and reads to start from
+//! (`Ledger::open_saved`).
 
 #[macro_use]
 mod backend;

@@ -1,7 +1,9 @@
-//! The membership state and the tree of a Record, saved beside it so that
-//! a read opens without replaying every entry (`Ledger::open_saved`).
+//! The membership state and the tree of a Record, and the state of the
+//! rules it is read under (the register's, for the node and the reads that
+//! need it), saved beside it so that opening replays only the entries
+//! after them (`Ledger::open_saved`).
 //!
-//! The file is derived data: it is used only when it is whole (its digest
+//! The file is derived data: it is used only when it is whole (its checksum
 //! holds), of this format's version, and fits the Record (the entries
 //! after it replay onto it, and the tree they make has the root of the
 //! latest signed checkpoint). Anything else costs a full replay, never a
@@ -12,20 +14,32 @@
 //! size (u64) and root (32 bytes) it was taken at, the membership state's
 //! length (u64) and bytes (JSON, `Registry::to_saved`), the number of
 //! stored hashes (u64) and the hashes (32 bytes each, `MerkleLog` order),
-//! then the SHA-256 of everything before it.
+//! the CRC-32 of all that; then the rules' state as blobs
+//! (`Rules::to_saved`; none for the membership rules alone), each its
+//! length (u64), its bytes and their CRC-32, and `u64::MAX` after the last.
+//!
+//! The rules' state is written and read a blob at a time, so that a large
+//! register is never in memory twice, and each blob is checked before the
+//! rules read it. The checksums find a damaged or cut file; they are no
+//! defence against a file changed on purpose (no unkeyed digest is, beside
+//! the database it summarises): `truce verify` compares the saved state
+//! with the one it derives. A SHA-256 of a large register's state took
+//! about as long as reading half of it back.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
 use truce_record::{Hash, MerkleLog, Registry};
 
 use crate::StoreError;
 
 const MAGIC: &[u8] = b"truce saved membership and tree\n";
-/// Raised whenever the layout or the membership state's form changes.
-const VERSION: u32 = 1;
-const DIGEST: usize = 32;
+/// Raised whenever the layout or the membership state's form changes
+/// (the rules' state names its own format).
+const VERSION: u32 = 2;
+/// Where a blob's length would be: no more blobs follow.
+const END_OF_BLOBS: u64 = u64::MAX;
 
 /// A saved membership state and tree, read back whole.
 pub(crate) struct Saved {
@@ -33,14 +47,17 @@ pub(crate) struct Saved {
     pub(crate) log: MerkleLog,
 }
 
-/// The file's bytes for `registry` and `log` (of the same size), to be
-/// written with [`write`]: encoding needs only a look at the state, so a
-/// caller holding it under a lock encodes there and writes after.
-pub(crate) fn encode(registry: &Registry, log: &MerkleLog) -> Vec<u8> {
+/// The membership part of the file: its checksum and the rules' state are
+/// added as it is written.
+pub(crate) struct Unsealed(Vec<u8>);
+
+/// The file's first bytes for `registry` and `log` (of the same size):
+/// encoding needs only a look at the state, so a caller holding it under a
+/// lock encodes there, and writes after.
+pub(crate) fn encode(registry: &Registry, log: &MerkleLog) -> Unsealed {
     let registry_bytes = registry.to_saved();
     let hashes = log.stored_hashes();
-    let mut bytes =
-        Vec::with_capacity(MAGIC.len() + 64 + registry_bytes.len() + hashes.len() * 32 + DIGEST);
+    let mut bytes = Vec::with_capacity(MAGIC.len() + 64 + registry_bytes.len() + hashes.len() * 32);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&VERSION.to_le_bytes());
     bytes.extend_from_slice(&log.size().to_le_bytes());
@@ -51,29 +68,44 @@ pub(crate) fn encode(registry: &Registry, log: &MerkleLog) -> Vec<u8> {
     for hash in hashes {
         bytes.extend_from_slice(&hash.0);
     }
-    let digest = Sha256::digest(&bytes);
-    bytes.extend_from_slice(&digest);
-    bytes
+    Unsealed(bytes)
 }
 
-/// Writes a file [`encode`] made to `path`, replacing what was there only
+/// Writes `unsealed` and the rules' state of the same size, `blobs` (none
+/// where the rules keep no state), to `path`, replacing what was there only
 /// once the new file is durable: a reader sees the old file or the new
 /// one, never a part.
-pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn write(
+    path: &Path,
+    unsealed: &Unsealed,
+    blobs: &mut dyn Iterator<Item = Vec<u8>>,
+) -> Result<(), StoreError> {
     let failed = |e: std::io::Error| StoreError::Saved(format!("{}: {e}", path.display()));
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(failed)?;
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    // Two saves of one process (a node's, as it grows and as it stops)
+    // never share a temporary file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = path.with_extension(format!("tmp-{}-{write}", std::process::id()));
     let written = (|| {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temporary)?;
-        file.write_all(bytes)?;
+        let mut out = BufWriter::with_capacity(1 << 20, options.open(&temporary)?);
+        out.write_all(&unsealed.0)?;
+        out.write_all(&crc32fast::hash(&unsealed.0).to_le_bytes())?;
+        for blob in blobs {
+            out.write_all(&(blob.len() as u64).to_le_bytes())?;
+            out.write_all(&blob)?;
+            out.write_all(&crc32fast::hash(&blob).to_le_bytes())?;
+        }
+        out.write_all(&END_OF_BLOBS.to_le_bytes())?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         std::fs::rename(&temporary, path)?;
-        std::fs::File::open(dir)?.sync_all()
+        File::open(dir)?.sync_all()
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
@@ -84,48 +116,123 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// Why a saved file cannot be used, in words for the operator.
 pub(crate) type Unusable = String;
 
-/// The state saved at `path`: `Ok(None)` when there is none.
-pub(crate) fn read(path: &Path) -> Result<Option<Saved>, Unusable> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+/// A saved file being read: its membership state and tree are read; its
+/// rules' state is read a blob at a time ([`Opened::blobs`]); whether the
+/// whole file was sound is known at [`Opened::finish`].
+pub(crate) struct Opened {
+    saved: Saved,
+    reader: Summing,
+    /// Set when a blob could not be read: no more are given.
+    broken: Option<Unusable>,
+    ended: bool,
+}
+
+/// A reader that keeps the checksum of the membership part it read, and
+/// how much of the file is left.
+struct Summing {
+    inner: BufReader<File>,
+    sum: crc32fast::Hasher,
+    left: u64,
+}
+
+impl Summing {
+    fn take(&mut self, n: usize) -> Result<Vec<u8>, Unusable> {
+        let bytes = self.take_unsummed(n)?;
+        self.sum.update(&bytes);
+        Ok(bytes)
+    }
+
+    /// Bytes with a checksum of their own.
+    fn take_unsummed(&mut self, n: usize) -> Result<Vec<u8>, Unusable> {
+        if n as u64 > self.left {
+            return Err("it ends early".into());
+        }
+        let mut bytes = vec![0; n];
+        self.inner
+            .read_exact(&mut bytes)
+            .map_err(|e| format!("it could not be read: {e}"))?;
+        self.left -= n as u64;
+        Ok(bytes)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], Unusable> {
+        if N as u64 > self.left {
+            return Err("it ends early".into());
+        }
+        let mut bytes = [0; N];
+        self.inner
+            .read_exact(&mut bytes)
+            .map_err(|e| format!("it could not be read: {e}"))?;
+        self.sum.update(&bytes);
+        self.left -= N as u64;
+        Ok(bytes)
+    }
+
+    fn length(&mut self) -> Result<usize, Unusable> {
+        let length = u64::from_le_bytes(self.array()?);
+        usize::try_from(length)
+            .ok()
+            .filter(|&n| n as u64 <= self.left)
+            .ok_or_else(|| "it ends early".into())
+    }
+}
+
+/// Opens the state saved at `path` and reads its membership state and
+/// tree: `Ok(None)` when there is none.
+pub(crate) fn open(path: &Path) -> Result<Option<Opened>, Unusable> {
+    let file = match File::open(path) {
+        Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("it could not be read: {e}")),
     };
-    parse(&bytes).map(Some)
+    let left = file
+        .metadata()
+        .map_err(|e| format!("it could not be read: {e}"))?
+        .len();
+    let mut reader = Summing {
+        inner: BufReader::with_capacity(1 << 20, file),
+        sum: crc32fast::Hasher::new(),
+        left,
+    };
+    let saved = read_membership(&mut reader)?;
+    Ok(Some(Opened {
+        saved,
+        reader,
+        broken: None,
+        ended: false,
+    }))
 }
 
-fn parse(bytes: &[u8]) -> Result<Saved, Unusable> {
-    let body_len = bytes
-        .len()
-        .checked_sub(DIGEST)
-        .filter(|&n| n >= MAGIC.len())
-        .ok_or("it is too short to be a saved state")?;
-    let (body, digest) = bytes.split_at(body_len);
-    if !body.starts_with(MAGIC) {
+fn read_membership(reader: &mut Summing) -> Result<Saved, Unusable> {
+    let magic = reader
+        .take(MAGIC.len())
+        .map_err(|_| "it is too short to be a saved state")?;
+    if magic != MAGIC {
         return Err("it is not a saved membership state".into());
     }
-    if Sha256::digest(body).as_slice() != digest {
-        return Err("its digest does not match its contents (a damaged file)".into());
-    }
-    let mut rest = Reader(&body[MAGIC.len()..]);
-    let version = u32::from_le_bytes(rest.array()?);
+    let version = u32::from_le_bytes(reader.array()?);
     if version != VERSION {
         return Err(format!(
             "it is of format version {version}; this build reads version {VERSION}"
         ));
     }
-    let size = u64::from_le_bytes(rest.array()?);
-    let root = Hash(rest.array()?);
-    let registry_len = rest.length()?;
-    let registry = Registry::from_saved(rest.take(registry_len)?).map_err(|e| e.to_string())?;
-    let count = rest.length()?;
-    let mut hashes = Vec::with_capacity(count.min(rest.0.len() / 32));
+    let size = u64::from_le_bytes(reader.array()?);
+    let root = Hash(reader.array()?);
+    let registry_len = reader.length()?;
+    let registry_bytes = reader.take(registry_len)?;
+    let count = reader.length()?;
+    if count as u64 > reader.left / 32 {
+        return Err("it ends early".into());
+    }
+    let mut hashes = Vec::with_capacity(count);
     for _ in 0..count {
-        hashes.push(Hash(rest.array()?));
+        hashes.push(Hash(reader.array()?));
     }
-    if !rest.0.is_empty() {
-        return Err("it has bytes after its hashes".into());
+    let computed = reader.sum.clone().finalize();
+    if u32::from_le_bytes(reader.array()?) != computed {
+        return Err("its checksum does not match its contents (a damaged file)".into());
     }
+    let registry = Registry::from_saved(&registry_bytes).map_err(|e| e.to_string())?;
     let log = MerkleLog::from_stored(hashes, size).map_err(|e| e.to_string())?;
     if registry.size() != size {
         return Err(format!(
@@ -139,25 +246,56 @@ fn parse(bytes: &[u8]) -> Result<Saved, Unusable> {
     Ok(Saved { registry, log })
 }
 
-struct Reader<'a>(&'a [u8]);
+impl Opened {
+    /// The rules' state, a blob at a time, read as they are asked for. A
+    /// blob that cannot be read ends them; [`Opened::finish`] says why.
+    pub(crate) fn blobs(&mut self) -> impl Iterator<Item = Vec<u8>> + Send + '_ {
+        std::iter::from_fn(move || self.next_blob())
+    }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Unusable> {
-        if n > self.0.len() {
-            return Err("it ends early".into());
+    fn next_blob(&mut self) -> Option<Vec<u8>> {
+        if self.ended || self.broken.is_some() {
+            return None;
         }
-        let (taken, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Ok(taken)
+        let read = self.reader.array().and_then(|length| {
+            let length = u64::from_le_bytes(length);
+            if length == END_OF_BLOBS {
+                return Ok(None);
+            }
+            let length = usize::try_from(length)
+                .ok()
+                .filter(|&n| n as u64 <= self.reader.left)
+                .ok_or("it ends early")?;
+            let blob = self.reader.take_unsummed(length)?;
+            if u32::from_le_bytes(self.reader.array()?) != crc32fast::hash(&blob) {
+                return Err("its checksum does not match its contents (a damaged file)".into());
+            }
+            Ok(Some(blob))
+        });
+        match read {
+            Ok(Some(blob)) => Some(blob),
+            Ok(None) => {
+                self.ended = true;
+                None
+            }
+            Err(why) => {
+                self.broken = Some(why);
+                None
+            }
+        }
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], Unusable> {
-        Ok(self.take(N)?.try_into().expect("took N bytes"))
-    }
-
-    fn length(&mut self) -> Result<usize, Unusable> {
-        usize::try_from(u64::from_le_bytes(self.array()?))
-            .map_err(|_| "a length is too large".into())
+    /// The membership state and tree, once the rest of the file, read to
+    /// its end, is whole.
+    pub(crate) fn finish(mut self) -> Result<Saved, Unusable> {
+        while self.next_blob().is_some() {}
+        if let Some(why) = self.broken.take() {
+            return Err(why);
+        }
+        if self.reader.left != 0 {
+            return Err("it has bytes after its last blob".into());
+        }
+        Ok(self.saved)
     }
 }
 
@@ -165,48 +303,66 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
+    fn blobs() -> Vec<Vec<u8>> {
+        vec![b"the rules'".to_vec(), b" state".to_vec()]
+    }
+
     fn saved_bytes(dir: &Path) -> Vec<u8> {
         let path = dir.join("membership");
-        write(&path, &encode(&Registry::new(), &MerkleLog::new())).unwrap();
+        let unsealed = encode(&Registry::new(), &MerkleLog::new());
+        write(&path, &unsealed, &mut blobs().into_iter()).unwrap();
         std::fs::read(path).unwrap()
     }
 
-    /// Rewrites the digest after a change, as a writer of another format
-    /// version would have.
-    fn resealed(mut bytes: Vec<u8>) -> Vec<u8> {
-        let body = bytes.len() - DIGEST;
-        let digest = Sha256::digest(&bytes[..body]);
-        bytes[body..].copy_from_slice(&digest);
-        bytes
+    /// The file `bytes` make, read as a reader of the rules' state would.
+    fn read_back(dir: &Path, bytes: &[u8]) -> Result<(Saved, Vec<Vec<u8>>), Unusable> {
+        let path = dir.join("read back");
+        std::fs::write(&path, bytes).unwrap();
+        let mut opened = open(&path)?.expect("a file");
+        let blobs: Vec<Vec<u8>> = opened.blobs().collect();
+        Ok((opened.finish()?, blobs))
     }
 
     #[test]
     fn only_a_whole_file_of_this_version_reads_back() {
         let dir = tempfile::tempdir().unwrap();
         let bytes = saved_bytes(dir.path());
-        let whole = parse(&bytes).unwrap();
+        let (whole, read) = read_back(dir.path(), &bytes).unwrap();
         assert_eq!(whole.registry.size(), 0);
         assert_eq!(whole.log.size(), 0);
+        assert_eq!(read, blobs());
 
         let mut other_version = bytes.clone();
-        other_version[MAGIC.len()] = 2;
-        let refusal = parse(&resealed(other_version)).err().unwrap();
-        assert!(refusal.contains("format version 2"), "{refusal}");
+        other_version[MAGIC.len()] = 1;
+        let refusal = read_back(dir.path(), &other_version).err().unwrap();
+        assert!(refusal.contains("format version 1"), "{refusal}");
 
-        let mut longer = bytes[..bytes.len() - DIGEST].to_vec();
+        let mut longer = bytes.clone();
         longer.push(0);
-        longer.extend_from_slice(&[0; DIGEST]);
-        let refusal = parse(&resealed(longer)).err().unwrap();
-        assert!(refusal.contains("after its hashes"), "{refusal}");
+        let refusal = read_back(dir.path(), &longer).err().unwrap();
+        assert!(refusal.contains("after its last blob"), "{refusal}");
 
-        for cut in [0, 10, bytes.len() - 1] {
-            assert!(parse(&bytes[..cut]).is_err(), "cut at {cut}");
+        // A changed byte in the root, and in the last blob: each part is
+        // checked before it is used.
+        let last_blob_byte = bytes.len() - 8 - 4 - 1;
+        for at in [MAGIC.len() + 4 + 8, last_blob_byte] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 1;
+            let refusal = read_back(dir.path(), &damaged).err().unwrap();
+            assert!(refusal.contains("checksum does not match"), "{refusal}");
+        }
+
+        for cut in [0, 10, bytes.len() - 12, bytes.len() - 1] {
+            assert!(
+                read_back(dir.path(), &bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
         }
         let other_file =
-            "a file of something else, long enough to hold a digest and more".repeat(2);
-        let refusal = parse(other_file.as_bytes()).err().unwrap();
+            "a file of something else, long enough to hold a checksum and more".repeat(2);
+        let refusal = read_back(dir.path(), other_file.as_bytes()).err().unwrap();
         assert!(refusal.contains("not a saved"), "{refusal}");
-        assert!(matches!(read(&dir.path().join("none")), Ok(None)));
+        assert!(matches!(open(&dir.path().join("none")), Ok(None)));
     }
 
     #[cfg(unix)]

@@ -36,12 +36,18 @@ impl ReplayReport {
         self.latest_checkpoint.is_some() && self.cosigned_by.len() as u32 >= self.quorum
     }
 
-    /// How the membership state and tree saved at `path` (see
-    /// `Ledger::open_saved`) compare with what this replay derived.
-    pub fn check_saved(&self, path: &Path) -> SavedCheck {
-        let saved = match saved::read(path) {
-            Ok(Some(saved)) => saved,
+    /// How the membership state, tree and rules' state saved at `path`
+    /// (see `Ledger::open_saved`) compare with what this replay derived,
+    /// `rules` being the rules' state it ended with.
+    pub fn check_saved<R: Rules>(&self, path: &Path, rules: &R) -> SavedCheck {
+        let mut opened = match saved::open(path) {
+            Ok(Some(opened)) => opened,
             Ok(None) => return SavedCheck::None,
+            Err(unusable) => return SavedCheck::Unusable(unusable),
+        };
+        let restored = rules.fresh().restore(&mut opened.blobs());
+        let saved = match opened.finish() {
+            Ok(saved) => saved,
             Err(unusable) => return SavedCheck::Unusable(unusable),
         };
         let size = saved.log.size();
@@ -57,6 +63,10 @@ impl ReplayReport {
                 what: "its tree is not the tree of the Record's first entries".into(),
             };
         }
+        let restored = match restored {
+            Ok(restored) => restored,
+            Err(why) => return SavedCheck::Unusable(format!("its rules' state: {why}")),
+        };
         if size < self.entries {
             return SavedCheck::Earlier { size };
         }
@@ -66,12 +76,21 @@ impl ReplayReport {
                 what: "its membership state is not the one the entries make".into(),
             };
         }
+        if !restored.same_state(rules) {
+            return SavedCheck::Differs {
+                size,
+                what: "its rules' state is not the one the entries make".into(),
+            };
+        }
         SavedCheck::Matches { size }
     }
 
-    /// Saves the membership state and tree this replay derived to `path`.
-    pub fn save_membership(&self, path: &Path) -> Result<(), StoreError> {
-        saved::write(path, &saved::encode(&self.registry, &self.log))
+    /// Saves the membership state and tree this replay derived, and
+    /// `rules`, the rules' state it ended with, to `path`.
+    pub fn save_state<R: Rules>(&self, path: &Path, rules: &R) -> Result<(), StoreError> {
+        let unsealed = saved::encode(&self.registry, &self.log);
+        let mut blobs = rules.to_saved();
+        saved::write(path, &unsealed, &mut blobs)
     }
 }
 

@@ -184,7 +184,9 @@ async fn a_saved_membership_state_spares_the_replay_of_its_entries(store: Store)
     let full = Ledger::open_reader(store.clone(), truce_record::NoRules)
         .await
         .unwrap();
-    let (opened, used) = Ledger::open_saved(store.clone(), &saved).await.unwrap();
+    let (opened, used) = Ledger::open_saved(store.clone(), truce_record::NoRules, &saved)
+        .await
+        .unwrap();
     assert_eq!(
         used,
         SavedUse::Loaded {
@@ -211,7 +213,9 @@ async fn a_saved_membership_state_spares_the_replay_of_its_entries(store: Store)
 
     // Saved again at the end, nothing is left to replay.
     opened.save_membership(&saved).unwrap();
-    let (_, used) = Ledger::open_saved(store.clone(), &saved).await.unwrap();
+    let (_, used) = Ledger::open_saved(store.clone(), truce_record::NoRules, &saved)
+        .await
+        .unwrap();
     assert_eq!(
         used,
         SavedUse::Loaded {
@@ -220,14 +224,16 @@ async fn a_saved_membership_state_spares_the_replay_of_its_entries(store: Store)
         }
     );
 
-    // One byte changed: the digest no longer holds.
+    // One byte changed: the checksum no longer holds.
     let mut bytes = std::fs::read(&saved).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 1;
     std::fs::write(&saved, &bytes).unwrap();
-    let (damaged, used) = Ledger::open_saved(store.clone(), &saved).await.unwrap();
+    let (damaged, used) = Ledger::open_saved(store.clone(), truce_record::NoRules, &saved)
+        .await
+        .unwrap();
     assert!(
-        matches!(&used, SavedUse::Derived { unused } if unused.contains("digest")),
+        matches!(&used, SavedUse::Derived { unused } if unused.contains("checksum")),
         "{used:?}"
     );
     assert_eq!(damaged.registry().to_saved(), full.registry().to_saved());
@@ -243,7 +249,9 @@ async fn a_saved_membership_state_spares_the_replay_of_its_entries(store: Store)
         .unwrap();
     other.save_membership(&saved).unwrap();
     other.close().await;
-    let (refitted, used) = Ledger::open_saved(store.clone(), &saved).await.unwrap();
+    let (refitted, used) = Ledger::open_saved(store.clone(), truce_record::NoRules, &saved)
+        .await
+        .unwrap();
     assert!(
         matches!(&used, SavedUse::Derived { unused } if unused.contains("does not fit")),
         "{used:?}"
@@ -252,7 +260,9 @@ async fn a_saved_membership_state_spares_the_replay_of_its_entries(store: Store)
 
     // None saved.
     std::fs::remove_file(&saved).unwrap();
-    let (_, used) = Ledger::open_saved(store, &saved).await.unwrap();
+    let (_, used) = Ledger::open_saved(store, truce_record::NoRules, &saved)
+        .await
+        .unwrap();
     assert!(matches!(used, SavedUse::Derived { .. }));
 }
 

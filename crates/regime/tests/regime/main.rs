@@ -10,4 +10,5 @@ mod exchange;
 mod formats;
 mod modules;
 mod register;
+mod saved;
 mod settling;

@@ -1,0 +1,258 @@
+//! The register's state as bytes, to be saved beside the Record and read
+//! back instead of replaying the entries it was derived from. Everything
+//! but what readers derive (findings, the map's index), which is derived
+//! again from the state read back.
+//!
+//! The first blob is [`FORMAT`]; a state of another format is refused,
+//! never guessed at. Whoever keeps the bytes ties them to the Record (the
+//! size and root they were derived from) and checks they are whole.
+//!
+//! The state is a sequence of blobs, which whoever keeps them stores and
+//! gives back in order: the format line, then MessagePack of the parts but
+//! the reports (structs as maps, since the model's types leave empty fields
+//! out), of the reports part's indexes and grouping, and of the reports in
+//! runs of [`REPORTS_PER_BLOB`] (structs as arrays, fields in order: these
+//! are most of the bytes). Runs are written and read a few at a time on
+//! all cores, so a large register is never in memory twice.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use truce_model::{Party, RegisterConfig};
+
+use crate::access::AccessBook;
+use crate::agreements::Calendar;
+use crate::cases::CaseBook;
+use crate::complaints::ComplaintBook;
+use crate::coverage::CoverageBook;
+use crate::decisions::Decisions;
+use crate::derived::Derived;
+use crate::exchange::ExchangeBook;
+use crate::formations::Formations;
+use crate::reports::{Names, Report, Reports, SavedIndexes, SavedReport, SavedRun};
+use crate::requests::RequestBook;
+use crate::{RegimeError, Register};
+
+/// The first bytes of a saved register: a change of any part's saved form
+/// changes it.
+pub const FORMAT: &[u8] = b"truce register state, format 1\n";
+
+/// Reports in one blob (about 3 MB): enough blobs to keep every core busy
+/// reading a large register, few enough that each is worth a task, small
+/// enough that those in hand cost little memory.
+const REPORTS_PER_BLOB: usize = 8_192;
+
+#[derive(Serialize)]
+struct PartsRef<'a> {
+    config: &'a RegisterConfig,
+    initial_config: &'a RegisterConfig,
+    guarantors: &'a [Party],
+    formations: &'a Formations,
+    decisions: &'a Decisions,
+    exchange: &'a ExchangeBook,
+    calendar: &'a Calendar,
+    complaints: &'a ComplaintBook,
+    requests: &'a RequestBook,
+    cases: &'a CaseBook,
+    access: &'a AccessBook,
+    coverage: &'a CoverageBook,
+}
+
+#[derive(Deserialize)]
+struct Parts {
+    config: RegisterConfig,
+    initial_config: RegisterConfig,
+    guarantors: Vec<Party>,
+    formations: Formations,
+    decisions: Decisions,
+    exchange: ExchangeBook,
+    calendar: Calendar,
+    complaints: ComplaintBook,
+    requests: RequestBook,
+    cases: CaseBook,
+    access: AccessBook,
+    coverage: CoverageBook,
+}
+
+fn unusable(reason: impl Into<String>) -> RegimeError {
+    RegimeError::Saved(reason.into())
+}
+
+/// Blobs of reports written or read at once, one per core: the next
+/// ones are read while these are decoded.
+fn runs_at_once() -> usize {
+    rayon::current_num_threads()
+}
+
+fn written(blob: Result<Vec<u8>, rmp_serde::encode::Error>) -> Vec<u8> {
+    blob.expect("every part of the register can be written")
+}
+
+/// The blobs of a register's state, each made when it is asked for.
+struct Blobs<'a> {
+    head: std::vec::IntoIter<Vec<u8>>,
+    reports: Vec<&'a Report>,
+    next_run: usize,
+    ready: std::vec::IntoIter<Vec<u8>>,
+}
+
+impl Iterator for Blobs<'_> {
+    type Item = Vec<u8>;
+
+    fn next(&mut self) -> Option<Vec<u8>> {
+        if let Some(blob) = self.head.next().or_else(|| self.ready.next()) {
+            return Some(blob);
+        }
+        let runs = self.reports.len().div_ceil(REPORTS_PER_BLOB);
+        if self.next_run >= runs {
+            return None;
+        }
+        let until = runs.min(self.next_run + runs_at_once());
+        let reports = &self.reports;
+        let made: Vec<Vec<u8>> = (self.next_run..until)
+            .into_par_iter()
+            .map(|run| {
+                let from = run * REPORTS_PER_BLOB;
+                let to = reports.len().min(from + REPORTS_PER_BLOB);
+                written(rmp_serde::to_vec(&SavedRun(&reports[from..to])))
+            })
+            .collect();
+        self.next_run = until;
+        self.ready = made.into_iter();
+        self.ready.next()
+    }
+}
+
+impl Register {
+    /// This state as blobs for [`Register::from_saved`], each made as it is
+    /// asked for.
+    pub fn to_saved(&self) -> impl Iterator<Item = Vec<u8>> + '_ {
+        let parts = PartsRef {
+            config: &self.config,
+            initial_config: &self.initial_config,
+            guarantors: &self.guarantors,
+            formations: &self.formations,
+            decisions: &self.decisions,
+            exchange: &self.exchange,
+            calendar: &self.calendar,
+            complaints: &self.complaints,
+            requests: &self.requests,
+            cases: &self.cases,
+            access: &self.access,
+            coverage: &self.coverage,
+        };
+        let head = vec![
+            FORMAT.to_vec(),
+            written(rmp_serde::to_vec_named(&parts)),
+            written(rmp_serde::to_vec(&self.reports.saved_indexes())),
+        ];
+        Blobs {
+            head: head.into_iter(),
+            reports: self.reports.in_order(),
+            next_run: 0,
+            ready: Vec::new().into_iter(),
+        }
+    }
+
+    /// The state `blobs` hold, read as they are given, for a register made
+    /// as this one was (the same configuration before the genesis, the same
+    /// gazetteer).
+    pub fn from_saved(
+        &self,
+        blobs: &mut (dyn Iterator<Item = Vec<u8>> + Send),
+    ) -> Result<Register, RegimeError> {
+        match blobs.next() {
+            None => return Err(unusable("no register state is saved with it")),
+            Some(format) if format != FORMAT => {
+                return Err(unusable(
+                    "it is not a register state of this build's format",
+                ))
+            }
+            Some(_) => {}
+        }
+        let missing = || unusable("it holds fewer parts than a register has");
+        let parts_blob = blobs.next().ok_or_else(missing)?;
+        let indexes_blob = blobs.next().ok_or_else(missing)?;
+        let failed = |part: &'static str| {
+            move |e: rmp_serde::decode::Error| unusable(format!("{part}: {e}"))
+        };
+        let gazetteer = self.gazetteer;
+        let read_run = |blob: Vec<u8>| {
+            let run: Vec<SavedReport> = rmp_serde::from_slice(&blob).map_err(failed("reports"))?;
+            let mut names = Names::default();
+            run.into_iter()
+                .map(|report| report.restore(gazetteer, &mut names).map_err(unusable))
+                .collect::<Result<Vec<_>, RegimeError>>()
+        };
+        let (head, runs) = rayon::join(
+            || {
+                let parts: Parts =
+                    rmp_serde::from_slice(&parts_blob).map_err(failed("the parts"))?;
+                let indexes: SavedIndexes =
+                    rmp_serde::from_slice(&indexes_blob).map_err(failed("the indexes"))?;
+                Ok::<_, RegimeError>((parts, indexes))
+            },
+            || {
+                // The next blobs are read while these are decoded.
+                let mut runs = Vec::new();
+                let mut batch: Vec<Vec<u8>> = (&mut *blobs).take(runs_at_once()).collect();
+                while !batch.is_empty() {
+                    let (read, next) = rayon::join(
+                        || batch.into_par_iter().map(read_run).collect::<Vec<_>>(),
+                        || (&mut *blobs).take(runs_at_once()).collect(),
+                    );
+                    for run in read {
+                        runs.push(run?);
+                    }
+                    batch = next;
+                }
+                Ok::<_, RegimeError>(runs)
+            },
+        );
+        let (parts, indexes) = head?;
+        let runs = runs?;
+        if parts.initial_config != self.initial_config {
+            return Err(unusable(
+                "it was derived under another configuration than this register starts from",
+            ));
+        }
+        let reports = Reports::restore(runs, indexes, self.gazetteer).map_err(unusable)?;
+        Ok(Register {
+            config: parts.config,
+            initial_config: parts.initial_config,
+            gazetteer: self.gazetteer,
+            guarantors: parts.guarantors,
+            formations: parts.formations,
+            reports,
+            decisions: parts.decisions,
+            exchange: parts.exchange,
+            calendar: parts.calendar,
+            complaints: parts.complaints,
+            requests: parts.requests,
+            cases: parts.cases,
+            access: parts.access,
+            coverage: parts.coverage,
+            derived: Derived::default(),
+        })
+    }
+}
+
+/// Two states are the same when every part is; what readers derived from
+/// either is not compared (it follows from the parts).
+impl PartialEq for Register {
+    fn eq(&self, other: &Self) -> bool {
+        self.config == other.config
+            && self.initial_config == other.initial_config
+            && std::ptr::eq(self.gazetteer, other.gazetteer)
+            && self.guarantors == other.guarantors
+            && self.formations == other.formations
+            && self.reports == other.reports
+            && self.decisions == other.decisions
+            && self.exchange == other.exchange
+            && self.calendar == other.calendar
+            && self.complaints == other.complaints
+            && self.requests == other.requests
+            && self.cases == other.cases
+            && self.access == other.access
+            && self.coverage == other.coverage
+    }
+}

@@ -1,0 +1,164 @@
+//! The register's state saved as bytes and read back must be the state it
+//! was: equal part by part, giving the same incidents, findings and
+//! bulletin, and going on from there as the state that was never saved
+//! does. Bytes of another format, or saved under another configuration,
+//! are refused.
+
+use truce_model::{
+    Assessment, IncidentLink, Position, RegisterConfig, ReportAmended, ReportFiled, ReportId,
+    ReportWithdrawn,
+};
+use truce_record::{Body, Rules};
+use truce_regime::{Edition, Register};
+use truce_testkit::{reports, Mechanism, Rng, IR, RU, TR};
+
+fn incidents(register: &Register) -> Vec<Vec<ReportId>> {
+    register
+        .incidents()
+        .into_iter()
+        .map(|i| i.reports)
+        .collect()
+}
+
+/// A statement of the reports part, at random: mostly reports near one
+/// another, and links, amendments, withdrawals and assessments of them.
+fn next_body(rng: &mut Rng, filed: &[u64]) -> Body {
+    let report = |rng: &mut Rng| {
+        let at = format!("2026-11-20T06:{:02}", rng.below(50))
+            .parse()
+            .unwrap();
+        reports::near_khan_shaykhun(at, rng.unit() * 6.0)
+    };
+    if filed.len() < 2 || rng.chance(0.5) {
+        return Body::ReportFiled(ReportFiled {
+            report: report(rng),
+        });
+    }
+    let some = ReportId(*rng.pick(filed));
+    match rng.below(4) {
+        0 => {
+            let other = ReportId(*rng.pick(filed));
+            Body::IncidentLinked(IncidentLink {
+                report: some,
+                with: (rng.chance(0.5) && other != some).then_some(other),
+                reason: "seen from the same post".into(),
+            })
+        }
+        1 => Body::ReportAmended(ReportAmended {
+            amends: some,
+            report: report(rng),
+            reason: "the time was corrected".into(),
+        }),
+        2 => Body::ReportWithdrawn(ReportWithdrawn {
+            withdraws: some,
+            reason: "filed twice".into(),
+        }),
+        _ => Body::Assessment(Assessment {
+            incident: some,
+            position: if rng.chance(0.7) {
+                Position::Confirmed
+            } else {
+                Position::Disputed
+            },
+            attributed_to: None,
+            reason: "seen by our post".into(),
+            references: vec![],
+        }),
+    }
+}
+
+#[test]
+fn a_saved_register_reads_back_as_the_same_state_and_goes_on_alike() {
+    for seed in 0..60u64 {
+        let mut rng = Rng::new(seed);
+        // `saved` is replaced, halfway, by its own state read back from bytes.
+        let (mut saved, mut never) = (Mechanism::new(), Mechanism::new());
+        let mut filed: Vec<u64> = Vec::new();
+        for step in 0..24 {
+            let body = next_body(&mut rng, &filed);
+            let who = *rng.pick(&[RU, TR, IR]);
+            let filing = matches!(body, Body::ReportFiled(_));
+            // Both sign with the same time: a state keeps when each report
+            // last changed.
+            let time: jiff::Timestamp = "2026-11-20T04:00:00Z".parse().unwrap();
+            let time = time + jiff::SignedDuration::from_mins(step);
+            let admitted = saved.say_at(who, time, body.clone());
+            assert_eq!(admitted.is_ok(), never.say_at(who, time, body).is_ok());
+            match admitted {
+                Ok(position) if filing => filed.push(position),
+                _ => {}
+            }
+            saved.register.settle();
+            never.register.settle();
+            if step == 12 {
+                let blobs: Vec<Vec<u8>> = saved.register.to_saved().collect();
+                let read_back = saved
+                    .register
+                    .fresh()
+                    .from_saved(&mut blobs.into_iter())
+                    .unwrap();
+                assert!(read_back == saved.register, "seed {seed}: read back");
+                saved.register = read_back;
+            }
+        }
+        assert!(saved.register == never.register, "seed {seed}: went on");
+        assert_eq!(incidents(&saved.register), incidents(&never.register));
+        let findings = |register: &Register| {
+            register
+                .all_findings()
+                .iter()
+                .map(|f| format!("{f:?}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(findings(&saved.register), findings(&never.register));
+        let day = "2026-11-20".parse().unwrap();
+        let bulletin = |register: &Register| {
+            let bulletin = register.bulletin("Test", day, day, Edition::Internal);
+            serde_json::to_string(&bulletin).unwrap()
+        };
+        assert_eq!(bulletin(&saved.register), bulletin(&never.register));
+    }
+}
+
+#[test]
+fn bytes_of_another_format_or_another_configuration_are_refused() {
+    let mut mechanism = Mechanism::new();
+    mechanism
+        .say(
+            RU,
+            Body::ReportFiled(ReportFiled {
+                report: reports::near_khan_shaykhun("2026-11-20T06:10".parse().unwrap(), 1.0),
+            }),
+        )
+        .unwrap();
+    let blobs: Vec<Vec<u8>> = mechanism.register.to_saved().collect();
+    let read = |blobs: Vec<Vec<u8>>, register: &Register| {
+        register
+            .from_saved(&mut blobs.into_iter())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+
+    let mut other_format = blobs.clone();
+    other_format[0][0] ^= 1;
+    let refusal = read(other_format, &mechanism.register);
+    assert!(refusal.contains("format"), "{refusal}");
+
+    let cut = read(blobs[..2].to_vec(), &mechanism.register);
+    assert!(cut.contains("fewer parts"), "{cut}");
+    let mut damaged = blobs.clone();
+    let last = damaged.last_mut().unwrap();
+    last.truncate(last.len() / 2);
+    let refusal = read(damaged, &mechanism.register);
+    assert!(refusal.contains("reports"), "{refusal}");
+
+    let mut config = RegisterConfig::default();
+    config.grouping.max_distance_km += 1.0;
+    let other = Mechanism::with_config(config).register;
+    let refusal = read(blobs, &other);
+    assert!(refusal.contains("configuration"), "{refusal}");
+
+    // The rules' interface: nothing saved is no state.
+    assert!(mechanism.register.restore(&mut std::iter::empty()).is_err());
+}

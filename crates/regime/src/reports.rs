@@ -147,7 +147,7 @@ pub(crate) struct SavedReportRef<'a> {
 /// made once per run ([`Names`]): a register read back then shares them
 /// between its reports, as one derived from the entries does.
 #[derive(Deserialize)]
-pub(crate) struct SavedReport<'a> {
+struct SavedReport<'a> {
     id: ReportId,
     filed_by: &'a str,
     party: &'a str,
@@ -160,7 +160,7 @@ pub(crate) struct SavedReport<'a> {
 
 /// The members' and parties' names met in one run of saved reports.
 #[derive(Default)]
-pub(crate) struct Names<'a> {
+struct Names<'a> {
     members: std::collections::HashMap<&'a str, MemberName>,
     parties: std::collections::HashMap<&'a str, Party>,
 }
@@ -182,6 +182,44 @@ impl<'a> Names<'a> {
         let made = Party::new(name).map_err(|e| e.to_string())?;
         self.parties.insert(name, made.clone());
         Ok(made)
+    }
+}
+
+/// Reads one run of saved reports ([`SavedRun`]) straight into reports,
+/// each made as it is read: no run of saved reports is held on the way.
+pub(crate) struct RunReader {
+    pub gazetteer: &'static Gazetteer,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RunReader {
+    type Value = Vec<(ReportId, Arc<Report>)>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RunReader {
+    type Value = Vec<(ReportId, Arc<Report>)>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a run of saved reports")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // A run holds at most a blob's worth; a larger count is damage.
+        let mut reports = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+        let mut names = Names::default();
+        while let Some(saved) = seq.next_element::<SavedReport<'de>>()? {
+            let report = saved
+                .restore(self.gazetteer, &mut names)
+                .map_err(serde::de::Error::custom)?;
+            reports.push(report);
+        }
+        Ok(reports)
     }
 }
 
@@ -291,14 +329,12 @@ impl Reports {
         }
     }
 
-    /// The part read back from its reports (read back in runs, in order)
-    /// and the rest.
+    /// The part read back from its reports and the rest.
     pub(crate) fn restore(
-        reports: Vec<Vec<(ReportId, Arc<Report>)>>,
+        reports: OrdMap<ReportId, Arc<Report>>,
         indexes: SavedIndexes,
         gazetteer: &'static Gazetteer,
     ) -> Result<Reports, String> {
-        let reports = reports.into_iter().flatten().collect();
         let by_governorate = indexes
             .by_governorate
             .into_iter()

@@ -15,9 +15,11 @@
 //! are most of the bytes). Runs are written and read a few at a time on
 //! all cores, so a large register is never in memory twice.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use truce_model::{Party, RegisterConfig};
+use truce_model::{Party, RegisterConfig, ReportId};
 
 use crate::access::AccessBook;
 use crate::agreements::Calendar;
@@ -28,7 +30,7 @@ use crate::decisions::Decisions;
 use crate::derived::Derived;
 use crate::exchange::ExchangeBook;
 use crate::formations::Formations;
-use crate::reports::{Names, Report, Reports, SavedIndexes, SavedReport, SavedRun};
+use crate::reports::{Report, Reports, RunReader, SavedIndexes, SavedRun};
 use crate::requests::RequestBook;
 use crate::{RegimeError, Register};
 
@@ -76,6 +78,9 @@ struct Parts {
 fn unusable(reason: impl Into<String>) -> RegimeError {
     RegimeError::Saved(reason.into())
 }
+
+/// A run of reports read back, in order.
+type ReportRun = Vec<(ReportId, Arc<Report>)>;
 
 /// Blobs of reports written or read at once, one per core: the next
 /// ones are read while these are decoded.
@@ -177,11 +182,9 @@ impl Register {
         };
         let gazetteer = self.gazetteer;
         let read_run = |blob: Vec<u8>| {
-            let run: Vec<SavedReport> = rmp_serde::from_slice(&blob).map_err(failed("reports"))?;
-            let mut names = Names::default();
-            run.into_iter()
-                .map(|report| report.restore(gazetteer, &mut names).map_err(unusable))
-                .collect::<Result<Vec<_>, RegimeError>>()
+            let mut reading = rmp_serde::Deserializer::from_read_ref(&blob);
+            serde::de::DeserializeSeed::deserialize(RunReader { gazetteer }, &mut reading)
+                .map_err(failed("reports"))
         };
         let (head, runs) = rayon::join(
             || {
@@ -192,30 +195,36 @@ impl Register {
                 Ok::<_, RegimeError>((parts, indexes))
             },
             || {
-                // The next blobs are read while these are decoded.
-                let mut runs = Vec::new();
+                // While a batch of blobs is decoded, the next is read and the
+                // reports of the one before are put in their map.
+                let mut reports = imbl::OrdMap::new();
+                let mut decoded: Vec<Result<ReportRun, RegimeError>> = Vec::new();
                 let mut batch: Vec<Vec<u8>> = (&mut *blobs).take(runs_at_once()).collect();
-                while !batch.is_empty() {
+                while !batch.is_empty() || !decoded.is_empty() {
                     let (read, next) = rayon::join(
                         || batch.into_par_iter().map(read_run).collect::<Vec<_>>(),
-                        || (&mut *blobs).take(runs_at_once()).collect(),
+                        || {
+                            let next: Vec<Vec<u8>> = (&mut *blobs).take(runs_at_once()).collect();
+                            for run in decoded {
+                                reports.extend(run?);
+                            }
+                            Ok::<_, RegimeError>(next)
+                        },
                     );
-                    for run in read {
-                        runs.push(run?);
-                    }
-                    batch = next;
+                    batch = next?;
+                    decoded = read;
                 }
-                Ok::<_, RegimeError>(runs)
+                Ok::<_, RegimeError>(reports)
             },
         );
         let (parts, indexes) = head?;
-        let runs = runs?;
+        let reports = runs?;
         if parts.initial_config != self.initial_config {
             return Err(unusable(
                 "it was derived under another configuration than this register starts from",
             ));
         }
-        let reports = Reports::restore(runs, indexes, self.gazetteer).map_err(unusable)?;
+        let reports = Reports::restore(reports, indexes, self.gazetteer).map_err(unusable)?;
         Ok(Register {
             config: parts.config,
             initial_config: parts.initial_config,

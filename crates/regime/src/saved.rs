@@ -92,6 +92,28 @@ fn written(blob: Result<Vec<u8>, rmp_serde::encode::Error>) -> Vec<u8> {
     blob.expect("every part of the register can be written")
 }
 
+/// `value` written as arrays into a blob of exactly its size, counted
+/// first: the indexes of a large register are tens of megabytes, and a
+/// blob grown by doubling would hold up to twice that while it is saved.
+fn written_exactly<T: Serialize>(value: &T) -> Vec<u8> {
+    struct Counted(usize);
+    impl std::io::Write for Counted {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    const WRITTEN: &str = "every part of the register can be written";
+    let mut counted = Counted(0);
+    rmp_serde::encode::write(&mut counted, value).expect(WRITTEN);
+    let mut blob = Vec::with_capacity(counted.0);
+    rmp_serde::encode::write(&mut blob, value).expect(WRITTEN);
+    blob
+}
+
 /// The blobs of a register's state, each made when it is asked for.
 struct Blobs<'a> {
     head: std::vec::IntoIter<Vec<u8>>,
@@ -148,7 +170,7 @@ impl Register {
         let head = vec![
             FORMAT.to_vec(),
             written(rmp_serde::to_vec_named(&parts)),
-            written(rmp_serde::to_vec(&self.reports.saved_indexes())),
+            written_exactly(&self.reports.saved_indexes()),
         ];
         Blobs {
             head: head.into_iter(),

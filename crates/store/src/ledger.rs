@@ -265,8 +265,13 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
     /// Saves the committed membership state and tree alone to `path`, for
     /// [`Ledger::open_saved`] under the membership rules alone.
     pub fn save_membership(&self, path: &Path) -> Result<(), StoreError> {
-        let unsealed = self.read(|v| saved::encode(&v.registry, &v.log));
-        saved::write(path, &unsealed, &mut std::iter::empty())
+        let unsealed = self.read(|v| saved::encode(&v.registry, &v.log))?;
+        saved::write(
+            path,
+            &unsealed,
+            &self.stored_hashes(),
+            &mut std::iter::empty(),
+        )
     }
 
     /// Saves the committed membership state, tree and rules' state to
@@ -276,8 +281,15 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
     pub fn save_state(&self, path: &Path) -> Result<(), StoreError> {
         let (unsealed, rules) =
             self.read(|v| (saved::encode(&v.registry, &v.log), v.rules.clone()));
+        let unsealed = unsealed?;
         let mut blobs = rules.to_saved();
-        saved::write(path, &unsealed, &mut blobs)
+        saved::write(path, &unsealed, &self.stored_hashes(), &mut blobs)
+    }
+
+    /// The tree's stored hashes in a range, copied under the view's lock a
+    /// few at a time for a save: stored hashes never change once stored.
+    fn stored_hashes(&self) -> impl Fn(std::ops::Range<usize>) -> Option<Vec<Hash>> + '_ {
+        |range| self.read(|v| v.log.stored_hashes().get(range).map(<[Hash]>::to_vec))
     }
 
     /// Whether the writer can commit now; see [`Readiness`].

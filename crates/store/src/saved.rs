@@ -47,28 +47,43 @@ pub(crate) struct Saved {
     pub(crate) log: MerkleLog,
 }
 
-/// The membership part of the file: its checksum and the rules' state are
-/// added as it is written.
-pub(crate) struct Unsealed(Vec<u8>);
+/// The membership part of the file but the tree's hashes, which are copied
+/// a few at a time as the file is written ([`Hashes`]): the tree of a large
+/// Record is not copied whole to be saved.
+pub(crate) struct Unsealed {
+    head: Vec<u8>,
+    hashes: usize,
+}
+
+/// The tree's stored hashes in a range, or `None` where the tree no longer
+/// holds them.
+pub(crate) type Hashes<'a> = dyn Fn(std::ops::Range<usize>) -> Option<Vec<Hash>> + 'a;
+
+/// Hashes copied at once while the file is written.
+const HASHES_AT_ONCE: usize = 32_768;
 
 /// The file's first bytes for `registry` and `log` (of the same size):
 /// encoding needs only a look at the state, so a caller holding it under a
 /// lock encodes there, and writes after.
-pub(crate) fn encode(registry: &Registry, log: &MerkleLog) -> Unsealed {
+/// A tree that has run ahead of the membership state (a mirror's step
+/// before its commit) is saved as of the state's size.
+pub(crate) fn encode(registry: &Registry, log: &MerkleLog) -> Result<Unsealed, StoreError> {
+    let size = registry.size();
+    let root = log
+        .root_at(size)
+        .map_err(|e| StoreError::Saved(format!("the tree at size {size}: {e}")))?;
     let registry_bytes = registry.to_saved();
-    let hashes = log.stored_hashes();
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 64 + registry_bytes.len() + hashes.len() * 32);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&VERSION.to_le_bytes());
-    bytes.extend_from_slice(&log.size().to_le_bytes());
-    bytes.extend_from_slice(&log.root().0);
-    bytes.extend_from_slice(&(registry_bytes.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&registry_bytes);
-    bytes.extend_from_slice(&(hashes.len() as u64).to_le_bytes());
-    for hash in hashes {
-        bytes.extend_from_slice(&hash.0);
-    }
-    Unsealed(bytes)
+    let mut head = Vec::with_capacity(MAGIC.len() + 64 + registry_bytes.len());
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&VERSION.to_le_bytes());
+    head.extend_from_slice(&size.to_le_bytes());
+    head.extend_from_slice(&root.0);
+    head.extend_from_slice(&(registry_bytes.len() as u64).to_le_bytes());
+    head.extend_from_slice(&registry_bytes);
+    let hashes = usize::try_from(truce_record::stored_hash_count(size))
+        .map_err(|_| StoreError::Saved(format!("a tree of {size} entries")))?;
+    head.extend_from_slice(&(hashes as u64).to_le_bytes());
+    Ok(Unsealed { head, hashes })
 }
 
 /// Writes `unsealed` and the rules' state of the same size, `blobs` (none
@@ -78,6 +93,7 @@ pub(crate) fn encode(registry: &Registry, log: &MerkleLog) -> Unsealed {
 pub(crate) fn write(
     path: &Path,
     unsealed: &Unsealed,
+    hashes: &Hashes<'_>,
     blobs: &mut dyn Iterator<Item = Vec<u8>>,
 ) -> Result<(), StoreError> {
     let failed = |e: std::io::Error| StoreError::Saved(format!("{}: {e}", path.display()));
@@ -94,8 +110,20 @@ pub(crate) fn write(
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut out = BufWriter::with_capacity(1 << 20, options.open(&temporary)?);
-        out.write_all(&unsealed.0)?;
-        out.write_all(&crc32fast::hash(&unsealed.0).to_le_bytes())?;
+        out.write_all(&unsealed.head)?;
+        let mut sum = crc32fast::Hasher::new();
+        sum.update(&unsealed.head);
+        for from in (0..unsealed.hashes).step_by(HASHES_AT_ONCE) {
+            let to = unsealed.hashes.min(from + HASHES_AT_ONCE);
+            let chunk = hashes(from..to).ok_or_else(|| {
+                std::io::Error::other("the tree changed while it was being saved")
+            })?;
+            for hash in chunk {
+                sum.update(&hash.0);
+                out.write_all(&hash.0)?;
+            }
+        }
+        out.write_all(&sum.finalize().to_le_bytes())?;
         for blob in blobs {
             out.write_all(&(blob.len() as u64).to_le_bytes())?;
             out.write_all(&blob)?;
@@ -309,8 +337,10 @@ mod tests {
 
     fn saved_bytes(dir: &Path) -> Vec<u8> {
         let path = dir.join("membership");
-        let unsealed = encode(&Registry::new(), &MerkleLog::new());
-        write(&path, &unsealed, &mut blobs().into_iter()).unwrap();
+        let log = MerkleLog::new();
+        let unsealed = encode(&Registry::new(), &log).unwrap();
+        let hashes = |range| log.stored_hashes().get(range).map(<[Hash]>::to_vec);
+        write(&path, &unsealed, &hashes, &mut blobs().into_iter()).unwrap();
         std::fs::read(path).unwrap()
     }
 

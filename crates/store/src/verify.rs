@@ -88,9 +88,10 @@ impl ReplayReport {
     /// Saves the membership state and tree this replay derived, and
     /// `rules`, the rules' state it ended with, to `path`.
     pub fn save_state<R: Rules>(&self, path: &Path, rules: &R) -> Result<(), StoreError> {
-        let unsealed = saved::encode(&self.registry, &self.log);
+        let unsealed = saved::encode(&self.registry, &self.log)?;
         let mut blobs = rules.to_saved();
-        saved::write(path, &unsealed, &mut blobs)
+        let hashes = |range| self.log.stored_hashes().get(range).map(<[Hash]>::to_vec);
+        saved::write(path, &unsealed, &hashes, &mut blobs)
     }
 }
 

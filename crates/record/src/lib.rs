@@ -22,7 +22,7 @@ pub use log::{check_consistency, check_inclusion, leaf_hash, tile_end, MerkleLog
 pub use policy::Policy;
 pub use proof_file::{ForkSide, ProofFile, SplitView};
 pub use registry::{
-    Admitted, Context, KeyStatus, MemberState, NoRules, Registry, Rules, MAX_LEAF_BYTES,
+    Admitted, Context, KeyStatus, MemberState, NoRules, Registry, Rules, SavedBlob, MAX_LEAF_BYTES,
 };
 pub use statement::{
     Body, Candidate, SignedStatement, Statement, FIRST_FORMAT_VERSION, FORMAT_VERSION,

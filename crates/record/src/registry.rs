@@ -101,7 +101,7 @@ pub trait Rules: Send + Sync {
     /// was derived from; made as they are asked for, so that a large state
     /// is never in memory twice. None for rules whose state is not worth
     /// saving.
-    fn to_saved(&self) -> Box<dyn Iterator<Item = Vec<u8>> + '_> {
+    fn to_saved(&self) -> Box<dyn Iterator<Item = SavedBlob<'_>> + '_> {
         Box::new(std::iter::empty())
     }
     /// The state `to_saved` wrote, its blobs given in order as they are
@@ -123,6 +123,34 @@ pub trait Rules: Send + Sync {
         Self: Sized,
     {
         true
+    }
+}
+
+/// A blob of a rules' saved state ([`Rules::to_saved`]).
+pub enum SavedBlob<'a> {
+    Bytes(Vec<u8>),
+    /// `len` bytes, written by `write` straight where the blob is kept: a
+    /// large part of a state is then never held whole while it is saved.
+    Written {
+        len: u64,
+        write: WriteBlob<'a>,
+    },
+}
+
+/// Writes a blob of a saved state where it is kept.
+pub type WriteBlob<'a> = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
+
+impl SavedBlob<'_> {
+    /// The blob's bytes, written out where it is a writer.
+    pub fn into_bytes(self) -> std::io::Result<Vec<u8>> {
+        match self {
+            SavedBlob::Bytes(bytes) => Ok(bytes),
+            SavedBlob::Written { len, write } => {
+                let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+                write(&mut bytes)?;
+                Ok(bytes)
+            }
+        }
     }
 }
 

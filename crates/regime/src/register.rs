@@ -157,7 +157,7 @@ impl Rules for Register {
         }
     }
 
-    fn to_saved(&self) -> Box<dyn Iterator<Item = Vec<u8>> + '_> {
+    fn to_saved(&self) -> Box<dyn Iterator<Item = truce_record::SavedBlob<'_>> + '_> {
         Box::new(Register::to_saved(self))
     }
 

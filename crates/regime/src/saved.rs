@@ -20,6 +20,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use truce_model::{Party, RegisterConfig, ReportId};
+use truce_record::SavedBlob;
 
 use crate::access::AccessBook;
 use crate::agreements::Calendar;
@@ -92,10 +93,10 @@ fn written(blob: Result<Vec<u8>, rmp_serde::encode::Error>) -> Vec<u8> {
     blob.expect("every part of the register can be written")
 }
 
-/// `value` written as arrays into a blob of exactly its size, counted
-/// first: the indexes of a large register are tens of megabytes, and a
-/// blob grown by doubling would hold up to twice that while it is saved.
-fn written_exactly<T: Serialize>(value: &T) -> Vec<u8> {
+/// `value` written as arrays straight where the blob is kept, its length
+/// counted first: the indexes of a large register are tens of megabytes,
+/// not to be held whole while they are saved.
+fn written_straight<'a, T: Serialize + 'a>(value: T) -> SavedBlob<'a> {
     struct Counted(usize);
     impl std::io::Write for Counted {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -106,28 +107,34 @@ fn written_exactly<T: Serialize>(value: &T) -> Vec<u8> {
             Ok(())
         }
     }
-    const WRITTEN: &str = "every part of the register can be written";
     let mut counted = Counted(0);
-    rmp_serde::encode::write(&mut counted, value).expect(WRITTEN);
-    let mut blob = Vec::with_capacity(counted.0);
-    rmp_serde::encode::write(&mut blob, value).expect(WRITTEN);
-    blob
+    rmp_serde::encode::write(&mut counted, &value)
+        .expect("every part of the register can be written");
+    SavedBlob::Written {
+        len: counted.0 as u64,
+        write: Box::new(move |out: &mut dyn std::io::Write| {
+            rmp_serde::encode::write(out, &value).map_err(std::io::Error::other)
+        }),
+    }
 }
 
 /// The blobs of a register's state, each made when it is asked for.
 struct Blobs<'a> {
-    head: std::vec::IntoIter<Vec<u8>>,
+    head: std::vec::IntoIter<SavedBlob<'a>>,
     reports: Vec<&'a Report>,
     next_run: usize,
     ready: std::vec::IntoIter<Vec<u8>>,
 }
 
-impl Iterator for Blobs<'_> {
-    type Item = Vec<u8>;
+impl<'a> Iterator for Blobs<'a> {
+    type Item = SavedBlob<'a>;
 
-    fn next(&mut self) -> Option<Vec<u8>> {
-        if let Some(blob) = self.head.next().or_else(|| self.ready.next()) {
+    fn next(&mut self) -> Option<SavedBlob<'a>> {
+        if let Some(blob) = self.head.next() {
             return Some(blob);
+        }
+        if let Some(blob) = self.ready.next() {
+            return Some(SavedBlob::Bytes(blob));
         }
         let runs = self.reports.len().div_ceil(REPORTS_PER_BLOB);
         if self.next_run >= runs {
@@ -145,14 +152,14 @@ impl Iterator for Blobs<'_> {
             .collect();
         self.next_run = until;
         self.ready = made.into_iter();
-        self.ready.next()
+        self.ready.next().map(SavedBlob::Bytes)
     }
 }
 
 impl Register {
     /// This state as blobs for [`Register::from_saved`], each made as it is
     /// asked for.
-    pub fn to_saved(&self) -> impl Iterator<Item = Vec<u8>> + '_ {
+    pub fn to_saved(&self) -> impl Iterator<Item = SavedBlob<'_>> + '_ {
         let parts = PartsRef {
             config: &self.config,
             initial_config: &self.initial_config,
@@ -168,9 +175,9 @@ impl Register {
             coverage: &self.coverage,
         };
         let head = vec![
-            FORMAT.to_vec(),
-            written(rmp_serde::to_vec_named(&parts)),
-            written_exactly(&self.reports.saved_indexes()),
+            SavedBlob::Bytes(FORMAT.to_vec()),
+            SavedBlob::Bytes(written(rmp_serde::to_vec_named(&parts))),
+            written_straight(self.reports.saved_indexes()),
         ];
         Blobs {
             head: head.into_iter(),

@@ -30,7 +30,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
-use truce_record::{Hash, MerkleLog, Registry};
+use truce_record::{Hash, MerkleLog, Registry, SavedBlob};
 
 use crate::StoreError;
 
@@ -94,7 +94,7 @@ pub(crate) fn write(
     path: &Path,
     unsealed: &Unsealed,
     hashes: &Hashes<'_>,
-    blobs: &mut dyn Iterator<Item = Vec<u8>>,
+    blobs: &mut dyn Iterator<Item = SavedBlob<'_>>,
 ) -> Result<(), StoreError> {
     let failed = |e: std::io::Error| StoreError::Saved(format!("{}: {e}", path.display()));
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -125,9 +125,30 @@ pub(crate) fn write(
         }
         out.write_all(&sum.finalize().to_le_bytes())?;
         for blob in blobs {
-            out.write_all(&(blob.len() as u64).to_le_bytes())?;
-            out.write_all(&blob)?;
-            out.write_all(&crc32fast::hash(&blob).to_le_bytes())?;
+            match blob {
+                SavedBlob::Bytes(blob) => {
+                    out.write_all(&(blob.len() as u64).to_le_bytes())?;
+                    out.write_all(&blob)?;
+                    out.write_all(&crc32fast::hash(&blob).to_le_bytes())?;
+                }
+                SavedBlob::Written { len, write } => {
+                    out.write_all(&len.to_le_bytes())?;
+                    let mut summed = Summed {
+                        inner: &mut out,
+                        sum: crc32fast::Hasher::new(),
+                        written: 0,
+                    };
+                    write(&mut summed)?;
+                    if summed.written != len {
+                        return Err(std::io::Error::other(format!(
+                            "a part of the rules' state wrote {} bytes, not the {len} it said",
+                            summed.written
+                        )));
+                    }
+                    let checksum = summed.sum.finalize();
+                    out.write_all(&checksum.to_le_bytes())?;
+                }
+            }
         }
         out.write_all(&END_OF_BLOBS.to_le_bytes())?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
@@ -139,6 +160,26 @@ pub(crate) fn write(
         let _ = std::fs::remove_file(&temporary);
     }
     written.map_err(failed)
+}
+
+/// A writer that keeps the checksum and the count of what it wrote.
+struct Summed<W> {
+    inner: W,
+    sum: crc32fast::Hasher,
+    written: u64,
+}
+
+impl<W: Write> Write for Summed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.sum.update(&bytes[..n]);
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Why a saved file cannot be used, in words for the operator.
@@ -340,7 +381,15 @@ mod tests {
         let log = MerkleLog::new();
         let unsealed = encode(&Registry::new(), &log).unwrap();
         let hashes = |range| log.stored_hashes().get(range).map(<[Hash]>::to_vec);
-        write(&path, &unsealed, &hashes, &mut blobs().into_iter()).unwrap();
+        let mut written = [
+            SavedBlob::Bytes(b"the rules'".to_vec()),
+            SavedBlob::Written {
+                len: 6,
+                write: Box::new(|out: &mut dyn Write| out.write_all(b" state")),
+            },
+        ]
+        .into_iter();
+        write(&path, &unsealed, &hashes, &mut written).unwrap();
         std::fs::read(path).unwrap()
     }
 

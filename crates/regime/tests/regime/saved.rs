@@ -12,6 +12,13 @@ use truce_record::{Body, Rules};
 use truce_regime::{Edition, Register};
 use truce_testkit::{reports, Mechanism, Rng, IR, RU, TR};
 
+fn bytes_of(register: &Register) -> Vec<Vec<u8>> {
+    register
+        .to_saved()
+        .map(|blob| blob.into_bytes().unwrap())
+        .collect()
+}
+
 fn incidents(register: &Register) -> Vec<Vec<ReportId>> {
     register
         .incidents()
@@ -91,7 +98,7 @@ fn a_saved_register_reads_back_as_the_same_state_and_goes_on_alike() {
             saved.register.settle();
             never.register.settle();
             if step == 12 {
-                let blobs: Vec<Vec<u8>> = saved.register.to_saved().collect();
+                let blobs = bytes_of(&saved.register);
                 let read_back = saved
                     .register
                     .fresh()
@@ -131,7 +138,7 @@ fn bytes_of_another_format_or_another_configuration_are_refused() {
             }),
         )
         .unwrap();
-    let blobs: Vec<Vec<u8>> = mechanism.register.to_saved().collect();
+    let blobs = bytes_of(&mechanism.register);
     let read = |blobs: Vec<Vec<u8>>, register: &Register| {
         register
             .from_saved(&mut blobs.into_iter())

@@ -77,12 +77,13 @@ start_server() {
   # Up to 60 s: on a busy 2-core machine a debug build can be slow to open.
   local started=
   for _ in $(seq 1 600); do
-    if [ -s "$WORK/serve.log" ] && head -n 1 "$WORK/serve.log" | grep -q 'listening on'; then started=1; break; fi
+    # The address is on the line that says so; log lines may come first.
+    if grep -q 'listening on' "$WORK/serve.log"; then started=1; break; fi
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; exit 1; }
     sleep 0.1
   done
   [ -n "$started" ] || { echo "the server did not start in 60 s" >&2; cat "$WORK/serve.log" >&2; exit 1; }
-  ADDR=$(head -n 1 "$WORK/serve.log" | sed -E 's#.*http://([^/]+)/.*#\1#')
+  ADDR=$(grep -m 1 'listening on' "$WORK/serve.log" | sed -E 's#.*http://([^/]+)/.*#\1#')
   export TRUCE_URL="http://$ADDR"
   echo "server at $TRUCE_URL (pid $SERVER_PID)"
 }

@@ -45,7 +45,7 @@ impl ReplayReport {
             Ok(None) => return SavedCheck::None,
             Err(unusable) => return SavedCheck::Unusable(unusable),
         };
-        let restored = rules.fresh().restore(&mut opened.blobs());
+        let restored = rules.restore(&mut opened.blobs());
         let saved = match opened.finish() {
             Ok(saved) => saved,
             Err(unusable) => return SavedCheck::Unusable(unusable),

@@ -68,8 +68,10 @@ async fn run(entries: u64) {
     println!("ceiling: {commit_ceiling:.0} fsync'd SQLite commits/s");
 
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     append_all(&ledger, streams).await;
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_before;
     let rate = (entries - 1) as f64 / seconds;
     let commits = store.checkpoints().await.unwrap().len();
     println!(
@@ -77,6 +79,12 @@ async fn run(entries: u64) {
         entries - 1,
         rate / verify_ceiling,
         commits as f64 / seconds,
+    );
+    let verifying = (entries - 1) as f64 / verify_ceiling * rayon::current_num_threads() as f64;
+    println!(
+        "append CPU: {cpu:.2} core-s ({:.0}% of the cores' time); verifying alone needs {verifying:.2} core-s, the rest is {:.1} µs per statement",
+        100.0 * cpu / seconds / rayon::current_num_threads() as f64,
+        (cpu - verifying) / (entries - 1) as f64 * 1e6,
     );
 
     prove(&ledger);
@@ -112,6 +120,25 @@ fn verifications_per_second(members: &[MemberKey], streams: &[Vec<SignedStatemen
         .count();
     assert_eq!(good, work.len());
     work.len() as f64 / started.elapsed().as_secs_f64()
+}
+
+/// The process's CPU time so far, user and system, from /proc (Linux
+/// counts it in ticks of 1/100 s).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are the 14th and 15th fields of the whole line.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Commits of one small row each, one after another, on a SQLite file of

@@ -1,86 +1,32 @@
 //! The SQL of both backends. The statements are the same text for SQLite
 //! and PostgreSQL (`$n` placeholders, `ON CONFLICT` upserts, integers and
 //! byte strings only), so they are written once and instantiated per driver;
-//! what differs — how a writer takes the write lock — is passed in.
+//! what differs — how a writer takes the write lock — is passed in. A
+//! SQLite file's group commits are written without sqlx (`direct.rs`);
+//! PostgreSQL's are here, as multi-row INSERTs.
+
+use sqlx::{QueryBuilder, Row};
+use truce_record::Hash;
+
+use crate::store::{to_i64, to_u64};
+use crate::{Batch, StoreError};
 
 macro_rules! backend {
     ($module:ident, $db:ty, |$pool:ident| $begin:expr) => {
         pub(crate) mod $module {
-            use sqlx::{QueryBuilder, Row};
+            use sqlx::Row;
             use truce_record::Hash;
 
             use crate::store::{lookup_i64, to_hash, to_i64, to_u64};
-            use crate::{Batch, StoreError, StoredEntry};
+            use crate::{StoreError, StoredEntry};
 
             type Pool = sqlx::Pool<$db>;
-
-            /// Rows per multi-row INSERT: well under both drivers' limits on
-            /// bound parameters (32,766 for SQLite, 65,535 for PostgreSQL).
-            const ROWS_PER_INSERT: usize = 1_000;
 
             pub(crate) async fn size(pool: &Pool) -> Result<u64, StoreError> {
                 let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM entries")
                     .fetch_one(pool)
                     .await?;
                 to_u64(row.try_get::<i64, _>(0)?)
-            }
-
-            pub(crate) async fn append(pool: &Pool, batch: &Batch) -> Result<(), StoreError> {
-                // Every number is converted before the transaction, so the
-                // row builders below cannot fail half way.
-                let entries = batch
-                    .entries
-                    .iter()
-                    .map(|e| Ok((to_i64(e.position)?, to_i64(e.author_seq)?, e)))
-                    .collect::<Result<Vec<_>, StoreError>>()?;
-                let first_hash = to_i64(batch.hashes_from)?;
-                let indexed: Vec<(i64, &Hash)> = (first_hash..).zip(&batch.hashes).collect();
-                let checkpoint_size = batch.checkpoint.as_ref().map(|c| to_i64(c.size())).transpose()?;
-                let $pool = pool;
-                let mut tx = $begin;
-                let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM entries")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let found = to_u64(row.try_get::<i64, _>(0)?)?;
-                if found != batch.first_position() {
-                    return Err(StoreError::Conflict {
-                        expected: batch.first_position(),
-                        found,
-                    });
-                }
-                for chunk in entries.chunks(ROWS_PER_INSERT) {
-                    let mut insert = QueryBuilder::<$db>::new(
-                        "INSERT INTO entries (position, statement, signature, author, author_seq, kind, claimed_time, leaf_hash) ",
-                    );
-                    insert.push_values(chunk, |mut row, (position, author_seq, e)| {
-                        row.push_bind(*position)
-                            .push_bind(e.statement.as_slice())
-                            .push_bind(e.signature.as_slice())
-                            .push_bind(e.author.as_str())
-                            .push_bind(*author_seq)
-                            .push_bind(e.kind)
-                            .push_bind(e.claimed_time.as_str())
-                            .push_bind(e.leaf_hash.0.as_slice());
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                for chunk in indexed.chunks(ROWS_PER_INSERT) {
-                    let mut insert =
-                        QueryBuilder::<$db>::new("INSERT INTO tree_hashes (stored_index, hash) ");
-                    insert.push_values(chunk, |mut row, (index, hash)| {
-                        row.push_bind(*index).push_bind(hash.0.as_slice());
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                if let (Some(checkpoint), Some(size)) = (&batch.checkpoint, checkpoint_size) {
-                    sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")
-                        .bind(size)
-                        .bind(checkpoint.note())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
             }
 
             pub(crate) async fn entries(
@@ -225,12 +171,82 @@ macro_rules! backend {
 backend!(sqlite, sqlx::Sqlite, |pool| pool
     .begin_with("BEGIN IMMEDIATE")
     .await?);
-// PostgreSQL: the size check and the inserts run under a table lock that
-// only other writers wait for.
-backend!(postgres, sqlx::Postgres, |pool| {
+backend!(postgres, sqlx::Postgres, |pool| super::begin_postgres(pool)
+    .await?);
+
+/// PostgreSQL: the size check and the inserts run under a table lock that
+/// only other writers wait for.
+async fn begin_postgres(
+    pool: &sqlx::PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
     let mut tx = pool.begin().await?;
     sqlx::query("LOCK TABLE entries IN SHARE ROW EXCLUSIVE MODE")
         .execute(&mut *tx)
         .await?;
-    tx
-});
+    Ok(tx)
+}
+
+/// Rows per multi-row INSERT: well under PostgreSQL's limit of 65,535
+/// bound parameters. (A SQLite file's batches are written by `direct.rs`.)
+const ROWS_PER_INSERT: usize = 1_000;
+
+pub(crate) async fn append_postgres(pool: &sqlx::PgPool, batch: &Batch) -> Result<(), StoreError> {
+    // Every number is converted before the transaction, so the
+    // row builders below cannot fail half way.
+    let entries = batch
+        .entries
+        .iter()
+        .map(|e| Ok((to_i64(e.position)?, to_i64(e.author_seq)?, e)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let first_hash = to_i64(batch.hashes_from)?;
+    let indexed: Vec<(i64, &Hash)> = (first_hash..).zip(&batch.hashes).collect();
+    let checkpoint_size = batch
+        .checkpoint
+        .as_ref()
+        .map(|c| to_i64(c.size()))
+        .transpose()?;
+    let mut tx = begin_postgres(pool).await?;
+    let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM entries")
+        .fetch_one(&mut *tx)
+        .await?;
+    let found = to_u64(row.try_get::<i64, _>(0)?)?;
+    if found != batch.first_position() {
+        return Err(StoreError::Conflict {
+            expected: batch.first_position(),
+            found,
+        });
+    }
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
+        let mut insert = QueryBuilder::<sqlx::Postgres>::new(
+            "INSERT INTO entries (position, statement, signature, author, author_seq, kind, claimed_time, leaf_hash) ",
+        );
+        insert.push_values(chunk, |mut row, (position, author_seq, e)| {
+            row.push_bind(*position)
+                .push_bind(e.statement.as_slice())
+                .push_bind(e.signature.as_slice())
+                .push_bind(e.author.as_str())
+                .push_bind(*author_seq)
+                .push_bind(e.kind)
+                .push_bind(e.claimed_time.as_str())
+                .push_bind(e.leaf_hash.0.as_slice());
+        });
+        insert.build().execute(&mut *tx).await?;
+    }
+    for chunk in indexed.chunks(ROWS_PER_INSERT) {
+        let mut insert =
+            QueryBuilder::<sqlx::Postgres>::new("INSERT INTO tree_hashes (stored_index, hash) ");
+        insert.push_values(chunk, |mut row, (index, hash)| {
+            row.push_bind(*index).push_bind(hash.0.as_slice());
+        });
+        insert.build().execute(&mut *tx).await?;
+    }
+    if let (Some(checkpoint), Some(size)) = (&batch.checkpoint, checkpoint_size) {
+        sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")
+            .bind(size)
+            .bind(checkpoint.note())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -4,9 +4,9 @@ use truce_record::{RecordError, Rejection};
 pub enum StoreError {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
-    /// A page of entries read without sqlx (see `bulk.rs`) could not be.
+    /// The SQLite file, read or written without sqlx (see `direct.rs`).
     #[error("database: {0}")]
-    Bulk(String),
+    Direct(#[from] rusqlite::Error),
     #[error("database migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("the Record changed underneath this node (expected {expected} entries, found {found}); another process is appending — retry")]
@@ -40,8 +40,12 @@ impl StoreError {
     /// (SQLite's SQLITE_FULL, PostgreSQL's `disk_full`, or ENOSPC from the
     /// system): it passes once space is freed, with nothing to repair.
     pub fn is_disk_full(&self) -> bool {
-        let StoreError::Database(error) = self else {
-            return false;
+        let error = match self {
+            StoreError::Database(error) => error,
+            StoreError::Direct(rusqlite::Error::SqliteFailure(failure, _)) => {
+                return failure.code == rusqlite::ErrorCode::DiskFull;
+            }
+            _ => return false,
         };
         match error {
             sqlx::Error::Database(db) => {

@@ -746,7 +746,7 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
                 hashes,
                 checkpoint: (i + 1 == last).then(|| checkpoint.clone()),
             };
-            self.store.append(&batch).await?;
+            self.store.append(batch).await?;
             self.stored.store(end, Ordering::SeqCst);
             done += end - first;
             progress(done, total);
@@ -938,7 +938,7 @@ impl<R: Rules + Clone + 'static> Writer<R> {
                     hashes,
                     checkpoint: Some(checkpoint.clone()),
                 };
-                self.store.append(&batch).await.map(|()| checkpoint)
+                self.store.append(batch).await.map(|()| checkpoint)
             }
             Err(e) => Err(StoreError::Record(e)),
         };

@@ -12,7 +12,7 @@
 
 #[macro_use]
 mod backend;
-mod bulk;
+mod direct;
 mod error;
 mod ledger;
 mod saved;

@@ -8,6 +8,7 @@ use sqlx::Connection;
 use truce_record::{Hash, SignedCheckpoint};
 
 use crate::backend::{postgres, sqlite};
+use crate::direct::Appender;
 use crate::StoreError;
 
 /// One entry as stored: position and the exact bytes that were signed.
@@ -53,7 +54,8 @@ impl Batch {
 /// The database behind a node.
 #[derive(Debug, Clone)]
 pub enum Store {
-    Sqlite(sqlx::SqlitePool),
+    /// The pool, and the connection group commits write through.
+    Sqlite(sqlx::SqlitePool, Appender),
     Postgres(sqlx::PgPool),
 }
 
@@ -61,7 +63,7 @@ pub enum Store {
 macro_rules! dispatch {
     ($self:ident, $f:ident ( $($arg:expr),* )) => {
         match $self {
-            Store::Sqlite(pool) => sqlite::$f(pool $(, $arg)*).await,
+            Store::Sqlite(pool, _) => sqlite::$f(pool $(, $arg)*).await,
             Store::Postgres(pool) => postgres::$f(pool $(, $arg)*).await,
         }
     };
@@ -90,7 +92,7 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(Store::Sqlite(pool))
+        Ok(Store::Sqlite(pool, Appender::default()))
     }
 
     /// Connects to PostgreSQL at `url` and applies the migrations.
@@ -110,7 +112,7 @@ impl Store {
 
     pub fn backend_name(&self) -> &'static str {
         match self {
-            Store::Sqlite(_) => "sqlite",
+            Store::Sqlite(..) => "sqlite",
             Store::Postgres(_) => "postgres",
         }
     }
@@ -121,9 +123,17 @@ impl Store {
     }
 
     /// Writes a batch in one transaction; refuses it if the Record no longer
-    /// ends where the batch begins.
-    pub async fn append(&self, batch: &Batch) -> Result<(), StoreError> {
-        dispatch!(self, append(batch))
+    /// ends where the batch begins. A SQLite file's is written on a
+    /// blocking thread through a connection of its own (see `direct.rs`).
+    pub async fn append(&self, batch: Batch) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool, appender) => {
+                let path = pool.connect_options().get_filename().to_path_buf();
+                let appender = appender.clone();
+                blocking(move || appender.append(&path, &batch)).await?
+            }
+            Store::Postgres(pool) => crate::backend::append_postgres(pool, &batch).await,
+        }
     }
 
     /// Entries from `from` on, at most `limit`, in position order.
@@ -133,16 +143,16 @@ impl Store {
 
     /// Entries as [`Store::entries`] returns them, for reading a whole
     /// Record in order: a SQLite file's are read on a blocking thread
-    /// through a connection of their own (see `bulk.rs`).
+    /// through a connection of their own (see `direct.rs`).
     pub async fn entries_in_bulk(
         &self,
         from: u64,
         limit: u64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
         match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 let path = pool.connect_options().get_filename().to_path_buf();
-                blocking(move || crate::bulk::entries(&path, from, limit)).await?
+                blocking(move || crate::direct::entries(&path, from, limit)).await?
             }
             Store::Postgres(_) => self.entries(from, limit).await,
         }
@@ -199,7 +209,7 @@ impl Store {
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite(pool) => pool.close().await,
+            Store::Sqlite(pool, _) => pool.close().await,
             Store::Postgres(pool) => pool.close().await,
         }
     }

@@ -49,7 +49,7 @@ async fn a_missing_entry_stops_the_opening(store: Store) {
     for missing in [5, 3] {
         let delete = format!("DELETE FROM entries WHERE position = {missing}");
         match &store {
-            Store::Sqlite(pool) => sqlx::query(&delete).execute(pool).await.map(drop),
+            Store::Sqlite(pool, _) => sqlx::query(&delete).execute(pool).await.map(drop),
             Store::Postgres(pool) => sqlx::query(&delete).execute(pool).await.map(drop),
         }
         .unwrap();
@@ -79,7 +79,7 @@ async fn an_entry_in_other_bytes_stops_the_opening(store: Store) {
     let select = "SELECT statement FROM entries WHERE position = 3";
     let update = "UPDATE entries SET statement = $1 WHERE position = 3";
     let stored: Vec<u8> = match &store {
-        Store::Sqlite(pool) => sqlx::query_scalar(select).fetch_one(pool).await,
+        Store::Sqlite(pool, _) => sqlx::query_scalar(select).fetch_one(pool).await,
         Store::Postgres(pool) => sqlx::query_scalar(select).fetch_one(pool).await,
     }
     .unwrap();
@@ -88,7 +88,7 @@ async fn an_entry_in_other_bytes_stops_the_opening(store: Store) {
     spaced.extend_from_slice(&stored[1..]);
     truce_record::Statement::from_stored_bytes(&spaced).expect("still the same statement");
     match &store {
-        Store::Sqlite(pool) => sqlx::query(update)
+        Store::Sqlite(pool, _) => sqlx::query(update)
             .bind(&spaced)
             .execute(pool)
             .await
@@ -139,7 +139,7 @@ async fn bulk_reads_are_page_reads(store: Store) {
     assert_eq!(store.entries_in_bulk(0, 100).await.unwrap().len(), 6);
     let delete = "DELETE FROM entries WHERE position = 2";
     match &store {
-        Store::Sqlite(pool) => sqlx::query(delete).execute(pool).await.map(drop),
+        Store::Sqlite(pool, _) => sqlx::query(delete).execute(pool).await.map(drop),
         Store::Postgres(pool) => sqlx::query(delete).execute(pool).await.map(drop),
     }
     .unwrap();
@@ -289,7 +289,7 @@ async fn five_notes_reopened(store: &Store, fixture: &Fixture) -> Store {
 /// A second connection to the same database, as a restarted node would open.
 async fn reopen(store: &Store) -> Store {
     match store {
-        Store::Sqlite(pool) => {
+        Store::Sqlite(pool, _) => {
             let path = pool.connect_options().get_filename().to_path_buf();
             pool.close().await;
             Store::open_sqlite(&path).await.unwrap()

@@ -196,7 +196,7 @@ pub(crate) async fn append_postgres(pool: &sqlx::PgPool, batch: &Batch) -> Resul
     let entries = batch
         .entries
         .iter()
-        .map(|e| Ok((to_i64(e.position)?, to_i64(e.author_seq)?, e)))
+        .map(|e| Ok((to_i64(e.position)?, e)))
         .collect::<Result<Vec<_>, StoreError>>()?;
     let first_hash = to_i64(batch.hashes_from)?;
     let indexed: Vec<(i64, &Hash)> = (first_hash..).zip(&batch.hashes).collect();
@@ -218,17 +218,12 @@ pub(crate) async fn append_postgres(pool: &sqlx::PgPool, batch: &Batch) -> Resul
     }
     for chunk in entries.chunks(ROWS_PER_INSERT) {
         let mut insert = QueryBuilder::<sqlx::Postgres>::new(
-            "INSERT INTO entries (position, statement, signature, author, author_seq, kind, claimed_time, leaf_hash) ",
+            "INSERT INTO entries (position, statement, signature) ",
         );
-        insert.push_values(chunk, |mut row, (position, author_seq, e)| {
+        insert.push_values(chunk, |mut row, (position, e)| {
             row.push_bind(*position)
                 .push_bind(e.statement.as_slice())
-                .push_bind(e.signature.as_slice())
-                .push_bind(e.author.as_str())
-                .push_bind(*author_seq)
-                .push_bind(e.kind)
-                .push_bind(e.claimed_time.as_str())
-                .push_bind(e.leaf_hash.0.as_slice());
+                .push_bind(e.signature.as_slice());
         });
         insert.build().execute(&mut *tx).await?;
     }

@@ -81,6 +81,7 @@ impl Appender {
             None => {
                 let connection = open(path)?;
                 connection.pragma_update(None, "synchronous", "FULL")?;
+                connection.pragma_update(None, "wal_autocheckpoint", 8000)?;
                 connection
             }
         };
@@ -99,7 +100,7 @@ fn write(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> {
     let entries = batch
         .entries
         .iter()
-        .map(|e| Ok((to_i64(e.position)?, to_i64(e.author_seq)?, e)))
+        .map(|e| Ok((to_i64(e.position)?, e)))
         .collect::<Result<Vec<_>, StoreError>>()?;
     let first_hash = to_i64(batch.hashes_from)?;
     let checkpoint_size = batch
@@ -124,20 +125,10 @@ fn write(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> {
     }
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO entries (position, statement, signature, author, author_seq, kind, claimed_time, leaf_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO entries (position, statement, signature) VALUES (?1, ?2, ?3)",
         )?;
-        for (position, author_seq, e) in &entries {
-            insert.execute((
-                position,
-                e.statement.as_slice(),
-                e.signature.as_slice(),
-                e.author.as_str(),
-                author_seq,
-                e.kind,
-                e.claimed_time.as_str(),
-                e.leaf_hash.0.as_slice(),
-            ))?;
+        for (position, e) in &entries {
+            insert.execute((position, e.statement.as_slice(), e.signature.as_slice()))?;
         }
         let mut insert =
             tx.prepare_cached("INSERT INTO tree_hashes (stored_index, hash) VALUES (?1, ?2)")?;

@@ -692,7 +692,7 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
                         position: at,
                         reason: rejection.to_string(),
                     })?;
-                let row = entry_row(admitted.position, admitted.kind.as_str(), &candidate);
+                let row = entry_row(admitted.position, &candidate);
                 leaves.push(row.leaf_hash);
                 rows.push(row);
             }
@@ -913,7 +913,7 @@ impl<R: Rules + Clone + 'static> Writer<R> {
                 .and_then(|()| registry.admit_with(&mut candidate, working));
             match admitted {
                 Ok(admitted) => {
-                    let row = entry_row(admitted.position, admitted.kind.as_str(), &candidate);
+                    let row = entry_row(admitted.position, &candidate);
                     accepted.push((reply, row.position, row.leaf_hash));
                     rows.push(row);
                 }
@@ -1056,16 +1056,11 @@ fn fault_of(error: &StoreError) -> Readiness {
     }
 }
 
-fn entry_row(position: u64, kind: &'static str, candidate: &Candidate) -> EntryRow {
-    let statement = &candidate.statement;
+fn entry_row(position: u64, candidate: &Candidate) -> EntryRow {
     EntryRow {
         position,
         statement: candidate.signed.bytes().to_vec(),
         signature: *candidate.signed.signature(),
-        author: statement.author.to_hex(),
-        author_seq: statement.seq,
-        kind,
-        claimed_time: statement.time.to_string(),
         leaf_hash: candidate.signed.leaf_hash(),
     }
 }

@@ -19,16 +19,13 @@ pub struct StoredEntry {
     pub signature: Vec<u8>,
 }
 
-/// An admitted entry with the columns kept beside it for queries.
+/// An admitted entry as it is stored, with its leaf hash for the tree
+/// (which is not stored: it is read from the bytes).
 #[derive(Debug, Clone)]
 pub struct EntryRow {
     pub position: u64,
     pub statement: Vec<u8>,
     pub signature: [u8; 64],
-    pub author: String,
-    pub author_seq: u64,
-    pub kind: &'static str,
-    pub claimed_time: String,
     pub leaf_hash: Hash,
 }
 

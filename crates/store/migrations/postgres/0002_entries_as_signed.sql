@@ -1,0 +1,12 @@
+-- An entry is kept as it was signed: its position, bytes and signature.
+-- The author, sequence number, kind, claimed time and leaf hash that were
+-- kept beside it are each read from those bytes; no query read them, and
+-- they and their two indexes cost every append more writing.
+DROP INDEX entries_by_author;
+DROP INDEX entries_by_kind;
+ALTER TABLE entries
+    DROP COLUMN author,
+    DROP COLUMN author_seq,
+    DROP COLUMN kind,
+    DROP COLUMN claimed_time,
+    DROP COLUMN leaf_hash;

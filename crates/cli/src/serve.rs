@@ -161,6 +161,10 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         register: location.saved_register_path(),
         membership: location.saved_membership_path(),
         one_at_a_time: std::sync::Mutex::new(()),
+        on_disk: std::sync::atomic::AtomicU64::new(match opened {
+            SavedUse::Loaded { size, replayed: 0 } => size,
+            _ => NOTHING_SAVED,
+        }),
     });
     // A node opened from a saved state has not read the entries that state
     // stands for: it checks them now, while it serves, and stops if one no
@@ -227,8 +231,11 @@ pub async fn serve(location: &Location, args: ServeArgs) -> Result<ExitCode> {
         drop(lock);
         return Err(reason);
     }
-    // The next start, and the reads, begin from this state.
-    saver.save().await;
+    // The next start, and the reads, begin from this state (saved again
+    // only if the Record grew since it was last).
+    if saver.ledger.size() != saver.on_disk.load(std::sync::atomic::Ordering::SeqCst) {
+        saver.save().await;
+    }
     drop(saver);
     if let Ok(ledger) = Arc::try_unwrap(ledger) {
         ledger.close().await;
@@ -249,7 +256,12 @@ struct StateSaver {
     /// A save at stop waits for one under way, which goes on even when the
     /// task that started it is stopped.
     one_at_a_time: std::sync::Mutex<()>,
+    /// The size of the state the files hold, or [`NOTHING_SAVED`].
+    on_disk: std::sync::atomic::AtomicU64,
 }
+
+/// No state of this Record is saved yet, or its size is not known.
+const NOTHING_SAVED: u64 = u64::MAX;
 
 impl StateSaver {
     /// Saves now, from the snapshot readers hold: appends go on meanwhile.
@@ -261,11 +273,17 @@ impl StateSaver {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             let size = saver.ledger.size();
-            saver
+            let saved = saver
                 .ledger
                 .save_state(&saver.register)
-                .and_then(|()| saver.ledger.save_membership(&saver.membership))
-                .map(|()| size)
+                .and_then(|()| saver.ledger.save_membership(&saver.membership));
+            // The state saved is of this size or larger; after a failure
+            // the two files may hold states of different sizes.
+            let on_disk = if saved.is_ok() { size } else { NOTHING_SAVED };
+            saver
+                .on_disk
+                .store(on_disk, std::sync::atomic::Ordering::SeqCst);
+            saved.map(|()| size)
         })
         .await;
         match saved {

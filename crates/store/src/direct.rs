@@ -81,7 +81,6 @@ impl Appender {
             None => {
                 let connection = open(path)?;
                 connection.pragma_update(None, "synchronous", "FULL")?;
-                connection.pragma_update(None, "wal_autocheckpoint", 8000)?;
                 connection
             }
         };

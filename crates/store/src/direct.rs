@@ -76,7 +76,7 @@ impl Appender {
             .connection
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let connection = match slot.take() {
+        let mut connection = match slot.take() {
             Some(connection) => connection,
             None => {
                 let connection = open(path)?;
@@ -84,7 +84,6 @@ impl Appender {
                 connection
             }
         };
-        let mut connection = connection;
         let written = write(&mut connection, batch);
         if written.is_ok() {
             *slot = Some(connection);

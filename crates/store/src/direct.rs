@@ -90,6 +90,17 @@ impl Appender {
         }
         written
     }
+
+    /// Closes the connection, if open: the pool's last connection then
+    /// checkpoints the WAL into the database file as it closes.
+    pub(crate) fn close(&self) {
+        let connection = self
+            .connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        drop(connection);
+    }
 }
 
 fn write(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> {

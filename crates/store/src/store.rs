@@ -206,7 +206,10 @@ impl Store {
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite(pool, _) => pool.close().await,
+            Store::Sqlite(pool, appender) => {
+                appender.close();
+                pool.close().await
+            }
             Store::Postgres(pool) => pool.close().await,
         }
     }

@@ -29,6 +29,15 @@ async fn appends_survive_reopening(store: Store) {
     }
     let root = ledger.checkpoint().unwrap().root();
     ledger.close().await;
+    // Every connection to a SQLite file is closed with the ledger, the
+    // last of them moving the WAL into the database file: a copy of that
+    // file alone is the whole Record.
+    if let Store::Sqlite(pool, _) = &store {
+        let mut wal = pool.connect_options().get_filename().as_os_str().to_owned();
+        wal.push("-wal");
+        let left = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        assert_eq!(left, 0, "{} left behind", wal.to_string_lossy());
+    }
 
     let store = reopen(&store).await;
     let ledger = Ledger::open(store.clone(), fixture.signer()).await.unwrap();

@@ -36,6 +36,8 @@ mod measures;
 mod observation;
 mod origin;
 mod register;
+mod report;
+mod report_table;
 mod reports;
 mod requests;
 mod response;

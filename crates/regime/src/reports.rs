@@ -23,6 +23,9 @@ use crate::error::rule;
 use crate::formations::Formations;
 use crate::incidents::{FastMap, Grouping, Incident};
 use crate::origin::Origin;
+use crate::report::governorate_code;
+pub use crate::report::Report;
+use crate::report_table::ReportTable;
 
 /// Syria keeps UTC+3 all year; report times are local times there.
 pub(crate) fn local_zone() -> TimeZone {
@@ -32,33 +35,6 @@ pub(crate) fn local_zone() -> TimeZone {
 /// How far ahead of the statement's own time an event may be reported,
 /// for clocks that run a little fast.
 const FUTURE_TOLERANCE_MINUTES: i64 = 15;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
-    pub id: ReportId,
-    pub filed_by: MemberName,
-    pub party: Party,
-    pub fields: ReportFields,
-    /// ISO code of the governorate that holds the point: the gazetteer's
-    /// own, not a copy per report.
-    pub governorate: &'static str,
-    /// Positions of the amendments, in order.
-    pub amendments: Vec<u64>,
-    pub withdrawn: Option<String>,
-    /// The time of the statement that filed, last amended or withdrew it.
-    #[serde(skip)]
-    pub updated: Timestamp,
-}
-
-impl Report {
-    pub fn date(&self) -> Date {
-        self.fields.occurred.date()
-    }
-
-    pub fn is_active(&self) -> bool {
-        self.withdrawn.is_none()
-    }
-}
 
 /// A guarantor's position as the Record has it.
 #[derive(Debug, Clone, Serialize, PartialEq, Deserialize)]
@@ -110,7 +86,7 @@ pub(crate) struct Reports {
     /// Each report behind its own pointer: a tree node then holds pointers
     /// only, so a node the writer copies after publishing a snapshot copies
     /// no report, and a half-full node wastes pointers, not reports.
-    pub(crate) reports: OrdMap<ReportId, Arc<Report>>,
+    pub(crate) reports: ReportTable,
     pub(crate) links: Vector<Link>,
     pub(crate) assessments: Vector<AssessmentEntry>,
     /// Indexes into `assessments` by the report each names.
@@ -124,153 +100,6 @@ pub(crate) struct Reports {
     /// later amended away and withdrawn reports included), by SHA-256, with
     /// the media type it was first named with.
     pub(crate) evidence: HashMap<String, String>,
-}
-
-/// A report as saved beside the Record (`Register::to_saved`), with its
-/// governorate's code and the time it last changed, which the report's own
-/// form (the API's) leaves out. Written as an array, fields in this order,
-/// so [`SavedReport`] must keep the same order.
-#[derive(Serialize)]
-pub(crate) struct SavedReportRef<'a> {
-    id: ReportId,
-    filed_by: &'a MemberName,
-    party: &'a Party,
-    fields: &'a ReportFields,
-    governorate: &'a str,
-    amendments: &'a [u64],
-    withdrawn: &'a Option<String>,
-    /// Seconds and nanoseconds: read back several times sooner than text.
-    updated: (i64, i32),
-}
-
-/// [`SavedReportRef`] read back. The names are borrowed from the blob and
-/// made once per run ([`Names`]): a register read back then shares them
-/// between its reports, as one derived from the entries does.
-#[derive(Deserialize)]
-struct SavedReport<'a> {
-    id: ReportId,
-    filed_by: &'a str,
-    party: &'a str,
-    fields: ReportFields,
-    governorate: &'a str,
-    amendments: Vec<u64>,
-    withdrawn: Option<String>,
-    updated: (i64, i32),
-}
-
-/// The members' and parties' names met in one run of saved reports.
-#[derive(Default)]
-struct Names<'a> {
-    members: std::collections::HashMap<&'a str, MemberName>,
-    parties: std::collections::HashMap<&'a str, Party>,
-}
-
-impl<'a> Names<'a> {
-    fn member(&mut self, name: &'a str) -> Result<MemberName, String> {
-        if let Some(known) = self.members.get(name) {
-            return Ok(known.clone());
-        }
-        let made = MemberName::new(name).map_err(|e| e.to_string())?;
-        self.members.insert(name, made.clone());
-        Ok(made)
-    }
-
-    fn party(&mut self, name: &'a str) -> Result<Party, String> {
-        if let Some(known) = self.parties.get(name) {
-            return Ok(known.clone());
-        }
-        let made = Party::new(name).map_err(|e| e.to_string())?;
-        self.parties.insert(name, made.clone());
-        Ok(made)
-    }
-}
-
-/// Reads one run of saved reports ([`SavedRun`]) straight into reports,
-/// each made as it is read: no run of saved reports is held on the way.
-pub(crate) struct RunReader {
-    pub gazetteer: &'static Gazetteer,
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for RunReader {
-    type Value = Vec<(ReportId, Arc<Report>)>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for RunReader {
-    type Value = Vec<(ReportId, Arc<Report>)>;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-        formatter.write_str("a run of saved reports")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        // A run holds at most a blob's worth; a larger count is damage.
-        let mut reports = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
-        let mut names = Names::default();
-        while let Some(saved) = seq.next_element::<SavedReport<'de>>()? {
-            let report = saved
-                .restore(self.gazetteer, &mut names)
-                .map_err(serde::de::Error::custom)?;
-            reports.push(report);
-        }
-        Ok(reports)
-    }
-}
-
-/// Reports in order, saved as one blob.
-pub(crate) struct SavedRun<'a>(pub &'a [&'a Report]);
-
-impl Serialize for SavedRun<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|report| SavedReportRef::of(report)))
-    }
-}
-
-impl<'a> SavedReportRef<'a> {
-    fn of(report: &'a Report) -> Self {
-        Self {
-            id: report.id,
-            filed_by: &report.filed_by,
-            party: &report.party,
-            fields: &report.fields,
-            governorate: report.governorate,
-            amendments: &report.amendments,
-            withdrawn: &report.withdrawn,
-            updated: (
-                report.updated.as_second(),
-                report.updated.subsec_nanosecond(),
-            ),
-        }
-    }
-}
-
-impl<'a> SavedReport<'a> {
-    pub(crate) fn restore(
-        self,
-        gazetteer: &'static Gazetteer,
-        names: &mut Names<'a>,
-    ) -> Result<(ReportId, Arc<Report>), String> {
-        let (seconds, nanoseconds) = self.updated;
-        let updated = Timestamp::new(seconds, nanoseconds)
-            .map_err(|e| format!("report {}: its time: {e}", self.id.0))?;
-        let report = Report {
-            id: self.id,
-            filed_by: names.member(self.filed_by)?,
-            party: names.party(self.party)?,
-            fields: self.fields,
-            governorate: governorate_code(gazetteer, self.governorate)?,
-            amendments: self.amendments,
-            withdrawn: self.withdrawn,
-            updated,
-        };
-        Ok((report.id, Arc::new(report)))
-    }
 }
 
 /// The reports part but its reports, as saved (written as an array: the
@@ -298,22 +127,12 @@ pub(crate) struct SavedIndexes {
     evidence: HashMap<String, String>,
 }
 
-/// A governorate code as the gazetteer holds it: the empty code is a
-/// point outside every governorate.
-fn governorate_code(gazetteer: &'static Gazetteer, code: &str) -> Result<&'static str, String> {
-    if code.is_empty() {
-        return Ok("");
-    }
-    gazetteer
-        .governorate(code)
-        .map(|g| g.code.as_str())
-        .ok_or_else(|| format!("governorate {code:?} is not in the gazetteer"))
-}
-
 impl Reports {
     /// The reports in order, to be saved in runs ([`SavedRun`]).
     pub(crate) fn in_order(&self) -> Vec<&Report> {
-        self.reports.values().map(|report| &**report).collect()
+        let mut reports = Vec::with_capacity(self.reports.len());
+        reports.extend(self.reports.values().map(|report| &**report));
+        reports
     }
 
     /// The rest of the part, as saved.
@@ -331,7 +150,7 @@ impl Reports {
 
     /// The part read back from its reports and the rest.
     pub(crate) fn restore(
-        reports: OrdMap<ReportId, Arc<Report>>,
+        reports: ReportTable,
         indexes: SavedIndexes,
         gazetteer: &'static Gazetteer,
     ) -> Result<Reports, String> {
@@ -403,10 +222,13 @@ impl Reports {
 
     /// The latest day on which an active report places an event.
     pub(crate) fn latest_date(&self) -> Option<Date> {
-        self.iter()
-            .filter(|r| r.is_active())
-            .map(Report::date)
-            .max()
+        // From the index, not the reports: a register read back from its
+        // saved state would decode every report to find one day.
+        self.by_date
+            .iter()
+            .rev()
+            .find(|(_, ids)| !ids.is_empty())
+            .map(|(day, _)| *day)
     }
 
     /// The ids of the active reports in one governorate from `from` to `to`.

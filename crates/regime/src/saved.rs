@@ -12,14 +12,14 @@
 //! the reports (structs as maps, since the model's types leave empty fields
 //! out), of the reports part's indexes and grouping, and of the reports in
 //! runs of [`REPORTS_PER_BLOB`] (structs as arrays, fields in order: these
-//! are most of the bytes). Runs are written and read a few at a time on
-//! all cores, so a large register is never in memory twice.
-
-use std::sync::Arc;
+//! are most of the bytes), each after a header naming its first and last
+//! ids and its count (`report_table.rs`). Runs are written a few at a time
+//! on all cores, so a large register is never in memory twice, and read
+//! back as bytes, each decoded when one of its reports is first asked for.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use truce_model::{Party, RegisterConfig, ReportId};
+use truce_model::{Party, RegisterConfig};
 use truce_record::SavedBlob;
 
 use crate::access::AccessBook;
@@ -31,13 +31,15 @@ use crate::decisions::Decisions;
 use crate::derived::Derived;
 use crate::exchange::ExchangeBook;
 use crate::formations::Formations;
-use crate::reports::{Report, Reports, RunReader, SavedIndexes, SavedRun};
+use crate::report::SavedRun;
+use crate::report_table::{run_header, LazyRun, ReportTable, RUN_HEADER_BYTES};
+use crate::reports::{Report, Reports, SavedIndexes};
 use crate::requests::RequestBook;
 use crate::{RegimeError, Register};
 
 /// The first bytes of a saved register: a change of any part's saved form
 /// changes it.
-pub const FORMAT: &[u8] = b"truce register state, format 1\n";
+pub const FORMAT: &[u8] = b"truce register state, format 2\n";
 
 /// Reports in one blob (about 3 MB): enough blobs to keep every core busy
 /// reading a large register, few enough that each is worth a task, small
@@ -79,9 +81,6 @@ struct Parts {
 fn unusable(reason: impl Into<String>) -> RegimeError {
     RegimeError::Saved(reason.into())
 }
-
-/// A run of reports read back, in order.
-type ReportRun = Vec<(ReportId, Arc<Report>)>;
 
 /// Blobs of reports written or read at once, one per core: the next
 /// ones are read while these are decoded.
@@ -147,7 +146,13 @@ impl<'a> Iterator for Blobs<'a> {
             .map(|run| {
                 let from = run * REPORTS_PER_BLOB;
                 let to = reports.len().min(from + REPORTS_PER_BLOB);
-                written(rmp_serde::to_vec(&SavedRun(&reports[from..to])))
+                let run = &reports[from..to];
+                let mut blob = vec![0; RUN_HEADER_BYTES];
+                rmp_serde::encode::write(&mut blob, &SavedRun(run))
+                    .expect("every report can be written");
+                let header = run_header(run, blob.len() - RUN_HEADER_BYTES);
+                blob[..RUN_HEADER_BYTES].copy_from_slice(&header);
+                blob
             })
             .collect();
         self.next_run = until;
@@ -210,11 +215,6 @@ impl Register {
             move |e: rmp_serde::decode::Error| unusable(format!("{part}: {e}"))
         };
         let gazetteer = self.gazetteer;
-        let read_run = |blob: Vec<u8>| {
-            let mut reading = rmp_serde::Deserializer::from_read_ref(&blob);
-            serde::de::DeserializeSeed::deserialize(RunReader { gazetteer }, &mut reading)
-                .map_err(failed("reports"))
-        };
         let (head, runs) = rayon::join(
             || {
                 let parts: Parts =
@@ -224,26 +224,13 @@ impl Register {
                 Ok::<_, RegimeError>((parts, indexes))
             },
             || {
-                // While a batch of blobs is decoded, the next is read and the
-                // reports of the one before are put in their map.
-                let mut reports = imbl::OrdMap::new();
-                let mut decoded: Vec<Result<ReportRun, RegimeError>> = Vec::new();
-                let mut batch: Vec<Vec<u8>> = (&mut *blobs).take(runs_at_once()).collect();
-                while !batch.is_empty() || !decoded.is_empty() {
-                    let (read, next) = rayon::join(
-                        || batch.into_par_iter().map(read_run).collect::<Vec<_>>(),
-                        || {
-                            let next: Vec<Vec<u8>> = (&mut *blobs).take(runs_at_once()).collect();
-                            for run in decoded {
-                                reports.extend(run?);
-                            }
-                            Ok::<_, RegimeError>(next)
-                        },
-                    );
-                    batch = next?;
-                    decoded = read;
-                }
-                Ok::<_, RegimeError>(reports)
+                // The runs of reports are placed, not decoded: each is
+                // decoded when one of its reports is first asked for.
+                let runs = blobs
+                    .map(|blob| LazyRun::new(blob, gazetteer))
+                    .collect::<Result<Vec<_>, String>>()
+                    .map_err(|e| unusable(format!("reports: {e}")))?;
+                ReportTable::of_runs(runs).map_err(unusable)
             },
         );
         let (parts, indexes) = head?;

@@ -1,0 +1,382 @@
+//! The reports by id. A register read back from its saved state holds its
+//! reports as the runs they were saved in, each kept as bytes and decoded
+//! the first time one of its reports is asked for; reports filed or
+//! changed since are kept in a map over them. A bulletin of one day then
+//! decodes the runs holding that day's reports, not a million reports,
+//! and a node opened from the saved state is ready before its reports are
+//! decoded (its readers decode them, on all cores, when they need all).
+
+use std::ops::Index;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use imbl::OrdMap;
+use rayon::prelude::*;
+use truce_gazetteer::Gazetteer;
+use truce_model::ReportId;
+
+use crate::report::{Report, RunReader};
+
+/// Reports by id, in id order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReportTable {
+    /// Runs read back, in ascending id order, their ranges disjoint.
+    runs: Arc<[LazyRun]>,
+    /// Reports filed or changed since the runs were saved: a report here
+    /// stands for the one of the same id in a run.
+    changed: OrdMap<ReportId, Arc<Report>>,
+    len: usize,
+}
+
+/// A run of saved reports: the ids it spans, its bytes until they are
+/// decoded, and its reports once they are.
+pub(crate) struct LazyRun {
+    first: ReportId,
+    last: ReportId,
+    count: usize,
+    bytes: Mutex<Option<Vec<u8>>>,
+    reports: OnceLock<Vec<Arc<Report>>>,
+    gazetteer: &'static Gazetteer,
+}
+
+impl std::fmt::Debug for LazyRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "LazyRun({}..={}, {} reports, {})",
+            self.first,
+            self.last,
+            self.count,
+            if self.reports.get().is_some() {
+                "decoded"
+            } else {
+                "as saved"
+            }
+        )
+    }
+}
+
+/// Bytes before a run's reports: its first and last ids, its count and
+/// the length of the reports' bytes, little-endian, so a run is placed,
+/// and a cut one refused, without being decoded.
+pub(crate) const RUN_HEADER_BYTES: usize = 32;
+
+/// The header of a run of `reports` (in ascending id order, at least one)
+/// written in `len` bytes.
+pub(crate) fn run_header(reports: &[&Report], len: usize) -> Vec<u8> {
+    let mut header = Vec::with_capacity(RUN_HEADER_BYTES);
+    let ids = reports.first().zip(reports.last());
+    let (first, last) = ids.map_or((0, 0), |(first, last)| (first.id.0, last.id.0));
+    for word in [first, last, reports.len() as u64, len as u64] {
+        header.extend_from_slice(&word.to_le_bytes());
+    }
+    header
+}
+
+impl LazyRun {
+    /// A run as saved (header, then the reports as MessagePack), placed
+    /// but not decoded.
+    pub(crate) fn new(blob: Vec<u8>, gazetteer: &'static Gazetteer) -> Result<Self, String> {
+        let word = |at: usize| {
+            blob.get(at..at + 8)
+                .map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
+                .ok_or("a run of reports is shorter than its header")
+        };
+        let (first, last, count, len) = (word(0)?, word(8)?, word(16)?, word(24)?);
+        if len != (blob.len() - RUN_HEADER_BYTES) as u64 {
+            return Err(format!(
+                "a run of reports holds {} bytes where its header says {len}",
+                blob.len() - RUN_HEADER_BYTES
+            ));
+        }
+        let count = usize::try_from(count).map_err(|_| "a run's count is too large")?;
+        if count == 0 || first > last || count as u64 > last - first + 1 {
+            return Err(format!(
+                "a run's header is impossible: {count} reports from R-{first} to R-{last}"
+            ));
+        }
+        Ok(Self {
+            first: ReportId(first),
+            last: ReportId(last),
+            count,
+            bytes: Mutex::new(Some(blob)),
+            reports: OnceLock::new(),
+            gazetteer,
+        })
+    }
+
+    /// The run's reports, decoded now if they were not yet.
+    ///
+    /// The run's bytes passed their checksum when the saved state was
+    /// opened, and were written by this format's writer; they fail to
+    /// decode only through a fault of this program or bytes changed on
+    /// purpose with their checksum, and no answer is then given.
+    fn reports(&self) -> &[Arc<Report>] {
+        self.reports.get_or_init(|| {
+            let bytes = self
+                .bytes
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take();
+            let bytes = bytes.expect("a run's bytes are decoded once");
+            match self.decode(&bytes) {
+                Ok(reports) => reports,
+                Err(why) => panic!(
+                    "the saved register state holds a run of reports ({}..={}) that cannot be read: {why}; \
+                     remove register.saved beside the Record and start again",
+                    self.first, self.last
+                ),
+            }
+        })
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<Vec<Arc<Report>>, String> {
+        let mut reading = rmp_serde::Deserializer::from_read_ref(&bytes[RUN_HEADER_BYTES..]);
+        let read = serde::de::DeserializeSeed::deserialize(
+            RunReader {
+                gazetteer: self.gazetteer,
+            },
+            &mut reading,
+        )
+        .map_err(|e| e.to_string())?;
+        let in_order = read.windows(2).all(|pair| pair[0].0 < pair[1].0);
+        let within = read.first().is_some_and(|(id, _)| *id == self.first)
+            && read.last().is_some_and(|(id, _)| *id == self.last);
+        if read.len() != self.count || !in_order || !within {
+            return Err("its reports are not those its header names".into());
+        }
+        Ok(read.into_iter().map(|(_, report)| report).collect())
+    }
+
+    fn find(&self, id: ReportId) -> Option<&Arc<Report>> {
+        let reports = self.reports();
+        reports
+            .binary_search_by_key(&id, |report| report.id)
+            .ok()
+            .map(|at| &reports[at])
+    }
+}
+
+impl ReportTable {
+    /// The table of runs read back (in the order they were saved).
+    pub(crate) fn of_runs(runs: Vec<LazyRun>) -> Result<Self, String> {
+        if runs.windows(2).any(|pair| pair[0].last >= pair[1].first) {
+            return Err("its runs of reports overlap or are out of order".into());
+        }
+        Ok(Self {
+            len: runs.iter().map(|run| run.count).sum(),
+            runs: runs.into(),
+            changed: OrdMap::new(),
+        })
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    fn run_of(&self, id: ReportId) -> Option<&LazyRun> {
+        let at = self.runs.partition_point(|run| run.last < id);
+        self.runs.get(at).filter(|run| run.first <= id)
+    }
+
+    pub(crate) fn get(&self, id: &ReportId) -> Option<&Arc<Report>> {
+        self.changed
+            .get(id)
+            .or_else(|| self.run_of(*id).and_then(|run| run.find(*id)))
+    }
+
+    pub(crate) fn insert(&mut self, id: ReportId, report: Arc<Report>) {
+        if self.get(&id).is_none() {
+            self.len += 1;
+        }
+        self.changed.insert(id, report);
+    }
+
+    /// The report to change: one from a run is copied into the changed
+    /// reports first, the run staying as saved.
+    pub(crate) fn get_mut(&mut self, id: &ReportId) -> Option<&mut Arc<Report>> {
+        if !self.changed.contains_key(id) {
+            let saved = self.run_of(*id).and_then(|run| run.find(*id)).cloned()?;
+            self.changed.insert(*id, saved);
+        }
+        self.changed.get_mut(id)
+    }
+
+    /// Every report in id order. Runs not yet decoded are decoded first,
+    /// on all cores.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &Arc<Report>> + '_ {
+        self.runs.par_iter().for_each(|run| {
+            run.reports();
+        });
+        Merged {
+            saved: self
+                .runs
+                .iter()
+                .flat_map(|run| run.reports().iter())
+                .peekable(),
+            changed: self.changed.iter().peekable(),
+        }
+    }
+}
+
+/// The saved reports and the changed ones, in id order, a changed report
+/// standing for the saved one of its id.
+struct Merged<
+    'a,
+    S: Iterator<Item = &'a Arc<Report>>,
+    C: Iterator<Item = (&'a ReportId, &'a Arc<Report>)>,
+> {
+    saved: std::iter::Peekable<S>,
+    changed: std::iter::Peekable<C>,
+}
+
+impl<'a, S, C> Iterator for Merged<'a, S, C>
+where
+    S: Iterator<Item = &'a Arc<Report>>,
+    C: Iterator<Item = (&'a ReportId, &'a Arc<Report>)>,
+{
+    type Item = &'a Arc<Report>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::cmp::Ordering;
+        let first = match (self.saved.peek(), self.changed.peek()) {
+            (Some(saved), Some((id, _))) => saved.id.cmp(id),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => return None,
+        };
+        match first {
+            Ordering::Less => self.saved.next(),
+            Ordering::Equal => {
+                self.saved.next();
+                self.changed.next().map(|(_, report)| report)
+            }
+            Ordering::Greater => self.changed.next().map(|(_, report)| report),
+        }
+    }
+}
+
+impl Index<&ReportId> for ReportTable {
+    type Output = Arc<Report>;
+
+    fn index(&self, id: &ReportId) -> &Arc<Report> {
+        self.get(id).expect("a report the register names")
+    }
+}
+
+impl PartialEq for ReportTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.values().eq(other.values())
+    }
+}
+
+impl FromIterator<(ReportId, Arc<Report>)> for ReportTable {
+    fn from_iter<I: IntoIterator<Item = (ReportId, Arc<Report>)>>(reports: I) -> Self {
+        let mut table = Self::default();
+        for (id, report) in reports {
+            table.insert(id, report);
+        }
+        table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::SavedRun;
+    use truce_model::{MemberName, Party};
+
+    /// Reports with the even ids from 2 to 100, so that some ids fall
+    /// between the reports of a run.
+    fn reports() -> Vec<Report> {
+        (1..=50u64)
+            .map(|i| Report {
+                id: ReportId(2 * i),
+                filed_by: MemberName::new(if i % 2 == 0 {
+                    "monitor-ru"
+                } else {
+                    "monitor-tr"
+                })
+                .unwrap(),
+                party: Party::new(if i % 2 == 0 { "RU" } else { "TR" }).unwrap(),
+                fields: truce_testkit::reports::near_khan_shaykhun(
+                    format!("2026-11-{:02}T06:10", 1 + i % 28).parse().unwrap(),
+                    i as f64 / 10.0,
+                ),
+                governorate: "SY-ID",
+                amendments: vec![],
+                withdrawn: None,
+                updated: jiff::Timestamp::from_second(1_790_000_000 + i as i64).unwrap(),
+            })
+            .collect()
+    }
+
+    fn saved(run: &[&Report]) -> Vec<u8> {
+        let mut blob = vec![0; RUN_HEADER_BYTES];
+        rmp_serde::encode::write(&mut blob, &SavedRun(run)).unwrap();
+        let header = run_header(run, blob.len() - RUN_HEADER_BYTES);
+        blob[..RUN_HEADER_BYTES].copy_from_slice(&header);
+        blob
+    }
+
+    /// The table of `reports` saved in runs of seven.
+    fn table_of(reports: &[Report]) -> ReportTable {
+        let all: Vec<&Report> = reports.iter().collect();
+        let runs = all
+            .chunks(7)
+            .map(|run| LazyRun::new(saved(run), Gazetteer::syria()).unwrap())
+            .collect();
+        ReportTable::of_runs(runs).unwrap()
+    }
+
+    #[test]
+    fn reports_read_back_in_runs_are_found_changed_and_listed_as_in_a_map() {
+        let reports = reports();
+        let mut table = table_of(&reports);
+        let mut map: OrdMap<ReportId, Arc<Report>> = reports
+            .iter()
+            .map(|r| (r.id, Arc::new(r.clone())))
+            .collect();
+        assert_eq!(table.len(), 50);
+        for id in 0..=102 {
+            let id = ReportId(id);
+            assert_eq!(table.get(&id), map.get(&id), "{id}");
+        }
+        let before = table.clone();
+        // A report of the third run is changed, one is filed after the
+        // runs and one between two of a run's reports.
+        Arc::make_mut(table.get_mut(&ReportId(30)).unwrap()).withdrawn = Some("duplicate".into());
+        Arc::make_mut(map.get_mut(&ReportId(30)).unwrap()).withdrawn = Some("duplicate".into());
+        for id in [ReportId(101), ReportId(33)] {
+            let mut filed = reports[0].clone();
+            filed.id = id;
+            table.insert(id, Arc::new(filed.clone()));
+            map.insert(id, Arc::new(filed));
+        }
+        assert!(table.get_mut(&ReportId(35)).is_none());
+        assert_eq!(table.len(), map.len());
+        assert!(table.values().eq(map.values()));
+        assert_eq!(table[&ReportId(30)].withdrawn.as_deref(), Some("duplicate"));
+        assert_eq!(table, map.into_iter().collect::<ReportTable>());
+        // The runs themselves stay as saved: a copy taken before the
+        // change still has the report as it was.
+        assert!(before[&ReportId(30)].withdrawn.is_none());
+        assert_eq!(before.len(), 50);
+    }
+
+    #[test]
+    fn runs_cut_overlapping_or_with_an_impossible_header_are_refused() {
+        let reports = reports();
+        let all: Vec<&Report> = reports.iter().collect();
+        let mut cut = saved(&all[..7]);
+        cut.truncate(cut.len() - 1);
+        assert!(LazyRun::new(cut, Gazetteer::syria()).is_err());
+        let mut impossible = saved(&all[..7]);
+        impossible[16..24].copy_from_slice(&100u64.to_le_bytes());
+        assert!(LazyRun::new(impossible, Gazetteer::syria()).is_err());
+        let overlapping = vec![
+            LazyRun::new(saved(&all[..7]), Gazetteer::syria()).unwrap(),
+            LazyRun::new(saved(&all[5..9]), Gazetteer::syria()).unwrap(),
+        ];
+        assert!(ReportTable::of_runs(overlapping).is_err());
+    }
+}

@@ -580,6 +580,8 @@ impl Register {
 impl Register {
     /// All incidents, in order of their first report.
     pub fn incidents(&self) -> Vec<Incident> {
+        // Their reports are read next: all at once, on all cores.
+        self.reports.reports.decode_all();
         self.reports.incidents(self.grouping_by())
     }
 
@@ -600,9 +602,14 @@ impl Register {
 
     /// The incidents that hold any of `reports`, in order of their first report.
     pub fn incidents_of(&self, reports: impl IntoIterator<Item = ReportId>) -> Vec<Incident> {
-        self.reports
+        let incidents = self
+            .reports
             .grouping(self.grouping_by())
-            .incidents_of(reports)
+            .incidents_of(reports);
+        // Their reports are read next: those not yet decoded, at once.
+        let held = incidents.iter().flat_map(|i| i.reports.iter().copied());
+        self.reports.reports.decode_runs_of(held);
+        incidents
     }
 
     fn judge(&self) -> Judge<'_> {

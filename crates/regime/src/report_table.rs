@@ -174,8 +174,34 @@ impl ReportTable {
     }
 
     fn run_of(&self, id: ReportId) -> Option<&LazyRun> {
+        self.run_index(id).map(|at| &self.runs[at])
+    }
+
+    fn run_index(&self, id: ReportId) -> Option<usize> {
         let at = self.runs.partition_point(|run| run.last < id);
-        self.runs.get(at).filter(|run| run.first <= id)
+        self.runs.get(at).filter(|run| run.first <= id).map(|_| at)
+    }
+
+    /// Decodes every run not yet decoded, on all cores.
+    pub(crate) fn decode_all(&self) {
+        self.runs.par_iter().for_each(|run| {
+            run.reports();
+        });
+    }
+
+    /// Decodes the runs that hold any of `ids` and are not decoded yet, on
+    /// all cores: for a read about to ask for reports across many runs.
+    pub(crate) fn decode_runs_of(&self, ids: impl IntoIterator<Item = ReportId>) {
+        let mut runs: Vec<usize> = ids
+            .into_iter()
+            .filter_map(|id| self.run_index(id))
+            .collect();
+        runs.sort_unstable();
+        runs.dedup();
+        runs.retain(|&at| self.runs[at].reports.get().is_none());
+        runs.into_par_iter().for_each(|at| {
+            self.runs[at].reports();
+        });
     }
 
     pub(crate) fn get(&self, id: &ReportId) -> Option<&Arc<Report>> {
@@ -204,9 +230,7 @@ impl ReportTable {
     /// Every report in id order. Runs not yet decoded are decoded first,
     /// on all cores.
     pub(crate) fn values(&self) -> impl Iterator<Item = &Arc<Report>> + '_ {
-        self.runs.par_iter().for_each(|run| {
-            run.reports();
-        });
+        self.decode_all();
         Merged {
             saved: self
                 .runs
@@ -361,6 +385,26 @@ mod tests {
         // change still has the report as it was.
         assert!(before[&ReportId(30)].withdrawn.is_none());
         assert_eq!(before.len(), 50);
+    }
+
+    #[test]
+    fn a_read_decodes_the_runs_it_needs_and_no_other() {
+        let table = table_of(&reports());
+        let decoded = |table: &ReportTable| {
+            table
+                .runs
+                .iter()
+                .filter(|run| run.reports.get().is_some())
+                .count()
+        };
+        assert_eq!(decoded(&table), 0);
+        assert!(table.get(&ReportId(16)).is_some());
+        assert_eq!(decoded(&table), 1);
+        // Reports 2 and 14 are in the first run, 100 in the last.
+        table.decode_runs_of([ReportId(2), ReportId(14), ReportId(100), ReportId(999)]);
+        assert_eq!(decoded(&table), 3);
+        table.decode_all();
+        assert_eq!(decoded(&table), 8);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use sqlx::{QueryBuilder, Row};
 use truce_record::Hash;
 
-use crate::store::{to_i64, to_u64};
+use crate::store::{to_u64, BatchNumbers};
 use crate::{Batch, StoreError};
 
 macro_rules! backend {
@@ -191,20 +191,12 @@ async fn begin_postgres(
 const ROWS_PER_INSERT: usize = 1_000;
 
 pub(crate) async fn append_postgres(pool: &sqlx::PgPool, batch: &Batch) -> Result<(), StoreError> {
-    // Every number is converted before the transaction, so the
-    // row builders below cannot fail half way.
-    let entries = batch
-        .entries
-        .iter()
-        .map(|e| Ok((to_i64(e.position)?, e)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let first_hash = to_i64(batch.hashes_from)?;
+    let BatchNumbers {
+        entries,
+        first_hash,
+        checkpoint_size,
+    } = batch.numbers()?;
     let indexed: Vec<(i64, &Hash)> = (first_hash..).zip(&batch.hashes).collect();
-    let checkpoint_size = batch
-        .checkpoint
-        .as_ref()
-        .map(|c| to_i64(c.size()))
-        .transpose()?;
     let mut tx = begin_postgres(pool).await?;
     let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM entries")
         .fetch_one(&mut *tx)

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::store::{lookup_i64, to_i64, to_u64};
+use crate::store::{lookup_i64, to_u64, BatchNumbers};
 use crate::{Batch, StoreError, StoredEntry};
 
 /// Opens the Record's file as the pool opens it (read and write, never
@@ -104,19 +104,11 @@ impl Appender {
 }
 
 fn write(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> {
-    // Every number is converted before the transaction, so nothing below
-    // fails half way for want of a conversion.
-    let entries = batch
-        .entries
-        .iter()
-        .map(|e| Ok((to_i64(e.position)?, e)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let first_hash = to_i64(batch.hashes_from)?;
-    let checkpoint_size = batch
-        .checkpoint
-        .as_ref()
-        .map(|c| to_i64(c.size()))
-        .transpose()?;
+    let BatchNumbers {
+        entries,
+        first_hash,
+        checkpoint_size,
+    } = batch.numbers()?;
     // The write lock is taken at BEGIN, so two writers never both read the
     // same end of the Record.
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;

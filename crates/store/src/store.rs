@@ -46,6 +46,32 @@ impl Batch {
     pub fn first_position(&self) -> u64 {
         self.entries.first().map_or(0, |e| e.position)
     }
+
+    /// The batch's numbers as the database's integers, converted before
+    /// a transaction begins, so that no insert fails half way for want of
+    /// a conversion.
+    pub(crate) fn numbers(&self) -> Result<BatchNumbers<'_>, StoreError> {
+        Ok(BatchNumbers {
+            entries: self
+                .entries
+                .iter()
+                .map(|e| Ok((to_i64(e.position)?, e)))
+                .collect::<Result<_, StoreError>>()?,
+            first_hash: to_i64(self.hashes_from)?,
+            checkpoint_size: self
+                .checkpoint
+                .as_ref()
+                .map(|c| to_i64(c.size()))
+                .transpose()?,
+        })
+    }
+}
+
+/// See [`Batch::numbers`].
+pub(crate) struct BatchNumbers<'a> {
+    pub entries: Vec<(i64, &'a EntryRow)>,
+    pub first_hash: i64,
+    pub checkpoint_size: Option<i64>,
 }
 
 /// The database behind a node.

@@ -13,7 +13,7 @@
 //! out), of the reports part's indexes and grouping, and of the reports in
 //! runs of [`REPORTS_PER_BLOB`] (structs as arrays, fields in order: these
 //! are most of the bytes), each after a header naming its first and last
-//! ids and its count (`report_table.rs`). Runs are written a few at a time
+//! ids, its count and its length (`report_table.rs`). Runs are written a few at a time
 //! on all cores, so a large register is never in memory twice, and read
 //! back as bytes, each decoded when one of its reports is first asked for.
 
@@ -82,8 +82,7 @@ fn unusable(reason: impl Into<String>) -> RegimeError {
     RegimeError::Saved(reason.into())
 }
 
-/// Blobs of reports written or read at once, one per core: the next
-/// ones are read while these are decoded.
+/// Blobs of reports written at once, one per core.
 fn runs_at_once() -> usize {
     rayon::current_num_threads()
 }

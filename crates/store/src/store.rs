@@ -114,7 +114,13 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        let migrator = sqlx::migrate!("migrations/sqlite");
+        let applied = sqlx::query_scalar(APPLIED_MIGRATIONS)
+            .fetch_one(&pool)
+            .await
+            .ok();
+        say_if_migrating(applied, &migrator);
+        migrator.run(&pool).await?;
         Ok(Store::Sqlite(pool, Appender::default()))
     }
 
@@ -129,7 +135,13 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        let migrator = sqlx::migrate!("migrations/postgres");
+        let applied = sqlx::query_scalar(APPLIED_MIGRATIONS)
+            .fetch_one(&pool)
+            .await
+            .ok();
+        say_if_migrating(applied, &migrator);
+        migrator.run(&pool).await?;
         Ok(Store::Postgres(pool))
     }
 
@@ -237,6 +249,27 @@ impl Store {
                 pool.close().await
             }
             Store::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// How many migrations the database has had; it fails where it has had
+/// none (a new database, with nothing to wait for).
+const APPLIED_MIGRATIONS: &str = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
+
+/// Tells the operator that the tables of a Record kept by an earlier
+/// version are being changed: on a large Record that takes a while
+/// (seconds per million statements), during which the node says nothing
+/// else.
+fn say_if_migrating(applied: Option<i64>, migrator: &sqlx::migrate::Migrator) {
+    let known = migrator.iter().count();
+    if let Some(applied) = applied.and_then(|n| usize::try_from(n).ok()) {
+        if applied < known {
+            tracing::info!(
+                from = applied,
+                to = known,
+                "changing the Record's tables to this version's; a large Record takes a while"
+            );
         }
     }
 }

@@ -92,6 +92,20 @@ macro_rules! dispatch {
     };
 }
 
+/// Applies the migrations in `$dir` that the database at `$pool` lacks,
+/// saying so first where it had some already (see [`say_if_migrating`]).
+macro_rules! apply_migrations {
+    ($pool:expr, $dir:literal) => {{
+        let migrator = sqlx::migrate!($dir);
+        let applied = sqlx::query_scalar(APPLIED_MIGRATIONS)
+            .fetch_one($pool)
+            .await
+            .ok();
+        say_if_migrating(applied, &migrator);
+        migrator.run($pool).await?;
+    }};
+}
+
 impl Store {
     /// Opens (creating if needed) the SQLite file with WAL and
     /// `synchronous=FULL`, so a commit is on disk before it returns.
@@ -114,13 +128,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let migrator = sqlx::migrate!("migrations/sqlite");
-        let applied = sqlx::query_scalar(APPLIED_MIGRATIONS)
-            .fetch_one(&pool)
-            .await
-            .ok();
-        say_if_migrating(applied, &migrator);
-        migrator.run(&pool).await?;
+        apply_migrations!(&pool, "migrations/sqlite");
         Ok(Store::Sqlite(pool, Appender::default()))
     }
 
@@ -135,13 +143,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let migrator = sqlx::migrate!("migrations/postgres");
-        let applied = sqlx::query_scalar(APPLIED_MIGRATIONS)
-            .fetch_one(&pool)
-            .await
-            .ok();
-        say_if_migrating(applied, &migrator);
-        migrator.run(&pool).await?;
+        apply_migrations!(&pool, "migrations/postgres");
         Ok(Store::Postgres(pool))
     }
 

@@ -29,9 +29,6 @@ pub enum GazetteerError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The name automaton could not be built (far beyond any real gazetteer's size).
-    #[error("name search automaton: {0}")]
-    Automaton(String),
 }
 
 fn code_suffix(code: &Option<String>) -> String {

@@ -192,7 +192,7 @@ impl Gazetteer {
             &places,
             &governorate_keys,
             &flags,
-        ))?;
+        ));
         let boxes: Vec<Rect<f64>> = governorates
             .iter()
             .map(|g| g.boundary.bounding_rect())

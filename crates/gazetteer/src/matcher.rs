@@ -7,10 +7,11 @@
 //! rejected long form does not hide a shorter valid one.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use crate::{names, GazetteerError};
+use crate::names;
 
 /// What a search form stands for: an index into the governorates or the places.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +38,11 @@ struct Pattern {
 }
 
 pub(crate) struct Matcher {
-    automaton: AhoCorasick,
+    /// Built on the first search: most users of the gazetteer (every read
+    /// of the register) never search text, and building it took a read of
+    /// a saved register about a tenth of its time.
+    automaton: OnceLock<AhoCorasick>,
+    surfaces: Vec<String>,
     patterns: Vec<Pattern>,
 }
 
@@ -51,7 +56,7 @@ pub(crate) struct Hit {
 impl Matcher {
     /// Builds the automaton. Entries come in priority order: where two entries have
     /// the same form (ignoring ASCII case), the first one's target wins.
-    pub(crate) fn build(entries: Vec<Entry>) -> Result<Matcher, GazetteerError> {
+    pub(crate) fn build(entries: Vec<Entry>) -> Matcher {
         let mut seen: HashSet<String> = HashSet::with_capacity(entries.len());
         let mut surfaces = Vec::with_capacity(entries.len());
         let mut patterns = Vec::with_capacity(entries.len());
@@ -67,36 +72,47 @@ impl Matcher {
                 weak_start,
             });
         }
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            // Overlapping search needs standard semantics; leftmost-longest is
-            // chosen afterwards among the whole-word hits.
-            .match_kind(MatchKind::Standard)
+        Matcher {
+            automaton: OnceLock::new(),
+            surfaces,
+            patterns,
+        }
+    }
+
+    fn automaton(&self) -> &AhoCorasick {
+        self.automaton.get_or_init(|| {
+            let mut builder = AhoCorasick::builder();
+            builder
+                .ascii_case_insensitive(true)
+                // Overlapping search needs standard semantics; leftmost-longest is
+                // chosen afterwards among the whole-word hits.
+                .match_kind(MatchKind::Standard);
             // A DFA searched news text about 1.5x faster than the default NFA in
             // benches/find_names.rs, for some 15 ms more build time, paid once.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&surfaces)
-            .map_err(|e| GazetteerError::Automaton(e.to_string()))?;
-        Ok(Matcher {
-            automaton,
-            patterns,
+            // Names too many for a DFA are searched with what the crate chooses,
+            // which builds for any number a gazetteer holds.
+            builder
+                .clone()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.surfaces)
+                .or_else(|_| builder.build(&self.surfaces))
+                .expect("an automaton of a gazetteer's names builds")
         })
     }
 
-    /// Number of distinct search forms.
     pub(crate) fn len(&self) -> usize {
         self.patterns.len()
     }
 
     /// Heap bytes held by the automaton.
     pub(crate) fn memory_usage(&self) -> usize {
-        self.automaton.memory_usage()
+        self.automaton().memory_usage()
     }
 
     /// Whole-word hits, leftmost-longest, non-overlapping, in text order.
     pub(crate) fn find(&self, text: &str) -> Vec<Hit> {
         let mut hits: Vec<(usize, usize, usize)> = self
-            .automaton
+            .automaton()
             .find_overlapping_iter(text)
             .filter(|m| self.acceptable(text, m.start(), m.end(), m.pattern().as_usize()))
             .map(|m| (m.start(), m.end(), m.pattern().as_usize()))

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use bytes::Bytes;
 use ed25519_dalek::VerifyingKey;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -106,7 +107,9 @@ pub trait Rules: Send + Sync {
     }
     /// The state `to_saved` wrote, its blobs given in order as they are
     /// read, for rules made as these were; or why they cannot be used.
-    fn restore(&self, saved: &mut (dyn Iterator<Item = Vec<u8>> + Send)) -> Result<Self, String>
+    /// A blob is shared bytes (of a mapped file, where it is kept in one):
+    /// the rules may keep one, or a part of one, to read it later.
+    fn restore(&self, saved: &mut (dyn Iterator<Item = Bytes> + Send)) -> Result<Self, String>
     where
         Self: Sized,
     {

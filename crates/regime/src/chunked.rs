@@ -84,25 +84,90 @@ impl<T: PartialEq> PartialEq for Chunked<T> {
     }
 }
 
-/// Saved as one sequence: the chunks are how copies share, not data.
-impl<T: Serialize> Serialize for Chunked<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.chunks.iter().flat_map(|chunk| chunk.iter()))
+/// An element of a column saved as raw little-endian integers: a column
+/// of a million is then read back as a copy, not a million decodes.
+pub(crate) trait Plain: Copy {
+    fn to_bits(self) -> u64;
+    fn from_bits(bits: u64) -> Self;
+}
+
+impl Plain for i64 {
+    fn to_bits(self) -> u64 {
+        self as u64
+    }
+    fn from_bits(bits: u64) -> Self {
+        bits as i64
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunked<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let all = Vec::<T>::deserialize(deserializer)?;
-        let len = all.len();
-        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
-        let mut elements = all.into_iter();
-        while elements.len() > 0 {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            chunk.extend(elements.by_ref().take(CHUNK));
-            chunks.push(Arc::new(chunk));
+impl Plain for usize {
+    fn to_bits(self) -> u64 {
+        self as u64
+    }
+    fn from_bits(bits: u64) -> Self {
+        // Indexes of reports held in memory: never more than a usize holds.
+        bits as usize
+    }
+}
+
+impl Plain for truce_model::ReportId {
+    fn to_bits(self) -> u64 {
+        self.0
+    }
+    fn from_bits(bits: u64) -> Self {
+        truce_model::ReportId(bits)
+    }
+}
+
+/// Saved as one string of bytes, eight per element: the chunks are how
+/// copies share, not data.
+impl<T: Plain> Serialize for Chunked<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(self.len * 8);
+        for value in self.iter() {
+            bytes.extend_from_slice(&value.to_bits().to_le_bytes());
         }
-        Ok(Self { chunks, len })
+        serializer.serialize_bytes(&bytes)
+    }
+}
+
+impl<'de, T: Plain> Deserialize<'de> for Chunked<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Column<T>(std::marker::PhantomData<T>);
+        impl<T: Plain> serde::de::Visitor<'_> for Column<T> {
+            type Value = Chunked<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a column of 8-byte integers")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Chunked<T>, E> {
+                if !bytes.len().is_multiple_of(8) {
+                    return Err(E::custom(format!(
+                        "a column of 8-byte integers is {} bytes long",
+                        bytes.len()
+                    )));
+                }
+                let len = bytes.len() / 8;
+                let chunks = bytes
+                    .chunks(CHUNK * 8)
+                    .map(|chunk| {
+                        Arc::new(
+                            chunk
+                                .chunks_exact(8)
+                                .map(|value| {
+                                    T::from_bits(u64::from_le_bytes(
+                                        value.try_into().expect("8 bytes"),
+                                    ))
+                                })
+                                .collect::<Vec<T>>(),
+                        )
+                    })
+                    .collect();
+                Ok(Chunked { chunks, len })
+            }
+        }
+        deserializer.deserialize_bytes(Column(std::marker::PhantomData))
     }
 }
 

@@ -14,7 +14,9 @@
 //! part (`reports.rs`) keeps it beside the reports.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
+use bytes::Bytes;
 use imbl::GenericHashMap;
 
 use crate::chunked::Chunked;
@@ -44,7 +46,7 @@ type Cell = (i64, i64, i64);
 
 /// What grouping compares of two reports, kept in the grid's cells.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-struct Point {
+pub(crate) struct Point {
     lat: f64,
     lon: f64,
     minute: i64,
@@ -102,7 +104,65 @@ pub(crate) type FastMap<K, V> = GenericHashMap<
 
 /// Each cell's reports, with what grouping compares of them, so that
 /// scanning a cell reads one list and looks nothing up.
-type CellMap = FastMap<Cell, Vec<(usize, Point)>>;
+pub(crate) type CellMap = FastMap<Cell, Vec<(usize, Point)>>;
+
+/// The grid of a grouping, or the bytes it was saved as until it is first
+/// read: only grouping a new report reads it, which a reader never does,
+/// and decoding a million reports' points had been a third of the time a
+/// read took to open a saved state.
+#[derive(Default, Clone)]
+struct Grid {
+    cells: OnceLock<CellMap>,
+    /// The saved bytes, while the cells have not changed since.
+    saved: Option<Bytes>,
+}
+
+/// A grid as it is to be saved.
+pub(crate) enum GridToSave<'a> {
+    /// The bytes it was read back from, never changed since.
+    AsRead(Bytes),
+    Cells(&'a CellMap),
+}
+
+impl Grid {
+    fn cells(&self) -> &CellMap {
+        self.cells.get_or_init(|| match &self.saved {
+            None => CellMap::default(),
+            // The bytes passed their checksum when the saved state was
+            // opened, and were written by this format's writer: they fail
+            // to decode only through a fault of this program or bytes
+            // changed on purpose with their checksum, and no answer is
+            // then given.
+            Some(bytes) => rmp_serde::from_slice(bytes).unwrap_or_else(|e| {
+                panic!(
+                    "the saved register state holds a grid of the grouping that cannot be read: {e}; \
+                     remove register.saved beside the Record and start again"
+                )
+            }),
+        })
+    }
+
+    fn cells_mut(&mut self) -> &mut CellMap {
+        self.cells();
+        self.saved = None;
+        self.cells.get_mut().expect("the cells were just read")
+    }
+}
+
+impl PartialEq for Grid {
+    fn eq(&self, other: &Self) -> bool {
+        self.cells() == other.cells()
+    }
+}
+
+impl std::fmt::Debug for Grid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.cells.get() {
+            Some(cells) => write!(f, "Grid({} cells)", cells.len()),
+            None => write!(f, "Grid(as saved)"),
+        }
+    }
+}
 
 /// Grid cell of a report: space in cells about two grouping distances
 /// wide, time in buckets two windows long. A matching report is then in
@@ -172,8 +232,11 @@ pub(crate) struct Grouping {
     parent: Chunked<usize>,
     /// The reports, by id, of each root with more than one; a report alone
     /// is its own member. Listing incidents then reads no index.
+    #[serde(with = "crate::saved_ids::lists")]
     members: FastMap<usize, Vec<ReportId>>,
-    grid: CellMap,
+    /// Saved apart ([`Grouping::grid_to_save`]).
+    #[serde(skip)]
+    grid: Grid,
     /// Set when the grouping no longer matches the reports.
     stale: bool,
 }
@@ -249,7 +312,7 @@ impl Grouping {
         let here = cell(&point, config);
         let mut joined: Vec<usize> = Vec::new();
         for neighbour in neighbours(here) {
-            let Some(candidates) = self.grid.get(&neighbour) else {
+            let Some(candidates) = self.grid.cells().get(&neighbour) else {
                 continue;
             };
             for (j, other) in candidates {
@@ -265,7 +328,11 @@ impl Grouping {
                 }
             }
         }
-        self.grid.entry(here.0).or_default().push((i, point));
+        self.grid
+            .cells_mut()
+            .entry(here.0)
+            .or_default()
+            .push((i, point));
         for root in joined {
             self.union(i, root);
         }
@@ -285,6 +352,23 @@ impl Grouping {
             id: self.ids[root],
             reports,
         }
+    }
+
+    /// The grid, as it is to be saved beside the rest of the grouping.
+    pub(crate) fn grid_to_save(&self) -> GridToSave<'_> {
+        match &self.grid.saved {
+            Some(bytes) => GridToSave::AsRead(bytes.clone()),
+            None => GridToSave::Cells(self.grid.cells()),
+        }
+    }
+
+    /// Takes the grid as it was saved ([`Grouping::grid_to_save`]), to be
+    /// decoded when it is first read.
+    pub(crate) fn restore_grid(&mut self, saved: Bytes) {
+        self.grid = Grid {
+            cells: OnceLock::new(),
+            saved: Some(saved),
+        };
     }
 
     /// Whether the grouping no longer matches the reports.

@@ -42,6 +42,7 @@ mod reports;
 mod requests;
 mod response;
 mod saved;
+mod saved_ids;
 mod wording;
 mod zones;
 

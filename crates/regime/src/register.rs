@@ -161,7 +161,10 @@ impl Rules for Register {
         Box::new(Register::to_saved(self))
     }
 
-    fn restore(&self, saved: &mut (dyn Iterator<Item = Vec<u8>> + Send)) -> Result<Self, String> {
+    fn restore(
+        &self,
+        saved: &mut (dyn Iterator<Item = bytes::Bytes> + Send),
+    ) -> Result<Self, String> {
         self.from_saved(saved).map_err(|e| e.to_string())
     }
 

@@ -9,6 +9,7 @@
 use std::ops::Index;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use bytes::Bytes;
 use imbl::OrdMap;
 use rayon::prelude::*;
 use truce_gazetteer::Gazetteer;
@@ -33,7 +34,7 @@ pub(crate) struct LazyRun {
     first: ReportId,
     last: ReportId,
     count: usize,
-    bytes: Mutex<Option<Vec<u8>>>,
+    bytes: Mutex<Option<Bytes>>,
     reports: OnceLock<Vec<Arc<Report>>>,
     gazetteer: &'static Gazetteer,
 }
@@ -75,7 +76,7 @@ pub(crate) fn run_header(reports: &[&Report], len: usize) -> Vec<u8> {
 impl LazyRun {
     /// A run as saved (header, then the reports as MessagePack), placed
     /// but not decoded.
-    pub(crate) fn new(blob: Vec<u8>, gazetteer: &'static Gazetteer) -> Result<Self, String> {
+    pub(crate) fn new(blob: Bytes, gazetteer: &'static Gazetteer) -> Result<Self, String> {
         let word = |at: usize| {
             blob.get(at..at + 8)
                 .map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
@@ -347,7 +348,7 @@ mod tests {
         let all: Vec<&Report> = reports.iter().collect();
         let runs = all
             .chunks(7)
-            .map(|run| LazyRun::new(saved(run), Gazetteer::syria()).unwrap())
+            .map(|run| LazyRun::new(saved(run).into(), Gazetteer::syria()).unwrap())
             .collect();
         ReportTable::of_runs(runs).unwrap()
     }
@@ -413,13 +414,13 @@ mod tests {
         let all: Vec<&Report> = reports.iter().collect();
         let mut cut = saved(&all[..7]);
         cut.truncate(cut.len() - 1);
-        assert!(LazyRun::new(cut, Gazetteer::syria()).is_err());
+        assert!(LazyRun::new(cut.into(), Gazetteer::syria()).is_err());
         let mut impossible = saved(&all[..7]);
         impossible[16..24].copy_from_slice(&100u64.to_le_bytes());
-        assert!(LazyRun::new(impossible, Gazetteer::syria()).is_err());
+        assert!(LazyRun::new(impossible.into(), Gazetteer::syria()).is_err());
         let overlapping = vec![
-            LazyRun::new(saved(&all[..7]), Gazetteer::syria()).unwrap(),
-            LazyRun::new(saved(&all[5..9]), Gazetteer::syria()).unwrap(),
+            LazyRun::new(saved(&all[..7]).into(), Gazetteer::syria()).unwrap(),
+            LazyRun::new(saved(&all[5..9]).into(), Gazetteer::syria()).unwrap(),
         ];
         assert!(ReportTable::of_runs(overlapping).is_err());
     }

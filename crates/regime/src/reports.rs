@@ -3,6 +3,7 @@
 //! into incidents, the indexes by day and governorate, and every evidence
 //! file a report named.
 
+use bytes::Bytes;
 use imbl::{HashMap, OrdMap, Vector};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
@@ -21,11 +22,12 @@ use std::sync::Arc;
 
 use crate::error::rule;
 use crate::formations::Formations;
-use crate::incidents::{FastMap, Grouping, Incident};
+use crate::incidents::{FastMap, GridToSave, Grouping, Incident};
 use crate::origin::Origin;
 use crate::report::governorate_code;
 pub use crate::report::Report;
 use crate::report_table::ReportTable;
+use crate::saved_ids;
 
 /// Syria keeps UTC+3 all year; report times are local times there.
 pub(crate) fn local_zone() -> TimeZone {
@@ -109,7 +111,9 @@ pub(crate) struct SavedIndexesRef<'a> {
     links: &'a Vector<Link>,
     assessments: &'a Vector<AssessmentEntry>,
     assessments_by_report: &'a FastMap<ReportId, Vec<usize>>,
+    #[serde(serialize_with = "saved_ids::by_day::serialize")]
     by_date: &'a OrdMap<Date, Vec<ReportId>>,
+    #[serde(serialize_with = "saved_ids::by_governorate_and_day::serialize")]
     by_governorate: &'a HashMap<&'static str, OrdMap<Date, Vec<ReportId>>>,
     grouping: &'a Grouping,
     evidence: &'a HashMap<String, String>,
@@ -121,7 +125,9 @@ pub(crate) struct SavedIndexes {
     links: Vector<Link>,
     assessments: Vector<AssessmentEntry>,
     assessments_by_report: FastMap<ReportId, Vec<usize>>,
+    #[serde(deserialize_with = "saved_ids::by_day::deserialize")]
     by_date: OrdMap<Date, Vec<ReportId>>,
+    #[serde(deserialize_with = "saved_ids::by_governorate_and_day::deserialize")]
     by_governorate: std::collections::HashMap<String, OrdMap<Date, Vec<ReportId>>>,
     grouping: Grouping,
     evidence: HashMap<String, String>,
@@ -148,12 +154,22 @@ impl Reports {
         }
     }
 
-    /// The part read back from its reports and the rest.
+    /// The grouping's grid, saved apart from the rest: it is read back
+    /// only when a report is next grouped.
+    pub(crate) fn grid_to_save(&self) -> GridToSave<'_> {
+        self.grouping.grid_to_save()
+    }
+
+    /// The part read back from its reports, the rest and the grouping's
+    /// grid as saved.
     pub(crate) fn restore(
         reports: ReportTable,
         indexes: SavedIndexes,
+        grid: Bytes,
         gazetteer: &'static Gazetteer,
     ) -> Result<Reports, String> {
+        let mut grouping = indexes.grouping;
+        grouping.restore_grid(grid);
         let by_governorate = indexes
             .by_governorate
             .into_iter()
@@ -166,7 +182,7 @@ impl Reports {
             assessments_by_report: indexes.assessments_by_report,
             by_date: indexes.by_date,
             by_governorate,
-            grouping: indexes.grouping,
+            grouping,
             evidence: indexes.evidence,
         })
     }

@@ -10,13 +10,16 @@
 //! The state is a sequence of blobs, which whoever keeps them stores and
 //! gives back in order: the format line, then MessagePack of the parts but
 //! the reports (structs as maps, since the model's types leave empty fields
-//! out), of the reports part's indexes and grouping, and of the reports in
+//! out), of the reports part's indexes and grouping (its per-report columns
+//! as raw little-endian integers), of the grouping's grid (decoded only when
+//! a report is next grouped: readers never read it), and of the reports in
 //! runs of [`REPORTS_PER_BLOB`] (structs as arrays, fields in order: these
 //! are most of the bytes), each after a header naming its first and last
 //! ids, its count and its length (`report_table.rs`). Runs are written a few at a time
 //! on all cores, so a large register is never in memory twice, and read
 //! back as bytes, each decoded when one of its reports is first asked for.
 
+use bytes::Bytes;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use truce_model::{Party, RegisterConfig};
@@ -31,6 +34,7 @@ use crate::decisions::Decisions;
 use crate::derived::Derived;
 use crate::exchange::ExchangeBook;
 use crate::formations::Formations;
+use crate::incidents::GridToSave;
 use crate::report::SavedRun;
 use crate::report_table::{run_header, LazyRun, ReportTable, RUN_HEADER_BYTES};
 use crate::reports::{Report, Reports, SavedIndexes};
@@ -39,12 +43,13 @@ use crate::{RegimeError, Register};
 
 /// The first bytes of a saved register: a change of any part's saved form
 /// changes it.
-pub const FORMAT: &[u8] = b"truce register state, format 2\n";
+pub const FORMAT: &[u8] = b"truce register state, format 3\n";
 
-/// Reports in one blob (about 3 MB): enough blobs to keep every core busy
-/// reading a large register, few enough that each is worth a task, small
-/// enough that those in hand cost little memory.
-const REPORTS_PER_BLOB: usize = 8_192;
+/// Reports in one blob (about 370 KB): a read of one day decodes the runs
+/// holding that day's reports, which a Record filed by many members at
+/// once spreads over several runs; enough reports that a run is worth a
+/// task when all are decoded on all cores.
+const REPORTS_PER_BLOB: usize = 1_024;
 
 #[derive(Serialize)]
 struct PartsRef<'a> {
@@ -182,6 +187,13 @@ impl Register {
             SavedBlob::Bytes(FORMAT.to_vec()),
             SavedBlob::Bytes(written(rmp_serde::to_vec_named(&parts))),
             written_straight(self.reports.saved_indexes()),
+            match self.reports.grid_to_save() {
+                GridToSave::Cells(cells) => written_straight(cells),
+                GridToSave::AsRead(bytes) => SavedBlob::Written {
+                    len: bytes.len() as u64,
+                    write: Box::new(move |out: &mut dyn std::io::Write| out.write_all(&bytes)),
+                },
+            },
         ];
         Blobs {
             head: head.into_iter(),
@@ -196,7 +208,7 @@ impl Register {
     /// gazetteer).
     pub fn from_saved(
         &self,
-        blobs: &mut (dyn Iterator<Item = Vec<u8>> + Send),
+        blobs: &mut (dyn Iterator<Item = Bytes> + Send),
     ) -> Result<Register, RegimeError> {
         match blobs.next() {
             None => return Err(unusable("no register state is saved with it")),
@@ -210,6 +222,7 @@ impl Register {
         let missing = || unusable("it holds fewer parts than a register has");
         let parts_blob = blobs.next().ok_or_else(missing)?;
         let indexes_blob = blobs.next().ok_or_else(missing)?;
+        let grid_blob = blobs.next().ok_or_else(missing)?;
         let failed = |part: &'static str| {
             move |e: rmp_serde::decode::Error| unusable(format!("{part}: {e}"))
         };
@@ -239,7 +252,8 @@ impl Register {
                 "it was derived under another configuration than this register starts from",
             ));
         }
-        let reports = Reports::restore(reports, indexes, self.gazetteer).map_err(unusable)?;
+        let reports =
+            Reports::restore(reports, indexes, grid_blob, self.gazetteer).map_err(unusable)?;
         Ok(Register {
             config: parts.config,
             initial_config: parts.initial_config,

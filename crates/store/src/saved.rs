@@ -27,9 +27,12 @@
 //! about as long as reading half of it back.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::sync::Arc;
 
+use bytes::Bytes;
+use memmap2::Mmap;
 use truce_record::{Hash, MerkleLog, Registry, SavedBlob};
 
 use crate::StoreError;
@@ -185,63 +188,95 @@ impl<W: Write> Write for Summed<W> {
 /// Why a saved file cannot be used, in words for the operator.
 pub(crate) type Unusable = String;
 
-/// A saved file being read: its membership state and tree are read; its
-/// rules' state is read a blob at a time ([`Opened::blobs`]); whether the
-/// whole file was sound is known at [`Opened::finish`].
+/// A saved file being read, mapped into memory: its membership state and
+/// tree are read at once; its rules' state a blob at a time
+/// ([`Opened::blobs`]), each checked and then handed over where it lies
+/// in the file; whether the whole file was sound is known at
+/// [`Opened::finish`].
 pub(crate) struct Opened {
     saved: Saved,
-    reader: Summing,
+    file: Arc<Mmap>,
+    /// Where the next blob's length is.
+    at: usize,
+    /// The bytes before this are let go of ([`let_go`]) once they are
+    /// read: a blob's own at the next blob, since its reader may read it
+    /// (its header, say) after it is handed over, and a page read maps
+    /// its neighbours too.
+    released: usize,
     /// Set when a blob could not be read: no more are given.
     broken: Option<Unusable>,
     ended: bool,
 }
 
-/// A reader that keeps the checksum of the membership part it read, and
-/// how much of the file is left.
-struct Summing {
-    inner: BufReader<File>,
-    sum: crc32fast::Hasher,
-    left: u64,
+/// A range of the mapped file, as the rules are given it. Its pages are
+/// read from the file when it is read, and let go when it is dropped, so
+/// a blob decoded and dropped (a run of reports) costs no memory after.
+struct MappedBlob {
+    file: Arc<Mmap>,
+    range: std::ops::Range<usize>,
 }
 
-impl Summing {
-    fn take(&mut self, n: usize) -> Result<Vec<u8>, Unusable> {
-        let bytes = self.take_unsummed(n)?;
-        self.sum.update(&bytes);
-        Ok(bytes)
+impl AsRef<[u8]> for MappedBlob {
+    fn as_ref(&self) -> &[u8] {
+        &self.file[self.range.clone()]
     }
+}
 
-    /// Bytes with a checksum of their own.
-    fn take_unsummed(&mut self, n: usize) -> Result<Vec<u8>, Unusable> {
-        if n as u64 > self.left {
-            return Err("it ends early".into());
-        }
-        let mut bytes = vec![0; n];
-        self.inner
-            .read_exact(&mut bytes)
-            .map_err(|e| format!("it could not be read: {e}"))?;
-        self.left -= n as u64;
+impl Drop for MappedBlob {
+    fn drop(&mut self) {
+        let_go(&self.file, self.range.clone());
+    }
+}
+
+/// Lets go of the pages of `range` that are in memory: they are read from
+/// the file again if they are read again. Without this a checked or
+/// decoded part of a large file would stay resident beside what was
+/// decoded from it.
+fn let_go(file: &Mmap, range: std::ops::Range<usize>) {
+    #[cfg(unix)]
+    if !range.is_empty() {
+        // SAFETY: the mapping is shared and read-only, of a file that is
+        // never written in place (a new state is written beside it and
+        // renamed over it, [`write`]): a page let go of is read again,
+        // unchanged, from the file the next time it is touched.
+        let _ = unsafe {
+            file.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                range.start,
+                range.len(),
+            )
+        };
+    }
+    #[cfg(not(unix))]
+    let _ = (file, range);
+}
+
+/// Reads the file's parts in order, from a slice of it.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Unusable> {
+        let bytes = self
+            .at
+            .checked_add(n)
+            .and_then(|end| self.bytes.get(self.at..end))
+            .ok_or("it ends early")?;
+        self.at += n;
         Ok(bytes)
     }
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N], Unusable> {
-        if N as u64 > self.left {
-            return Err("it ends early".into());
-        }
-        let mut bytes = [0; N];
-        self.inner
-            .read_exact(&mut bytes)
-            .map_err(|e| format!("it could not be read: {e}"))?;
-        self.sum.update(&bytes);
-        self.left -= N as u64;
-        Ok(bytes)
+        Ok(self.take(N)?.try_into().expect("N bytes"))
     }
 
     fn length(&mut self) -> Result<usize, Unusable> {
         let length = u64::from_le_bytes(self.array()?);
         usize::try_from(length)
             .ok()
-            .filter(|&n| n as u64 <= self.left)
+            .filter(|&n| n <= self.bytes.len() - self.at)
             .ok_or_else(|| "it ends early".into())
     }
 }
@@ -254,25 +289,26 @@ pub(crate) fn open(path: &Path) -> Result<Option<Opened>, Unusable> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("it could not be read: {e}")),
     };
-    let left = file
-        .metadata()
-        .map_err(|e| format!("it could not be read: {e}"))?
-        .len();
-    let mut reader = Summing {
-        inner: BufReader::with_capacity(1 << 20, file),
-        sum: crc32fast::Hasher::new(),
-        left,
-    };
-    let saved = read_membership(&mut reader)?;
+    // SAFETY: the file is never written in place, only replaced by a new
+    // one renamed over it ([`write`]), which leaves this mapping of the
+    // old one as it was; a file cut short by another program would stop
+    // this one with a bus error, as a damaged disk may.
+    let file = unsafe { Mmap::map(&file) }.map_err(|e| format!("it could not be read: {e}"))?;
+    let (saved, at) = read_membership(&file)?;
+    let_go(&file, 0..at);
     Ok(Some(Opened {
         saved,
-        reader,
+        file: Arc::new(file),
+        at,
+        released: at,
         broken: None,
         ended: false,
     }))
 }
 
-fn read_membership(reader: &mut Summing) -> Result<Saved, Unusable> {
+/// The membership state and tree, and where the rules' state begins.
+fn read_membership(file: &[u8]) -> Result<(Saved, usize), Unusable> {
+    let mut reader = Cursor { bytes: file, at: 0 };
     let magic = reader
         .take(MAGIC.len())
         .map_err(|_| "it is too short to be a saved state")?;
@@ -290,18 +326,16 @@ fn read_membership(reader: &mut Summing) -> Result<Saved, Unusable> {
     let registry_len = reader.length()?;
     let registry_bytes = reader.take(registry_len)?;
     let count = reader.length()?;
-    if count as u64 > reader.left / 32 {
-        return Err("it ends early".into());
-    }
-    let mut hashes = Vec::with_capacity(count);
-    for _ in 0..count {
-        hashes.push(Hash(reader.array()?));
-    }
-    let computed = reader.sum.clone().finalize();
+    let hash_bytes = reader.take(count.checked_mul(32).ok_or("it ends early")?)?;
+    let computed = crc32fast::hash(&file[..reader.at]);
     if u32::from_le_bytes(reader.array()?) != computed {
         return Err("its checksum does not match its contents (a damaged file)".into());
     }
-    let registry = Registry::from_saved(&registry_bytes).map_err(|e| e.to_string())?;
+    let hashes = hash_bytes
+        .chunks_exact(32)
+        .map(|hash| Hash(hash.try_into().expect("32 bytes")))
+        .collect();
+    let registry = Registry::from_saved(registry_bytes).map_err(|e| e.to_string())?;
     let log = MerkleLog::from_stored(hashes, size).map_err(|e| e.to_string())?;
     if registry.size() != size {
         return Err(format!(
@@ -312,37 +346,48 @@ fn read_membership(reader: &mut Summing) -> Result<Saved, Unusable> {
     if log.root() != root {
         return Err("its tree does not have the root it was saved with".into());
     }
-    Ok(Saved { registry, log })
+    Ok((Saved { registry, log }, reader.at))
 }
 
 impl Opened {
     /// The rules' state, a blob at a time, read as they are asked for. A
     /// blob that cannot be read ends them; [`Opened::finish`] says why.
-    pub(crate) fn blobs(&mut self) -> impl Iterator<Item = Vec<u8>> + Send + '_ {
+    pub(crate) fn blobs(&mut self) -> impl Iterator<Item = Bytes> + Send + '_ {
         std::iter::from_fn(move || self.next_blob())
     }
 
-    fn next_blob(&mut self) -> Option<Vec<u8>> {
+    fn next_blob(&mut self) -> Option<Bytes> {
         if self.ended || self.broken.is_some() {
             return None;
         }
-        let read = self.reader.array().and_then(|length| {
+        let mut reader = Cursor {
+            bytes: &self.file,
+            at: self.at,
+        };
+        let read = reader.array().and_then(|length| {
             let length = u64::from_le_bytes(length);
             if length == END_OF_BLOBS {
                 return Ok(None);
             }
             let length = usize::try_from(length)
                 .ok()
-                .filter(|&n| n as u64 <= self.reader.left)
+                .filter(|&n| n <= reader.bytes.len() - reader.at)
                 .ok_or("it ends early")?;
-            let blob = self.reader.take_unsummed(length)?;
-            if u32::from_le_bytes(self.reader.array()?) != crc32fast::hash(&blob) {
+            let from = reader.at;
+            let blob = reader.take(length)?;
+            if u32::from_le_bytes(reader.array()?) != crc32fast::hash(blob) {
                 return Err("its checksum does not match its contents (a damaged file)".into());
             }
-            Ok(Some(blob))
+            Ok(Some(from..from + length))
         });
+        let_go(&self.file, self.released..self.at);
+        self.released = self.at;
+        self.at = reader.at;
         match read {
-            Ok(Some(blob)) => Some(blob),
+            Ok(Some(range)) => Some(Bytes::from_owner(MappedBlob {
+                file: self.file.clone(),
+                range,
+            })),
             Ok(None) => {
                 self.ended = true;
                 None
@@ -358,10 +403,11 @@ impl Opened {
     /// its end, is whole.
     pub(crate) fn finish(mut self) -> Result<Saved, Unusable> {
         while self.next_blob().is_some() {}
+        let_go(&self.file, self.released..self.file.len());
         if let Some(why) = self.broken.take() {
             return Err(why);
         }
-        if self.reader.left != 0 {
+        if self.at != self.file.len() {
             return Err("it has bytes after its last blob".into());
         }
         Ok(self.saved)
@@ -372,8 +418,11 @@ impl Opened {
 mod tests {
     use super::*;
 
-    fn blobs() -> Vec<Vec<u8>> {
-        vec![b"the rules'".to_vec(), b" state".to_vec()]
+    fn blobs() -> Vec<Bytes> {
+        vec![
+            Bytes::from_static(b"the rules'"),
+            Bytes::from_static(b" state"),
+        ]
     }
 
     fn saved_bytes(dir: &Path) -> Vec<u8> {
@@ -394,11 +443,15 @@ mod tests {
     }
 
     /// The file `bytes` make, read as a reader of the rules' state would.
-    fn read_back(dir: &Path, bytes: &[u8]) -> Result<(Saved, Vec<Vec<u8>>), Unusable> {
-        let path = dir.join("read back");
+    fn read_back(dir: &Path, bytes: &[u8]) -> Result<(Saved, Vec<Bytes>), Unusable> {
+        // A new file each time: a file is never written in place while a
+        // mapping of it is read.
+        static READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let read = READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.join(format!("read back {read}"));
         std::fs::write(&path, bytes).unwrap();
         let mut opened = open(&path)?.expect("a file");
-        let blobs: Vec<Vec<u8>> = opened.blobs().collect();
+        let blobs: Vec<Bytes> = opened.blobs().collect();
         Ok((opened.finish()?, blobs))
     }
 

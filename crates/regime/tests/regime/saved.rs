@@ -4,6 +4,7 @@
 //! does. Bytes of another format, or saved under another configuration,
 //! are refused.
 
+use bytes::Bytes;
 use truce_model::{
     Assessment, IncidentLink, Position, RegisterConfig, ReportAmended, ReportFiled, ReportId,
     ReportWithdrawn,
@@ -102,9 +103,17 @@ fn a_saved_register_reads_back_as_the_same_state_and_goes_on_alike() {
                 let read_back = saved
                     .register
                     .fresh()
-                    .from_saved(&mut blobs.into_iter())
+                    .from_saved(&mut blobs.into_iter().map(Bytes::from))
+                    .unwrap();
+                // Saved again before anything of it is read: the parts kept
+                // as read (the grouping's grid) are written as they were.
+                let read_again = saved
+                    .register
+                    .fresh()
+                    .from_saved(&mut bytes_of(&read_back).into_iter().map(Bytes::from))
                     .unwrap();
                 assert!(read_back == saved.register, "seed {seed}: read back");
+                assert!(read_again == saved.register, "seed {seed}: read back twice");
                 saved.register = read_back;
             }
         }
@@ -141,7 +150,7 @@ fn bytes_of_another_format_or_another_configuration_are_refused() {
     let blobs = bytes_of(&mechanism.register);
     let read = |blobs: Vec<Vec<u8>>, register: &Register| {
         register
-            .from_saved(&mut blobs.into_iter())
+            .from_saved(&mut blobs.into_iter().map(Bytes::from))
             .map(|_| ())
             .unwrap_err()
             .to_string()

@@ -205,7 +205,10 @@ mod tests {
         let ids = |ids: &[u64]| ids.iter().copied().map(ReportId).collect::<Vec<_>>();
         let saved = Saved {
             days: OrdMap::from_iter([
-                ("2026-11-20".parse::<Date>().unwrap(), ids(&[1, 7, u64::MAX])),
+                (
+                    "2026-11-20".parse::<Date>().unwrap(),
+                    ids(&[1, 7, u64::MAX]),
+                ),
                 ("2026-11-21".parse::<Date>().unwrap(), ids(&[])),
             ]),
             members: HashMap::from_iter([(0, ids(&[1, 2])), (5, ids(&[6, 1 << 40]))]),

@@ -27,7 +27,7 @@
 //! about as long as reading half of it back.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -188,67 +188,65 @@ impl<W: Write> Write for Summed<W> {
 /// Why a saved file cannot be used, in words for the operator.
 pub(crate) type Unusable = String;
 
-/// A saved file being read, mapped into memory: its membership state and
-/// tree are read at once; its rules' state a blob at a time
-/// ([`Opened::blobs`]), each checked and then handed over where it lies
-/// in the file; whether the whole file was sound is known at
-/// [`Opened::finish`].
+/// A saved file being read: its membership state and tree are read at
+/// once; its rules' state a blob at a time ([`Opened::blobs`]), each
+/// mapped into memory, checked, and handed over where it lies in the
+/// file; whether the whole file was sound is known at [`Opened::finish`].
 pub(crate) struct Opened {
     saved: Saved,
-    file: Arc<Mmap>,
+    file: File,
+    len: usize,
     /// Where the next blob's length is.
     at: usize,
-    /// The bytes before this are let go of ([`let_go`]) once they are
-    /// read: a blob's own at the next blob, since its reader may read it
-    /// (its header, say) after it is handed over, and a page read maps
-    /// its neighbours too.
-    released: usize,
+    /// The blob handed over last, whose pages are let go of ([`let_go`])
+    /// when the next is read: its reader may read it (its header, say)
+    /// after it is handed over.
+    last: Option<Arc<Mmap>>,
     /// Set when a blob could not be read: no more are given.
     broken: Option<Unusable>,
     ended: bool,
 }
 
-/// A range of the mapped file, as the rules are given it. Its pages are
-/// read from the file when it is read, and let go when it is dropped, so
-/// a blob decoded and dropped (a run of reports) costs no memory after.
-struct MappedBlob {
-    file: Arc<Mmap>,
-    range: std::ops::Range<usize>,
-}
+/// A blob of the file, as the rules are given it: a mapping of its own,
+/// so that its pages are read from the file when it is read, none of its
+/// neighbours' are mapped with them, and all are let go when it is
+/// dropped (a run of reports decoded, say).
+struct MappedBlob(Arc<Mmap>);
 
 impl AsRef<[u8]> for MappedBlob {
     fn as_ref(&self) -> &[u8] {
-        &self.file[self.range.clone()]
+        &self.0
     }
 }
 
-impl Drop for MappedBlob {
-    fn drop(&mut self) {
-        let_go(&self.file, self.range.clone());
+/// Maps `len` bytes of `file` from `offset`.
+fn map(file: &File, offset: usize, len: usize) -> Result<Mmap, Unusable> {
+    // SAFETY: the file is never written in place, only replaced by a new
+    // one renamed over it ([`write`]), which leaves a mapping of the old
+    // one as it was; a file cut short by another program would stop this
+    // one with a bus error, as a damaged disk may.
+    unsafe {
+        memmap2::MmapOptions::new()
+            .offset(offset as u64)
+            .len(len)
+            .map(file)
     }
+    .map_err(|e| format!("it could not be read: {e}"))
 }
 
-/// Lets go of the pages of `range` that are in memory: they are read from
-/// the file again if they are read again. Without this a checked or
-/// decoded part of a large file would stay resident beside what was
-/// decoded from it.
-fn let_go(file: &Mmap, range: std::ops::Range<usize>) {
+/// Lets go of the pages of a mapping that are in memory: they are read
+/// from the file again if they are read again. Without this a checked
+/// part of a large file would stay resident until it is dropped.
+fn let_go(map: &Mmap) {
     #[cfg(unix)]
-    if !range.is_empty() {
+    if !map.is_empty() {
         // SAFETY: the mapping is shared and read-only, of a file that is
-        // never written in place (a new state is written beside it and
-        // renamed over it, [`write`]): a page let go of is read again,
+        // never written in place: a page let go of is read again,
         // unchanged, from the file the next time it is touched.
-        let _ = unsafe {
-            file.unchecked_advise_range(
-                memmap2::UncheckedAdvice::DontNeed,
-                range.start,
-                range.len(),
-            )
-        };
+        let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
     }
     #[cfg(not(unix))]
-    let _ = (file, range);
+    let _ = map;
 }
 
 /// Reads the file's parts in order, from a slice of it.
@@ -289,18 +287,19 @@ pub(crate) fn open(path: &Path) -> Result<Option<Opened>, Unusable> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("it could not be read: {e}")),
     };
-    // SAFETY: the file is never written in place, only replaced by a new
-    // one renamed over it ([`write`]), which leaves this mapping of the
-    // old one as it was; a file cut short by another program would stop
-    // this one with a bus error, as a damaged disk may.
-    let file = unsafe { Mmap::map(&file) }.map_err(|e| format!("it could not be read: {e}"))?;
-    let (saved, at) = read_membership(&file)?;
-    let_go(&file, 0..at);
+    let len = file
+        .metadata()
+        .ok()
+        .and_then(|m| usize::try_from(m.len()).ok())
+        .ok_or("it could not be read: its length is unknown")?;
+    // The whole file, mapped to read its first part; unmapped after.
+    let (saved, at) = read_membership(&map(&file, 0, len)?)?;
     Ok(Some(Opened {
         saved,
-        file: Arc::new(file),
+        file,
+        len,
         at,
-        released: at,
+        last: None,
         broken: None,
         ended: false,
     }))
@@ -357,37 +356,18 @@ impl Opened {
     }
 
     fn next_blob(&mut self) -> Option<Bytes> {
+        if let Some(last) = self.last.take() {
+            let_go(&last);
+        }
         if self.ended || self.broken.is_some() {
             return None;
         }
-        let mut reader = Cursor {
-            bytes: &self.file,
-            at: self.at,
-        };
-        let read = reader.array().and_then(|length| {
-            let length = u64::from_le_bytes(length);
-            if length == END_OF_BLOBS {
-                return Ok(None);
+        match self.read_blob() {
+            Ok(Some(blob)) => {
+                let blob = Arc::new(blob);
+                self.last = Some(blob.clone());
+                Some(Bytes::from_owner(MappedBlob(blob)))
             }
-            let length = usize::try_from(length)
-                .ok()
-                .filter(|&n| n <= reader.bytes.len() - reader.at)
-                .ok_or("it ends early")?;
-            let from = reader.at;
-            let blob = reader.take(length)?;
-            if u32::from_le_bytes(reader.array()?) != crc32fast::hash(blob) {
-                return Err("its checksum does not match its contents (a damaged file)".into());
-            }
-            Ok(Some(from..from + length))
-        });
-        let_go(&self.file, self.released..self.at);
-        self.released = self.at;
-        self.at = reader.at;
-        match read {
-            Ok(Some(range)) => Some(Bytes::from_owner(MappedBlob {
-                file: self.file.clone(),
-                range,
-            })),
             Ok(None) => {
                 self.ended = true;
                 None
@@ -399,15 +379,48 @@ impl Opened {
         }
     }
 
+    /// The next blob, checked, or `None` after the last.
+    fn read_blob(&mut self) -> Result<Option<Mmap>, Unusable> {
+        let length = u64::from_le_bytes(self.read_at(self.at)?);
+        if length == END_OF_BLOBS {
+            self.at += 8;
+            return Ok(None);
+        }
+        let from = self.at + 8;
+        let length = usize::try_from(length)
+            .ok()
+            .filter(|&n| n.checked_add(4).is_some_and(|n| n <= self.len - from))
+            .ok_or("it ends early")?;
+        let blob = map(&self.file, from, length)?;
+        let checksum = u32::from_le_bytes(self.read_at(from + length)?);
+        if checksum != crc32fast::hash(&blob) {
+            return Err("its checksum does not match its contents (a damaged file)".into());
+        }
+        self.at = from + length + 4;
+        Ok(Some(blob))
+    }
+
+    /// `N` bytes at `offset`.
+    fn read_at<const N: usize>(&mut self, offset: usize) -> Result<[u8; N], Unusable> {
+        if offset.checked_add(N).is_none_or(|end| end > self.len) {
+            return Err("it ends early".into());
+        }
+        let mut bytes = [0; N];
+        self.file
+            .seek(SeekFrom::Start(offset as u64))
+            .and_then(|_| self.file.read_exact(&mut bytes))
+            .map_err(|e| format!("it could not be read: {e}"))?;
+        Ok(bytes)
+    }
+
     /// The membership state and tree, once the rest of the file, read to
     /// its end, is whole.
     pub(crate) fn finish(mut self) -> Result<Saved, Unusable> {
         while self.next_blob().is_some() {}
-        let_go(&self.file, self.released..self.file.len());
         if let Some(why) = self.broken.take() {
             return Err(why);
         }
-        if self.at != self.file.len() {
+        if self.at != self.len {
             return Err("it has bytes after its last blob".into());
         }
         Ok(self.saved)

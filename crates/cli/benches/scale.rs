@@ -4,8 +4,9 @@
 //! by 16 guarantor members, spread over the country's towns and over
 //! months; then the real `truce` binary is timed as a user runs it:
 //! `truce serve` until `/readyz` answers, twice: the first start replays
-//! every entry, the second begins from the state the first saved when it
-//! stopped; then `truce bulletin`, `truce incidents` and `truce log` on the
+//! every entry (and saves the state it derived), the second begins from
+//! that state; then `truce bulletin`, `truce incidents` (of a day, and of a
+//! governorate) and `truce log` on the
 //! directory, each with its peak resident memory; `truce bulletin` and
 //! `truce log` twice more, the first time with no saved state (they replay
 //! every entry and save one), the second from the state the first saved.
@@ -137,6 +138,11 @@ fn measure(dir: &Path, size: usize) {
     );
     for args in [
         &["bulletin"][..],
+        // One day in every governorate (the reports begin on 1 January
+        // 2020, so the day is in the Record at every size), and one
+        // governorate over every day: a read of a few hundred reports,
+        // and one of a fifth of them.
+        &["incidents", "--from", "2020-01-15", "--to", "2020-01-15"][..],
         &["incidents", "--governorate", "SY-ID"][..],
     ] {
         let (took, kib) = run(dir, args);

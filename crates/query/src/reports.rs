@@ -32,6 +32,11 @@ impl Default for DayRange {
 }
 
 impl DayRange {
+    /// Whether the range leaves any day out.
+    pub fn is_bounded(&self) -> bool {
+        self.from != Date::MIN || self.to != Date::MAX
+    }
+
     pub fn new(from: Option<Date>, to: Option<Date>) -> Result<Self, QueryError> {
         let from = from.unwrap_or(Date::MIN);
         let to = to.unwrap_or(Date::MAX);
@@ -385,20 +390,18 @@ pub fn findings(
     paging: Paging,
     audience: Audience,
 ) -> Page<FindingView> {
+    let (from, to) = (filter.days.from, filter.days.to);
     let all: Arc<[Arc<Finding>]> = match (&filter.governorate, register.derived_findings()) {
         (_, Some(all)) => all,
         // Nobody derived every finding of this state (a command run once):
-        // judge only the incidents with a report in the governorate on
-        // those days, which hold every incident the filter keeps below.
+        // judge only the incidents with a report in the governorate or on
+        // those days, which hold every incident the filter keeps below (an
+        // incident's day is its first report's).
         (Some(governorate), None) => {
-            let ids: Vec<ReportId> = register
-                .report_ids_in(governorate, filter.days.from, filter.days.to)
-                .collect();
-            register
-                .incidents_of(ids)
-                .iter()
-                .map(|incident| Arc::new(register.finding(incident)))
-                .collect()
+            findings_of(register, register.report_ids_in(governorate, from, to))
+        }
+        (None, None) if filter.days.is_bounded() => {
+            findings_of(register, register.report_ids_between(from, to))
         }
         (None, None) => register.all_findings(),
     };
@@ -432,6 +435,18 @@ pub fn findings(
         }
     }
     paging.page(matching, |f| finding_view(register, f, audience))
+}
+
+/// The findings of the incidents that hold any of `reports`.
+fn findings_of(
+    register: &Register,
+    reports: impl Iterator<Item = ReportId>,
+) -> Arc<[Arc<Finding>]> {
+    register
+        .incidents_of(reports)
+        .iter()
+        .map(|incident| Arc::new(register.finding(incident)))
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -573,6 +573,12 @@ impl Register {
         self.reports.ids_in(governorate, from, to)
     }
 
+    /// The ids of the active reports from `from` to `to`, in any
+    /// governorate: an index read, no report decoded.
+    pub fn report_ids_between(&self, from: Date, to: Date) -> impl Iterator<Item = ReportId> + '_ {
+        self.reports.ids_between(from, to)
+    }
+
     /// Active reports with events from `from` to `to`, in filing order per day.
     pub fn reports_between(&self, from: Date, to: Date) -> impl Iterator<Item = &Report> {
         self.reports.between(from, to)

@@ -261,6 +261,13 @@ impl Reports {
             .flat_map(|(_, ids)| ids.iter().copied())
     }
 
+    /// The ids of the active reports from `from` to `to`.
+    pub(crate) fn ids_between(&self, from: Date, to: Date) -> impl Iterator<Item = ReportId> + '_ {
+        self.by_date
+            .range(from..=to)
+            .flat_map(|(_, ids)| ids.iter().copied())
+    }
+
     /// Active reports with events from `from` to `to`, in filing order per day.
     pub(crate) fn between(&self, from: Date, to: Date) -> impl Iterator<Item = &Report> {
         self.by_date

@@ -18,9 +18,11 @@
 //! (`Rules::to_saved`; none for the membership rules alone), each its
 //! length (u64), its bytes and their CRC-32, and `u64::MAX` after the last.
 //!
-//! The rules' state is written and read a blob at a time, so that a large
-//! register is never in memory twice, and each blob is checked before the
-//! rules read it. The checksums find a damaged or cut file; they are no
+//! The rules' state is written a blob at a time, so that a large register
+//! is never in memory twice, and read a blob at a time, each mapped into
+//! memory and checked before the rules are given it where it lies: what
+//! the rules keep undecoded (most of a large register, for a read of one
+//! day) is then neither copied nor resident. The checksums find a damaged or cut file; they are no
 //! defence against a file changed on purpose (no unkeyed digest is, beside
 //! the database it summarises): `truce verify` compares the saved state
 //! with the one it derives. A SHA-256 of a large register's state took
@@ -508,6 +510,32 @@ mod tests {
         let refusal = read_back(dir.path(), other_file.as_bytes()).err().unwrap();
         assert!(refusal.contains("not a saved"), "{refusal}");
         assert!(matches!(open(&dir.path().join("none")), Ok(None)));
+    }
+
+    /// The blobs a reader keeps read as they were when the state is saved
+    /// again over them (a node's next save), and as often as they are read.
+    #[test]
+    fn blobs_kept_from_a_file_outlive_its_replacement() {
+        let dir = tempfile::tempdir().unwrap();
+        saved_bytes(dir.path());
+        let path = dir.path().join("membership");
+        let mut opened = open(&path).unwrap().expect("a file");
+        let kept: Vec<Bytes> = opened.blobs().collect();
+        opened.finish().unwrap();
+        assert_eq!(kept, blobs());
+
+        let log = MerkleLog::new();
+        let unsealed = encode(&Registry::new(), &log).unwrap();
+        let hashes = |range| log.stored_hashes().get(range).map(<[Hash]>::to_vec);
+        let mut other = [SavedBlob::Bytes(b"another state".to_vec())].into_iter();
+        write(&path, &unsealed, &hashes, &mut other).unwrap();
+
+        assert_eq!(kept, blobs());
+        let mut reopened = open(&path).unwrap().expect("a file");
+        let now: Vec<Bytes> = reopened.blobs().collect();
+        assert_eq!(now, vec![Bytes::from_static(b"another state")]);
+        drop(reopened);
+        assert_eq!(kept, blobs(), "read again after the new file was read");
     }
 
     #[cfg(unix)]

@@ -240,16 +240,28 @@ fn map(file: &File, offset: usize, len: usize) -> Result<Mmap, Unusable> {
 /// from the file again if they are read again. Without this a checked
 /// part of a large file would stay resident until it is dropped.
 fn let_go(map: &Mmap) {
+    let_go_of(map, 0..map.len());
+}
+
+/// Lets go of the pages of `range` of a mapping, as [`let_go`] does.
+fn let_go_of(map: &Mmap, range: std::ops::Range<usize>) {
     #[cfg(unix)]
-    if !map.is_empty() {
+    if !range.is_empty() {
         // SAFETY: the mapping is shared and read-only, of a file that is
         // never written in place: a page let go of is read again,
         // unchanged, from the file the next time it is touched.
-        let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, range.start, range.len())
+        };
     }
     #[cfg(not(unix))]
-    let _ = map;
+    let _ = (map, range);
 }
+
+/// Tree hashes copied out of the mapping at once before their pages are
+/// let go of: the tree of a large Record is tens of megabytes, not to be
+/// resident twice while it is read.
+const HASH_BYTES_AT_ONCE: usize = 1 << 20;
 
 /// Reads the file's parts in order, from a slice of it.
 struct Cursor<'a> {
@@ -308,7 +320,7 @@ pub(crate) fn open(path: &Path) -> Result<Option<Opened>, Unusable> {
 }
 
 /// The membership state and tree, and where the rules' state begins.
-fn read_membership(file: &[u8]) -> Result<(Saved, usize), Unusable> {
+fn read_membership(file: &Mmap) -> Result<(Saved, usize), Unusable> {
     let mut reader = Cursor { bytes: file, at: 0 };
     let magic = reader
         .take(MAGIC.len())
@@ -327,15 +339,24 @@ fn read_membership(file: &[u8]) -> Result<(Saved, usize), Unusable> {
     let registry_len = reader.length()?;
     let registry_bytes = reader.take(registry_len)?;
     let count = reader.length()?;
+    let mut sum = crc32fast::Hasher::new();
+    sum.update(&file[..reader.at]);
+    let hashes_at = reader.at;
     let hash_bytes = reader.take(count.checked_mul(32).ok_or("it ends early")?)?;
-    let computed = crc32fast::hash(&file[..reader.at]);
-    if u32::from_le_bytes(reader.array()?) != computed {
+    let mut hashes = Vec::with_capacity(count);
+    for (n, chunk) in hash_bytes.chunks(HASH_BYTES_AT_ONCE).enumerate() {
+        sum.update(chunk);
+        hashes.extend(
+            chunk
+                .chunks_exact(32)
+                .map(|hash| Hash(hash.try_into().expect("32 bytes"))),
+        );
+        let from = hashes_at + n * HASH_BYTES_AT_ONCE;
+        let_go_of(file, from..from + chunk.len());
+    }
+    if u32::from_le_bytes(reader.array()?) != sum.finalize() {
         return Err("its checksum does not match its contents (a damaged file)".into());
     }
-    let hashes = hash_bytes
-        .chunks_exact(32)
-        .map(|hash| Hash(hash.try_into().expect("32 bytes")))
-        .collect();
     let registry = Registry::from_saved(registry_bytes).map_err(|e| e.to_string())?;
     let log = MerkleLog::from_stored(hashes, size).map_err(|e| e.to_string())?;
     if registry.size() != size {

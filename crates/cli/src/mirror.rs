@@ -18,7 +18,7 @@ use truce_client::{Evidence, EvidenceKind, EvidenceSide, Follower, Origin, Progr
 use truce_record::{ForkSide, ProofFile};
 use truce_regime::Register;
 use truce_server::{AppState, MirrorStatus};
-use truce_store::Ledger;
+use truce_store::{Ledger, SavedUse};
 
 use crate::node::{Location, MirrorFile};
 
@@ -81,7 +81,9 @@ pub async fn run(location: &Location, args: MirrorArgs) -> Result<ExitCode> {
     // the global --token is a member's read token there.
     let trust = location.trust()?;
     let origin = Origin::new(&pinned.origin, location.token.clone(), &trust)?;
-    let ledger = Arc::new(open(location, &pinned).await?);
+    let (ledger, opened) = open(location, &pinned).await?;
+    let ledger = Arc::new(ledger);
+    let mut saving = Saving::new(location, &opened);
     let status = Arc::new(MirrorStatus::new(pinned.origin.clone()));
     let server = match args.listen {
         Some(address) => {
@@ -106,10 +108,13 @@ pub async fn run(location: &Location, args: MirrorArgs) -> Result<ExitCode> {
     }
     let mut follower =
         Follower::new(ledger.clone(), origin, pinned.node_key.clone()).compare_with(monitors);
-    let outcome = follow(&mut follower, &pinned, &status, &args).await;
+    let outcome = follow(&mut follower, &pinned, &status, &args, &mut saving).await;
     drop(follower);
     let code = match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            saving.at_end(&ledger);
+            ExitCode::SUCCESS
+        }
         Err(FollowEnd::Evidence(evidence)) => {
             let path = keep_evidence(location, &evidence)?;
             eprintln!("STOPPED: {}", evidence.summary);
@@ -144,7 +149,7 @@ pub async fn run(location: &Location, args: MirrorArgs) -> Result<ExitCode> {
             // freshly opened copy, saying the follow stopped.
             let address = server.address;
             server.stop().await;
-            let reopened = Arc::new(open(location, &pinned).await?);
+            let reopened = Arc::new(open(location, &pinned).await?.0);
             let again = Serving::start(location, address, reopened, status).await?;
             println!("still serving the verified copy, read-only; stop with ctrl-c");
             again.wait().await;
@@ -165,6 +170,7 @@ async fn follow(
     pinned: &MirrorFile,
     status: &MirrorStatus,
     args: &MirrorArgs,
+    saving: &mut Saving,
 ) -> Result<(), FollowEnd> {
     let interval = Duration::from_secs_f64(args.interval.clamp(0.05, 3600.0));
     let mut backoff = interval;
@@ -211,6 +217,7 @@ async fn follow(
                 }
                 match progress {
                     Progress::Advanced(step) => {
+                        saving.after_step(follower.ledger());
                         status.observed(step.size, size);
                         println!(
                             "verified {} new entries{}; the copy holds {} entries (root {})",
@@ -328,11 +335,17 @@ fn signed_note_key_check(node_key: &str) -> Result<()> {
     Ok(())
 }
 
-async fn open(location: &Location, pinned: &MirrorFile) -> Result<Ledger<Register>> {
+/// Opens the copy from the state saved beside it, when one fits, and says
+/// how it came by its state.
+async fn open(location: &Location, pinned: &MirrorFile) -> Result<(Ledger<Register>, SavedUse)> {
     let store = location.open_store().await?;
-    let ledger = Ledger::open_reader(store, crate::node::new_register())
-        .await
-        .with_context(|| format!("opening the copy in {}", location.describe()))?;
+    let (ledger, opened) = Ledger::open_saved(
+        store,
+        crate::node::new_register(),
+        &location.saved_register_path(),
+    )
+    .await
+    .with_context(|| format!("opening the copy in {}", location.describe()))?;
     if let Some(genesis) = ledger.registry().genesis() {
         if genesis.node_key != pinned.node_key {
             bail!(
@@ -343,7 +356,63 @@ async fn open(location: &Location, pinned: &MirrorFile) -> Result<Ledger<Registe
             );
         }
     }
-    Ok(ledger)
+    Ok((ledger, opened))
+}
+
+/// Saves the copy's state beside it (`register.saved`, and the membership
+/// alone in `membership.saved`) as a node saves its own: once the copy has
+/// grown past the state saved last by as much as a read saves for, and
+/// when a run that followed without evidence ends. The next run, and the
+/// reads of the copy, then replay only what came after.
+struct Saving {
+    register: PathBuf,
+    membership: PathBuf,
+    /// The size of the state the files hold, if any fits the copy.
+    saved_at: Option<u64>,
+}
+
+impl Saving {
+    fn new(location: &Location, opened: &SavedUse) -> Self {
+        Saving {
+            register: location.saved_register_path(),
+            membership: location.saved_membership_path(),
+            saved_at: match opened {
+                SavedUse::Loaded { size, replayed: 0 } => Some(*size),
+                SavedUse::Loaded { .. } | SavedUse::Derived { .. } => None,
+            },
+        }
+    }
+
+    /// After a step was verified and stored.
+    fn after_step(&mut self, ledger: &Ledger<Register>) {
+        let due = self
+            .saved_at
+            .is_none_or(|at| ledger.size() >= at + crate::node::save_after(at));
+        if due {
+            self.save(ledger);
+        }
+    }
+
+    /// When the run ends with the copy verified.
+    fn at_end(&mut self, ledger: &Ledger<Register>) {
+        if self.saved_at != Some(ledger.size()) {
+            self.save(ledger);
+        }
+    }
+
+    fn save(&mut self, ledger: &Ledger<Register>) {
+        let size = ledger.size();
+        let saved = ledger
+            .save_state(&self.register)
+            .and_then(|()| ledger.save_membership(&self.membership));
+        match saved {
+            Ok(()) => self.saved_at = Some(size),
+            Err(e) => {
+                self.saved_at = None;
+                tracing::warn!("the next run will replay the whole copy again: {e}");
+            }
+        }
+    }
 }
 
 /// Writes the evidence where the operator and third parties find it.
@@ -535,12 +604,14 @@ pub async fn sync_cache(local: &Location, url: &str) -> Result<()> {
             pinned
         }
     };
-    let ledger = Arc::new(open(local, &pinned).await?);
+    let (ledger, opened) = open(local, &pinned).await?;
+    let mut saving = Saving::new(local, &opened);
+    let ledger = Arc::new(ledger);
     let mut follower = Follower::new(ledger.clone(), origin, pinned.node_key.clone());
     loop {
         match follower.step(&|_, _| {}, &|_, _| {}).await {
             Ok(Progress::UpToDate { .. }) => break,
-            Ok(Progress::Advanced(_)) => continue,
+            Ok(Progress::Advanced(_)) => saving.after_step(&ledger),
             Err(Stop::Evidence(evidence)) => {
                 let kept = keep_evidence(local, &evidence)?;
                 bail!("{} (evidence kept in {})", evidence.summary, kept.display());
@@ -550,6 +621,7 @@ pub async fn sync_cache(local: &Location, url: &str) -> Result<()> {
         }
     }
     drop(follower);
+    saving.at_end(&ledger);
     if let Ok(ledger) = Arc::try_unwrap(ledger) {
         ledger.close().await;
     }

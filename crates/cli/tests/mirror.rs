@@ -142,6 +142,10 @@ async fn a_node_and_two_mirrors_follow_ten_thousand_statements() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("up to date"), "{said}");
+    // The copy's state is saved beside it, for its next run and its reads.
+    for saved in ["register.saved", "membership.saved"] {
+        assert!(sqlite.data_dir().join(saved).exists(), "{saved}");
+    }
     assert_eq!(root(&sqlite), root(&node));
     assert!(!sqlite.data_dir().join("node.key").exists());
 

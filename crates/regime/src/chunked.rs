@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::saved_ids::{plain_bytes, plain_values, Plain};
+
 /// Elements per chunk: a write after a copy copies this many.
 const CHUNK: usize = 1024;
 
@@ -84,50 +86,11 @@ impl<T: PartialEq> PartialEq for Chunked<T> {
     }
 }
 
-/// An element of a column saved as raw little-endian integers: a column
-/// of a million is then read back as a copy, not a million decodes.
-pub(crate) trait Plain: Copy {
-    fn to_bits(self) -> u64;
-    fn from_bits(bits: u64) -> Self;
-}
-
-impl Plain for i64 {
-    fn to_bits(self) -> u64 {
-        self as u64
-    }
-    fn from_bits(bits: u64) -> Self {
-        bits as i64
-    }
-}
-
-impl Plain for usize {
-    fn to_bits(self) -> u64 {
-        self as u64
-    }
-    fn from_bits(bits: u64) -> Self {
-        // Indexes of reports held in memory: never more than a usize holds.
-        bits as usize
-    }
-}
-
-impl Plain for truce_model::ReportId {
-    fn to_bits(self) -> u64 {
-        self.0
-    }
-    fn from_bits(bits: u64) -> Self {
-        truce_model::ReportId(bits)
-    }
-}
-
-/// Saved as one string of bytes, eight per element: the chunks are how
-/// copies share, not data.
+/// Saved as one string of bytes, eight per element (`saved_ids.rs`): the
+/// chunks are how copies share, not data.
 impl<T: Plain> Serialize for Chunked<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut bytes = Vec::with_capacity(self.len * 8);
-        for value in self.iter() {
-            bytes.extend_from_slice(&value.to_bits().to_le_bytes());
-        }
-        serializer.serialize_bytes(&bytes)
+        serializer.serialize_bytes(&plain_bytes(self.iter().copied()))
     }
 }
 
@@ -142,28 +105,12 @@ impl<'de, T: Plain> Deserialize<'de> for Chunked<T> {
             }
 
             fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Chunked<T>, E> {
-                if !bytes.len().is_multiple_of(8) {
-                    return Err(E::custom(format!(
-                        "a column of 8-byte integers is {} bytes long",
-                        bytes.len()
-                    )));
-                }
+                let mut values = plain_values(bytes, "a column of 8-byte integers")?;
                 let len = bytes.len() / 8;
-                let chunks = bytes
-                    .chunks(CHUNK * 8)
-                    .map(|chunk| {
-                        Arc::new(
-                            chunk
-                                .chunks_exact(8)
-                                .map(|value| {
-                                    T::from_bits(u64::from_le_bytes(
-                                        value.try_into().expect("8 bytes"),
-                                    ))
-                                })
-                                .collect::<Vec<T>>(),
-                        )
-                    })
-                    .collect();
+                let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
+                while values.len() > 0 {
+                    chunks.push(Arc::new(values.by_ref().take(CHUNK).collect()));
+                }
                 Ok(Chunked { chunks, len })
             }
         }

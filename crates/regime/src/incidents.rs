@@ -311,8 +311,9 @@ impl Grouping {
         }
         let here = cell(&point, config);
         let mut joined: Vec<usize> = Vec::new();
+        let grid = self.grid.cells();
         for neighbour in neighbours(here) {
-            let Some(candidates) = self.grid.cells().get(&neighbour) else {
+            let Some(candidates) = grid.get(&neighbour) else {
                 continue;
             };
             for (j, other) in candidates {

@@ -1,6 +1,7 @@
-//! Lists of report ids in a saved register state, each saved as one string
-//! of bytes, eight little-endian bytes an id: the indexes of a large
-//! register hold millions of ids, read back as copies, not one decode each.
+//! Integers in a saved register state (lists of report ids, the grouping's
+//! per-report columns), each list saved as one string of bytes, eight
+//! little-endian bytes a value: the indexes of a large register hold
+//! millions of them, read back as copies, not one decode each.
 
 use std::borrow::Borrow;
 use std::marker::PhantomData;
@@ -14,16 +15,72 @@ use truce_model::ReportId;
 /// Report ids by day.
 type DayLists = OrdMap<Date, Vec<ReportId>>;
 
+/// A value saved as eight little-endian bytes.
+pub(crate) trait Plain: Copy {
+    fn to_bits(self) -> u64;
+    fn from_bits(bits: u64) -> Self;
+}
+
+impl Plain for i64 {
+    fn to_bits(self) -> u64 {
+        self as u64
+    }
+    fn from_bits(bits: u64) -> Self {
+        bits as i64
+    }
+}
+
+impl Plain for usize {
+    fn to_bits(self) -> u64 {
+        self as u64
+    }
+    fn from_bits(bits: u64) -> Self {
+        // Indexes of reports held in memory: never more than a usize holds.
+        bits as usize
+    }
+}
+
+impl Plain for ReportId {
+    fn to_bits(self) -> u64 {
+        self.0
+    }
+    fn from_bits(bits: u64) -> Self {
+        ReportId(bits)
+    }
+}
+
+/// `values`, eight little-endian bytes each.
+pub(crate) fn plain_bytes<T: Plain>(values: impl Iterator<Item = T>) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(values.size_hint().0 * 8);
+    for value in values {
+        bytes.extend_from_slice(&value.to_bits().to_le_bytes());
+    }
+    bytes
+}
+
+/// The values `bytes` holds, eight little-endian bytes each; refused, as
+/// `what`, unless it holds a whole number of them.
+pub(crate) fn plain_values<'b, T: Plain, E: serde::de::Error>(
+    bytes: &'b [u8],
+    what: &str,
+) -> Result<impl ExactSizeIterator<Item = T> + 'b, E> {
+    if !bytes.len().is_multiple_of(8) {
+        return Err(E::custom(format!(
+            "{what} is {} bytes long, not a multiple of 8",
+            bytes.len()
+        )));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|value| T::from_bits(u64::from_le_bytes(value.try_into().expect("8 bytes")))))
+}
+
 /// A list of ids, saved as bytes.
 struct IdsRef<'a>(&'a [ReportId]);
 
 impl Serialize for IdsRef<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut bytes = Vec::with_capacity(self.0.len() * 8);
-        for id in self.0 {
-            bytes.extend_from_slice(&id.0.to_le_bytes());
-        }
-        serializer.serialize_bytes(&bytes)
+        serializer.serialize_bytes(&plain_bytes(self.0.iter().copied()))
     }
 }
 
@@ -41,16 +98,7 @@ impl<'de> Deserialize<'de> for Ids {
             }
 
             fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Ids, E> {
-                if !bytes.len().is_multiple_of(8) {
-                    return Err(E::custom(format!(
-                        "a list of report ids is {} bytes long, not a multiple of 8",
-                        bytes.len()
-                    )));
-                }
-                Ok(Ids(bytes
-                    .chunks_exact(8)
-                    .map(|id| ReportId(u64::from_le_bytes(id.try_into().expect("8 bytes"))))
-                    .collect()))
+                Ok(Ids(plain_values(bytes, "a list of report ids")?.collect()))
             }
         }
         deserializer.deserialize_bytes(Bytes)

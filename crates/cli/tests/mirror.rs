@@ -357,18 +357,16 @@ async fn rewrite_history(node: &Node, position: u64) {
         let signed = SignedStatement::new(statement, signature.try_into().unwrap());
         log.append(signed.leaf_hash());
     }
-    sqlx::query("DELETE FROM tree_hashes")
+    sqlx::query("DELETE FROM tree_hash_runs")
         .execute(&pool)
         .await
         .unwrap();
-    for (index, hash) in log.stored_since(0).iter().enumerate() {
-        sqlx::query("INSERT INTO tree_hashes (stored_index, hash) VALUES ($1, $2)")
-            .bind(index as i64)
-            .bind(hash.0.as_slice())
-            .execute(&pool)
-            .await
-            .unwrap();
-    }
+    let hashes: Vec<u8> = log.stored_since(0).iter().flat_map(|h| h.0).collect();
+    sqlx::query("INSERT INTO tree_hash_runs (first_index, hashes) VALUES (0, $1)")
+        .bind(hashes)
+        .execute(&pool)
+        .await
+        .unwrap();
     sqlx::query("DELETE FROM cosignatures")
         .execute(&pool)
         .await

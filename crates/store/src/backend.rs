@@ -6,7 +6,6 @@
 //! PostgreSQL's are here, as multi-row INSERTs.
 
 use sqlx::{QueryBuilder, Row};
-use truce_record::Hash;
 
 use crate::store::{to_u64, BatchNumbers};
 use crate::{Batch, StoreError};
@@ -17,7 +16,7 @@ macro_rules! backend {
             use sqlx::Row;
             use truce_record::Hash;
 
-            use crate::store::{lookup_i64, to_hash, to_i64, to_u64};
+            use crate::store::{hashes_of_run, lookup_i64, to_i64, to_u64};
             use crate::{StoreError, StoredEntry};
 
             type Pool = sqlx::Pool<$db>;
@@ -58,15 +57,16 @@ macro_rules! backend {
             }
 
             pub(crate) async fn tree_hashes(pool: &Pool) -> Result<Vec<(u64, Hash)>, StoreError> {
-                let rows = sqlx::query("SELECT stored_index, hash FROM tree_hashes ORDER BY stored_index")
+                let rows = sqlx::query("SELECT first_index, hashes FROM tree_hash_runs ORDER BY first_index")
                     .fetch_all(pool)
                     .await?;
-                rows.into_iter()
-                    .map(|row| {
-                        let hash: Vec<u8> = row.try_get(1)?;
-                        Ok((to_u64(row.try_get(0)?)?, to_hash(&hash)?))
-                    })
-                    .collect()
+                let mut stored = Vec::new();
+                for row in rows {
+                    let first = to_u64(row.try_get(0)?)?;
+                    let hashes: Vec<u8> = row.try_get(1)?;
+                    stored.extend(hashes_of_run(first, &hashes)?);
+                }
+                Ok(stored)
             }
 
             pub(crate) async fn checkpoints(pool: &Pool) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
@@ -194,9 +194,9 @@ pub(crate) async fn append_postgres(pool: &sqlx::PgPool, batch: &Batch) -> Resul
     let BatchNumbers {
         entries,
         first_hash,
+        hashes,
         checkpoint_size,
     } = batch.numbers()?;
-    let indexed: Vec<(i64, &Hash)> = (first_hash..).zip(&batch.hashes).collect();
     let mut tx = begin_postgres(pool).await?;
     let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM entries")
         .fetch_one(&mut *tx)
@@ -219,13 +219,12 @@ pub(crate) async fn append_postgres(pool: &sqlx::PgPool, batch: &Batch) -> Resul
         });
         insert.build().execute(&mut *tx).await?;
     }
-    for chunk in indexed.chunks(ROWS_PER_INSERT) {
-        let mut insert =
-            QueryBuilder::<sqlx::Postgres>::new("INSERT INTO tree_hashes (stored_index, hash) ");
-        insert.push_values(chunk, |mut row, (index, hash)| {
-            row.push_bind(*index).push_bind(hash.0.as_slice());
-        });
-        insert.build().execute(&mut *tx).await?;
+    if !hashes.is_empty() {
+        sqlx::query("INSERT INTO tree_hash_runs (first_index, hashes) VALUES ($1, $2)")
+            .bind(first_hash)
+            .bind(hashes.as_slice())
+            .execute(&mut *tx)
+            .await?;
     }
     if let (Some(checkpoint), Some(size)) = (&batch.checkpoint, checkpoint_size) {
         sqlx::query("INSERT INTO checkpoints (size, note) VALUES ($1, $2)")

@@ -107,6 +107,7 @@ fn write(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> {
     let BatchNumbers {
         entries,
         first_hash,
+        hashes,
         checkpoint_size,
     } = batch.numbers()?;
     // The write lock is taken at BEGIN, so two writers never both read the
@@ -131,10 +132,9 @@ fn write(connection: &mut Connection, batch: &Batch) -> Result<(), StoreError> {
         for (position, e) in &entries {
             insert.execute((position, e.statement.as_slice(), e.signature.as_slice()))?;
         }
-        let mut insert =
-            tx.prepare_cached("INSERT INTO tree_hashes (stored_index, hash) VALUES (?1, ?2)")?;
-        for (index, hash) in (first_hash..).zip(&batch.hashes) {
-            insert.execute((index, hash.0.as_slice()))?;
+        if !hashes.is_empty() {
+            tx.prepare_cached("INSERT INTO tree_hash_runs (first_index, hashes) VALUES (?1, ?2)")?
+                .execute((first_hash, hashes.as_slice()))?;
         }
         if let (Some(checkpoint), Some(size)) = (&batch.checkpoint, checkpoint_size) {
             tx.prepare_cached("INSERT INTO checkpoints (size, note) VALUES (?1, ?2)")?

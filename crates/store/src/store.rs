@@ -58,6 +58,7 @@ impl Batch {
                 .map(|e| Ok((to_i64(e.position)?, e)))
                 .collect::<Result<_, StoreError>>()?,
             first_hash: to_i64(self.hashes_from)?,
+            hashes: self.hashes.iter().flat_map(|hash| hash.0).collect(),
             checkpoint_size: self
                 .checkpoint
                 .as_ref()
@@ -71,6 +72,9 @@ impl Batch {
 pub(crate) struct BatchNumbers<'a> {
     pub entries: Vec<(i64, &'a EntryRow)>,
     pub first_hash: i64,
+    /// The batch's new tree hashes, one after another: one row of
+    /// `tree_hash_runs`, from `first_hash` on.
+    pub hashes: Vec<u8>,
     pub checkpoint_size: Option<i64>,
 }
 
@@ -302,9 +306,20 @@ pub(crate) fn to_u64(value: i64) -> Result<u64, StoreError> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative number {value}")))
 }
 
-pub(crate) fn to_hash(bytes: &[u8]) -> Result<Hash, StoreError> {
-    let array: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt(format!("hash of {} bytes", bytes.len())))?;
-    Ok(Hash(array))
+/// The tree hashes of one row of `tree_hash_runs`, with their stored
+/// indexes from `first` on.
+pub(crate) fn hashes_of_run(
+    first: u64,
+    hashes: &[u8],
+) -> Result<impl Iterator<Item = (u64, Hash)> + '_, StoreError> {
+    if hashes.is_empty() || !hashes.len().is_multiple_of(32) {
+        return Err(StoreError::Corrupt(format!(
+            "the tree hashes stored from index {first} are {} bytes, not a whole number of hashes",
+            hashes.len()
+        )));
+    }
+    Ok((first..).zip(hashes.chunks_exact(32)).map(|(index, hash)| {
+        let hash: [u8; 32] = hash.try_into().expect("32 bytes");
+        (index, Hash(hash))
+    }))
 }

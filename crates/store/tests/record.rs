@@ -280,6 +280,62 @@ mod a_saved_membership_state_spares_the_replay_of_its_entries {
     on_both_backends!(a_saved_membership_state_spares_the_replay_of_its_entries);
 }
 
+/// A Record kept before the tree's hashes were stored a commit to a row
+/// (a row for each hash) opens, after its migration, as the same Record.
+async fn tree_hashes_kept_a_row_each_are_gathered_by_the_migration(store: Store) {
+    let fixture = Fixture::new();
+    let store = five_notes_reopened(&store, &fixture).await;
+    let hashes = store.tree_hashes().await.unwrap();
+    // A tree of n leaves stores 2n hashes less one per bit set in n.
+    assert_eq!(hashes.len(), 2 * 6 - 2);
+    assert!(hashes
+        .iter()
+        .enumerate()
+        .all(|(at, (index, _))| *index == at as u64));
+    // The layout of migration 2, with this Record's hashes in it.
+    let (blob, sqlite) = match &store {
+        Store::Sqlite(..) => ("BLOB", true),
+        Store::Postgres(_) => ("BYTEA", false),
+    };
+    let mut undo = vec![
+        format!("CREATE TABLE tree_hashes (stored_index BIGINT PRIMARY KEY, hash {blob} NOT NULL)"),
+        "DROP TABLE tree_hash_runs".to_string(),
+        "DELETE FROM _sqlx_migrations WHERE version = 3".to_string(),
+    ];
+    for (index, hash) in &hashes {
+        let hex: String = hash.0.iter().map(|b| format!("{b:02x}")).collect();
+        let literal = if sqlite {
+            format!("X'{hex}'")
+        } else {
+            format!("'\\x{hex}'::bytea")
+        };
+        undo.push(format!(
+            "INSERT INTO tree_hashes (stored_index, hash) VALUES ({index}, {literal})"
+        ));
+    }
+    for statement in &undo {
+        match &store {
+            Store::Sqlite(pool, _) => sqlx::query(statement).execute(pool).await.map(drop),
+            Store::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(drop),
+        }
+        .unwrap();
+    }
+    let store = reopen(&store).await;
+    assert_eq!(store.tree_hashes().await.unwrap(), hashes);
+    let ledger = Ledger::open(store.clone(), fixture.signer()).await.unwrap();
+    let ru = &fixture.guarantors[0].key;
+    ledger.append(note(ru, 5, "sixth")).await.unwrap();
+    let report = replay(&store, &|_, _| {}).await.unwrap();
+    assert_eq!(report.entries, 7);
+    assert_eq!(store.tree_hashes().await.unwrap().len(), 2 * 7 - 3);
+    ledger.close().await;
+}
+
+mod tree_hashes_kept_a_row_each_are_gathered_by_the_migration {
+    use super::common;
+    on_both_backends!(tree_hashes_kept_a_row_each_are_gathered_by_the_migration);
+}
+
 /// A Record of the genesis and five notes, closed, and the store opened
 /// again on a new connection, to be changed underneath.
 async fn five_notes_reopened(store: &Store, fixture: &Fixture) -> Store {

@@ -209,6 +209,35 @@ impl Statement {
 
     /// The canonical bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        self.write_canonical(&mut bytes)
+            .expect("statements always serialize");
+        bytes
+    }
+
+    /// Whether the canonical bytes are `bytes`, compared as they are
+    /// written: no copy is made, and the first difference ends it.
+    fn encodes_to(&self, bytes: &[u8]) -> bool {
+        struct Compared<'a>(&'a [u8]);
+        impl std::io::Write for Compared<'_> {
+            fn write(&mut self, written: &[u8]) -> std::io::Result<usize> {
+                match self.0.strip_prefix(written) {
+                    Some(rest) => {
+                        self.0 = rest;
+                        Ok(written.len())
+                    }
+                    None => Err(std::io::Error::other("the bytes differ")),
+                }
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut compared = Compared(bytes);
+        self.write_canonical(&mut compared).is_ok() && compared.0.is_empty()
+    }
+
+    fn write_canonical(&self, out: impl std::io::Write) -> serde_json::Result<()> {
         if let (Body::DecisionProposed(proposal), 2..) = (&self.body, self.v) {
             // A proposal with several payloads is refused by validation and
             // by `in_version`; were one built by hand, the first is written.
@@ -228,9 +257,9 @@ impl Statement {
                     payload: payloads.pop(),
                 }),
             };
-            return serde_json::to_vec(&written).expect("statements always serialize");
+            return serde_json::to_writer(out, &written);
         }
-        serde_json::to_vec(self).expect("statements always serialize")
+        serde_json::to_writer(out, self)
     }
 
     /// Decodes and insists the bytes are canonical: unknown or duplicate
@@ -242,7 +271,7 @@ impl Statement {
     /// shape under version 2 (or the reverse) is refused.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, RecordError> {
         let statement = Self::parse(bytes)?;
-        if statement.to_bytes() != bytes {
+        if !statement.encodes_to(bytes) {
             return Err(RecordError::NonCanonical);
         }
         refuse_control_characters(bytes)?;

@@ -2,7 +2,7 @@
 //! bulletins and exports. Statements are signed here, with the member's key
 //! file; the node only verifies.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -608,7 +608,7 @@ pub async fn bulletin(location: &Location, args: BulletinArgs) -> Result<ExitCod
     };
     print!("{output}");
     drop(register);
-    ledger.close().await;
+    ledger.close_before_exit().await;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -738,10 +738,12 @@ pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitC
         truce_query::Paging::all_from(0),
         truce_query::Audience::Members,
     );
-    ledger.close().await;
+    ledger.close_before_exit().await;
+    // Thousands of lines: written through one buffer, not a write each.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for finding in page.items {
         if args.json {
-            println!("{}", serde_json::to_string(&finding)?);
+            writeln!(out, "{}", serde_json::to_string(&finding)?)?;
             continue;
         }
         let reports: Vec<String> = finding.reports.iter().map(|r| format!("R-{r}")).collect();
@@ -751,7 +753,8 @@ pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitC
             .flatten()
             .map(|(party, p)| format!("{party}: {p}"))
             .collect();
-        println!(
+        writeln!(
+            out,
             "I-{} {} {:<12} {:<20} [{}] {}",
             finding.incident,
             finding.date,
@@ -759,7 +762,8 @@ pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitC
             finding.finding_name().replace('_', " "),
             reports.join(" "),
             positions.join("; ")
-        );
+        )?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -272,15 +272,12 @@ impl FindingView {
 
 fn finding_view(register: &Register, finding: &Finding, audience: Audience) -> FindingView {
     let full = audience.is_member();
-    let first = register.report(finding.incident);
     FindingView {
         incident: finding.incident.0,
         date: finding.date.to_string(),
         governorate: finding.governorate.clone(),
         governorate_name: register.governorate_name(&finding.governorate),
-        violation_type: first
-            .map(|r| r.fields.violation_type.as_str().to_string())
-            .unwrap_or_default(),
+        violation_type: finding.violation_type.as_str().to_string(),
         finding: serde_json::to_value(&finding.kind).unwrap_or(Value::Null),
         reports: finding.reports.iter().map(|r| r.0).collect(),
         rule: finding.rule.clone(),
@@ -417,11 +414,9 @@ pub fn findings(
         })
         .filter(|f| {
             filter.violation_type.is_none_or(|t| {
-                f.reports.iter().any(|id| {
-                    register
-                        .report(*id)
-                        .is_some_and(|r| r.fields.violation_type == t)
-                })
+                f.reports
+                    .iter()
+                    .any(|id| register.violation_type_of(*id) == Some(t))
             })
         })
         .filter(|f| filter.finding.is_none_or(|name| FindingName::of(f) == name))
@@ -443,9 +438,9 @@ fn findings_of(
     reports: impl Iterator<Item = ReportId>,
 ) -> Arc<[Arc<Finding>]> {
     register
-        .incidents_of(reports)
-        .iter()
-        .map(|incident| Arc::new(register.finding(incident)))
+        .findings_of(reports)
+        .into_iter()
+        .map(Arc::new)
         .collect()
 }
 

@@ -124,11 +124,7 @@ impl Register {
     /// The bulletin for events from `from` to `to`, both included.
     pub fn bulletin(&self, mechanism: &str, from: Date, to: Date, edition: Edition) -> Bulletin {
         let reports: Vec<&Report> = self.reports_between(from, to).collect();
-        let findings: Vec<Finding> = self
-            .incidents_of(reports.iter().map(|r| r.id))
-            .iter()
-            .map(|incident| self.finding(incident))
-            .collect();
+        let findings: Vec<Finding> = self.findings_of(reports.iter().map(|r| r.id));
         let finding_of: BTreeMap<_, _> = findings
             .iter()
             .flat_map(|f| f.reports.iter().map(move |id| (*id, f)))

@@ -62,7 +62,28 @@ impl<T: Clone> Chunked<T> {
 impl<T: Clone + Ord> Chunked<T> {
     /// As `slice::binary_search`, over elements in ascending order.
     pub(crate) fn binary_search(&self, wanted: &T) -> Result<usize, usize> {
-        let (mut low, mut high) = (0, self.len);
+        self.binary_search_within(0, self.len, wanted)
+    }
+
+    /// As `binary_search`, for a value known not to lie before `start`:
+    /// the bound is found by steps that double from there, so searching
+    /// for values in ascending order, each from where the last was found,
+    /// reads a few elements each, not twenty.
+    pub(crate) fn search_from(&self, start: usize, wanted: &T) -> Result<usize, usize> {
+        let mut low = start.min(self.len);
+        let (mut high, mut step) = (low, 1);
+        // Every element before `low` is below `wanted`.
+        while high < self.len && self[high] < *wanted {
+            low = high + 1;
+            high = (high + step).min(self.len);
+            step *= 2;
+        }
+        let end = if high < self.len { high + 1 } else { self.len };
+        self.binary_search_within(low, end, wanted)
+    }
+
+    fn binary_search_within(&self, low: usize, high: usize, wanted: &T) -> Result<usize, usize> {
+        let (mut low, mut high) = (low, high);
         while low < high {
             let middle = low + (high - low) / 2;
             match self[middle].cmp(wanted) {
@@ -152,6 +173,19 @@ mod tests {
             10 * CHUNK,
         ] {
             assert_eq!(chunked.binary_search(&wanted), plain.binary_search(&wanted));
+        }
+        // Searching from any start at or before where the value lies (or
+        // would lie) finds what a search of the whole does.
+        for wanted in (0..2 * plain.len() + 3).step_by(7) {
+            let whole = plain.binary_search(&wanted);
+            let place = whole.unwrap_or_else(|at| at);
+            for start in [0, place / 2, place.saturating_sub(1), place] {
+                assert_eq!(
+                    chunked.search_from(start, &wanted),
+                    whole,
+                    "{wanted} from {start}"
+                );
+            }
         }
         let copy = chunked.clone();
         for at in [0, CHUNK - 1, CHUNK, 3 * CHUNK + 16] {

@@ -365,9 +365,8 @@ fn write_row(
 fn incident_findings(register: &Register, from: Date, to: Date) -> Vec<Finding> {
     let reports = register.reports_between(from, to).map(|r| r.id);
     let mut findings: Vec<Finding> = register
-        .incidents_of(reports)
-        .iter()
-        .map(|incident| register.finding(incident))
+        .findings_of(reports)
+        .into_iter()
         .filter(|f| (from..=to).contains(&f.date))
         .collect();
     findings.sort_by_key(|f| (f.date, f.incident));
@@ -445,9 +444,8 @@ pub fn incidents_geojson(
 ) -> serde_json::Value {
     let reports = register.reports_between(from, to).map(|r| r.id);
     let features: Vec<serde_json::Value> = register
-        .incidents_of(reports)
-        .iter()
-        .map(|incident| register.finding(incident))
+        .findings_of(reports)
+        .into_iter()
         .filter(|f| (from..=to).contains(&f.date))
         .map(|finding| {
             let first = register

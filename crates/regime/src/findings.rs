@@ -2,18 +2,22 @@
 //! configured rule. A strike on a formation excluded from the ceasefire on
 //! that date is not a violation, whatever the positions.
 //!
-//! A finding is judged from the reports part (reports, assessments) and the
-//! formations part (who was excluded when), under the Record's rule.
+//! A finding is judged from the reports part (what judging reads of each
+//! report, assessments) and the formations part (who was excluded when),
+//! under the Record's rule.
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
-use truce_model::{FindingRule, FormationId, FormationStatus, Party, Position, ReportId};
+use truce_model::{
+    FindingRule, FormationId, FormationStatus, Party, Position, ReportId, ViolationType,
+};
 
 use crate::formations::Formations;
 use crate::incidents::Incident;
-use crate::reports::{Report, Reports};
+use crate::report_facts::Facts;
+use crate::reports::Reports;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "finding")]
@@ -45,6 +49,9 @@ pub struct Finding {
     pub reports: Vec<ReportId>,
     pub date: Date,
     pub governorate: String,
+    /// The type of violation its first report names.
+    #[serde(skip)]
+    pub violation_type: ViolationType,
     pub kind: FindingKind,
     /// Each guarantor's position; a filing guarantor that said nothing more
     /// stands by its own report.
@@ -67,12 +74,17 @@ pub(crate) struct Judge<'a> {
 impl Judge<'_> {
     pub(crate) fn finding(&self, incident: &Incident) -> Finding {
         // Looked up once: with a million reports each lookup is a cache miss.
-        let reports: Vec<&Report> = incident
+        let reports: Vec<Facts> = incident
             .reports
             .iter()
-            .map(|id| &*self.reports.reports[id])
+            .map(|id| {
+                self.reports
+                    .reports
+                    .facts(*id)
+                    .expect("a report the register names")
+            })
             .collect();
-        let first = reports[0];
+        let first = &reports[0];
         let positions = self.positions(incident, &reports);
         let kind = self.decide(incident, &reports, &positions);
         let agreeing = |p: &Position| match &kind {
@@ -88,8 +100,9 @@ impl Judge<'_> {
         Finding {
             incident: incident.id,
             reports: incident.reports.clone(),
-            date: first.date(),
+            date: first.date,
             governorate: first.governorate.to_string(),
+            violation_type: first.violation_type,
             kind,
             positions,
             dissent,
@@ -97,7 +110,7 @@ impl Judge<'_> {
         }
     }
 
-    fn positions(&self, incident: &Incident, reports: &[&Report]) -> BTreeMap<String, Position> {
+    fn positions(&self, incident: &Incident, reports: &[Facts]) -> BTreeMap<String, Position> {
         let mut positions = BTreeMap::new();
         for report in reports {
             positions.insert(report.party.to_string(), Position::Confirmed);
@@ -111,7 +124,7 @@ impl Judge<'_> {
     fn decide(
         &self,
         incident: &Incident,
-        reports: &[&Report],
+        reports: &[Facts],
         positions: &BTreeMap<String, Position>,
     ) -> FindingKind {
         if let Some((target, reason)) = self.excluded_target(reports) {
@@ -138,10 +151,10 @@ impl Judge<'_> {
     }
 
     /// The formation hit, if any report's target was excluded on the event's date.
-    fn excluded_target(&self, reports: &[&Report]) -> Option<(FormationId, String)> {
+    fn excluded_target(&self, reports: &[Facts]) -> Option<(FormationId, String)> {
         reports.iter().find_map(|report| {
-            let target = report.fields.target.formation()?;
-            let period = self.formations.get(target)?.status_on(report.date())?;
+            let target = report.target.as_ref()?;
+            let period = self.formations.get(target)?.status_on(report.date)?;
             (period.status == FormationStatus::Excluded).then(|| {
                 let reason = format!(
                     "the target, {target}, was excluded from the ceasefire from {} ({})",
@@ -154,7 +167,7 @@ impl Judge<'_> {
 
     /// The formation most confirming guarantors name; failing that, the
     /// perpetrator every report names.
-    fn attribution(&self, incident: &Incident, reports: &[&Report]) -> Option<FormationId> {
+    fn attribution(&self, incident: &Incident, reports: &[Facts]) -> Option<FormationId> {
         let mut latest: BTreeMap<&Party, &FormationId> = BTreeMap::new();
         for entry in self.reports.assessments_of(&incident.reports) {
             let a = &entry.assessment;
@@ -174,10 +187,7 @@ impl Judge<'_> {
         {
             return Some((*f).clone());
         }
-        let named: Vec<_> = reports
-            .iter()
-            .map(|r| r.fields.perpetrator.formation())
-            .collect();
+        let named: Vec<_> = reports.iter().map(|r| r.perpetrator.as_ref()).collect();
         match named.first() {
             Some(Some(first)) if named.iter().all(|n| *n == Some(*first)) => Some((*first).clone()),
             _ => None,

@@ -13,7 +13,6 @@
 //! The grouping knows reports only by their id and fields; the reports
 //! part (`reports.rs`) keeps it beside the reports.
 
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use bytes::Bytes;
@@ -420,10 +419,26 @@ impl Grouping {
         &self,
         reports: impl IntoIterator<Item = ReportId>,
     ) -> Vec<Incident> {
-        let roots: BTreeSet<usize> = reports
+        let mut reports: Vec<ReportId> = reports.into_iter().collect();
+        reports.sort_unstable();
+        // In ascending order, each report is searched for from where the
+        // one before it was.
+        let mut from = 0;
+        let mut roots: Vec<usize> = reports
             .into_iter()
-            .filter_map(|id| self.index_of(id).map(|i| self.find(i)))
+            .filter_map(|id| match self.ids.search_from(from, &id) {
+                Ok(at) => {
+                    from = at;
+                    Some(self.find(at))
+                }
+                Err(at) => {
+                    from = at;
+                    None
+                }
+            })
             .collect();
+        roots.sort_unstable();
+        roots.dedup();
         roots.into_iter().map(|r| self.incident_at(r)).collect()
     }
 }

@@ -37,6 +37,7 @@ mod observation;
 mod origin;
 mod register;
 mod report;
+mod report_facts;
 mod report_table;
 mod reports;
 mod requests;

@@ -19,10 +19,11 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::Timestamp;
+use rayon::prelude::*;
 use truce_gazetteer::Gazetteer;
 use truce_model::{
     Clause, DecisionId, FormationId, FormationStatus, Handle, ListDirection, ListId, MemberName,
-    Party, PersonRef, PublicKeyBytes, RegisterConfig, ReportId, Role,
+    Party, PersonRef, PublicKeyBytes, RegisterConfig, ReportId, Role, ViolationType,
 };
 use truce_record::{Body, Context, Rejection, Rules, Statement};
 
@@ -615,10 +616,35 @@ impl Register {
             .reports
             .grouping(self.grouping_by())
             .incidents_of(reports);
-        // Their reports are read next: those not yet decoded, at once.
+        // They are judged next, from their reports' facts: those not yet
+        // decoded, at once.
         let held = incidents.iter().flat_map(|i| i.reports.iter().copied());
-        self.reports.reports.decode_runs_of(held);
+        self.reports.reports.decode_facts_of(held);
         incidents
+    }
+
+    /// The findings of the incidents that hold any of `reports`, in order
+    /// of their first reports, judged on all cores.
+    pub fn findings_of(&self, reports: impl IntoIterator<Item = ReportId>) -> Vec<Finding> {
+        let judge = self.judge();
+        self.incidents_of(reports)
+            .par_iter()
+            .map(|incident| judge.finding(incident))
+            .collect()
+    }
+
+    /// Every incident, with every report's facts decoded for judging them.
+    fn incidents_to_judge(&self) -> Vec<Incident> {
+        let incidents = self.reports.incidents(self.grouping_by());
+        let held = incidents.iter().flat_map(|i| i.reports.iter().copied());
+        self.reports.reports.decode_facts_of(held);
+        incidents
+    }
+
+    /// The type of violation a report names.
+    pub fn violation_type_of(&self, report: ReportId) -> Option<ViolationType> {
+        let facts = self.reports.reports.facts(report)?;
+        Some(facts.violation_type)
     }
 
     fn judge(&self) -> Judge<'_> {
@@ -632,7 +658,10 @@ impl Register {
 
     pub fn findings(&self) -> Vec<Finding> {
         let judge = self.judge();
-        self.incidents().iter().map(|i| judge.finding(i)).collect()
+        self.incidents_to_judge()
+            .par_iter()
+            .map(|i| judge.finding(i))
+            .collect()
     }
 
     pub fn finding(&self, incident: &Incident) -> Finding {
@@ -651,7 +680,7 @@ impl Register {
         };
         self.derived.findings(
             under,
-            || self.incidents(),
+            || self.incidents_to_judge(),
             |incident| self.reports.revision_of(&incident.reports),
             |incident| judge.finding(incident),
         )
@@ -666,6 +695,8 @@ impl Register {
     /// The map's index of every incident with its finding; built once for
     /// this state, from the findings above.
     pub fn map_index(&self) -> Arc<MapIndex> {
+        // Each incident's first report is read: all at once, on all cores.
+        self.reports.reports.decode_all();
         self.derived.map(
             &self.all_findings(),
             |finding| MapIncident::of(&self.reports, self.gazetteer, &self.guarantors, finding),

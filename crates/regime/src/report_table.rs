@@ -15,25 +15,31 @@ use rayon::prelude::*;
 use truce_gazetteer::Gazetteer;
 use truce_model::ReportId;
 
-use crate::report::{Report, RunReader};
+use crate::report::{Report, RunReader, SavedRun};
+use crate::report_facts::{self, Column, Facts};
 
 /// Reports by id, in id order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ReportTable {
     /// Runs read back, in ascending id order, their ranges disjoint.
     runs: Arc<[LazyRun]>,
+    /// Each run's first and last ids, apart: a run is looked up for every
+    /// report judged, and these fit in a few cache lines.
+    spans: Arc<[(ReportId, ReportId)]>,
     /// Reports filed or changed since the runs were saved: a report here
     /// stands for the one of the same id in a run.
     changed: OrdMap<ReportId, Arc<Report>>,
     len: usize,
 }
 
-/// A run of saved reports: the ids it spans, its bytes until they are
-/// decoded, and its reports once they are.
+/// A run of saved reports: the ids it spans, and its column of facts
+/// and its reports, each as bytes until it is decoded.
 pub(crate) struct LazyRun {
     first: ReportId,
     last: ReportId,
     count: usize,
+    facts_bytes: Mutex<Option<Bytes>>,
+    facts: OnceLock<Column>,
     bytes: Mutex<Option<Bytes>>,
     reports: OnceLock<Vec<Arc<Report>>>,
     gazetteer: &'static Gazetteer,
@@ -56,37 +62,49 @@ impl std::fmt::Debug for LazyRun {
     }
 }
 
-/// Bytes before a run's reports: its first and last ids, its count and
-/// the length of the reports' bytes, little-endian, so a run is placed,
-/// and a cut one refused, without being decoded.
-pub(crate) const RUN_HEADER_BYTES: usize = 32;
+/// Bytes before a run's column of facts and its reports: its first and
+/// last ids, its count, the length of the column and that of the reports,
+/// little-endian, so a run is placed, and a cut one refused, without being
+/// decoded.
+pub(crate) const RUN_HEADER_BYTES: usize = 40;
 
-/// The header of a run of `reports` (in ascending id order, at least one)
-/// written in `len` bytes.
-pub(crate) fn run_header(reports: &[&Report], len: usize) -> Vec<u8> {
-    let mut header = Vec::with_capacity(RUN_HEADER_BYTES);
+/// A run of `reports` (in ascending id order, at least one) as saved:
+/// header, column of facts, then the reports as MessagePack.
+pub(crate) fn saved_run(reports: &[&Report]) -> Result<Vec<u8>, String> {
+    let mut blob = vec![0; RUN_HEADER_BYTES];
+    report_facts::write_column(reports, &mut blob)?;
+    let facts_len = blob.len() - RUN_HEADER_BYTES;
+    rmp_serde::encode::write(&mut blob, &SavedRun(reports)).map_err(|e| e.to_string())?;
+    let reports_len = blob.len() - RUN_HEADER_BYTES - facts_len;
     let ids = reports.first().zip(reports.last());
     let (first, last) = ids.map_or((0, 0), |(first, last)| (first.id.0, last.id.0));
-    for word in [first, last, reports.len() as u64, len as u64] {
-        header.extend_from_slice(&word.to_le_bytes());
+    let words = [
+        first,
+        last,
+        reports.len() as u64,
+        facts_len as u64,
+        reports_len as u64,
+    ];
+    for (at, word) in words.into_iter().enumerate() {
+        blob[at * 8..at * 8 + 8].copy_from_slice(&word.to_le_bytes());
     }
-    header
+    Ok(blob)
 }
 
 impl LazyRun {
-    /// A run as saved (header, then the reports as MessagePack), placed
-    /// but not decoded.
+    /// A run as saved ([`saved_run`]), placed but not decoded.
     pub(crate) fn new(blob: Bytes, gazetteer: &'static Gazetteer) -> Result<Self, String> {
         let word = |at: usize| {
             blob.get(at..at + 8)
                 .map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
                 .ok_or("a run of reports is shorter than its header")
         };
-        let (first, last, count, len) = (word(0)?, word(8)?, word(16)?, word(24)?);
-        if len != (blob.len() - RUN_HEADER_BYTES) as u64 {
+        let (first, last, count) = (word(0)?, word(8)?, word(16)?);
+        let (facts_len, reports_len) = (word(24)?, word(32)?);
+        let held = (blob.len() - RUN_HEADER_BYTES) as u64;
+        if facts_len.checked_add(reports_len) != Some(held) {
             return Err(format!(
-                "a run of reports holds {} bytes where its header says {len}",
-                blob.len() - RUN_HEADER_BYTES
+                "a run of reports holds {held} bytes where its header says {facts_len} and {reports_len}"
             ));
         }
         let count = usize::try_from(count).map_err(|_| "a run's count is too large")?;
@@ -95,11 +113,14 @@ impl LazyRun {
                 "a run's header is impossible: {count} reports from R-{first} to R-{last}"
             ));
         }
+        let facts_end = RUN_HEADER_BYTES + facts_len as usize;
         Ok(Self {
             first: ReportId(first),
             last: ReportId(last),
             count,
-            bytes: Mutex::new(Some(blob)),
+            facts_bytes: Mutex::new(Some(blob.slice(RUN_HEADER_BYTES..facts_end))),
+            facts: OnceLock::new(),
+            bytes: Mutex::new(Some(blob.slice(facts_end..))),
             reports: OnceLock::new(),
             gazetteer,
         })
@@ -112,26 +133,62 @@ impl LazyRun {
     /// decode only through a fault of this program or bytes changed on
     /// purpose with their checksum, and no answer is then given.
     fn reports(&self) -> &[Arc<Report>] {
-        self.reports.get_or_init(|| {
-            let bytes = self
-                .bytes
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take();
-            let bytes = bytes.expect("a run's bytes are decoded once");
-            match self.decode(&bytes) {
-                Ok(reports) => reports,
-                Err(why) => panic!(
-                    "the saved register state holds a run of reports ({}..={}) that cannot be read: {why}; \
-                     remove register.saved beside the Record and start again",
-                    self.first, self.last
-                ),
-            }
+        self.reports
+            .get_or_init(|| self.decoded(&self.bytes, "reports", |bytes| self.decode(&bytes)))
+    }
+
+    /// The run's column of facts, decoded now if it was not yet (see
+    /// [`LazyRun::reports`]).
+    fn facts(&self) -> &Column {
+        self.facts.get_or_init(|| {
+            self.decoded(&self.facts_bytes, "facts", |bytes| {
+                let column = Column::read(bytes, self.count, self.gazetteer)?;
+                self.check_ids(column.ids())?;
+                Ok(column)
+            })
         })
     }
 
+    /// What `decode` makes of the bytes `slot` holds, which it gives up:
+    /// a part of a run is decoded once.
+    fn decoded<T>(
+        &self,
+        slot: &Mutex<Option<Bytes>>,
+        part: &str,
+        decode: impl FnOnce(Bytes) -> Result<T, String>,
+    ) -> T {
+        let bytes = slot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        let bytes = bytes.expect("a part of a run is decoded once");
+        match decode(bytes) {
+            Ok(decoded) => decoded,
+            Err(why) => panic!(
+                "the saved register state holds a run of reports ({}..={}) whose {part} cannot be read: {why}; \
+                 remove register.saved beside the Record and start again",
+                self.first, self.last
+            ),
+        }
+    }
+
+    /// Refuses ids that are not the run's as its header names them: its
+    /// count of them, ascending, from its first to its last.
+    fn check_ids(
+        &self,
+        ids: impl ExactSizeIterator<Item = ReportId> + Clone,
+    ) -> Result<(), String> {
+        let count = ids.len();
+        let in_order = ids.clone().zip(ids.clone().skip(1)).all(|(a, b)| a < b);
+        let within = ids.clone().next() == Some(self.first) && ids.last() == Some(self.last);
+        if count != self.count || !in_order || !within {
+            return Err("its reports are not those its header names".into());
+        }
+        Ok(())
+    }
+
     fn decode(&self, bytes: &[u8]) -> Result<Vec<Arc<Report>>, String> {
-        let mut reading = rmp_serde::Deserializer::from_read_ref(&bytes[RUN_HEADER_BYTES..]);
+        let mut reading = rmp_serde::Deserializer::from_read_ref(bytes);
         let read = serde::de::DeserializeSeed::deserialize(
             RunReader {
                 gazetteer: self.gazetteer,
@@ -139,12 +196,7 @@ impl LazyRun {
             &mut reading,
         )
         .map_err(|e| e.to_string())?;
-        let in_order = read.windows(2).all(|pair| pair[0].0 < pair[1].0);
-        let within = read.first().is_some_and(|(id, _)| *id == self.first)
-            && read.last().is_some_and(|(id, _)| *id == self.last);
-        if read.len() != self.count || !in_order || !within {
-            return Err("its reports are not those its header names".into());
-        }
+        self.check_ids(read.iter().map(|(id, _)| *id))?;
         Ok(read.into_iter().map(|(_, report)| report).collect())
     }
 
@@ -154,6 +206,10 @@ impl LazyRun {
             .binary_search_by_key(&id, |report| report.id)
             .ok()
             .map(|at| &reports[at])
+    }
+
+    fn find_facts(&self, id: ReportId) -> Option<Facts> {
+        self.facts().find(id)
     }
 }
 
@@ -165,6 +221,7 @@ impl ReportTable {
         }
         Ok(Self {
             len: runs.iter().map(|run| run.count).sum(),
+            spans: runs.iter().map(|run| (run.first, run.last)).collect(),
             runs: runs.into(),
             changed: OrdMap::new(),
         })
@@ -179,8 +236,11 @@ impl ReportTable {
     }
 
     fn run_index(&self, id: ReportId) -> Option<usize> {
-        let at = self.runs.partition_point(|run| run.last < id);
-        self.runs.get(at).filter(|run| run.first <= id).map(|_| at)
+        let at = self.spans.partition_point(|(_, last)| *last < id);
+        self.spans
+            .get(at)
+            .filter(|(first, _)| *first <= id)
+            .map(|_| at)
     }
 
     /// Decodes every run not yet decoded, on all cores.
@@ -190,19 +250,28 @@ impl ReportTable {
         });
     }
 
-    /// Decodes the runs that hold any of `ids` and are not decoded yet, on
-    /// all cores: for a read about to ask for reports across many runs.
-    pub(crate) fn decode_runs_of(&self, ids: impl IntoIterator<Item = ReportId>) {
+    /// Decodes the columns of facts of the runs that hold any of `ids` and
+    /// are not decoded yet, on all cores: for judging many incidents.
+    pub(crate) fn decode_facts_of(&self, ids: impl IntoIterator<Item = ReportId>) {
         let mut runs: Vec<usize> = ids
             .into_iter()
             .filter_map(|id| self.run_index(id))
             .collect();
         runs.sort_unstable();
         runs.dedup();
-        runs.retain(|&at| self.runs[at].reports.get().is_none());
+        runs.retain(|&at| self.runs[at].facts.get().is_none());
         runs.into_par_iter().for_each(|at| {
-            self.runs[at].reports();
+            self.runs[at].facts();
         });
+    }
+
+    /// What judging reads of a report: from its run's column of facts
+    /// when it is as saved, so the report itself is not decoded.
+    pub(crate) fn facts(&self, id: ReportId) -> Option<Facts> {
+        match self.changed.get(&id) {
+            Some(report) => Some(report.facts()),
+            None => self.run_of(id).and_then(|run| run.find_facts(id)),
+        }
     }
 
     pub(crate) fn get(&self, id: &ReportId) -> Option<&Arc<Report>> {
@@ -307,7 +376,6 @@ impl FromIterator<(ReportId, Arc<Report>)> for ReportTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::SavedRun;
     use truce_model::{MemberName, Party};
 
     /// Reports with the even ids from 2 to 100, so that some ids fall
@@ -336,11 +404,7 @@ mod tests {
     }
 
     fn saved(run: &[&Report]) -> Vec<u8> {
-        let mut blob = vec![0; RUN_HEADER_BYTES];
-        rmp_serde::encode::write(&mut blob, &SavedRun(run)).unwrap();
-        let header = run_header(run, blob.len() - RUN_HEADER_BYTES);
-        blob[..RUN_HEADER_BYTES].copy_from_slice(&header);
-        blob
+        saved_run(run).unwrap()
     }
 
     /// The table of `reports` saved in runs of seven.
@@ -401,11 +465,77 @@ mod tests {
         assert_eq!(decoded(&table), 0);
         assert!(table.get(&ReportId(16)).is_some());
         assert_eq!(decoded(&table), 1);
-        // Reports 2 and 14 are in the first run, 100 in the last.
-        table.decode_runs_of([ReportId(2), ReportId(14), ReportId(100), ReportId(999)]);
-        assert_eq!(decoded(&table), 3);
+        // Reports 2 and 14 are in the first run, 100 in the last: their
+        // facts are decoded, not their reports.
+        table.decode_facts_of([ReportId(2), ReportId(14), ReportId(100), ReportId(999)]);
+        let with_facts = table.runs.iter().filter(|run| run.facts.get().is_some());
+        assert_eq!(with_facts.count(), 2);
+        assert_eq!(decoded(&table), 1);
         table.decode_all();
         assert_eq!(decoded(&table), 8);
+    }
+
+    #[test]
+    fn facts_are_read_from_the_column_without_decoding_reports() {
+        let mut reports = reports();
+        // One report names formations, one lies outside every governorate.
+        reports[3].fields.target =
+            truce_model::Actor::Formation(truce_model::FormationId::new("hts").unwrap());
+        reports[3].fields.perpetrator = truce_model::Actor::Formation(
+            truce_model::FormationId::new("syrian-arab-army").unwrap(),
+        );
+        reports[3].fields.violation_type = truce_model::ViolationType::AirStrike;
+        reports[4].governorate = "";
+        let mut table = table_of(&reports);
+        for id in (0..=102).map(ReportId) {
+            let expected = reports.iter().find(|r| r.id == id).map(Report::facts);
+            assert_eq!(table.facts(id), expected, "{id}");
+        }
+        assert!(table.runs.iter().all(|run| run.reports.get().is_none()));
+        table.decode_facts_of([ReportId(2), ReportId(100)]);
+        // A changed report's facts are its own.
+        Arc::make_mut(table.get_mut(&ReportId(2)).unwrap()).party = Party::new("IR").unwrap();
+        assert_eq!(table.facts(ReportId(2)).unwrap().party.as_str(), "IR");
+    }
+
+    #[test]
+    fn facts_are_found_among_unevenly_spread_ids() {
+        let mut reports = reports();
+        for (at, report) in reports.iter_mut().enumerate() {
+            let at = at as u64;
+            report.id = ReportId(2 * (at * at * at + if at > 40 { 1_000_000 } else { 0 }));
+        }
+        let all: Vec<&Report> = reports.iter().collect();
+        let mut column = Vec::new();
+        report_facts::write_column(&all, &mut column).unwrap();
+        let column = Column::read(Bytes::from(column), all.len(), Gazetteer::syria()).unwrap();
+        for report in &reports {
+            assert_eq!(
+                column.find(report.id),
+                Some(report.facts()),
+                "{}",
+                report.id
+            );
+            assert_eq!(column.find(ReportId(report.id.0 + 1)), None);
+        }
+    }
+
+    #[test]
+    fn a_column_of_facts_naming_what_it_does_not_hold_is_refused() {
+        let reports = reports();
+        let all: Vec<&Report> = reports.iter().collect();
+        let mut column = Vec::new();
+        report_facts::write_column(&all[..7], &mut column).unwrap();
+        let read = |column: &[u8], count: usize| {
+            Column::read(Bytes::copy_from_slice(column), count, Gazetteer::syria())
+        };
+        assert_eq!(read(&column, 7).unwrap().len(), 7);
+        // The last row's party points past the two parties named.
+        let party_of_last = column.len() - 22 + 12;
+        column[party_of_last] = 9;
+        let refused = read(&column, 7).err().unwrap();
+        assert!(refused.contains("party 9 of 2"), "{refused}");
+        assert!(read(&column, 700).is_err());
     }
 
     #[test]

@@ -15,9 +15,11 @@
 //! a report is next grouped: readers never read it), and of the reports in
 //! runs of [`REPORTS_PER_BLOB`] (structs as arrays, fields in order: these
 //! are most of the bytes), each after a header naming its first and last
-//! ids, its count and its length (`report_table.rs`). Runs are written a few at a time
-//! on all cores, so a large register is never in memory twice, and read
-//! back as bytes, each decoded when one of its reports is first asked for.
+//! ids, its count and its lengths (`report_table.rs`) and a column of what
+//! judging reads of each report (`report_facts.rs`). Runs are written a few
+//! at a time on all cores, so a large register is never in memory twice,
+//! and read back as bytes, each decoded when one of its reports is first
+//! asked for.
 
 use bytes::Bytes;
 use rayon::prelude::*;
@@ -35,15 +37,14 @@ use crate::derived::Derived;
 use crate::exchange::ExchangeBook;
 use crate::formations::Formations;
 use crate::incidents::GridToSave;
-use crate::report::SavedRun;
-use crate::report_table::{run_header, LazyRun, ReportTable, RUN_HEADER_BYTES};
+use crate::report_table::{saved_run, LazyRun, ReportTable};
 use crate::reports::{Report, Reports, SavedIndexes};
 use crate::requests::RequestBook;
 use crate::{RegimeError, Register};
 
 /// The first bytes of a saved register: a change of any part's saved form
 /// changes it.
-pub const FORMAT: &[u8] = b"truce register state, format 3\n";
+pub const FORMAT: &[u8] = b"truce register state, format 4\n";
 
 /// Reports in one blob (about 370 KB): a read of one day decodes the runs
 /// holding that day's reports, which a Record filed by many members at
@@ -150,13 +151,7 @@ impl<'a> Iterator for Blobs<'a> {
             .map(|run| {
                 let from = run * REPORTS_PER_BLOB;
                 let to = reports.len().min(from + REPORTS_PER_BLOB);
-                let run = &reports[from..to];
-                let mut blob = vec![0; RUN_HEADER_BYTES];
-                rmp_serde::encode::write(&mut blob, &SavedRun(run))
-                    .expect("every report can be written");
-                let header = run_header(run, blob.len() - RUN_HEADER_BYTES);
-                blob[..RUN_HEADER_BYTES].copy_from_slice(&header);
-                blob
+                saved_run(&reports[from..to]).expect("every run of reports can be written")
             })
             .collect();
         self.next_run = until;

@@ -746,23 +746,26 @@ pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitC
             writeln!(out, "{}", serde_json::to_string(&finding)?)?;
             continue;
         }
-        let reports: Vec<String> = finding.reports.iter().map(|r| format!("R-{r}")).collect();
-        let positions: Vec<String> = finding
-            .positions
-            .iter()
-            .flatten()
-            .map(|(party, p)| format!("{party}: {p}"))
-            .collect();
-        writeln!(
+        write!(
             out,
-            "I-{} {} {:<12} {:<20} [{}] {}",
+            "I-{} {} {:<12} {:<20} [",
             finding.incident,
             finding.date,
             finding.governorate_name,
             finding.finding_name().replace('_', " "),
-            reports.join(" "),
-            positions.join("; ")
         )?;
+        // Written one by one, not joined first: a governorate's incidents
+        // over years name hundreds of thousands of reports.
+        for (at, report) in finding.reports.iter().enumerate() {
+            let space = if at == 0 { "" } else { " " };
+            write!(out, "{space}R-{report}")?;
+        }
+        out.write_all(b"] ")?;
+        for (at, (party, position)) in finding.positions.iter().flatten().enumerate() {
+            let separator = if at == 0 { "" } else { "; " };
+            write!(out, "{separator}{party}: {position}")?;
+        }
+        writeln!(out)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

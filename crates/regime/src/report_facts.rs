@@ -53,92 +53,84 @@ const ROW_BYTES: usize = 22;
 /// The index of a target or perpetrator that is not a formation.
 const NONE: u16 = u16::MAX;
 
-/// The names a run's rows point into, in the order first met.
-#[derive(Default)]
-struct NameTable<'a> {
-    parties: Vec<&'a str>,
-    governorates: Vec<&'a str>,
-    formations: Vec<&'a str>,
-    types: Vec<ViolationType>,
+/// Names of one kind met in a run, in the order first met, each with
+/// the index its rows give.
+struct Names<T> {
+    list: Vec<T>,
+    at: HashMap<T, u16>,
 }
 
-/// Where each name of a [`NameTable`] sits, while the table is made.
-#[derive(Default)]
-struct Placed<'a> {
-    table: NameTable<'a>,
-    parties: HashMap<&'a str, u16>,
-    governorates: HashMap<&'a str, u16>,
-    formations: HashMap<&'a str, u16>,
-}
-
-fn place<T: Copy + Eq + std::hash::Hash>(
-    name: T,
-    list: &mut Vec<T>,
-    at: &mut HashMap<T, u16>,
-) -> Result<u16, String> {
-    if let Some(index) = at.get(&name) {
-        return Ok(*index);
+impl<T: Copy + Eq + std::hash::Hash> Names<T> {
+    fn new() -> Self {
+        Self {
+            list: Vec::new(),
+            at: HashMap::new(),
+        }
     }
-    let index = u16::try_from(list.len())
-        .ok()
-        .filter(|index| *index != NONE)
-        .ok_or("a run of reports names more than 65,534 different names of one kind")?;
-    list.push(name);
-    at.insert(name, index);
-    Ok(index)
+
+    fn place(&mut self, name: T) -> Result<u16, String> {
+        if let Some(index) = self.at.get(&name) {
+            return Ok(*index);
+        }
+        let index = u16::try_from(self.list.len())
+            .ok()
+            .filter(|index| *index != NONE)
+            .ok_or("a run of reports names more than 65,534 different names of one kind")?;
+        self.list.push(name);
+        self.at.insert(name, index);
+        Ok(index)
+    }
 }
 
 /// The column of `reports` (a run, in id order), appended to `out`.
 pub(crate) fn write_column<'a>(reports: &[&'a Report], out: &mut Vec<u8>) -> Result<(), String> {
-    let mut placed = Placed::default();
-    let mut types: HashMap<ViolationType, u16> = HashMap::new();
+    let (mut parties, mut governorates) = (Names::new(), Names::new());
+    let (mut formations, mut types) = (Names::new(), Names::new());
     let mut rows = Vec::with_capacity(reports.len() * ROW_BYTES);
     for report in reports {
-        let Placed {
-            table,
-            parties,
-            governorates,
-            formations,
-        } = &mut placed;
-        let party = place(report.party.as_str(), &mut table.parties, parties)?;
-        let governorate = place(report.governorate, &mut table.governorates, governorates)?;
-        let violation_type = place(report.fields.violation_type, &mut table.types, &mut types)?;
-        let mut formation = |actor: &'a truce_model::Actor| match actor.formation() {
-            Some(id) => place(id.as_str(), &mut table.formations, formations),
-            None => Ok(NONE),
+        let mut formation = |actor: &'a truce_model::Actor| {
+            actor
+                .formation()
+                .map_or(Ok(NONE), |id| formations.place(id.as_str()))
         };
-        let target = formation(&report.fields.target)?;
-        let perpetrator = formation(&report.fields.perpetrator)?;
+        let indexes = [
+            parties.place(report.party.as_str())?,
+            governorates.place(report.governorate)?,
+            types.place(report.fields.violation_type)?,
+            formation(&report.fields.target)?,
+            formation(&report.fields.perpetrator)?,
+        ];
         let date = report.date();
         rows.extend_from_slice(&report.id.0.to_le_bytes());
         rows.extend_from_slice(&date.year().to_le_bytes());
         rows.push(date.month() as u8);
         rows.push(date.day() as u8);
-        for index in [party, governorate, violation_type, target, perpetrator] {
+        for index in indexes {
             rows.extend_from_slice(&index.to_le_bytes());
         }
     }
-    let table = &placed.table;
     let names = (
-        &table.parties,
-        &table.governorates,
-        &table.formations,
-        &table.types,
+        &parties.list,
+        &governorates.list,
+        &formations.list,
+        &types.list,
     );
     rmp_serde::encode::write(out, &names).map_err(|e| e.to_string())?;
     out.extend_from_slice(&rows);
     Ok(())
 }
 
-/// A run's column read back: its names made once, its rows read where
-/// they lie (checked once, when the column is read), so judging copies
-/// out only the facts it asks for.
+/// A run's column read back: its names made once, its rows copied as
+/// they are (checked once, when the column is read), so judging copies
+/// out only the facts it asks for. The rows are copied, not kept where
+/// they lie, so that the run's saved bytes, and with them every page of
+/// its reports that a decoding read, can be let go of.
 pub(crate) struct Column {
     parties: Vec<Party>,
     governorates: Vec<&'static str>,
     formations: Vec<FormationId>,
     types: Vec<ViolationType>,
-    rows: Bytes,
+    rows: Box<[u8]>,
 }
 
 /// One row's fields, as written.
@@ -204,7 +196,7 @@ impl Column {
                 .map(|name| FormationId::new(name).map_err(|e| e.to_string()))
                 .collect::<Result<_, _>>()?,
             types,
-            rows: bytes.slice(rows_at..),
+            rows: bytes[rows_at..].into(),
         };
         (0..count).try_for_each(|at| column.check(&Row::at(&column.rows, at)))?;
         Ok(column)

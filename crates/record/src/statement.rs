@@ -411,6 +411,11 @@ impl SignedStatement {
         &self.signature
     }
 
+    /// The statement's bytes and its signature, given up.
+    pub fn into_parts(self) -> (Vec<u8>, [u8; 64]) {
+        (self.bytes, self.signature)
+    }
+
     /// The Merkle leaf: statement bytes followed by the 64 signature bytes.
     pub fn leaf(&self) -> Vec<u8> {
         let mut leaf = Vec::with_capacity(self.bytes.len() + 64);

@@ -709,7 +709,7 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
                         position: at,
                         reason: rejection.to_string(),
                     })?;
-                let row = entry_row(admitted.position, &candidate);
+                let row = entry_row(admitted.position, candidate);
                 leaves.push(row.leaf_hash);
                 rows.push(row);
             }
@@ -930,7 +930,7 @@ impl<R: Rules + Clone + 'static> Writer<R> {
                 .and_then(|()| registry.admit_with(&mut candidate, working));
             match admitted {
                 Ok(admitted) => {
-                    let row = entry_row(admitted.position, &candidate);
+                    let row = entry_row(admitted.position, candidate);
                     accepted.push((reply, row.position, row.leaf_hash));
                     rows.push(row);
                 }
@@ -1073,12 +1073,16 @@ fn fault_of(error: &StoreError) -> Readiness {
     }
 }
 
-fn entry_row(position: u64, candidate: &Candidate) -> EntryRow {
+/// The row of an admitted statement, which it becomes: its bytes move
+/// into the row, not copied.
+fn entry_row(position: u64, candidate: Candidate) -> EntryRow {
+    let leaf_hash = candidate.signed.leaf_hash();
+    let (statement, signature) = candidate.signed.into_parts();
     EntryRow {
         position,
-        statement: candidate.signed.bytes().to_vec(),
-        signature: *candidate.signed.signature(),
-        leaf_hash: candidate.signed.leaf_hash(),
+        statement,
+        signature,
+        leaf_hash,
     }
 }
 

@@ -70,6 +70,26 @@ impl Paging {
         self.of(total, items)
     }
 
+    /// As [`Paging::page`], the views built on all cores: for a page that
+    /// may hold tens of thousands of items (the CLI asks for all).
+    pub fn page_on_all_cores<I: Send, U: Send>(
+        self,
+        matching: Vec<I>,
+        build: impl Fn(I) -> U + Sync + Send,
+    ) -> Page<U> {
+        use rayon::prelude::*;
+        let total = matching.len();
+        let items: Vec<U> = matching
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .collect::<Vec<I>>()
+            .into_par_iter()
+            .map(build)
+            .collect();
+        self.of(total, items)
+    }
+
     /// This page, holding `items` (already taken from `offset`) out of
     /// `total`: for a source that reads only the page it shows.
     pub fn of<U>(self, total: usize, items: Vec<U>) -> Page<U> {

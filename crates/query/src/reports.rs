@@ -429,7 +429,7 @@ pub fn findings(
             matching.sort_by_key(|f| std::cmp::Reverse((f.date, f.incident)))
         }
     }
-    paging.page(matching, |f| finding_view(register, f, audience))
+    paging.page_on_all_cores(matching, |f| finding_view(register, f, audience))
 }
 
 /// The findings of the incidents that hold any of `reports`.

@@ -590,8 +590,6 @@ impl Register {
 impl Register {
     /// All incidents, in order of their first report.
     pub fn incidents(&self) -> Vec<Incident> {
-        // Their reports are read next: all at once, on all cores.
-        self.reports.reports.decode_all();
         self.reports.incidents(self.grouping_by())
     }
 
@@ -616,11 +614,7 @@ impl Register {
             .reports
             .grouping(self.grouping_by())
             .incidents_of(reports);
-        // They are judged next, from their reports' facts: those not yet
-        // decoded, at once.
-        let held = incidents.iter().flat_map(|i| i.reports.iter().copied());
-        self.reports.reports.decode_facts_of(held);
-        incidents
+        self.with_facts_decoded(incidents)
     }
 
     /// The findings of the incidents that hold any of `reports`, in order
@@ -633,9 +627,9 @@ impl Register {
             .collect()
     }
 
-    /// Every incident, with every report's facts decoded for judging them.
-    fn incidents_to_judge(&self) -> Vec<Incident> {
-        let incidents = self.reports.incidents(self.grouping_by());
+    /// `incidents`, their reports' facts decoded (those not yet, at once,
+    /// on all cores): they are judged next.
+    fn with_facts_decoded(&self, incidents: Vec<Incident>) -> Vec<Incident> {
         let held = incidents.iter().flat_map(|i| i.reports.iter().copied());
         self.reports.reports.decode_facts_of(held);
         incidents
@@ -658,7 +652,7 @@ impl Register {
 
     pub fn findings(&self) -> Vec<Finding> {
         let judge = self.judge();
-        self.incidents_to_judge()
+        self.with_facts_decoded(self.incidents())
             .par_iter()
             .map(|i| judge.finding(i))
             .collect()
@@ -680,7 +674,7 @@ impl Register {
         };
         self.derived.findings(
             under,
-            || self.incidents_to_judge(),
+            || self.with_facts_decoded(self.incidents()),
             |incident| self.reports.revision_of(&incident.reports),
             |incident| judge.finding(incident),
         )

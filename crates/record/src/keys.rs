@@ -36,16 +36,23 @@ impl KeyId {
         if s.len() != 32 || s.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(format!("key id {s:?} must be 32 lower-case hex digits"));
         }
-        let bytes = hex::decode(s).map_err(|e| format!("key id {s:?}: {e}"))?;
         let mut id = [0u8; 16];
-        id.copy_from_slice(&bytes);
+        hex::decode_to_slice(s, &mut id).map_err(|e| format!("key id {s:?}: {e}"))?;
         Ok(Self(id))
+    }
+
+    /// The 32 hex digits, written where they are used: every statement's
+    /// canonical form is checked by writing it again.
+    fn write_hex<T>(&self, with: impl FnOnce(&str) -> T) -> T {
+        let mut digits = [0u8; 32];
+        hex::encode_to_slice(self.0, &mut digits).expect("32 digits for 16 bytes");
+        with(std::str::from_utf8(&digits).expect("hex digits are ASCII"))
     }
 }
 
 impl fmt::Display for KeyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
+        self.write_hex(|digits| f.write_str(digits))
     }
 }
 
@@ -57,14 +64,24 @@ impl fmt::Debug for KeyId {
 
 impl Serialize for KeyId {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_hex())
+        self.write_hex(|digits| s.serialize_str(digits))
     }
 }
 
 impl<'de> Deserialize<'de> for KeyId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        KeyId::from_hex(&raw).map_err(serde::de::Error::custom)
+        struct Digits;
+        impl serde::de::Visitor<'_> for Digits {
+            type Value = KeyId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key id of 32 lower-case hex digits")
+            }
+            fn visit_str<E: serde::de::Error>(self, digits: &str) -> Result<KeyId, E> {
+                KeyId::from_hex(digits).map_err(E::custom)
+            }
+        }
+        // Read where it lies when it can be: no string is made of it.
+        d.deserialize_str(Digits)
     }
 }
 

@@ -734,3 +734,44 @@ mod readers_hold_snapshots_that_appends_do_not_wait_for {
     use super::common;
     on_both_backends!(readers_hold_snapshots_that_appends_do_not_wait_for);
 }
+
+/// A new SQLite Record is made with pages of 16 KiB (fewer WAL frames per
+/// group commit); one made with pages of 4 KiB keeps them, and appends.
+#[tokio::test]
+async fn sqlite_pages_are_set_when_the_file_is_made() {
+    let page_size = |store: &Store| {
+        let Store::Sqlite(pool, _) = store else {
+            unreachable!("a SQLite store")
+        };
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("PRAGMA page_size")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (store, _dir) = common::sqlite_store().await;
+    assert_eq!(page_size(&store).await, 16_384);
+    store.close().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("truce.sqlite");
+    {
+        let older = rusqlite::Connection::open(&path).unwrap();
+        older
+            .execute_batch("PRAGMA page_size = 4096; CREATE TABLE made_before (x INTEGER);")
+            .unwrap();
+    }
+    let store = Store::open_sqlite(&path).await.unwrap();
+    assert_eq!(page_size(&store).await, 4_096);
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let key = MemberKey::from_seed(fixture.guarantors[0].key.seed());
+    ledger
+        .append(note(&key, 0, "calm overnight"))
+        .await
+        .unwrap();
+    assert_eq!(replay(&store, &|_, _| {}).await.unwrap().entries, 2);
+    ledger.close().await;
+}

@@ -424,7 +424,7 @@ impl Grouping {
         // In ascending order, each report is searched for from where the
         // one before it was.
         let mut from = 0;
-        let mut roots: Vec<usize> = reports
+        let roots: Vec<usize> = reports
             .into_iter()
             .filter_map(|id| match self.ids.search_from(from, &id) {
                 Ok(at) => {
@@ -437,16 +437,64 @@ impl Grouping {
                 }
             })
             .collect();
-        roots.sort_unstable();
-        roots.dedup();
-        roots.into_iter().map(|r| self.incident_at(r)).collect()
+        ascending_once(roots, self.parent.len())
+            .into_iter()
+            .map(|r| self.incident_at(r))
+            .collect()
     }
+}
+
+/// `indexes` (each below `bound`) in ascending order, each once. Many of
+/// them (a root for each of a governorate's reports, most shared) are
+/// marked in a set of bits and read back in order, which cost a tenth of
+/// sorting them; a few are sorted.
+fn ascending_once(mut indexes: Vec<usize>, bound: usize) -> Vec<usize> {
+    if indexes.len() < bound / 64 {
+        indexes.sort_unstable();
+        indexes.dedup();
+        return indexes;
+    }
+    let mut marked = vec![0u64; bound.div_ceil(64)];
+    for &index in &indexes {
+        marked[index / 64] |= 1 << (index % 64);
+    }
+    let mut ascending = Vec::new();
+    for (word, mut bits) in marked.into_iter().enumerate() {
+        while bits != 0 {
+            ascending.push(word * 64 + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
+    }
+    ascending
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use truce_model::ViolationType;
+
+    #[test]
+    fn indexes_come_back_ascending_and_once_however_many() {
+        let mut rng = truce_testkit::Rng::new(7);
+        for (count, bound) in [
+            (0, 10),
+            (3, 1000),
+            (500, 1000),
+            (5000, 640),
+            (100, 64),
+            (70, 65),
+        ] {
+            let indexes: Vec<usize> = (0..count).map(|_| rng.below(bound)).collect();
+            let mut expected = indexes.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(
+                ascending_once(indexes, bound),
+                expected,
+                "{count} below {bound}"
+            );
+        }
+    }
 
     /// The rule as the module's doc states it, over every pair: a report
     /// joins each incident (as incidents stand before it) one of whose

@@ -361,7 +361,12 @@ async fn rewrite_history(node: &Node, position: u64) {
         .execute(&pool)
         .await
         .unwrap();
-    let hashes: Vec<u8> = log.stored_since(0).iter().flat_map(|h| h.0).collect();
+    let hashes: Vec<u8> = log
+        .stored_hashes_in(0..log.stored_count())
+        .unwrap()
+        .iter()
+        .flat_map(|h| h.0)
+        .collect();
     sqlx::query("INSERT INTO tree_hash_runs (first_index, hashes) VALUES (0, $1)")
         .bind(hashes)
         .execute(&pool)

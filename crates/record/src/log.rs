@@ -7,6 +7,8 @@ use tlog_tiles::{
     stored_hashes_for_record_hash, tree_hash, Hash, HashReader,
 };
 
+use bytes::Bytes;
+
 use crate::RecordError;
 
 /// Hashes in a full C2SP tile, and entries in a full entry bundle.
@@ -29,9 +31,16 @@ pub fn leaf_hash(leaf: &[u8]) -> Hash {
     record_hash(leaf)
 }
 
-/// All stored hashes of the tree, in memory: about 2 hashes (64 bytes) per entry.
+/// All stored hashes of the tree: about 2 hashes (64 bytes) per entry.
+/// Those a saved state held may stay where they lie (a mapped file,
+/// [`MerkleLog::from_stored_bytes`]): a read of a large Record does not
+/// copy tens of megabytes of them into memory. Hashes appended after are
+/// kept in memory.
 #[derive(Debug, Clone, Default)]
 pub struct MerkleLog {
+    /// The first stored hashes, 32 bytes each, as saved.
+    saved: Bytes,
+    /// The stored hashes after those.
     hashes: Vec<Hash>,
     size: u64,
 }
@@ -40,12 +49,7 @@ impl HashReader for MerkleLog {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog_tiles::Error> {
         indexes
             .iter()
-            .map(|&i| {
-                self.hashes
-                    .get(usize::try_from(i).map_err(|_| tlog_tiles::Error::IndexesNotInTree)?)
-                    .copied()
-                    .ok_or(tlog_tiles::Error::IndexesNotInTree)
-            })
+            .map(|&i| self.hash(i).ok_or(tlog_tiles::Error::IndexesNotInTree))
             .collect()
     }
 }
@@ -58,30 +62,70 @@ impl MerkleLog {
     /// Rebuilds from stored hashes as a store returns them, in index order.
     /// Refuses a table whose length does not match a whole number of entries.
     pub fn from_stored(hashes: Vec<Hash>, size: u64) -> Result<Self, RecordError> {
-        let expected = stored_hash_count(size);
-        if hashes.len() as u64 != expected {
+        check_stored_count(hashes.len() as u64, size)?;
+        Ok(Self {
+            saved: Bytes::new(),
+            hashes,
+            size,
+        })
+    }
+
+    /// Rebuilds from stored hashes written one after another, 32 bytes
+    /// each, in index order, read where they lie.
+    pub fn from_stored_bytes(saved: Bytes, size: u64) -> Result<Self, RecordError> {
+        if !saved.len().is_multiple_of(32) {
             return Err(RecordError::Proof(format!(
-                "{} stored hashes for {size} entries; expected {expected}",
-                hashes.len()
+                "{} bytes of stored hashes are not a whole number of hashes",
+                saved.len()
             )));
         }
-        Ok(Self { hashes, size })
+        check_stored_count(saved.len() as u64 / 32, size)?;
+        Ok(Self {
+            saved,
+            hashes: Vec::new(),
+            size,
+        })
+    }
+
+    /// The stored hash at `index`, if the tree holds one there.
+    fn hash(&self, index: u64) -> Option<Hash> {
+        let index = usize::try_from(index).ok()?;
+        let saved = self.saved.len() / 32;
+        if index < saved {
+            let bytes = &self.saved[index * 32..index * 32 + 32];
+            Some(Hash(bytes.try_into().expect("32 bytes")))
+        } else {
+            self.hashes.get(index - saved).copied()
+        }
+    }
+
+    /// How many hashes the tree stores.
+    pub fn stored_count(&self) -> usize {
+        self.saved.len() / 32 + self.hashes.len()
+    }
+
+    /// The stored hashes with indexes in `range`, in index order, as
+    /// [`MerkleLog::from_stored`] takes them back; `None` where the tree
+    /// stores fewer.
+    pub fn stored_hashes_in(&self, range: std::ops::Range<usize>) -> Option<Vec<Hash>> {
+        if range.start > range.end || range.end > self.stored_count() {
+            return None;
+        }
+        Some(
+            range
+                .map(|i| self.hash(i as u64).expect("within the stored hashes"))
+                .collect(),
+        )
     }
 
     pub fn size(&self) -> u64 {
         self.size
     }
 
-    /// Every stored hash, in index order, as [`MerkleLog::from_stored`]
-    /// takes them back.
-    pub fn stored_hashes(&self) -> &[Hash] {
-        &self.hashes
-    }
-
     /// Appends an entry by its leaf hash; returns the index of the first new
     /// stored hash and the new hashes, which the store must persist.
     pub fn append(&mut self, leaf_hash: Hash) -> (u64, Vec<Hash>) {
-        let first = self.hashes.len() as u64;
+        let first = self.stored_count() as u64;
         let new = stored_hashes_for_record_hash(self.size, leaf_hash, self)
             .expect("the frontier of an in-memory tree is always present");
         self.hashes.extend_from_slice(&new);
@@ -92,7 +136,14 @@ impl MerkleLog {
     /// Drops entries appended after `size`, for a batch whose commit failed.
     pub fn truncate(&mut self, size: u64) {
         if size < self.size {
-            self.hashes.truncate(stored_hash_count(size) as usize);
+            let kept = stored_hash_count(size) as usize;
+            let saved = self.saved.len() / 32;
+            if kept < saved {
+                self.saved.truncate(kept * 32);
+                self.hashes.clear();
+            } else {
+                self.hashes.truncate(kept - saved);
+            }
             self.size = size;
         }
     }
@@ -113,7 +164,9 @@ impl MerkleLog {
     }
 
     pub fn leaf_hash_at(&self, index: u64) -> Option<Hash> {
-        (index < self.size).then(|| self.hashes[tlog_tiles::stored_hash_index(0, index) as usize])
+        (index < self.size)
+            .then(|| self.hash(tlog_tiles::stored_hash_index(0, index)))
+            .flatten()
     }
 
     /// The audit path proving entry `index` is in the tree of `size` entries.
@@ -153,16 +206,22 @@ impl MerkleLog {
         let last = first + u64::from(width) - 1;
         let mut tile = Vec::with_capacity(usize::from(width) * 32);
         for n in first..=last {
-            let at = tlog_tiles::stored_hash_index(height, n) as usize;
-            tile.extend_from_slice(&self.hashes.get(at)?.0);
+            let at = tlog_tiles::stored_hash_index(height, n);
+            tile.extend_from_slice(&self.hash(at)?.0);
         }
         Some(tile)
     }
+}
 
-    /// The stored hashes with indexes in `from..`, as persisted.
-    pub fn stored_since(&self, from: u64) -> &[Hash] {
-        &self.hashes[from as usize..]
+/// Refuses a count of stored hashes that is not that of a tree of `size`.
+fn check_stored_count(count: u64, size: u64) -> Result<(), RecordError> {
+    let expected = stored_hash_count(size);
+    if count != expected {
+        return Err(RecordError::Proof(format!(
+            "{count} stored hashes for {size} entries; expected {expected}"
+        )));
     }
+    Ok(())
 }
 
 /// Checks that `proof` shows the leaf with `leaf_hash` at `index` in the tree
@@ -298,6 +357,54 @@ mod tests {
             first_tile.append(leaf_hash(leaf));
         }
         assert_eq!(&level1[32..64], first_tile.root().0.as_slice());
+    }
+
+    #[test]
+    fn a_tree_read_from_saved_bytes_is_the_tree_it_was() {
+        let mut whole = MerkleLog::new();
+        for leaf in leaves(300) {
+            whole.append(leaf_hash(&leaf));
+        }
+        let bytes: Vec<u8> = whole
+            .stored_hashes_in(0..whole.stored_count())
+            .unwrap()
+            .iter()
+            .flat_map(|h| h.0)
+            .collect();
+        let mut read = MerkleLog::from_stored_bytes(Bytes::from(bytes.clone()), 300).unwrap();
+        // It grows as the tree it was does, its new hashes after the saved.
+        for leaf in leaves(520).into_iter().skip(300) {
+            assert_eq!(
+                read.append(leaf_hash(&leaf)),
+                whole.append(leaf_hash(&leaf))
+            );
+        }
+        for size in [1, 2, 255, 256, 300, 301, 520] {
+            assert_eq!(read.root_at(size).unwrap(), whole.root_at(size).unwrap());
+        }
+        for index in [0, 7, 299, 300, 519] {
+            assert_eq!(
+                read.prove_inclusion(index, 520).unwrap(),
+                whole.prove_inclusion(index, 520).unwrap()
+            );
+            assert_eq!(read.leaf_hash_at(index), whole.leaf_hash_at(index));
+        }
+        assert_eq!(read.tile(0, 1, 256), whole.tile(0, 1, 256));
+        assert_eq!(
+            read.stored_hashes_in(500..read.stored_count()),
+            whole.stored_hashes_in(500..whole.stored_count())
+        );
+        assert_eq!(read.stored_hashes_in(10..read.stored_count() + 1), None);
+        // Cut back into the saved hashes, and past them.
+        for size in [310, 120] {
+            read.truncate(size);
+            whole.truncate(size);
+            assert_eq!(read.root(), whole.root());
+            assert_eq!(read.stored_count(), whole.stored_count());
+        }
+        // A length that is not whole hashes, or not a tree's, is refused.
+        assert!(MerkleLog::from_stored_bytes(Bytes::from(bytes[..100].to_vec()), 300).is_err());
+        assert!(MerkleLog::from_stored_bytes(Bytes::from(bytes), 299).is_err());
     }
 
     #[test]

@@ -297,7 +297,7 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
     /// The tree's stored hashes in a range, copied under the view's lock a
     /// few at a time for a save: stored hashes never change once stored.
     fn stored_hashes(&self) -> impl Fn(std::ops::Range<usize>) -> Option<Vec<Hash>> + '_ {
-        |range| self.read(|v| v.log.stored_hashes().get(range).map(<[Hash]>::to_vec))
+        |range| self.read(|v| v.log.stored_hashes_in(range))
     }
 
     /// Whether the writer can commit now; see [`Readiness`].
@@ -763,7 +763,10 @@ impl<R: Rules + Clone + 'static> Ledger<R> {
             let hashes = {
                 let view = self.view.read().expect("view lock");
                 let count = (truce_record::stored_hash_count(end) - hashes_from) as usize;
-                view.log.stored_since(hashes_from)[..count].to_vec()
+                let from = hashes_from as usize;
+                view.log
+                    .stored_hashes_in(from..from + count)
+                    .expect("the tree holds the hashes of the entries it was given")
             };
             let batch = Batch {
                 entries,

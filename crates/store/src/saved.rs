@@ -22,7 +22,10 @@
 //! is never in memory twice, and read a blob at a time, each mapped into
 //! memory and checked before the rules are given it where it lies: what
 //! the rules keep undecoded (most of a large register, for a read of one
-//! day) is then neither copied nor resident. The checksums find a damaged or cut file; they are no
+//! day) is then neither copied nor resident. The tree's hashes are read
+//! where they lie too, for as long as the state opened from the file is
+//! kept: a node holds the file it started from (its space on disk) until it
+//! stops, whatever newer file it saves. The checksums find a damaged or cut file; they are no
 //! defence against a file changed on purpose (no unkeyed digest is, beside
 //! the database it summarises): `truce verify` compares the saved state
 //! with the one it derives. A SHA-256 of a large register's state took
@@ -259,9 +262,9 @@ fn let_go_of(map: &Mmap, range: std::ops::Range<usize>) {
     let _ = (map, range);
 }
 
-/// Tree hashes copied out of the mapping at once before their pages are
-/// let go of: the tree of a large Record is tens of megabytes, not to be
-/// resident twice while it is read.
+/// Tree hashes checked at once before their pages are let go of: the tree
+/// of a large Record is tens of megabytes, not to be resident while it is
+/// checked (its pages are read again as proofs and tiles need them).
 const HASH_BYTES_AT_ONCE: usize = 1 << 20;
 
 /// Reads the file's parts in order, from a slice of it.
@@ -334,14 +337,21 @@ enum Membership {
 
 impl Membership {
     fn read(file: &File, len: usize, whole: Mmap, layout: MembershipLayout) -> Self {
+        // The hashes are mapped apart, to be kept where they lie.
+        let hashes = match map_hashes(file, &layout) {
+            Ok(hashes) => hashes,
+            Err(why) => return Membership::Read(Box::new(Err(why))),
+        };
         let reading = std::thread::Builder::new().name("truce-tree".into());
         let again = layout.clone();
-        match reading.spawn(move || read_membership(&whole, &layout)) {
+        match reading.spawn(move || read_membership(&whole, hashes, &layout)) {
             Ok(thread) => Membership::Reading(thread),
-            // No thread to be had: read here, from a mapping of its own.
-            Err(_) => Membership::Read(Box::new(
-                map(file, 0, len).and_then(|whole| read_membership(&whole, &again)),
-            )),
+            // No thread to be had: read here, from mappings of its own.
+            Err(_) => {
+                Membership::Read(Box::new(map(file, 0, len).and_then(|whole| {
+                    read_membership(&whole, map_hashes(file, &again)?, &again)
+                })))
+            }
         }
     }
 
@@ -404,22 +414,33 @@ fn locate_membership(file: &[u8]) -> Result<MembershipLayout, Unusable> {
     })
 }
 
-/// The membership state and tree where `layout` says they lie.
-fn read_membership(file: &Mmap, layout: &MembershipLayout) -> Result<Saved, Unusable> {
+/// The tree's hashes where `layout` says they lie, mapped on their own.
+fn map_hashes(file: &File, layout: &MembershipLayout) -> Result<Option<Mmap>, Unusable> {
+    if layout.hashes.is_empty() {
+        return Ok(None);
+    }
+    map(file, layout.hashes.start, layout.hashes.len()).map(Some)
+}
+
+/// The membership state and tree where `layout` says they lie, the tree's
+/// hashes read where they lie in `hashes` (a mapping of them alone): the
+/// tree of a large Record is tens of megabytes, which a read of the
+/// Record would otherwise copy into memory first.
+fn read_membership(
+    file: &Mmap,
+    hashes: Option<Mmap>,
+    layout: &MembershipLayout,
+) -> Result<Saved, Unusable> {
     let MembershipLayout { size, root, .. } = *layout;
     let mut sum = crc32fast::Hasher::new();
     sum.update(&file[..layout.hashes.start]);
-    let hash_bytes = &file[layout.hashes.clone()];
-    let mut hashes = Vec::with_capacity(hash_bytes.len() / 32);
-    for (n, chunk) in hash_bytes.chunks(HASH_BYTES_AT_ONCE).enumerate() {
-        sum.update(chunk);
-        hashes.extend(
-            chunk
-                .chunks_exact(32)
-                .map(|hash| Hash(hash.try_into().expect("32 bytes"))),
-        );
-        let from = layout.hashes.start + n * HASH_BYTES_AT_ONCE;
-        let_go_of(file, from..from + chunk.len());
+    let hashes = hashes.map(Arc::new);
+    if let Some(hashes) = &hashes {
+        for (n, chunk) in hashes.chunks(HASH_BYTES_AT_ONCE).enumerate() {
+            sum.update(chunk);
+            let from = n * HASH_BYTES_AT_ONCE;
+            let_go_of(hashes, from..from + chunk.len());
+        }
     }
     let stored_sum = &file[layout.checksum..layout.checksum + 4];
     if u32::from_le_bytes(stored_sum.try_into().expect("4 bytes")) != sum.finalize() {
@@ -427,7 +448,8 @@ fn read_membership(file: &Mmap, layout: &MembershipLayout) -> Result<Saved, Unus
     }
     let registry =
         Registry::from_saved(&file[layout.registry.clone()]).map_err(|e| e.to_string())?;
-    let log = MerkleLog::from_stored(hashes, size).map_err(|e| e.to_string())?;
+    let hashes = hashes.map_or_else(Bytes::new, |hashes| Bytes::from_owner(MappedBlob(hashes)));
+    let log = MerkleLog::from_stored_bytes(hashes, size).map_err(|e| e.to_string())?;
     if registry.size() != size {
         return Err(format!(
             "its membership state is of {} entries and its tree of {size}",
@@ -536,7 +558,7 @@ mod tests {
         let path = dir.join("membership");
         let log = MerkleLog::new();
         let unsealed = encode(&Registry::new(), &log).unwrap();
-        let hashes = |range| log.stored_hashes().get(range).map(<[Hash]>::to_vec);
+        let hashes = |range| log.stored_hashes_in(range);
         let mut written = [
             SavedBlob::Bytes(b"the rules'".to_vec()),
             SavedBlob::Written {
@@ -618,7 +640,7 @@ mod tests {
 
         let log = MerkleLog::new();
         let unsealed = encode(&Registry::new(), &log).unwrap();
-        let hashes = |range| log.stored_hashes().get(range).map(<[Hash]>::to_vec);
+        let hashes = |range| log.stored_hashes_in(range);
         let mut other = [SavedBlob::Bytes(b"another state".to_vec())].into_iter();
         write(&path, &unsealed, &hashes, &mut other).unwrap();
 

@@ -822,10 +822,7 @@ impl<R: Rules + Clone + 'static> Writer<R> {
                 }
             };
             let Some(first) = first else { break };
-            // Room for what is queued now: a request is large, and growing
-            // the batch would copy every one again.
-            let mut batch = Vec::with_capacity(MAX_BATCH.min(queue.len() + 1));
-            batch.push(first);
+            let mut batch = vec![first];
             take_queued(&mut queue, &mut batch);
             if batch.len() >= BUSY_BATCH {
                 // Busy: more are on their way. Each commit costs a sync
@@ -1068,6 +1065,9 @@ impl<R: Rules + Clone + 'static> Writer<R> {
 
 /// Moves what is queued into `batch`, up to [`MAX_BATCH`], without waiting.
 fn take_queued(queue: &mut mpsc::Receiver<Request>, batch: &mut Vec<Request>) {
+    // Room for all of it at once: a request is large, and growing the
+    // batch a step at a time would copy every one again.
+    batch.reserve(queue.len().min(MAX_BATCH.saturating_sub(batch.len())));
     while batch.len() < MAX_BATCH {
         match queue.try_recv() {
             Ok(request) => batch.push(request),

@@ -19,6 +19,8 @@ pub enum StoreError {
     Record(#[from] RecordError),
     #[error("the node has stopped")]
     Stopped,
+    #[error("a thread of the node could not be started: {0}")]
+    Thread(std::io::Error),
     /// The saved membership state and tree could not be written.
     #[error("saving the membership state: {0}")]
     Saved(String),

@@ -16,6 +16,7 @@ mod direct;
 mod error;
 mod ledger;
 mod saved;
+mod signatures;
 mod store;
 mod verify;
 

@@ -541,6 +541,54 @@ mod concurrent_appends_share_commits {
     on_both_backends!(concurrent_appends_share_commits);
 }
 
+/// Signatures are checked on threads of their own ahead of the writer:
+/// forged statements among many pipelined ones are refused, and the rest
+/// reach the writer in the order they were sent.
+async fn forgeries_among_pipelined_statements_are_refused_in_order(store: Store) {
+    let fixture = Fixture::new();
+    let ledger = founded(store.clone(), &fixture).await;
+    let key = &fixture.guarantors[0].key;
+    let mut pending = Vec::new();
+    for seq in 0..400u64 {
+        if seq % 37 == 5 {
+            // The bytes of this statement under the signature of another.
+            let other = note(key, seq, "other words");
+            let genuine = note(key, seq, &format!("report {seq}"));
+            let forged = SignedStatement::new(genuine.bytes().to_vec(), *other.signature());
+            pending.push((true, ledger.submit(forged).await.unwrap()));
+        }
+        let statement = note(key, seq, &format!("report {seq}"));
+        pending.push((false, ledger.submit(statement).await.unwrap()));
+    }
+    let mut positions = Vec::new();
+    for (forged, queued) in pending {
+        let answer = queued.durable().await;
+        if forged {
+            assert!(
+                matches!(
+                    answer,
+                    Err(AppendError::Refused {
+                        rejection: Rejection::BadSignature(_),
+                        ..
+                    })
+                ),
+                "a forged statement was answered {answer:?}"
+            );
+        } else {
+            positions.push(answer.unwrap().position);
+        }
+    }
+    assert_eq!(positions, (1..=400).collect::<Vec<_>>());
+    let report = replay(&store, &|_, _| {}).await.unwrap();
+    assert_eq!(report.entries, 401);
+    ledger.close().await;
+}
+
+mod forgeries_among_pipelined_statements_are_refused_in_order {
+    use super::common;
+    on_both_backends!(forgeries_among_pipelined_statements_are_refused_in_order);
+}
+
 async fn inclusion_proofs_check_against_the_checkpoint(store: Store) {
     let fixture = Fixture::new();
     let ledger = founded(store.clone(), &fixture).await;

@@ -758,6 +758,10 @@ pub async fn incidents(location: &Location, args: IncidentsArgs) -> Result<ExitC
         out.write_all(&chunk)?;
     }
     out.flush()?;
+    // Left to the process's end, as the state is (`close_before_exit`):
+    // freed one by one, the findings of a governorate at a million
+    // reports cost a twentieth of the command's time.
+    std::mem::forget(page);
     Ok(ExitCode::SUCCESS)
 }
 

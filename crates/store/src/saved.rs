@@ -34,7 +34,6 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use memmap2::Mmap;
@@ -200,65 +199,43 @@ pub(crate) type Unusable = String;
 /// file; whether the whole file was sound is known at [`Opened::finish`].
 pub(crate) struct Opened {
     membership: Membership,
-    /// The whole file, mapped once more for its blobs, which are handed
-    /// over as parts of this one mapping.
-    blobs: Arc<Mmap>,
+    file: File,
+    /// The whole file, mapped once more to check its blobs: each is handed
+    /// over in a mapping of its own, untouched by the check.
+    checked: Mmap,
     len: usize,
     /// Where the next blob's length is.
     at: usize,
-    /// Where the pages not let go of yet begin. Those of the blobs read
-    /// are let go of ([`let_go_of`]) [`LET_GO_AT_ONCE`] bytes at a time,
-    /// up to the blob handed over last: its reader may read it (its
-    /// header, say) after it is handed over.
+    /// Where the pages of `checked` not let go of yet begin: those of the
+    /// blobs checked are let go of ([`let_go_of`]) [`LET_GO_AT_ONCE`]
+    /// bytes at a time.
     held_from: usize,
-    /// Where the blob handed over last ends.
-    handed_to: usize,
     /// Set when a blob could not be read: no more are given.
     broken: Option<Unusable>,
     ended: bool,
 }
 
-/// A blob of the file where it lies in a mapping, as the rules are given
-/// it: its pages are read from the file when it is read, and let go of
-/// when it is dropped (a run of reports decoded, say). The blobs of a
-/// file share one mapping: one of its own for each (a thousand at a
-/// million statements) cost a call to map it and another to let go of
-/// its pages once checked.
-struct MappedBlob {
-    map: Arc<Mmap>,
-    range: std::ops::Range<usize>,
-}
+/// A blob of the file, as the rules are given it: a mapping of its own,
+/// so that its pages are read from the file when it is read, none of its
+/// neighbours' are mapped with them, and all are let go when it is
+/// dropped (a run of reports decoded, say).
+///
+/// Blobs are checked through another mapping, of the whole file, whose
+/// pages are let go of [`LET_GO_AT_ONCE`] bytes at a time. Each call to
+/// let go of pages interrupts the other cores that run the process's
+/// threads, to forget the pages' addresses; one for each blob checked (a
+/// thousand at a million statements) took about a tenth of the CPU time
+/// of a read.
+struct MappedBlob(Mmap);
 
-impl MappedBlob {
-    fn whole(map: Mmap) -> Self {
-        let range = 0..map.len();
-        Self {
-            map: Arc::new(map),
-            range,
-        }
-    }
-}
+/// Bytes of blobs checked whose pages are let go of in one call.
+const LET_GO_AT_ONCE: usize = 8 << 20;
 
 impl AsRef<[u8]> for MappedBlob {
     fn as_ref(&self) -> &[u8] {
-        &self.map[self.range.clone()]
+        &self.0
     }
 }
-
-impl Drop for MappedBlob {
-    fn drop(&mut self) {
-        // The last holder of the mapping unmaps it all when it is dropped.
-        if Arc::strong_count(&self.map) > 1 {
-            let_go_of(&self.map, self.range.clone());
-        }
-    }
-}
-
-/// Bytes of blobs read whose pages are let go of in one call: each call
-/// interrupts the other cores that run the process's threads, to forget
-/// the pages' addresses. A call for each blob of a file of a million
-/// statements took about a tenth of the CPU time of a read from it.
-const LET_GO_AT_ONCE: usize = 32 << 20;
 
 /// Maps `len` bytes of `file` from `offset`.
 fn map(file: &File, offset: usize, len: usize) -> Result<Mmap, Unusable> {
@@ -346,11 +323,11 @@ pub(crate) fn open(path: &Path) -> Result<Option<Opened>, Unusable> {
     let at = layout.end;
     Ok(Some(Opened {
         membership: Membership::read(&file, len, whole, layout),
-        blobs: Arc::new(map(&file, 0, len)?),
+        checked: map(&file, 0, len)?,
+        file,
         len,
         at,
         held_from: at,
-        handed_to: at,
         broken: None,
         ended: false,
     }))
@@ -478,9 +455,7 @@ fn read_membership(
     }
     let registry =
         Registry::from_saved(&file[layout.registry.clone()]).map_err(|e| e.to_string())?;
-    let hashes = hashes.map_or_else(Bytes::new, |hashes| {
-        Bytes::from_owner(MappedBlob::whole(hashes))
-    });
+    let hashes = hashes.map_or_else(Bytes::new, |hashes| Bytes::from_owner(MappedBlob(hashes)));
     let log = MerkleLog::from_stored_bytes(hashes, size).map_err(|e| e.to_string())?;
     if registry.size() != size {
         return Err(format!(
@@ -502,25 +477,14 @@ impl Opened {
     }
 
     fn next_blob(&mut self) -> Option<Bytes> {
-        if self.handed_to - self.held_from >= LET_GO_AT_ONCE {
-            let_go_of(&self.blobs, self.held_from..self.handed_to);
-            self.held_from = self.handed_to;
-        }
         if self.ended || self.broken.is_some() {
             return None;
         }
         match self.read_blob() {
-            Ok(Some(range)) => {
-                self.handed_to = range.end;
-                Some(Bytes::from_owner(MappedBlob {
-                    map: Arc::clone(&self.blobs),
-                    range,
-                }))
-            }
+            Ok(Some(blob)) => Some(Bytes::from_owner(MappedBlob(blob))),
             Ok(None) => {
                 self.ended = true;
-                let_go_of(&self.blobs, self.held_from..self.handed_to);
-                self.held_from = self.handed_to;
+                self.let_go_of_checked();
                 None
             }
             Err(why) => {
@@ -530,9 +494,8 @@ impl Opened {
         }
     }
 
-    /// Where the next blob lies in the file, checked, or `None` after the
-    /// last.
-    fn read_blob(&mut self) -> Result<Option<std::ops::Range<usize>>, Unusable> {
+    /// The next blob, checked, or `None` after the last.
+    fn read_blob(&mut self) -> Result<Option<Mmap>, Unusable> {
         let length = u64::from_le_bytes(self.read_at(self.at)?);
         if length == END_OF_BLOBS {
             self.at += 8;
@@ -543,13 +506,22 @@ impl Opened {
             .ok()
             .filter(|&n| n.checked_add(4).is_some_and(|n| n <= self.len - from))
             .ok_or("it ends early")?;
-        let blob = from..from + length;
-        let checksum = u32::from_le_bytes(self.read_at(blob.end)?);
-        if checksum != crc32fast::hash(&self.blobs[blob.clone()]) {
+        let checksum = u32::from_le_bytes(self.read_at(from + length)?);
+        if checksum != crc32fast::hash(&self.checked[from..from + length]) {
             return Err("its checksum does not match its contents (a damaged file)".into());
         }
-        self.at = blob.end + 4;
+        let blob = map(&self.file, from, length)?;
+        self.at = from + length + 4;
+        if self.at - self.held_from >= LET_GO_AT_ONCE {
+            self.let_go_of_checked();
+        }
         Ok(Some(blob))
+    }
+
+    /// Lets go of the pages the check of the blobs read so far held.
+    fn let_go_of_checked(&mut self) {
+        let_go_of(&self.checked, self.held_from..self.at);
+        self.held_from = self.at;
     }
 
     /// `N` bytes at `offset`.
@@ -557,7 +529,7 @@ impl Opened {
         offset
             .checked_add(N)
             .filter(|&end| end <= self.len)
-            .map(|end| self.blobs[offset..end].try_into().expect("N bytes"))
+            .map(|end| self.checked[offset..end].try_into().expect("N bytes"))
             .ok_or_else(|| "it ends early".into())
     }
 
@@ -618,9 +590,8 @@ mod tests {
         Ok((opened.finish()?, blobs))
     }
 
-    /// Blobs share one mapping: the pages a dropped blob lets go of, some
-    /// shared with its neighbours, are read again from the file by those
-    /// that still hold them.
+    /// Blobs are checked through one mapping and handed over in mappings
+    /// of their own: each reads back as written, whichever are dropped.
     #[test]
     fn blobs_dropped_leave_the_others_whole() {
         let dir = tempfile::tempdir().unwrap();

@@ -32,8 +32,9 @@
 //! about as long as reading half of it back.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use memmap2::Mmap;
@@ -200,16 +201,13 @@ pub(crate) type Unusable = String;
 pub(crate) struct Opened {
     membership: Membership,
     file: File,
-    /// The whole file, mapped once more to check its blobs: each is handed
-    /// over in a mapping of its own, untouched by the check.
-    checked: Mmap,
     len: usize,
     /// Where the next blob's length is.
     at: usize,
-    /// Where the pages of `checked` not let go of yet begin: those of the
-    /// blobs checked are let go of ([`let_go_of`]) [`LET_GO_AT_ONCE`]
-    /// bytes at a time.
-    held_from: usize,
+    /// The blob handed over last, whose pages are let go of ([`let_go`])
+    /// when the next is read: its reader may read it (its header, say)
+    /// after it is handed over.
+    last: Option<Arc<Mmap>>,
     /// Set when a blob could not be read: no more are given.
     broken: Option<Unusable>,
     ended: bool,
@@ -219,17 +217,7 @@ pub(crate) struct Opened {
 /// so that its pages are read from the file when it is read, none of its
 /// neighbours' are mapped with them, and all are let go when it is
 /// dropped (a run of reports decoded, say).
-///
-/// Blobs are checked through another mapping, of the whole file, whose
-/// pages are let go of [`LET_GO_AT_ONCE`] bytes at a time. Each call to
-/// let go of pages interrupts the other cores that run the process's
-/// threads, to forget the pages' addresses; one for each blob checked (a
-/// thousand at a million statements) took about a tenth of the CPU time
-/// of a read.
-struct MappedBlob(Mmap);
-
-/// Bytes of blobs checked whose pages are let go of in one call.
-const LET_GO_AT_ONCE: usize = 8 << 20;
+struct MappedBlob(Arc<Mmap>);
 
 impl AsRef<[u8]> for MappedBlob {
     fn as_ref(&self) -> &[u8] {
@@ -252,9 +240,14 @@ fn map(file: &File, offset: usize, len: usize) -> Result<Mmap, Unusable> {
     .map_err(|e| format!("it could not be read: {e}"))
 }
 
-/// Lets go of the pages of `range` of a mapping that are in memory: they
-/// are read from the file again if they are read again. Without this a
-/// checked part of a large file would stay resident until it is dropped.
+/// Lets go of the pages of a mapping that are in memory: they are read
+/// from the file again if they are read again. Without this a checked
+/// part of a large file would stay resident until it is dropped.
+fn let_go(map: &Mmap) {
+    let_go_of(map, 0..map.len());
+}
+
+/// Lets go of the pages of `range` of a mapping, as [`let_go`] does.
 fn let_go_of(map: &Mmap, range: std::ops::Range<usize>) {
     #[cfg(unix)]
     if !range.is_empty() {
@@ -323,11 +316,10 @@ pub(crate) fn open(path: &Path) -> Result<Option<Opened>, Unusable> {
     let at = layout.end;
     Ok(Some(Opened {
         membership: Membership::read(&file, len, whole, layout),
-        checked: map(&file, 0, len)?,
         file,
         len,
         at,
-        held_from: at,
+        last: None,
         broken: None,
         ended: false,
     }))
@@ -442,6 +434,7 @@ fn read_membership(
     let MembershipLayout { size, root, .. } = *layout;
     let mut sum = crc32fast::Hasher::new();
     sum.update(&file[..layout.hashes.start]);
+    let hashes = hashes.map(Arc::new);
     if let Some(hashes) = &hashes {
         for (n, chunk) in hashes.chunks(HASH_BYTES_AT_ONCE).enumerate() {
             sum.update(chunk);
@@ -477,14 +470,20 @@ impl Opened {
     }
 
     fn next_blob(&mut self) -> Option<Bytes> {
+        if let Some(last) = self.last.take() {
+            let_go(&last);
+        }
         if self.ended || self.broken.is_some() {
             return None;
         }
         match self.read_blob() {
-            Ok(Some(blob)) => Some(Bytes::from_owner(MappedBlob(blob))),
+            Ok(Some(blob)) => {
+                let blob = Arc::new(blob);
+                self.last = Some(blob.clone());
+                Some(Bytes::from_owner(MappedBlob(blob)))
+            }
             Ok(None) => {
                 self.ended = true;
-                self.let_go_of_checked();
                 None
             }
             Err(why) => {
@@ -506,31 +505,26 @@ impl Opened {
             .ok()
             .filter(|&n| n.checked_add(4).is_some_and(|n| n <= self.len - from))
             .ok_or("it ends early")?;
+        let blob = map(&self.file, from, length)?;
         let checksum = u32::from_le_bytes(self.read_at(from + length)?);
-        if checksum != crc32fast::hash(&self.checked[from..from + length]) {
+        if checksum != crc32fast::hash(&blob) {
             return Err("its checksum does not match its contents (a damaged file)".into());
         }
-        let blob = map(&self.file, from, length)?;
         self.at = from + length + 4;
-        if self.at - self.held_from >= LET_GO_AT_ONCE {
-            self.let_go_of_checked();
-        }
         Ok(Some(blob))
     }
 
-    /// Lets go of the pages the check of the blobs read so far held.
-    fn let_go_of_checked(&mut self) {
-        let_go_of(&self.checked, self.held_from..self.at);
-        self.held_from = self.at;
-    }
-
     /// `N` bytes at `offset`.
-    fn read_at<const N: usize>(&self, offset: usize) -> Result<[u8; N], Unusable> {
-        offset
-            .checked_add(N)
-            .filter(|&end| end <= self.len)
-            .map(|end| self.checked[offset..end].try_into().expect("N bytes"))
-            .ok_or_else(|| "it ends early".into())
+    fn read_at<const N: usize>(&mut self, offset: usize) -> Result<[u8; N], Unusable> {
+        if offset.checked_add(N).is_none_or(|end| end > self.len) {
+            return Err("it ends early".into());
+        }
+        let mut bytes = [0; N];
+        self.file
+            .seek(SeekFrom::Start(offset as u64))
+            .and_then(|_| self.file.read_exact(&mut bytes))
+            .map_err(|e| format!("it could not be read: {e}"))?;
+        Ok(bytes)
     }
 
     /// The membership state and tree, once the rest of the file, read to
@@ -590,8 +584,7 @@ mod tests {
         Ok((opened.finish()?, blobs))
     }
 
-    /// Blobs are checked through one mapping and handed over in mappings
-    /// of their own: each reads back as written, whichever are dropped.
+    /// Each blob reads back as written, whichever others are dropped.
     #[test]
     fn blobs_dropped_leave_the_others_whole() {
         let dir = tempfile::tempdir().unwrap();

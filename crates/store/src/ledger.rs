@@ -824,13 +824,13 @@ impl<R: Rules + Clone + 'static> Writer<R> {
             };
             let Some(first) = first else { break };
             let mut batch = vec![first];
-            take_queued(&mut queue, &mut batch);
+            take_queued(&mut queue, &mut batch, MAX_BATCH);
             if batch.len() >= BUSY_BATCH {
                 // Busy: more are on their way. Each commit costs a sync
                 // and rewrites the pages it shares with the last one, so
                 // a moment's wait for them makes fewer, larger commits.
                 tokio::time::sleep(GATHER_WHILE_BUSY).await;
-                take_queued(&mut queue, &mut batch);
+                take_queued(&mut queue, &mut batch, MAX_BATCH);
             }
             self.commit(batch).await;
         }
@@ -1064,12 +1064,17 @@ impl<R: Rules + Clone + 'static> Writer<R> {
     }
 }
 
-/// Moves what is queued into `batch`, up to [`MAX_BATCH`], without waiting.
-fn take_queued(queue: &mut mpsc::Receiver<Request>, batch: &mut Vec<Request>) {
+/// Moves what is queued into `batch` until it holds `most`, without
+/// waiting.
+pub(crate) fn take_queued(
+    queue: &mut mpsc::Receiver<Request>,
+    batch: &mut Vec<Request>,
+    most: usize,
+) {
     // Room for all of it at once: a request is large, and growing the
     // batch a step at a time would copy every one again.
-    batch.reserve(queue.len().min(MAX_BATCH.saturating_sub(batch.len())));
-    while batch.len() < MAX_BATCH {
+    batch.reserve(queue.len().min(most.saturating_sub(batch.len())));
+    while batch.len() < most {
         match queue.try_recv() {
             Ok(request) => batch.push(request),
             Err(_) => break,

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 use truce_record::{Rejection, VerifyingKey};
 
-use crate::ledger::{AppendError, Request};
+use crate::ledger::{take_queued, AppendError, Request};
 use crate::StoreError;
 
 /// Most statements a thread takes at once: few enough that a busy queue
@@ -131,14 +131,12 @@ impl Check {
         // A share of what is queued, so a short queue is checked by all
         // the threads at once.
         let share = (queue.receiver.len() + 1).div_ceil(self.threads);
-        let mut batch = Vec::with_capacity(share.clamp(1, MOST_AT_ONCE));
-        batch.push(first);
-        while batch.len() < batch.capacity() {
-            match queue.receiver.try_recv() {
-                Ok(request) => batch.push(request),
-                Err(_) => break,
-            }
-        }
+        let mut batch = vec![first];
+        take_queued(
+            &mut queue.receiver,
+            &mut batch,
+            share.clamp(1, MOST_AT_ONCE),
+        );
         let at = queue.taken;
         queue.taken += batch.len() as u64;
         Some((at, batch))

@@ -113,7 +113,10 @@ impl Judge<'_> {
     fn positions(&self, incident: &Incident, reports: &[Facts]) -> BTreeMap<String, Position> {
         let mut positions = BTreeMap::new();
         for report in reports {
-            positions.insert(report.party.to_string(), Position::Confirmed);
+            // Most of an incident's reports are from parties already met.
+            if !positions.contains_key(report.party.as_str()) {
+                positions.insert(report.party.to_string(), Position::Confirmed);
+            }
         }
         for entry in self.reports.assessments_of(&incident.reports) {
             positions.insert(entry.party.to_string(), entry.assessment.position);
@@ -153,7 +156,7 @@ impl Judge<'_> {
     /// The formation hit, if any report's target was excluded on the event's date.
     fn excluded_target(&self, reports: &[Facts]) -> Option<(FormationId, String)> {
         reports.iter().find_map(|report| {
-            let target = report.target.as_ref()?;
+            let target = report.target?;
             let period = self.formations.get(target)?.status_on(report.date)?;
             (period.status == FormationStatus::Excluded).then(|| {
                 let reason = format!(
@@ -187,7 +190,7 @@ impl Judge<'_> {
         {
             return Some((*f).clone());
         }
-        let named: Vec<_> = reports.iter().map(|r| r.perpetrator.as_ref()).collect();
+        let named: Vec<_> = reports.iter().map(|r| r.perpetrator).collect();
         match named.first() {
             Some(Some(first)) if named.iter().all(|n| *n == Some(*first)) => Some((*first).clone()),
             _ => None,

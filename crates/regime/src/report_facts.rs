@@ -20,29 +20,32 @@ use truce_model::{FormationId, Party, ReportId, ViolationType};
 
 use crate::report::{governorate_code, Report};
 
-/// What judging reads of one report.
+/// What judging reads of one report, its names borrowed from the report
+/// or its run's column: the findings of a governorate read hundreds of
+/// thousands, and a shared name cloned for each is counted up and down
+/// from every core at once.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Facts {
+pub(crate) struct Facts<'a> {
     pub id: ReportId,
-    pub party: Party,
+    pub party: &'a Party,
     pub date: Date,
     /// The gazetteer's code, empty outside every governorate.
     pub governorate: &'static str,
     pub violation_type: ViolationType,
-    pub target: Option<FormationId>,
-    pub perpetrator: Option<FormationId>,
+    pub target: Option<&'a FormationId>,
+    pub perpetrator: Option<&'a FormationId>,
 }
 
 impl Report {
-    pub(crate) fn facts(&self) -> Facts {
+    pub(crate) fn facts(&self) -> Facts<'_> {
         Facts {
             id: self.id,
-            party: self.party.clone(),
+            party: &self.party,
             date: self.date(),
             governorate: self.governorate,
             violation_type: self.fields.violation_type,
-            target: self.fields.target.formation().cloned(),
-            perpetrator: self.fields.perpetrator.formation().cloned(),
+            target: self.fields.target.formation(),
+            perpetrator: self.fields.perpetrator.formation(),
         }
     }
 }
@@ -241,7 +244,7 @@ impl Column {
     }
 
     /// The facts of report `id`, if the run holds it.
-    pub(crate) fn find(&self, id: ReportId) -> Option<Facts> {
+    pub(crate) fn find(&self, id: ReportId) -> Option<Facts<'_>> {
         let wanted = id.0;
         let (mut low, mut high) = (0, self.len());
         let mut guesses = 0;
@@ -271,12 +274,11 @@ impl Column {
     }
 
     /// A row's facts; its indexes and day were checked when it was read.
-    fn facts_of(&self, row: Row) -> Facts {
-        let formation =
-            |index: u16| (index != NONE).then(|| self.formations[usize::from(index)].clone());
+    fn facts_of(&self, row: Row) -> Facts<'_> {
+        let formation = |index: u16| (index != NONE).then(|| &self.formations[usize::from(index)]);
         Facts {
             id: ReportId(row.id),
-            party: self.parties[usize::from(row.party)].clone(),
+            party: &self.parties[usize::from(row.party)],
             date: Date::new(row.year, row.month, row.day).expect("a day checked when read"),
             governorate: self.governorates[usize::from(row.governorate)],
             violation_type: self.types[usize::from(row.violation_type)],

@@ -213,7 +213,7 @@ impl LazyRun {
             .map(|at| &reports[at])
     }
 
-    fn find_facts(&self, id: ReportId) -> Option<Facts> {
+    fn find_facts(&self, id: ReportId) -> Option<Facts<'_>> {
         self.facts().find(id)
     }
 }
@@ -272,7 +272,7 @@ impl ReportTable {
 
     /// What judging reads of a report: from its run's column of facts
     /// when it is as saved, so the report itself is not decoded.
-    pub(crate) fn facts(&self, id: ReportId) -> Option<Facts> {
+    pub(crate) fn facts(&self, id: ReportId) -> Option<Facts<'_>> {
         match self.changed.get(&id) {
             Some(report) => Some(report.facts()),
             None => self.run_of(id).and_then(|run| run.find_facts(id)),

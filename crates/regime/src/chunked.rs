@@ -3,21 +3,32 @@
 //! costs one pointer per chunk, a write after a copy copies one chunk, and
 //! reading an element is two loads. imbl's `Vector` walked a tree for each
 //! read, and grouping a million reports reads these columns tens of
-//! millions of times.
+//! millions of times. A column read back from a saved state stays where
+//! it lies until a chunk of it is written: copying three columns of a
+//! million elements into fresh memory had been a third of the time a read
+//! of a governorate took to open the state.
 
-use std::ops::Index;
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use bytes::Bytes;
 
-use crate::saved_ids::{plain_bytes, plain_values, Plain};
+use crate::saved_ids::Plain;
 
 /// Elements per chunk: a write after a copy copies this many.
 const CHUNK: usize = 1024;
 
+/// Bytes of one element as saved.
+const SAVED_BYTES: usize = 8;
+
 #[derive(Debug, Clone)]
 pub(crate) struct Chunked<T> {
-    chunks: Vec<Arc<Vec<T>>>,
+    /// `None` where a chunk is still as it was saved, in `saved`: a column
+    /// read back is not copied, only read where it lies, until it is
+    /// written to, a chunk at a time.
+    chunks: Vec<Option<Arc<Vec<T>>>>,
+    /// The column as read back ([`Chunked::from_saved`]), eight
+    /// little-endian bytes an element.
+    saved: Bytes,
     len: usize,
 }
 
@@ -25,41 +36,118 @@ impl<T> Default for Chunked<T> {
     fn default() -> Self {
         Self {
             chunks: Vec::new(),
+            saved: Bytes::new(),
             len: 0,
         }
     }
 }
 
-impl<T: Clone> Chunked<T> {
+impl<T: Plain> Chunked<T> {
+    /// A column of `saved.len() / 8` elements read where they lie.
+    pub(crate) fn from_saved(saved: Bytes) -> Result<Self, String> {
+        if !saved.len().is_multiple_of(SAVED_BYTES) {
+            return Err(format!(
+                "a column is {} bytes long, not a multiple of {SAVED_BYTES}",
+                saved.len()
+            ));
+        }
+        let len = saved.len() / SAVED_BYTES;
+        Ok(Self {
+            chunks: vec![None; len.div_ceil(CHUNK)],
+            saved,
+            len,
+        })
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.len
     }
 
+    /// The element at `at`.
+    pub(crate) fn get(&self, at: usize) -> T {
+        assert!(at < self.len, "index {at} of {}", self.len);
+        match &self.chunks[at / CHUNK] {
+            Some(chunk) => chunk[at % CHUNK],
+            None => self.saved_at(at),
+        }
+    }
+
+    fn saved_at(&self, at: usize) -> T {
+        let bytes = &self.saved[at * SAVED_BYTES..(at + 1) * SAVED_BYTES];
+        T::from_bits(u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
+    }
+
+    /// The chunk at `index`, to write to: copied out of the saved column,
+    /// or out of a copy of this state, first.
+    fn chunk_mut(&mut self, index: usize) -> &mut Vec<T> {
+        if self.chunks[index].is_none() {
+            let from = index * CHUNK;
+            let to = self.len.min(from + CHUNK);
+            let mut chunk = Vec::with_capacity(CHUNK);
+            chunk.extend((from..to).map(|at| self.saved_at(at)));
+            self.chunks[index] = Some(Arc::new(chunk));
+        }
+        Arc::make_mut(
+            self.chunks[index]
+                .as_mut()
+                .expect("the chunk was just made"),
+        )
+    }
+
     pub(crate) fn push(&mut self, value: T) {
         if self.len.is_multiple_of(CHUNK) {
-            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+            self.chunks.push(Some(Arc::new(Vec::with_capacity(CHUNK))));
         }
-        if let Some(last) = self.chunks.last_mut() {
-            Arc::make_mut(last).push(value);
-        }
+        let last = self.chunks.len() - 1;
+        self.chunk_mut(last).push(value);
         self.len += 1;
     }
 
     pub(crate) fn set(&mut self, at: usize, value: T) {
         assert!(at < self.len, "index {at} of {}", self.len);
-        Arc::make_mut(&mut self.chunks[at / CHUNK])[at % CHUNK] = value;
+        self.chunk_mut(at / CHUNK)[at % CHUNK] = value;
     }
 
-    pub(crate) fn last(&self) -> Option<&T> {
-        self.len.checked_sub(1).map(|at| &self[at])
+    pub(crate) fn last(&self) -> Option<T> {
+        self.len.checked_sub(1).map(|at| self.get(at))
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
-        self.chunks.iter().flat_map(|chunk| chunk.iter())
+    pub(crate) fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        (0..self.len).map(|at| self.get(at))
+    }
+
+    /// The column as [`Chunked::from_saved`] reads it back.
+    pub(crate) fn write_saved(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.chunks.iter().all(Option::is_none) {
+            return out.write_all(&self.saved);
+        }
+        let mut bytes = Vec::with_capacity(CHUNK * SAVED_BYTES);
+        for (index, chunk) in self.chunks.iter().enumerate() {
+            bytes.clear();
+            match chunk {
+                Some(chunk) => {
+                    for value in chunk.iter() {
+                        bytes.extend_from_slice(&value.to_bits().to_le_bytes());
+                    }
+                    out.write_all(&bytes)?;
+                }
+                None => {
+                    let from = index * CHUNK * SAVED_BYTES;
+                    let to = (self.len * SAVED_BYTES).min(from + CHUNK * SAVED_BYTES);
+                    out.write_all(&self.saved[from..to])?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes [`Chunked::write_saved`] writes.
+    pub(crate) fn saved_len(&self) -> usize {
+        self.len * SAVED_BYTES
     }
 }
 
-impl<T: Clone + Ord> Chunked<T> {
+impl<T: Plain + Ord> Chunked<T> {
     /// As `slice::binary_search`, over elements in ascending order.
     pub(crate) fn binary_search(&self, wanted: &T) -> Result<usize, usize> {
         self.binary_search_within(0, self.len, wanted)
@@ -73,7 +161,7 @@ impl<T: Clone + Ord> Chunked<T> {
         let mut low = start.min(self.len);
         let (mut high, mut step) = (low, 1);
         // Every element before `low` is below `wanted`.
-        while high < self.len && self[high] < *wanted {
+        while high < self.len && self.get(high) < *wanted {
             low = high + 1;
             high = (high + step).min(self.len);
             step *= 2;
@@ -86,7 +174,7 @@ impl<T: Clone + Ord> Chunked<T> {
         let (mut low, mut high) = (low, high);
         while low < high {
             let middle = low + (high - low) / 2;
-            match self[middle].cmp(wanted) {
+            match self.get(middle).cmp(wanted) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
                 std::cmp::Ordering::Equal => return Ok(middle),
@@ -96,61 +184,16 @@ impl<T: Clone + Ord> Chunked<T> {
     }
 }
 
-impl<T: PartialEq> PartialEq for Chunked<T> {
+impl<T: Plain + PartialEq> PartialEq for Chunked<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len
-            && self
-                .chunks
-                .iter()
-                .flat_map(|chunk| chunk.iter())
-                .eq(other.chunks.iter().flat_map(|chunk| chunk.iter()))
-    }
-}
-
-/// Saved as one string of bytes, eight per element (`saved_ids.rs`): the
-/// chunks are how copies share, not data.
-impl<T: Plain> Serialize for Chunked<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(&plain_bytes(self.iter().copied()))
-    }
-}
-
-impl<'de, T: Plain> Deserialize<'de> for Chunked<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Column<T>(std::marker::PhantomData<T>);
-        impl<T: Plain> serde::de::Visitor<'_> for Column<T> {
-            type Value = Chunked<T>;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a column of 8-byte integers")
-            }
-
-            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Chunked<T>, E> {
-                let mut values = plain_values(bytes, "a column of 8-byte integers")?;
-                let len = bytes.len() / 8;
-                let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
-                while values.len() > 0 {
-                    chunks.push(Arc::new(values.by_ref().take(CHUNK).collect()));
-                }
-                Ok(Chunked { chunks, len })
-            }
-        }
-        deserializer.deserialize_bytes(Column(std::marker::PhantomData))
-    }
-}
-
-impl<T> Index<usize> for Chunked<T> {
-    type Output = T;
-
-    fn index(&self, at: usize) -> &T {
-        assert!(at < self.len, "index {at} of {}", self.len);
-        &self.chunks[at / CHUNK][at % CHUNK]
+        self.len == other.len && self.iter().eq(other.iter())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use truce_model::ReportId;
 
     #[test]
     fn reads_writes_and_searches_as_a_vec_does_and_a_copy_keeps_its_own() {
@@ -161,8 +204,8 @@ mod tests {
             plain.push(2 * i);
         }
         assert_eq!(chunked.len(), plain.len());
-        assert!(chunked.iter().eq(plain.iter()));
-        assert_eq!(chunked.last(), plain.last());
+        assert!(chunked.iter().eq(plain.iter().copied()));
+        assert_eq!(chunked.last(), plain.last().copied());
         for wanted in [
             0,
             1,
@@ -194,9 +237,49 @@ mod tests {
         }
         chunked.push(7);
         plain.push(7);
-        assert!(chunked.iter().eq(plain.iter()));
+        assert!(chunked.iter().eq(plain.iter().copied()));
         assert_eq!(copy.len(), 3 * CHUNK + 17);
-        assert!(copy.iter().enumerate().all(|(i, v)| *v == 2 * i));
-        assert!(Chunked::<u8>::default().last().is_none());
+        assert!(copy.iter().enumerate().all(|(i, v)| v == 2 * i));
+        assert!(Chunked::<usize>::default().last().is_none());
+    }
+
+    fn saved<T: Plain>(column: &Chunked<T>) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        column.write_saved(&mut bytes).unwrap();
+        assert_eq!(bytes.len(), column.saved_len());
+        bytes
+    }
+
+    #[test]
+    fn a_column_read_back_reads_and_changes_as_the_one_saved() {
+        let mut original = Chunked::default();
+        for i in 0..(2 * CHUNK + 5) {
+            original.push(ReportId(3 * i as u64 + 1));
+        }
+        let bytes = saved(&original);
+        let mut read = Chunked::<ReportId>::from_saved(Bytes::from(bytes.clone())).unwrap();
+        assert_eq!(read, original);
+        assert!(read.chunks.iter().all(Option::is_none), "nothing copied");
+        assert_eq!(saved(&read), bytes, "written back as read");
+        for wanted in [0, 1, 4, 3 * CHUNK as u64 + 1, 9_999_999] {
+            assert_eq!(
+                read.binary_search(&ReportId(wanted)),
+                original.binary_search(&ReportId(wanted))
+            );
+        }
+        // Writes copy the chunks they touch; a copy taken before keeps
+        // the column as read, and so do the chunks not written.
+        let before = read.clone();
+        read.set(CHUNK + 3, ReportId(0));
+        original.set(CHUNK + 3, ReportId(0));
+        // The last chunk is partial and still as saved when pushed onto.
+        read.push(ReportId(u64::MAX));
+        original.push(ReportId(u64::MAX));
+        assert_eq!(read, original);
+        assert_eq!(saved(&read), saved(&original));
+        assert!(read.chunks[0].is_none());
+        assert_eq!(before.get(CHUNK + 3), ReportId(3 * (CHUNK as u64 + 3) + 1));
+        assert_eq!(before.len(), 2 * CHUNK + 5);
+        assert!(Chunked::<usize>::from_saved(Bytes::from_static(&[0; 12])).is_err());
     }
 }

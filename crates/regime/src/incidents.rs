@@ -226,9 +226,13 @@ fn within_window(config: &GroupingConfig, point: &Point, first_minute: i64) -> b
 pub(crate) struct Grouping {
     /// Reports are taken in Record order, so their ids ascend: a report's
     /// index is found by bisection, with no map to keep.
+    /// Saved apart with the next two ([`Grouping::columns_to_save`]).
+    #[serde(skip)]
     ids: Chunked<ReportId>,
     /// Each report's minute: a component's window is its first report's.
+    #[serde(skip)]
     minutes: Chunked<i64>,
+    #[serde(skip)]
     parent: Chunked<usize>,
     /// The reports, by id, of each root with more than one; a report alone
     /// is its own member. Listing incidents then reads no index.
@@ -243,10 +247,13 @@ pub(crate) struct Grouping {
 
 impl Grouping {
     fn find(&self, mut i: usize) -> usize {
-        while self.parent[i] != i {
-            i = self.parent[i];
+        loop {
+            let parent = self.parent.get(i);
+            if parent == i {
+                return i;
+            }
+            i = parent;
         }
-        i
     }
 
     fn union(&mut self, a: usize, b: usize) {
@@ -259,8 +266,8 @@ impl Grouping {
         let moved = self
             .members
             .remove(&child)
-            .unwrap_or_else(|| vec![self.ids[child]]);
-        let first = self.ids[root];
+            .unwrap_or_else(|| vec![self.ids.get(child)]);
+        let first = self.ids.get(root);
         self.members
             .entry(root)
             .or_insert_with(|| vec![first])
@@ -269,7 +276,7 @@ impl Grouping {
 
     fn push(&mut self, id: ReportId, point: Point) -> usize {
         debug_assert!(
-            self.ids.last().is_none_or(|last| *last < id),
+            self.ids.last().is_none_or(|last| last < id),
             "reports are grouped in Record order"
         );
         let i = self.ids.len();
@@ -324,7 +331,8 @@ impl Grouping {
                 }
                 // One match per component is enough.
                 let root = self.find(*j);
-                if !joined.contains(&root) && within_window(config, &point, self.minutes[root]) {
+                if !joined.contains(&root) && within_window(config, &point, self.minutes.get(root))
+                {
                     joined.push(root);
                 }
             }
@@ -342,7 +350,7 @@ impl Grouping {
     fn incident_at(&self, root: usize) -> Incident {
         match self.members.get(&root) {
             Some(members) => self.incident_of_members(root, members),
-            None => self.incident_of_members(root, &[self.ids[root]]),
+            None => self.incident_of_members(root, &[self.ids.get(root)]),
         }
     }
 
@@ -350,7 +358,7 @@ impl Grouping {
         let mut reports = members.to_vec();
         reports.sort_unstable();
         Incident {
-            id: self.ids[root],
+            id: self.ids.get(root),
             reports,
         }
     }
@@ -370,6 +378,39 @@ impl Grouping {
             cells: OnceLock::new(),
             saved: Some(saved),
         };
+    }
+
+    /// The per-report columns as one blob to be saved beside the rest:
+    /// the ids, then the minutes, then the parents, eight little-endian
+    /// bytes each ([`Grouping::restore_columns`]).
+    pub(crate) fn columns_to_save(&self) -> truce_record::SavedBlob<'_> {
+        let len = self.ids.saved_len() + self.minutes.saved_len() + self.parent.saved_len();
+        truce_record::SavedBlob::Written {
+            len: len as u64,
+            write: Box::new(move |out: &mut dyn std::io::Write| {
+                self.ids.write_saved(out)?;
+                self.minutes.write_saved(out)?;
+                self.parent.write_saved(out)
+            }),
+        }
+    }
+
+    /// Takes the columns as they were saved ([`Grouping::columns_to_save`]),
+    /// read where they lie: a report's are read when it is next grouped or
+    /// listed, and copied only when written.
+    pub(crate) fn restore_columns(&mut self, saved: Bytes) -> Result<(), String> {
+        let column = 3 * 8;
+        if !saved.len().is_multiple_of(column) {
+            return Err(format!(
+                "its grouping's columns are {} bytes long, not three of equal length",
+                saved.len()
+            ));
+        }
+        let len = saved.len() / 3;
+        self.ids = Chunked::from_saved(saved.slice(..len))?;
+        self.minutes = Chunked::from_saved(saved.slice(len..2 * len))?;
+        self.parent = Chunked::from_saved(saved.slice(2 * len..))?;
+        Ok(())
     }
 
     /// Whether the grouping no longer matches the reports.
@@ -401,10 +442,10 @@ impl Grouping {
         self.parent
             .iter()
             .enumerate()
-            .filter(|(i, parent)| *i == **parent)
+            .filter(|(i, parent)| i == parent)
             .map(|(root, _)| match grouped.next_if(|(r, _)| *r == root) {
                 Some((_, members)) => self.incident_of_members(root, members),
-                None => self.incident_of_members(root, &[self.ids[root]]),
+                None => self.incident_of_members(root, &[self.ids.get(root)]),
             })
             .collect()
     }

@@ -133,6 +133,12 @@ pub(crate) struct SavedIndexes {
     evidence: HashMap<String, String>,
 }
 
+/// The grouping's blobs saved apart from the rest of the part.
+pub(crate) struct GroupingSaved {
+    pub grid: Bytes,
+    pub columns: Bytes,
+}
+
 impl Reports {
     /// The reports in order, to be saved in runs ([`SavedRun`]).
     pub(crate) fn in_order(&self) -> Vec<&Report> {
@@ -160,16 +166,23 @@ impl Reports {
         self.grouping.grid_to_save()
     }
 
-    /// The part read back from its reports, the rest and the grouping's
-    /// grid as saved.
+    /// The grouping's per-report columns, saved apart from the rest: they
+    /// are read where they lie when read back.
+    pub(crate) fn grouping_columns_to_save(&self) -> truce_record::SavedBlob<'_> {
+        self.grouping.columns_to_save()
+    }
+
+    /// The part read back from its reports, the rest, and the grouping's
+    /// grid and columns as saved.
     pub(crate) fn restore(
         reports: ReportTable,
         indexes: SavedIndexes,
-        grid: Bytes,
+        grouping_saved: GroupingSaved,
         gazetteer: &'static Gazetteer,
     ) -> Result<Reports, String> {
         let mut grouping = indexes.grouping;
-        grouping.restore_grid(grid);
+        grouping.restore_grid(grouping_saved.grid);
+        grouping.restore_columns(grouping_saved.columns)?;
         let by_governorate = indexes
             .by_governorate
             .into_iter()

@@ -10,9 +10,10 @@
 //! The state is a sequence of blobs, which whoever keeps them stores and
 //! gives back in order: the format line, then MessagePack of the parts but
 //! the reports (structs as maps, since the model's types leave empty fields
-//! out), of the reports part's indexes and grouping (its per-report columns
-//! as raw little-endian integers), of the grouping's grid (decoded only when
-//! a report is next grouped: readers never read it), and of the reports in
+//! out), of the reports part's indexes and grouping, of the grouping's grid
+//! (decoded only when a report is next grouped: readers never read it), the
+//! grouping's per-report columns (ids, minutes, parents: raw little-endian
+//! integers, read where they lie), and of the reports in
 //! runs of [`REPORTS_PER_BLOB`] (structs as arrays, fields in order: these
 //! are most of the bytes), each after a header naming its first and last
 //! ids, its count and its lengths (`report_table.rs`) and a column of what
@@ -38,13 +39,13 @@ use crate::exchange::ExchangeBook;
 use crate::formations::Formations;
 use crate::incidents::GridToSave;
 use crate::report_table::{saved_run, LazyRun, ReportTable};
-use crate::reports::{Report, Reports, SavedIndexes};
+use crate::reports::{GroupingSaved, Report, Reports, SavedIndexes};
 use crate::requests::RequestBook;
 use crate::{RegimeError, Register};
 
 /// The first bytes of a saved register: a change of any part's saved form
 /// changes it.
-pub const FORMAT: &[u8] = b"truce register state, format 4\n";
+pub const FORMAT: &[u8] = b"truce register state, format 5\n";
 
 /// Reports in one blob (about 370 KB): a read of one day decodes the runs
 /// holding that day's reports, which a Record filed by many members at
@@ -189,6 +190,7 @@ impl Register {
                     write: Box::new(move |out: &mut dyn std::io::Write| out.write_all(&bytes)),
                 },
             },
+            self.reports.grouping_columns_to_save(),
         ];
         Blobs {
             head: head.into_iter(),
@@ -217,7 +219,10 @@ impl Register {
         let missing = || unusable("it holds fewer parts than a register has");
         let parts_blob = blobs.next().ok_or_else(missing)?;
         let indexes_blob = blobs.next().ok_or_else(missing)?;
-        let grid_blob = blobs.next().ok_or_else(missing)?;
+        let grouping = GroupingSaved {
+            grid: blobs.next().ok_or_else(missing)?,
+            columns: blobs.next().ok_or_else(missing)?,
+        };
         let failed = |part: &'static str| {
             move |e: rmp_serde::decode::Error| unusable(format!("{part}: {e}"))
         };
@@ -248,7 +253,7 @@ impl Register {
             ));
         }
         let reports =
-            Reports::restore(reports, indexes, grid_blob, self.gazetteer).map_err(unusable)?;
+            Reports::restore(reports, indexes, grouping, self.gazetteer).map_err(unusable)?;
         Ok(Register {
             config: parts.config,
             initial_config: parts.initial_config,

@@ -179,6 +179,11 @@ fn bytes_of_another_format_or_another_configuration_are_refused() {
 
     let cut = read(blobs[..2].to_vec(), &mechanism.register);
     assert!(cut.contains("fewer parts"), "{cut}");
+    // The grouping's columns (the fifth blob) are three of equal length.
+    let mut uneven = blobs.clone();
+    uneven[4].extend_from_slice(&[0; 8]);
+    let refusal = read(uneven, &mechanism.register);
+    assert!(refusal.contains("grouping's columns"), "{refusal}");
     let mut damaged = blobs.clone();
     let last = damaged.last_mut().unwrap();
     last.truncate(last.len() / 2);

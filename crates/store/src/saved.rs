@@ -38,6 +38,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use memmap2::Mmap;
+use rayon::prelude::*;
 use truce_record::{Hash, MerkleLog, Registry, SavedBlob};
 
 use crate::StoreError;
@@ -210,6 +211,8 @@ pub(crate) struct Opened {
     last: Option<Arc<Mmap>>,
     /// The next blob's length, where it was mapped with the last blob.
     next_length: Option<u64>,
+    /// Blobs mapped and checked, not yet handed over ([`BLOBS_AHEAD`]).
+    ahead: std::collections::VecDeque<(Arc<Mmap>, usize)>,
     /// Set when a blob could not be read: no more are given.
     broken: Option<Unusable>,
     ended: bool,
@@ -263,6 +266,11 @@ fn let_go_of(map: &Mmap, range: std::ops::Range<usize>) {
     #[cfg(not(unix))]
     let _ = (map, range);
 }
+
+/// Blobs mapped and checked at once, on all cores, ahead of their reader:
+/// checked one after another on the reader's core, a large register's
+/// blobs kept that core busy after every other part was read.
+const BLOBS_AHEAD: usize = 16;
 
 /// Tree hashes checked at once before their pages are let go of: the tree
 /// of a large Record is tens of megabytes, not to be resident while it is
@@ -323,6 +331,7 @@ pub(crate) fn open(path: &Path) -> Result<Option<Opened>, Unusable> {
         at,
         last: None,
         next_length: None,
+        ahead: std::collections::VecDeque::new(),
         broken: None,
         ended: false,
     }))
@@ -476,29 +485,56 @@ impl Opened {
         if let Some(last) = self.last.take() {
             let_go(&last);
         }
-        if self.ended || self.broken.is_some() {
-            return None;
+        if self.ahead.is_empty() && !self.ended && self.broken.is_none() {
+            self.read_ahead();
         }
-        match self.read_blob() {
-            Ok(Some((blob, length))) => {
-                let blob = Arc::new(blob);
-                self.last = Some(blob.clone());
-                Some(Bytes::from_owner(MappedBlob(blob)).slice(..length))
+        let (blob, length) = self.ahead.pop_front()?;
+        self.last = Some(blob.clone());
+        Some(Bytes::from_owner(MappedBlob(blob)).slice(..length))
+    }
+
+    /// Maps the next [`BLOBS_AHEAD`] blobs and checks them on all cores
+    /// (a reader that is itself on a core of the pool leaves the checks to
+    /// the others while it is busy). Those before the first that cannot
+    /// be read, or whose checksum fails, are kept to be handed over.
+    fn read_ahead(&mut self) {
+        let mut mapped = Vec::with_capacity(BLOBS_AHEAD);
+        while mapped.len() < BLOBS_AHEAD {
+            match self.map_blob() {
+                Ok(Some(blob)) => mapped.push(blob),
+                Ok(None) => {
+                    self.ended = true;
+                    break;
+                }
+                Err(why) => {
+                    self.broken = Some(why);
+                    break;
+                }
             }
-            Ok(None) => {
-                self.ended = true;
-                None
+        }
+        let whole: Vec<bool> = mapped
+            .par_iter()
+            .map(|(blob, length)| {
+                let checksum = &blob[*length..*length + 4];
+                u32::from_le_bytes(checksum.try_into().expect("4 bytes"))
+                    == crc32fast::hash(&blob[..*length])
+            })
+            .collect();
+        for ((blob, length), whole) in mapped.into_iter().zip(whole) {
+            if !whole {
+                // An earlier fault than any that stopped the mapping.
+                self.broken =
+                    Some("its checksum does not match its contents (a damaged file)".into());
+                break;
             }
-            Err(why) => {
-                self.broken = Some(why);
-                None
-            }
+            self.ahead.push_back((Arc::new(blob), length));
         }
     }
 
-    /// The next blob, checked, in a mapping that may hold bytes after it,
-    /// and its length; `None` after the last.
-    fn read_blob(&mut self) -> Result<Option<(Mmap, usize)>, Unusable> {
+    /// The next blob, not yet checked, in a mapping that holds its
+    /// checksum after it and may hold the next blob's length, and its
+    /// length; `None` after the last.
+    fn map_blob(&mut self) -> Result<Option<(Mmap, usize)>, Unusable> {
         let length = match self.next_length.take() {
             Some(length) => length,
             None => u64::from_le_bytes(self.read_at(self.at)?),
@@ -521,10 +557,6 @@ impl Opened {
             4
         };
         let blob = map(&self.file, from, length + after)?;
-        let checksum = u32::from_le_bytes(blob[length..length + 4].try_into().expect("4 bytes"));
-        if checksum != crc32fast::hash(&blob[..length]) {
-            return Err("its checksum does not match its contents (a damaged file)".into());
-        }
         if after == 12 {
             let next = blob[length + 4..length + 12].try_into().expect("8 bytes");
             self.next_length = Some(u64::from_le_bytes(next));
@@ -630,6 +662,49 @@ mod tests {
         assert_eq!(kept.len(), 20);
         for (i, blob) in kept {
             assert_eq!(&blob[..], &contents[i][..], "blob {i}");
+        }
+    }
+
+    /// Blobs are checked many at a time ([`BLOBS_AHEAD`]): those before a
+    /// damaged one are handed over in order, none from it on, and the file
+    /// is refused.
+    #[test]
+    fn blobs_before_a_damaged_one_come_in_order_and_the_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many blobs");
+        let log = MerkleLog::new();
+        let unsealed = encode(&Registry::new(), &log).unwrap();
+        let hashes = |range| log.stored_hashes_in(range);
+        let count = 2 * BLOBS_AHEAD + 7;
+        let contents: Vec<Vec<u8>> = (0..count)
+            .map(|i| (0..i * 389 + 3).map(|j| (i * 7 + j) as u8).collect())
+            .collect();
+        let mut written = contents.iter().map(|b| SavedBlob::Bytes(b.clone()));
+        write(&path, &unsealed, &hashes, &mut written).unwrap();
+        let whole = std::fs::read(&path).unwrap();
+        let mut opened = open(&path).unwrap().expect("a file");
+        let read: Vec<Bytes> = opened.blobs().collect();
+        opened.finish().unwrap();
+        assert_eq!(read, contents);
+
+        let first_blob = whole.len() - 8 - contents.iter().map(|b| 8 + b.len() + 4).sum::<usize>();
+        for damaged_blob in [0, BLOBS_AHEAD - 1, BLOBS_AHEAD + 3, count - 1] {
+            let at = first_blob
+                + contents[..damaged_blob]
+                    .iter()
+                    .map(|b| 8 + b.len() + 4)
+                    .sum::<usize>()
+                + 8
+                + contents[damaged_blob].len() / 2;
+            let mut damaged = whole.clone();
+            damaged[at] ^= 0x10;
+            let path = dir.path().join(format!("damaged at {damaged_blob}"));
+            std::fs::write(&path, &damaged).unwrap();
+            let mut opened = open(&path).unwrap().expect("a file");
+            let read: Vec<Bytes> = opened.blobs().collect();
+            assert_eq!(read, contents[..damaged_blob], "damaged at {damaged_blob}");
+            let refusal = opened.finish().err().unwrap();
+            assert!(refusal.contains("checksum does not match"), "{refusal}");
         }
     }
 

@@ -467,22 +467,24 @@ impl Grouping {
             .collect();
         let bound = reports.iter().max().map_or(0, |&last| last + 1);
         // In ascending order, each report is searched for from where the
-        // one before it was.
-        let mut from = 0;
+        // one before it was, a share of them on each core.
         let roots: Vec<usize> = ascending_once(reports, bound)
-            .into_iter()
-            .filter_map(
-                |id| match self.ids.search_from(from, &ReportId(id as u64)) {
-                    Ok(at) => {
-                        from = at;
-                        Some(self.find(at))
+            .par_chunks(ROOTS_AT_ONCE)
+            .flat_map_iter(|ascending| {
+                let mut from = 0;
+                ascending.iter().filter_map(move |&id| {
+                    match self.ids.search_from(from, &ReportId(id as u64)) {
+                        Ok(at) => {
+                            from = at;
+                            Some(self.find(at))
+                        }
+                        Err(at) => {
+                            from = at;
+                            None
+                        }
                     }
-                    Err(at) => {
-                        from = at;
-                        None
-                    }
-                },
-            )
+                })
+            })
             .collect();
         // A governorate's incidents at a million reports hold a quarter of
         // them, each incident's sorted: on all cores.
@@ -492,6 +494,9 @@ impl Grouping {
             .collect()
     }
 }
+
+/// Reports whose incidents one task finds ([`Grouping::incidents_of`]).
+const ROOTS_AT_ONCE: usize = 8_192;
 
 /// `indexes` (each below `bound`) in ascending order, each once. Many of
 /// them (a governorate's report ids, or their roots, most shared) are

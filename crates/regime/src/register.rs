@@ -630,7 +630,9 @@ impl Register {
     /// `incidents`, their reports' facts decoded (those not yet, at once,
     /// on all cores): they are judged next.
     fn with_facts_decoded(&self, incidents: Vec<Incident>) -> Vec<Incident> {
-        let held = incidents.iter().flat_map(|i| i.reports.iter().copied());
+        let held = incidents
+            .par_iter()
+            .flat_map_iter(|i| i.reports.iter().copied());
         self.reports.reports.decode_facts_of(held);
         incidents
     }

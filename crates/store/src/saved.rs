@@ -516,8 +516,13 @@ impl Opened {
             .par_iter()
             .map(|(blob, length)| {
                 let checksum = &blob[*length..*length + 4];
-                u32::from_le_bytes(checksum.try_into().expect("4 bytes"))
-                    == crc32fast::hash(&blob[..*length])
+                let whole = u32::from_le_bytes(checksum.try_into().expect("4 bytes"))
+                    == crc32fast::hash(&blob[..*length]);
+                // Not resident while it waits to be handed over: the
+                // blobs checked at once hold a large register's grid and
+                // indexes, tens of megabytes.
+                let_go(blob);
+                whole
             })
             .collect();
         for ((blob, length), whole) in mapped.into_iter().zip(whole) {

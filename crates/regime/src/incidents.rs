@@ -20,6 +20,7 @@ use imbl::GenericHashMap;
 use rayon::prelude::*;
 
 use crate::chunked::Chunked;
+use crate::saved_ids::IdList;
 
 use serde::{Deserialize, Serialize};
 use truce_model::{GroupingConfig, ReportFields, ReportId};
@@ -237,7 +238,7 @@ pub(crate) struct Grouping {
     /// The reports, by id, of each root with more than one; a report alone
     /// is its own member. Listing incidents then reads no index.
     #[serde(with = "crate::saved_ids::lists")]
-    members: FastMap<usize, Vec<ReportId>>,
+    members: FastMap<usize, IdList>,
     /// Saved apart ([`Grouping::grid_to_save`]).
     #[serde(skip)]
     grid: Grid,
@@ -266,12 +267,13 @@ impl Grouping {
         let moved = self
             .members
             .remove(&child)
-            .unwrap_or_else(|| vec![self.ids.get(child)]);
+            .unwrap_or_else(|| vec![self.ids.get(child)].into());
         let first = self.ids.get(root);
         self.members
             .entry(root)
-            .or_insert_with(|| vec![first])
-            .extend(moved);
+            .or_insert_with(|| vec![first].into())
+            .to_mut()
+            .extend(moved.iter());
     }
 
     fn push(&mut self, id: ReportId, point: Point) -> usize {
@@ -349,13 +351,17 @@ impl Grouping {
 
     fn incident_at(&self, root: usize) -> Incident {
         match self.members.get(&root) {
-            Some(members) => self.incident_of_members(root, members),
-            None => self.incident_of_members(root, &[self.ids.get(root)]),
+            Some(members) => self.incident_of_members(root, members.iter()),
+            None => self.incident_of_members(root, [self.ids.get(root)].into_iter()),
         }
     }
 
-    fn incident_of_members(&self, root: usize, members: &[ReportId]) -> Incident {
-        let mut reports = members.to_vec();
+    fn incident_of_members(
+        &self,
+        root: usize,
+        members: impl ExactSizeIterator<Item = ReportId>,
+    ) -> Incident {
+        let mut reports: Vec<ReportId> = members.collect();
         reports.sort_unstable();
         Incident {
             id: self.ids.get(root),
@@ -432,7 +438,7 @@ impl Grouping {
 
     /// All incidents, in order of their first report.
     pub(crate) fn incidents(&self) -> Vec<Incident> {
-        let mut grouped: Vec<(usize, &Vec<ReportId>)> = self
+        let mut grouped: Vec<(usize, &IdList)> = self
             .members
             .iter()
             .map(|(root, members)| (*root, members))
@@ -444,8 +450,8 @@ impl Grouping {
             .enumerate()
             .filter(|(i, parent)| i == parent)
             .map(|(root, _)| match grouped.next_if(|(r, _)| *r == root) {
-                Some((_, members)) => self.incident_of_members(root, members),
-                None => self.incident_of_members(root, &[self.ids.get(root)]),
+                Some((_, members)) => self.incident_of_members(root, members.iter()),
+                None => self.incident_of_members(root, [self.ids.get(root)].into_iter()),
             })
             .collect()
     }

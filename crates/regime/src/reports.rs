@@ -27,7 +27,7 @@ use crate::origin::Origin;
 use crate::report::governorate_code;
 pub use crate::report::Report;
 use crate::report_table::ReportTable;
-use crate::saved_ids;
+use crate::saved_ids::{self, IdList};
 
 /// Syria keeps UTC+3 all year; report times are local times there.
 pub(crate) fn local_zone() -> TimeZone {
@@ -94,9 +94,9 @@ pub(crate) struct Reports {
     /// Indexes into `assessments` by the report each names.
     pub(crate) assessments_by_report: FastMap<ReportId, Vec<usize>>,
     /// Active reports by the day of the event.
-    pub(crate) by_date: OrdMap<Date, Vec<ReportId>>,
+    pub(crate) by_date: OrdMap<Date, IdList>,
     /// Active reports by governorate, then day.
-    pub(crate) by_governorate: HashMap<&'static str, OrdMap<Date, Vec<ReportId>>>,
+    pub(crate) by_governorate: HashMap<&'static str, OrdMap<Date, IdList>>,
     pub(crate) grouping: Grouping,
     /// Every evidence file an admitted report or amendment named (versions
     /// later amended away and withdrawn reports included), by SHA-256, with
@@ -112,9 +112,9 @@ pub(crate) struct SavedIndexesRef<'a> {
     assessments: &'a Vector<AssessmentEntry>,
     assessments_by_report: &'a FastMap<ReportId, Vec<usize>>,
     #[serde(serialize_with = "saved_ids::by_day::serialize")]
-    by_date: &'a OrdMap<Date, Vec<ReportId>>,
+    by_date: &'a OrdMap<Date, IdList>,
     #[serde(serialize_with = "saved_ids::by_governorate_and_day::serialize")]
-    by_governorate: &'a HashMap<&'static str, OrdMap<Date, Vec<ReportId>>>,
+    by_governorate: &'a HashMap<&'static str, OrdMap<Date, IdList>>,
     grouping: &'a Grouping,
     evidence: &'a HashMap<String, String>,
 }
@@ -126,9 +126,9 @@ pub(crate) struct SavedIndexes {
     assessments: Vector<AssessmentEntry>,
     assessments_by_report: FastMap<ReportId, Vec<usize>>,
     #[serde(deserialize_with = "saved_ids::by_day::deserialize")]
-    by_date: OrdMap<Date, Vec<ReportId>>,
+    by_date: OrdMap<Date, IdList>,
     #[serde(deserialize_with = "saved_ids::by_governorate_and_day::deserialize")]
-    by_governorate: std::collections::HashMap<String, OrdMap<Date, Vec<ReportId>>>,
+    by_governorate: std::collections::HashMap<String, OrdMap<Date, IdList>>,
     grouping: Grouping,
     evidence: HashMap<String, String>,
 }
@@ -271,14 +271,14 @@ impl Reports {
             .get(governorate)
             .into_iter()
             .flat_map(move |days| days.range(from..=to))
-            .flat_map(|(_, ids)| ids.iter().copied())
+            .flat_map(|(_, ids)| ids.iter())
     }
 
     /// The ids of the active reports from `from` to `to`.
     pub(crate) fn ids_between(&self, from: Date, to: Date) -> impl Iterator<Item = ReportId> + '_ {
         self.by_date
             .range(from..=to)
-            .flat_map(|(_, ids)| ids.iter().copied())
+            .flat_map(|(_, ids)| ids.iter())
     }
 
     /// Active reports with events from `from` to `to`, in filing order per day.
@@ -286,7 +286,7 @@ impl Reports {
         self.by_date
             .range(from..=to)
             .flat_map(|(_, ids)| ids.iter())
-            .filter_map(|id| self.get(*id))
+            .filter_map(|id| self.get(id))
     }
 
     // ----- rules -----
@@ -478,14 +478,14 @@ impl Reports {
         };
         let date = report.date();
         if let Some(ids) = self.by_date.get_mut(&date) {
-            ids.retain(|r| *r != id);
+            ids.to_mut().retain(|r| *r != id);
         }
         if let Some(ids) = self
             .by_governorate
             .get_mut(report.governorate)
             .and_then(|days| days.get_mut(&date))
         {
-            ids.retain(|r| *r != id);
+            ids.to_mut().retain(|r| *r != id);
         }
     }
 

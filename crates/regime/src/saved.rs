@@ -10,7 +10,8 @@
 //! The state is a sequence of blobs, which whoever keeps them stores and
 //! gives back in order: the format line, then MessagePack of the parts but
 //! the reports (structs as maps, since the model's types leave empty fields
-//! out), of the reports part's indexes and grouping, of the grouping's grid
+//! out), of the reports part's indexes and grouping (their lists of ids
+//! read back where they lie), of the grouping's grid
 //! (decoded only when a report is next grouped: readers never read it), the
 //! grouping's per-report columns (ids, minutes, parents: raw little-endian
 //! integers, read where they lie), and of the reports in
@@ -41,6 +42,7 @@ use crate::incidents::GridToSave;
 use crate::report_table::{saved_run, LazyRun, ReportTable};
 use crate::reports::{GroupingSaved, Report, Reports, SavedIndexes};
 use crate::requests::RequestBook;
+use crate::saved_ids;
 use crate::{RegimeError, Register};
 
 /// The first bytes of a saved register: a change of any part's saved form
@@ -231,8 +233,11 @@ impl Register {
             || {
                 let parts: Parts =
                     rmp_serde::from_slice(&parts_blob).map_err(failed("the parts"))?;
-                let indexes: SavedIndexes =
-                    rmp_serde::from_slice(&indexes_blob).map_err(failed("the indexes"))?;
+                // Their lists of ids stay where they lie in the blob.
+                let indexes: SavedIndexes = saved_ids::reading_in_place(&indexes_blob, |bytes| {
+                    rmp_serde::from_slice(bytes)
+                })
+                .map_err(failed("the indexes"))?;
                 Ok::<_, RegimeError>((parts, indexes))
             },
             || {

@@ -70,6 +70,10 @@ async fn run(entries: u64) {
     // verification of the same statements just before it and just after
     // it, and the median round is the figure.
     let threads = rayon::current_num_threads() as f64;
+    // Once unmeasured first: the first measure of a run had read a fifth
+    // below the others (the pool's threads and caches cold), which made
+    // its round read high.
+    verifications_per_second(&members, &streams);
     let mut ratios = Vec::new();
     let mut ceiling = 0.0;
     let mut appended = 0;

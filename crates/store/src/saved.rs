@@ -640,19 +640,26 @@ mod tests {
         Ok((opened.finish()?, blobs))
     }
 
-    /// Each blob reads back as written, whichever others are dropped.
-    #[test]
-    fn blobs_dropped_leave_the_others_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("many blobs");
+    /// A saved file of `count` blobs of different lengths in `dir`, and
+    /// the blobs.
+    fn many_blobs(dir: &Path, count: usize) -> (std::path::PathBuf, Vec<Vec<u8>>) {
+        let path = dir.join("many blobs");
         let log = MerkleLog::new();
         let unsealed = encode(&Registry::new(), &log).unwrap();
         let hashes = |range| log.stored_hashes_in(range);
-        let contents: Vec<Vec<u8>> = (0..40usize)
+        let contents: Vec<Vec<u8>> = (0..count)
             .map(|i| (0..i * 997 + 7).map(|j| (i * 31 + j) as u8).collect())
             .collect();
         let mut written = contents.iter().map(|b| SavedBlob::Bytes(b.clone()));
         write(&path, &unsealed, &hashes, &mut written).unwrap();
+        (path, contents)
+    }
+
+    /// Each blob reads back as written, whichever others are dropped.
+    #[test]
+    fn blobs_dropped_leave_the_others_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, contents) = many_blobs(dir.path(), 40);
         let mut opened = open(&path).unwrap().expect("a file");
         let mut read: Vec<Option<Bytes>> = opened.blobs().map(Some).collect();
         opened.finish().unwrap();
@@ -676,16 +683,8 @@ mod tests {
     #[test]
     fn blobs_before_a_damaged_one_come_in_order_and_the_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("many blobs");
-        let log = MerkleLog::new();
-        let unsealed = encode(&Registry::new(), &log).unwrap();
-        let hashes = |range| log.stored_hashes_in(range);
         let count = 2 * BLOBS_AHEAD + 7;
-        let contents: Vec<Vec<u8>> = (0..count)
-            .map(|i| (0..i * 389 + 3).map(|j| (i * 7 + j) as u8).collect())
-            .collect();
-        let mut written = contents.iter().map(|b| SavedBlob::Bytes(b.clone()));
-        write(&path, &unsealed, &hashes, &mut written).unwrap();
+        let (path, contents) = many_blobs(dir.path(), count);
         let whole = std::fs::read(&path).unwrap();
         let mut opened = open(&path).unwrap().expect("a file");
         let read: Vec<Bytes> = opened.blobs().collect();

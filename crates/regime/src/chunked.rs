@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use crate::saved_ids::Plain;
+use crate::saved_ids::{plain_bytes, plain_value, Plain};
 
 /// Elements per chunk: a write after a copy copies this many.
 const CHUNK: usize = 1024;
@@ -73,8 +73,7 @@ impl<T: Plain> Chunked<T> {
     }
 
     fn saved_at(&self, at: usize) -> T {
-        let bytes = &self.saved[at * SAVED_BYTES..(at + 1) * SAVED_BYTES];
-        T::from_bits(u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
+        plain_value(&self.saved[at * SAVED_BYTES..(at + 1) * SAVED_BYTES])
     }
 
     /// The chunk at `index`, to write to: copied out of the saved column,
@@ -118,19 +117,9 @@ impl<T: Plain> Chunked<T> {
 
     /// The column as [`Chunked::from_saved`] reads it back.
     pub(crate) fn write_saved(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        if self.chunks.iter().all(Option::is_none) {
-            return out.write_all(&self.saved);
-        }
-        let mut bytes = Vec::with_capacity(CHUNK * SAVED_BYTES);
         for (index, chunk) in self.chunks.iter().enumerate() {
-            bytes.clear();
             match chunk {
-                Some(chunk) => {
-                    for value in chunk.iter() {
-                        bytes.extend_from_slice(&value.to_bits().to_le_bytes());
-                    }
-                    out.write_all(&bytes)?;
-                }
+                Some(chunk) => out.write_all(&plain_bytes(chunk.iter().copied()))?,
                 None => {
                     let from = index * CHUNK * SAVED_BYTES;
                     let to = (self.len * SAVED_BYTES).min(from + CHUNK * SAVED_BYTES);

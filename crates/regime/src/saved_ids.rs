@@ -94,10 +94,7 @@ impl Iterator for Ids<'_> {
         if let Some(id) = self.owned.next() {
             return Some(*id);
         }
-        let bytes = self.saved.next()?;
-        Some(ReportId(u64::from_le_bytes(
-            bytes.try_into().expect("8 bytes"),
-        )))
+        self.saved.next().map(plain_value)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -206,9 +203,12 @@ pub(crate) fn plain_values<'b, T: Plain, E: serde::de::Error>(
             bytes.len()
         )));
     }
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|value| T::from_bits(u64::from_le_bytes(value.try_into().expect("8 bytes")))))
+    Ok(bytes.chunks_exact(8).map(|value| plain_value(value)))
+}
+
+/// The value of eight little-endian bytes.
+pub(crate) fn plain_value<T: Plain>(bytes: &[u8]) -> T {
+    T::from_bits(u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
 }
 
 /// A list of ids, saved as bytes.
